@@ -1,0 +1,32 @@
+# verwerkingenlog: PGXS build.  The version lives in verwerkingenlog.control only.
+EXTENSION = verwerkingenlog
+EXTVERSION = $(shell sed -n "s/^default_version[[:space:]]*=[[:space:]]*'\([^']*\)'.*/\1/p" $(EXTENSION).control)
+
+MODULE_big = verwerkingenlog
+OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
+PG_CPPFLAGS += -I$(srcdir)/src
+# -Wextra minus the one warning every fmgr function trips (PG_FUNCTION_ARGS is
+# not always used); everything else must stay clean.
+PG_CFLAGS += -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
+SHLIB_LINK += -lcrypto
+
+# The install script is assembled from the parts in sql/install, in order,
+# so that every concern keeps its own file.
+INSTALL_PARTS = $(sort $(wildcard sql/install/*.sql))
+DATA_built = $(EXTENSION)--$(EXTVERSION).sql
+DATA = $(wildcard sql/$(EXTENSION)--*--*.sql)
+
+# Regression tests are numbered (sql/NNN_topic.sql) and run in that order.
+REGRESS = $(sort $(basename $(notdir $(wildcard sql/[0-9][0-9][0-9]_*.sql))))
+REGRESS_OPTS = --load-extension=$(EXTENSION)
+ISOLATION = $(sort $(basename $(notdir $(wildcard test/specs/*.spec))))
+ISOLATION_OPTS = --inputdir=test --load-extension=$(EXTENSION)
+
+EXTRA_CLEAN = results regression.diffs regression.out output_iso tmp_check
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+$(EXTENSION)--$(EXTVERSION).sql: $(INSTALL_PARTS)
+	cat $^ > $@

@@ -1,0 +1,37 @@
+/*
+ * verwerkingenlog.c
+ *		Module initialisation and the extension's settings.
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "utils/guc.h"
+
+#include "verwerkingenlog.h"
+
+PG_MODULE_MAGIC;
+
+/* Start of every url the log hands out (verwerkingenlog.base_url). */
+char	   *vwl_base_url = NULL;
+
+void		_PG_init(void);
+
+/*
+ * Define the settings.  They are read by the SQL layer with current_setting,
+ * so the C side only makes sure they exist with a sane default and that the
+ * prefix is reserved.
+ */
+void
+_PG_init(void)
+{
+	DefineCustomStringVariable("verwerkingenlog.base_url",
+							   "Start of the url of every resource the log returns.",
+							   "For example https://gemeente.example/api/v1; /verwerkingsacties/{actieId} is appended.",
+							   &vwl_base_url,
+							   "http://localhost/api/v1",
+							   PGC_SUSET,
+							   0,
+							   NULL, NULL, NULL);
+
+	MarkGUCPrefixReserved("verwerkingenlog");
+}

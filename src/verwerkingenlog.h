@@ -1,0 +1,104 @@
+/*
+ * verwerkingenlog.h
+ *		Declarations shared by the C parts of verwerkingenlog.
+ *
+ * Each concern has its own file: moment.c and bewaartermijn.c (types),
+ * validatie.c (the verwerkingsactie document), scopes.c (scopes and the
+ * confidentiality rule engine), onveranderlijk.c (append-only guard) and
+ * verwerkingenlog.c (module init and settings).
+ */
+#ifndef VERWERKINGENLOG_H
+#define VERWERKINGENLOG_H
+
+#include "postgres.h"
+
+#include "datatype/timestamp.h"
+
+/* Limits from the OpenAPI contract. */
+#define VWL_MAX_URI			2042
+#define VWL_MAX_NAAM		242
+#define VWL_MAX_ID			40
+#define VWL_OIN_LENGTE		20
+
+/*
+ * moment: an ISO 8601 date-time with an explicit offset.  It compares by
+ * instant but prints exactly as supplied: the offset (and whether it was
+ * written as Z) and the fractional digits are kept.  Fixed length, 16 bytes.
+ */
+typedef struct Moment
+{
+	TimestampTz instant;		/* the instant, microseconds since 2000 UTC */
+	int32		offset;			/* seconds east of UTC, as supplied */
+	int16		nanos;			/* digits beyond microseconds, 0..999 */
+	int8		fracdigits;		/* fractional digits as supplied, 0..9 */
+	int8		flags;			/* MOMENT_ZULU */
+} Moment;
+
+#define MOMENT_ZULU		0x01
+
+/*
+ * Parse str (len bytes, not necessarily terminated) into *result.  Returns
+ * false and sets *reason to a short English phrase (no period) on failure;
+ * never throws.
+ */
+extern bool vwl_moment_parse(const char *str, int len, Moment *result,
+							 const char **reason);
+/* The text form of a moment, palloc'd, exactly as it was supplied. */
+extern char *vwl_moment_format(const Moment *m);
+
+/*
+ * bewaartermijn: a strict ISO 8601 duration (PnYnMnD, PTnHnMnS, PnW and
+ * combinations).  The components are kept as written so that output equals
+ * input in canonical form.  Fixed length.
+ */
+typedef struct Bewaartermijn
+{
+	int32		jaren;
+	int32		maanden;
+	int32		weken;
+	int32		dagen;
+	int32		uren;
+	int32		minuten;
+	int64		microseconden;	/* seconds with their fraction */
+	int32		aanwezig;		/* bitmask of the components written */
+	int32		fracdigits;		/* fractional digits of the seconds */
+} Bewaartermijn;
+
+#define BT_JAREN		0x01
+#define BT_MAANDEN		0x02
+#define BT_WEKEN		0x04
+#define BT_DAGEN		0x08
+#define BT_UREN			0x10
+#define BT_MINUTEN		0x20
+#define BT_SECONDEN		0x40
+
+/* Same contract as vwl_moment_parse. */
+extern bool vwl_bewaartermijn_parse(const char *str, int len,
+									Bewaartermijn *result,
+									const char **reason);
+extern char *vwl_bewaartermijn_format(const Bewaartermijn *b);
+/* The duration as an interval (years and months, weeks and days, time). */
+extern Interval *vwl_bewaartermijn_interval(const Bewaartermijn *b);
+
+/*
+ * Scopes of the standard, one bit each.  A caller holds a scope when its
+ * role (the outer role, not the SECURITY DEFINER owner) is a member of the
+ * scope's role, narrowed by the scope claim of request.jwt.claims if set.
+ */
+#define SCOPE_CREATE_NORMAL			0x0001
+#define SCOPE_CREATE_CONFIDENTIAL	0x0002
+#define SCOPE_READ_NORMAL			0x0004
+#define SCOPE_READ_CONFIDENTIAL		0x0008
+#define SCOPE_UPDATE_NORMAL			0x0010
+#define SCOPE_UPDATE_CONFIDENTIAL	0x0020
+#define SCOPE_DELETE_NORMAL			0x0040
+#define SCOPE_DELETE_CONFIDENTIAL	0x0080
+#define SCOPE_BEHEER				0x0100
+#define SCOPE_ALLE					0x01FF
+
+extern int	vwl_scopes(void);
+
+/* Settings (verwerkingenlog.c). */
+extern char *vwl_base_url;
+
+#endif							/* VERWERKINGENLOG_H */

@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# test/run.sh -- the front door.
+#
+#   test/run.sh check   install what is missing, build, run every test on a throwaway cluster
+#   test/run.sh demo    the same cluster, loaded with the standard's quickstart stories
+#   test/run.sh bench [args]   the benchmarks (test/bench/run.sh)
+#   test/run.sh shell   a psql prompt on a throwaway cluster with the extension
+#
+# Works on a fresh Debian 12 machine: as root it installs the Debian packages it
+# needs and starts PostgreSQL as the unprivileged user "postgres"; as another
+# user it uses sudo for the installs.  The cluster lives in a temporary folder
+# and is removed on exit.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cmd=${1:-check}
+[ $# -gt 0 ] && shift
+PGBIN=/usr/lib/postgresql/15/bin
+export PG_CONFIG=$PGBIN/pg_config
+
+say() { printf '== %s\n' "$*" >&2; }
+
+as_root() {
+	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# Debian packages: the server, its headers and PGXS, a compiler, OpenSSL's headers.
+ensure_packages() {
+	local missing=()
+	[ -x "$PGBIN/postgres" ] || missing+=(postgresql-15)
+	[ -f /usr/lib/postgresql/15/lib/pgxs/src/makefiles/pgxs.mk ] || missing+=(postgresql-server-dev-15)
+	command -v gcc >/dev/null || missing+=(gcc)
+	command -v make >/dev/null || missing+=(make)
+	[ -f /usr/include/openssl/evp.h ] || missing+=(libssl-dev)
+	if [ ${#missing[@]} -gt 0 ]; then
+		say "installing ${missing[*]}"
+		as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+		as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			"${missing[@]}" >/dev/null
+	fi
+}
+
+build() {
+	say "building"
+	make -C "$top" -s COPT="-Werror" all
+}
+
+# A private copy of the PostgreSQL installation with the extension installed
+# into it (DESTDIR), as PostgreSQL's own temporary installs do: the server finds
+# its lib and share folders relative to its binary, so nothing outside the
+# temporary folder is touched and parallel runs from other trees do not clash.
+install_private() {
+	local inst=$work/inst lib=/usr/lib/postgresql/15 share=/usr/share/postgresql/15
+	mkdir -p "$inst$lib" "$inst$share"
+	cp -a "$lib/bin" "$inst$lib/"
+	cp -rs "$lib/lib" "$inst$lib/"
+	cp -rs "$share/." "$inst$share/"
+	rm -f "$inst$lib"/lib/verwerkingenlog.so "$inst$share"/extension/verwerkingenlog*
+	make -C "$top" -s install DESTDIR="$inst" >/dev/null
+	SRVBIN=$inst$lib/bin
+}
+
+# A throwaway cluster: data and socket in one temporary folder.
+start_cluster() {
+	work=$(mktemp -d /tmp/verwerkingenlog.XXXXXX)
+	chmod 755 "$work"
+	runas=()
+	if [ "$(id -u)" -eq 0 ]; then
+		id postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql postgres
+		chown postgres "$work"
+		runas=(runuser -u postgres --)
+	fi
+	trap stop_cluster EXIT
+	install_private
+	chmod -R a+rX "$work"
+	say "starting a throwaway PostgreSQL 15 in $work"
+	"${runas[@]}" "$SRVBIN/initdb" -D "$work/data" -A trust -U postgres -E UTF8 \
+		--locale=C.UTF-8 --no-sync >"$work/initdb.log" 2>&1 \
+		|| { cat "$work/initdb.log"; exit 1; }
+	cat >>"$work/data/postgresql.conf" <<-CONF
+		listen_addresses = ''
+		unix_socket_directories = '$work'
+		max_connections = 50
+		shared_buffers = 256MB
+		max_prepared_transactions = 10
+		log_min_messages = warning
+		${VWL_PGCONF:-}
+	CONF
+	"${runas[@]}" "$SRVBIN/pg_ctl" -D "$work/data" -l "$work/server.log" -w start >/dev/null
+	export PGHOST=$work PGPORT=5432 PGUSER=postgres PGDATABASE=postgres
+}
+
+stop_cluster() {
+	local rc=$?
+	if [ -n "${work:-}" ] && [ -d "$work" ]; then
+		"${runas[@]}" "$SRVBIN/pg_ctl" -D "$work/data" -m immediate stop >/dev/null 2>&1 || true
+		rm -rf "$work"
+	fi
+	exit $rc
+}
+
+run_check() {
+	local failed=0 passed=0 out
+	cd "$top"
+	rm -rf results output_iso regression.diffs regression.out
+	local rc=0
+	out=$(make -s installcheck PG_CONFIG="$PG_CONFIG" 2>&1) || rc=$?
+	printf '%s\n' "$out"
+	passed=$(grep -c '\.\.\. ok' <<<"$out" || true)
+	failed=$(grep -c '\.\.\. FAILED' <<<"$out" || true)
+	[ "$rc" -ne 0 ] && [ "$failed" -eq 0 ] && failed=1
+	for f in regression.diffs output_iso/regression.diffs; do
+		[ -s "$f" ] && { say "differences in $f"; head -200 "$f"; }
+	done
+	# Scripted tests: each test/scripts/*.sh runs against the cluster and exits non-zero on failure.
+	for t in "$top"/test/scripts/*.sh; do
+		[ -e "$t" ] || continue
+		if bash "$t" >"$work/script.out" 2>&1; then
+			passed=$((passed + 1)); echo "script $(basename "$t") ... ok"
+		else
+			failed=$((failed + 1)); echo "script $(basename "$t") ... FAILED"; tail -40 "$work/script.out"
+		fi
+	done
+	echo
+	echo "check: $passed passed, $failed failed"
+	[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+}
+
+ensure_packages
+build
+case "$cmd" in
+	check)
+		start_cluster
+		run_check
+		;;
+	demo)
+		start_cluster
+		psql -X -q -v ON_ERROR_STOP=1 -f "$top/test/demo.sql"
+		;;
+	shell)
+		start_cluster
+		psql -X -c 'CREATE EXTENSION verwerkingenlog' && psql -X
+		;;
+	bench)
+		VWL_PGCONF=${VWL_PGCONF:-"synchronous_commit = on"} start_cluster
+		bash "$top/test/bench/run.sh" "$@"
+		;;
+	*)
+		echo "usage: $0 check|demo|bench|shell" >&2
+		exit 2
+		;;
+esac
