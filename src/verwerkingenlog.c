@@ -5,6 +5,7 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "utils/builtins.h"
 #include "utils/guc.h"
 
 #include "verwerkingenlog.h"
@@ -34,4 +35,21 @@ _PG_init(void)
 							   NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("verwerkingenlog");
+}
+
+PG_FUNCTION_INFO_V1(vwl_base_url_fn);
+
+/*
+ * verwerkingenlog.base_url(): the setting without a trailing slash.  A C
+ * function, so that calling it loads the module and with it the setting.
+ */
+Datum
+vwl_base_url_fn(PG_FUNCTION_ARGS)
+{
+	const char *url = vwl_base_url ? vwl_base_url : "";
+	int			len = strlen(url);
+
+	while (len > 0 && url[len - 1] == '/')
+		len--;
+	PG_RETURN_TEXT_P(cstring_to_text_with_len(url, len));
 }

@@ -1,0 +1,116 @@
+-- The demo: the standard's quickstart stories on a scratch database.
+-- Run with ./test/run.sh demo
+\set ON_ERROR_STOP 1
+\pset pager off
+SET client_min_messages = warning;
+CREATE EXTENSION verwerkingenlog;
+ALTER DATABASE postgres SET verwerkingenlog.base_url = 'https://log.gemeente-voorbeeld.nl/api/v1';
+SET verwerkingenlog.base_url = 'https://log.gemeente-voorbeeld.nl/api/v1';
+SET TimeZone = 'Europe/Amsterdam';
+
+-- Two applications of the municipality, each with the scopes it needs.
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'burgerzaken') THEN CREATE ROLE burgerzaken; END IF;
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'basisregistratie') THEN CREATE ROLE basisregistratie; END IF;
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'privacyloket') THEN CREATE ROLE privacyloket; END IF;
+END $$;
+GRANT verwerkingenlog_create_normal, verwerkingenlog_create_confidential TO burgerzaken;
+GRANT verwerkingenlog_create_normal TO basisregistratie;
+GRANT verwerkingenlog_read_confidential TO privacyloket;
+
+\echo
+\echo '== 1. A consumer logs a minimal verwerkingsactie'
+SET ROLE burgerzaken;
+SELECT jsonb_pretty(verwerkingenlog.log_verwerkingsactie($${
+  "actieNaam": "Zoeken personen",
+  "vertrouwelijkheid": "Normaal",
+  "tijdstip": "2024-04-05T14:35:42+01:00",
+  "verwerkteObjecten": [
+    {"objecttype": "persoon", "soortObjectId": "BSN", "objectId": "111222333"}
+  ]
+}$$)) AS "stored";
+RESET ROLE;
+
+\echo
+\echo '== 2. A provider logs a call, with the consumer''s details from its request headers'
+-- The headers a consumer sends (B9177), as PostgREST would pass them.
+SET request.headers = '{"oin": "00000001821002193000", "verwerkingsactiviteitid": "c5b9f4e7-8c79-41b9-91e2-6268419cb167", "verwerkingsactiviteiturl": "https://www.gemeente-voorbeeld.nl/var/api/v1/verwerkingsactiviteiten/c5b9f4e7-8c79-41b9-91e2-6268419cb167", "verwerkingid": "4b698de3-ffba-45e7-8697-a283ec863db2", "vertrouwelijkheid": "normaal", "bewaartermijn": "P10Y"}';
+SET ROLE basisregistratie;
+SELECT jsonb_pretty(verwerkingenlog.log_verwerkingsactie(jsonb_build_object(
+  'actieNaam', 'Opvragen persoonsgegevens',
+  'handelingNaam', 'Levering',
+  'verwerkingNaam', 'Bevragen BRP',
+  'verwerkingsactiviteitId', '5f0bef4c-f66f-4311-84a5-19e8bf359eaf',
+  'vertrouwelijkheid', h->>'vertrouwelijkheid',
+  'bewaartermijn', h->>'bewaartermijn',
+  'uitvoerder', '00000001002564440000',
+  'systeem', 'BRP-bevraging v3.2',
+  'gegevensbron', 'Basisregistratie Personen',
+  'soortAfnemerId', 'OIN',
+  'afnemerId', h->>'oin',
+  'verwerkingsactiviteitIdAfnemer', h->>'verwerkingsactiviteitid',
+  'verwerkingsactiviteitUrlAfnemer', h->>'verwerkingsactiviteiturl',
+  'verwerkingIdAfnemer', h->>'verwerkingid',
+  'tijdstip', '2024-04-05T14:36:10.250+02:00',
+  'verwerkteObjecten', jsonb_build_array(jsonb_build_object(
+     'objecttype', 'persoon', 'soortObjectId', 'BSN', 'objectId', '111222333',
+     'verwerkteSoortenGegevens', '[{"soortGegeven": "Naam"}, {"soortGegeven": "Adres"}]'::jsonb)))))
+  AS "stored"
+  FROM (SELECT current_setting('request.headers')::jsonb AS h) headers;
+RESET ROLE;
+RESET request.headers;
+
+\echo
+\echo '== 3. A marriage (huwelijk): two partners and two witnesses in one action'
+SET ROLE burgerzaken;
+SELECT jsonb_pretty(verwerkingenlog.log_verwerkingsactie($${
+  "actieNaam": "Registreren huwelijk",
+  "handelingNaam": "Voltrekking",
+  "verwerkingNaam": "Huwelijk",
+  "verwerkingId": "48086bf2-11b7-4603-9526-67d7c3bb6587",
+  "verwerkingsactiviteitId": "5f0bef4c-f66f-4311-84a5-19e8bf359eaf",
+  "vertrouwelijkheid": "normaal",
+  "bewaartermijn": "P10Y",
+  "uitvoerder": "00000001821002193000",
+  "systeem": "FooBarApp v2.1",
+  "gebruiker": "ambtenaar-17",
+  "gegevensbron": "FooBar Database Publiekszaken",
+  "tijdstip": "2024-06-14T11:00:00+02:00",
+  "verwerkteObjecten": [
+    {"objecttype": "persoon", "soortObjectId": "BSN", "objectId": "111222333", "betrokkenheid": "Partner",
+     "verwerkteSoortenGegevens": [{"soortGegeven": "Naam"}, {"soortGegeven": "Burgerlijke staat"}]},
+    {"objecttype": "persoon", "soortObjectId": "BSN", "objectId": "444555666", "betrokkenheid": "Partner",
+     "verwerkteSoortenGegevens": [{"soortGegeven": "Naam"}, {"soortGegeven": "Burgerlijke staat"}]},
+    {"objecttype": "persoon", "soortObjectId": "BSN", "objectId": "777888999", "betrokkenheid": "Getuige",
+     "verwerkteSoortenGegevens": [{"soortGegeven": "Naam"}]},
+    {"objecttype": "persoon", "soortObjectId": "BSN", "objectId": "123123123", "betrokkenheid": "Getuige",
+     "verwerkteSoortenGegevens": [{"soortGegeven": "Naam"}]}
+  ]
+}$$)) AS "stored";
+RESET ROLE;
+
+\echo
+\echo '== 4. A document with mistakes is refused, every problem named'
+SET ROLE burgerzaken;
+\set ON_ERROR_STOP 0
+SELECT verwerkingenlog.log_verwerkingsactie('{"vertouwelijkheid": "normaal", "tijdstip": "2024-04-05 14:35", "verwerkteObjecten": [{"objecttype": "auto", "objectId": "1234567890123456789012345678901234567890X"}]}');
+\set ON_ERROR_STOP 1
+RESET ROLE;
+
+\echo
+\echo '== 5. The privacy officer lists what was logged about BSN 111222333 in 2024'
+SET ROLE privacyloket;
+SELECT r->>'tijdstip' AS tijdstip, r->>'actieNaam' AS actie, r->>'vertrouwelijkheid' AS vertrouwelijkheid,
+       r->'verwerkteObjecten'->0->>'betrokkenheid' AS betrokkenheid, r->>'afnemerId' AS afnemer
+  FROM verwerkingenlog.verwerkingsacties('persoon', 'BSN', '111222333', '2024-01-01', '2025-01-01') r;
+SELECT actie_naam, verwerking_naam, vertrouwelijkheid, tijdstip FROM verwerkingenlog.actuele_verwerkingsacties ORDER BY tijdstip;
+RESET ROLE;
+
+\echo
+\echo '== 6. Nothing logged can be changed, not even by the owner'
+\set ON_ERROR_STOP 0
+UPDATE verwerkingenlog.verwerkingsactie_versie SET actie_naam = 'weggepoetst';
+DELETE FROM verwerkingenlog.verwerkt_object;
+TRUNCATE verwerkingenlog.verwerkingsactie_versie CASCADE;
+\set ON_ERROR_STOP 1
+SELECT count(*) AS "versions still stored" FROM verwerkingenlog.verwerkingsactie_versie;
