@@ -22,8 +22,10 @@
  * - Output is the canonical form of the components as written: leading
  *	 zeros go, the components and the fraction digits stay (P2W stays P2W,
  *	 PT1.50S stays PT1.50S, P0D stays P0D).
- * - Equality is of the written duration: P2W <> P14D.  Cast to interval to
- *	 compare lengths.
+ * - Equality is of the written duration: P2W <> P14D.  Order is by length
+ *	 (a month counted as 30 days, as interval orders), ties broken by the
+ *	 written components, so P14D < P2W although both last two weeks.  Cast
+ *	 to interval to compare lengths only.
  */
 #include "postgres.h"
 
@@ -505,6 +507,82 @@ vwl_bewaartermijn_ne(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_BOOL(!bt_gelijk(PG_GETARG_BEWAARTERMIJN_P(0),
 							  PG_GETARG_BEWAARTERMIJN_P(1)));
+}
+
+/*
+ * Order: by length (as interval_cmp orders intervals: a month is 30 days),
+ * then by the written components, so that only identical written durations
+ * compare equal, consistent with =.
+ */
+static int
+bt_cmp(const Bewaartermijn *a, const Bewaartermijn *b)
+{
+	int			c;
+
+	c = DatumGetInt32(DirectFunctionCall2(interval_cmp,
+										  IntervalPGetDatum(vwl_bewaartermijn_interval(a)),
+										  IntervalPGetDatum(vwl_bewaartermijn_interval(b))));
+	if (c != 0)
+		return c;
+#define BT_VERGELIJK(veld) \
+	if (a->veld != b->veld) \
+		return a->veld < b->veld ? -1 : 1
+	BT_VERGELIJK(jaren);
+	BT_VERGELIJK(maanden);
+	BT_VERGELIJK(weken);
+	BT_VERGELIJK(dagen);
+	BT_VERGELIJK(uren);
+	BT_VERGELIJK(minuten);
+	BT_VERGELIJK(microseconden);
+	BT_VERGELIJK(aanwezig);
+	BT_VERGELIJK(fracdigits);
+#undef BT_VERGELIJK
+	return 0;
+}
+
+PG_FUNCTION_INFO_V1(vwl_bewaartermijn_cmp);
+/* btree support: three-way comparison. */
+Datum
+vwl_bewaartermijn_cmp(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT32(bt_cmp(PG_GETARG_BEWAARTERMIJN_P(0),
+						   PG_GETARG_BEWAARTERMIJN_P(1)));
+}
+
+PG_FUNCTION_INFO_V1(vwl_bewaartermijn_lt);
+/* < : shorter, or as long but written differently (see bt_cmp). */
+Datum
+vwl_bewaartermijn_lt(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(bt_cmp(PG_GETARG_BEWAARTERMIJN_P(0),
+						  PG_GETARG_BEWAARTERMIJN_P(1)) < 0);
+}
+
+PG_FUNCTION_INFO_V1(vwl_bewaartermijn_le);
+/* <= */
+Datum
+vwl_bewaartermijn_le(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(bt_cmp(PG_GETARG_BEWAARTERMIJN_P(0),
+						  PG_GETARG_BEWAARTERMIJN_P(1)) <= 0);
+}
+
+PG_FUNCTION_INFO_V1(vwl_bewaartermijn_gt);
+/* > */
+Datum
+vwl_bewaartermijn_gt(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(bt_cmp(PG_GETARG_BEWAARTERMIJN_P(0),
+						  PG_GETARG_BEWAARTERMIJN_P(1)) > 0);
+}
+
+PG_FUNCTION_INFO_V1(vwl_bewaartermijn_ge);
+/* >= */
+Datum
+vwl_bewaartermijn_ge(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(bt_cmp(PG_GETARG_BEWAARTERMIJN_P(0),
+						  PG_GETARG_BEWAARTERMIJN_P(1)) >= 0);
 }
 
 PG_FUNCTION_INFO_V1(vwl_bewaartermijn_hash);

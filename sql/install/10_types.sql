@@ -393,7 +393,7 @@ COMMENT ON FUNCTION bewaartermijn_hash_extended(bewaartermijn, pg_catalog.int8) 
 CREATE OPERATOR = (
   LEFTARG = bewaartermijn, RIGHTARG = bewaartermijn, FUNCTION = bewaartermijn_eq,
   COMMUTATOR = =, NEGATOR = <>,
-  RESTRICT = pg_catalog.eqsel, JOIN = pg_catalog.eqjoinsel, HASHES
+  RESTRICT = pg_catalog.eqsel, JOIN = pg_catalog.eqjoinsel, HASHES, MERGES
 );
 COMMENT ON OPERATOR =(bewaartermijn, bewaartermijn) IS
   'the same written duration (P2W and P14D differ)';
@@ -405,8 +405,63 @@ CREATE OPERATOR <> (
 COMMENT ON OPERATOR <>(bewaartermijn, bewaartermijn) IS
   'not the same written duration';
 
--- A hash class (no btree: durations of months and days have no total
--- order), so that DISTINCT and GROUP BY work on a bewaartermijn.
+CREATE FUNCTION bewaartermijn_cmp(bewaartermijn, bewaartermijn) RETURNS pg_catalog.int4
+  AS 'MODULE_PATHNAME', 'vwl_bewaartermijn_cmp' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+COMMENT ON FUNCTION bewaartermijn_cmp(bewaartermijn, bewaartermijn) IS
+  'btree support: by length (a month as 30 days, as interval), then by the written components';
+CREATE FUNCTION bewaartermijn_lt(bewaartermijn, bewaartermijn) RETURNS pg_catalog.bool
+  AS 'MODULE_PATHNAME', 'vwl_bewaartermijn_lt' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION bewaartermijn_le(bewaartermijn, bewaartermijn) RETURNS pg_catalog.bool
+  AS 'MODULE_PATHNAME', 'vwl_bewaartermijn_le' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION bewaartermijn_gt(bewaartermijn, bewaartermijn) RETURNS pg_catalog.bool
+  AS 'MODULE_PATHNAME', 'vwl_bewaartermijn_gt' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION bewaartermijn_ge(bewaartermijn, bewaartermijn) RETURNS pg_catalog.bool
+  AS 'MODULE_PATHNAME', 'vwl_bewaartermijn_ge' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+COMMENT ON FUNCTION bewaartermijn_lt(bewaartermijn, bewaartermijn) IS 'shorter, or as long and written differently (bewaartermijn_cmp)';
+COMMENT ON FUNCTION bewaartermijn_le(bewaartermijn, bewaartermijn) IS 'bewaartermijn_cmp <= 0';
+COMMENT ON FUNCTION bewaartermijn_gt(bewaartermijn, bewaartermijn) IS 'longer, or as long and written differently (bewaartermijn_cmp)';
+COMMENT ON FUNCTION bewaartermijn_ge(bewaartermijn, bewaartermijn) IS 'bewaartermijn_cmp >= 0';
+
+CREATE OPERATOR < (
+  LEFTARG = bewaartermijn, RIGHTARG = bewaartermijn, FUNCTION = bewaartermijn_lt,
+  COMMUTATOR = >, NEGATOR = >=,
+  RESTRICT = pg_catalog.scalarltsel, JOIN = pg_catalog.scalarltjoinsel
+);
+CREATE OPERATOR <= (
+  LEFTARG = bewaartermijn, RIGHTARG = bewaartermijn, FUNCTION = bewaartermijn_le,
+  COMMUTATOR = >=, NEGATOR = >,
+  RESTRICT = pg_catalog.scalarlesel, JOIN = pg_catalog.scalarlejoinsel
+);
+CREATE OPERATOR > (
+  LEFTARG = bewaartermijn, RIGHTARG = bewaartermijn, FUNCTION = bewaartermijn_gt,
+  COMMUTATOR = <, NEGATOR = <=,
+  RESTRICT = pg_catalog.scalargtsel, JOIN = pg_catalog.scalargtjoinsel
+);
+CREATE OPERATOR >= (
+  LEFTARG = bewaartermijn, RIGHTARG = bewaartermijn, FUNCTION = bewaartermijn_ge,
+  COMMUTATOR = <=, NEGATOR = <,
+  RESTRICT = pg_catalog.scalargesel, JOIN = pg_catalog.scalargejoinsel
+);
+COMMENT ON OPERATOR <(bewaartermijn, bewaartermijn) IS 'shorter, or as long and written differently';
+COMMENT ON OPERATOR <=(bewaartermijn, bewaartermijn) IS 'shorter or the same, or as long and written differently';
+COMMENT ON OPERATOR >(bewaartermijn, bewaartermijn) IS 'longer, or as long and written differently';
+COMMENT ON OPERATOR >=(bewaartermijn, bewaartermijn) IS 'longer or the same, or as long and written differently';
+
+-- A btree class (ORDER BY, count(DISTINCT), merge joins) and a hash class
+-- (hash aggregation and joins).  Only identical written durations are equal.
+CREATE OPERATOR CLASS bewaartermijn_ops
+  DEFAULT FOR TYPE bewaartermijn USING btree AS
+    OPERATOR 1 <,
+    OPERATOR 2 <=,
+    OPERATOR 3 =,
+    OPERATOR 4 >=,
+    OPERATOR 5 >,
+    FUNCTION 1 bewaartermijn_cmp(bewaartermijn, bewaartermijn);
+COMMENT ON OPERATOR FAMILY bewaartermijn_ops USING btree IS
+  'order of bewaartermijnen: by length, then by the written components';
+COMMENT ON OPERATOR CLASS bewaartermijn_ops USING btree IS
+  'order of bewaartermijnen: by length, then by the written components';
+
 CREATE OPERATOR CLASS bewaartermijn_ops
   DEFAULT FOR TYPE bewaartermijn USING hash AS
     OPERATOR 1 =,
@@ -417,8 +472,8 @@ COMMENT ON OPERATOR FAMILY bewaartermijn_ops USING hash IS
 COMMENT ON OPERATOR CLASS bewaartermijn_ops USING hash IS
   'hashing of written durations';
 
--- Assignment, not implicit: an implicit cast would let <, <= and >= compare
--- interval lengths while = compares the written duration.
+-- Assignment, not implicit: an implicit cast would make interval's
+-- operators and functions apply silently where bewaartermijn has its own.
 CREATE FUNCTION bewaartermijn_to_interval(bewaartermijn) RETURNS pg_catalog.interval
   AS 'MODULE_PATHNAME', 'vwl_bewaartermijn_to_interval'
   LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
