@@ -245,8 +245,11 @@ SELECT id, m, pg_temp.recv('moment', moment_send(m)) AS terug
   FROM momenten WHERE m IS NOT NULL ORDER BY id;
 SELECT moment_send('2024-04-05T14:35:42.123456789+01:00');
 CREATE TABLE momenten_terug (id int, m moment);
-COPY (SELECT id, m FROM momenten) TO PROGRAM 'cat > /tmp/vwl_010_momenten.bin' WITH (FORMAT binary);
-COPY momenten_terug FROM PROGRAM 'cat /tmp/vwl_010_momenten.bin && rm -f /tmp/vwl_010_momenten.bin' WITH (FORMAT binary);
+-- (a file named after the backend, so that parallel runs do not clash)
+SELECT format('cat > /tmp/vwl_010_%s.bin', pg_backend_pid()) AS schrijf,
+       format('cat /tmp/vwl_010_%1$s.bin && rm -f /tmp/vwl_010_%1$s.bin', pg_backend_pid()) AS lees \gset
+COPY (SELECT id, m FROM momenten) TO PROGRAM :'schrijf' WITH (FORMAT binary);
+COPY momenten_terug FROM PROGRAM :'lees' WITH (FORMAT binary);
 SELECT a.id, b.m, b.m::text IS NOT DISTINCT FROM a.m::text AS zelfde_tekst
   FROM momenten a JOIN momenten_terug b USING (id) ORDER BY a.id;
 
