@@ -250,7 +250,9 @@ SELECT c.geval, t.name, t.code, t.reason
     (1, 'typo', pg_temp.actie('{"vertouwelijkheid": "vertrouwelijk"}') - 'vertrouwelijkheid'),
     (2, 'object level', pg_temp.object('{"objectID": "1", "verwerkteSoortenGegeven": []}')),
     (3, 'odd names', pg_temp.actie('{"a b": 1, "x.y": 2, "": 3, "k:\"\\\n": 4, "naïef": 5, "[0]": 6}')),
-    (4, 'read-only elsewhere', pg_temp.object('{"actieId": "x", "tijdstipRegistratie": "x"}')))
+    (4, 'read-only elsewhere', pg_temp.object('{"actieId": "x", "tijdstipRegistratie": "x"}')),
+    (5, 'long names are cut', pg_temp.actie(jsonb_build_object(repeat('x', 64), 1, repeat('y', 65), 2,
+                                                                repeat('é', 40), 3))))
        c(n, geval, doc),
        LATERAL pg_temp.toets(c.doc) WITH ORDINALITY t
  ORDER BY c.n, t.ordinality;

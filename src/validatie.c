@@ -20,7 +20,8 @@
  * An unknown element whose name is not made of ASCII letters, digits, "_",
  * "-", "$" and "@" only is written as a JSON string in brackets, with ":"
  * written as \u003a, so a name never contains ":" or a line break:
- * verwerkteObjecten[0]["object id"].
+ * verwerkteObjecten[0]["object id"]; a name longer than 64 bytes is cut
+ * there and marked ["..."...].
  *
  * Order.  jsonb keeps no document order (it sorts keys), so problems come in
  * schema order: per object the elements in the order of the OpenAPI schema,
@@ -58,7 +59,19 @@
  *	- OIN: exactly 20 ASCII digits.
  *	- Enumerations are matched case-insensitively and written in lower case.
  *	- Read-only elements (url, actieId, tijdstipRegistratie, vervallen; url
- *	  and verwerktObjectId of an object) are ignored whatever their value.
+ *	  and verwerktObjectId of an object) are ignored whatever their value,
+ *	  so a document the log returned is valid input as it stands.
+ *	- Complete mode (PUT): every writable top-level element must be present,
+ *	  null allowed where it is optional; optional elements of a verwerkt
+ *	  object may still be left out.
+ *	- An SQL NULL document is a problem, "(document): is required".
+ *
+ * The normalised document has exactly the writable elements, every one
+ * present: absent or null ones as null, verwerkteSoortenGegevens as [];
+ * enumerations and UUIDs in lower case; tijdstip and the strings exactly as
+ * supplied; bewaartermijn in the canonical form of vwl_bewaartermijn_format;
+ * each verwerkt object with exactly objecttype, soortObjectId, objectId,
+ * betrokkenheid and verwerkteSoortenGegevens.
  *
  * Error format (vwl_validatie_meld; the REST layer parses it).  SQLSTATE
  * 22023, a message naming the first problem,
@@ -157,6 +170,9 @@ static const VwlElement soort_elementen[] = {
 };
 
 #define VWL_MAX_ELEMENTEN	lengthof(actie_elementen)
+StaticAssertDecl(lengthof(object_elementen) <= VWL_MAX_ELEMENTEN &&
+				 lengthof(soort_elementen) <= VWL_MAX_ELEMENTEN,
+				 "VWL_MAX_ELEMENTEN must hold every schema");
 
 typedef struct VwlSchema
 {
@@ -291,6 +307,13 @@ vwl_pad_terug(VwlValidatie *v)
 	v->diepte--;
 }
 
+/*
+ * The longest element name written in full in a problem's name, in bytes;
+ * the longest name of the schema has 31.  Keeps a garbage key out of the
+ * message and the server log.
+ */
+#define VWL_MAX_SLEUTEL		64
+
 /* Can an element name be written as it is? */
 static bool
 sleutel_veilig(const char *s, int lengte)
@@ -313,7 +336,9 @@ sleutel_veilig(const char *s, int lengte)
 static void
 pad_schrijf_sleutel(StringInfo buf, const char *s, int lengte)
 {
-	if (sleutel_veilig(s, lengte))
+	int			getoond = lengte;
+
+	if (lengte <= VWL_MAX_SLEUTEL && sleutel_veilig(s, lengte))
 	{
 		if (buf->len > 0)
 			appendStringInfoChar(buf, '.');
@@ -321,9 +346,15 @@ pad_schrijf_sleutel(StringInfo buf, const char *s, int lengte)
 		return;
 	}
 
-	/* ["..."]: JSON string escapes, and ":" as \u003a */
+	/*
+	 * ["..."]: JSON string escapes, and ":" as \u003a.  A longer name (only
+	 * an unknown element has one) is cut after VWL_MAX_SLEUTEL bytes, at a
+	 * character boundary, and marked ["..."...].
+	 */
+	if (lengte > VWL_MAX_SLEUTEL)
+		getoond = pg_mbcliplen(s, lengte, VWL_MAX_SLEUTEL);
 	appendStringInfoString(buf, "[\"");
-	for (int i = 0; i < lengte; i++)
+	for (int i = 0; i < getoond; i++)
 	{
 		unsigned char c = (unsigned char) s[i];
 
@@ -337,7 +368,7 @@ pad_schrijf_sleutel(StringInfo buf, const char *s, int lengte)
 		else
 			appendStringInfoChar(buf, c);
 	}
-	appendStringInfoString(buf, "\"]");
+	appendStringInfoString(buf, getoond < lengte ? "\"...]" : "\"]");
 }
 
 /*
@@ -533,11 +564,20 @@ uri_fout(const char *s, int lengte)
 	return NULL;
 }
 
-/* Does s (lengte bytes) equal the lower-case word, ignoring ASCII case? */
+/*
+ * Does s (lengte bytes) equal the lower-case word, ignoring ASCII case?
+ * (Not pg_strncasecmp: that consults the locale for non-ASCII bytes, and
+ * these functions are immutable.)
+ */
 static inline bool
 is_woord(const char *s, int lengte, const char *woord, int woordlengte)
 {
-	return lengte == woordlengte && pg_strncasecmp(s, woord, lengte) == 0;
+	if (lengte != woordlengte)
+		return false;
+	for (int i = 0; i < lengte; i++)
+		if (pg_ascii_tolower((unsigned char) s[i]) != woord[i])
+			return false;
+	return true;
 }
 
 /* Set an output value to a string. */
