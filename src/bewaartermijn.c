@@ -22,8 +22,10 @@
  * - Output is the canonical form of the components as written: leading
  *	 zeros go, the components and the fraction digits stay (P2W stays P2W,
  *	 PT1.50S stays PT1.50S, P0D stays P0D).
- * - Equality is of the written duration: P2W <> P14D.  Cast to interval to
- *	 compare lengths.
+ * - Equality is of the written duration: P2W <> P14D.  Order is by length
+ *	 (a month counted as 30 days, as interval orders), ties broken by the
+ *	 written components, so P14D < P2W although both last two weeks.  Cast
+ *	 to interval to compare lengths only.
  */
 #include "postgres.h"
 
@@ -386,8 +388,8 @@ zin(const char *reason)
 	return s;
 }
 
-PG_FUNCTION_INFO_V1(vwl_bewaartermijn_in);
 /* Text input; every refusal is 22007, as for interval. */
+PG_FUNCTION_INFO_V1(vwl_bewaartermijn_in);
 Datum
 vwl_bewaartermijn_in(PG_FUNCTION_ARGS)
 {
@@ -404,19 +406,19 @@ vwl_bewaartermijn_in(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(result);
 }
 
-PG_FUNCTION_INFO_V1(vwl_bewaartermijn_out);
 /* Text output, canonical ISO 8601. */
+PG_FUNCTION_INFO_V1(vwl_bewaartermijn_out);
 Datum
 vwl_bewaartermijn_out(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_CSTRING(vwl_bewaartermijn_format(PG_GETARG_BEWAARTERMIJN_P(0)));
 }
 
-PG_FUNCTION_INFO_V1(vwl_bewaartermijn_recv);
 /*
  * Binary input: the nine fields in declaration order, validated as
  * strictly as text input (the value must print and parse back to itself).
  */
+PG_FUNCTION_INFO_V1(vwl_bewaartermijn_recv);
 Datum
 vwl_bewaartermijn_recv(PG_FUNCTION_ARGS)
 {
@@ -441,13 +443,12 @@ vwl_bewaartermijn_recv(PG_FUNCTION_ARGS)
 		reason = "unknown components or fraction";
 	else
 	{
+		/* The parser sets reason only when it refuses. */
 		tekst = vwl_bewaartermijn_format(result);
-		if (!vwl_bewaartermijn_parse(tekst, strlen(tekst), &terug, &reason))
-			;
-		else if (memcmp(&terug, result, sizeof(Bewaartermijn)) != 0)
+		if (vwl_bewaartermijn_parse(tekst, strlen(tekst), &terug, &reason) &&
+			memcmp(&terug, result, sizeof(Bewaartermijn)) != 0)
 			reason = "does not round-trip";
-		else
-			reason = NULL;
+		pfree(tekst);
 	}
 	if (reason != NULL)
 		ereport(ERROR,
@@ -457,8 +458,8 @@ vwl_bewaartermijn_recv(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(result);
 }
 
-PG_FUNCTION_INFO_V1(vwl_bewaartermijn_send);
 /* Binary output, the fields in declaration order. */
+PG_FUNCTION_INFO_V1(vwl_bewaartermijn_send);
 Datum
 vwl_bewaartermijn_send(PG_FUNCTION_ARGS)
 {
@@ -489,8 +490,8 @@ bt_gelijk(const Bewaartermijn *a, const Bewaartermijn *b)
 		a->aanwezig == b->aanwezig && a->fracdigits == b->fracdigits;
 }
 
-PG_FUNCTION_INFO_V1(vwl_bewaartermijn_eq);
 /* = : the same written duration. */
+PG_FUNCTION_INFO_V1(vwl_bewaartermijn_eq);
 Datum
 vwl_bewaartermijn_eq(PG_FUNCTION_ARGS)
 {
@@ -498,8 +499,8 @@ vwl_bewaartermijn_eq(PG_FUNCTION_ARGS)
 							 PG_GETARG_BEWAARTERMIJN_P(1)));
 }
 
-PG_FUNCTION_INFO_V1(vwl_bewaartermijn_ne);
 /* <> : not the same written duration. */
+PG_FUNCTION_INFO_V1(vwl_bewaartermijn_ne);
 Datum
 vwl_bewaartermijn_ne(PG_FUNCTION_ARGS)
 {
@@ -507,8 +508,84 @@ vwl_bewaartermijn_ne(PG_FUNCTION_ARGS)
 							  PG_GETARG_BEWAARTERMIJN_P(1)));
 }
 
-PG_FUNCTION_INFO_V1(vwl_bewaartermijn_hash);
+/*
+ * Order: by length (as interval_cmp orders intervals: a month is 30 days),
+ * then by the written components, so that only identical written durations
+ * compare equal, consistent with =.
+ */
+static int
+bt_cmp(const Bewaartermijn *a, const Bewaartermijn *b)
+{
+	int			c;
+
+	c = DatumGetInt32(DirectFunctionCall2(interval_cmp,
+										  IntervalPGetDatum(vwl_bewaartermijn_interval(a)),
+										  IntervalPGetDatum(vwl_bewaartermijn_interval(b))));
+	if (c != 0)
+		return c;
+#define BT_VERGELIJK(veld) \
+	if (a->veld != b->veld) \
+		return a->veld < b->veld ? -1 : 1
+	BT_VERGELIJK(jaren);
+	BT_VERGELIJK(maanden);
+	BT_VERGELIJK(weken);
+	BT_VERGELIJK(dagen);
+	BT_VERGELIJK(uren);
+	BT_VERGELIJK(minuten);
+	BT_VERGELIJK(microseconden);
+	BT_VERGELIJK(aanwezig);
+	BT_VERGELIJK(fracdigits);
+#undef BT_VERGELIJK
+	return 0;
+}
+
+/* btree support: three-way comparison. */
+PG_FUNCTION_INFO_V1(vwl_bewaartermijn_cmp);
+Datum
+vwl_bewaartermijn_cmp(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT32(bt_cmp(PG_GETARG_BEWAARTERMIJN_P(0),
+						   PG_GETARG_BEWAARTERMIJN_P(1)));
+}
+
+/* < : shorter, or as long but written differently (see bt_cmp). */
+PG_FUNCTION_INFO_V1(vwl_bewaartermijn_lt);
+Datum
+vwl_bewaartermijn_lt(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(bt_cmp(PG_GETARG_BEWAARTERMIJN_P(0),
+						  PG_GETARG_BEWAARTERMIJN_P(1)) < 0);
+}
+
+/* <= */
+PG_FUNCTION_INFO_V1(vwl_bewaartermijn_le);
+Datum
+vwl_bewaartermijn_le(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(bt_cmp(PG_GETARG_BEWAARTERMIJN_P(0),
+						  PG_GETARG_BEWAARTERMIJN_P(1)) <= 0);
+}
+
+/* > */
+PG_FUNCTION_INFO_V1(vwl_bewaartermijn_gt);
+Datum
+vwl_bewaartermijn_gt(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(bt_cmp(PG_GETARG_BEWAARTERMIJN_P(0),
+						  PG_GETARG_BEWAARTERMIJN_P(1)) > 0);
+}
+
+/* >= */
+PG_FUNCTION_INFO_V1(vwl_bewaartermijn_ge);
+Datum
+vwl_bewaartermijn_ge(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(bt_cmp(PG_GETARG_BEWAARTERMIJN_P(0),
+						  PG_GETARG_BEWAARTERMIJN_P(1)) >= 0);
+}
+
 /* Hash of all fields (the struct has no padding), consistent with =. */
+PG_FUNCTION_INFO_V1(vwl_bewaartermijn_hash);
 Datum
 vwl_bewaartermijn_hash(PG_FUNCTION_ARGS)
 {
@@ -517,8 +594,8 @@ vwl_bewaartermijn_hash(PG_FUNCTION_ARGS)
 	return hash_any((const unsigned char *) b, sizeof(Bewaartermijn));
 }
 
-PG_FUNCTION_INFO_V1(vwl_bewaartermijn_hash_extended);
 /* 64-bit seeded hash of all fields. */
+PG_FUNCTION_INFO_V1(vwl_bewaartermijn_hash_extended);
 Datum
 vwl_bewaartermijn_hash_extended(PG_FUNCTION_ARGS)
 {
@@ -528,15 +605,14 @@ vwl_bewaartermijn_hash_extended(PG_FUNCTION_ARGS)
 							 PG_GETARG_INT64(1));
 }
 
-PG_FUNCTION_INFO_V1(vwl_bewaartermijn_to_interval);
 /* Cast bewaartermijn to interval. */
+PG_FUNCTION_INFO_V1(vwl_bewaartermijn_to_interval);
 Datum
 vwl_bewaartermijn_to_interval(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_INTERVAL_P(vwl_bewaartermijn_interval(PG_GETARG_BEWAARTERMIJN_P(0)));
 }
 
-PG_FUNCTION_INFO_V1(vwl_einde_bewaartermijn);
 /*
  * When a retention that starts at a moment ends.  The duration is added to
  * the local date and time as written, in the moment's own offset (calendar
@@ -545,6 +621,7 @@ PG_FUNCTION_INFO_V1(vwl_einde_bewaartermijn);
  * So 2024-01-31T00:30:00+01:00 + P1M ends at 2024-02-29T00:30:00+01:00,
  * whatever the session's TimeZone: the function is immutable.
  */
+PG_FUNCTION_INFO_V1(vwl_einde_bewaartermijn);
 Datum
 vwl_einde_bewaartermijn(PG_FUNCTION_ARGS)
 {

@@ -447,11 +447,11 @@ zin(const char *reason)
 	return s;
 }
 
-PG_FUNCTION_INFO_V1(vwl_moment_in);
 /*
  * Text input.  22007 for malformed text, 22008 for a field out of range,
  * 22009 for an offset out of range.
  */
+PG_FUNCTION_INFO_V1(vwl_moment_in);
 Datum
 vwl_moment_in(PG_FUNCTION_ARGS)
 {
@@ -486,19 +486,19 @@ vwl_moment_in(PG_FUNCTION_ARGS)
 	PG_RETURN_MOMENT_P(result);
 }
 
-PG_FUNCTION_INFO_V1(vwl_moment_out);
 /* Text output: exactly as supplied. */
+PG_FUNCTION_INFO_V1(vwl_moment_out);
 Datum
 vwl_moment_out(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_CSTRING(vwl_moment_format(PG_GETARG_MOMENT_P(0)));
 }
 
-PG_FUNCTION_INFO_V1(vwl_moment_recv);
 /*
  * Binary input: instant (int64), offset (int32), nanos (int16), fracdigits
  * (int8), flags (int8), validated as strictly as text input.
  */
+PG_FUNCTION_INFO_V1(vwl_moment_recv);
 Datum
 vwl_moment_recv(PG_FUNCTION_ARGS)
 {
@@ -520,8 +520,8 @@ vwl_moment_recv(PG_FUNCTION_ARGS)
 	PG_RETURN_MOMENT_P(result);
 }
 
-PG_FUNCTION_INFO_V1(vwl_moment_send);
 /* Binary output, the fields in the order recv reads them. */
+PG_FUNCTION_INFO_V1(vwl_moment_send);
 Datum
 vwl_moment_send(PG_FUNCTION_ARGS)
 {
@@ -591,32 +591,32 @@ MOMENT_VERGELIJKING(le, c <= 0)
 MOMENT_VERGELIJKING(gt, c > 0)
 MOMENT_VERGELIJKING(ge, c >= 0)
 
-PG_FUNCTION_INFO_V1(vwl_moment_cmp);
 /* btree support: three-way comparison of two moments. */
+PG_FUNCTION_INFO_V1(vwl_moment_cmp);
 Datum
 vwl_moment_cmp(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_INT32(moment_cmp(PG_GETARG_MOMENT_P(0), PG_GETARG_MOMENT_P(1)));
 }
 
-PG_FUNCTION_INFO_V1(vwl_moment_cmp_timestamptz);
 /* btree support: moment against timestamptz. */
+PG_FUNCTION_INFO_V1(vwl_moment_cmp_timestamptz);
 Datum
 vwl_moment_cmp_timestamptz(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_INT32(moment_cmp_tstz(PG_GETARG_MOMENT_P(0), PG_GETARG_TIMESTAMPTZ(1)));
 }
 
-PG_FUNCTION_INFO_V1(vwl_timestamptz_cmp_moment);
 /* btree support: timestamptz against moment. */
+PG_FUNCTION_INFO_V1(vwl_timestamptz_cmp_moment);
 Datum
 vwl_timestamptz_cmp_moment(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_INT32(-moment_cmp_tstz(PG_GETARG_MOMENT_P(1), PG_GETARG_TIMESTAMPTZ(0)));
 }
 
-PG_FUNCTION_INFO_V1(vwl_moment_smaller);
 /* The earlier of two moments (for min); the first on a tie. */
+PG_FUNCTION_INFO_V1(vwl_moment_smaller);
 Datum
 vwl_moment_smaller(PG_FUNCTION_ARGS)
 {
@@ -626,8 +626,8 @@ vwl_moment_smaller(PG_FUNCTION_ARGS)
 	PG_RETURN_MOMENT_P(moment_cmp(a, b) <= 0 ? a : b);
 }
 
-PG_FUNCTION_INFO_V1(vwl_moment_larger);
 /* The later of two moments (for max); the first on a tie. */
+PG_FUNCTION_INFO_V1(vwl_moment_larger);
 Datum
 vwl_moment_larger(PG_FUNCTION_ARGS)
 {
@@ -637,12 +637,12 @@ vwl_moment_larger(PG_FUNCTION_ARGS)
 	PG_RETURN_MOMENT_P(moment_cmp(a, b) >= 0 ? a : b);
 }
 
-PG_FUNCTION_INFO_V1(vwl_moment_hash);
 /*
  * Hash of the instant, whatever the offset.  Without digits beyond the
  * microsecond it equals timestamptz's hash, so the hash family can hold the
  * cross-type equality with timestamptz.
  */
+PG_FUNCTION_INFO_V1(vwl_moment_hash);
 Datum
 vwl_moment_hash(PG_FUNCTION_ARGS)
 {
@@ -655,8 +655,8 @@ vwl_moment_hash(PG_FUNCTION_ARGS)
 	PG_RETURN_UINT32(h);
 }
 
-PG_FUNCTION_INFO_V1(vwl_moment_hash_extended);
 /* 64-bit seeded hash, the same rule as vwl_moment_hash. */
+PG_FUNCTION_INFO_V1(vwl_moment_hash_extended);
 Datum
 vwl_moment_hash_extended(PG_FUNCTION_ARGS)
 {
@@ -672,15 +672,14 @@ vwl_moment_hash_extended(PG_FUNCTION_ARGS)
 	PG_RETURN_UINT64(h);
 }
 
-PG_FUNCTION_INFO_V1(vwl_moment_to_timestamptz);
 /* The instant of a moment; digits beyond the microsecond are dropped. */
+PG_FUNCTION_INFO_V1(vwl_moment_to_timestamptz);
 Datum
 vwl_moment_to_timestamptz(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_TIMESTAMPTZ(PG_GETARG_MOMENT_P(0)->instant);
 }
 
-PG_FUNCTION_INFO_V1(vwl_timestamptz_to_moment);
 /*
  * A timestamptz as a moment, written with the offset of the session's
  * TimeZone at that instant (Z when that offset is zero), and only as many
@@ -689,6 +688,7 @@ PG_FUNCTION_INFO_V1(vwl_timestamptz_to_moment);
  * 18:00 is written as Z instead.  Infinity and instants whose local year
  * falls outside 0000..9999 are refused.
  */
+PG_FUNCTION_INFO_V1(vwl_timestamptz_to_moment);
 Datum
 vwl_timestamptz_to_moment(PG_FUNCTION_ARGS)
 {
