@@ -7,7 +7,8 @@
  * document without going through SQL.  Problems are allocated in the
  * memory context current at vwl_validatie_init, so a caller may validate
  * in a short-lived context and reset it; the normalised document is built
- * in the current context.
+ * in the current context, its strings pointing into the input document
+ * (keep that alive until JsonbValueToJsonb).
  */
 #ifndef VWL_VALIDATIE_H
 #define VWL_VALIDATIE_H
