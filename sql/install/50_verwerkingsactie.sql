@@ -4,7 +4,6 @@
 -- A verwerkt object as the API shows it (VerwerktObject).
 CREATE FUNCTION _object_document(o verwerkt_object) RETURNS jsonb
     LANGUAGE sql STABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT jsonb_build_object(
         'url', verwerkingenlog.base_url() || '/verwerkte-objecten/' || o.verwerkt_object_id,
@@ -21,7 +20,6 @@ $$;
 -- The objects of version `volgnummer` of an action, in their order.
 CREATE FUNCTION _objecten_document(actie uuid, volgnummer integer) RETURNS jsonb
     LANGUAGE sql STABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT coalesce(jsonb_agg(verwerkingenlog._object_document(o) ORDER BY o.volgorde), '[]')
       FROM verwerkingenlog.verwerkt_object o
@@ -32,7 +30,6 @@ $$;
 -- absent ones as null, tijdstip exactly as supplied.
 CREATE FUNCTION _document(v verwerkingsactie_versie, objecten jsonb) RETURNS jsonb
     LANGUAGE sql STABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT jsonb_build_object(
         'url', verwerkingenlog.base_url() || '/verwerkingsacties/' || v.actie_id,
@@ -62,7 +59,6 @@ $$;
 -- The current version of an action (vervallen or not); no row when unknown.
 CREATE FUNCTION _actueel(actie uuid) RETURNS SETOF verwerkingsactie_versie
     LANGUAGE sql STABLE PARALLEL SAFE ROWS 1
-    SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT * FROM verwerkingenlog.verwerkingsactie_versie v
      WHERE v.actie_id = actie
@@ -81,7 +77,6 @@ CREATE FUNCTION _schrijf_versies(acties uuid[], volgnummers integer[], docs json
                                  niveaus vertrouwelijkheid[], objecten_volgnummers integer[])
     RETURNS SETOF jsonb
     LANGUAGE plpgsql VOLATILE
-    SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     RETURN QUERY
