@@ -1,90 +1,16 @@
 -- The REST layer (schema verwerkingenlog_api), bewerking API: every
 -- operation with every scope of the standard, every status code.  Each
--- request is emulated as PostgREST sends it (see http.aanroep below).
+-- request is emulated as PostgREST sends it (test/deploy/postgrest_emulatie.sql).
 SET TimeZone = 'Europe/Amsterdam';
 SET verwerkingenlog.base_url = 'https://log.example.nl/api/v1/';
 SET client_min_messages = warning;
 
--- == What PostgREST does per request, in one transaction:
---   BEGIN (READ ONLY for GET; READ WRITE for POST to a VOLATILE function)
---   set_config('role', <role from the JWT>, true), set_config of
---   request.jwt.claims, request.headers (names in lower case),
---   request.method, request.path, request.cookies
---   SELECT pgrst_call.pgrst_scalar FROM json_to_record($1) AS pgrst_body(<args>),
---     LATERAL (SELECT verwerkingenlog_api.f("a" := pgrst_body."a", ...) pgrst_scalar) pgrst_call
---     (a single unnamed jsonb parameter gets the raw body: f($1::jsonb))
---   read response.status and response.headers; COMMIT.
--- http.aanroep does all of it in one statement (autocommit: one
--- transaction per request) and returns status, headers and the body with
--- generated ids and times masked.
-CREATE SCHEMA IF NOT EXISTS http;
-GRANT USAGE ON SCHEMA http TO PUBLIC;
-CREATE TABLE IF NOT EXISTS http.id (naam text PRIMARY KEY, id uuid NOT NULL UNIQUE);
-GRANT SELECT, INSERT ON http.id TO PUBLIC;
-CREATE OR REPLACE FUNCTION http.masker(j jsonb) RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
-DECLARE
-    t text := j::text;
-    r record;
-BEGIN
-    IF j IS NULL THEN RETURN NULL; END IF;
-    FOR r IN SELECT naam, id FROM http.id ORDER BY naam LOOP
-        t := replace(t, r.id::text, '<' || r.naam || '>');
-    END LOOP;
-    t := regexp_replace(t, '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}', '<uuid>', 'g');
-    t := regexp_replace(t, '"tijdstipRegistratie": "[^"]*"', '"tijdstipRegistratie": "<registratie>"', 'g');
-    RETURN t::jsonb;
-END
-$$;
-CREATE OR REPLACE FUNCTION http.aanroep(methode text, rol text, scope text, functie text,
-                                        args jsonb DEFAULT '{}', koppen jsonb DEFAULT '{}')
-    RETURNS TABLE (status integer, headers jsonb, body jsonb)
-    LANGUAGE plpgsql AS $$
-DECLARE
-    f regprocedure;
-    kolommen text;
-    aanroep text;
-    antwoord jsonb;
-BEGIN
-    SELECT p.oid INTO f FROM pg_proc p
-     WHERE p.pronamespace = 'verwerkingenlog_api'::regnamespace AND p.proname = functie;
-    IF methode = 'GET' THEN
-        PERFORM set_config('transaction_read_only', 'on', true);
-    END IF;
-    PERFORM set_config('role', rol, true);
-    PERFORM set_config('request.jwt.claims', (jsonb_build_object('role', rol)
-        || CASE WHEN scope IS NULL THEN '{}' ELSE jsonb_build_object('scope', scope) END)::text, true);
-    PERFORM set_config('request.headers', koppen::text, true);
-    PERFORM set_config('request.cookies', '{}', true);
-    PERFORM set_config('request.method', methode, true);
-    PERFORM set_config('request.path', '/rpc/' || functie, true);
-    IF (SELECT proargnames IS NULL FROM pg_proc WHERE oid = f) THEN
-        -- A single unnamed jsonb parameter: the raw body.
-        EXECUTE format('SELECT verwerkingenlog_api.%I($1::jsonb)', functie) INTO antwoord USING args;
-    ELSE
-        SELECT string_agg(format('%I %s', a.n, format_type(a.t, NULL)), ', ' ORDER BY a.i),
-               string_agg(format('%1$I := pgrst_body.%1$I', a.n), ', ' ORDER BY a.i)
-          INTO kolommen, aanroep
-          FROM pg_proc p, unnest(p.proargnames, p.proargtypes::oid[]) WITH ORDINALITY AS a(n, t, i)
-         WHERE p.oid = f AND args ? a.n;
-        IF (SELECT count(*) FROM jsonb_object_keys(args)) <> (SELECT count(*) FROM pg_proc p, unnest(p.proargnames) n
-                                                               WHERE p.oid = f AND args ? n) THEN
-            RAISE EXCEPTION 'PostgREST would answer 404: % has no parameter for every key of %', functie, args;
-        END IF;
-        EXECUTE format('SELECT pgrst_call.pgrst_scalar FROM json_to_record($1) AS pgrst_body(%s), '
-                       'LATERAL (SELECT verwerkingenlog_api.%I(%s) pgrst_scalar) pgrst_call',
-                       coalesce(kolommen, 'pgrst_geen text'), functie, coalesce(aanroep, ''))
-            INTO antwoord USING args::json;
-    END IF;
-    status := nullif(current_setting('response.status', true), '')::integer;
-    headers := http.masker(nullif(current_setting('response.headers', true), '')::jsonb);
-    body := http.masker(antwoord);
-    RETURN NEXT;
-END
-$$;
--- The record a test registers under a name, for masking.
-CREATE OR REPLACE FUNCTION http.onthoud(naam text, id text) RETURNS text LANGUAGE sql AS $$
-    INSERT INTO http.id VALUES (naam, id::uuid) RETURNING naam
-$$;
+-- What PostgREST does per request, emulated: http.aanroep (see the file).
+\set ECHO none
+\getenv abs_srcdir PG_ABS_SRCDIR
+\set emulatie :abs_srcdir '/test/deploy/postgrest_emulatie.sql'
+\i :emulatie
+\set ECHO all
 
 -- == Clients: one role per scope of the standard (create, update and
 -- delete clients also hold the normal scope, as real clients do), one
@@ -131,7 +57,7 @@ SELECT (SELECT h->>'Location' FROM jsonb_array_elements(headers) h WHERE h ? 'Lo
 SELECT status, body->>'code' AS code, body->>'detail' AS detail FROM http.aanroep('POST', 'api_create_normal', NULL,
   'verwerkingsactie_create', $${"vertrouwelijkheid": "vertrouwelijk", "tijdstip": "2024-04-07T10:00:00+02:00",
   "verwerkteObjecten": [{"objecttype": "persoon", "soortObjectId": "BSN", "objectId": "980000001"}]}$$);
-SELECT status, body->'vertrouwelijkheid' AS vertrouwelijkheid, http.onthoud('vertrouwelijk', body->>'actieId')
+SELECT status, body->'vertrouwelijkheid' AS vertrouwelijkheid, http.onthoud('vertrouwelijk', ruw->>'actieId')
   FROM http.aanroep('POST', 'api_create_confidential', NULL, 'verwerkingsactie_create', $${
   "actieNaam": "Geheim", "verwerkingId": "22222222-0000-4000-8000-000000000002", "vertrouwelijkheid": "vertrouwelijk",
   "tijdstip": "2024-04-07T10:00:00+02:00",
@@ -159,13 +85,13 @@ SELECT status FROM http.aanroep('POST', 'api_zonder_scope', NULL, 'verwerkingsac
 
 -- Two more actions for the reads below: one opgeheven (was vertrouwelijk),
 -- one vervallen.
-SELECT http.onthoud('opgeheven', body->>'actieId') FROM http.aanroep('POST', 'api_create_confidential', NULL,
+SELECT http.onthoud('opgeheven', ruw->>'actieId') FROM http.aanroep('POST', 'api_create_confidential', NULL,
   'verwerkingsactie_create', $${"actieNaam": "Opgeheven", "verwerkingId": "33333333-0000-4000-8000-000000000003",
   "vertrouwelijkheid": "vertrouwelijk", "tijdstip": "2024-04-08T10:00:00+02:00",
   "verwerkteObjecten": [{"objecttype": "persoon", "soortObjectId": "BSN", "objectId": "980000001"}]}$$);
 SELECT status FROM http.aanroep('POST', 'api_update_confidential', NULL, 'verwerkingsactie_list_patch',
   '{"verwerkingId": "33333333-0000-4000-8000-000000000003", "body": {"vertrouwelijkheid": "normaal"}}');
-SELECT http.onthoud('vervallen', body->>'actieId') FROM http.aanroep('POST', 'api_create_normal', NULL,
+SELECT http.onthoud('vervallen', ruw->>'actieId') FROM http.aanroep('POST', 'api_create_normal', NULL,
   'verwerkingsactie_create', $${"actieNaam": "Vervallen", "vertrouwelijkheid": "normaal",
   "tijdstip": "2024-04-09T10:00:00+02:00",
   "verwerkteObjecten": [{"objecttype": "persoon", "soortObjectId": "BSN", "objectId": "980000001"}]}$$);
@@ -243,10 +169,11 @@ SELECT status, body->>'code' AS code FROM http.aanroep('GET', 'api_update_confid
 
 -- == PUT /verwerkingsacties/{actieId} (verwerkingsactie_update): nginx
 -- sends {"actieId": <from the path>, "body": <the request body>}.
-CREATE FUNCTION http.volledig(actie_naam text, niveau text) RETURNS jsonb LANGUAGE sql AS $$
+CREATE FUNCTION http.volledig(actie_naam text, niveau text,
+                              verwerking uuid DEFAULT '11111111-0000-4000-8000-000000000001') RETURNS jsonb LANGUAGE sql AS $$
     SELECT jsonb_build_object(
       'actieNaam', actie_naam, 'handelingNaam', null, 'verwerkingNaam', null,
-      'verwerkingId', '11111111-0000-4000-8000-000000000001', 'verwerkingsactiviteitId', null,
+      'verwerkingId', verwerking, 'verwerkingsactiviteitId', null,
       'verwerkingsactiviteitUrl', null, 'vertrouwelijkheid', niveau, 'bewaartermijn', 'P5Y',
       'uitvoerder', null, 'systeem', 'Zaaksysteem 4', 'gebruiker', null, 'gegevensbron', null,
       'soortAfnemerId', null, 'afnemerId', null, 'verwerkingsactiviteitIdAfnemer', null,
@@ -266,14 +193,21 @@ SELECT status, body->>'code' AS code, body->>'detail' AS detail
 SELECT status, body->>'code' AS code
   FROM http.aanroep('POST', 'api_update_normal', NULL, 'verwerkingsactie_update',
   jsonb_build_object('actieId', (SELECT id FROM http.id WHERE naam = 'vertrouwelijk'), 'body', http.volledig('x', 'vertrouwelijk')));
--- update:confidential may: a confidential action set to normaal is stored
--- as opgeheven; opgeheven itself cannot be asked for.
+-- update:confidential may change a confidential action, and keeps it
+-- confidential or sets it to normaal, which is stored as opgeheven: an
+-- action that was confidential never looks as if it never was.
 SELECT status, body->>'vertrouwelijkheid' AS niveau
   FROM http.aanroep('POST', 'api_update_confidential', NULL, 'verwerkingsactie_update',
-  jsonb_build_object('actieId', (SELECT id FROM http.id WHERE naam = 'vertrouwelijk'), 'body', http.volledig('Geheim', 'vertrouwelijk')));
-SELECT status, body->>'code' AS code
+  jsonb_build_object('actieId', (SELECT id FROM http.id WHERE naam = 'vertrouwelijk'),
+                     'body', http.volledig('Geheim', 'vertrouwelijk', '22222222-0000-4000-8000-000000000002')));
+SELECT status, body->>'vertrouwelijkheid' AS niveau
   FROM http.aanroep('POST', 'api_update_confidential', NULL, 'verwerkingsactie_update',
-  jsonb_build_object('actieId', (SELECT id FROM http.id WHERE naam = 'vertrouwelijk'), 'body', http.volledig('Geheim', 'opgeheven')));
+  jsonb_build_object('actieId', (SELECT id FROM http.id WHERE naam = 'vertrouwelijk'),
+                     'body', http.volledig('Geheim', 'normaal', '22222222-0000-4000-8000-000000000002')));
+-- opgeheven cannot be asked for an action that never was confidential.
+SELECT status, body->>'code' AS code, body->>'detail' AS detail
+  FROM http.aanroep('POST', 'api_update_confidential', NULL, 'verwerkingsactie_update',
+  jsonb_build_object('actieId', (SELECT id FROM http.id WHERE naam = 'normaal'), 'body', http.volledig('x', 'opgeheven')));
 -- Every element must be given: 400 with every missing one.
 SELECT status, jsonb_pretty(body) AS body FROM http.aanroep('POST', 'api_update_normal', NULL, 'verwerkingsactie_update',
   jsonb_build_object('actieId', (SELECT id FROM http.id WHERE naam = 'normaal'),
@@ -307,7 +241,7 @@ SELECT status, body->>'code' AS code, body->>'detail' AS detail FROM http.aanroe
   '{"verwerkingId": "11111111-0000-4000-8000-000000000001", "body": {"vertrouwelijkheid": "vertrouwelijk"}}');
 SELECT status, body->>'code' AS code FROM http.aanroep('POST', 'api_update_normal', NULL, 'verwerkingsactie_list_patch',
   '{"verwerkingId": "22222222-0000-4000-8000-000000000002", "body": {"bewaartermijn": "P1Y"}}');
--- update:confidential: both.
+-- update:confidential: both (the opgeheven action stays opgeheven).
 SELECT status FROM http.aanroep('POST', 'api_update_confidential', NULL, 'verwerkingsactie_list_patch',
   '{"verwerkingId": "22222222-0000-4000-8000-000000000002", "body": {"bewaartermijn": "P1Y", "vertrouwelijkheid": "normaal"}}');
 SELECT actie_naam, vertrouwelijkheid, bewaartermijn FROM verwerkingenlog.actuele_verwerkingsacties
@@ -330,7 +264,7 @@ SELECT status, body->>'code' AS code FROM http.aanroep('POST', 'api_delete_confi
 -- == DELETE /verwerkingsacties/{actieId} (verwerkingsactie_delete): nginx
 -- sends {"actieId": <from the path>}.  204; 404 when the action is
 -- unknown or already vervallen (the contract of DELETE has no 400).
-SELECT http.onthoud('te verwijderen', body->>'actieId') FROM http.aanroep('POST', 'api_create_confidential', NULL,
+SELECT http.onthoud('te verwijderen', ruw->>'actieId') FROM http.aanroep('POST', 'api_create_confidential', NULL,
   'verwerkingsactie_create', $${"actieNaam": "Te verwijderen", "vertrouwelijkheid": "vertrouwelijk",
   "tijdstip": "2024-04-10T10:00:00+02:00",
   "verwerkteObjecten": [{"objecttype": "persoon", "soortObjectId": "BSN", "objectId": "980000001"}]}$$);

@@ -173,6 +173,8 @@ BEGIN
             IF NOT alleen_koppen THEN
                 fouten := fouten || format('%s: %s (%s)', naam, p.reason, p.code);
             END IF;
+        ELSIF naam = 'Vertrouwelijkheid' AND p.code = 'invalid_choice' THEN
+            fouten := fouten || 'Vertrouwelijkheid: must be one of normaal, vertrouwelijk (invalid_choice)'::text;
         ELSIF naam IS NOT NULL THEN
             fouten := fouten || format('%s: %s (%s)', naam, p.reason, p.code);
         ELSE
@@ -299,6 +301,19 @@ END
 $$;
 COMMENT ON FUNCTION verwerkt_object(uuid) IS
   'GET /verwerkte-objecten/{verwerktObjectId}: one verwerkt object with its action in the restricted form, NULL when unknown, replaced, vervallen or not visible; logs the inzage when it returns one';
+
+COMMENT ON FUNCTION _beperkt_document(verwerkingsactie_versie, verwerkt_object) IS
+  'The restricted form of a version of an action (VerwerkingsactieBeperkt): no systeem, gebruiker, gegevensbron; only object o';
+COMMENT ON FUNCTION _inzage_document(verwerkingsactie_versie, verwerkt_object) IS
+  'A verwerkt object with its action in the restricted form (VerwerktObjectUitgebreid)';
+COMMENT ON FUNCTION _inzage_schrijfbaar() IS
+  'Raises 25006 in a read-only transaction: an inzage that cannot be logged is not served';
+COMMENT ON FUNCTION _inzage_koppen() IS
+  'The setting request.headers as a JSON object ({} when absent); 22023 when it is not an object';
+COMMENT ON FUNCTION _inzage_invoer(text, text, text) IS
+  'The normalised verwerkingsactie recording an inzage about one object, from the inzage settings and the request headers; 22023 names invalid headers and parameters';
+COMMENT ON FUNCTION _log_inzage(jsonb) IS
+  'Stores the record of an inzage as a new action of the log itself';
 
 REVOKE ALL ON FUNCTION _beperkt_document(verwerkingsactie_versie, verwerkt_object),
                        _inzage_document(verwerkingsactie_versie, verwerkt_object),

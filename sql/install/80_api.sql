@@ -253,6 +253,21 @@ BEGIN
 END
 $$;
 
+COMMENT ON FUNCTION _http_api_versie() IS 'The OpenAPI version the REST layer implements (header API-version)';
+COMMENT ON FUNCTION _http_antwoord(integer, jsonb, jsonb) IS
+  'REST layer: sets response.status and response.headers (API-version and more) and returns the body';
+COMMENT ON FUNCTION _http_probleem(integer, text, jsonb, jsonb) IS
+  'REST layer: a Fout or ValidatieFout body with its status and Content-Type application/problem+json';
+COMMENT ON FUNCTION _http_ongeldig(text, text) IS
+  'REST layer: invalidParams from the "<name>: <reason> (<code>)" lines of an error detail';
+COMMENT ON FUNCTION _http_fout(text, text, text, integer, text) IS
+  'REST layer: the problem answer to an error of the SQL API, by SQLSTATE';
+COMMENT ON FUNCTION _http_param(text, text, text, boolean, integer) IS
+  'REST layer: the problems of one query or path parameter as [{name, code, reason}]';
+COMMENT ON FUNCTION _http_url_codeer(text) IS 'Percent-encoding of a query parameter value (RFC 3986)';
+COMMENT ON FUNCTION _http_lijst(jsonb, integer, text, jsonb) IS
+  'REST layer: one page of a list as {count, next, previous, results}, or 404 past the last page';
+
 REVOKE ALL ON FUNCTION _http_antwoord(integer, jsonb, jsonb), _http_probleem(integer, text, jsonb, jsonb),
                        _http_fout(text, text, text, integer, text), _http_lijst(jsonb, integer, text, jsonb)
     FROM PUBLIC;
