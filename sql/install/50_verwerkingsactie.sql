@@ -158,3 +158,10 @@ END
 $$;
 COMMENT ON FUNCTION verwerkingsactie(uuid) IS
   'GET /verwerkingsacties/{actieId}: the current version of one action, NULL when unknown, vervallen or not visible to the caller';
+
+COMMENT ON FUNCTION _object_document(verwerkt_object) IS 'A verwerkt object as the API shows it (VerwerktObject)';
+COMMENT ON FUNCTION _objecten_document(uuid, integer) IS 'The verwerkte objecten of a version of an action, in their order';
+COMMENT ON FUNCTION _document(verwerkingsactie_versie, jsonb) IS 'A version as the API shows it (VerwerkingsactieUitgebreid), every element present';
+COMMENT ON FUNCTION _actueel(uuid) IS 'The current version of an action (highest volgnummer), vervallen or not';
+COMMENT ON FUNCTION _schrijf_versie(uuid, integer, jsonb, vertrouwelijkheid, integer, boolean) IS
+  'Stores a version of an action from a normalised document; the one place that inserts new content';
