@@ -3,6 +3,7 @@
 SET TimeZone = 'Europe/Amsterdam';
 SET verwerkingenlog.base_url = 'https://log.example.nl/api/v1';
 SET client_min_messages = warning;
+\set SHOW_CONTEXT never
 
 -- Callers: a citizen portal (read:normal), a privacy desk
 -- (read:confidential), an application that can only log.
@@ -37,11 +38,15 @@ BEGIN
     RETURN t::jsonb;
 END
 $$;
--- The inzage records the log wrote, oldest first (read as the owner).
+-- The records the log wrote about inzagen of this test's persons, oldest
+-- first (read as the owner).
 CREATE FUNCTION inz_records() RETURNS SETOF verwerkingenlog.verwerkingsactie_versie
     LANGUAGE sql STABLE AS $$
-    SELECT * FROM verwerkingenlog.verwerkingsactie_versie
-     WHERE systeem LIKE 'verwerkingenlog %' ORDER BY versie_id
+    SELECT v.* FROM verwerkingenlog.verwerkingsactie_versie v
+     WHERE v.systeem LIKE 'verwerkingenlog %'
+       AND EXISTS (SELECT FROM verwerkingenlog.verwerkt_object o
+                    WHERE o.actie_id = v.actie_id AND o.object_id LIKE '9900000%')
+     ORDER BY v.versie_id
 $$;
 
 -- A marriage: two partners and two witnesses in one action, with systeem,

@@ -4,6 +4,7 @@
 SET TimeZone = 'Europe/Amsterdam';
 SET verwerkingenlog.base_url = 'https://log.example.nl/api/v1/';
 SET client_min_messages = warning;
+\set SHOW_CONTEXT never
 
 -- What PostgREST does per request, emulated: http.aanroep (see the file).
 \set ECHO none
@@ -138,6 +139,8 @@ SELECT status, body->'count' AS count, body->>'next' AS next, body->>'previous' 
 SELECT status, body->>'detail' AS detail FROM http.aanroep('GET', 'api_read_confidential', NULL, 'verwerkingsactie_list',
   '{"objecttype": "persoon", "soortObjectId": "BSN", "objectId": "980000001", "page": "3"}');
 RESET verwerkingenlog.page_size;
+-- Values in the links are percent-encoded as UTF-8 (RFC 3986).
+SELECT verwerkingenlog._http_url_codeer('A-z_0.9~ &=?/#%+é€') AS gecodeerd;
 -- An empty list is a list.
 SELECT status, body FROM http.aanroep('GET', 'api_read_normal', NULL, 'verwerkingsactie_list',
   '{"objecttype": "persoon", "soortObjectId": "BSN", "objectId": "000000000", "vertrouwelijkheid": "normaal"}');

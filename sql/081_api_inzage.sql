@@ -7,6 +7,7 @@
 SET TimeZone = 'Europe/Amsterdam';
 SET verwerkingenlog.base_url = 'https://log.example.nl/api/v1';
 SET client_min_messages = warning;
+\set SHOW_CONTEXT never
 
 \set ECHO none
 \getenv abs_srcdir PG_ABS_SRCDIR

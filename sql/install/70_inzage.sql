@@ -23,8 +23,7 @@ CREATE FUNCTION _beperkt_document(v verwerkingsactie_versie, o verwerkt_object) 
     SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT verwerkingenlog._document(v, jsonb_build_array(verwerkingenlog._object_document(o)))
-           OPERATOR(pg_catalog.-) 'systeem' OPERATOR(pg_catalog.-) 'gebruiker'
-           OPERATOR(pg_catalog.-) 'gegevensbron'
+           - 'systeem' - 'gebruiker' - 'gegevensbron'
 $$;
 
 -- A verwerkt object with its action (VerwerktObjectUitgebreid).
@@ -33,7 +32,7 @@ CREATE FUNCTION _inzage_document(v verwerkingsactie_versie, o verwerkt_object) R
     SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT verwerkingenlog._object_document(o)
-           OPERATOR(pg_catalog.||) jsonb_build_object('verwerkingsactie', verwerkingenlog._beperkt_document(v, o))
+           || jsonb_build_object('verwerkingsactie', verwerkingenlog._beperkt_document(v, o))
 $$;
 
 -- An inzage must be logged; in a read-only transaction it cannot be.

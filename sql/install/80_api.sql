@@ -122,8 +122,9 @@ BEGIN
     ELSIF sqlstate = 'P0002' AND niet_gevonden = 400 THEN
         RETURN verwerkingenlog._http_probleem(400, bericht, jsonb_build_array(jsonb_build_object(
             'name', niet_gevonden_param, 'code', 'does_not_exist',
-            'reason', 'does not name a current verwerkingsactie' ||
-                      CASE WHEN niet_gevonden_param = 'verwerkingId' THEN ' of any verwerking' ELSE '' END)));
+            'reason', CASE WHEN niet_gevonden_param = 'verwerkingId'
+                           THEN 'has no current verwerkingsacties'
+                           ELSE 'does not name a current verwerkingsactie' END)));
     ELSIF sqlstate = 'P0002' THEN
         RETURN verwerkingenlog._http_probleem(niet_gevonden, bericht);
     ELSIF sqlstate = '40001' THEN
