@@ -96,7 +96,9 @@ BEGIN
        AND d->'verwerkteObjecten' = verwerkingenlog._objecten_invoer(huidig.actie_id, huidig.objecten_volgnummer) THEN
         objecten := huidig.objecten_volgnummer;
     END IF;
-    RETURN verwerkingenlog._schrijf_versie(huidig.actie_id, huidig.volgnummer + 1, d, niveau, objecten, false);
+    SELECT * INTO d FROM verwerkingenlog._schrijf_versies(ARRAY[huidig.actie_id], ARRAY[huidig.volgnummer + 1],
+                                                          ARRAY[d], ARRAY[niveau], ARRAY[objecten]);
+    RETURN d;
 EXCEPTION WHEN unique_violation THEN
     RAISE EXCEPTION 'could not serialize access due to a concurrent change of a verwerkingsactie'
         USING ERRCODE = 'serialization_failure', DETAIL = format('actieId %s', wijzig_verwerkingsactie.actie_id),
