@@ -212,8 +212,9 @@ CREATE FUNCTION _log_inzage(d jsonb) RETURNS void
     LANGUAGE sql VOLATILE
     SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT FROM verwerkingenlog._schrijf_versie(
-        verwerkingenlog.uuidv7(), 1, d, (d->>'vertrouwelijkheid')::verwerkingenlog.vertrouwelijkheid, NULL, false)
+    SELECT FROM verwerkingenlog._schrijf_versies(
+        ARRAY[verwerkingenlog.uuidv7()], '{1}', ARRAY[d],
+        ARRAY[(d->>'vertrouwelijkheid')::verwerkingenlog.vertrouwelijkheid], '{NULL}')
 $$;
 
 CREATE FUNCTION verwerkte_objecten(objecttype text, soort_object_id text, object_id text,
