@@ -272,6 +272,14 @@ SET verwerkingenlog.inzage_uitvoerder = '123';
 SELECT set_config('verwerkingenlog.inzage_actie_naam', repeat('x', 243), false);
 SET verwerkingenlog.inzage_vertrouwelijkheid = 'Vertrouwelijk';
 RESET verwerkingenlog.inzage_vertrouwelijkheid;
+-- The url is checked for its length only when set; a url the validator
+-- refuses stops every inzage (55000, the log is misconfigured, not the
+-- request) and nothing is served.
+SET verwerkingenlog.inzage_verwerkingsactiviteit_url = 'geen url';
+SET ROLE inz_portaal;
+SELECT verwerkingenlog.verwerkt_object(id) FROM inz_id WHERE naam = 'huwelijk.getuige1';
+RESET ROLE;
+RESET verwerkingenlog.inzage_verwerkingsactiviteit_url;
 -- Only a superuser sets them.
 SET ROLE inz_portaal;
 SET verwerkingenlog.inzage_actie_naam = 'Iets anders';
