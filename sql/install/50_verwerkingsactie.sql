@@ -70,54 +70,64 @@ AS $$
      LIMIT 1
 $$;
 
--- Stores version `volgnummer` of an action from a normalised document
--- (the output of _verwerkingsactie_invoer) and returns the stored document.
--- objecten_volgnummer NULL stores the document's objects as a new object
--- set; otherwise the version keeps the objects of that earlier version.
-CREATE FUNCTION _schrijf_versie(actie uuid, volgnummer integer, d jsonb,
-                                niveau vertrouwelijkheid, objecten_volgnummer integer,
-                                vervallen boolean) RETURNS jsonb
+-- Stores new versions of actions from normalised documents (the output of
+-- _verwerkingsactie_invoer) and returns the stored documents in input order.
+-- The arrays run in parallel, one element per version: the action, its
+-- volgnummer, the document, the level to store (the rule engine's verdict)
+-- and the objects: NULL stores the document's objects as a new object set,
+-- a volgnummer keeps the objects of that earlier version.  One writer for
+-- POST, PUT and the batch, two INSERT statements however many versions.
+CREATE FUNCTION _schrijf_versies(acties uuid[], volgnummers integer[], docs jsonb[],
+                                 niveaus vertrouwelijkheid[], objecten_volgnummers integer[])
+    RETURNS SETOF jsonb
     LANGUAGE plpgsql VOLATILE
     SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-    v verwerkingenlog.verwerkingsactie_versie;
-    objecten jsonb;
 BEGIN
-    INSERT INTO verwerkingenlog.verwerkingsactie_versie
-        (actie_id, volgnummer, objecten_volgnummer, actie_naam, handeling_naam,
-         verwerking_naam, verwerking_id, verwerkingsactiviteit_id, verwerkingsactiviteit_url,
-         vertrouwelijkheid, bewaartermijn, uitvoerder, systeem, gebruiker, gegevensbron,
-         soort_afnemer_id, afnemer_id, verwerkingsactiviteit_id_afnemer,
-         verwerkingsactiviteit_url_afnemer, verwerking_id_afnemer, tijdstip,
-         tijdstip_registratie, vervallen)
-    VALUES
-        (actie, volgnummer, coalesce(objecten_volgnummer, volgnummer), d->>'actieNaam', d->>'handelingNaam',
-         d->>'verwerkingNaam', (d->>'verwerkingId')::uuid, (d->>'verwerkingsactiviteitId')::uuid,
-         d->>'verwerkingsactiviteitUrl', niveau, (d->>'bewaartermijn')::verwerkingenlog.bewaartermijn,
-         d->>'uitvoerder', d->>'systeem', d->>'gebruiker', d->>'gegevensbron',
-         d->>'soortAfnemerId', d->>'afnemerId', (d->>'verwerkingsactiviteitIdAfnemer')::uuid,
-         d->>'verwerkingsactiviteitUrlAfnemer', (d->>'verwerkingIdAfnemer')::uuid,
-         (d->>'tijdstip')::verwerkingenlog.moment, clock_timestamp(), vervallen)
-    RETURNING * INTO v;
-
-    IF objecten_volgnummer IS NULL THEN
-        WITH nieuw AS (
-            INSERT INTO verwerkingenlog.verwerkt_object
-                (verwerkt_object_id, actie_id, volgnummer, volgorde, tijdstip, objecttype,
-                 soort_object_id, object_id, betrokkenheid, verwerkte_soorten_gegevens)
-            SELECT verwerkingenlog.uuidv7(), actie, volgnummer, e.n, v.tijdstip::timestamptz,
-                   e.o->>'objecttype', e.o->>'soortObjectId', e.o->>'objectId', e.o->>'betrokkenheid',
-                   ARRAY(SELECT g->>'soortGegeven'
-                           FROM jsonb_array_elements(e.o->'verwerkteSoortenGegevens') g)
-              FROM jsonb_array_elements(d->'verwerkteObjecten') WITH ORDINALITY AS e(o, n)
-            RETURNING *)
-        SELECT jsonb_agg(verwerkingenlog._object_document(nieuw) ORDER BY nieuw.volgorde)
-          INTO objecten FROM nieuw;
-    ELSE
-        objecten := verwerkingenlog._objecten_document(actie, objecten_volgnummer);
-    END IF;
-    RETURN verwerkingenlog._document(v, objecten);
+    RETURN QUERY
+    WITH invoer AS (
+        SELECT * FROM unnest(acties, volgnummers, docs, niveaus, objecten_volgnummers)
+                      WITH ORDINALITY AS i(actie, volgnummer, d, niveau, objecten_volgnummer, n)),
+    versies AS (
+        INSERT INTO verwerkingenlog.verwerkingsactie_versie
+            (actie_id, volgnummer, objecten_volgnummer, actie_naam, handeling_naam,
+             verwerking_naam, verwerking_id, verwerkingsactiviteit_id, verwerkingsactiviteit_url,
+             vertrouwelijkheid, bewaartermijn, uitvoerder, systeem, gebruiker, gegevensbron,
+             soort_afnemer_id, afnemer_id, verwerkingsactiviteit_id_afnemer,
+             verwerkingsactiviteit_url_afnemer, verwerking_id_afnemer, tijdstip,
+             tijdstip_registratie, vervallen)
+        SELECT i.actie, i.volgnummer, coalesce(i.objecten_volgnummer, i.volgnummer),
+               i.d->>'actieNaam', i.d->>'handelingNaam', i.d->>'verwerkingNaam',
+               (i.d->>'verwerkingId')::uuid, (i.d->>'verwerkingsactiviteitId')::uuid,
+               i.d->>'verwerkingsactiviteitUrl', i.niveau,
+               (i.d->>'bewaartermijn')::verwerkingenlog.bewaartermijn,
+               i.d->>'uitvoerder', i.d->>'systeem', i.d->>'gebruiker', i.d->>'gegevensbron',
+               i.d->>'soortAfnemerId', i.d->>'afnemerId', (i.d->>'verwerkingsactiviteitIdAfnemer')::uuid,
+               i.d->>'verwerkingsactiviteitUrlAfnemer', (i.d->>'verwerkingIdAfnemer')::uuid,
+               (i.d->>'tijdstip')::verwerkingenlog.moment, clock_timestamp(), false
+          FROM invoer i
+        RETURNING *),
+    objecten AS (
+        INSERT INTO verwerkingenlog.verwerkt_object
+            (verwerkt_object_id, actie_id, volgnummer, volgorde, tijdstip, objecttype,
+             soort_object_id, object_id, betrokkenheid, verwerkte_soorten_gegevens)
+        SELECT verwerkingenlog.uuidv7(), i.actie, i.volgnummer, e.n,
+               (i.d->>'tijdstip')::verwerkingenlog.moment,
+               e.o->>'objecttype', e.o->>'soortObjectId', e.o->>'objectId', e.o->>'betrokkenheid',
+               ARRAY(SELECT g->>'soortGegeven' FROM jsonb_array_elements(e.o->'verwerkteSoortenGegevens') g)
+          FROM invoer i
+         CROSS JOIN LATERAL jsonb_array_elements(i.d->'verwerkteObjecten') WITH ORDINALITY AS e(o, n)
+         WHERE i.objecten_volgnummer IS NULL
+        RETURNING *),
+    nieuwe_objecten AS (
+        SELECT o.actie_id, jsonb_agg(verwerkingenlog._object_document(o) ORDER BY o.volgorde) AS objecten
+          FROM objecten o GROUP BY o.actie_id)
+    SELECT verwerkingenlog._document(v, coalesce(n.objecten,
+               verwerkingenlog._objecten_document(v.actie_id, v.objecten_volgnummer)))
+      FROM versies v
+      JOIN invoer i ON i.actie = v.actie_id AND i.volgnummer = v.volgnummer
+      LEFT JOIN nieuwe_objecten n ON n.actie_id = v.actie_id
+     ORDER BY i.n;
 END
 $$;
 
@@ -135,11 +145,37 @@ BEGIN
     d := verwerkingenlog._verwerkingsactie_invoer(actie, false);
     niveau := verwerkingenlog._beslis('create', scopes, NULL,
                                       (d->>'vertrouwelijkheid')::verwerkingenlog.vertrouwelijkheid);
-    RETURN verwerkingenlog._schrijf_versie(verwerkingenlog.uuidv7(), 1, d, niveau, NULL, false);
+    SELECT * INTO d FROM verwerkingenlog._schrijf_versies(ARRAY[verwerkingenlog.uuidv7()], '{1}', ARRAY[d], ARRAY[niveau], '{NULL}');
+    RETURN d;
 END
 $$;
 COMMENT ON FUNCTION log_verwerkingsactie(jsonb) IS
   'POST /verwerkingsacties: logs one verwerkingsactie (VerwerkingsactieUitgebreidBasis) and returns it as stored';
+
+CREATE FUNCTION log_verwerkingsacties(acties jsonb) RETURNS SETOF jsonb
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    scopes integer := verwerkingenlog._scopes();
+    ids uuid[];
+    docs jsonb[];
+    niveaus verwerkingenlog.vertrouwelijkheid[];
+BEGIN
+    PERFORM verwerkingenlog._beslis('create', scopes, NULL, 'normaal');
+    -- All or nothing: every problem of every element, with its index, or none.
+    SELECT array_agg(verwerkingenlog.uuidv7() ORDER BY e.n), array_agg(e.d ORDER BY e.n),
+           array_agg(verwerkingenlog._beslis('create', scopes, NULL,
+                         (e.d->>'vertrouwelijkheid')::verwerkingenlog.vertrouwelijkheid) ORDER BY e.n)
+      INTO ids, docs, niveaus
+      FROM jsonb_array_elements(verwerkingenlog._verwerkingsacties_invoer(acties)) WITH ORDINALITY AS e(d, n);
+    RETURN QUERY
+    SELECT * FROM verwerkingenlog._schrijf_versies(ids, array_fill(1, ARRAY[cardinality(ids)]), docs, niveaus,
+                                                   array_fill(NULL::integer, ARRAY[cardinality(ids)]));
+END
+$$;
+COMMENT ON FUNCTION log_verwerkingsacties(jsonb) IS
+  'Logs a JSON array of verwerkingsacties in one call, all or nothing; returns the stored documents in input order';
 
 CREATE FUNCTION verwerkingsactie(actie_id uuid) RETURNS jsonb
     LANGUAGE plpgsql STABLE SECURITY DEFINER
@@ -158,3 +194,10 @@ END
 $$;
 COMMENT ON FUNCTION verwerkingsactie(uuid) IS
   'GET /verwerkingsacties/{actieId}: the current version of one action, NULL when unknown, vervallen or not visible to the caller';
+
+COMMENT ON FUNCTION _object_document(verwerkt_object) IS 'A verwerkt object as the API shows it (VerwerktObject)';
+COMMENT ON FUNCTION _objecten_document(uuid, integer) IS 'The verwerkte objecten of a version of an action, in their order';
+COMMENT ON FUNCTION _document(verwerkingsactie_versie, jsonb) IS 'A version as the API shows it (VerwerkingsactieUitgebreid), every element present';
+COMMENT ON FUNCTION _actueel(uuid) IS 'The current version of an action (highest volgnummer), vervallen or not';
+COMMENT ON FUNCTION _schrijf_versies(uuid[], integer[], jsonb[], vertrouwelijkheid[], integer[]) IS
+  'Stores versions of actions from normalised documents; the one place that inserts new content';

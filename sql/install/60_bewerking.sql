@@ -39,10 +39,12 @@ DECLARE
 BEGIN
     PERFORM verwerkingenlog._vergrendel(actie);
     SELECT * INTO v FROM verwerkingenlog._actueel(actie);
-    IF NOT FOUND OR v.vervallen THEN
+    IF NOT FOUND THEN
         RAISE EXCEPTION 'verwerkingsactie % does not exist', actie
-            USING ERRCODE = 'no_data_found',
-                  DETAIL = CASE WHEN FOUND THEN 'The action was annulled (vervallen).' END;
+            USING ERRCODE = 'no_data_found';
+    ELSIF v.vervallen THEN
+        RAISE EXCEPTION 'verwerkingsactie % does not exist', actie
+            USING ERRCODE = 'no_data_found', DETAIL = 'The action was annulled (vervallen).';
     END IF;
     RETURN v;
 END
@@ -94,10 +96,13 @@ BEGIN
        AND d->'verwerkteObjecten' = verwerkingenlog._objecten_invoer(huidig.actie_id, huidig.objecten_volgnummer) THEN
         objecten := huidig.objecten_volgnummer;
     END IF;
-    RETURN verwerkingenlog._schrijf_versie(huidig.actie_id, huidig.volgnummer + 1, d, niveau, objecten, false);
+    SELECT * INTO d FROM verwerkingenlog._schrijf_versies(ARRAY[huidig.actie_id], ARRAY[huidig.volgnummer + 1],
+                                                          ARRAY[d], ARRAY[niveau], ARRAY[objecten]);
+    RETURN d;
 EXCEPTION WHEN unique_violation THEN
-    RAISE EXCEPTION 'verwerkingsactie % was changed by a concurrent transaction', wijzig_verwerkingsactie.actie_id
-        USING ERRCODE = 'serialization_failure', HINT = 'Retry the transaction.';
+    RAISE EXCEPTION 'could not serialize access due to a concurrent change of a verwerkingsactie'
+        USING ERRCODE = 'serialization_failure', DETAIL = format('actieId %s', wijzig_verwerkingsactie.actie_id),
+              HINT = 'Retry the transaction.';
 END
 $$;
 COMMENT ON FUNCTION wijzig_verwerkingsactie(uuid, jsonb) IS
@@ -117,8 +122,9 @@ BEGIN
         huidig, verwerkingenlog._beslis('delete', scopes, huidig.vertrouwelijkheid, NULL),
         huidig.bewaartermijn, true);
 EXCEPTION WHEN unique_violation THEN
-    RAISE EXCEPTION 'verwerkingsactie % was changed by a concurrent transaction', verwijder_verwerkingsactie.actie_id
-        USING ERRCODE = 'serialization_failure', HINT = 'Retry the transaction.';
+    RAISE EXCEPTION 'could not serialize access due to a concurrent change of a verwerkingsactie'
+        USING ERRCODE = 'serialization_failure', DETAIL = format('actieId %s', verwijder_verwerkingsactie.actie_id),
+              HINT = 'Retry the transaction.';
 END
 $$;
 COMMENT ON FUNCTION verwijder_verwerkingsactie(uuid) IS
@@ -137,7 +143,7 @@ DECLARE
 BEGIN
     IF wijziging IS NULL OR jsonb_typeof(wijziging) <> 'object' THEN
         RAISE EXCEPTION 'invalid wijziging: the body must be a JSON object'
-            USING ERRCODE = 'invalid_parameter_value', DETAIL = ': must be a JSON object (invalid_type)';
+            USING ERRCODE = 'invalid_parameter_value', DETAIL = '(document): must be a JSON object (invalid_type)';
     END IF;
     FOR sleutel IN SELECT jsonb_object_keys(wijziging) LOOP
         IF sleutel NOT IN ('bewaartermijn', 'vertrouwelijkheid') THEN
@@ -212,8 +218,9 @@ BEGIN
     END IF;
     RETURN aantal;
 EXCEPTION WHEN unique_violation THEN
-    RAISE EXCEPTION 'a verwerkingsactie of verwerking % was changed by a concurrent transaction', wijzig_verwerking.verwerking_id
-        USING ERRCODE = 'serialization_failure', HINT = 'Retry the transaction.';
+    RAISE EXCEPTION 'could not serialize access due to a concurrent change of a verwerkingsactie'
+        USING ERRCODE = 'serialization_failure', DETAIL = format('verwerkingId %s', wijzig_verwerking.verwerking_id),
+              HINT = 'Retry the transaction.';
 END
 $$;
 COMMENT ON FUNCTION wijzig_verwerking(uuid, jsonb) IS
@@ -236,3 +243,10 @@ AS $$
 $$;
 COMMENT ON FUNCTION wijzig_vertrouwelijkheid_verwerking(uuid, text) IS
   'F2969: sets the vertrouwelijkheid of every current action of a verwerking (needs update:confidential)';
+
+COMMENT ON FUNCTION _vergrendel(uuid) IS 'Serialises the writers of one action until the end of the transaction';
+COMMENT ON FUNCTION _objecten_invoer(uuid, integer) IS 'The objects of a version in the normalised input form';
+COMMENT ON FUNCTION _actueel_voor_wijziging(uuid) IS 'The locked current version of an action that may be changed; P0002 when unknown or vervallen';
+COMMENT ON FUNCTION _kopieer_versie(verwerkingsactie_versie, vertrouwelijkheid, bewaartermijn, boolean) IS
+  'A new version copied from another with a new level, retention or vervallen; keeps the objects';
+COMMENT ON FUNCTION _wijziging_invoer(jsonb) IS 'Validates a PATCH body; 22023 lists every problem';

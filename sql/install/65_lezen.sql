@@ -84,12 +84,12 @@ SELECT v.actie_id, v.actie_naam, v.handeling_naam, v.verwerking_naam, v.verwerki
  WHERE NOT EXISTS (SELECT 1 FROM verwerkingsactie_versie w
                     WHERE w.actie_id = v.actie_id AND w.volgnummer > v.volgnummer)
    AND NOT v.vervallen
-   AND v.vertrouwelijkheid = ANY ((SELECT _leesbaar('actie', _scopes(), NULL)));
+   AND v.vertrouwelijkheid = ANY (coalesce((SELECT leesbaar('actie')), '{}'));
 COMMENT ON VIEW actuele_verwerkingsacties IS
   'One row per current, non-vervallen verwerkingsactie that the caller''s read scope shows';
 
 CREATE VIEW actuele_verwerkte_objecten WITH (security_barrier) AS
-SELECT o.verwerkt_object_id, a.actie_id, o.objecttype, o.soort_object_id, o.object_id,
+SELECT o.verwerkt_object_id, a.actie_id, o.volgorde, o.objecttype, o.soort_object_id, o.object_id,
        o.betrokkenheid, o.verwerkte_soorten_gegevens, a.tijdstip, a.vertrouwelijkheid
   FROM actuele_verwerkingsacties a
   JOIN verwerkingsactie_versie v ON v.actie_id = a.actie_id AND v.volgnummer = a.versie
