@@ -126,8 +126,10 @@ DROP ROLE regress_vwl_klant;
 
 -- The default: verwerkingenlog.sleutels in the data directory, created on
 -- first use with a WARNING (its DETAIL names the full path, so terse here).
--- Keep whatever file the cluster had, and put it back afterwards.
+-- Keep whatever file the cluster had, and put it back afterwards.  The
+-- setting is emptied explicitly, in case the cluster's configuration sets it.
 COPY (SELECT 1) TO PROGRAM 'if [ -e verwerkingenlog.sleutels ]; then mv verwerkingenlog.sleutels vwl_regress/bewaard; fi';
+SET verwerkingenlog.sleutelbestand = '';
 \set VERBOSITY terse
 SELECT octet_length(_pseudoniem('BSN', '999990019')) AS lengte;
 \set VERBOSITY default
@@ -141,5 +143,6 @@ SELECT r FROM uitvoer ORDER BY n;
 -- A new session reads the same file: same pseudonym, no warning.
 SELECT _pseudoniem('BSN', '999990019') AS p \gset
 \c
+SET verwerkingenlog.sleutelbestand = '';
 SELECT verwerkingenlog._pseudoniem('BSN', '999990019') = :'p' AS zelfde;
 COPY (SELECT 1) TO PROGRAM 'rm verwerkingenlog.sleutels; if [ -e vwl_regress/bewaard ]; then mv vwl_regress/bewaard verwerkingenlog.sleutels; fi';

@@ -39,7 +39,9 @@ RESET verwerkingenlog.sleutelbestand;
 -- Four backends use the missing default key file at the same time: one of
 -- them creates it, all use its key.  (Keep the cluster's file, as in 093.)
 COPY (SELECT 1) TO PROGRAM 'if [ -e verwerkingenlog.sleutels ]; then mv verwerkingenlog.sleutels vwl_regress/bewaard; fi';
-SELECT dblink_connect('s' || i, :'verbinding') FROM generate_series(1, 4) i;
+SET verwerkingenlog.sleutelbestand = '';
+SELECT dblink_connect('s' || i, :'verbinding' || ' options=''-c verwerkingenlog.sleutelbestand=''')
+  FROM generate_series(1, 4) i;
 SELECT dblink_send_query('s' || i, 'SELECT verwerkingenlog._pseudoniem(''BSN'', ''999990019'')')
   FROM generate_series(1, 4) i;
 CREATE TEMP TABLE pseudoniemen AS

@@ -165,7 +165,8 @@ static char *sleutelregel(int versie, const unsigned char *hmac,
 						  const unsigned char *aes);
 static void willekeurig(void *buf, size_t len);
 static void openssl_fout(const char *wat) pg_attribute_noreturn();
-static void corrupt(const char *pad, int regel, const char *reden) pg_attribute_noreturn();
+static void corrupt(const char *pad, int regel, const char *reden)
+			pg_attribute_noreturn();
 static bytea *versleutel(const char *data, size_t len);
 static char *ontsleutel(bytea *invoer, size_t *lengte);
 
