@@ -12,6 +12,7 @@
 #include "utils/guc.h"
 
 #include "verwerkingenlog.h"
+#include "pseudoniem.h"
 
 PG_MODULE_MAGIC;
 
@@ -216,6 +217,21 @@ _PG_init(void)
 							   NULL, NULL, NULL);
 
 	vwl_define_inzage_settings();
+
+	/*
+	 * Superuser only: a client that could point it elsewhere could make the
+	 * log pseudonymise with a key of its choosing.  Also hidden from other
+	 * roles' SHOW.
+	 */
+	DefineCustomStringVariable("verwerkingenlog.sleutelbestand",
+							   "Key file for pseudonymised and encrypted object identifiers.",
+							   "Empty means " VWL_STANDAARD_SLEUTELBESTAND " in the data directory, created on first use; "
+							   "a configured file must exist.  A relative path is relative to the data directory.",
+							   &vwl_sleutelbestand,
+							   "",
+							   PGC_SUSET,
+							   GUC_SUPERUSER_ONLY,
+							   NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("verwerkingenlog");
 }
