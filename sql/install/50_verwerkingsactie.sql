@@ -1,6 +1,12 @@
 -- Writing and reading one verwerkingsactie: the document format of the
 -- OpenAPI contract (camelCase) in and out, versions underneath.
 
+CREATE FUNCTION _soorten_gegevens(soorten text[]) RETURNS jsonb
+    AS 'MODULE_PATHNAME', 'vwl_soorten_gegevens'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION _soorten_gegevens(text[]) IS
+  'Stored soorten gegevens as the API shows them: [{"soortGegeven": ...}, ...]';
+
 -- A verwerkt object as the API shows it (VerwerktObject).
 CREATE FUNCTION _object_document(o verwerkt_object) RETURNS jsonb
     LANGUAGE sql STABLE PARALLEL SAFE
@@ -12,9 +18,7 @@ AS $$
         'soortObjectId', o.soort_object_id,
         'objectId', o.object_id,
         'betrokkenheid', o.betrokkenheid,
-        'verwerkteSoortenGegevens',
-            (SELECT coalesce(jsonb_agg(jsonb_build_object('soortGegeven', s) ORDER BY n), '[]')
-               FROM unnest(o.verwerkte_soorten_gegevens) WITH ORDINALITY AS g(s, n)))
+        'verwerkteSoortenGegevens', verwerkingenlog._soorten_gegevens(o.verwerkte_soorten_gegevens))
 $$;
 
 -- The objects of version `volgnummer` of an action, in their order.
@@ -72,57 +76,68 @@ $$;
 -- volgnummer, the document, the level to store (the rule engine's verdict)
 -- and the objects: NULL stores the document's objects as a new object set,
 -- a volgnummer keeps the objects of that earlier version.  One writer for
--- POST, PUT and the batch, two INSERT statements however many versions.
+-- POST, PUT, the batch and the inzage record: it builds the documents it
+-- returns first (with the ids it hands out), then stores them with two plain
+-- INSERT ... SELECT statements, however many versions.  All versions of one
+-- call share one tijdstipRegistratie.
 CREATE FUNCTION _schrijf_versies(acties uuid[], volgnummers integer[], docs jsonb[],
                                  niveaus vertrouwelijkheid[], objecten_volgnummers integer[])
     RETURNS SETOF jsonb
     LANGUAGE plpgsql VOLATILE
 AS $$
+DECLARE
+    registratie timestamptz := clock_timestamp();
+    basis text := verwerkingenlog.base_url();
+    uit jsonb[];
 BEGIN
-    RETURN QUERY
-    WITH invoer AS (
-        SELECT * FROM unnest(acties, volgnummers, docs, niveaus, objecten_volgnummers)
-                      WITH ORDINALITY AS i(actie, volgnummer, d, niveau, objecten_volgnummer, n)),
-    versies AS (
-        INSERT INTO verwerkingenlog.verwerkingsactie_versie
-            (actie_id, volgnummer, objecten_volgnummer, actie_naam, handeling_naam,
-             verwerking_naam, verwerking_id, verwerkingsactiviteit_id, verwerkingsactiviteit_url,
-             vertrouwelijkheid, bewaartermijn, uitvoerder, systeem, gebruiker, gegevensbron,
-             soort_afnemer_id, afnemer_id, verwerkingsactiviteit_id_afnemer,
-             verwerkingsactiviteit_url_afnemer, verwerking_id_afnemer, tijdstip,
-             tijdstip_registratie, vervallen)
-        SELECT i.actie, i.volgnummer, coalesce(i.objecten_volgnummer, i.volgnummer),
-               i.d->>'actieNaam', i.d->>'handelingNaam', i.d->>'verwerkingNaam',
-               (i.d->>'verwerkingId')::uuid, (i.d->>'verwerkingsactiviteitId')::uuid,
-               i.d->>'verwerkingsactiviteitUrl', i.niveau,
-               (i.d->>'bewaartermijn')::verwerkingenlog.bewaartermijn,
-               i.d->>'uitvoerder', i.d->>'systeem', i.d->>'gebruiker', i.d->>'gegevensbron',
-               i.d->>'soortAfnemerId', i.d->>'afnemerId', (i.d->>'verwerkingsactiviteitIdAfnemer')::uuid,
-               i.d->>'verwerkingsactiviteitUrlAfnemer', (i.d->>'verwerkingIdAfnemer')::uuid,
-               (i.d->>'tijdstip')::verwerkingenlog.moment, clock_timestamp(), false
-          FROM invoer i
-        RETURNING *),
-    objecten AS (
-        INSERT INTO verwerkingenlog.verwerkt_object
-            (verwerkt_object_id, actie_id, volgnummer, volgorde, tijdstip, objecttype,
-             soort_object_id, object_id, betrokkenheid, verwerkte_soorten_gegevens)
-        SELECT verwerkingenlog.uuidv7(), i.actie, i.volgnummer, e.n,
-               (i.d->>'tijdstip')::verwerkingenlog.moment,
-               e.o->>'objecttype', e.o->>'soortObjectId', e.o->>'objectId', e.o->>'betrokkenheid',
-               ARRAY(SELECT g->>'soortGegeven' FROM jsonb_array_elements(e.o->'verwerkteSoortenGegevens') g)
-          FROM invoer i
-         CROSS JOIN LATERAL jsonb_array_elements(i.d->'verwerkteObjecten') WITH ORDINALITY AS e(o, n)
-         WHERE i.objecten_volgnummer IS NULL
-        RETURNING *),
-    nieuwe_objecten AS (
-        SELECT o.actie_id, jsonb_agg(verwerkingenlog._object_document(o) ORDER BY o.volgorde) AS objecten
-          FROM objecten o GROUP BY o.actie_id)
-    SELECT verwerkingenlog._document(v, coalesce(n.objecten,
-               verwerkingenlog._objecten_document(v.actie_id, v.objecten_volgnummer)))
-      FROM versies v
-      JOIN invoer i ON i.actie = v.actie_id AND i.volgnummer = v.volgnummer
-      LEFT JOIN nieuwe_objecten n ON n.actie_id = v.actie_id
-     ORDER BY i.n;
+    SELECT array_agg(i.d || jsonb_build_object(
+               'url', basis || '/verwerkingsacties/' || i.actie,
+               'actieId', i.actie,
+               'vertrouwelijkheid', i.niveau,
+               'tijdstipRegistratie', registratie,
+               'verwerkteObjecten', CASE WHEN i.objecten_volgnummer IS NULL THEN
+                   (SELECT jsonb_agg(e.o || jsonb_build_object(
+                               'url', basis || '/verwerkte-objecten/' || e.id, 'verwerktObjectId', e.id)
+                             ORDER BY e.n)
+                      FROM (SELECT o, n, verwerkingenlog.uuidv7() AS id
+                              FROM jsonb_array_elements(i.d->'verwerkteObjecten') WITH ORDINALITY AS x(o, n)) e)
+                 ELSE verwerkingenlog._objecten_document(i.actie, i.objecten_volgnummer) END)
+             ORDER BY i.n)
+      INTO uit
+      FROM unnest(acties, docs, niveaus, objecten_volgnummers)
+           WITH ORDINALITY AS i(actie, d, niveau, objecten_volgnummer, n);
+
+    INSERT INTO verwerkingenlog.verwerkingsactie_versie
+        (actie_id, volgnummer, objecten_volgnummer, actie_naam, handeling_naam,
+         verwerking_naam, verwerking_id, verwerkingsactiviteit_id, verwerkingsactiviteit_url,
+         vertrouwelijkheid, bewaartermijn, uitvoerder, systeem, gebruiker, gegevensbron,
+         soort_afnemer_id, afnemer_id, verwerkingsactiviteit_id_afnemer,
+         verwerkingsactiviteit_url_afnemer, verwerking_id_afnemer, tijdstip,
+         tijdstip_registratie, vervallen)
+    SELECT i.actie, i.volgnummer, coalesce(i.objecten_volgnummer, i.volgnummer),
+           i.d->>'actieNaam', i.d->>'handelingNaam', i.d->>'verwerkingNaam',
+           (i.d->>'verwerkingId')::uuid, (i.d->>'verwerkingsactiviteitId')::uuid,
+           i.d->>'verwerkingsactiviteitUrl', i.niveau,
+           (i.d->>'bewaartermijn')::verwerkingenlog.bewaartermijn,
+           i.d->>'uitvoerder', i.d->>'systeem', i.d->>'gebruiker', i.d->>'gegevensbron',
+           i.d->>'soortAfnemerId', i.d->>'afnemerId', (i.d->>'verwerkingsactiviteitIdAfnemer')::uuid,
+           i.d->>'verwerkingsactiviteitUrlAfnemer', (i.d->>'verwerkingIdAfnemer')::uuid,
+           (i.d->>'tijdstip')::verwerkingenlog.moment, registratie, false
+      FROM unnest(acties, volgnummers, uit, niveaus, objecten_volgnummers)
+           AS i(actie, volgnummer, d, niveau, objecten_volgnummer);
+
+    INSERT INTO verwerkingenlog.verwerkt_object
+        (verwerkt_object_id, actie_id, volgnummer, volgorde, tijdstip, objecttype,
+         soort_object_id, object_id, betrokkenheid, verwerkte_soorten_gegevens)
+    SELECT (e.o->>'verwerktObjectId')::uuid, i.actie, i.volgnummer, e.n,
+           (i.d->>'tijdstip')::verwerkingenlog.moment,
+           e.o->>'objecttype', e.o->>'soortObjectId', e.o->>'objectId', e.o->>'betrokkenheid',
+           ARRAY(SELECT g->>'soortGegeven' FROM jsonb_array_elements(e.o->'verwerkteSoortenGegevens') g)
+      FROM unnest(acties, volgnummers, uit, objecten_volgnummers) AS i(actie, volgnummer, d, objecten_volgnummer)
+     CROSS JOIN LATERAL jsonb_array_elements(i.d->'verwerkteObjecten') WITH ORDINALITY AS e(o, n)
+     WHERE i.objecten_volgnummer IS NULL;
+
+    RETURN QUERY SELECT unnest(uit);
 END
 $$;
 
