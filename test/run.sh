@@ -77,6 +77,12 @@ start_cluster() {
 	"${runas[@]}" "$SRVBIN/initdb" -D "$work/data" -A trust -U postgres -E UTF8 \
 		--locale=C.UTF-8 --no-sync >"$work/initdb.log" 2>&1 \
 		|| { cat "$work/initdb.log"; exit 1; }
+	# The pseudonymisation key file (see README, "Keys"): made here so that
+	# the tests do not depend on the one-time creation warning.
+	hex32() { head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+	printf '1 %s %s\n' "$(hex32)" "$(hex32)" >"$work/data/verwerkingenlog.sleutels"
+	chmod 600 "$work/data/verwerkingenlog.sleutels"
+	[ ${#runas[@]} -gt 0 ] && chown postgres "$work/data/verwerkingenlog.sleutels"
 	cat >>"$work/data/postgresql.conf" <<-CONF
 		listen_addresses = ''
 		unix_socket_directories = '$work'

@@ -16,7 +16,7 @@ AS $$
         'verwerktObjectId', o.verwerkt_object_id,
         'objecttype', o.objecttype,
         'soortObjectId', o.soort_object_id,
-        'objectId', o.object_id,
+        'objectId', verwerkingenlog._ontsleutel(o.object_versleuteld),
         'betrokkenheid', o.betrokkenheid,
         'verwerkteSoortenGegevens', verwerkingenlog._soorten_gegevens(o.verwerkte_soorten_gegevens))
 $$;
@@ -51,7 +51,7 @@ AS $$
         'gebruiker', v.gebruiker,
         'gegevensbron', v.gegevensbron,
         'soortAfnemerId', v.soort_afnemer_id,
-        'afnemerId', v.afnemer_id,
+        'afnemerId', coalesce(v.afnemer_id, verwerkingenlog._ontsleutel(v.afnemer_versleuteld)),
         'verwerkingsactiviteitIdAfnemer', v.verwerkingsactiviteit_id_afnemer,
         'verwerkingsactiviteitUrlAfnemer', v.verwerkingsactiviteit_url_afnemer,
         'verwerkingIdAfnemer', v.verwerking_id_afnemer,
@@ -111,7 +111,7 @@ BEGIN
         (actie_id, volgnummer, objecten_volgnummer, actie_naam, handeling_naam,
          verwerking_naam, verwerking_id, verwerkingsactiviteit_id, verwerkingsactiviteit_url,
          vertrouwelijkheid, bewaartermijn, uitvoerder, systeem, gebruiker, gegevensbron,
-         soort_afnemer_id, afnemer_id, verwerkingsactiviteit_id_afnemer,
+         soort_afnemer_id, afnemer_id, afnemer_versleuteld, verwerkingsactiviteit_id_afnemer,
          verwerkingsactiviteit_url_afnemer, verwerking_id_afnemer, tijdstip,
          tijdstip_registratie, vervallen)
     SELECT i.actie, i.volgnummer, coalesce(i.objecten_volgnummer, i.volgnummer),
@@ -120,7 +120,10 @@ BEGIN
            i.d->>'verwerkingsactiviteitUrl', i.niveau,
            (i.d->>'bewaartermijn')::verwerkingenlog.bewaartermijn,
            i.d->>'uitvoerder', i.d->>'systeem', i.d->>'gebruiker', i.d->>'gegevensbron',
-           i.d->>'soortAfnemerId', i.d->>'afnemerId', (i.d->>'verwerkingsactiviteitIdAfnemer')::uuid,
+           i.d->>'soortAfnemerId',
+           CASE WHEN upper(i.d->>'soortAfnemerId') = 'BSN' THEN NULL ELSE i.d->>'afnemerId' END,
+           CASE WHEN upper(i.d->>'soortAfnemerId') = 'BSN' THEN verwerkingenlog._versleutel(i.d->>'afnemerId') END,
+           (i.d->>'verwerkingsactiviteitIdAfnemer')::uuid,
            i.d->>'verwerkingsactiviteitUrlAfnemer', (i.d->>'verwerkingIdAfnemer')::uuid,
            (i.d->>'tijdstip')::verwerkingenlog.moment, registratie, false
       FROM unnest(acties, volgnummers, uit, niveaus, objecten_volgnummers)
@@ -128,10 +131,12 @@ BEGIN
 
     INSERT INTO verwerkingenlog.verwerkt_object
         (verwerkt_object_id, actie_id, volgnummer, volgorde, tijdstip, objecttype,
-         soort_object_id, object_id, betrokkenheid, verwerkte_soorten_gegevens)
+         soort_object_id, object_pseudoniem, object_versleuteld, betrokkenheid, verwerkte_soorten_gegevens)
     SELECT (e.o->>'verwerktObjectId')::uuid, i.actie, i.volgnummer, e.n,
            (i.d->>'tijdstip')::verwerkingenlog.moment,
-           e.o->>'objecttype', e.o->>'soortObjectId', e.o->>'objectId', e.o->>'betrokkenheid',
+           e.o->>'objecttype', e.o->>'soortObjectId',
+           verwerkingenlog._pseudoniem(e.o->>'soortObjectId', e.o->>'objectId'),
+           verwerkingenlog._versleutel(e.o->>'objectId'), e.o->>'betrokkenheid',
            ARRAY(SELECT g->>'soortGegeven' FROM jsonb_array_elements(e.o->'verwerkteSoortenGegevens') g)
       FROM unnest(acties, volgnummers, uit, objecten_volgnummers) AS i(actie, volgnummer, d, objecten_volgnummer)
      CROSS JOIN LATERAL jsonb_array_elements(i.d->'verwerkteObjecten') WITH ORDINALITY AS e(o, n)

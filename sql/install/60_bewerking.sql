@@ -19,7 +19,7 @@ AS $$
     SELECT coalesce(jsonb_agg(jsonb_build_object(
                'objecttype', o.objecttype,
                'soortObjectId', o.soort_object_id,
-               'objectId', o.object_id,
+               'objectId', verwerkingenlog._ontsleutel(o.object_versleuteld),
                'betrokkenheid', o.betrokkenheid,
                'verwerkteSoortenGegevens',
                    (SELECT coalesce(jsonb_agg(jsonb_build_object('soortGegeven', s) ORDER BY n), '[]')
@@ -61,14 +61,14 @@ AS $$
         (actie_id, volgnummer, objecten_volgnummer, actie_naam, handeling_naam,
          verwerking_naam, verwerking_id, verwerkingsactiviteit_id, verwerkingsactiviteit_url,
          vertrouwelijkheid, bewaartermijn, uitvoerder, systeem, gebruiker, gegevensbron,
-         soort_afnemer_id, afnemer_id, verwerkingsactiviteit_id_afnemer,
+         soort_afnemer_id, afnemer_id, afnemer_versleuteld, verwerkingsactiviteit_id_afnemer,
          verwerkingsactiviteit_url_afnemer, verwerking_id_afnemer, tijdstip,
          tijdstip_registratie, vervallen)
     VALUES
         (v.actie_id, v.volgnummer + 1, v.objecten_volgnummer, v.actie_naam, v.handeling_naam,
          v.verwerking_naam, v.verwerking_id, v.verwerkingsactiviteit_id, v.verwerkingsactiviteit_url,
          niveau, termijn, v.uitvoerder, v.systeem, v.gebruiker, v.gegevensbron,
-         v.soort_afnemer_id, v.afnemer_id, v.verwerkingsactiviteit_id_afnemer,
+         v.soort_afnemer_id, v.afnemer_id, v.afnemer_versleuteld, v.verwerkingsactiviteit_id_afnemer,
          v.verwerkingsactiviteit_url_afnemer, v.verwerking_id_afnemer, v.tijdstip,
          pg_catalog.clock_timestamp(), vervalt)
     RETURNING *

@@ -250,7 +250,7 @@ BEGIN
       FROM verwerkingenlog.verwerkt_object o
      CROSS JOIN LATERAL verwerkingenlog._actueel(o.actie_id) v
      WHERE o.soort_object_id = verwerkte_objecten.soort_object_id
-       AND o.object_id = verwerkte_objecten.object_id
+       AND o.object_pseudoniem = verwerkingenlog._pseudoniem(verwerkte_objecten.soort_object_id, verwerkte_objecten.object_id)
        AND o.objecttype = d->'verwerkteObjecten'->0->>'objecttype'
        AND o.tijdstip >= begin_datum::timestamptz
        AND o.tijdstip < eind_datum::timestamptz
@@ -295,7 +295,7 @@ BEGIN
         RETURN NULL;
     END IF;
     PERFORM verwerkingenlog._log_inzage(
-        verwerkingenlog._inzage_invoer(o.objecttype, o.soort_object_id, o.object_id));
+        verwerkingenlog._inzage_invoer(o.objecttype, o.soort_object_id, verwerkingenlog._ontsleutel(o.object_versleuteld)));
     RETURN verwerkingenlog._inzage_document(v, o);
 END
 $$;
