@@ -49,6 +49,7 @@
 #include "rewrite/rewriteHandler.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/inval.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
@@ -129,6 +130,21 @@ typedef struct VwlKolom
 	const char *element;		/* the JSON element it is computed from */
 } VwlKolom;
 
+/*
+ * How the writer fills a table, worked out from its descriptor: for each
+ * attribute (attnum - 1) a line of the tables below, an identity sequence,
+ * a default, or none of these for NULL.  Kept across calls (plan_cache).
+ */
+typedef struct VwlPlan
+{
+	Oid			relid;
+	int			natts;
+	const VwlKolom **vul;		/* a line of versie_kolommen/object_kolommen */
+	Oid		   *reeks;			/* an identity column's sequence */
+	bool	   *standaard;		/* a column with a default expression */
+	Bitmapset  *kolommen;		/* the filled columns, as insertedCols */
+} VwlPlan;
+
 /* A table the writer inserts into, opened for one call. */
 typedef struct VwlDoel
 {
@@ -136,21 +152,19 @@ typedef struct VwlDoel
 	const VwlKolom *kolommen;
 	int			aantal_kolommen;
 	Relation	rel;
+	VwlPlan    *plan;
 	RangeTblEntry *rte;
 	ResultRelInfo *rri;
 	TupleTableSlot *slot;
 	TransitionCaptureState *overgang;
-	/* per attribute (attnum - 1): exactly one of these, or none for NULL */
-	const VwlKolom **vul;		/* a line of the tables below */
-	Oid		   *reeks;			/* an identity column's sequence */
-	ExprState **standaard;		/* a column default */
+	ExprState **standaard;		/* per attribute: its default, prepared */
 } VwlDoel;
 
 /* The state of one call. */
 typedef struct VwlSchrijver
 {
 	Oid			schema;
-	Oid			typen[VT_AANTAL];
+	const Oid  *typen;			/* plan_cache.typen */
 	TimestampTz registratie;	/* tijdstipRegistratie of every version */
 	char	   *registratie_json;	/* ... as to_jsonb prints it */
 	const char *basis;			/* base url without trailing slashes */
@@ -161,6 +175,25 @@ typedef struct VwlSchrijver
 	VwlDoel		versies;
 	VwlDoel		objecten;
 } VwlSchrijver;
+
+/*
+ * The plans of both tables and the OIDs of the types the writer produces,
+ * kept across calls in their own context under CacheMemoryContext: working
+ * them out costs a pg_depend scan (the identity sequence) and catalog
+ * lookups that a single logged action should not pay for.  A relcache
+ * invalidation of either table (ALTER TABLE, DROP EXTENSION) or of the
+ * whole relcache marks them stale, and the next call works them out again
+ * from the locked relations.
+ */
+static struct
+{
+	bool		geldig;
+	MemoryContext cxt;
+	Oid			typen[VT_AANTAL];
+	Oid			niveau_uit;
+	VwlPlan		versies;
+	VwlPlan		objecten;
+}			plan_cache;
 
 static Datum kolom_actie(VwlRij *rij, const char *element, bool *isnull);
 static Datum kolom_volgnummer(VwlRij *rij, const char *element, bool *isnull);
@@ -882,17 +915,13 @@ eigen_type(Oid schema, const char *naam)
 }
 
 /*
- * Open table d for inserting: locked as an INSERT locks it, a range table
- * entry asking for the INSERT privilege on the columns the writer fills,
- * and for each attribute how it is filled.
+ * Open table d for inserting, locked as an INSERT locks it.  Only plain
+ * tables, and no row-level security (an INSERT would apply its policies).
  */
 static void
 open_doel(VwlSchrijver *s, VwlDoel *d)
 {
 	Oid			relid = get_relname_relid(d->tabel, s->schema);
-	TupleDesc	tupdesc;
-	int			natts;
-	RangeTblEntry *rte;
 
 	if (!OidIsValid(relid))
 		ereport(ERROR,
@@ -909,19 +938,25 @@ open_doel(VwlSchrijver *s, VwlDoel *d)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("row-level security on \"%s.%s\" is not supported", VWL_SCHEMA, d->tabel)));
+}
 
-	tupdesc = RelationGetDescr(d->rel);
-	natts = tupdesc->natts;
-	d->vul = palloc0(natts * sizeof(VwlKolom *));
-	d->reeks = palloc0(natts * sizeof(Oid));
-	d->standaard = palloc0(natts * sizeof(ExprState *));
+/*
+ * Work out the plan of the (open) table d into p, in the current memory
+ * context: which line fills each column, checked against the column's type;
+ * identity sequences; which other columns have defaults.
+ */
+static void
+bouw_plan(VwlDoel *d, const Oid *typen, VwlPlan *p)
+{
+	TupleDesc	tupdesc = RelationGetDescr(d->rel);
+	int			natts = tupdesc->natts;
 
-	rte = makeNode(RangeTblEntry);
-	rte->rtekind = RTE_RELATION;
-	rte->relid = relid;
-	rte->relkind = d->rel->rd_rel->relkind;
-	rte->rellockmode = RowExclusiveLock;
-	rte->requiredPerms = ACL_INSERT;
+	p->relid = RelationGetRelid(d->rel);
+	p->natts = natts;
+	p->vul = palloc0(natts * sizeof(VwlKolom *));
+	p->reeks = palloc0(natts * sizeof(Oid));
+	p->standaard = palloc0(natts * sizeof(bool));
+	p->kolommen = NULL;
 
 	for (int i = 0; i < natts; i++)
 	{
@@ -935,20 +970,20 @@ open_doel(VwlSchrijver *s, VwlDoel *d)
 
 			if (strcmp(NameStr(att->attname), kolom->naam) != 0)
 				continue;
-			if (att->atttypid != s->typen[kolom->type])
+			if (att->atttypid != typen[kolom->type])
 				ereport(ERROR,
 						(errcode(ERRCODE_DATATYPE_MISMATCH),
 						 errmsg("column \"%s\" of \"%s.%s\" has type %s, the log writes %s",
 								kolom->naam, VWL_SCHEMA, d->tabel,
 								format_type_be(att->atttypid),
-								format_type_be(s->typen[kolom->type])),
+								format_type_be(typen[kolom->type])),
 						 errhint("The storage schema and the writer in src/schrijver.c must change together.")));
-			d->vul[i] = kolom;
-			rte->insertedCols = bms_add_member(rte->insertedCols,
-											   att->attnum - FirstLowInvalidHeapAttributeNumber);
+			p->vul[i] = kolom;
+			p->kolommen = bms_add_member(p->kolommen,
+										 att->attnum - FirstLowInvalidHeapAttributeNumber);
 			break;
 		}
-		if (d->vul[i] != NULL || att->attgenerated)
+		if (p->vul[i] != NULL || att->attgenerated)
 			continue;			/* stored generated: computed at insert */
 		if (att->attidentity)
 		{
@@ -957,10 +992,91 @@ open_doel(VwlSchrijver *s, VwlDoel *d)
 						(errcode(ERRCODE_DATATYPE_MISMATCH),
 						 errmsg("identity column \"%s\" of \"%s.%s\" is not a bigint",
 								NameStr(att->attname), VWL_SCHEMA, d->tabel)));
-			d->reeks[i] = getIdentitySequence(relid, att->attnum, false);
+			p->reeks[i] = getIdentitySequence(p->relid, att->attnum, false);
 		}
+		else
+			p->standaard[i] = att->atthasdef;
 	}
-	d->rte = rte;
+}
+
+/* Relcache invalidation: a table of the plans changed, or everything did. */
+static void
+plan_cache_ongeldig(Datum arg, Oid relid)
+{
+	if (relid == InvalidOid || relid == plan_cache.versies.relid ||
+		relid == plan_cache.objecten.relid)
+		plan_cache.geldig = false;
+}
+
+/*
+ * Make sure plan_cache describes the two open tables.  The relations are
+ * locked, so their descriptors stay as they are for the rest of the call.
+ */
+static void
+zorg_voor_plannen(VwlSchrijver *s)
+{
+	MemoryContext oud;
+	Oid			uitfunc;
+	bool		varlena;
+
+	if (plan_cache.geldig &&
+		plan_cache.versies.relid == RelationGetRelid(s->versies.rel) &&
+		plan_cache.objecten.relid == RelationGetRelid(s->objecten.rel))
+		return;
+
+	if (plan_cache.cxt == NULL)
+		CacheRegisterRelcacheCallback(plan_cache_ongeldig, (Datum) 0);
+	else
+	{
+		/*
+		 * The old plans may still be in use by a call further up the stack
+		 * (a trigger that logs): let them live until the end of the
+		 * transaction instead of freeing them now.
+		 */
+		MemoryContextSetParent(plan_cache.cxt, TopTransactionContext);
+	}
+	plan_cache.geldig = false;
+	plan_cache.cxt = AllocSetContextCreate(CacheMemoryContext,
+										   "verwerkingenlog writer plans",
+										   ALLOCSET_SMALL_SIZES);
+	oud = MemoryContextSwitchTo(plan_cache.cxt);
+
+	plan_cache.typen[VT_UUID] = UUIDOID;
+	plan_cache.typen[VT_INT2] = INT2OID;
+	plan_cache.typen[VT_INT4] = INT4OID;
+	plan_cache.typen[VT_INT8] = INT8OID;
+	plan_cache.typen[VT_BOOL] = BOOLOID;
+	plan_cache.typen[VT_TEXT] = TEXTOID;
+	plan_cache.typen[VT_TEXT_ARRAY] = TEXTARRAYOID;
+	plan_cache.typen[VT_BYTEA] = BYTEAOID;
+	plan_cache.typen[VT_TIMESTAMPTZ] = TIMESTAMPTZOID;
+	plan_cache.typen[VT_MOMENT] = eigen_type(s->schema, "moment");
+	plan_cache.typen[VT_BEWAARTERMIJN] = eigen_type(s->schema, "bewaartermijn");
+	plan_cache.typen[VT_OIN] = eigen_type(s->schema, "oin");
+	plan_cache.typen[VT_VERTROUWELIJKHEID] = eigen_type(s->schema, "vertrouwelijkheid");
+	getTypeOutputInfo(plan_cache.typen[VT_VERTROUWELIJKHEID], &uitfunc, &varlena);
+	plan_cache.niveau_uit = uitfunc;
+
+	bouw_plan(&s->versies, plan_cache.typen, &plan_cache.versies);
+	bouw_plan(&s->objecten, plan_cache.typen, &plan_cache.objecten);
+
+	MemoryContextSwitchTo(oud);
+	plan_cache.geldig = true;
+}
+
+/* The range table entry of d: INSERT privilege on the columns it fills. */
+static RangeTblEntry *
+rte_van(VwlDoel *d)
+{
+	RangeTblEntry *rte = makeNode(RangeTblEntry);
+
+	rte->rtekind = RTE_RELATION;
+	rte->relid = RelationGetRelid(d->rel);
+	rte->relkind = d->rel->rd_rel->relkind;
+	rte->rellockmode = RowExclusiveLock;
+	rte->requiredPerms = ACL_INSERT;
+	rte->insertedCols = bms_copy(d->plan->kolommen);
+	return rte;
 }
 
 /*
@@ -971,7 +1087,6 @@ static void
 start_doel(VwlSchrijver *s, VwlDoel *d, Index rti)
 {
 	EState	   *estate = s->estate;
-	TupleDesc	tupdesc = RelationGetDescr(d->rel);
 
 	d->rri = makeNode(ResultRelInfo);
 	InitResultRelInfo(d->rri, d->rel, rti, NULL, 0);
@@ -980,15 +1095,14 @@ start_doel(VwlSchrijver *s, VwlDoel *d, Index rti)
 	ExecOpenIndices(d->rri, false);
 	d->slot = table_slot_create(d->rel, &estate->es_tupleTable);
 
-	for (int i = 0; i < tupdesc->natts; i++)
+	d->standaard = palloc0(d->plan->natts * sizeof(ExprState *));
+	for (int i = 0; i < d->plan->natts; i++)
 	{
-		Form_pg_attribute att = TupleDescAttr(tupdesc, i);
 		Node	   *def;
 
-		if (att->attisdropped || att->attgenerated || att->attidentity ||
-			d->vul[i] != NULL)
+		if (!d->plan->standaard[i])
 			continue;
-		def = build_column_default(d->rel, att->attnum);
+		def = build_column_default(d->rel, i + 1);
 		if (def != NULL)
 			d->standaard[i] = ExecPrepareExpr((Expr *) def, estate);
 	}
@@ -1005,12 +1119,14 @@ vul_rij(VwlSchrijver *s, VwlDoel *d, VwlRij *rij)
 	ExecClearTuple(slot);
 	for (int i = 0; i < natts; i++)
 	{
-		if (d->vul[i] != NULL)
-			slot->tts_values[i] = d->vul[i]->bereken(rij, d->vul[i]->element,
-													 &slot->tts_isnull[i]);
-		else if (OidIsValid(d->reeks[i]))
+		const VwlKolom *kolom = d->plan->vul[i];
+
+		if (kolom != NULL)
+			slot->tts_values[i] = kolom->bereken(rij, kolom->element,
+												 &slot->tts_isnull[i]);
+		else if (OidIsValid(d->plan->reeks[i]))
 		{
-			slot->tts_values[i] = Int64GetDatum(nextval_internal(d->reeks[i], false));
+			slot->tts_values[i] = Int64GetDatum(nextval_internal(d->plan->reeks[i], false));
 			slot->tts_isnull[i] = false;
 		}
 		else if (d->standaard[i] != NULL)
@@ -1144,8 +1260,6 @@ vwl_schrijf_versies(PG_FUNCTION_ARGS)
 	MemoryContext callcxt,
 				rijcxt,
 				oud;
-	Oid			uitfunc;
-	bool		varlena;
 	EState	   *estate;
 
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
@@ -1165,21 +1279,19 @@ vwl_schrijf_versies(PG_FUNCTION_ARGS)
 
 	memset(&s, 0, sizeof(s));
 	s.schema = get_namespace_oid(VWL_SCHEMA, false);
-	s.typen[VT_UUID] = UUIDOID;
-	s.typen[VT_INT2] = INT2OID;
-	s.typen[VT_INT4] = INT4OID;
-	s.typen[VT_INT8] = INT8OID;
-	s.typen[VT_BOOL] = BOOLOID;
-	s.typen[VT_TEXT] = TEXTOID;
-	s.typen[VT_TEXT_ARRAY] = TEXTARRAYOID;
-	s.typen[VT_BYTEA] = BYTEAOID;
-	s.typen[VT_TIMESTAMPTZ] = TIMESTAMPTZOID;
-	s.typen[VT_MOMENT] = eigen_type(s.schema, "moment");
-	s.typen[VT_BEWAARTERMIJN] = eigen_type(s.schema, "bewaartermijn");
-	s.typen[VT_OIN] = eigen_type(s.schema, "oin");
-	s.typen[VT_VERTROUWELIJKHEID] = eigen_type(s.schema, "vertrouwelijkheid");
-	getTypeOutputInfo(s.typen[VT_VERTROUWELIJKHEID], &uitfunc, &varlena);
-	fmgr_info_cxt(uitfunc, &s.niveau_uit, callcxt);
+	s.versies.tabel = "verwerkingsactie_versie";
+	s.versies.kolommen = versie_kolommen;
+	s.versies.aantal_kolommen = lengthof(versie_kolommen);
+	s.objecten.tabel = "verwerkt_object";
+	s.objecten.kolommen = object_kolommen;
+	s.objecten.aantal_kolommen = lengthof(object_kolommen);
+	open_doel(&s, &s.versies);
+	open_doel(&s, &s.objecten);
+	zorg_voor_plannen(&s);
+	s.versies.plan = &plan_cache.versies;
+	s.objecten.plan = &plan_cache.objecten;
+	s.typen = plan_cache.typen;
+	fmgr_info_cxt(plan_cache.niveau_uit, &s.niveau_uit, callcxt);
 
 	/* One tijdstipRegistratie for the whole call. */
 	s.registratie = GetCurrentTimestamp();
@@ -1233,16 +1345,10 @@ vwl_schrijf_versies(PG_FUNCTION_ARGS)
 	}
 
 	/* The tables, as an INSERT into each would have them. */
-	s.versies.tabel = "verwerkingsactie_versie";
-	s.versies.kolommen = versie_kolommen;
-	s.versies.aantal_kolommen = lengthof(versie_kolommen);
-	s.objecten.tabel = "verwerkt_object";
-	s.objecten.kolommen = object_kolommen;
-	s.objecten.aantal_kolommen = lengthof(object_kolommen);
 	s.estate = estate = CreateExecutorState();
 	estate->es_output_cid = GetCurrentCommandId(true);
-	open_doel(&s, &s.versies);
-	open_doel(&s, &s.objecten);
+	s.versies.rte = rte_van(&s.versies);
+	s.objecten.rte = rte_van(&s.objecten);
 	ExecInitRangeTable(estate, list_make2(s.versies.rte, s.objecten.rte));
 	(void) ExecCheckRTPerms(estate->es_range_table, true);
 	start_doel(&s, &s.versies, 1);
