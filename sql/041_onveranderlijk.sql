@@ -32,3 +32,15 @@ SET ROLE app_alle_scopes;
 UPDATE verwerkingenlog.verwerkingsactie_versie SET actie_naam = 'x';
 DELETE FROM verwerkingenlog.verwerkt_object;
 RESET ROLE;
+
+-- Switching the guard off is refused too, for the owner and superusers.
+ALTER TABLE verwerkingenlog.verwerkingsactie_versie DISABLE TRIGGER verwerkingsactie_versie_onveranderlijk;
+ALTER TABLE verwerkingenlog.verwerkt_object DISABLE TRIGGER ALL;
+DROP TRIGGER verwerkt_object_onveranderlijk ON verwerkingenlog.verwerkt_object;
+CREATE RULE geen_delete AS ON DELETE TO verwerkingenlog.verwerkt_object DO INSTEAD NOTHING;
+ALTER TABLE verwerkingenlog.verwerkingsactie_versie ADD COLUMN notitie text;
+DROP TABLE verwerkingenlog.verwerkt_object;
+DROP TABLE verwerkingenlog.verwerkt_object CASCADE;
+SELECT tgname, tgenabled FROM pg_trigger
+ WHERE tgrelid IN ('verwerkingenlog.verwerkingsactie_versie'::regclass, 'verwerkingenlog.verwerkt_object'::regclass)
+   AND NOT tgisinternal ORDER BY tgname;

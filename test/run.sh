@@ -24,13 +24,13 @@ as_root() {
 	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
-# Debian packages: the server, its headers and PGXS, a compiler, OpenSSL's headers.
+# Debian packages: the server (with its contrib modules and pgbench), its headers
+# and PGXS, a compiler and the C library's headers, OpenSSL's headers.
 ensure_packages() {
 	local missing=()
 	[ -x "$PGBIN/postgres" ] || missing+=(postgresql-15)
 	[ -f /usr/lib/postgresql/15/lib/pgxs/src/makefiles/pgxs.mk ] || missing+=(postgresql-server-dev-15)
-	command -v gcc >/dev/null || missing+=(gcc)
-	command -v make >/dev/null || missing+=(make)
+	{ command -v gcc && command -v make && [ -f /usr/include/stdio.h ]; } >/dev/null || missing+=(build-essential)
 	[ -f /usr/include/openssl/evp.h ] || missing+=(libssl-dev)
 	if [ ${#missing[@]} -gt 0 ]; then
 		say "installing ${missing[*]}"

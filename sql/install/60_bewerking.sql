@@ -142,16 +142,16 @@ DECLARE
     sleutel text;
 BEGIN
     IF wijziging IS NULL OR jsonb_typeof(wijziging) <> 'object' THEN
-        RAISE EXCEPTION 'invalid wijziging: the body must be a JSON object'
+        RAISE EXCEPTION 'invalid wijziging: the document must be a JSON object'
             USING ERRCODE = 'invalid_parameter_value', DETAIL = '(document): must be a JSON object (invalid_type)';
     END IF;
     FOR sleutel IN SELECT jsonb_object_keys(wijziging) LOOP
         IF sleutel NOT IN ('bewaartermijn', 'vertrouwelijkheid') THEN
-            fouten := fouten || format('%s: unknown element (unknown)', sleutel);
+            fouten := fouten || format('%s: is not an element of a wijziging (unknown)', sleutel);
         END IF;
     END LOOP;
     IF NOT (wijziging ? 'bewaartermijn' OR wijziging ? 'vertrouwelijkheid') THEN
-        fouten := fouten || 'bewaartermijn: bewaartermijn or vertrouwelijkheid is required (required)'::text;
+        fouten := fouten || 'bewaartermijn: is required when vertrouwelijkheid is absent (required)'::text;
     END IF;
     wijzigt_termijn := wijziging ? 'bewaartermijn';
     IF wijziging->'bewaartermijn' <> 'null' THEN
@@ -161,7 +161,7 @@ BEGIN
             END IF;
             termijn := (wijziging->>'bewaartermijn')::verwerkingenlog.bewaartermijn;
         EXCEPTION WHEN data_exception THEN
-            fouten := fouten || 'bewaartermijn: must be an ISO 8601 duration such as P10Y (invalid)'::text;
+            fouten := fouten || 'bewaartermijn: is invalid: not an ISO 8601 duration such as P10Y (invalid)'::text;
         END;
     END IF;
     IF wijziging ? 'vertrouwelijkheid' THEN
@@ -173,7 +173,8 @@ BEGIN
         END IF;
     END IF;
     IF cardinality(fouten) > 0 THEN
-        RAISE EXCEPTION 'invalid wijziging: %', fouten[1]
+        RAISE EXCEPTION 'invalid wijziging: element "%" %', split_part(fouten[1], ': ', 1),
+                        regexp_replace(substr(fouten[1], strpos(fouten[1], ': ') + 2), ' \([a-z_]+\)$', '')
             USING ERRCODE = 'invalid_parameter_value', DETAIL = array_to_string(fouten, E'\n');
     END IF;
 END

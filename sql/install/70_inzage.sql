@@ -20,7 +20,6 @@
 -- never the other objects of the action.
 CREATE FUNCTION _beperkt_document(v verwerkingsactie_versie, o verwerkt_object) RETURNS jsonb
     LANGUAGE sql STABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT verwerkingenlog._document(v, jsonb_build_array(verwerkingenlog._object_document(o)))
            - 'systeem' - 'gebruiker' - 'gegevensbron'
@@ -29,7 +28,6 @@ $$;
 -- A verwerkt object with its action (VerwerktObjectUitgebreid).
 CREATE FUNCTION _inzage_document(v verwerkingsactie_versie, o verwerkt_object) RETURNS jsonb
     LANGUAGE sql STABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT verwerkingenlog._object_document(o)
            || jsonb_build_object('verwerkingsactie', verwerkingenlog._beperkt_document(v, o))
@@ -38,7 +36,6 @@ $$;
 -- An inzage must be logged; in a read-only transaction it cannot be.
 CREATE FUNCTION _inzage_schrijfbaar() RETURNS void
     LANGUAGE plpgsql STABLE
-    SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     IF current_setting('transaction_read_only')::boolean THEN
@@ -54,7 +51,6 @@ $$;
 -- case); an empty object when the setting is absent or empty.
 CREATE FUNCTION _inzage_koppen() RETURNS jsonb
     LANGUAGE plpgsql STABLE
-    SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     tekst text := current_setting('request.headers', true);
@@ -93,7 +89,6 @@ $$;
 -- are checked (the object is not known yet) and NULL is returned.
 CREATE FUNCTION _inzage_invoer(objecttype text, soort_object_id text, object_id text) RETURNS jsonb
     LANGUAGE plpgsql STABLE
-    SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     koppen jsonb := verwerkingenlog._inzage_koppen();
@@ -210,7 +205,6 @@ $$;
 -- action of the log itself: no create scope of the caller is involved.
 CREATE FUNCTION _log_inzage(d jsonb) RETURNS void
     LANGUAGE sql VOLATILE
-    SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT FROM verwerkingenlog._schrijf_versies(
         ARRAY[verwerkingenlog.uuidv7()], '{1}', ARRAY[d],

@@ -44,7 +44,6 @@ AS $$ SELECT '0.9.0' $$;
 -- array of single-key objects as PostgREST wants them) and returns body.
 CREATE FUNCTION _http_antwoord(status integer, body jsonb, koppen jsonb DEFAULT '[]') RETURNS jsonb
     LANGUAGE plpgsql VOLATILE
-    SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     PERFORM set_config('response.status', status::text, true);
@@ -61,7 +60,6 @@ $$;
 CREATE FUNCTION _http_probleem(status integer, detail text, invalid_params jsonb DEFAULT NULL,
                                koppen jsonb DEFAULT '[]') RETURNS jsonb
     LANGUAGE plpgsql VOLATILE
-    SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     body jsonb;
@@ -91,7 +89,6 @@ $$;
 -- such lines gives one entry for the request as a whole.
 CREATE FUNCTION _http_ongeldig(bericht text, detail text) RETURNS jsonb
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT coalesce(
         (SELECT jsonb_agg(jsonb_build_object('name', coalesce(nullif(m[1], ''), '(document)'),
@@ -110,7 +107,6 @@ CREATE FUNCTION _http_fout(sqlstate text, bericht text, detail text,
                            niet_gevonden integer DEFAULT 404, niet_gevonden_param text DEFAULT NULL)
     RETURNS jsonb
     LANGUAGE plpgsql VOLATILE
-    SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     body jsonb;
@@ -149,7 +145,6 @@ $$;
 CREATE FUNCTION _http_param(naam text, waarde text, soort text, verplicht boolean,
                             max_lengte integer DEFAULT NULL) RETURNS jsonb
     LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     reden text;
@@ -212,7 +207,6 @@ $$;
 -- characters stay as they are).
 CREATE FUNCTION _http_url_codeer(waarde text) RETURNS text
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT coalesce(string_agg(
                CASE WHEN (b BETWEEN 48 AND 57) OR (b BETWEEN 65 AND 90) OR (b BETWEEN 97 AND 122)
@@ -229,7 +223,6 @@ $$;
 -- the next and previous links.
 CREATE FUNCTION _http_lijst(alle jsonb, pagina integer, pad text, params jsonb) RETURNS jsonb
     LANGUAGE plpgsql VOLATILE
-    SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     grootte integer := current_setting('verwerkingenlog.page_size')::integer;
