@@ -357,6 +357,7 @@ als_object(JsonbValue *v)
 	return NULL;
 }
 
+/* Push a key (a string constant or one that outlives the document). */
 static void
 push_sleutel(JsonbParseState **st, const char *sleutel)
 {
@@ -385,6 +386,7 @@ push_tekst(JsonbParseState **st, const char *s, int len)
 	pushJsonbValue(st, WJB_VALUE, &v);
 }
 
+/* Push a null value. */
 static void
 push_null(JsonbParseState **st)
 {
@@ -614,6 +616,7 @@ bouw_document(VwlSchrijver *s, VwlVersie *v, MemoryContext callcxt)
  * -------------------------------------------------------------------------
  */
 
+/* The actieId of the version. */
 static Datum
 kolom_actie(VwlRij *rij, const char *element, bool *isnull)
 {
@@ -621,6 +624,7 @@ kolom_actie(VwlRij *rij, const char *element, bool *isnull)
 	return rij->versie->actie;
 }
 
+/* The volgnummer of the version (objects: the version that brings them). */
 static Datum
 kolom_volgnummer(VwlRij *rij, const char *element, bool *isnull)
 {
@@ -628,6 +632,7 @@ kolom_volgnummer(VwlRij *rij, const char *element, bool *isnull)
 	return rij->versie->volgnummer;
 }
 
+/* coalesce(objecten_volgnummer, volgnummer) */
 static Datum
 kolom_objecten_volgnummer(VwlRij *rij, const char *element, bool *isnull)
 {
@@ -635,6 +640,7 @@ kolom_objecten_volgnummer(VwlRij *rij, const char *element, bool *isnull)
 	return rij->versie->objecten_volgnummer;
 }
 
+/* The level the rule engine decided (not the document's). */
 static Datum
 kolom_niveau(VwlRij *rij, const char *element, bool *isnull)
 {
@@ -753,6 +759,7 @@ kolom_instant(VwlRij *rij, const char *element, bool *isnull)
 	return m ? TimestampTzGetDatum(m->instant) : (Datum) 0;
 }
 
+/* The one registration time of the call. */
 static Datum
 kolom_registratie(VwlRij *rij, const char *element, bool *isnull)
 {
@@ -760,6 +767,7 @@ kolom_registratie(VwlRij *rij, const char *element, bool *isnull)
 	return TimestampTzGetDatum(rij->s->registratie);
 }
 
+/* false: a new version is never vervallen. */
 static Datum
 kolom_onwaar(VwlRij *rij, const char *element, bool *isnull)
 {
@@ -1204,7 +1212,7 @@ sluit_doel(VwlDoel *d)
  * -------------------------------------------------------------------------
  */
 
-/* Element i of an argument array, or NULL beyond its end (as unnest pads). */
+/* An argument array: a shorter one is padded with NULLs, as unnest pads. */
 typedef struct VwlArray
 {
 	int			n;
@@ -1212,6 +1220,7 @@ typedef struct VwlArray
 	bool	   *nulls;
 } VwlArray;
 
+/* Argument argno, deconstructed; no elements for a NULL array. */
 static void
 lees_array(FunctionCallInfo fcinfo, int argno, VwlArray *a)
 {
@@ -1229,6 +1238,7 @@ lees_array(FunctionCallInfo fcinfo, int argno, VwlArray *a)
 					  &a->waarden, &a->nulls, &a->n);
 }
 
+/* Element i of a, or NULL beyond its end. */
 static inline Datum
 array_element(VwlArray *a, int i, bool *isnull)
 {
