@@ -98,7 +98,14 @@ extern Interval *vwl_bewaartermijn_interval(const Bewaartermijn *b);
 
 extern int	vwl_scopes(void);
 
+/*
+ * Refuse with 42501 unless the caller holds scope beheer (superusers do);
+ * doel completes "scope "beheer" is required to ..." (vernietiging.c).
+ */
+extern void vwl_vereis_beheer(const char *doel);
+
 /* Settings (verwerkingenlog.c). */
 extern char *vwl_base_url;
+extern char *vwl_maximale_bewaartermijn;
 
 #endif							/* VERWERKINGENLOG_H */
