@@ -98,9 +98,11 @@ ALTER TABLE vernietiging_journaal ENABLE ALWAYS TRIGGER vernietiging_journaal_ni
 REVOKE ALL ON bewaartermijn_verwerkingsactiviteit, vernietiging_journaal FROM PUBLIC;
 GRANT SELECT ON bewaartermijn_verwerkingsactiviteit, vernietiging_journaal TO verwerkingenlog_beheer;
 
--- pg_dump keeps the register and the journal.
+-- pg_dump keeps the register and the journal, and where the journal's ids
+-- had got to (else a restored journal would hand out its ids again).
 SELECT pg_catalog.pg_extension_config_dump('bewaartermijn_verwerkingsactiviteit', '');
 SELECT pg_catalog.pg_extension_config_dump('vernietiging_journaal', '');
+SELECT pg_catalog.pg_extension_config_dump('vernietiging_journaal_id_seq', '');
 
 -- Destroys the given actions that have expired, judging each again under a
 -- lock (src/vernietiging.c).
