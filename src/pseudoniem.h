@@ -32,6 +32,12 @@ extern void vwl_pseudoniem_bereken(const char *soort, size_t soortlen,
 								   unsigned char *out);
 
 /*
+ * id (len bytes) encrypted under the current key version, palloc'd.  For C
+ * callers; the same as verwerkingenlog._versleutel.
+ */
+extern bytea *vwl_versleutel_bereken(const char *id, size_t len);
+
+/*
  * The plain bytes of a ciphertext made by _versleutel, as a palloc'd bytea;
  * an error (XX001) when the tag does not match.  For C callers.
  */
