@@ -257,7 +257,7 @@ PG_FUNCTION_INFO_V1(vwl_vernietig);
 
 /*
  * verwerkingenlog._vernietig(acties uuid[], peilmoment timestamptz, OUT
- * eigen_termijn bigint, OUT register bigint, OUT maximum bigint, OUT
+ * eigen_bewaartermijn bigint, OUT register bigint, OUT maximum bigint, OUT
  * overgeslagen bigint, OUT versies bigint, OUT objecten bigint): destroys
  * those of the given actions whose retention has ended at peilmoment (all
  * their versions and objects) and says how many by which criterion, how many
