@@ -134,8 +134,15 @@ extern const char *const vwl_niveau_namen[AANTAL_NIVEAUS];
 extern Niveau vwl_beslis_niveau(const char *operatie, int scopes, Niveau huidig,
 								Niveau gevraagd);
 
+/*
+ * Refuse with 42501 unless the caller holds scope beheer (superusers do);
+ * doel completes "scope "beheer" is required to ..." (vernietiging.c).
+ */
+extern void vwl_vereis_beheer(const char *doel);
+
 /* Settings (verwerkingenlog.c). */
 extern char *vwl_base_url;
+extern char *vwl_maximale_bewaartermijn;
 /* The base url without trailing slashes: *len bytes, not terminated there. */
 extern const char *vwl_basis_url(int *len);
 
