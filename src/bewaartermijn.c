@@ -377,17 +377,6 @@ vwl_bewaartermijn_interval(const Bewaartermijn *b)
 	return result;
 }
 
-/* Capitalise a reason into an errdetail sentence. */
-static char *
-zin(const char *reason)
-{
-	char	   *s = psprintf("%s.", reason);
-
-	if (s[0] >= 'a' && s[0] <= 'z')
-		s[0] = s[0] - 'a' + 'A';
-	return s;
-}
-
 /* Text input; every refusal is 22007, as for interval. */
 PG_FUNCTION_INFO_V1(vwl_bewaartermijn_in);
 Datum
@@ -401,7 +390,7 @@ vwl_bewaartermijn_in(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_DATETIME_FORMAT),
 				 errmsg("invalid input syntax for type bewaartermijn: \"%s\"", str),
-				 errdetail("%s", zin(reason)),
+				 errdetail("%s", vwl_zin(reason)),
 				 errhint("A bewaartermijn is an ISO 8601 duration such as P10Y, P3Y6M4DT12H30M5S or P2W.")));
 	PG_RETURN_POINTER(result);
 }
@@ -454,7 +443,7 @@ vwl_bewaartermijn_recv(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid binary value for type bewaartermijn"),
-				 errdetail("%s", zin(reason))));
+				 errdetail("%s", vwl_zin(reason))));
 	PG_RETURN_POINTER(result);
 }
 

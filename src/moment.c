@@ -436,17 +436,6 @@ moment_geldig(const Moment *m, const char **reason)
 	return goed;
 }
 
-/* Capitalise a reason into an errdetail sentence. */
-static char *
-zin(const char *reason)
-{
-	char	   *s = psprintf("%s.", reason);
-
-	if (s[0] >= 'a' && s[0] <= 'z')
-		s[0] = s[0] - 'a' + 'A';
-	return s;
-}
-
 /*
  * Text input.  22007 for malformed text, 22008 for a field out of range,
  * 22009 for an offset out of range.
@@ -467,20 +456,20 @@ vwl_moment_in(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_DATETIME_FORMAT),
 					 errmsg("invalid input syntax for type moment: \"%s\"", str),
-					 errdetail("%s", zin(reason)),
+					 errdetail("%s", vwl_zin(reason)),
 					 errhint("A moment is written as YYYY-MM-DDThh:mm:ss[.fraction] followed by Z, +hh:mm or -hh:mm, for example 2024-04-05T14:35:42+01:00.")));
 			break;
 		case MOMENT_VELD:
 			ereport(ERROR,
 					(errcode(ERRCODE_DATETIME_FIELD_OVERFLOW),
 					 errmsg("date/time field value out of range for type moment: \"%s\"", str),
-					 errdetail("%s", zin(reason))));
+					 errdetail("%s", vwl_zin(reason))));
 			break;
 		case MOMENT_OFFSET:
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_TIME_ZONE_DISPLACEMENT_VALUE),
 					 errmsg("time zone displacement out of range for type moment: \"%s\"", str),
-					 errdetail("%s", zin(reason))));
+					 errdetail("%s", vwl_zin(reason))));
 			break;
 	}
 	PG_RETURN_MOMENT_P(result);
@@ -516,7 +505,7 @@ vwl_moment_recv(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid binary value for type moment"),
-				 errdetail("%s", zin(reason))));
+				 errdetail("%s", vwl_zin(reason))));
 	PG_RETURN_MOMENT_P(result);
 }
 

@@ -283,3 +283,17 @@ vwl_base_url_fn(PG_FUNCTION_ARGS)
 
 	PG_RETURN_TEXT_P(cstring_to_text_with_len(url, len));
 }
+
+/*
+ * A parser's reason ("offset is required") as an errdetail sentence
+ * ("Offset is required."), palloc'd.
+ */
+char *
+vwl_zin(const char *reason)
+{
+	char	   *s = psprintf("%s.", reason);
+
+	if (s[0] >= 'a' && s[0] <= 'z')
+		s[0] = s[0] - 'a' + 'A';
+	return s;
+}

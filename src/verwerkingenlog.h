@@ -140,6 +140,9 @@ extern Niveau vwl_beslis_niveau(const char *operatie, int scopes, Niveau huidig,
  */
 extern void vwl_vereis_beheer(const char *doel);
 
+/* A parser's reason as an errdetail sentence (verwerkingenlog.c). */
+extern char *vwl_zin(const char *reason);
+
 /* Settings (verwerkingenlog.c). */
 extern char *vwl_base_url;
 extern char *vwl_maximale_bewaartermijn;
