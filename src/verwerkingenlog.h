@@ -47,8 +47,8 @@ extern bool vwl_moment_parse(const char *str, int len, Moment *result,
 extern char *vwl_moment_format(const Moment *m);
 
 /*
- * bewaartermijn: a strict ISO 8601 duration (PnYnMnD, PTnHnMnS, PnW and
- * combinations).  The components are kept as written so that output equals
+ * bewaartermijn: a strict ISO 8601 duration (PnYnMnDTnHnMnS with components
+ * left out, or PnW alone).  The components are kept as written so that output equals
  * input in canonical form.  Fixed length.
  */
 typedef struct Bewaartermijn
