@@ -1,0 +1,1278 @@
+/*
+ * validatie.c
+ *		Validation of a verwerkingsactie document.
+ *
+ * The document is the OpenAPI schema VerwerkingsactieUitgebreidBasis
+ * (camelCase element names, see shared/spec/oas/bewerking-api.yaml).  The
+ * validator walks the jsonb containers once, never converting the document
+ * to text, and collects EVERY problem as (name, code, reason) before the
+ * caller decides what to do with them.  While no problem has been found it
+ * builds the normalised document in the same walk, as a JsonbValue tree
+ * whose object pairs are already in jsonb key order (what pushJsonbValue
+ * would produce, without its sort), its strings pointing into the input.
+ *
+ * Names (paths).  A problem's name is the path of the element in JavaScript
+ * notation: "tijdstip", "verwerkteObjecten[0].objectId",
+ * "verwerkteObjecten[1].verwerkteSoortenGegevens[0].soortGegeven".  Array
+ * indexes are 0-based (the JSON convention; the standard's examples do not
+ * say).  A batch item gets its own index first: "[3].tijdstip".  A problem
+ * with the document itself is named "(document)" ("[3]" for a batch item).
+ * An unknown element whose name is not made of ASCII letters, digits, "_",
+ * "-", "$" and "@" only is written as a JSON string in brackets, with ":"
+ * written as \u003a, so a name never contains ":" or a line break:
+ * verwerkteObjecten[0]["object id"]; a name longer than 64 bytes is cut
+ * there and marked ["..."...].
+ *
+ * Order.  jsonb keeps no document order (it sorts keys), so problems come in
+ * schema order: per object the elements in the order of the OpenAPI schema,
+ * then the unknown elements of that object (in jsonb key order), objects and
+ * array items in array order.
+ *
+ * Codes (see validatie.h):
+ *	required		required element absent or null; in a complete document
+ *					(PUT) also a writable element that is absent
+ *	invalid_type	wrong JSON type (a number where a string is expected, ...)
+ *	blank			empty string for objectId, soortObjectId or soortGegeven
+ *	max_length		more characters than the schema allows
+ *	invalid			bad format: UUID, URI, OIN, date-time, duration
+ *	invalid_choice	not one of an enumeration's values
+ *	unknown			element that is not in the schema
+ *	empty			verwerkteObjecten without items
+ * An element has at most one problem (the first check it fails, in the order
+ * above).
+ *
+ * Reasons are predicates that read after the element's name ("is longer
+ * than 40 characters") and never quote the value: problems end up in server
+ * logs and values are personal data.
+ *
+ * Choices:
+ *	- null counts as absent for an optional element and as missing for a
+ *	  required one.
+ *	- Empty strings are refused (blank) only for the required identifiers
+ *	  soortObjectId, objectId and soortGegeven; the OpenAPI contract sets no
+ *	  minLength elsewhere, so an empty actieNaam is kept as given.  Empty
+ *	  UUIDs, URIs, OINs, date-times, durations and enums are invalid anyway.
+ *	- Lengths are counted in characters of the database encoding.
+ *	- URI: RFC 3986 characters only (ASCII; anything else percent-encoded),
+ *	  a scheme ([A-Za-z][A-Za-z0-9+.-]*:) and at least one character after it.
+ *	- UUID: 8-4-4-4-12 hexadecimal digits, either case; output lower case.
+ *	- OIN: exactly 20 ASCII digits.
+ *	- Enumerations are matched case-insensitively and written in lower case.
+ *	- Read-only elements (url, actieId, tijdstipRegistratie, vervallen; url
+ *	  and verwerktObjectId of an object) are ignored whatever their value,
+ *	  so a document the log returned is valid input as it stands.
+ *	- Complete mode (PUT): every writable top-level element must be present,
+ *	  null allowed where it is optional; optional elements of a verwerkt
+ *	  object may still be left out.
+ *	- An SQL NULL document is a problem, "(document): is required".
+ *
+ * The normalised document has exactly the writable elements, every one
+ * present: absent or null ones as null, verwerkteSoortenGegevens as [];
+ * enumerations and UUIDs in lower case; tijdstip and the strings exactly as
+ * supplied; bewaartermijn in the canonical form of vwl_bewaartermijn_format;
+ * each verwerkt object with exactly objecttype, soortObjectId, objectId,
+ * betrokkenheid and verwerkteSoortenGegevens.
+ *
+ * Error format (vwl_validatie_meld; the REST layer parses it).  SQLSTATE
+ * 22023, a message naming the first problem,
+ *		invalid verwerkingsactie: element "verwerkteObjecten[1].objectId" is longer than 40 characters
+ *		invalid verwerkingsactie: the document must be an object, not an array
+ * ("verwerkingsacties" for a batch), and a detail with every problem, one
+ * per line, in this fixed format:
+ *		<name>: <reason> (<code>)
+ * A name never contains ":" or a line break, a reason never contains a line
+ * break, a code is [a-z_]+; so each line matches
+ *		^([^:\n]*): (.*) \(([a-z_]+)\)$
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "funcapi.h"
+#include "lib/stringinfo.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+#include "utils/tuplestore.h"
+
+#include "verwerkingenlog.h"
+#include "validatie.h"
+
+/* What an element holds. */
+typedef enum VwlSoort
+{
+	VWL_TEKST,					/* string of at most max characters */
+	VWL_ID,						/* string of 1..max characters */
+	VWL_UUID,
+	VWL_URI,					/* absolute URI of at most max characters */
+	VWL_OIN,
+	VWL_VERTROUWELIJKHEID,
+	VWL_BEWAARTERMIJN,
+	VWL_TIJDSTIP,
+	VWL_OBJECTTYPE,
+	VWL_OBJECTEN,				/* verwerkteObjecten */
+	VWL_SOORTEN,				/* verwerkteSoortenGegevens */
+	VWL_ALLEEN_LEZEN			/* read-only: ignored, left out of the output */
+} VwlSoort;
+
+typedef struct VwlElement
+{
+	const char *naam;
+	int			lengte;			/* strlen(naam) */
+	VwlSoort	soort;
+	int			max;			/* characters, for VWL_TEKST, VWL_ID, VWL_URI */
+	bool		verplicht;		/* required (null is not enough) */
+} VwlElement;
+
+#define EL(naam, soort, max, verplicht) {naam, sizeof(naam) - 1, soort, max, verplicht}
+
+/* Verwerkingsactie, in the order of the OpenAPI schema. */
+static const VwlElement actie_elementen[] = {
+	EL("url", VWL_ALLEEN_LEZEN, 0, false),
+	EL("actieId", VWL_ALLEEN_LEZEN, 0, false),
+	EL("actieNaam", VWL_TEKST, VWL_MAX_NAAM, false),
+	EL("handelingNaam", VWL_TEKST, VWL_MAX_NAAM, false),
+	EL("verwerkingNaam", VWL_TEKST, VWL_MAX_NAAM, false),
+	EL("verwerkingId", VWL_UUID, 0, false),
+	EL("verwerkingsactiviteitId", VWL_UUID, 0, false),
+	EL("verwerkingsactiviteitUrl", VWL_URI, VWL_MAX_URI, false),
+	EL("vertrouwelijkheid", VWL_VERTROUWELIJKHEID, 0, true),
+	EL("bewaartermijn", VWL_BEWAARTERMIJN, 0, false),
+	EL("uitvoerder", VWL_OIN, 0, false),
+	EL("systeem", VWL_TEKST, VWL_MAX_NAAM, false),
+	EL("gebruiker", VWL_TEKST, VWL_MAX_ID, false),
+	EL("gegevensbron", VWL_TEKST, VWL_MAX_NAAM, false),
+	EL("soortAfnemerId", VWL_TEKST, VWL_MAX_NAAM, false),
+	EL("afnemerId", VWL_TEKST, VWL_MAX_ID, false),
+	EL("verwerkingsactiviteitIdAfnemer", VWL_UUID, 0, false),
+	EL("verwerkingsactiviteitUrlAfnemer", VWL_URI, VWL_MAX_URI, false),
+	EL("verwerkingIdAfnemer", VWL_UUID, 0, false),
+	EL("tijdstip", VWL_TIJDSTIP, 0, true),
+	EL("tijdstipRegistratie", VWL_ALLEEN_LEZEN, 0, false),
+	EL("vervallen", VWL_ALLEEN_LEZEN, 0, false),
+	EL("verwerkteObjecten", VWL_OBJECTEN, 0, true),
+};
+
+/* VerwerktObject (VerwerktObjectBasis plus its read-only elements). */
+static const VwlElement object_elementen[] = {
+	EL("url", VWL_ALLEEN_LEZEN, 0, false),
+	EL("verwerktObjectId", VWL_ALLEEN_LEZEN, 0, false),
+	EL("objecttype", VWL_OBJECTTYPE, 0, true),
+	EL("soortObjectId", VWL_ID, VWL_MAX_NAAM, true),
+	EL("objectId", VWL_ID, VWL_MAX_ID, true),
+	EL("betrokkenheid", VWL_TEKST, VWL_MAX_NAAM, false),
+	EL("verwerkteSoortenGegevens", VWL_SOORTEN, 0, false),
+};
+
+/* VerwerktSoortGegeven. */
+static const VwlElement soort_elementen[] = {
+	EL("soortGegeven", VWL_ID, VWL_MAX_NAAM, true),
+};
+
+#define VWL_MAX_ELEMENTEN	lengthof(actie_elementen)
+StaticAssertDecl(lengthof(object_elementen) <= VWL_MAX_ELEMENTEN &&
+				 lengthof(soort_elementen) <= VWL_MAX_ELEMENTEN,
+				 "VWL_MAX_ELEMENTEN must hold every schema");
+
+typedef struct VwlSchema
+{
+	const VwlElement *elementen;
+	int			aantal;
+	bool		volledig_geldt; /* complete mode applies (top level only) */
+	const char *onbekend;		/* reason for an unknown element */
+
+	/*
+	 * Derived once per process by schema_voorbereiden: the elements in jsonb
+	 * key order (shorter first, then bytewise), which is the order of the
+	 * keys of an object container and of the pairs of an output object; and
+	 * for each element its position among the output pairs (-1: read-only).
+	 */
+	bool		voorbereid;
+	int			jsonb_volgorde[VWL_MAX_ELEMENTEN];
+	int			uit_positie[VWL_MAX_ELEMENTEN];
+	int			n_uit;
+} VwlSchema;
+
+static VwlSchema actie_schema = {
+	actie_elementen, lengthof(actie_elementen), true,
+	"is not an element of a verwerkingsactie"
+};
+static VwlSchema object_schema = {
+	object_elementen, lengthof(object_elementen), false,
+	"is not an element of a verwerkt object"
+};
+static VwlSchema soort_schema = {
+	soort_elementen, lengthof(soort_elementen), false,
+	"is not an element of a verwerkt soort gegeven"
+};
+
+static void valideer_object(VwlValidatie *v, VwlSchema *schema,
+							JsonbContainer *c, JsonbValue *uit);
+
+/* jsonb's key order: shorter first, then bytewise. */
+static inline int
+sleutel_cmp(const char *a, int alen, const char *b, int blen)
+{
+	if (alen != blen)
+		return alen < blen ? -1 : 1;
+	return memcmp(a, b, alen);
+}
+
+/* Derive a schema's jsonb key order and output positions (once). */
+static void
+schema_voorbereiden(VwlSchema *schema)
+{
+	int		   *volgorde = schema->jsonb_volgorde;
+
+	if (schema->voorbereid)
+		return;
+	Assert(schema->aantal <= VWL_MAX_ELEMENTEN);
+
+	/* insertion sort of a handful of names */
+	for (int i = 0; i < schema->aantal; i++)
+	{
+		int			j = i;
+
+		while (j > 0 &&
+			   sleutel_cmp(schema->elementen[volgorde[j - 1]].naam,
+						   schema->elementen[volgorde[j - 1]].lengte,
+						   schema->elementen[i].naam,
+						   schema->elementen[i].lengte) > 0)
+		{
+			volgorde[j] = volgorde[j - 1];
+			j--;
+		}
+		volgorde[j] = i;
+	}
+
+	schema->n_uit = 0;
+	for (int i = 0; i < schema->aantal; i++)
+	{
+		int			e = volgorde[i];
+
+		schema->uit_positie[e] =
+			schema->elementen[e].soort == VWL_ALLEEN_LEZEN ? -1 : schema->n_uit++;
+	}
+	schema->voorbereid = true;
+}
+
+/* Set up a validation; volledig = complete document (PUT). */
+void
+vwl_validatie_init(VwlValidatie *v, bool volledig, bool uit_gewenst)
+{
+	schema_voorbereiden(&actie_schema);
+	schema_voorbereiden(&object_schema);
+	schema_voorbereiden(&soort_schema);
+
+	memset(v, 0, sizeof(*v));
+	v->cxt = CurrentMemoryContext;
+	v->volledig = volledig;
+	v->uit_gewenst = uit_gewenst;
+}
+
+/* Still building the normalised document?  Stops at the first problem. */
+static inline bool
+bouwen(VwlValidatie *v)
+{
+	return v->uit_gewenst && v->aantal == 0;
+}
+
+/* Enter an element of the current object. */
+static void
+pad_sleutel(VwlValidatie *v, const char *sleutel, int lengte)
+{
+	if (v->diepte >= VWL_MAX_DIEPTE)
+		elog(ERROR, "verwerkingsactie path too deep");
+	v->pad[v->diepte].sleutel = sleutel;
+	v->pad[v->diepte].lengte = lengte;
+	v->diepte++;
+}
+
+/* Enter item index (0-based) of the current array. */
+void
+vwl_pad_index(VwlValidatie *v, int index)
+{
+	if (v->diepte >= VWL_MAX_DIEPTE)
+		elog(ERROR, "verwerkingsactie path too deep");
+	v->pad[v->diepte].sleutel = NULL;
+	v->pad[v->diepte].index = index;
+	v->diepte++;
+}
+
+/* Leave the innermost element or item. */
+void
+vwl_pad_terug(VwlValidatie *v)
+{
+	Assert(v->diepte > 0);
+	v->diepte--;
+}
+
+/*
+ * The longest element name written in full in a problem's name, in bytes;
+ * the longest name of the schema has 31.  Keeps a garbage key out of the
+ * message and the server log.
+ */
+#define VWL_MAX_SLEUTEL		64
+
+/* Can an element name be written as it is? */
+static bool
+sleutel_veilig(const char *s, int lengte)
+{
+	if (lengte == 0)
+		return false;
+	for (int i = 0; i < lengte; i++)
+	{
+		unsigned char c = (unsigned char) s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			  (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '$' ||
+			  c == '@'))
+			return false;
+	}
+	return true;
+}
+
+/* Append one path segment for an element name. */
+static void
+pad_schrijf_sleutel(StringInfo buf, const char *s, int lengte)
+{
+	int			getoond = lengte;
+
+	if (lengte <= VWL_MAX_SLEUTEL && sleutel_veilig(s, lengte))
+	{
+		if (buf->len > 0)
+			appendStringInfoChar(buf, '.');
+		appendBinaryStringInfo(buf, s, lengte);
+		return;
+	}
+
+	/*
+	 * ["..."]: JSON string escapes, and ":" as \u003a.  A longer name (only
+	 * an unknown element has one) is cut after VWL_MAX_SLEUTEL bytes, at a
+	 * character boundary, and marked ["..."...].
+	 */
+	if (lengte > VWL_MAX_SLEUTEL)
+		getoond = pg_mbcliplen(s, lengte, VWL_MAX_SLEUTEL);
+	appendStringInfoString(buf, "[\"");
+	for (int i = 0; i < getoond; i++)
+	{
+		unsigned char c = (unsigned char) s[i];
+
+		if (c == '"' || c == '\\')
+		{
+			appendStringInfoChar(buf, '\\');
+			appendStringInfoChar(buf, c);
+		}
+		else if (c < 0x20 || c == 0x7f || c == ':')
+			appendStringInfo(buf, "\\u%04x", c);
+		else
+			appendStringInfoChar(buf, c);
+	}
+	appendStringInfoString(buf, getoond < lengte ? "\"...]" : "\"]");
+}
+
+/*
+ * Record a problem with element sleutel of the current container (sleutel
+ * NULL: the container itself).
+ */
+void
+vwl_probleem(VwlValidatie *v, const char *sleutel, int lengte,
+			 const char *code, const char *reden)
+{
+	MemoryContext oud = MemoryContextSwitchTo(v->cxt);
+	StringInfoData naam;
+	VwlProbleem *p;
+
+	initStringInfo(&naam);
+	for (int i = 0; i < v->diepte; i++)
+	{
+		if (v->pad[i].sleutel)
+			pad_schrijf_sleutel(&naam, v->pad[i].sleutel, v->pad[i].lengte);
+		else
+			appendStringInfo(&naam, "[%d]", v->pad[i].index);
+	}
+	if (sleutel)
+		pad_schrijf_sleutel(&naam, sleutel, lengte);
+	if (naam.len == 0)
+		appendStringInfoString(&naam, VWL_DOCUMENT);
+
+	if (v->aantal >= v->ruimte)
+	{
+		v->ruimte = v->ruimte ? v->ruimte * 2 : 8;
+		if (v->problemen)
+			v->problemen = repalloc(v->problemen, v->ruimte * sizeof(VwlProbleem));
+		else
+			v->problemen = palloc(v->ruimte * sizeof(VwlProbleem));
+	}
+	p = &v->problemen[v->aantal++];
+	p->naam = naam.data;
+	p->code = code;
+	p->reden = pstrdup(reden);
+
+	MemoryContextSwitchTo(oud);
+}
+
+/* Problem with a known element. */
+static inline void
+probleem(VwlValidatie *v, const VwlElement *el, const char *code,
+		 const char *reden)
+{
+	vwl_probleem(v, el->naam, el->lengte, code, reden);
+}
+
+/* "a string", "an array", ...: the JSON type of a value, for a reason. */
+static const char *
+json_soort(const JsonbValue *w)
+{
+	switch (w->type)
+	{
+		case jbvNull:
+			return "null";
+		case jbvString:
+			return "a string";
+		case jbvNumeric:
+			return "a number";
+		case jbvBool:
+			return "a boolean";
+		case jbvBinary:
+			return JsonContainerIsArray(w->val.binary.data) ? "an array" : "an object";
+		default:
+			return "a JSON value";
+	}
+}
+
+/* Wrong JSON type: "must be <verwacht>, not <actual>". */
+static void
+probleem_type(VwlValidatie *v, const char *sleutel, int lengte,
+			  const char *verwacht, const JsonbValue *w)
+{
+	vwl_probleem(v, sleutel, lengte, VWL_CODE_INVALID_TYPE,
+				 psprintf("must be %s, not %s", verwacht, json_soort(w)));
+}
+
+/* More than max characters?  Bytes bound characters, so count only when needed. */
+static inline bool
+te_lang(const char *s, int lengte, int max)
+{
+	return lengte > max && pg_mbstrlen_with_len(s, lengte) > max;
+}
+
+static inline bool
+is_hex(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* 8-4-4-4-12 hexadecimal digits; *hoofdletters set when A-F occur. */
+static bool
+is_uuid(const char *s, int lengte, bool *hoofdletters)
+{
+	*hoofdletters = false;
+	if (lengte != 36)
+		return false;
+	for (int i = 0; i < 36; i++)
+	{
+		unsigned char c = (unsigned char) s[i];
+
+		if (i == 8 || i == 13 || i == 18 || i == 23)
+		{
+			if (c != '-')
+				return false;
+		}
+		else if (!is_hex(c))
+			return false;
+		else if (c >= 'A' && c <= 'F')
+			*hoofdletters = true;
+	}
+	return true;
+}
+
+/*
+ * A character of an RFC 3986 URI after the scheme: unreserved, reserved or
+ * "%" (checked for two hexadecimal digits separately).
+ */
+static inline bool
+uri_teken(unsigned char c)
+{
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+		return true;
+	switch (c)
+	{
+		case '-':
+		case '.':
+		case '_':
+		case '~':
+		case ':':
+		case '/':
+		case '?':
+		case '#':
+		case '[':
+		case ']':
+		case '@':
+		case '!':
+		case '$':
+		case '&':
+		case '\'':
+		case '(':
+		case ')':
+		case '*':
+		case '+':
+		case ',':
+		case ';':
+		case '=':
+		case '%':
+			return true;
+		default:
+			return false;
+	}
+}
+
+/* NULL if s is an absolute URI, else the reason. */
+static const char *
+uri_fout(const char *s, int lengte)
+{
+	int			i = 0;
+
+	if (lengte == 0 || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
+		return "is not an absolute URI: it does not start with a scheme";
+	while (i < lengte && s[i] != ':')
+	{
+		unsigned char c = (unsigned char) s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			  (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'))
+			return "is not an absolute URI: it does not start with a scheme";
+		i++;
+	}
+	if (i == lengte)
+		return "is not an absolute URI: it does not start with a scheme";
+	i++;
+	if (i == lengte)
+		return "is not an absolute URI: nothing follows the scheme";
+	for (; i < lengte; i++)
+	{
+		unsigned char c = (unsigned char) s[i];
+
+		if (c <= 0x20 || c == 0x7f)
+			return "is not a URI: it contains white space or a control character";
+		if (!uri_teken(c))
+			return "is not a URI: it contains a character that must be percent-encoded";
+		if (c == '%' &&
+			!(i + 2 < lengte && is_hex(s[i + 1]) && is_hex(s[i + 2])))
+			return "is not a URI: \"%\" is not followed by two hexadecimal digits";
+	}
+	return NULL;
+}
+
+/*
+ * Does s (lengte bytes) equal the lower-case word, ignoring ASCII case?
+ * (Not pg_strncasecmp: that consults the locale for non-ASCII bytes, and
+ * these functions are immutable.)
+ */
+static inline bool
+is_woord(const char *s, int lengte, const char *woord, int woordlengte)
+{
+	if (lengte != woordlengte)
+		return false;
+	for (int i = 0; i < lengte; i++)
+		if (pg_ascii_tolower((unsigned char) s[i]) != woord[i])
+			return false;
+	return true;
+}
+
+/* Set an output value to a string. */
+static inline void
+uit_tekst(JsonbValue *uit, const char *s, int lengte)
+{
+	uit->type = jbvString;
+	uit->val.string.val = (char *) s;
+	uit->val.string.len = lengte;
+}
+
+/*
+ * An array of objects (verwerkteObjecten, verwerkteSoortenGegevens): every
+ * item must be an object of the given schema.
+ */
+static void
+valideer_reeks(VwlValidatie *v, const VwlElement *el, JsonbValue *w,
+			   VwlSchema *schema, bool niet_leeg, JsonbValue *uit)
+{
+	JsonbContainer *c;
+	JsonbIterator *it;
+	JsonbIteratorToken tok;
+	JsonbValue	item;
+	int			i = 0;
+
+	if (w->type != jbvBinary || !JsonContainerIsArray(w->val.binary.data))
+	{
+		probleem_type(v, el->naam, el->lengte, "an array", w);
+		return;
+	}
+	c = w->val.binary.data;
+	if (niet_leeg && JsonContainerSize(c) == 0)
+	{
+		probleem(v, el, VWL_CODE_EMPTY, "must contain at least one item");
+		return;
+	}
+
+	if (uit)
+	{
+		uit->type = jbvArray;
+		uit->val.array.rawScalar = false;
+		uit->val.array.nElems = JsonContainerSize(c);
+		uit->val.array.elems = palloc(sizeof(JsonbValue) * Max(uit->val.array.nElems, 1));
+	}
+
+	pad_sleutel(v, el->naam, el->lengte);
+	it = JsonbIteratorInit(c);
+	while ((tok = JsonbIteratorNext(&it, &item, true)) != WJB_DONE)
+	{
+		if (tok != WJB_ELEM)
+			continue;
+		vwl_pad_index(v, i);
+		if (item.type == jbvBinary && JsonContainerIsObject(item.val.binary.data))
+			valideer_object(v, schema, item.val.binary.data,
+							uit && bouwen(v) ? &uit->val.array.elems[i] : NULL);
+		else
+			probleem_type(v, NULL, 0, "an object", &item);
+		vwl_pad_terug(v);
+		i++;
+	}
+	vwl_pad_terug(v);
+}
+
+/*
+ * One element of an object: w is its value, or NULL when it is absent.  uit
+ * receives the normalised value; NULL when no output is being built.
+ */
+static void
+valideer_element(VwlValidatie *v, const VwlSchema *schema,
+				 const VwlElement *el, JsonbValue *w, JsonbValue *uit)
+{
+	const char *s;
+	int			lengte;
+
+	if (el->soort == VWL_ALLEEN_LEZEN)
+		return;
+
+	if (w == NULL || w->type == jbvNull)
+	{
+		if (el->verplicht)
+			probleem(v, el, VWL_CODE_REQUIRED, "is required");
+		else if (w == NULL && v->volledig && schema->volledig_geldt)
+			probleem(v, el, VWL_CODE_REQUIRED,
+					 "is required in a complete document (null means no value)");
+		else if (uit && el->soort == VWL_SOORTEN)
+		{
+			/* an absent list of soorten gegevens is an empty one */
+			uit->type = jbvArray;
+			uit->val.array.rawScalar = false;
+			uit->val.array.nElems = 0;
+			uit->val.array.elems = NULL;
+		}
+		else if (uit)
+			uit->type = jbvNull;
+		return;
+	}
+
+	switch (el->soort)
+	{
+		case VWL_OBJECTEN:
+			valideer_reeks(v, el, w, &object_schema, true, uit);
+			return;
+		case VWL_SOORTEN:
+			valideer_reeks(v, el, w, &soort_schema, false, uit);
+			return;
+		default:
+			break;
+	}
+
+	/* every other element is a string */
+	if (w->type != jbvString)
+	{
+		probleem_type(v, el->naam, el->lengte, "a string", w);
+		return;
+	}
+	s = w->val.string.val;
+	lengte = w->val.string.len;
+
+	switch (el->soort)
+	{
+		case VWL_ID:
+			if (lengte == 0)
+			{
+				probleem(v, el, VWL_CODE_BLANK, "must not be empty");
+				return;
+			}
+			/* FALLTHROUGH */
+		case VWL_TEKST:
+			if (te_lang(s, lengte, el->max))
+			{
+				probleem(v, el, VWL_CODE_MAX_LENGTH,
+						 psprintf("is longer than %d characters", el->max));
+				return;
+			}
+			if (uit)
+				*uit = *w;
+			return;
+
+		case VWL_UUID:
+			{
+				bool		hoofdletters;
+
+				if (!is_uuid(s, lengte, &hoofdletters))
+				{
+					probleem(v, el, VWL_CODE_INVALID,
+							 "is not a UUID (8-4-4-4-12 hexadecimal digits)");
+					return;
+				}
+				if (uit)
+				{
+					if (hoofdletters)
+					{
+						char	   *klein = palloc(36);
+
+						for (int i = 0; i < 36; i++)
+							klein[i] = pg_ascii_tolower((unsigned char) s[i]);
+						s = klein;
+					}
+					uit_tekst(uit, s, 36);
+				}
+				return;
+			}
+
+		case VWL_URI:
+			{
+				const char *fout;
+
+				if (te_lang(s, lengte, el->max))
+				{
+					probleem(v, el, VWL_CODE_MAX_LENGTH,
+							 psprintf("is longer than %d characters", el->max));
+					return;
+				}
+				fout = uri_fout(s, lengte);
+				if (fout)
+				{
+					probleem(v, el, VWL_CODE_INVALID, fout);
+					return;
+				}
+				if (uit)
+					*uit = *w;
+				return;
+			}
+
+		case VWL_OIN:
+			{
+				bool		ok = (lengte == VWL_OIN_LENGTE);
+
+				for (int i = 0; ok && i < lengte; i++)
+					ok = (s[i] >= '0' && s[i] <= '9');
+				if (!ok)
+				{
+					probleem(v, el, VWL_CODE_INVALID,
+							 "is not an OIN (exactly 20 digits)");
+					return;
+				}
+				if (uit)
+					*uit = *w;
+				return;
+			}
+
+		case VWL_VERTROUWELIJKHEID:
+			{
+				const char *waarde;
+
+				if (is_woord(s, lengte, "normaal", 7))
+					waarde = "normaal";
+				else if (is_woord(s, lengte, "vertrouwelijk", 13))
+					waarde = "vertrouwelijk";
+				else if (is_woord(s, lengte, "opgeheven", 9))
+					waarde = "opgeheven";
+				else
+				{
+					probleem(v, el, VWL_CODE_INVALID_CHOICE,
+							 "must be one of normaal, vertrouwelijk, opgeheven");
+					return;
+				}
+				if (uit)
+					uit_tekst(uit, waarde, strlen(waarde));
+				return;
+			}
+
+		case VWL_OBJECTTYPE:
+			if (!is_woord(s, lengte, "persoon", 7))
+			{
+				probleem(v, el, VWL_CODE_INVALID_CHOICE, "must be persoon");
+				return;
+			}
+			if (uit)
+				uit_tekst(uit, "persoon", 7);
+			return;
+
+		case VWL_BEWAARTERMIJN:
+			{
+				Bewaartermijn b;
+				const char *reden = NULL;
+
+				if (!vwl_bewaartermijn_parse(s, lengte, &b, &reden))
+				{
+					probleem(v, el, VWL_CODE_INVALID,
+							 psprintf("is invalid: %s",
+									  reden ? reden : "invalid"));
+					return;
+				}
+				if (uit)
+				{
+					char	   *canoniek = vwl_bewaartermijn_format(&b);
+
+					uit_tekst(uit, canoniek, strlen(canoniek));
+				}
+				return;
+			}
+
+		case VWL_TIJDSTIP:
+			{
+				Moment		m;
+				const char *reden = NULL;
+
+				if (!vwl_moment_parse(s, lengte, &m, &reden))
+				{
+					probleem(v, el, VWL_CODE_INVALID,
+							 psprintf("is invalid: %s",
+									  reden ? reden : "invalid"));
+					return;
+				}
+				/* exactly as supplied, as the standard demands */
+				if (uit)
+					*uit = *w;
+				return;
+			}
+
+		default:
+			elog(ERROR, "unexpected verwerkingsactie element kind %d", (int) el->soort);
+	}
+}
+
+/*
+ * An object of the given schema.  One walk over its keys puts every known
+ * element in its slot: the keys of a jsonb object come in jsonb key order, so
+ * they are merged with the schema's elements in that order.  Then the
+ * elements are checked in schema order and the unknown ones reported.
+ *
+ * uit (NULL when no output is being built) receives the normalised object:
+ * a jbvObject whose pairs are the writable elements, already in jsonb key
+ * order, so that JsonbValueToJsonb writes it as it is.
+ */
+static void
+valideer_object(VwlValidatie *v, VwlSchema *schema, JsonbContainer *c,
+				JsonbValue *uit)
+{
+	JsonbValue	waarden[VWL_MAX_ELEMENTEN];
+	bool		aanwezig[VWL_MAX_ELEMENTEN];
+	JsonbValue *onbekend = NULL;
+	int			n_onbekend = 0;
+	JsonbPair  *paren = NULL;
+	JsonbIterator *it;
+	JsonbIteratorToken tok;
+	JsonbValue	k;
+	JsonbValue	w;
+	int			j = 0;			/* position in schema->jsonb_volgorde */
+
+	memset(aanwezig, 0, sizeof(bool) * schema->aantal);
+
+	it = JsonbIteratorInit(c);
+	while ((tok = JsonbIteratorNext(&it, &k, true)) != WJB_DONE)
+	{
+		int			cmp = 1;
+
+		if (tok != WJB_KEY)
+			continue;
+		tok = JsonbIteratorNext(&it, &w, true);
+		Assert(tok == WJB_VALUE);
+
+		while (j < schema->aantal)
+		{
+			const VwlElement *el = &schema->elementen[schema->jsonb_volgorde[j]];
+
+			cmp = sleutel_cmp(el->naam, el->lengte,
+							  k.val.string.val, k.val.string.len);
+			if (cmp >= 0)
+				break;
+			j++;
+		}
+		if (cmp == 0)
+		{
+			int			e = schema->jsonb_volgorde[j++];
+
+			waarden[e] = w;
+			aanwezig[e] = true;
+		}
+		else
+		{
+			/* rare: keep the key to report it after the known elements */
+			if (onbekend == NULL)
+				onbekend = palloc(sizeof(JsonbValue) * JsonContainerSize(c));
+			onbekend[n_onbekend++] = k;
+		}
+	}
+
+	if (uit)
+	{
+		paren = palloc(sizeof(JsonbPair) * schema->n_uit);
+		uit->type = jbvObject;
+		uit->val.object.nPairs = schema->n_uit;
+		uit->val.object.pairs = paren;
+	}
+
+	for (int e = 0; e < schema->aantal; e++)
+	{
+		const VwlElement *el = &schema->elementen[e];
+		int			positie = schema->uit_positie[e];
+		JsonbValue *doel = NULL;
+
+		if (paren && positie >= 0 && bouwen(v))
+		{
+			paren[positie].key.type = jbvString;
+			paren[positie].key.val.string.val = (char *) el->naam;
+			paren[positie].key.val.string.len = el->lengte;
+			paren[positie].order = positie;
+			doel = &paren[positie].value;
+		}
+		valideer_element(v, schema, el, aanwezig[e] ? &waarden[e] : NULL, doel);
+	}
+
+	for (int i = 0; i < n_onbekend; i++)
+		vwl_probleem(v, onbekend[i].val.string.val, onbekend[i].val.string.len,
+					 VWL_CODE_UNKNOWN, schema->onbekend);
+}
+
+/*
+ * Validate one verwerkingsactie document (doc: a scalar or a jbvBinary
+ * container) at the current path.  Problems are added to v.  With
+ * v->uit_gewenst, v->resultaat is the normalised document while there are
+ * no problems (a JsonbValue tree whose strings point into doc;
+ * JsonbValueToJsonb makes it a datum), NULL otherwise.
+ */
+void
+vwl_valideer_verwerkingsactie(VwlValidatie *v, JsonbValue *doc)
+{
+	JsonbValue *uit = bouwen(v) ? palloc(sizeof(JsonbValue)) : NULL;
+
+	if (doc->type == jbvBinary && JsonContainerIsObject(doc->val.binary.data))
+		valideer_object(v, &actie_schema, doc->val.binary.data, uit);
+	else
+		probleem_type(v, NULL, 0, "an object", doc);
+	v->resultaat = bouwen(v) ? uit : NULL;
+}
+
+/* The root of a jsonb datum as a JsonbValue (a scalar or a container). */
+static void
+jsonb_wortel(Jsonb *jb, JsonbValue *w)
+{
+	if (JB_ROOT_IS_SCALAR(jb))
+	{
+		if (!JsonbExtractScalar(&jb->root, w))
+			elog(ERROR, "jsonb scalar expected");
+	}
+	else
+	{
+		w->type = jbvBinary;
+		w->val.binary.data = &jb->root;
+		w->val.binary.len = VARSIZE(jb) - VARHDRSZ;
+	}
+}
+
+/*
+ * Raise the validation error: SQLSTATE 22023, the first problem in the
+ * message, every problem in the detail ("<name>: <reason> (<code>)", one per
+ * line; see the head of this file).  reeks: a batch (verwerkingsacties).
+ */
+void
+vwl_validatie_meld(VwlValidatie *v, bool reeks)
+{
+	StringInfoData detail;
+	const VwlProbleem *eerste = &v->problemen[0];
+
+	Assert(v->aantal > 0);
+	initStringInfo(&detail);
+	for (int i = 0; i < v->aantal; i++)
+	{
+		const VwlProbleem *p = &v->problemen[i];
+
+		if (i > 0)
+			appendStringInfoChar(&detail, '\n');
+		appendStringInfo(&detail, "%s: %s (%s)", p->naam, p->reden, p->code);
+	}
+
+	if (strcmp(eerste->naam, VWL_DOCUMENT) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 reeks ?
+				 errmsg("invalid verwerkingsacties: the document %s", eerste->reden) :
+				 errmsg("invalid verwerkingsactie: the document %s", eerste->reden),
+				 errdetail_internal("%s", detail.data)));
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 reeks ?
+				 errmsg("invalid verwerkingsacties: element \"%s\" %s",
+						eerste->naam, eerste->reden) :
+				 errmsg("invalid verwerkingsactie: element \"%s\" %s",
+						eerste->naam, eerste->reden),
+				 errdetail_internal("%s", detail.data)));
+	pg_unreachable();
+}
+
+/* The volledig argument: NULL is refused rather than guessed. */
+static bool
+arg_volledig(FunctionCallInfo fcinfo, int argno)
+{
+	if (PG_NARGS() <= argno)
+		return false;
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("volledig must not be null")));
+	return PG_GETARG_BOOL(argno);
+}
+
+/* Validate a single document (argument 0; SQL NULL is a missing document). */
+static void
+valideer_argument(FunctionCallInfo fcinfo, VwlValidatie *v)
+{
+	JsonbValue	doc;
+
+	if (PG_ARGISNULL(0))
+	{
+		vwl_probleem(v, NULL, 0, VWL_CODE_REQUIRED, "is required");
+		return;
+	}
+	jsonb_wortel(PG_GETARG_JSONB_P(0), &doc);
+	vwl_valideer_verwerkingsactie(v, &doc);
+}
+
+/*
+ * Append the container of one normalised item (a complete Jsonb) as element
+ * i of the array being assembled in uit, exactly as convertJsonbArray
+ * (jsonb_util.c) would have written it: the element starts int-aligned (the
+ * padding counts as its data), every JB_OFFSET_STRIDE'th JEntry holds the
+ * end offset of the element, the others its length.  *totaal is the end
+ * offset of the data so far.
+ */
+static void
+reeks_element(StringInfo uit, int jentries, int i, Jsonb *item, uint32 *totaal)
+{
+	int			begin = uit->len;
+	uint32		lengte;
+	JEntry		meta;
+
+	while (uit->len % sizeof(int32) != 0)
+		appendStringInfoCharMacro(uit, '\0');
+	appendBinaryStringInfo(uit, VARDATA(item), VARSIZE(item) - VARHDRSZ);
+
+	lengte = uit->len - begin;
+	*totaal += lengte;
+	if (*totaal > JENTRY_OFFLENMASK)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("total size of jsonb array elements exceeds the maximum of %u bytes",
+						JENTRY_OFFLENMASK)));
+	if (i % JB_OFFSET_STRIDE == 0)
+		meta = JENTRY_ISCONTAINER | JENTRY_HAS_OFF | *totaal;
+	else
+		meta = JENTRY_ISCONTAINER | lengte;
+	memcpy(uit->data + jentries + i * sizeof(JEntry), &meta, sizeof(JEntry));
+}
+
+/*
+ * Validate a batch (argument 0): a non-empty JSON array of documents, item
+ * i named "[i]".  With uit_gewenst, returns the array of normalised
+ * documents (NULL when there are problems).
+ *
+ * Memory: each item is validated and normalised in a context that is reset
+ * after it; only its serialised form is appended to the result, which is
+ * assembled directly in jsonb's binary format.  (One JsonbValue tree for the
+ * whole batch costs several times more per item on large batches: the tree
+ * and its copy are all fresh memory, and page faults dominate.)
+ */
+static Jsonb *
+valideer_reeks_argument(FunctionCallInfo fcinfo, VwlValidatie *v)
+{
+	Jsonb	   *invoer;
+	JsonbValue	doc;
+	JsonbContainer *reeks;
+	JsonbIterator *it;
+	JsonbIteratorToken tok;
+	JsonbValue	item;
+	MemoryContext item_cxt;
+	StringInfoData uit;
+	int			jentries = 0;
+	uint32		totaal = 0;
+	int			n;
+	int			i = 0;
+
+	if (PG_ARGISNULL(0))
+	{
+		vwl_probleem(v, NULL, 0, VWL_CODE_REQUIRED, "is required");
+		return NULL;
+	}
+	invoer = PG_GETARG_JSONB_P(0);
+	jsonb_wortel(invoer, &doc);
+	if (doc.type != jbvBinary || !JsonContainerIsArray(doc.val.binary.data))
+	{
+		probleem_type(v, NULL, 0, "an array", &doc);
+		return NULL;
+	}
+	reeks = doc.val.binary.data;
+	n = JsonContainerSize(reeks);
+	if (n == 0)
+	{
+		vwl_probleem(v, NULL, 0, VWL_CODE_EMPTY, "must contain at least one item");
+		return NULL;
+	}
+
+	if (v->uit_gewenst)
+	{
+		uint32		kop = n | JB_FARRAY;
+
+		/*
+		 * varlena header, container header, the JEntries, then the items.
+		 * Reserve about what the result will take (the input's size plus
+		 * room for the elements an item may lack), so that it is not copied
+		 * while it grows; pages that stay unused are never touched.
+		 */
+		initStringInfo(&uit);
+		enlargeStringInfo(&uit,
+						  Min((Size) VARSIZE(invoer) + (Size) n * 512,
+							  MaxAllocSize / 2));
+		appendStringInfoSpaces(&uit, VARHDRSZ);
+		appendBinaryStringInfo(&uit, (char *) &kop, sizeof(uint32));
+		jentries = uit.len;
+		enlargeStringInfo(&uit, n * sizeof(JEntry));
+		uit.len += n * sizeof(JEntry);
+	}
+
+	item_cxt = AllocSetContextCreate(CurrentMemoryContext,
+									 "verwerkingsactie item",
+									 ALLOCSET_DEFAULT_SIZES);
+	it = JsonbIteratorInit(reeks);
+	while ((tok = JsonbIteratorNext(&it, &item, true)) != WJB_DONE)
+	{
+		MemoryContext oud;
+
+		if (tok != WJB_ELEM)
+			continue;
+		CHECK_FOR_INTERRUPTS();
+
+		oud = MemoryContextSwitchTo(item_cxt);
+		vwl_pad_index(v, i);
+		vwl_valideer_verwerkingsactie(v, &item);
+		vwl_pad_terug(v);
+		if (bouwen(v))
+		{
+			Jsonb	   *normaal = JsonbValueToJsonb(v->resultaat);
+
+			MemoryContextSwitchTo(oud);
+			reeks_element(&uit, jentries, i, normaal, &totaal);
+		}
+		else
+			MemoryContextSwitchTo(oud);
+		MemoryContextReset(item_cxt);
+		i++;
+	}
+	MemoryContextDelete(item_cxt);
+
+	if (!bouwen(v))
+		return NULL;
+	Assert(i == n);
+	SET_VARSIZE(uit.data, uit.len);
+	return (Jsonb *) uit.data;
+}
+
+/* Return every problem of v as rows (name, code, reason). */
+static Datum
+problemen_als_rijen(FunctionCallInfo fcinfo, VwlValidatie *v)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+	for (int i = 0; i < v->aantal; i++)
+	{
+		Datum		waarden[3];
+		bool		nulls[3] = {false, false, false};
+
+		waarden[0] = CStringGetTextDatum(v->problemen[i].naam);
+		waarden[1] = CStringGetTextDatum(v->problemen[i].code);
+		waarden[2] = CStringGetTextDatum(v->problemen[i].reden);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, waarden, nulls);
+	}
+	return (Datum) 0;
+}
+
+/*
+ * verwerkingsactie_fouten(actie jsonb, volledig boolean DEFAULT false)
+ * RETURNS TABLE(name text, code text, reason text): every problem of one
+ * document, none when it is valid.
+ */
+PG_FUNCTION_INFO_V1(vwl_verwerkingsactie_fouten);
+Datum
+vwl_verwerkingsactie_fouten(PG_FUNCTION_ARGS)
+{
+	VwlValidatie v;
+
+	vwl_validatie_init(&v, arg_volledig(fcinfo, 1), false);
+	valideer_argument(fcinfo, &v);
+	return problemen_als_rijen(fcinfo, &v);
+}
+
+/*
+ * _verwerkingsactie_invoer(actie jsonb, volledig boolean DEFAULT false)
+ * RETURNS jsonb: the normalised document, or the validation error.
+ */
+PG_FUNCTION_INFO_V1(vwl_verwerkingsactie_invoer);
+Datum
+vwl_verwerkingsactie_invoer(PG_FUNCTION_ARGS)
+{
+	VwlValidatie v;
+
+	vwl_validatie_init(&v, arg_volledig(fcinfo, 1), true);
+	valideer_argument(fcinfo, &v);
+	if (v.aantal > 0)
+		vwl_validatie_meld(&v, false);
+	PG_RETURN_JSONB_P(JsonbValueToJsonb(v.resultaat));
+}
+
+/*
+ * verwerkingsacties_fouten(acties jsonb) RETURNS TABLE(name text, code text,
+ * reason text): every problem of every document of a batch.
+ */
+PG_FUNCTION_INFO_V1(vwl_verwerkingsacties_fouten);
+Datum
+vwl_verwerkingsacties_fouten(PG_FUNCTION_ARGS)
+{
+	VwlValidatie v;
+
+	vwl_validatie_init(&v, false, false);
+	(void) valideer_reeks_argument(fcinfo, &v);
+	return problemen_als_rijen(fcinfo, &v);
+}
+
+/*
+ * _verwerkingsacties_invoer(acties jsonb) RETURNS jsonb: the array of
+ * normalised documents, or one validation error listing every problem of
+ * every item.
+ */
+PG_FUNCTION_INFO_V1(vwl_verwerkingsacties_invoer);
+Datum
+vwl_verwerkingsacties_invoer(PG_FUNCTION_ARGS)
+{
+	VwlValidatie v;
+	Jsonb	   *resultaat;
+
+	vwl_validatie_init(&v, false, true);
+	resultaat = valideer_reeks_argument(fcinfo, &v);
+	if (v.aantal > 0)
+		vwl_validatie_meld(&v, true);
+	PG_RETURN_JSONB_P(resultaat);
+}
