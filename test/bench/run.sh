@@ -5,10 +5,13 @@
 #
 #   ./test/run.sh bench [--scale S] [--duration SECONDS] [--jobs J] [--keep]
 #
-#   --scale S      actions in the big log: a fraction of 5,000,000 (0.04) or
-#                  a number (200000, 200k, 5M); persons = actions / 50
-#   --duration S   seconds per measured pgbench run (default 20; warm-up is a
-#                  quarter of it, history runs half of it)
+#   --scale S      actions in the big log (default 1M): a fraction of the
+#                  issue's 5,000,000 (0.2) or a number (200000, 200k, 5M);
+#                  persons = actions / 50, so every person has the same
+#                  history whatever the scale
+#   --duration S   seconds of measurement per side of a comparison (default
+#                  20, run as two halves alternating with the other side;
+#                  warm-up a quarter of it; the history figures half of it)
 #   --jobs J       parallel loaders (default 2, one per core)
 #   --keep         keep the work folder (pgbench output and logs)
 #
@@ -19,12 +22,12 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 BIN=/usr/lib/postgresql/15/bin
 FULL=5000000
-scale=1
+scale=1000000
 duration=20
 jobs=2
 keep=0
 
-usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
 	case $1 in
 		--scale) scale=$2; shift 2 ;;
@@ -97,14 +100,15 @@ notes=()
 note() { notes+=("$*"); printf '   %s\n' "$*" >&2; }
 
 # ---------------------------------------------------------------- pgbench
-# pgb NAME USER CLIENTS LENGTH [pgbench args...]; LENGTH is "-T s" or "-t n".
+# pgb NAME CLIENTS LENGTH [pgbench args...]; LENGTH is "-T s" or "-t n"; the
+# args name the user (-U) and the script (-f).
 pgb() {
-	local name=$1 user=$2 clients=$3 len=$4 threads=1
-	shift 4
+	local name=$1 clients=$2 len=$3 threads=1
+	shift 3
 	[ "$clients" -ge 2 ] && threads=2
 	rm -f "$out/$name".[0-9]*
 	# shellcheck disable=SC2086
-	if ! "$BIN/pgbench" -n -M prepared -U "$user" -c "$clients" -j "$threads" $len \
+	if ! "$BIN/pgbench" -n -M prepared -c "$clients" -j "$threads" $len \
 		-l --log-prefix="$out/$name" "$@" >"$out/$name.out" 2>&1; then
 		say "pgbench $name failed:"; tail -20 "$out/$name.out" >&2
 		return 1
@@ -112,34 +116,54 @@ pgb() {
 }
 tps() { sed -n 's/^tps = \([0-9.]*\) (without initial connection time)$/\1/p' "$out/$1.out"; }
 txs() { sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$out/$1.out"; }
-# Median latency in ms from the per-transaction log (third field, microseconds).
+# Median latency in ms over the per-transaction logs of the named runs
+# (third field, microseconds).
 median() {
-	cat "$out/$1".[0-9]* | awk '{ print $3 }' | sort -n |
+	local f
+	for f in "$@"; do cat "$out/$f".[0-9]*; done | awk '{ print $3 }' | sort -n |
 		awk '{ a[NR] = $1 } END { if (NR == 0) print "nan";
 			else if (NR % 2) printf "%.3f\n", a[(NR + 1) / 2] / 1000;
 			else printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2000 }'
 }
-# Throughput run: warm up, checkpoint, measure; sets $tps_r and $walpt_r
-# (WAL bytes per transaction over the measured run).
-throughput() {
-	local name=$1 user=$2 clients=$3 w0 w1
-	shift 3
-	pgb "$name-warm" "$user" "$clients" "-T $warmup" "$@"
-	sql -c CHECKPOINT
-	w0=$(wal)
-	pgb "$name" "$user" "$clients" "-T $duration" "$@"
-	sleep 1.5    # backends flush their WAL statistics when they exit
-	w1=$(wal)
-	tps_r=$(tps "$name")
-	walpt_r=$(awk -v a="$w0" -v b="$w1" -v t="$(txs "$name")" 'BEGIN { printf "%.0f", (b - a) / t }')
-}
-# Latency run: warm up, measure; sets $med_r.
-latency() {
-	local name=$1 user=$2 len=$3
-	shift 3
-	pgb "$name-warm" "$user" 1 "-T $warmup" "$@"
-	pgb "$name" "$user" 1 "$len" "$@"
-	med_r=$(median "$name")
+
+# compare KIND NAME CLIENTS SECONDS: side A (the array side_a: pgbench
+# arguments) against side B (side_b).  Both are warmed up, then measured
+# A, B, A, B for SECONDS/2 each, so that a machine whose load drifts (this one
+# is shared) weighs on both sides alike.
+#   KIND tps: sets tps_a, tps_b (mean of the two runs) and wal_a, wal_b (WAL
+#             bytes per transaction; every run starts after a CHECKPOINT)
+#   KIND lat: one client; sets med_a, med_b (median latency in ms, both runs)
+side() { if [ "$1" = a ]; then args=("${side_a[@]}"); else args=("${side_b[@]}"); fi; }
+compare() {
+	local kind=$1 name=$2 clients=$3 secs=$4 half r sd w0 w1
+	local -A tx=([a]=0 [b]=0) wb=([a]=0 [b]=0) t=([a]=0 [b]=0)
+	local args=()
+	half=$(( secs / 2 > 1 ? secs / 2 : 1 ))
+	for sd in a b; do
+		side "$sd"
+		pgb "$name-$sd-warm" "$clients" "-T $warmup" "${args[@]}"
+	done
+	for r in 1 2; do
+		for sd in a b; do
+			side "$sd"
+			[ "$kind" = tps ] && sql -c CHECKPOINT
+			w0=$(wal)
+			pgb "$name-$sd$r" "$clients" "-T $half" "${args[@]}"
+			if [ "$kind" = tps ]; then
+				sleep 1.5    # backends flush their WAL statistics when they exit
+				w1=$(wal)
+				wb[$sd]=$(( wb[$sd] + w1 - w0 ))
+				tx[$sd]=$(( tx[$sd] + $(txs "$name-$sd$r") ))
+				t[$sd]=$(awk -v a="${t[$sd]}" -v b="$(tps "$name-$sd$r")" 'BEGIN { print a + b / 2 }')
+			fi
+		done
+	done
+	if [ "$kind" = tps ]; then
+		tps_a=$(printf '%.1f' "${t[a]}"); tps_b=$(printf '%.1f' "${t[b]}")
+		wal_a=$(( wb[a] / tx[a] )); wal_b=$(( wb[b] / tx[b] ))
+	else
+		med_a=$(median "$name-a1" "$name-a2"); med_b=$(median "$name-b1" "$name-b2")
+	fi
 }
 
 # ---------------------------------------------------------------- setup
@@ -194,15 +218,22 @@ wal_load_ext=$(awk -v a="$w0" -v b="$w1" -v n="$n" 'BEGIN { printf "%.0f", (b - 
 note "loaded $n actions through the API ($how) in ${t_ext}s: $(awk -v n="$n" -v t="$t_ext" 'BEGIN { printf "%.0f", n / t }') actions/s"
 
 w0=$(wal); t0=$(now)
-load base postgres 50000 "SELECT bench.laad_baseline(:lo, :hi, $n, $personen);"
+# One session: two would interleave bursts of ids made ahead of their
+# INSERT and split the primary key's pages in the middle.
+jobs_ext=$jobs; jobs=1
+load base postgres 100000 "SELECT bench.laad_baseline(:lo, :hi, $n, $personen);"
+jobs=$jobs_ext
 t_base=$(since "$t0"); sleep 1.5; w1=$(wal)
 wal_load_base=$(awk -v a="$w0" -v b="$w1" -v n="$n" 'BEGIN { printf "%.0f", (b - a) / n }')
-note "loaded the baseline (INSERT ... SELECT, 50,000 per statement, $jobs sessions) in ${t_base}s"
+note "loaded the baseline (INSERT ... SELECT, 100,000 per statement, 1 session) in ${t_base}s"
 
 t0=$(now)
 sql -c 'VACUUM (ANALYZE) verwerkingenlog.verwerkingsactie_versie, verwerkingenlog.verwerkt_object, baseline.verwerkingsactie, baseline.verwerkt_object'
 sql -c CHECKPOINT
 note "VACUUM (ANALYZE) and CHECKPOINT in $(since "$t0")s"
+
+rijen=$(sql -c "SELECT round(count(*)::numeric / $personen, 1) FROM baseline.verwerkt_object WHERE tijdstip >= '2024-01-01' AND tijdstip < '2025-01-01'")
+note "a person has on average $rijen verwerkte objecten in 2024 (what (3) and (4) look up; one in ten verwerkingen is vertrouwelijk)"
 
 # ---------------------------------------------------------------- storage
 size() { sql -c "SELECT pg_total_relation_size('$1') + pg_total_relation_size('$2')"; }
@@ -306,74 +337,78 @@ batches_ext=(); batches_single=(); batches_base=()
 for (( b = 0; b < 10; b++ )); do
 	lo=$(( 1 + b * (n / 10) ))
 	json=$(sql -c "SELECT bench.batch_json($lo, 100, $n, $personen)")
-	printf 'SELECT verwerkingenlog.log_verwerkingsacties($$%s$$::jsonb);\n' "$json" >"$out/batch_ext.$b.sql"
-	printf 'SELECT count(verwerkingenlog.log_verwerkingsactie(e)) FROM jsonb_array_elements($$%s$$::jsonb) e;\n' "$json" >"$out/batch_single.$b.sql"
-	sql -c "SELECT bench.batch_sql($lo, 100, $n, $personen)" >"$out/batch_base.$b.sql"
-	batches_ext+=(-f "$out/batch_ext.$b.sql"); batches_single+=(-f "$out/batch_single.$b.sql")
-	batches_base+=(-f "$out/batch_base.$b.sql")
+	printf 'SELECT verwerkingenlog.log_verwerkingsacties($$%s$$::jsonb);\n' "$json" >"$out/bscript_ext.$b.sql"
+	printf 'SELECT count(verwerkingenlog.log_verwerkingsactie(e)) FROM jsonb_array_elements($$%s$$::jsonb) e;\n' "$json" >"$out/bscript_single.$b.sql"
+	sql -c "SELECT bench.batch_sql($lo, 100, $n, $personen)" >"$out/bscript_base.$b.sql"
+	batches_ext+=(-f "$out/bscript_ext.$b.sql"); batches_single+=(-f "$out/bscript_single.$b.sql")
+	batches_base+=(-f "$out/bscript_base.$b.sql")
 done
 
-# ---------------------------------------------------------------- (1) logging
-say "(1) logging one action per transaction, 8 clients"
-throughput log_ext bench_app 8 -f "$here/ext_log.sql" -D personen="$personen" -D doc="$doc"
-e=$tps_r; we=$walpt_r
-throughput log_base postgres 8 -f "$here/base_log.sql" -D personen="$personen" "${basevars[@]}"
-row "(1) log one action, 8 clients (tps)" "$e" "$tps_r" min 0.85
-wal_ext=$we; wal_base=$walpt_r
-
-# ---------------------------------------------------------------- (2) batch
-say "(2) batch logging, 100 actions per statement, 2 clients"
-throughput batch_base postgres 2 "${batches_base[@]}"
-b=$(awk -v t="$tps_r" 'BEGIN { printf "%.0f", t * 100 }'); wal_batch_base=$(( walpt_r / 100 ))
-if [ "$have_batch" -eq 1 ]; then
-	throughput batch_ext bench_app 2 "${batches_ext[@]}"
-	row "(2) batch: log_verwerkingsacties, 100 per call (actions/s)" "$(awk -v t="$tps_r" 'BEGIN { printf "%.0f", t * 100 }')" "$b" min 0.7
-	wal_batch_ext=$(( walpt_r / 100 ))
-else
-	row "(2) batch: log_verwerkingsacties, 100 per call (actions/s)" "n/a: function missing" "$b" min 0.7
-	wal_batch_ext='n/a'
-fi
-throughput batch_single bench_app 2 "${batches_single[@]}"
-row "(2b) 100 × log_verwerkingsactie in one statement (actions/s)" "$(awk -v t="$tps_r" 'BEGIN { printf "%.0f", t * 100 }')" "$b" none -
-wal_single_ext=$(( walpt_r / 100 ))
-
+# Reads first, on the loaded content alone: the write runs below add rows to
+# one side more than to the other.
 # ---------------------------------------------------------------- (3) inzage
 say "(3) inzage for one BSN over a year, 1 client"
-latency inzage_base postgres "-T $duration" -f "$here/base_inzage.sql" -D personen="$personen"
-b=$med_r
+side_b=(-U postgres -f "$here/base_inzage.sql" -D personen="$personen")
 if [ "$have_inzage" -eq 1 ]; then
-	latency inzage_ext bench_app "-T $duration" -f "$here/ext_inzage.sql" -D personen="$personen"
-	row "(3) inzage verwerkte_objecten, one BSN, one year (median ms)" "$med_r" "$b" max 3
+	side_a=(-U bench_app -f "$here/ext_inzage.sql" -D personen="$personen")
+	compare lat inzage 1 "$duration"
+	row "(3) inzage verwerkte_objecten, one BSN, one year (median ms)" "$med_a" "$med_b" max 3
 else
-	row "(3) inzage verwerkte_objecten, one BSN, one year (median ms)" "n/a: function missing" "$b" max 3
+	side_a=("${side_b[@]}")
+	compare lat inzage 1 "$duration"
+	row "(3) inzage verwerkte_objecten, one BSN, one year (median ms)" "n/a: function missing" "$med_b" max 3
 fi
 
 # ---------------------------------------------------------------- (4) list
 say "(4) bewerking list for one BSN over a year, 1 client"
-latency lijst_base postgres "-T $duration" -f "$here/base_lijst.sql" -D personen="$personen"
-b=$med_r
-latency lijst_ext bench_app "-T $duration" -f "$here/ext_lijst.sql" -D personen="$personen"
-row "(4) list verwerkingsacties, one BSN, one year (median ms)" "$med_r" "$b" max 2
-rijen=$(sql -c "SELECT round(count(*)::numeric / $personen, 1) FROM baseline.verwerkt_object WHERE tijdstip >= '2024-01-01' AND tijdstip < '2025-01-01'")
-note "a person has on average $rijen object rows in 2024 (the rows (3) and (4) return, before confidentiality)"
+side_a=(-U bench_app -f "$here/ext_lijst.sql" -D personen="$personen")
+side_b=(-U postgres -f "$here/base_lijst.sql" -D personen="$personen")
+compare lat lijst 1 "$duration"
+row "(4) list verwerkingsacties, one BSN, one year (median ms)" "$med_a" "$med_b" max 2
 
 # ---------------------------------------------------------------- (5) history
 say "(5) history depth, 1 client (the baseline column is the 1-version case)"
-latency actie_diep bench_app "-T $short" -f "$here/ext_actie.sql" -D actie="$(vast actie_diep)"
-e=$med_r
-latency actie_vlak bench_app "-T $short" -f "$here/ext_actie.sql" -D actie="$(vast actie_vlak)"
-row "(5a) current version: 100 versions vs 1 (median ms)" "$e" "$med_r" max 1.2
-latency lijst_diep bench_app "-T $short" -f "$here/ext_lijst_persoon.sql" -D bsn="$(vast bsn_historie)"
-e=$med_r
-latency lijst_vlak bench_app "-T $short" -f "$here/ext_lijst_persoon.sql" -D bsn="$(vast bsn_vlak)"
-row "(5b) list of 20 actions: 100 versions each vs 1 (median ms)" "$e" "$med_r" max 1.2
+side_a=(-U bench_app -f "$here/ext_actie.sql" -D actie="$(vast actie_diep)")
+side_b=(-U bench_app -f "$here/ext_actie.sql" -D actie="$(vast actie_vlak)")
+compare lat actie 1 "$short"
+row "(5a) current version: 100 versions vs 1 (median ms)" "$med_a" "$med_b" max 1.2
+side_a=(-U bench_app -f "$here/ext_lijst_persoon.sql" -D bsn="$(vast bsn_historie)")
+side_b=(-U bench_app -f "$here/ext_lijst_persoon.sql" -D bsn="$(vast bsn_vlak)")
+compare lat historie 1 "$short"
+row "(5b) list of 20 actions: 100 versions each vs 1 (median ms)" "$med_a" "$med_b" max 1.2
+
+# ---------------------------------------------------------------- (1) logging
+say "(1) logging one action per transaction, 8 clients"
+side_a=(-U bench_app -f "$here/ext_log.sql" -D personen="$personen" -D doc="$doc")
+side_b=(-U postgres -f "$here/base_log.sql" -D personen="$personen" "${basevars[@]}")
+compare tps log 8 "$duration"
+row "(1) log one action, 8 clients (tps)" "$tps_a" "$tps_b" min 0.85
+wal_ext=$wal_a; wal_base=$wal_b
+
+# ---------------------------------------------------------------- (2) batch
+say "(2) batch logging, 100 actions per statement, 2 clients"
+per_action() { awk -v t="$1" 'BEGIN { printf "%.0f", t * 100 }'; }
+side_b=(-U postgres "${batches_base[@]}")
+if [ "$have_batch" -eq 1 ]; then
+	side_a=(-U bench_app "${batches_ext[@]}")
+	compare tps batch 2 "$duration"
+	row "(2) batch: log_verwerkingsacties, 100 per call (actions/s)" "$(per_action "$tps_a")" "$(per_action "$tps_b")" min 0.7
+	row "(9b) WAL bytes per action, batch runs of (2)" "$(( wal_a / 100 ))" "$(( wal_b / 100 ))" none -
+else
+	# Without the batch function: 100 single calls in one statement stand in.
+	side_a=(-U bench_app "${batches_single[@]}")
+	compare tps batch 2 "$duration"
+	row "(2) batch: log_verwerkingsacties, 100 per call (actions/s)" "n/a: function missing" "$(per_action "$tps_b")" min 0.7
+	row "(2b) instead: 100 × log_verwerkingsactie in one statement (actions/s)" "$(per_action "$tps_a")" "$(per_action "$tps_b")" none -
+	row "(9b) WAL bytes per action, (2b) vs the baseline's batch" "$(( wal_a / 100 ))" "$(( wal_b / 100 ))" none -
+fi
 
 # ---------------------------------------------------------------- (6) PATCH
 say "(6) PATCH of a verwerking with 1,000 actions, 1 client"
-pgb patch_ext-warm bench_app 1 "-t 2" -f "$here/ext_patch.sql" -D verwerking="$vp"
-pgb patch_ext bench_app 1 "-t 9" -f "$here/ext_patch.sql" -D verwerking="$vp"
-pgb patch_base-warm postgres 1 "-t 2" -f "$here/base_patch.sql" -D verwerking="$vp"
-pgb patch_base postgres 1 "-t 9" -f "$here/base_patch.sql" -D verwerking="$vp"
+pgb patch_ext-warm 1 "-t 2" -U bench_app -f "$here/ext_patch.sql" -D verwerking="$vp"
+pgb patch_base-warm 1 "-t 2" -U postgres -f "$here/base_patch.sql" -D verwerking="$vp"
+pgb patch_ext 1 "-t 9" -U bench_app -f "$here/ext_patch.sql" -D verwerking="$vp"
+pgb patch_base 1 "-t 9" -U postgres -f "$here/base_patch.sql" -D verwerking="$vp"
 row "(6) PATCH verwerking of 1,000 actions (median of 9, ms)" "$(median patch_ext)" "$(median patch_base)" below 200
 
 # ---------------------------------------------------------------- storage
@@ -383,10 +418,8 @@ row "(8a) leaf density, verwerkingsactie_versie_pkey vs actie pkey (%)" \
 	"$(density verwerkingenlog.verwerkingsactie_versie_pkey)" "$(density baseline.verwerkingsactie_pkey)" atleast 85
 row "(8b) leaf density, verwerkt_object_pkey vs object pkey (%)" \
 	"$(density verwerkingenlog.verwerkt_object_pkey)" "$(density baseline.verwerkt_object_pkey)" atleast 85
-row "(9a) WAL bytes per action, single-action runs of (1)" "$wal_ext" "$wal_base" none -
-row "(9b) WAL bytes per action, batch runs of (2)" "$wal_batch_ext" "$wal_batch_base" none -
-row "(9c) WAL bytes per action, 100 single calls per statement (2b)" "$wal_single_ext" "$wal_batch_base" none -
-row "(9d) WAL bytes per action, bulk load" "$wal_load_ext" "$wal_load_base" none -
+row "(9a) WAL bytes per action, the runs of (1)" "$wal_ext" "$wal_base" none -
+row "(9c) WAL bytes per action, bulk load" "$wal_load_ext" "$wal_load_base" none -
 
 # ---------------------------------------------------------------- report
 cat <<-EOF
@@ -396,7 +429,7 @@ cat <<-EOF
 	| figure | extension | baseline | ratio | target | met? |
 	|---|---|---|---|---|---|
 EOF
-printf '%s\n' "${rows[@]}"
+printf '%s\n' "${rows[@]}" | sort -s -t'(' -k2,2n
 echo
 for x in "${notes[@]}"; do echo "- $x"; done
 echo "- machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) memory, $(sql -c 'SELECT version()' | sed 's/ on .*//'); synchronous_commit $(sql -c 'SHOW synchronous_commit'), fsync $(sql -c 'SHOW fsync'), shared_buffers $(sql -c 'SHOW shared_buffers')"
