@@ -128,5 +128,35 @@ RESET ROLE;
 -- What is stored: one version per logged action, its objects, soorten gegevens as an array.
 SELECT volgnummer, objecten_volgnummer, vertrouwelijkheid, tijdstip, tijdstip::timestamptz AS instant, vervallen
   FROM verwerkingenlog.verwerkingsactie_versie ORDER BY versie_id;
-SELECT volgorde, objecttype, soort_object_id, object_id, betrokkenheid, verwerkte_soorten_gegevens, tijdstip
+SELECT volgorde, objecttype, soort_object_id, verwerkingenlog._ontsleutel(object_versleuteld) AS object_id,
+       length(object_pseudoniem) AS pseudoniem_bytes, betrokkenheid, verwerkte_soorten_gegevens, tijdstip
   FROM verwerkingenlog.verwerkt_object ORDER BY verwerkt_object_id;
+
+-- Many actions in one call: all or nothing, every problem with its index.
+SET ROLE app_create_confidential;
+SELECT d->>'actieNaam' AS actie, d->>'vertrouwelijkheid' AS niveau, d->'verwerkteObjecten'->0->>'objectId' AS bsn
+  FROM verwerkingenlog.log_verwerkingsacties($$[
+  {"actieNaam": "eerste", "vertrouwelijkheid": "normaal", "tijdstip": "2024-05-01T10:00:00+02:00",
+   "verwerkteObjecten": [{"objecttype": "persoon", "soortObjectId": "BSN", "objectId": "301"}]},
+  {"actieNaam": "tweede", "vertrouwelijkheid": "vertrouwelijk", "tijdstip": "2024-05-01T10:00:01+02:00",
+   "verwerkteObjecten": [{"objecttype": "persoon", "soortObjectId": "BSN", "objectId": "302"},
+                         {"objecttype": "persoon", "soortObjectId": "BSN", "objectId": "303"}]},
+  {"actieNaam": "derde", "vertrouwelijkheid": "normaal", "tijdstip": "2024-05-01T10:00:02+02:00",
+   "verwerkteObjecten": [{"objecttype": "persoon", "soortObjectId": "BSN", "objectId": "304"}]}
+]$$) d;
+SELECT count(*) AS voor FROM verwerkingenlog.log_verwerkingsacties('[]');
+SELECT verwerkingenlog.log_verwerkingsacties($$[
+  {"actieNaam": "goed", "vertrouwelijkheid": "normaal", "tijdstip": "2024-05-01T10:00:00+02:00",
+   "verwerkteObjecten": [{"objecttype": "persoon", "soortObjectId": "BSN", "objectId": "305"}]},
+  {"vertrouwelijkheid": "normaal", "tijdstip": "gisteren",
+   "verwerkteObjecten": [{"objecttype": "persoon", "soortObjectId": "BSN", "objectId": "306"}]},
+  {"vertrouwelijkheid": "normaal", "tijdstip": "2024-05-01T10:00:00+02:00", "verwerkteObjecten": []}
+]$$);
+RESET ROLE;
+SET ROLE app_create_normal;
+SELECT verwerkingenlog.log_verwerkingsacties($$[
+  {"vertrouwelijkheid": "vertrouwelijk", "tijdstip": "2024-05-01T10:00:00+02:00",
+   "verwerkteObjecten": [{"objecttype": "persoon", "soortObjectId": "BSN", "objectId": "307"}]}
+]$$);
+RESET ROLE;
+SELECT count(*) AS niets_van_de_fouten FROM verwerkingenlog.verwerkt_object WHERE verwerkingenlog._ontsleutel(object_versleuteld) IN ('305', '306', '307');

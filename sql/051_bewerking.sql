@@ -70,10 +70,12 @@ RESET ROLE;
 SET ROLE b_delete_normal;
 SELECT verwerkingenlog.verwijder_verwerkingsactie(:'geheim1');
 SELECT verwerkingenlog.verwijder_verwerkingsactie(:'normaal2');
+\set VERBOSITY sqlstate
 SELECT verwerkingenlog.verwijder_verwerkingsactie(:'normaal2');
 RESET ROLE;
 SET ROLE b_update_conf;
-SELECT verwerkingenlog.wijzig_verwerkingsactie(:'normaal2', '{}');
+SELECT verwerkingenlog.wijzig_verwerkingsactie(:'normaal2', verwerkingenlog.verwerkingsactie(:'normaal1'));
+\set VERBOSITY default
 RESET ROLE;
 SET ROLE b_delete_conf;
 SELECT verwerkingenlog.verwijder_verwerkingsactie(:'geheim1');

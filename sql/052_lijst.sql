@@ -2,7 +2,10 @@
 SET TimeZone = 'Europe/Amsterdam';
 CREATE ROLE l_schrijver;
 GRANT verwerkingenlog_create_confidential, verwerkingenlog_create_normal,
-      verwerkingenlog_update_confidential, verwerkingenlog_delete_confidential TO l_schrijver;
+      verwerkingenlog_update_confidential, verwerkingenlog_delete_confidential,
+      verwerkingenlog_read_confidential TO l_schrijver;
+CREATE ROLE l_geen_lezer;
+GRANT verwerkingenlog_create_normal TO l_geen_lezer;
 CREATE ROLE l_normaal;
 GRANT verwerkingenlog_read_normal TO l_normaal;
 CREATE ROLE l_conf;
@@ -13,7 +16,7 @@ CREATE TEMP TABLE acties AS
 SELECT naam, (verwerkingenlog.log_verwerkingsactie(jsonb_build_object(
          'actieNaam', naam, 'vertrouwelijkheid', niveau, 'tijdstip', tijdstip,
          'verwerkingsactiviteitId', activiteit,
-         'verwerkteObjecten', objecten))->>'actieId')::uuid AS id
+         'verwerkteObjecten', objecten::jsonb))->>'actieId')::uuid AS id
   FROM (VALUES
     ('jan-begin',  'normaal',       '2024-01-01T00:00:00+01:00', '5f0bef4c-f66f-4311-84a5-19e8bf359eaf',
        '[{"objecttype": "persoon", "soortObjectId": "BSN", "objectId": "900000001"}]'),
@@ -39,6 +42,7 @@ SELECT naam, (verwerkingenlog.log_verwerkingsactie(jsonb_build_object(
     ('volgend-jaar','normaal',      '2025-01-01T00:00:00+01:00', '5f0bef4c-f66f-4311-84a5-19e8bf359eaf',
        '[{"objecttype": "persoon", "soortObjectId": "BSN", "objectId": "900000001"}]')
   ) AS t(naam, niveau, tijdstip, activiteit, objecten);
+GRANT SELECT ON acties TO PUBLIC;
 SELECT verwerkingenlog.wijzig_verwerkingsactie(id, verwerkingenlog.verwerkingsactie(id) || '{"vertrouwelijkheid": "normaal"}') IS NOT NULL
   FROM acties WHERE naam = 'opgeheven';
 SELECT verwerkingenlog.verwijder_verwerkingsactie(id) FROM acties WHERE naam = 'vervallen';
@@ -71,7 +75,7 @@ SELECT a.naam, v.vertrouwelijkheid, v.versie
   FROM verwerkingenlog.actuele_verwerkingsacties v JOIN acties a ON a.id = v.actie_id ORDER BY v.tijdstip;
 SELECT a.naam, o.object_id, o.betrokkenheid
   FROM verwerkingenlog.actuele_verwerkte_objecten o JOIN acties a ON a.id = o.actie_id
- ORDER BY o.tijdstip, o.verwerkt_object_id;
+ ORDER BY o.tijdstip, o.volgorde;
 RESET ROLE;
 
 -- read:normal must ask for vertrouwelijkheid=normaal and never sees what ever was confidential.
@@ -83,7 +87,7 @@ SELECT r->>'actieNaam' AS actie
 SELECT a.naam FROM verwerkingenlog.actuele_verwerkingsacties v JOIN acties a ON a.id = v.actie_id ORDER BY v.tijdstip;
 RESET ROLE;
 -- No read scope: refused.
-SET ROLE l_schrijver;
+SET ROLE l_geen_lezer;
 SELECT count(*) FROM verwerkingenlog.verwerkingsacties('persoon', 'BSN', '900000001');
 SELECT count(*) FROM verwerkingenlog.actuele_verwerkingsacties;
 RESET ROLE;

@@ -4,18 +4,200 @@
  */
 #include "postgres.h"
 
+#include <ctype.h>
+
 #include "fmgr.h"
+#include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 
 #include "verwerkingenlog.h"
+#include "pseudoniem.h"
 
 PG_MODULE_MAGIC;
 
 /* Start of every url the log hands out (verwerkingenlog.base_url). */
 char	   *vwl_base_url = NULL;
 
+/*
+ * What the log writes about an inzage it logs (C3677), and the page size of
+ * the REST layer's lists (verwerkingenlog.inzage_*, verwerkingenlog.page_size).
+ * The SQL layer reads them with current_setting; the check hooks below make
+ * sure that only values the log can store are ever set.
+ */
+static char *vwl_inzage_actie_naam = NULL;
+static char *vwl_inzage_verwerking_naam = NULL;
+static char *vwl_inzage_verwerkingsactiviteit_id = NULL;
+static char *vwl_inzage_verwerkingsactiviteit_url = NULL;
+static char *vwl_inzage_uitvoerder = NULL;
+static char *vwl_inzage_bewaartermijn = NULL;
+static char *vwl_inzage_vertrouwelijkheid = NULL;
+static int	vwl_page_size = 100;
+
 void		_PG_init(void);
+
+/* A name element of the standard: at most 242 characters, empty for none. */
+static bool
+vwl_check_naam(char **newval, void **extra, GucSource source)
+{
+	if (pg_mbstrlen(*newval) > VWL_MAX_NAAM)
+	{
+		GUC_check_errdetail("A name is at most %d characters.", VWL_MAX_NAAM);
+		return false;
+	}
+	return true;
+}
+
+/* A url element of the standard: at most 2042 characters, empty for none. */
+static bool
+vwl_check_url(char **newval, void **extra, GucSource source)
+{
+	if (pg_mbstrlen(*newval) > VWL_MAX_URI)
+	{
+		GUC_check_errdetail("A url is at most %d characters.", VWL_MAX_URI);
+		return false;
+	}
+	return true;
+}
+
+/* A UUID in its text form (8-4-4-4-12 hexadecimal digits), empty for none. */
+static bool
+vwl_check_uuid(char **newval, void **extra, GucSource source)
+{
+	const char *s = *newval;
+
+	if (s[0] == '\0')
+		return true;
+	for (int i = 0; i < 36; i++)
+	{
+		bool		streep = (i == 8 || i == 13 || i == 18 || i == 23);
+
+		if (s[i] == '\0' || (streep ? s[i] != '-' : !isxdigit((unsigned char) s[i])))
+		{
+			GUC_check_errdetail("The value must be a UUID such as 5f0bef4c-f66f-4311-84a5-19e8bf359eaf.");
+			return false;
+		}
+	}
+	if (s[36] != '\0')
+	{
+		GUC_check_errdetail("The value must be a UUID such as 5f0bef4c-f66f-4311-84a5-19e8bf359eaf.");
+		return false;
+	}
+	return true;
+}
+
+/* An OIN: exactly 20 digits, empty for none. */
+static bool
+vwl_check_oin(char **newval, void **extra, GucSource source)
+{
+	const char *s = *newval;
+	int			n = 0;
+
+	if (s[0] == '\0')
+		return true;
+	while (isdigit((unsigned char) s[n]))
+		n++;
+	if (n != VWL_OIN_LENGTE || s[n] != '\0')
+	{
+		GUC_check_errdetail("An OIN is exactly %d digits.", VWL_OIN_LENGTE);
+		return false;
+	}
+	return true;
+}
+
+/* An ISO 8601 duration as the bewaartermijn type takes it, empty for none. */
+static bool
+vwl_check_bewaartermijn(char **newval, void **extra, GucSource source)
+{
+	Bewaartermijn b;
+	const char *reason = NULL;
+
+	if ((*newval)[0] == '\0')
+		return true;
+	if (!vwl_bewaartermijn_parse(*newval, strlen(*newval), &b, &reason))
+	{
+		GUC_check_errdetail("The value must be an ISO 8601 duration such as P10Y (%s).",
+							reason ? reason : "invalid");
+		return false;
+	}
+	return true;
+}
+
+/*
+ * The level an inzage is logged with when the request names none: normaal
+ * or vertrouwelijk (a new action is never logged as opgeheven).
+ */
+static bool
+vwl_check_vertrouwelijkheid(char **newval, void **extra, GucSource source)
+{
+	if (pg_strcasecmp(*newval, "normaal") == 0 ||
+		pg_strcasecmp(*newval, "vertrouwelijk") == 0)
+		return true;
+	GUC_check_errdetail("The value must be normaal or vertrouwelijk.");
+	return false;
+}
+
+/* The settings of the inzage logging and of the REST layer. */
+static void
+vwl_define_inzage_settings(void)
+{
+	DefineCustomStringVariable("verwerkingenlog.inzage_actie_naam",
+							   "actieNaam of the verwerkingsactie the log writes for every inzage.",
+							   "Empty: none.",
+							   &vwl_inzage_actie_naam,
+							   "Opvragen verwerkte objecten",
+							   PGC_SUSET, 0,
+							   vwl_check_naam, NULL, NULL);
+	DefineCustomStringVariable("verwerkingenlog.inzage_verwerking_naam",
+							   "verwerkingNaam of the verwerkingsactie the log writes for every inzage.",
+							   "Empty: none.",
+							   &vwl_inzage_verwerking_naam,
+							   "Inzage verwerkingen",
+							   PGC_SUSET, 0,
+							   vwl_check_naam, NULL, NULL);
+	DefineCustomStringVariable("verwerkingenlog.inzage_verwerkingsactiviteit_id",
+							   "The log's own verwerkingsactiviteit (its UUID in the register) that justifies an inzage.",
+							   "Empty: none.",
+							   &vwl_inzage_verwerkingsactiviteit_id,
+							   "",
+							   PGC_SUSET, 0,
+							   vwl_check_uuid, NULL, NULL);
+	DefineCustomStringVariable("verwerkingenlog.inzage_verwerkingsactiviteit_url",
+							   "The url of the log's own verwerkingsactiviteit for an inzage.",
+							   "Empty: none.",
+							   &vwl_inzage_verwerkingsactiviteit_url,
+							   "",
+							   PGC_SUSET, 0,
+							   vwl_check_url, NULL, NULL);
+	DefineCustomStringVariable("verwerkingenlog.inzage_uitvoerder",
+							   "OIN of the organisation that runs the log: the uitvoerder of every inzage.",
+							   "Empty: none.",
+							   &vwl_inzage_uitvoerder,
+							   "",
+							   PGC_SUSET, 0,
+							   vwl_check_oin, NULL, NULL);
+	DefineCustomStringVariable("verwerkingenlog.inzage_bewaartermijn",
+							   "bewaartermijn of an inzage when the request has no Bewaartermijn header.",
+							   "An ISO 8601 duration such as P1Y; empty: none.",
+							   &vwl_inzage_bewaartermijn,
+							   "",
+							   PGC_SUSET, 0,
+							   vwl_check_bewaartermijn, NULL, NULL);
+	DefineCustomStringVariable("verwerkingenlog.inzage_vertrouwelijkheid",
+							   "vertrouwelijkheid of an inzage when the request has no Vertrouwelijkheid header.",
+							   "normaal or vertrouwelijk.",
+							   &vwl_inzage_vertrouwelijkheid,
+							   "normaal",
+							   PGC_SUSET, 0,
+							   vwl_check_vertrouwelijkheid, NULL, NULL);
+	DefineCustomIntVariable("verwerkingenlog.page_size",
+							"Number of results per page of the REST layer's lists.",
+							NULL,
+							&vwl_page_size,
+							100, 1, 10000,
+							PGC_USERSET, 0,
+							NULL, NULL, NULL);
+}
 
 /*
  * Define the settings.  They are read by the SQL layer with current_setting,
@@ -32,6 +214,23 @@ _PG_init(void)
 							   "http://localhost/api/v1",
 							   PGC_SUSET,
 							   0,
+							   NULL, NULL, NULL);
+
+	vwl_define_inzage_settings();
+
+	/*
+	 * Superuser only: a client that could point it elsewhere could make the
+	 * log pseudonymise with a key of its choosing.  Also hidden from other
+	 * roles' SHOW.
+	 */
+	DefineCustomStringVariable("verwerkingenlog.sleutelbestand",
+							   "Key file for pseudonymised and encrypted object identifiers.",
+							   "Empty means " VWL_STANDAARD_SLEUTELBESTAND " in the data directory, created on first use; "
+							   "a configured file must exist.  A relative path is relative to the data directory.",
+							   &vwl_sleutelbestand,
+							   "",
+							   PGC_SUSET,
+							   GUC_SUPERUSER_ONLY,
 							   NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("verwerkingenlog");

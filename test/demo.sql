@@ -17,6 +17,11 @@ END $$;
 GRANT verwerkingenlog_create_normal, verwerkingenlog_create_confidential TO burgerzaken;
 GRANT verwerkingenlog_create_normal TO basisregistratie;
 GRANT verwerkingenlog_read_confidential TO privacyloket;
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'burgerportaal') THEN CREATE ROLE burgerportaal; END IF;
+END $$;
+GRANT verwerkingenlog_read_confidential TO burgerportaal;
+GRANT verwerkingenlog_update_confidential, verwerkingenlog_read_confidential TO burgerzaken;
 
 \echo
 \echo '== 1. A consumer logs a minimal verwerkingsactie'
@@ -107,7 +112,53 @@ SELECT actie_naam, verwerking_naam, vertrouwelijkheid, tijdstip FROM verwerkinge
 RESET ROLE;
 
 \echo
-\echo '== 6. Nothing logged can be changed, not even by the owner'
+\echo '== 6. A correction is a new version; the auditor sees every version'
+SET ROLE burgerzaken;
+SELECT d->>'actieNaam' AS gecorrigeerd, d->>'vertrouwelijkheid' AS vertrouwelijkheid
+  FROM verwerkingenlog.actuele_verwerkingsacties a,
+       LATERAL verwerkingenlog.wijzig_verwerkingsactie(a.actie_id,
+               verwerkingenlog.verwerkingsactie(a.actie_id) || '{"actieNaam": "Zoeken personen (BRP)"}') d
+ WHERE a.actie_naam = 'Zoeken personen';
+SELECT verwerkingenlog.wijzig_vertrouwelijkheid_verwerking('48086bf2-11b7-4603-9526-67d7c3bb6587', 'vertrouwelijk')
+       AS "huwelijk made confidential";
+SELECT verwerkingenlog.wijzig_vertrouwelijkheid_verwerking('48086bf2-11b7-4603-9526-67d7c3bb6587', 'normaal')
+       AS "and lifted again";
+RESET ROLE;
+SET ROLE privacyloket;
+SELECT h->>'tijdstipRegistratie' AS geregistreerd, h->>'vertrouwelijkheid' AS vertrouwelijkheid, h->>'vervallen' AS vervallen
+  FROM verwerkingenlog.actuele_verwerkingsacties a,
+       LATERAL verwerkingenlog.verwerkingsactie_historie(a.actie_id) h
+ WHERE a.verwerking_naam = 'Huwelijk';
+RESET ROLE;
+
+\echo
+\echo '== 7. A citizen looks up what was logged about them (inzage); the inzage itself is logged'
+-- As PostgREST would run it for the citizen portal, with the portal's headers.
+BEGIN;
+SET LOCAL ROLE burgerportaal;
+SELECT set_config('request.headers', '{"oin": "00000001234567890000", "verwerkingsactiviteitid": "0e6c3f8e-34a4-4a3e-9a0f-6a1a1c0c9e11"}', true) IS NOT NULL AS headers;
+SELECT r->>'betrokkenheid' AS betrokkenheid, r->'verwerkingsactie'->>'actieNaam' AS actie,
+       r->'verwerkingsactie'->>'vertrouwelijkheid' AS vertrouwelijkheid,
+       jsonb_array_length(r->'verwerkingsactie'->'verwerkteObjecten') AS personen_getoond,
+       r->'verwerkingsactie' ? 'systeem' AS systeem_getoond
+  FROM verwerkingenlog.verwerkte_objecten('persoon', 'BSN', '444555666', '2024-01-01', '2025-01-01') r;
+COMMIT;
+SET ROLE privacyloket;
+SELECT actie_naam, afnemer_id, verwerkingsactiviteit_id_afnemer, systeem
+  FROM verwerkingenlog.actuele_verwerkingsacties WHERE systeem LIKE 'verwerkingenlog%';
+RESET ROLE;
+
+\echo
+\echo '== 8. No BSN is stored in plain text: what the table holds for the marriage'
+SELECT soort_object_id, encode(substr(object_pseudoniem, 1, 8), 'hex') || '...' AS pseudoniem,
+       octet_length(object_versleuteld) AS versleuteld_bytes, betrokkenheid
+  FROM verwerkingenlog.verwerkt_object o
+ WHERE o.actie_id = (SELECT actie_id FROM verwerkingenlog.verwerkingsactie_versie WHERE verwerking_naam = 'Huwelijk' LIMIT 1)
+   AND o.volgnummer = 1
+ ORDER BY volgorde;
+
+\echo
+\echo '== 9. Nothing logged can be changed, not even by the owner'
 \set ON_ERROR_STOP 0
 UPDATE verwerkingenlog.verwerkingsactie_versie SET actie_naam = 'weggepoetst';
 DELETE FROM verwerkingenlog.verwerkt_object;

@@ -24,13 +24,13 @@ as_root() {
 	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
-# Debian packages: the server, its headers and PGXS, a compiler, OpenSSL's headers.
+# Debian packages: the server (with its contrib modules and pgbench), its headers
+# and PGXS, a compiler and the C library's headers, OpenSSL's headers.
 ensure_packages() {
 	local missing=()
 	[ -x "$PGBIN/postgres" ] || missing+=(postgresql-15)
 	[ -f /usr/lib/postgresql/15/lib/pgxs/src/makefiles/pgxs.mk ] || missing+=(postgresql-server-dev-15)
-	command -v gcc >/dev/null || missing+=(gcc)
-	command -v make >/dev/null || missing+=(make)
+	{ command -v gcc && command -v make && [ -f /usr/include/stdio.h ]; } >/dev/null || missing+=(build-essential)
 	[ -f /usr/include/openssl/evp.h ] || missing+=(libssl-dev)
 	if [ ${#missing[@]} -gt 0 ]; then
 		say "installing ${missing[*]}"
@@ -77,6 +77,12 @@ start_cluster() {
 	"${runas[@]}" "$SRVBIN/initdb" -D "$work/data" -A trust -U postgres -E UTF8 \
 		--locale=C.UTF-8 --no-sync >"$work/initdb.log" 2>&1 \
 		|| { cat "$work/initdb.log"; exit 1; }
+	# The pseudonymisation key file (see README, "Keys"): made here so that
+	# the tests do not depend on the one-time creation warning.
+	hex32() { head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+	printf '1 %s %s\n' "$(hex32)" "$(hex32)" >"$work/data/verwerkingenlog.sleutels"
+	chmod 600 "$work/data/verwerkingenlog.sleutels"
+	[ ${#runas[@]} -gt 0 ] && chown postgres "$work/data/verwerkingenlog.sleutels"
 	cat >>"$work/data/postgresql.conf" <<-CONF
 		listen_addresses = ''
 		unix_socket_directories = '$work'

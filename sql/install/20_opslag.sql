@@ -15,6 +15,9 @@
 -- the objects and tijdstip as they were; then verwerktObjectIds stay stable and
 -- a person's index entries do not multiply with the depth of the history.
 -- The soorten gegevens of an object are stored as an array in its row.
+-- No object identifier (BSN) is stored in plain text (B2042): an object row
+-- keeps a keyed pseudonym that lookups compare and an encrypted form that
+-- the API decrypts; the keys live in a file outside the tables (45_pseudoniem).
 
 CREATE TABLE verwerkingsactie_versie (
     actie_id                          uuid NOT NULL,
@@ -35,6 +38,7 @@ CREATE TABLE verwerkingsactie_versie (
     gegevensbron                      text,
     soort_afnemer_id                  text,
     afnemer_id                        text,
+    afnemer_versleuteld               bytea,
     verwerkingsactiviteit_id_afnemer  uuid,
     verwerkingsactiviteit_url_afnemer text,
     verwerking_id_afnemer             uuid,
@@ -54,6 +58,8 @@ COMMENT ON COLUMN verwerkingsactie_versie.versie_id IS 'Technical record id of t
 COMMENT ON COLUMN verwerkingsactie_versie.objecten_volgnummer IS 'The version whose verwerkte objecten this version has';
 COMMENT ON COLUMN verwerkingsactie_versie.tijdstip_registratie IS 'When the log stored this version';
 COMMENT ON COLUMN verwerkingsactie_versie.vervallen IS 'True in the version that annulled the action (DELETE)';
+COMMENT ON COLUMN verwerkingsactie_versie.afnemer_id IS 'afnemerId, unless soortAfnemerId is BSN: then NULL and afnemer_versleuteld holds it';
+COMMENT ON COLUMN verwerkingsactie_versie.afnemer_versleuteld IS 'afnemerId encrypted (AES-256-GCM) when soortAfnemerId is BSN (B2042)';
 
 -- PATCH finds the actions of a verwerking; B8157 finds them through the
 -- consumer's verwerkingId.
@@ -68,7 +74,8 @@ CREATE TABLE verwerkt_object (
     tijdstip                    timestamptz NOT NULL,
     objecttype                  text NOT NULL,
     soort_object_id             text NOT NULL,
-    object_id                   text NOT NULL,
+    object_pseudoniem           bytea NOT NULL,
+    object_versleuteld          bytea NOT NULL,
     betrokkenheid               text,
     verwerkte_soorten_gegevens  text[] NOT NULL DEFAULT '{}',
     CONSTRAINT verwerkt_object_pkey PRIMARY KEY (verwerkt_object_id)
@@ -79,11 +86,13 @@ COMMENT ON TABLE verwerkt_object IS
 COMMENT ON COLUMN verwerkt_object.volgnummer IS 'The version of the action that introduced this object';
 COMMENT ON COLUMN verwerkt_object.volgorde IS 'Position in verwerkteObjecten, from 1';
 COMMENT ON COLUMN verwerkt_object.tijdstip IS 'The instant of the action''s tijdstip, copied for the person index';
+COMMENT ON COLUMN verwerkt_object.object_pseudoniem IS 'objectId pseudonymised: keyed HMAC-SHA-256 of (soortObjectId, objectId); what lookups compare (B2042)';
+COMMENT ON COLUMN verwerkt_object.object_versleuteld IS 'objectId encrypted (AES-256-GCM, key version in the first byte), so the log can be migrated';
 
 -- The objects of one version of an action.
 CREATE INDEX verwerkt_object_actie ON verwerkt_object (actie_id, volgnummer, volgorde);
 -- The actions about one person in a period.
-CREATE INDEX verwerkt_object_persoon ON verwerkt_object (soort_object_id, object_id, tijdstip);
+CREATE INDEX verwerkt_object_persoon ON verwerkt_object (soort_object_id, object_pseudoniem, tijdstip);
 
 -- Append-only for everyone, the owner included; ENABLE ALWAYS so that
 -- session_replication_role = replica cannot skip the guard.

@@ -1,27 +1,29 @@
 -- Writing and reading one verwerkingsactie: the document format of the
 -- OpenAPI contract (camelCase) in and out, versions underneath.
 
+CREATE FUNCTION _soorten_gegevens(soorten text[]) RETURNS jsonb
+    AS 'MODULE_PATHNAME', 'vwl_soorten_gegevens'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION _soorten_gegevens(text[]) IS
+  'Stored soorten gegevens as the API shows them: [{"soortGegeven": ...}, ...]';
+
 -- A verwerkt object as the API shows it (VerwerktObject).
 CREATE FUNCTION _object_document(o verwerkt_object) RETURNS jsonb
     LANGUAGE sql STABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT jsonb_build_object(
         'url', verwerkingenlog.base_url() || '/verwerkte-objecten/' || o.verwerkt_object_id,
         'verwerktObjectId', o.verwerkt_object_id,
         'objecttype', o.objecttype,
         'soortObjectId', o.soort_object_id,
-        'objectId', o.object_id,
+        'objectId', verwerkingenlog._ontsleutel(o.object_versleuteld),
         'betrokkenheid', o.betrokkenheid,
-        'verwerkteSoortenGegevens',
-            (SELECT coalesce(jsonb_agg(jsonb_build_object('soortGegeven', s) ORDER BY n), '[]')
-               FROM unnest(o.verwerkte_soorten_gegevens) WITH ORDINALITY AS g(s, n)))
+        'verwerkteSoortenGegevens', verwerkingenlog._soorten_gegevens(o.verwerkte_soorten_gegevens))
 $$;
 
 -- The objects of version `volgnummer` of an action, in their order.
 CREATE FUNCTION _objecten_document(actie uuid, volgnummer integer) RETURNS jsonb
     LANGUAGE sql STABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT coalesce(jsonb_agg(verwerkingenlog._object_document(o) ORDER BY o.volgorde), '[]')
       FROM verwerkingenlog.verwerkt_object o
@@ -32,7 +34,6 @@ $$;
 -- absent ones as null, tijdstip exactly as supplied.
 CREATE FUNCTION _document(v verwerkingsactie_versie, objecten jsonb) RETURNS jsonb
     LANGUAGE sql STABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT jsonb_build_object(
         'url', verwerkingenlog.base_url() || '/verwerkingsacties/' || v.actie_id,
@@ -50,7 +51,7 @@ AS $$
         'gebruiker', v.gebruiker,
         'gegevensbron', v.gegevensbron,
         'soortAfnemerId', v.soort_afnemer_id,
-        'afnemerId', v.afnemer_id,
+        'afnemerId', coalesce(v.afnemer_id, verwerkingenlog._ontsleutel(v.afnemer_versleuteld)),
         'verwerkingsactiviteitIdAfnemer', v.verwerkingsactiviteit_id_afnemer,
         'verwerkingsactiviteitUrlAfnemer', v.verwerkingsactiviteit_url_afnemer,
         'verwerkingIdAfnemer', v.verwerking_id_afnemer,
@@ -62,7 +63,6 @@ $$;
 -- The current version of an action (vervallen or not); no row when unknown.
 CREATE FUNCTION _actueel(actie uuid) RETURNS SETOF verwerkingsactie_versie
     LANGUAGE sql STABLE PARALLEL SAFE ROWS 1
-    SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT * FROM verwerkingenlog.verwerkingsactie_versie v
      WHERE v.actie_id = actie
@@ -70,54 +70,79 @@ AS $$
      LIMIT 1
 $$;
 
--- Stores version `volgnummer` of an action from a normalised document
--- (the output of _verwerkingsactie_invoer) and returns the stored document.
--- objecten_volgnummer NULL stores the document's objects as a new object
--- set; otherwise the version keeps the objects of that earlier version.
-CREATE FUNCTION _schrijf_versie(actie uuid, volgnummer integer, d jsonb,
-                                niveau vertrouwelijkheid, objecten_volgnummer integer,
-                                vervallen boolean) RETURNS jsonb
+-- Stores new versions of actions from normalised documents (the output of
+-- _verwerkingsactie_invoer) and returns the stored documents in input order.
+-- The arrays run in parallel, one element per version: the action, its
+-- volgnummer, the document, the level to store (the rule engine's verdict)
+-- and the objects: NULL stores the document's objects as a new object set,
+-- a volgnummer keeps the objects of that earlier version.  One writer for
+-- POST, PUT, the batch and the inzage record: it builds the documents it
+-- returns first (with the ids it hands out), then stores them with two plain
+-- INSERT ... SELECT statements, however many versions.  All versions of one
+-- call share one tijdstipRegistratie.
+CREATE FUNCTION _schrijf_versies(acties uuid[], volgnummers integer[], docs jsonb[],
+                                 niveaus vertrouwelijkheid[], objecten_volgnummers integer[])
+    RETURNS SETOF jsonb
     LANGUAGE plpgsql VOLATILE
-    SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v verwerkingenlog.verwerkingsactie_versie;
-    objecten jsonb;
+    registratie timestamptz := clock_timestamp();
+    basis text := verwerkingenlog.base_url();
+    uit jsonb[];
 BEGIN
+    SELECT array_agg(i.d || jsonb_build_object(
+               'url', basis || '/verwerkingsacties/' || i.actie,
+               'actieId', i.actie,
+               'vertrouwelijkheid', i.niveau,
+               'tijdstipRegistratie', registratie,
+               'verwerkteObjecten', CASE WHEN i.objecten_volgnummer IS NULL THEN
+                   (SELECT jsonb_agg(e.o || jsonb_build_object(
+                               'url', basis || '/verwerkte-objecten/' || e.id, 'verwerktObjectId', e.id)
+                             ORDER BY e.n)
+                      FROM (SELECT o, n, verwerkingenlog.uuidv7() AS id
+                              FROM jsonb_array_elements(i.d->'verwerkteObjecten') WITH ORDINALITY AS x(o, n)) e)
+                 ELSE verwerkingenlog._objecten_document(i.actie, i.objecten_volgnummer) END)
+             ORDER BY i.n)
+      INTO uit
+      FROM unnest(acties, docs, niveaus, objecten_volgnummers)
+           WITH ORDINALITY AS i(actie, d, niveau, objecten_volgnummer, n);
+
     INSERT INTO verwerkingenlog.verwerkingsactie_versie
         (actie_id, volgnummer, objecten_volgnummer, actie_naam, handeling_naam,
          verwerking_naam, verwerking_id, verwerkingsactiviteit_id, verwerkingsactiviteit_url,
          vertrouwelijkheid, bewaartermijn, uitvoerder, systeem, gebruiker, gegevensbron,
-         soort_afnemer_id, afnemer_id, verwerkingsactiviteit_id_afnemer,
+         soort_afnemer_id, afnemer_id, afnemer_versleuteld, verwerkingsactiviteit_id_afnemer,
          verwerkingsactiviteit_url_afnemer, verwerking_id_afnemer, tijdstip,
          tijdstip_registratie, vervallen)
-    VALUES
-        (actie, volgnummer, coalesce(objecten_volgnummer, volgnummer), d->>'actieNaam', d->>'handelingNaam',
-         d->>'verwerkingNaam', (d->>'verwerkingId')::uuid, (d->>'verwerkingsactiviteitId')::uuid,
-         d->>'verwerkingsactiviteitUrl', niveau, (d->>'bewaartermijn')::verwerkingenlog.bewaartermijn,
-         d->>'uitvoerder', d->>'systeem', d->>'gebruiker', d->>'gegevensbron',
-         d->>'soortAfnemerId', d->>'afnemerId', (d->>'verwerkingsactiviteitIdAfnemer')::uuid,
-         d->>'verwerkingsactiviteitUrlAfnemer', (d->>'verwerkingIdAfnemer')::uuid,
-         (d->>'tijdstip')::verwerkingenlog.moment, clock_timestamp(), vervallen)
-    RETURNING * INTO v;
+    SELECT i.actie, i.volgnummer, coalesce(i.objecten_volgnummer, i.volgnummer),
+           i.d->>'actieNaam', i.d->>'handelingNaam', i.d->>'verwerkingNaam',
+           (i.d->>'verwerkingId')::uuid, (i.d->>'verwerkingsactiviteitId')::uuid,
+           i.d->>'verwerkingsactiviteitUrl', i.niveau,
+           (i.d->>'bewaartermijn')::verwerkingenlog.bewaartermijn,
+           i.d->>'uitvoerder', i.d->>'systeem', i.d->>'gebruiker', i.d->>'gegevensbron',
+           i.d->>'soortAfnemerId',
+           CASE WHEN upper(i.d->>'soortAfnemerId') = 'BSN' THEN NULL ELSE i.d->>'afnemerId' END,
+           CASE WHEN upper(i.d->>'soortAfnemerId') = 'BSN' THEN verwerkingenlog._versleutel(i.d->>'afnemerId') END,
+           (i.d->>'verwerkingsactiviteitIdAfnemer')::uuid,
+           i.d->>'verwerkingsactiviteitUrlAfnemer', (i.d->>'verwerkingIdAfnemer')::uuid,
+           (i.d->>'tijdstip')::verwerkingenlog.moment, registratie, false
+      FROM unnest(acties, volgnummers, uit, niveaus, objecten_volgnummers)
+           AS i(actie, volgnummer, d, niveau, objecten_volgnummer);
 
-    IF objecten_volgnummer IS NULL THEN
-        WITH nieuw AS (
-            INSERT INTO verwerkingenlog.verwerkt_object
-                (verwerkt_object_id, actie_id, volgnummer, volgorde, tijdstip, objecttype,
-                 soort_object_id, object_id, betrokkenheid, verwerkte_soorten_gegevens)
-            SELECT verwerkingenlog.uuidv7(), actie, volgnummer, e.n, v.tijdstip::timestamptz,
-                   e.o->>'objecttype', e.o->>'soortObjectId', e.o->>'objectId', e.o->>'betrokkenheid',
-                   ARRAY(SELECT g->>'soortGegeven'
-                           FROM jsonb_array_elements(e.o->'verwerkteSoortenGegevens') g)
-              FROM jsonb_array_elements(d->'verwerkteObjecten') WITH ORDINALITY AS e(o, n)
-            RETURNING *)
-        SELECT jsonb_agg(verwerkingenlog._object_document(nieuw) ORDER BY nieuw.volgorde)
-          INTO objecten FROM nieuw;
-    ELSE
-        objecten := verwerkingenlog._objecten_document(actie, objecten_volgnummer);
-    END IF;
-    RETURN verwerkingenlog._document(v, objecten);
+    INSERT INTO verwerkingenlog.verwerkt_object
+        (verwerkt_object_id, actie_id, volgnummer, volgorde, tijdstip, objecttype,
+         soort_object_id, object_pseudoniem, object_versleuteld, betrokkenheid, verwerkte_soorten_gegevens)
+    SELECT (e.o->>'verwerktObjectId')::uuid, i.actie, i.volgnummer, e.n,
+           (i.d->>'tijdstip')::verwerkingenlog.moment,
+           e.o->>'objecttype', e.o->>'soortObjectId',
+           verwerkingenlog._pseudoniem(e.o->>'soortObjectId', e.o->>'objectId'),
+           verwerkingenlog._versleutel(e.o->>'objectId'), e.o->>'betrokkenheid',
+           ARRAY(SELECT g->>'soortGegeven' FROM jsonb_array_elements(e.o->'verwerkteSoortenGegevens') g)
+      FROM unnest(acties, volgnummers, uit, objecten_volgnummers) AS i(actie, volgnummer, d, objecten_volgnummer)
+     CROSS JOIN LATERAL jsonb_array_elements(i.d->'verwerkteObjecten') WITH ORDINALITY AS e(o, n)
+     WHERE i.objecten_volgnummer IS NULL;
+
+    RETURN QUERY SELECT unnest(uit);
 END
 $$;
 
@@ -135,11 +160,37 @@ BEGIN
     d := verwerkingenlog._verwerkingsactie_invoer(actie, false);
     niveau := verwerkingenlog._beslis('create', scopes, NULL,
                                       (d->>'vertrouwelijkheid')::verwerkingenlog.vertrouwelijkheid);
-    RETURN verwerkingenlog._schrijf_versie(verwerkingenlog.uuidv7(), 1, d, niveau, NULL, false);
+    SELECT * INTO d FROM verwerkingenlog._schrijf_versies(ARRAY[verwerkingenlog.uuidv7()], '{1}', ARRAY[d], ARRAY[niveau], '{NULL}');
+    RETURN d;
 END
 $$;
 COMMENT ON FUNCTION log_verwerkingsactie(jsonb) IS
   'POST /verwerkingsacties: logs one verwerkingsactie (VerwerkingsactieUitgebreidBasis) and returns it as stored';
+
+CREATE FUNCTION log_verwerkingsacties(acties jsonb) RETURNS SETOF jsonb
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    scopes integer := verwerkingenlog._scopes();
+    ids uuid[];
+    docs jsonb[];
+    niveaus verwerkingenlog.vertrouwelijkheid[];
+BEGIN
+    PERFORM verwerkingenlog._beslis('create', scopes, NULL, 'normaal');
+    -- All or nothing: every problem of every element, with its index, or none.
+    SELECT array_agg(verwerkingenlog.uuidv7() ORDER BY e.n), array_agg(e.d ORDER BY e.n),
+           array_agg(verwerkingenlog._beslis('create', scopes, NULL,
+                         (e.d->>'vertrouwelijkheid')::verwerkingenlog.vertrouwelijkheid) ORDER BY e.n)
+      INTO ids, docs, niveaus
+      FROM jsonb_array_elements(verwerkingenlog._verwerkingsacties_invoer(acties)) WITH ORDINALITY AS e(d, n);
+    RETURN QUERY
+    SELECT * FROM verwerkingenlog._schrijf_versies(ids, array_fill(1, ARRAY[cardinality(ids)]), docs, niveaus,
+                                                   array_fill(NULL::integer, ARRAY[cardinality(ids)]));
+END
+$$;
+COMMENT ON FUNCTION log_verwerkingsacties(jsonb) IS
+  'Logs a JSON array of verwerkingsacties in one call, all or nothing; returns the stored documents in input order';
 
 CREATE FUNCTION verwerkingsactie(actie_id uuid) RETURNS jsonb
     LANGUAGE plpgsql STABLE SECURITY DEFINER
@@ -158,3 +209,10 @@ END
 $$;
 COMMENT ON FUNCTION verwerkingsactie(uuid) IS
   'GET /verwerkingsacties/{actieId}: the current version of one action, NULL when unknown, vervallen or not visible to the caller';
+
+COMMENT ON FUNCTION _object_document(verwerkt_object) IS 'A verwerkt object as the API shows it (VerwerktObject)';
+COMMENT ON FUNCTION _objecten_document(uuid, integer) IS 'The verwerkte objecten of a version of an action, in their order';
+COMMENT ON FUNCTION _document(verwerkingsactie_versie, jsonb) IS 'A version as the API shows it (VerwerkingsactieUitgebreid), every element present';
+COMMENT ON FUNCTION _actueel(uuid) IS 'The current version of an action (highest volgnummer), vervallen or not';
+COMMENT ON FUNCTION _schrijf_versies(uuid[], integer[], jsonb[], vertrouwelijkheid[], integer[]) IS
+  'Stores versions of actions from normalised documents; the one place that inserts new content';

@@ -19,7 +19,7 @@ AS $$
     SELECT coalesce(jsonb_agg(jsonb_build_object(
                'objecttype', o.objecttype,
                'soortObjectId', o.soort_object_id,
-               'objectId', o.object_id,
+               'objectId', verwerkingenlog._ontsleutel(o.object_versleuteld),
                'betrokkenheid', o.betrokkenheid,
                'verwerkteSoortenGegevens',
                    (SELECT coalesce(jsonb_agg(jsonb_build_object('soortGegeven', s) ORDER BY n), '[]')
@@ -39,10 +39,12 @@ DECLARE
 BEGIN
     PERFORM verwerkingenlog._vergrendel(actie);
     SELECT * INTO v FROM verwerkingenlog._actueel(actie);
-    IF NOT FOUND OR v.vervallen THEN
+    IF NOT FOUND THEN
         RAISE EXCEPTION 'verwerkingsactie % does not exist', actie
-            USING ERRCODE = 'no_data_found',
-                  DETAIL = CASE WHEN FOUND THEN 'The action was annulled (vervallen).' END;
+            USING ERRCODE = 'no_data_found';
+    ELSIF v.vervallen THEN
+        RAISE EXCEPTION 'verwerkingsactie % does not exist', actie
+            USING ERRCODE = 'no_data_found', DETAIL = 'The action was annulled (vervallen).';
     END IF;
     RETURN v;
 END
@@ -59,14 +61,14 @@ AS $$
         (actie_id, volgnummer, objecten_volgnummer, actie_naam, handeling_naam,
          verwerking_naam, verwerking_id, verwerkingsactiviteit_id, verwerkingsactiviteit_url,
          vertrouwelijkheid, bewaartermijn, uitvoerder, systeem, gebruiker, gegevensbron,
-         soort_afnemer_id, afnemer_id, verwerkingsactiviteit_id_afnemer,
+         soort_afnemer_id, afnemer_id, afnemer_versleuteld, verwerkingsactiviteit_id_afnemer,
          verwerkingsactiviteit_url_afnemer, verwerking_id_afnemer, tijdstip,
          tijdstip_registratie, vervallen)
     VALUES
         (v.actie_id, v.volgnummer + 1, v.objecten_volgnummer, v.actie_naam, v.handeling_naam,
          v.verwerking_naam, v.verwerking_id, v.verwerkingsactiviteit_id, v.verwerkingsactiviteit_url,
          niveau, termijn, v.uitvoerder, v.systeem, v.gebruiker, v.gegevensbron,
-         v.soort_afnemer_id, v.afnemer_id, v.verwerkingsactiviteit_id_afnemer,
+         v.soort_afnemer_id, v.afnemer_id, v.afnemer_versleuteld, v.verwerkingsactiviteit_id_afnemer,
          v.verwerkingsactiviteit_url_afnemer, v.verwerking_id_afnemer, v.tijdstip,
          pg_catalog.clock_timestamp(), vervalt)
     RETURNING *
@@ -94,10 +96,13 @@ BEGIN
        AND d->'verwerkteObjecten' = verwerkingenlog._objecten_invoer(huidig.actie_id, huidig.objecten_volgnummer) THEN
         objecten := huidig.objecten_volgnummer;
     END IF;
-    RETURN verwerkingenlog._schrijf_versie(huidig.actie_id, huidig.volgnummer + 1, d, niveau, objecten, false);
+    SELECT * INTO d FROM verwerkingenlog._schrijf_versies(ARRAY[huidig.actie_id], ARRAY[huidig.volgnummer + 1],
+                                                          ARRAY[d], ARRAY[niveau], ARRAY[objecten]);
+    RETURN d;
 EXCEPTION WHEN unique_violation THEN
-    RAISE EXCEPTION 'verwerkingsactie % was changed by a concurrent transaction', wijzig_verwerkingsactie.actie_id
-        USING ERRCODE = 'serialization_failure', HINT = 'Retry the transaction.';
+    RAISE EXCEPTION 'could not serialize access due to a concurrent change of a verwerkingsactie'
+        USING ERRCODE = 'serialization_failure', DETAIL = format('actieId %s', wijzig_verwerkingsactie.actie_id),
+              HINT = 'Retry the transaction.';
 END
 $$;
 COMMENT ON FUNCTION wijzig_verwerkingsactie(uuid, jsonb) IS
@@ -117,8 +122,9 @@ BEGIN
         huidig, verwerkingenlog._beslis('delete', scopes, huidig.vertrouwelijkheid, NULL),
         huidig.bewaartermijn, true);
 EXCEPTION WHEN unique_violation THEN
-    RAISE EXCEPTION 'verwerkingsactie % was changed by a concurrent transaction', verwijder_verwerkingsactie.actie_id
-        USING ERRCODE = 'serialization_failure', HINT = 'Retry the transaction.';
+    RAISE EXCEPTION 'could not serialize access due to a concurrent change of a verwerkingsactie'
+        USING ERRCODE = 'serialization_failure', DETAIL = format('actieId %s', verwijder_verwerkingsactie.actie_id),
+              HINT = 'Retry the transaction.';
 END
 $$;
 COMMENT ON FUNCTION verwijder_verwerkingsactie(uuid) IS
@@ -136,16 +142,16 @@ DECLARE
     sleutel text;
 BEGIN
     IF wijziging IS NULL OR jsonb_typeof(wijziging) <> 'object' THEN
-        RAISE EXCEPTION 'invalid wijziging: the body must be a JSON object'
-            USING ERRCODE = 'invalid_parameter_value', DETAIL = ': must be a JSON object (invalid_type)';
+        RAISE EXCEPTION 'invalid wijziging: the document must be a JSON object'
+            USING ERRCODE = 'invalid_parameter_value', DETAIL = '(document): must be a JSON object (invalid_type)';
     END IF;
     FOR sleutel IN SELECT jsonb_object_keys(wijziging) LOOP
         IF sleutel NOT IN ('bewaartermijn', 'vertrouwelijkheid') THEN
-            fouten := fouten || format('%s: unknown element (unknown)', sleutel);
+            fouten := fouten || format('%s: is not an element of a wijziging (unknown)', sleutel);
         END IF;
     END LOOP;
     IF NOT (wijziging ? 'bewaartermijn' OR wijziging ? 'vertrouwelijkheid') THEN
-        fouten := fouten || 'bewaartermijn: bewaartermijn or vertrouwelijkheid is required (required)'::text;
+        fouten := fouten || 'bewaartermijn: is required when vertrouwelijkheid is absent (required)'::text;
     END IF;
     wijzigt_termijn := wijziging ? 'bewaartermijn';
     IF wijziging->'bewaartermijn' <> 'null' THEN
@@ -155,7 +161,7 @@ BEGIN
             END IF;
             termijn := (wijziging->>'bewaartermijn')::verwerkingenlog.bewaartermijn;
         EXCEPTION WHEN data_exception THEN
-            fouten := fouten || 'bewaartermijn: must be an ISO 8601 duration such as P10Y (invalid)'::text;
+            fouten := fouten || 'bewaartermijn: is invalid: not an ISO 8601 duration such as P10Y (invalid)'::text;
         END;
     END IF;
     IF wijziging ? 'vertrouwelijkheid' THEN
@@ -167,7 +173,8 @@ BEGIN
         END IF;
     END IF;
     IF cardinality(fouten) > 0 THEN
-        RAISE EXCEPTION 'invalid wijziging: %', fouten[1]
+        RAISE EXCEPTION 'invalid wijziging: element "%" %', split_part(fouten[1], ': ', 1),
+                        regexp_replace(substr(fouten[1], strpos(fouten[1], ': ') + 2), ' \([a-z_]+\)$', '')
             USING ERRCODE = 'invalid_parameter_value', DETAIL = array_to_string(fouten, E'\n');
     END IF;
 END
@@ -212,8 +219,9 @@ BEGIN
     END IF;
     RETURN aantal;
 EXCEPTION WHEN unique_violation THEN
-    RAISE EXCEPTION 'a verwerkingsactie of verwerking % was changed by a concurrent transaction', wijzig_verwerking.verwerking_id
-        USING ERRCODE = 'serialization_failure', HINT = 'Retry the transaction.';
+    RAISE EXCEPTION 'could not serialize access due to a concurrent change of a verwerkingsactie'
+        USING ERRCODE = 'serialization_failure', DETAIL = format('verwerkingId %s', wijzig_verwerking.verwerking_id),
+              HINT = 'Retry the transaction.';
 END
 $$;
 COMMENT ON FUNCTION wijzig_verwerking(uuid, jsonb) IS
@@ -236,3 +244,10 @@ AS $$
 $$;
 COMMENT ON FUNCTION wijzig_vertrouwelijkheid_verwerking(uuid, text) IS
   'F2969: sets the vertrouwelijkheid of every current action of a verwerking (needs update:confidential)';
+
+COMMENT ON FUNCTION _vergrendel(uuid) IS 'Serialises the writers of one action until the end of the transaction';
+COMMENT ON FUNCTION _objecten_invoer(uuid, integer) IS 'The objects of a version in the normalised input form';
+COMMENT ON FUNCTION _actueel_voor_wijziging(uuid) IS 'The locked current version of an action that may be changed; P0002 when unknown or vervallen';
+COMMENT ON FUNCTION _kopieer_versie(verwerkingsactie_versie, vertrouwelijkheid, bewaartermijn, boolean) IS
+  'A new version copied from another with a new level, retention or vervallen; keeps the objects';
+COMMENT ON FUNCTION _wijziging_invoer(jsonb) IS 'Validates a PATCH body; 22023 lists every problem';

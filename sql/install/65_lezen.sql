@@ -37,7 +37,7 @@ BEGIN
                    jsonb_agg(verwerkingenlog._object_document(o) ORDER BY o.volgorde) AS objecten
               FROM verwerkingenlog.verwerkt_object o
              WHERE o.soort_object_id = verwerkingsacties.soort_object_id
-               AND o.object_id = verwerkingsacties.object_id
+               AND o.object_pseudoniem = verwerkingenlog._pseudoniem(verwerkingsacties.soort_object_id, verwerkingsacties.object_id)
                AND o.objecttype = lower(verwerkingsacties.objecttype)
                AND (begin_datum IS NULL OR o.tijdstip >= begin_datum::timestamptz)
                AND (eind_datum IS NULL OR o.tijdstip < eind_datum::timestamptz)
@@ -77,19 +77,21 @@ CREATE VIEW actuele_verwerkingsacties WITH (security_barrier) AS
 SELECT v.actie_id, v.actie_naam, v.handeling_naam, v.verwerking_naam, v.verwerking_id,
        v.verwerkingsactiviteit_id, v.verwerkingsactiviteit_url, v.vertrouwelijkheid,
        v.bewaartermijn, v.uitvoerder, v.systeem, v.gebruiker, v.gegevensbron,
-       v.soort_afnemer_id, v.afnemer_id, v.verwerkingsactiviteit_id_afnemer,
+       v.soort_afnemer_id, coalesce(v.afnemer_id, _ontsleutel(v.afnemer_versleuteld)) AS afnemer_id,
+       v.verwerkingsactiviteit_id_afnemer,
        v.verwerkingsactiviteit_url_afnemer, v.verwerking_id_afnemer, v.tijdstip,
        v.tijdstip_registratie, v.volgnummer AS versie
   FROM verwerkingsactie_versie v
  WHERE NOT EXISTS (SELECT 1 FROM verwerkingsactie_versie w
                     WHERE w.actie_id = v.actie_id AND w.volgnummer > v.volgnummer)
    AND NOT v.vervallen
-   AND v.vertrouwelijkheid = ANY ((SELECT _leesbaar('actie', _scopes(), NULL)));
+   AND v.vertrouwelijkheid = ANY (coalesce((SELECT leesbaar('actie')), '{}'));
 COMMENT ON VIEW actuele_verwerkingsacties IS
   'One row per current, non-vervallen verwerkingsactie that the caller''s read scope shows';
 
 CREATE VIEW actuele_verwerkte_objecten WITH (security_barrier) AS
-SELECT o.verwerkt_object_id, a.actie_id, o.objecttype, o.soort_object_id, o.object_id,
+SELECT o.verwerkt_object_id, a.actie_id, o.volgorde, o.objecttype, o.soort_object_id,
+       _ontsleutel(o.object_versleuteld) AS object_id,
        o.betrokkenheid, o.verwerkte_soorten_gegevens, a.tijdstip, a.vertrouwelijkheid
   FROM actuele_verwerkingsacties a
   JOIN verwerkingsactie_versie v ON v.actie_id = a.actie_id AND v.volgnummer = a.versie

@@ -1,0 +1,316 @@
+-- Inzage for the data subject (inzage API, F4086, F2008): the verwerkte
+-- objecten about one person, each with its action in the restricted form,
+-- and the record of every inzage (C3677).
+--
+-- What a citizen sees: only the object asked about, never the other persons
+-- of the same action (a marriage logs both partners and the witnesses), and
+-- never systeem, gebruiker or gegevensbron.  Only current, non-vervallen
+-- actions; read:normal sees what is normaal (which by the never-forget rule
+-- means: never confidential), read:confidential also what is opgeheven,
+-- nobody what is vertrouwelijk now (_leesbaar('inzage', ...)).
+--
+-- Reading the log is itself processing of personal data, so every inzage is
+-- logged, in the same transaction, as a verwerkingsactie by the log itself
+-- about the person looked up.  The inzage functions therefore refuse to run
+-- in a read-only transaction: an inzage that cannot be logged is not served.
+
+-- A verwerkingsactie in the restricted form of the inzage API
+-- (VerwerkingsactieBeperkt): every element of the full form except systeem,
+-- gebruiker and gegevensbron; its verwerkteObjecten hold only object o,
+-- never the other objects of the action.
+CREATE FUNCTION _beperkt_document(v verwerkingsactie_versie, o verwerkt_object) RETURNS jsonb
+    LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+    SELECT verwerkingenlog._document(v, jsonb_build_array(verwerkingenlog._object_document(o)))
+           - 'systeem' - 'gebruiker' - 'gegevensbron'
+$$;
+
+-- A verwerkt object with its action (VerwerktObjectUitgebreid).
+CREATE FUNCTION _inzage_document(v verwerkingsactie_versie, o verwerkt_object) RETURNS jsonb
+    LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+    SELECT verwerkingenlog._object_document(o)
+           || jsonb_build_object('verwerkingsactie', verwerkingenlog._beperkt_document(v, o))
+$$;
+
+-- An inzage must be logged; in a read-only transaction it cannot be.
+CREATE FUNCTION _inzage_schrijfbaar() RETURNS void
+    LANGUAGE plpgsql STABLE
+AS $$
+BEGIN
+    IF current_setting('transaction_read_only')::boolean THEN
+        RAISE EXCEPTION 'an inzage cannot be served in a read-only transaction'
+            USING ERRCODE = 'read_only_sql_transaction',
+                  DETAIL = 'Every inzage is logged as a verwerkingsactie (C3677); a read-only transaction cannot store it.',
+                  HINT = 'Call it in a read-write transaction.  Under PostgREST, call /rpc/verwerkte_objecten_list and /rpc/verwerktobject_read with POST (the shipped nginx configuration maps GET onto POST).';
+    END IF;
+END
+$$;
+
+-- request.headers as PostgREST sets it (a JSON object, names in lower
+-- case); an empty object when the setting is absent or empty.
+CREATE FUNCTION _inzage_koppen() RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    tekst text := current_setting('request.headers', true);
+    koppen jsonb;
+BEGIN
+    IF tekst IS NULL OR tekst = '' THEN
+        RETURN '{}';
+    END IF;
+    BEGIN
+        koppen := tekst::jsonb;
+    EXCEPTION WHEN invalid_text_representation THEN
+        koppen := NULL;
+    END;
+    IF koppen IS NULL OR jsonb_typeof(koppen) <> 'object' THEN
+        RAISE EXCEPTION 'setting "request.headers" is not a JSON object'
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = '(headers): must be a JSON object of request headers (invalid_type)';
+    END IF;
+    RETURN koppen;
+END
+$$;
+
+-- The normalised verwerkingsactie that records an inzage about one object,
+-- built from the settings verwerkingenlog.inzage_* and the caller's request
+-- headers (B9177):
+--   OIN                      -> afnemerId, with soortAfnemerId OIN
+--   VerwerkingsactiviteitId  -> verwerkingsactiviteitIdAfnemer
+--   VerwerkingsactiviteitUrl -> verwerkingsactiviteitUrlAfnemer
+--   VerwerkingId             -> verwerkingIdAfnemer
+--   Vertrouwelijkheid        -> vertrouwelijkheid (else inzage_vertrouwelijkheid)
+--   Bewaartermijn            -> bewaartermijn (else inzage_bewaartermijn)
+-- An invalid header or object parameter raises 22023 with one detail line
+-- per problem, "<name>: <reason> (<code>)", named after the header or the
+-- parameter; a setting the validator refuses raises 55000 (the log is
+-- misconfigured, not the request).  With objecttype NULL only the headers
+-- are checked (the object is not known yet) and NULL is returned.
+CREATE FUNCTION _inzage_invoer(objecttype text, soort_object_id text, object_id text) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    koppen jsonb := verwerkingenlog._inzage_koppen();
+    alleen_koppen boolean := objecttype IS NULL;
+    rol text := current_setting('role');
+    d jsonb;
+    fouten text[] := '{}';
+    instelling text;
+    p record;
+    naam text;
+    kop text;
+BEGIN
+    -- Header values are strings; anything else cannot be a header.
+    FOR kop, naam IN VALUES ('oin', 'OIN'), ('verwerkingsactiviteitid', 'VerwerkingsactiviteitId'),
+                            ('verwerkingsactiviteiturl', 'VerwerkingsactiviteitUrl'),
+                            ('verwerkingid', 'VerwerkingId'), ('vertrouwelijkheid', 'Vertrouwelijkheid'),
+                            ('bewaartermijn', 'Bewaartermijn')
+    LOOP
+        IF koppen ? kop AND jsonb_typeof(koppen->kop) <> 'string' THEN
+            fouten := fouten || format('%s: must be a string, not %s (invalid_type)', naam, jsonb_typeof(koppen->kop));
+            koppen := koppen - kop;
+        END IF;
+    END LOOP;
+    -- The OIN header names an organisation: exactly 20 digits (the
+    -- validator only knows afnemerId as an id of at most 40 characters).
+    IF koppen->>'oin' !~ '^[0-9]{20}$' THEN
+        fouten := fouten || 'OIN: is not an OIN (exactly 20 digits) (invalid)'::text;
+    END IF;
+    -- A new action is never logged as opgeheven.
+    IF lower(koppen->>'vertrouwelijkheid') = 'opgeheven' THEN
+        fouten := fouten || 'Vertrouwelijkheid: must be one of normaal, vertrouwelijk (invalid_choice)'::text;
+    END IF;
+
+    d := jsonb_build_object(
+        'actieNaam', nullif(current_setting('verwerkingenlog.inzage_actie_naam'), ''),
+        'verwerkingNaam', nullif(current_setting('verwerkingenlog.inzage_verwerking_naam'), ''),
+        'verwerkingsactiviteitId', nullif(current_setting('verwerkingenlog.inzage_verwerkingsactiviteit_id'), ''),
+        'verwerkingsactiviteitUrl', nullif(current_setting('verwerkingenlog.inzage_verwerkingsactiviteit_url'), ''),
+        'vertrouwelijkheid', coalesce(koppen->>'vertrouwelijkheid',
+                                      current_setting('verwerkingenlog.inzage_vertrouwelijkheid')),
+        'bewaartermijn', coalesce(koppen->>'bewaartermijn',
+                                  nullif(current_setting('verwerkingenlog.inzage_bewaartermijn'), '')),
+        'uitvoerder', nullif(current_setting('verwerkingenlog.inzage_uitvoerder'), ''),
+        'systeem', (SELECT 'verwerkingenlog ' || e.extversion FROM pg_catalog.pg_extension e
+                     WHERE e.extname = 'verwerkingenlog'),
+        -- The application that asked: the role PostgREST switched to.
+        'gebruiker', left(CASE WHEN rol = 'none' THEN session_user::text ELSE rol END, 40),
+        'soortAfnemerId', CASE WHEN koppen ? 'oin' THEN 'OIN' END,
+        'afnemerId', koppen->>'oin',
+        'verwerkingsactiviteitIdAfnemer', koppen->>'verwerkingsactiviteitid',
+        'verwerkingsactiviteitUrlAfnemer', koppen->>'verwerkingsactiviteiturl',
+        'verwerkingIdAfnemer', koppen->>'verwerkingid',
+        'tijdstip', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+        'verwerkteObjecten', jsonb_build_array(CASE WHEN alleen_koppen
+            THEN jsonb_build_object('objecttype', 'persoon', 'soortObjectId', 'BSN', 'objectId', '0')
+            ELSE jsonb_build_object('objecttype', objecttype, 'soortObjectId', soort_object_id,
+                                    'objectId', object_id) END));
+
+    -- Every problem, named after where its value came from.
+    FOR p IN SELECT * FROM verwerkingenlog.verwerkingsactie_fouten(d, false) LOOP
+        naam := CASE p.name
+            WHEN 'afnemerId' THEN 'OIN'
+            WHEN 'verwerkingsactiviteitIdAfnemer' THEN 'VerwerkingsactiviteitId'
+            WHEN 'verwerkingsactiviteitUrlAfnemer' THEN 'VerwerkingsactiviteitUrl'
+            WHEN 'verwerkingIdAfnemer' THEN 'VerwerkingId'
+            WHEN 'vertrouwelijkheid' THEN CASE WHEN koppen ? 'vertrouwelijkheid' THEN 'Vertrouwelijkheid' END
+            WHEN 'bewaartermijn' THEN CASE WHEN koppen ? 'bewaartermijn' THEN 'Bewaartermijn' END
+            WHEN 'verwerkteObjecten[0].objecttype' THEN 'objecttype'
+            WHEN 'verwerkteObjecten[0].soortObjectId' THEN 'soortObjectId'
+            WHEN 'verwerkteObjecten[0].objectId' THEN 'objectId'
+        END;
+        IF naam IN ('OIN', 'Vertrouwelijkheid') AND EXISTS (
+               SELECT FROM unnest(fouten) f WHERE f LIKE naam || ': %') THEN
+            CONTINUE;                   -- already named above
+        ELSIF naam IN ('objecttype', 'soortObjectId', 'objectId') THEN
+            IF NOT alleen_koppen THEN
+                fouten := fouten || format('%s: %s (%s)', naam, p.reason, p.code);
+            END IF;
+        ELSIF naam = 'Vertrouwelijkheid' AND p.code = 'invalid_choice' THEN
+            fouten := fouten || 'Vertrouwelijkheid: must be one of normaal, vertrouwelijk (invalid_choice)'::text;
+        ELSIF naam IS NOT NULL THEN
+            fouten := fouten || format('%s: %s (%s)', naam, p.reason, p.code);
+        ELSE
+            instelling := CASE p.name
+                WHEN 'actieNaam' THEN 'verwerkingenlog.inzage_actie_naam'
+                WHEN 'verwerkingNaam' THEN 'verwerkingenlog.inzage_verwerking_naam'
+                WHEN 'verwerkingsactiviteitId' THEN 'verwerkingenlog.inzage_verwerkingsactiviteit_id'
+                WHEN 'verwerkingsactiviteitUrl' THEN 'verwerkingenlog.inzage_verwerkingsactiviteit_url'
+                WHEN 'vertrouwelijkheid' THEN 'verwerkingenlog.inzage_vertrouwelijkheid'
+                WHEN 'bewaartermijn' THEN 'verwerkingenlog.inzage_bewaartermijn'
+                WHEN 'uitvoerder' THEN 'verwerkingenlog.inzage_uitvoerder'
+            END;
+            RAISE EXCEPTION 'the inzage cannot be logged: %', coalesce(
+                    format('setting %s %s', instelling, p.reason),
+                    format('element %s %s', p.name, p.reason))
+                USING ERRCODE = 'object_not_in_prerequisite_state',
+                      DETAIL = format('%s: %s (%s)', p.name, p.reason, p.code),
+                      HINT = 'Correct the verwerkingenlog.inzage_* settings.';
+        END IF;
+    END LOOP;
+
+    IF cardinality(fouten) > 0 THEN
+        RAISE EXCEPTION 'invalid inzage: %', fouten[1]
+            USING ERRCODE = 'invalid_parameter_value', DETAIL = array_to_string(fouten, E'\n');
+    END IF;
+    IF alleen_koppen THEN
+        RETURN NULL;
+    END IF;
+    RETURN verwerkingenlog._verwerkingsactie_invoer(d, false);
+END
+$$;
+
+-- Stores the record of an inzage (normalised by _inzage_invoer) as a new
+-- action of the log itself: no create scope of the caller is involved.
+CREATE FUNCTION _log_inzage(d jsonb) RETURNS void
+    LANGUAGE sql VOLATILE
+AS $$
+    SELECT FROM verwerkingenlog._schrijf_versies(
+        ARRAY[verwerkingenlog.uuidv7()], '{1}', ARRAY[d],
+        ARRAY[(d->>'vertrouwelijkheid')::verwerkingenlog.vertrouwelijkheid], '{NULL}')
+$$;
+
+CREATE FUNCTION verwerkte_objecten(objecttype text, soort_object_id text, object_id text,
+                                   begin_datum date, eind_datum date,
+                                   verwerkingsactiviteit_id uuid DEFAULT NULL)
+    RETURNS SETOF jsonb
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    zichtbaar verwerkingenlog.vertrouwelijkheid[] := verwerkingenlog._leesbaar('inzage', verwerkingenlog._scopes(), NULL);
+    ontbreekt text[];
+    d jsonb;
+BEGIN
+    -- A period must always be given (F4086): all five filters are required.
+    ontbreekt := array_remove(ARRAY[
+        CASE WHEN objecttype IS NULL THEN 'objecttype: is required (required)' END,
+        CASE WHEN soort_object_id IS NULL THEN 'soortObjectId: is required (required)' END,
+        CASE WHEN object_id IS NULL THEN 'objectId: is required (required)' END,
+        CASE WHEN begin_datum IS NULL THEN 'beginDatum: is required (required)' END,
+        CASE WHEN eind_datum IS NULL THEN 'eindDatum: is required (required)' END], NULL);
+    IF cardinality(ontbreekt) > 0 THEN
+        RAISE EXCEPTION 'objecttype, soortObjectId, objectId, beginDatum and eindDatum are required'
+            USING ERRCODE = 'null_value_not_allowed', DETAIL = array_to_string(ontbreekt, E'\n');
+    END IF;
+    PERFORM verwerkingenlog._inzage_schrijfbaar();
+    d := verwerkingenlog._inzage_invoer(objecttype, soort_object_id, object_id);
+
+    -- The person index gives the object rows in the period; a row counts
+    -- when its object set is the one of its action's current version.
+    RETURN QUERY
+    SELECT verwerkingenlog._inzage_document(v, o)
+      FROM verwerkingenlog.verwerkt_object o
+     CROSS JOIN LATERAL verwerkingenlog._actueel(o.actie_id) v
+     WHERE o.soort_object_id = verwerkte_objecten.soort_object_id
+       AND o.object_pseudoniem = verwerkingenlog._pseudoniem(verwerkte_objecten.soort_object_id, verwerkte_objecten.object_id)
+       AND o.objecttype = d->'verwerkteObjecten'->0->>'objecttype'
+       AND o.tijdstip >= begin_datum::timestamptz
+       AND o.tijdstip < eind_datum::timestamptz
+       AND v.objecten_volgnummer = o.volgnummer
+       AND NOT v.vervallen
+       AND v.vertrouwelijkheid = ANY (zichtbaar)
+       AND (verwerkte_objecten.verwerkingsactiviteit_id IS NULL
+            OR v.verwerkingsactiviteit_id = verwerkte_objecten.verwerkingsactiviteit_id)
+     ORDER BY v.tijdstip DESC, v.actie_id, o.volgorde;
+
+    -- Logged after the lookup, so that an inzage never lists itself.
+    PERFORM verwerkingenlog._log_inzage(d);
+END
+$$;
+COMMENT ON FUNCTION verwerkte_objecten(text, text, text, date, date, uuid) IS
+  'GET /verwerkte-objecten: the verwerkte objecten about one object with tijdstip in [begin_datum, eind_datum), newest first, each with its action in the restricted form; logs the inzage (needs a read scope and a read-write transaction)';
+
+CREATE FUNCTION verwerkt_object(verwerkt_object_id uuid) RETURNS jsonb
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    zichtbaar verwerkingenlog.vertrouwelijkheid[] := verwerkingenlog._leesbaar('inzage', verwerkingenlog._scopes(), NULL);
+    o verwerkingenlog.verwerkt_object;
+    v verwerkingenlog.verwerkingsactie_versie;
+BEGIN
+    IF verwerkt_object_id IS NULL THEN
+        RAISE EXCEPTION 'verwerktObjectId is required'
+            USING ERRCODE = 'null_value_not_allowed', DETAIL = 'verwerktObjectId: is required (required)';
+    END IF;
+    PERFORM verwerkingenlog._inzage_schrijfbaar();
+    -- Bad headers are refused whether or not the object is found.
+    PERFORM verwerkingenlog._inzage_invoer(NULL, NULL, NULL);
+
+    SELECT * INTO o FROM verwerkingenlog.verwerkt_object x
+     WHERE x.verwerkt_object_id = verwerkt_object.verwerkt_object_id;
+    IF NOT FOUND THEN
+        RETURN NULL;
+    END IF;
+    SELECT * INTO v FROM verwerkingenlog._actueel(o.actie_id);
+    IF v.objecten_volgnummer <> o.volgnummer OR v.vervallen OR NOT v.vertrouwelijkheid = ANY (zichtbaar) THEN
+        RETURN NULL;
+    END IF;
+    PERFORM verwerkingenlog._log_inzage(
+        verwerkingenlog._inzage_invoer(o.objecttype, o.soort_object_id, verwerkingenlog._ontsleutel(o.object_versleuteld)));
+    RETURN verwerkingenlog._inzage_document(v, o);
+END
+$$;
+COMMENT ON FUNCTION verwerkt_object(uuid) IS
+  'GET /verwerkte-objecten/{verwerktObjectId}: one verwerkt object with its action in the restricted form, NULL when unknown, replaced, vervallen or not visible; logs the inzage when it returns one';
+
+COMMENT ON FUNCTION _beperkt_document(verwerkingsactie_versie, verwerkt_object) IS
+  'The restricted form of a version of an action (VerwerkingsactieBeperkt): no systeem, gebruiker, gegevensbron; only object o';
+COMMENT ON FUNCTION _inzage_document(verwerkingsactie_versie, verwerkt_object) IS
+  'A verwerkt object with its action in the restricted form (VerwerktObjectUitgebreid)';
+COMMENT ON FUNCTION _inzage_schrijfbaar() IS
+  'Raises 25006 in a read-only transaction: an inzage that cannot be logged is not served';
+COMMENT ON FUNCTION _inzage_koppen() IS
+  'The setting request.headers as a JSON object ({} when absent); 22023 when it is not an object';
+COMMENT ON FUNCTION _inzage_invoer(text, text, text) IS
+  'The normalised verwerkingsactie recording an inzage about one object, from the inzage settings and the request headers; 22023 names invalid headers and parameters';
+COMMENT ON FUNCTION _log_inzage(jsonb) IS
+  'Stores the record of an inzage as a new action of the log itself';
+
+REVOKE ALL ON FUNCTION _beperkt_document(verwerkingsactie_versie, verwerkt_object),
+                       _inzage_document(verwerkingsactie_versie, verwerkt_object),
+                       _inzage_schrijfbaar(), _inzage_koppen(),
+                       _inzage_invoer(text, text, text), _log_inzage(jsonb)
+    FROM PUBLIC;

@@ -1,0 +1,1108 @@
+/*
+ * pseudoniem.c
+ *		Pseudonyms and encryption of object identifiers (decision B2042).
+ *
+ * The log never stores an objectId in plain text.  It stores two forms:
+ *
+ *	- a pseudonym, HMAC-SHA-256 over the pair (soort, id).  It is
+ *	  deterministic, so a lookup by a plain BSN computes the pseudonym and
+ *	  probes an index once;
+ *	- a ciphertext, AES-256-GCM with a random nonce, so that a pseudonym can
+ *	  be traced back to the identifier (export, migration), as the standard
+ *	  requires.
+ *
+ * The keys live in a file outside the database: verwerkingenlog.sleutels in
+ * the data directory, or the file named by the superuser-only setting
+ * verwerkingenlog.sleutelbestand.  They are in no table and therefore in no
+ * pg_dump output.  The file is text, one line per key version:
+ *
+ *		# comment lines and blank lines are ignored
+ *		<version> <HMAC key, 64 hex digits> <AES key, 64 hex digits>
+ *
+ * Versions run from 1 to 255 and increase from line to line; the highest is
+ * the current version, which encrypts new identifiers.  A ciphertext starts
+ * with the version of its key, so older versions stay readable for as long
+ * as their line is in the file.
+ *
+ * Rotation renews only the AES key.  The HMAC key is a separate, long-lived
+ * secret that every line repeats unchanged, and the file is refused when the
+ * lines disagree.  A pseudonym is a lookup key in an index: if it changed
+ * with the key version, finding a citizen's records would take one index
+ * probe per version, and moving old rows to a new pseudonym would mean
+ * decrypting all of them anyway.  The secret that protects the stored form
+ * of a BSN against guessing is the HMAC key; the AES key protects the
+ * reversible form, and that is what rotation re-encrypts
+ * (verwerkingenlog._herversleutel).
+ *
+ * Only the functions in this file read the keys.  All of them are revoked
+ * from PUBLIC: an oracle for pseudonyms would let a caller test every
+ * possible BSN.
+ */
+#include "postgres.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/core_names.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+
+#include "access/xact.h"
+#include "access/xlog.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "storage/fd.h"
+#include "utils/builtins.h"
+#include "utils/timestamp.h"
+
+#include "pseudoniem.h"
+
+#if OPENSSL_VERSION_NUMBER < 0x30000000L
+#error "verwerkingenlog needs OpenSSL 3.0 or newer (EVP_MAC)"
+#endif
+
+#define SLEUTEL_LENGTE		32	/* both keys: 256 bits */
+
+/* Nanoseconds of a file time, so that quick rewrites in place are seen. */
+#ifdef __APPLE__
+#define MTIME_NS(st)	((st).st_mtimespec.tv_nsec)
+#define CTIME_NS(st)	((st).st_ctimespec.tv_nsec)
+#else
+#define MTIME_NS(st)	((st).st_mtim.tv_nsec)
+#define CTIME_NS(st)	((st).st_ctim.tv_nsec)
+#endif
+#define MAX_BESTAND_GROOTTE 65536	/* 255 lines of keys take about 34 kB */
+
+/* Setting verwerkingenlog.sleutelbestand; empty means the default file. */
+char	   *vwl_sleutelbestand = NULL;
+
+/*
+ * The keys of one key file, parsed.
+ */
+typedef struct Sleutelring
+{
+	bool		geldig;			/* parsed from the file identified below */
+	char		pad[MAXPGPATH]; /* the path as given (relative: to DataDir) */
+	dev_t		dev;			/* identity and state of the file read */
+	ino_t		ino;
+	off_t		grootte;
+	time_t		mtime;
+	long		mtime_ns;
+	time_t		ctime;
+	long		ctime_ns;
+	TimestampTz gecontroleerd;	/* statement start of the last stat() */
+	bool		in_transactie;	/* ... and in the current transaction */
+	int			aantal;			/* number of versions */
+	int			huidige;		/* highest version */
+	bool		aanwezig[VWL_MAX_SLEUTELVERSIE + 1];
+	unsigned char hmac[SLEUTEL_LENGTE];
+	unsigned char aes[VWL_MAX_SLEUTELVERSIE + 1][SLEUTEL_LENGTE];
+} Sleutelring;
+
+/*
+ * Per-backend cache of the parsed key file.  These functions run for every
+ * logged object, so reading and parsing the file on each call would cost
+ * more than the cryptography, and even a stat() of it costs more than an
+ * HMAC (1 to 4 us measured).  The cache is therefore checked against the
+ * file (device, inode, size, mtime and ctime to the nanosecond) once per
+ * statement, at least once per transaction (for background workers, whose
+ * statement start time need not move), and whenever a ciphertext names a
+ * version the cache does not hold.  So a rotation by another backend, which
+ * renames a new file into place, is seen by the next statement.  A static is
+ * enough: it is a fixed 8 kB and lives as long as the backend.
+ */
+static Sleutelring ring;
+
+/*
+ * OpenSSL objects, made once per backend and reused: fetching an algorithm
+ * and allocating a context cost more than hashing an identifier.  They are
+ * keyed lazily; *_versie says which key version a cipher context holds
+ * (0: none) and is reset whenever the key file is read again.  Because they
+ * are reused and never allocated per call, an error halfway through a call
+ * leaks nothing: the next call initialises the context again.
+ */
+static EVP_MAC_CTX *hmac_ctx = NULL;
+static bool hmac_gesleuteld = false;
+static EVP_CIPHER *aes_gcm = NULL;
+static EVP_CIPHER_CTX *versleutel_ctx = NULL;
+static int	versleutel_versie = 0;
+static EVP_CIPHER_CTX *ontsleutel_ctx = NULL;
+static int	ontsleutel_versie = 0;
+
+/*
+ * Nonces are taken from a per-process stock of random bytes.  One call of
+ * pg_strong_random (OpenSSL's RAND_bytes) costs several microseconds whether
+ * it returns 12 bytes or a few kilobytes, which made it most of the cost of
+ * an encryption.  A GCM nonce must never repeat under one key but is not
+ * secret (it is stored next to the ciphertext), so drawing it from a stock
+ * changes nothing but the cost.  The stock is tagged with the process id so
+ * that a process forked after filling it could never hand out the same
+ * bytes as its parent; each byte is handed out once.
+ */
+#define NONCE_VOORRAAD		(VWL_NONCE_LENGTE * 256)
+static unsigned char nonce_voorraad[NONCE_VOORRAAD];
+static int	nonce_over = 0;
+static int	nonce_pid = 0;
+
+static bool xact_callback_geregistreerd = false;
+
+static void sleutels_xact_callback(XactEvent event, void *arg);
+static const char *sleutelpad(void);
+static bool is_standaardpad(void);
+static void sleutels_laden(bool opnieuw);
+static char *sleutelbestand_lezen(int fd, const char *pad, struct stat *st,
+								  size_t *lengte);
+static void sleutels_ontleden(const char *pad, char *inhoud, size_t lengte,
+							  Sleutelring *r);
+static void sleutelbestand_aanmaken(const char *pad);
+static void bestand_schrijven(const char *pad, const char *inhoud,
+							  size_t lengte);
+static char *sleutelregel(int versie, const unsigned char *hmac,
+						  const unsigned char *aes);
+static void willekeurig(void *buf, size_t len);
+static void openssl_fout(const char *wat) pg_attribute_noreturn();
+static void corrupt(const char *pad, int regel, const char *reden)
+			pg_attribute_noreturn();
+static bytea *versleutel(const char *data, size_t len);
+static char *ontsleutel(bytea *invoer, size_t *lengte);
+
+/*
+ * The key file as configured, or the default (relative paths are relative to
+ * the data directory, the working directory of every backend).
+ */
+static const char *
+sleutelpad(void)
+{
+	if (vwl_sleutelbestand == NULL || vwl_sleutelbestand[0] == '\0')
+		return VWL_STANDAARD_SLEUTELBESTAND;
+	return vwl_sleutelbestand;
+}
+
+/* Whether the setting is unset, so that a missing file may be created. */
+static bool
+is_standaardpad(void)
+{
+	return vwl_sleutelbestand == NULL || vwl_sleutelbestand[0] == '\0';
+}
+
+/* At the end of every transaction: check the key file again next time. */
+static void
+sleutels_xact_callback(XactEvent event, void *arg)
+{
+	ring.in_transactie = false;
+}
+
+/*
+ * Make the cache hold the keys of the current key file.  Unless opnieuw is
+ * set, a cache that was checked in this statement is trusted.  Every failure
+ * is an ERROR: there is no fallback to another key.
+ */
+static void
+sleutels_laden(bool opnieuw)
+{
+	const char *pad = sleutelpad();
+	TimestampTz nu = GetCurrentStatementStartTimestamp();
+	struct stat st;
+	int			fd;
+	char	   *inhoud;
+	size_t		lengte;
+	Sleutelring *nieuw;
+	int			rc;
+
+	if (!opnieuw && ring.geldig && ring.in_transactie &&
+		ring.gecontroleerd == nu && strcmp(ring.pad, pad) == 0)
+		return;
+
+	if (!xact_callback_geregistreerd)
+	{
+		RegisterXactCallback(sleutels_xact_callback, NULL);
+		xact_callback_geregistreerd = true;
+	}
+
+	if (strlen(pad) >= MAXPGPATH)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("key file path is too long"),
+				 errdetail("The path in verwerkingenlog.sleutelbestand has %zu bytes; the limit is %d.",
+						   strlen(pad), MAXPGPATH - 1)));
+
+	rc = stat(pad, &st);
+	if (rc < 0 && errno == ENOENT && is_standaardpad())
+	{
+		sleutelbestand_aanmaken(pad);
+		rc = stat(pad, &st);
+	}
+	if (rc < 0)
+	{
+		if (errno == ENOENT && !is_standaardpad())
+			ereport(ERROR,
+					(errcode_for_file_access(),
+					 errmsg("key file \"%s\" does not exist", pad),
+					 errdetail("The setting verwerkingenlog.sleutelbestand names this file; a configured key file is never created."),
+					 errhint("Restore the key file from its backup, or reset the setting to use (and on first use create) %s in the data directory.",
+							 VWL_STANDAARD_SLEUTELBESTAND)));
+		ereport(ERROR,
+				(errcode_for_file_access(),
+				 errmsg("could not stat key file \"%s\": %m", pad)));
+	}
+
+	/* Unchanged since it was parsed: trust the cache for this statement. */
+	if (!opnieuw && ring.geldig && strcmp(ring.pad, pad) == 0 &&
+		ring.dev == st.st_dev && ring.ino == st.st_ino &&
+		ring.grootte == st.st_size &&
+		ring.mtime == st.st_mtime && ring.mtime_ns == MTIME_NS(st) &&
+		ring.ctime == st.st_ctime && ring.ctime_ns == CTIME_NS(st))
+	{
+		ring.gecontroleerd = nu;
+		ring.in_transactie = true;
+		return;
+	}
+
+	/* Read it again.  From here on a failure leaves no usable cache. */
+	ring.geldig = false;
+	versleutel_versie = 0;
+	ontsleutel_versie = 0;
+	hmac_gesleuteld = false;
+
+	fd = OpenTransientFile(pad, O_RDONLY | PG_BINARY);
+	if (fd < 0)
+		ereport(ERROR,
+				(errcode_for_file_access(),
+				 errmsg("could not open key file \"%s\": %m", pad),
+				 errhint("The file must be readable by the operating system user that runs the server.")));
+	inhoud = sleutelbestand_lezen(fd, pad, &st, &lengte);
+	CloseTransientFile(fd);
+
+	nieuw = palloc0(sizeof(Sleutelring));
+	sleutels_ontleden(pad, inhoud, lengte, nieuw);
+	explicit_bzero(inhoud, lengte);
+	pfree(inhoud);
+
+	memcpy(&ring, nieuw, sizeof(Sleutelring));
+	explicit_bzero(nieuw, sizeof(Sleutelring));
+	pfree(nieuw);
+	strlcpy(ring.pad, pad, MAXPGPATH);
+	ring.dev = st.st_dev;
+	ring.ino = st.st_ino;
+	ring.grootte = st.st_size;
+	ring.mtime = st.st_mtime;
+	ring.mtime_ns = MTIME_NS(st);
+	ring.ctime = st.st_ctime;
+	ring.ctime_ns = CTIME_NS(st);
+	ring.gecontroleerd = nu;
+	ring.in_transactie = true;
+	ring.geldig = true;
+}
+
+/*
+ * Check the open key file (regular, no access for group or others, not too
+ * large) and return its contents, palloc'd and NUL-terminated; *st receives
+ * the file's state as read.
+ */
+static char *
+sleutelbestand_lezen(int fd, const char *pad, struct stat *st, size_t *lengte)
+{
+	char	   *inhoud;
+	size_t		gelezen = 0;
+
+	if (fstat(fd, st) < 0)
+		ereport(ERROR,
+				(errcode_for_file_access(),
+				 errmsg("could not stat key file \"%s\": %m", pad)));
+	if (!S_ISREG(st->st_mode))
+		ereport(ERROR,
+				(errcode(ERRCODE_CONFIG_FILE_ERROR),
+				 errmsg("key file \"%s\" is not a regular file", pad)));
+	if (st->st_mode & (S_IRWXG | S_IRWXO))
+		ereport(ERROR,
+				(errcode(ERRCODE_CONFIG_FILE_ERROR),
+				 errmsg("key file \"%s\" has group or world access", pad),
+				 errdetail("Its permissions are %04o; it must be readable by the server's operating system user only (0600 or less).",
+						   (unsigned int) (st->st_mode & 07777)),
+				 errhint("Run chmod 600 on the file.")));
+	if (st->st_size > MAX_BESTAND_GROOTTE)
+		ereport(ERROR,
+				(errcode(ERRCODE_CONFIG_FILE_ERROR),
+				 errmsg("key file \"%s\" is corrupt", pad),
+				 errdetail("It has %lld bytes; a key file has at most %d.",
+						   (long long) st->st_size, MAX_BESTAND_GROOTTE),
+				 errhint("Restore the key file from its backup.")));
+
+	inhoud = palloc(MAX_BESTAND_GROOTTE + 2);
+	for (;;)
+	{
+		ssize_t		n = read(fd, inhoud + gelezen,
+							 MAX_BESTAND_GROOTTE + 1 - gelezen);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			ereport(ERROR,
+					(errcode_for_file_access(),
+					 errmsg("could not read key file \"%s\": %m", pad)));
+		if (n == 0)
+			break;
+		gelezen += n;
+		if (gelezen > MAX_BESTAND_GROOTTE)
+			ereport(ERROR,
+					(errcode(ERRCODE_CONFIG_FILE_ERROR),
+					 errmsg("key file \"%s\" is corrupt", pad),
+					 errdetail("It has more than %d bytes.", MAX_BESTAND_GROOTTE),
+					 errhint("Restore the key file from its backup.")));
+	}
+	inhoud[gelezen] = '\0';
+	*lengte = gelezen;
+	return inhoud;
+}
+
+/* The value of one hexadecimal digit, or -1. */
+static inline int
+hexcijfer(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * Parse 64 hex digits at *p into a 32-byte key; advance *p.  False when they
+ * are not there.
+ */
+static bool
+hexsleutel(const char **p, unsigned char *sleutel)
+{
+	const char *s = *p;
+
+	for (int i = 0; i < SLEUTEL_LENGTE; i++)
+	{
+		int			hoog = hexcijfer(s[2 * i]);
+		int			laag;
+
+		if (hoog < 0)
+			return false;
+		laag = hexcijfer(s[2 * i + 1]);
+		if (laag < 0)
+			return false;
+		sleutel[i] = (unsigned char) (hoog << 4 | laag);
+	}
+	*p = s + 2 * SLEUTEL_LENGTE;
+	return true;
+}
+
+/* Report a corrupt key file; never quotes the line, which holds keys. */
+static void
+corrupt(const char *pad, int regel, const char *reden)
+{
+	if (regel > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_CONFIG_FILE_ERROR),
+				 errmsg("key file \"%s\" is corrupt", pad),
+				 errdetail("Line %d: %s.", regel, reden),
+				 errhint("Restore the key file from its backup.  Each line is \"<version> <HMAC key> <AES key>\", keys as 64 hexadecimal digits.")));
+	ereport(ERROR,
+			(errcode(ERRCODE_CONFIG_FILE_ERROR),
+			 errmsg("key file \"%s\" is corrupt", pad),
+			 errdetail("%s.", reden),
+			 errhint("Restore the key file from its backup.  Each line is \"<version> <HMAC key> <AES key>\", keys as 64 hexadecimal digits.")));
+}
+
+/*
+ * Parse the key file's contents into *r (zeroed by the caller).  Strict: any
+ * line that is not blank, a comment or a well-formed key line makes the
+ * whole file corrupt.
+ */
+static void
+sleutels_ontleden(const char *pad, char *inhoud, size_t lengte, Sleutelring *r)
+{
+	const char *p = inhoud;
+	const char *eind = inhoud + lengte;
+	int			regel = 0;
+	unsigned char hmac[SLEUTEL_LENGTE];
+
+	if (memchr(inhoud, '\0', lengte) != NULL)
+		corrupt(pad, 0, "It contains a NUL byte");
+
+	while (p < eind)
+	{
+		const char *regeleind = memchr(p, '\n', eind - p);
+		const char *q = p;
+		int			versie = 0;
+		int			cijfers = 0;
+
+		if (regeleind == NULL)
+			regeleind = eind;
+		regel++;
+
+		while (q < regeleind && (*q == ' ' || *q == '\t' || *q == '\r'))
+			q++;
+		if (q == regeleind || *q == '#')
+		{
+			p = regeleind + 1;
+			continue;
+		}
+
+		while (q < regeleind && *q >= '0' && *q <= '9' && cijfers < 4)
+		{
+			versie = versie * 10 + (*q - '0');
+			q++;
+			cijfers++;
+		}
+		if (cijfers == 0 || versie < 1 || versie > VWL_MAX_SLEUTELVERSIE ||
+			(*q != ' ' && *q != '\t'))
+			corrupt(pad, regel, "the key version must be a number from 1 to 255, followed by a space");
+		if (versie <= r->huidige)
+			corrupt(pad, regel, "key versions must increase from line to line");
+		while (*q == ' ' || *q == '\t')
+			q++;
+		if (regeleind - q < 2 * SLEUTEL_LENGTE || !hexsleutel(&q, hmac) ||
+			(*q != ' ' && *q != '\t' && q != regeleind && *q != '\r'))
+			corrupt(pad, regel, "the HMAC key must be 64 hexadecimal digits, followed by a space");
+		while (q < regeleind && (*q == ' ' || *q == '\t' || *q == '\r'))
+			q++;
+		if (q == regeleind)
+			corrupt(pad, regel, "the AES key is missing");
+		if (regeleind - q < 2 * SLEUTEL_LENGTE || !hexsleutel(&q, r->aes[versie]))
+			corrupt(pad, regel, "the AES key must be 64 hexadecimal digits");
+		while (q < regeleind && (*q == ' ' || *q == '\t' || *q == '\r'))
+			q++;
+		if (q != regeleind)
+			corrupt(pad, regel, "unexpected text after the AES key");
+
+		if (r->aantal == 0)
+			memcpy(r->hmac, hmac, SLEUTEL_LENGTE);
+		else if (memcmp(r->hmac, hmac, SLEUTEL_LENGTE) != 0)
+			corrupt(pad, regel, "the HMAC key differs from the one on the first key line; it must never change, or pseudonyms stored earlier would no longer be found");
+		r->aanwezig[versie] = true;
+		r->huidige = versie;
+		r->aantal++;
+		p = regeleind + 1;
+	}
+	explicit_bzero(hmac, sizeof(hmac));
+	if (r->aantal == 0)
+		corrupt(pad, 0, "It holds no key line");
+}
+
+/* One key line, palloc'd. */
+static char *
+sleutelregel(int versie, const unsigned char *hmac, const unsigned char *aes)
+{
+	static const char hex[] = "0123456789abcdef";
+	char	   *regel = palloc(4 + 1 + 2 * SLEUTEL_LENGTE + 1 + 2 * SLEUTEL_LENGTE + 2);
+	char	   *p = regel + sprintf(regel, "%d ", versie);
+
+	for (int i = 0; i < SLEUTEL_LENGTE; i++)
+	{
+		*p++ = hex[hmac[i] >> 4];
+		*p++ = hex[hmac[i] & 0x0F];
+	}
+	*p++ = ' ';
+	for (int i = 0; i < SLEUTEL_LENGTE; i++)
+	{
+		*p++ = hex[aes[i] >> 4];
+		*p++ = hex[aes[i] & 0x0F];
+	}
+	*p++ = '\n';
+	*p = '\0';
+	return regel;
+}
+
+/* Fill buf with cryptographically strong random bytes. */
+static void
+willekeurig(void *buf, size_t len)
+{
+	if (!pg_strong_random(buf, len))
+		ereport(ERROR,
+				(errcode(ERRCODE_INTERNAL_ERROR),
+				 errmsg("could not generate random values")));
+}
+
+/* A fresh random nonce from the stock (see nonce_voorraad). */
+static void
+nieuwe_nonce(unsigned char *nonce)
+{
+	if (nonce_pid != MyProcPid || nonce_over < VWL_NONCE_LENGTE)
+	{
+		nonce_over = 0;
+		willekeurig(nonce_voorraad, NONCE_VOORRAAD);
+		nonce_over = NONCE_VOORRAAD;
+		nonce_pid = MyProcPid;
+	}
+	nonce_over -= VWL_NONCE_LENGTE;
+	memcpy(nonce, nonce_voorraad + nonce_over, VWL_NONCE_LENGTE);
+}
+
+/*
+ * Write a new file with mode 0600, created exclusively, and fsync it.  The
+ * caller has removed any leftover of an earlier attempt.
+ */
+static void
+bestand_schrijven(const char *pad, const char *inhoud, size_t lengte)
+{
+	int			fd;
+	size_t		geschreven = 0;
+
+	fd = OpenTransientFilePerm(pad, O_WRONLY | O_CREAT | O_EXCL | PG_BINARY,
+							   S_IRUSR | S_IWUSR);
+	if (fd < 0)
+		ereport(ERROR,
+				(errcode_for_file_access(),
+				 errmsg("could not create key file \"%s\": %m", pad)));
+	while (geschreven < lengte)
+	{
+		ssize_t		n = write(fd, inhoud + geschreven, lengte - geschreven);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+		{
+			if (n == 0)
+				errno = ENOSPC;
+			ereport(ERROR,
+					(errcode_for_file_access(),
+					 errmsg("could not write key file \"%s\": %m", pad)));
+		}
+		geschreven += n;
+	}
+	if (pg_fsync(fd) != 0)
+		ereport(ERROR,
+				(errcode_for_file_access(),
+				 errmsg("could not fsync key file \"%s\": %m", pad)));
+	if (CloseTransientFile(fd) != 0)
+		ereport(ERROR,
+				(errcode_for_file_access(),
+				 errmsg("could not close key file \"%s\": %m", pad)));
+}
+
+/*
+ * Create the default key file with one fresh key version.  The file is
+ * written completely under a name of this backend's own, then hard-linked
+ * into place: link() fails if the name exists, so two backends racing on
+ * first use cannot overwrite each other and no backend ever reads a
+ * half-written file.  The loser simply reads the winner's file.
+ */
+static void
+sleutelbestand_aanmaken(const char *pad)
+{
+	unsigned char hmac[SLEUTEL_LENGTE];
+	unsigned char aes[SLEUTEL_LENGTE];
+	char	   *tijdelijk;
+	char	   *regel;
+	StringInfoData inhoud;
+	int			fout;
+
+	/*
+	 * A standby must use the primary's keys; a fresh key would make the
+	 * pseudonyms it computes find nothing.
+	 */
+	if (RecoveryInProgress())
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_FILE),
+				 errmsg("key file \"%s\" does not exist", pad),
+				 errdetail("A server in recovery does not create a key file: its keys must be the primary's."),
+				 errhint("Copy the key file from the primary into this server's data directory.")));
+
+	tijdelijk = psprintf("%s.nieuw.%d", pad, MyProcPid);
+	if (unlink(tijdelijk) < 0 && errno != ENOENT)
+		ereport(ERROR,
+				(errcode_for_file_access(),
+				 errmsg("could not remove file \"%s\": %m", tijdelijk)));
+
+	willekeurig(hmac, sizeof(hmac));
+	willekeurig(aes, sizeof(aes));
+	regel = sleutelregel(1, hmac, aes);
+	explicit_bzero(hmac, sizeof(hmac));
+	explicit_bzero(aes, sizeof(aes));
+
+	initStringInfo(&inhoud);
+	appendStringInfoString(&inhoud,
+						   "# verwerkingenlog key file: the keys that pseudonymise and encrypt the\n"
+						   "# identifiers in the log.  Back it up separately from the database, and\n"
+						   "# again after every key rotation: without it the log's identifiers can\n"
+						   "# neither be found nor decrypted.  Mode 0600, server user only.\n"
+						   "# One line per key version: <version> <HMAC-SHA-256 key> <AES-256 key>, in hex.\n"
+						   "# The HMAC key never changes; the highest version encrypts new identifiers.\n");
+	appendStringInfoString(&inhoud, regel);
+	explicit_bzero(regel, strlen(regel));
+
+	bestand_schrijven(tijdelijk, inhoud.data, inhoud.len);
+	explicit_bzero(inhoud.data, inhoud.len);
+
+	if (link(tijdelijk, pad) < 0)
+	{
+		fout = errno;
+		(void) unlink(tijdelijk);
+		if (fout == EEXIST)
+			return;				/* another backend was first: use its file */
+		errno = fout;
+		ereport(ERROR,
+				(errcode_for_file_access(),
+				 errmsg("could not create key file \"%s\": %m", pad)));
+	}
+	(void) unlink(tijdelijk);
+	fsync_fname(".", true);
+
+	ereport(WARNING,
+			(errmsg("created key file \"%s\" in the data directory", pad),
+			 errdetail("The file is %s/%s.  It holds the keys that pseudonymise and encrypt the log's object identifiers; it is not in the database and not in any pg_dump output.",
+					   DataDir, pad),
+			 errhint("Back up this file now, separately from the database, and again after every key rotation.  Without it the log's identifiers can neither be found nor decrypted.")));
+}
+
+/* Report a failed OpenSSL call. */
+static void
+openssl_fout(const char *wat)
+{
+	unsigned long e = ERR_get_error();
+	const char *reden = e ? ERR_reason_error_string(e) : NULL;
+
+	ERR_clear_error();
+	ereport(ERROR,
+			(errcode(ERRCODE_EXTERNAL_ROUTINE_INVOCATION_EXCEPTION),
+			 errmsg("%s", wat),
+			 reden ? errdetail("OpenSSL: %s.", reden) : 0));
+}
+
+/* Big-endian 32-bit length prefix. */
+static inline void
+lengte_prefix(size_t n, unsigned char *uit)
+{
+	uit[0] = (unsigned char) (n >> 24);
+	uit[1] = (unsigned char) (n >> 16);
+	uit[2] = (unsigned char) (n >> 8);
+	uit[3] = (unsigned char) n;
+}
+
+/*
+ * HMAC-SHA-256 under the (never rotating) HMAC key over
+ * len(soort) || soort || len(id) || id, lengths as 4 bytes big-endian, so
+ * that no two different pairs encode alike ("AB","C" versus "A","BC").
+ */
+void
+vwl_pseudoniem_bereken(const char *soort, size_t soortlen,
+					   const char *id, size_t idlen, unsigned char *out)
+{
+	unsigned char prefix[4];
+	size_t		outlen = 0;
+
+	sleutels_laden(false);
+
+	if (hmac_ctx == NULL)
+	{
+		EVP_MAC    *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+
+		if (mac == NULL)
+			openssl_fout("could not load HMAC");
+		hmac_ctx = EVP_MAC_CTX_new(mac);
+		EVP_MAC_free(mac);		/* the context keeps its own reference */
+		if (hmac_ctx == NULL)
+			openssl_fout("could not create HMAC context");
+		hmac_gesleuteld = false;
+	}
+	if (!hmac_gesleuteld)
+	{
+		OSSL_PARAM	params[2];
+
+		params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+													 "SHA256", 0);
+		params[1] = OSSL_PARAM_construct_end();
+		if (!EVP_MAC_init(hmac_ctx, ring.hmac, SLEUTEL_LENGTE, params))
+			openssl_fout("could not compute pseudonym");
+		hmac_gesleuteld = true;
+	}
+	else if (!EVP_MAC_init(hmac_ctx, NULL, 0, NULL))
+		openssl_fout("could not compute pseudonym");
+
+	lengte_prefix(soortlen, prefix);
+	if (!EVP_MAC_update(hmac_ctx, prefix, 4) ||
+		!EVP_MAC_update(hmac_ctx, (const unsigned char *) soort, soortlen))
+		openssl_fout("could not compute pseudonym");
+	lengte_prefix(idlen, prefix);
+	if (!EVP_MAC_update(hmac_ctx, prefix, 4) ||
+		!EVP_MAC_update(hmac_ctx, (const unsigned char *) id, idlen) ||
+		!EVP_MAC_final(hmac_ctx, out, &outlen, VWL_PSEUDONIEM_LENGTE) ||
+		outlen != VWL_PSEUDONIEM_LENGTE)
+		openssl_fout("could not compute pseudonym");
+}
+
+/* Make the AES-256-GCM cipher and a context, once per backend. */
+static EVP_CIPHER_CTX *
+gcm_context(EVP_CIPHER_CTX **ctx)
+{
+	if (aes_gcm == NULL)
+	{
+		aes_gcm = EVP_CIPHER_fetch(NULL, "AES-256-GCM", NULL);
+		if (aes_gcm == NULL)
+			openssl_fout("could not load AES-256-GCM");
+	}
+	if (*ctx == NULL)
+	{
+		*ctx = EVP_CIPHER_CTX_new();
+		if (*ctx == NULL)
+			openssl_fout("could not create cipher context");
+	}
+	return *ctx;
+}
+
+/*
+ * Encrypt len bytes under the current key version: version || nonce ||
+ * ciphertext || tag.  The version byte is also authenticated (as AAD).
+ */
+static bytea *
+versleutel(const char *data, size_t len)
+{
+	EVP_CIPHER_CTX *ctx;
+	bytea	   *res;
+	unsigned char *p;
+	int			versie;
+	int			n;
+
+	sleutels_laden(false);
+	versie = ring.huidige;
+	ctx = gcm_context(&versleutel_ctx);
+
+	if (len > MaxAllocSize - VARHDRSZ - VWL_VERSLEUTELD_EXTRA)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("identifier is too long to encrypt")));
+	res = palloc(VARHDRSZ + VWL_VERSLEUTELD_EXTRA + len);
+	SET_VARSIZE(res, VARHDRSZ + VWL_VERSLEUTELD_EXTRA + len);
+	p = (unsigned char *) VARDATA(res);
+	p[0] = (unsigned char) versie;
+	nieuwe_nonce(p + 1);
+
+	/* Set the key only when it changed; otherwise just the new nonce. */
+	if (versleutel_versie != versie)
+	{
+		versleutel_versie = 0;
+		if (!EVP_EncryptInit_ex2(ctx, aes_gcm, ring.aes[versie], p + 1, NULL))
+			openssl_fout("could not encrypt identifier");
+		versleutel_versie = versie;
+	}
+	else if (!EVP_EncryptInit_ex2(ctx, NULL, NULL, p + 1, NULL))
+		openssl_fout("could not encrypt identifier");
+
+	if (!EVP_EncryptUpdate(ctx, NULL, &n, p, 1))
+		openssl_fout("could not encrypt identifier");
+	if (len > 0 &&
+		(!EVP_EncryptUpdate(ctx, p + 1 + VWL_NONCE_LENGTE, &n,
+							(const unsigned char *) data, (int) len) ||
+		 (size_t) n != len))
+		openssl_fout("could not encrypt identifier");
+	if (!EVP_EncryptFinal_ex(ctx, p + 1 + VWL_NONCE_LENGTE + len, &n) ||
+		n != 0 ||
+		!EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, VWL_TAG_LENGTE,
+							 p + 1 + VWL_NONCE_LENGTE + len))
+		openssl_fout("could not encrypt identifier");
+	return res;
+}
+
+/*
+ * Decrypt a ciphertext made by versleutel and verify its tag.  Returns the
+ * plain bytes, palloc'd with VARHDRSZ free space in front (so the caller can
+ * make a text of it in place), and their number in *lengte.
+ */
+static char *
+ontsleutel(bytea *invoer, size_t *lengte)
+{
+	const unsigned char *p = (const unsigned char *) VARDATA_ANY(invoer);
+	size_t		totaal = VARSIZE_ANY_EXHDR(invoer);
+	size_t		len;
+	EVP_CIPHER_CTX *ctx;
+	char	   *uit;
+	int			versie;
+	int			n;
+	bool		goed;
+
+	if (totaal < VWL_VERSLEUTELD_EXTRA)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("encrypted identifier is corrupt"),
+				 errdetail("It has %zu bytes; an encrypted identifier has at least %d.",
+						   totaal, VWL_VERSLEUTELD_EXTRA)));
+	len = totaal - VWL_VERSLEUTELD_EXTRA;
+	versie = p[0];
+	if (versie == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("encrypted identifier is corrupt"),
+				 errdetail("It names key version 0, which is never used.")));
+
+	sleutels_laden(false);
+	if (!ring.aanwezig[versie])
+	{
+		/* Perhaps another backend rotated within this statement. */
+		sleutels_laden(true);
+		if (!ring.aanwezig[versie])
+			ereport(ERROR,
+					(errcode(ERRCODE_CONFIG_FILE_ERROR),
+					 errmsg("key version %d is not in key file \"%s\"",
+							versie, ring.pad),
+					 errdetail("The key file holds %d version(s), the highest being %d.",
+							   ring.aantal, ring.huidige),
+					 errhint("Restore the key file from the backup made after the rotation that created version %d.",
+							 versie)));
+	}
+	ctx = gcm_context(&ontsleutel_ctx);
+
+	if (ontsleutel_versie != versie)
+	{
+		ontsleutel_versie = 0;
+		if (!EVP_DecryptInit_ex2(ctx, aes_gcm, ring.aes[versie], p + 1, NULL))
+			openssl_fout("could not decrypt identifier");
+		ontsleutel_versie = versie;
+	}
+	else if (!EVP_DecryptInit_ex2(ctx, NULL, NULL, p + 1, NULL))
+		openssl_fout("could not decrypt identifier");
+
+	uit = palloc(VARHDRSZ + len + 1);
+	if (!EVP_DecryptUpdate(ctx, NULL, &n, p, 1) ||
+		(len > 0 &&
+		 (!EVP_DecryptUpdate(ctx, (unsigned char *) uit + VARHDRSZ, &n,
+							 p + 1 + VWL_NONCE_LENGTE, (int) len) ||
+		  (size_t) n != len)) ||
+		!EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, VWL_TAG_LENGTE,
+							 (void *) (p + 1 + VWL_NONCE_LENGTE + len)))
+	{
+		explicit_bzero(uit, VARHDRSZ + len + 1);
+		openssl_fout("could not decrypt identifier");
+	}
+	goed = EVP_DecryptFinal_ex(ctx, (unsigned char *) uit + VARHDRSZ + len, &n) > 0;
+	if (!goed)
+	{
+		/* Never hand out or keep bytes that failed authentication. */
+		explicit_bzero(uit, VARHDRSZ + len + 1);
+		ERR_clear_error();
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("encrypted identifier is corrupt"),
+				 errdetail("Its authentication tag does not match: it was altered, or it was not encrypted with key version %d of key file \"%s\".",
+						   versie, ring.pad)));
+	}
+	*lengte = len;
+	return uit;
+}
+
+PG_FUNCTION_INFO_V1(vwl_pseudoniem);
+
+/*
+ * verwerkingenlog._pseudoniem(soort text, id text) RETURNS bytea: the
+ * 32-byte pseudonym of an identifier of the given kind.
+ */
+Datum
+vwl_pseudoniem(PG_FUNCTION_ARGS)
+{
+	text	   *soort = PG_GETARG_TEXT_PP(0);
+	text	   *id = PG_GETARG_TEXT_PP(1);
+	bytea	   *res = palloc(VARHDRSZ + VWL_PSEUDONIEM_LENGTE);
+
+	vwl_pseudoniem_bereken(VARDATA_ANY(soort), VARSIZE_ANY_EXHDR(soort),
+						   VARDATA_ANY(id), VARSIZE_ANY_EXHDR(id),
+						   (unsigned char *) VARDATA(res));
+	SET_VARSIZE(res, VARHDRSZ + VWL_PSEUDONIEM_LENGTE);
+	PG_RETURN_BYTEA_P(res);
+}
+
+PG_FUNCTION_INFO_V1(vwl_versleutel);
+
+/*
+ * verwerkingenlog._versleutel(id text) RETURNS bytea: the identifier
+ * encrypted under the current key version.
+ */
+Datum
+vwl_versleutel(PG_FUNCTION_ARGS)
+{
+	text	   *id = PG_GETARG_TEXT_PP(0);
+
+	PG_RETURN_BYTEA_P(versleutel(VARDATA_ANY(id), VARSIZE_ANY_EXHDR(id)));
+}
+
+PG_FUNCTION_INFO_V1(vwl_ontsleutel);
+
+/*
+ * verwerkingenlog._ontsleutel(bytea) RETURNS text: the identifier back,
+ * after verifying the authentication tag.
+ */
+Datum
+vwl_ontsleutel(PG_FUNCTION_ARGS)
+{
+	bytea	   *invoer = PG_GETARG_BYTEA_PP(0);
+	size_t		len;
+	char	   *uit = ontsleutel(invoer, &len);
+
+	/*
+	 * Authentic, so it was valid text when encrypted; check anyway (another
+	 * database encoding), without quoting the bytes in the message.
+	 */
+	if (!pg_verify_mbstr(GetDatabaseEncoding(), uit + VARHDRSZ, (int) len, true))
+	{
+		explicit_bzero(uit, VARHDRSZ + len);
+		ereport(ERROR,
+				(errcode(ERRCODE_CHARACTER_NOT_IN_REPERTOIRE),
+				 errmsg("decrypted identifier is not valid in the database encoding \"%s\"",
+						GetDatabaseEncodingName())));
+	}
+	SET_VARSIZE(uit, VARHDRSZ + len);
+	PG_RETURN_TEXT_P((text *) uit);
+}
+
+PG_FUNCTION_INFO_V1(vwl_herversleutel);
+
+/*
+ * verwerkingenlog._herversleutel(bytea) RETURNS bytea: decrypt and encrypt
+ * again under the current key version (and a new nonce).
+ */
+Datum
+vwl_herversleutel(PG_FUNCTION_ARGS)
+{
+	bytea	   *invoer = PG_GETARG_BYTEA_PP(0);
+	size_t		len;
+	char	   *plat = ontsleutel(invoer, &len);
+	bytea	   *res = versleutel(plat + VARHDRSZ, len);
+
+	explicit_bzero(plat, VARHDRSZ + len);
+	pfree(plat);
+	PG_RETURN_BYTEA_P(res);
+}
+
+PG_FUNCTION_INFO_V1(vwl_sleutel_roteren);
+
+/*
+ * verwerkingenlog._sleutel_roteren() RETURNS integer: append a key version
+ * with a new AES key (the HMAC key carried over) and return its number.
+ *
+ * The new file is written in full next to the old one (mode 0600, fsync)
+ * and renamed over it, so readers see the old file or the new one, never a
+ * mix.  Rotations are serialised with flock() on the key file; a waiter that
+ * finds the file renamed away under it locks the new one and starts over,
+ * so no version number is handed out twice.  The change is not
+ * transactional: a rollback of the calling transaction leaves the new
+ * version in place, which is harmless (an unused key).
+ */
+Datum
+vwl_sleutel_roteren(PG_FUNCTION_ARGS)
+{
+	const char *pad;
+	char	   *tijdelijk;
+	char	   *inhoud;
+	char	   *regel;
+	size_t		lengte;
+	struct stat st;
+	struct stat st_pad;
+	Sleutelring *oud;
+	StringInfoData nieuw;
+	unsigned char aes[SLEUTEL_LENGTE];
+	int			versie;
+	int			fd;
+
+	if (RecoveryInProgress())
+		ereport(ERROR,
+				(errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION),
+				 errmsg("cannot rotate keys during recovery"),
+				 errhint("Rotate on the primary and copy its key file to the standbys.")));
+
+	/* Validates the file, and creates the default one if it is missing. */
+	sleutels_laden(true);
+	pad = ring.pad;
+
+	for (;;)
+	{
+		fd = OpenTransientFile(pad, O_RDONLY | PG_BINARY);
+		if (fd < 0)
+			ereport(ERROR,
+					(errcode_for_file_access(),
+					 errmsg("could not open key file \"%s\": %m", pad)));
+		while (flock(fd, LOCK_EX | LOCK_NB) < 0)
+		{
+			if (errno != EWOULDBLOCK && errno != EINTR)
+				ereport(ERROR,
+						(errcode_for_file_access(),
+						 errmsg("could not lock key file \"%s\": %m", pad)));
+			/* An error here closes fd, and with it the lock, at abort. */
+			CHECK_FOR_INTERRUPTS();
+			pg_usleep(10000L);
+		}
+		if (fstat(fd, &st) < 0)
+			ereport(ERROR,
+					(errcode_for_file_access(),
+					 errmsg("could not stat key file \"%s\": %m", pad)));
+		if (stat(pad, &st_pad) == 0 &&
+			st.st_dev == st_pad.st_dev && st.st_ino == st_pad.st_ino)
+			break;
+		CloseTransientFile(fd);	/* replaced while we waited: again */
+	}
+
+	inhoud = sleutelbestand_lezen(fd, pad, &st, &lengte);
+	oud = palloc0(sizeof(Sleutelring));
+	sleutels_ontleden(pad, inhoud, lengte, oud);
+
+	versie = oud->huidige + 1;
+	if (versie > VWL_MAX_SLEUTELVERSIE)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("key file \"%s\" has no key versions left", pad),
+				 errdetail("Key versions run up to %d.", VWL_MAX_SLEUTELVERSIE)));
+
+	willekeurig(aes, sizeof(aes));
+	regel = sleutelregel(versie, oud->hmac, aes);
+	explicit_bzero(aes, sizeof(aes));
+	explicit_bzero(oud, sizeof(Sleutelring));
+	pfree(oud);
+
+	initStringInfo(&nieuw);
+	appendBinaryStringInfo(&nieuw, inhoud, lengte);
+	if (lengte > 0 && inhoud[lengte - 1] != '\n')
+		appendStringInfoChar(&nieuw, '\n');
+	appendStringInfoString(&nieuw, regel);
+	explicit_bzero(regel, strlen(regel));
+	explicit_bzero(inhoud, lengte);
+
+	tijdelijk = psprintf("%s.nieuw", pad);
+	if (unlink(tijdelijk) < 0 && errno != ENOENT)
+		ereport(ERROR,
+				(errcode_for_file_access(),
+				 errmsg("could not remove file \"%s\": %m", tijdelijk)));
+	bestand_schrijven(tijdelijk, nieuw.data, nieuw.len);
+	explicit_bzero(nieuw.data, nieuw.len);
+	durable_rename(tijdelijk, pad, ERROR);
+
+	CloseTransientFile(fd);		/* releases the lock */
+	ring.geldig = false;
+	PG_RETURN_INT32(versie);
+}
+
+PG_FUNCTION_INFO_V1(vwl_sleutel_info);
+
+/*
+ * verwerkingenlog.sleutel_info() RETURNS TABLE(bestand text, versies
+ * integer, huidige_versie integer): where the key file is and what it holds,
+ * never the keys.
+ */
+Datum
+vwl_sleutel_info(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Datum		values[3];
+	bool		nulls[3] = {false, false, false};
+	char	   *bestand;
+
+	InitMaterializedSRF(fcinfo, 0);
+	sleutels_laden(false);
+
+	if (is_absolute_path(ring.pad))
+		bestand = ring.pad;
+	else
+		bestand = psprintf("%s/%s", DataDir, ring.pad);
+	values[0] = CStringGetTextDatum(bestand);
+	values[1] = Int32GetDatum(ring.aantal);
+	values[2] = Int32GetDatum(ring.huidige);
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	return (Datum) 0;
+}
