@@ -14,6 +14,12 @@
 #                  warm-up a quarter of it; the history figures half of it)
 #   --jobs J       parallel loaders (default 2, one per core)
 #   --keep         keep the work folder (pgbench output and logs)
+#   --explain FILE after the load, write EXPLAIN (ANALYZE, BUFFERS) of the
+#                  raw queries and, through auto_explain, of every statement
+#                  inside one call of each read function to FILE
+#   --only LIST    run only these figures (comma-separated of 1,2,3,4,5,6)
+#   --hold S       keep the cluster S seconds after the run (for profiling;
+#                  its PGHOST is printed)
 #
 # Nothing here asserts: benchmarks are not tests.  The table at the end is
 # the result; test/bench/RESULTS.md records a full run.
@@ -26,8 +32,11 @@ scale=1000000
 duration=20
 jobs=2
 keep=0
+explain=
+only=1,2,3,4,5,6
+hold=0
 
-usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
 	case $1 in
 		--scale) scale=$2; shift 2 ;;
@@ -37,6 +46,9 @@ while [ $# -gt 0 ]; do
 		--jobs) jobs=$2; shift 2 ;;
 		--jobs=*) jobs=${1#*=}; shift ;;
 		--keep) keep=1; shift ;;
+		--explain) explain=$2; shift 2 ;;
+		--only) only=$2; shift 2 ;;
+		--hold) hold=$2; shift 2 ;;
 		*) usage ;;
 	esac
 done
@@ -64,6 +76,7 @@ now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 exists() { [ "$(sql -c "SELECT count(*) > 0 FROM pg_proc WHERE pronamespace = 'verwerkingenlog'::regnamespace AND proname = '$1'")" = t ]; }
 wal() { sql -c 'SELECT wal_bytes FROM pg_stat_wal'; }
+want() { [[ ",$only," == *",$1,"* ]]; }
 vast() { sql -c "SELECT waarde FROM bench.vast WHERE naam = '$1'"; }
 
 # ---------------------------------------------------------------- results
@@ -93,7 +106,8 @@ row() {
 	else
 		met='n/a'
 	fi
-	rows+=("| $figure | $ext | $base | $ratio | $tshow | $met |")
+	local id=${figure#(}; id=${id%%)*}; local num=${id%%[a-z]*}
+	rows+=("$(printf '%02d%s' "$num" "${id#"$num"}")	| $figure | $ext | $base | $ratio | $tshow | $met |")
 	printf '   %s: extension %s, baseline %s, ratio %s\n' "$figure" "$ext" "$base" "$ratio" >&2
 }
 notes=()
@@ -344,72 +358,121 @@ for (( b = 0; b < 10; b++ )); do
 	batches_base+=(-f "$out/bscript_base.$b.sql")
 done
 
+# ---------------------------------------------------------------- plans
+if [ -n "$explain" ]; then
+	bsn=$(sql -c "SELECT bench.bsn(($personen + 1) / 2)")
+	say "plans for BSN $bsn into $explain"
+	{
+		sql -c "EXPLAIN (ANALYZE, BUFFERS) $(sed -e '/^--/d' -e '/^\\set/d' -e "s/:bsn::text/'$bsn'/" "$here/base_inzage.sql")"
+		sql -c "EXPLAIN (ANALYZE, BUFFERS) $(sed -e '/^--/d' -e '/^\\set/d' -e "s/:bsn::text/'$bsn'/" "$here/base_lijst.sql")"
+		"$BIN/psql" -X -q -v ON_ERROR_STOP=1 2>&1 <<-SQL
+			LOAD 'auto_explain';
+			SET auto_explain.log_min_duration = 0;
+			SET auto_explain.log_nested_statements = on;
+			SET auto_explain.log_analyze = on;
+			SET auto_explain.log_buffers = on;
+			SET auto_explain.log_level = notice;
+			SET client_min_messages = notice;
+			\o /dev/null
+			\echo == verwerkte_objecten
+			SELECT * FROM verwerkingenlog.verwerkte_objecten('persoon', 'BSN', '$bsn', '2024-01-01', '2025-01-01');
+			\echo == verwerkingsacties
+			SELECT * FROM verwerkingenlog.verwerkingsacties('persoon', 'BSN', '$bsn', '2024-01-01', '2025-01-01', '{normaal,vertrouwelijk,opgeheven}');
+			\echo == log_verwerkingsactie
+			SELECT verwerkingenlog.log_verwerkingsactie(bench.doc(x)) FROM bench.actie(2, $n, $personen) x;
+		SQL
+	} >"$explain" 2>&1 || say "plans failed, see $explain"
+fi
+
 # Reads first, on the loaded content alone: the write runs below add rows to
 # one side more than to the other.
 # ---------------------------------------------------------------- (3) inzage
-say "(3) inzage for one BSN over a year, 1 client"
-side_b=(-U postgres -f "$here/base_inzage.sql" -D personen="$personen")
-if [ "$have_inzage" -eq 1 ]; then
-	side_a=(-U bench_app -f "$here/ext_inzage.sql" -D personen="$personen")
-	compare lat inzage 1 "$duration"
-	row "(3) inzage verwerkte_objecten, one BSN, one year (median ms)" "$med_a" "$med_b" max 3
-else
-	side_a=("${side_b[@]}")
-	compare lat inzage 1 "$duration"
-	row "(3) inzage verwerkte_objecten, one BSN, one year (median ms)" "n/a: function missing" "$med_b" max 3
+if want 3; then
+	say "(3) inzage for one BSN over a year, 1 client"
+	side_b=(-U postgres -f "$here/base_inzage.sql" -D personen="$personen")
+	if [ "$have_inzage" -eq 1 ]; then
+		side_a=(-U bench_app -f "$here/ext_inzage.sql" -D personen="$personen")
+		compare lat inzage 1 "$duration"
+		row "(3) inzage verwerkte_objecten, one BSN, one year (median ms)" "$med_a" "$med_b" max 3
+		# Diagnostic: the same without waiting for the WAL flush of the
+		# inzage record at commit, to show what the flush costs.
+		side_a+=("dbname=$PGDATABASE options=-csynchronous_commit=off")
+		compare lat inzage_async 1 "$short"
+		row "(3c) diagnostic: (3) with synchronous_commit off (median ms)" "$med_a" "$med_b" none -
+	else
+		side_a=("${side_b[@]}")
+		compare lat inzage 1 "$duration"
+		row "(3) inzage verwerkte_objecten, one BSN, one year (median ms)" "n/a: function missing" "$med_b" max 3
+	fi
 fi
 
 # ---------------------------------------------------------------- (4) list
-say "(4) bewerking list for one BSN over a year, 1 client"
-side_a=(-U bench_app -f "$here/ext_lijst.sql" -D personen="$personen")
-side_b=(-U postgres -f "$here/base_lijst.sql" -D personen="$personen")
-compare lat lijst 1 "$duration"
-row "(4) list verwerkingsacties, one BSN, one year (median ms)" "$med_a" "$med_b" max 2
+if want 4; then
+	say "(4) bewerking list for one BSN over a year, 1 client"
+	side_a=(-U bench_app -f "$here/ext_lijst.sql" -D personen="$personen")
+	side_b=(-U postgres -f "$here/base_lijst.sql" -D personen="$personen")
+	compare lat lijst 1 "$duration"
+	row "(4) list verwerkingsacties, one BSN, one year (median ms)" "$med_a" "$med_b" max 2
+fi
 
 # ---------------------------------------------------------------- (5) history
-say "(5) history depth, 1 client (the baseline column is the 1-version case)"
-side_a=(-U bench_app -f "$here/ext_actie.sql" -D actie="$(vast actie_diep)")
-side_b=(-U bench_app -f "$here/ext_actie.sql" -D actie="$(vast actie_vlak)")
-compare lat actie 1 "$short"
-row "(5a) current version: 100 versions vs 1 (median ms)" "$med_a" "$med_b" max 1.2
-side_a=(-U bench_app -f "$here/ext_lijst_persoon.sql" -D bsn="$(vast bsn_historie)")
-side_b=(-U bench_app -f "$here/ext_lijst_persoon.sql" -D bsn="$(vast bsn_vlak)")
-compare lat historie 1 "$short"
-row "(5b) list of 20 actions: 100 versions each vs 1 (median ms)" "$med_a" "$med_b" max 1.2
+if want 5; then
+	say "(5) history depth, 1 client (the baseline column is the 1-version case)"
+	side_a=(-U bench_app -f "$here/ext_actie.sql" -D actie="$(vast actie_diep)")
+	side_b=(-U bench_app -f "$here/ext_actie.sql" -D actie="$(vast actie_vlak)")
+	compare lat actie 1 "$short"
+	row "(5a) current version: 100 versions vs 1 (median ms)" "$med_a" "$med_b" max 1.2
+	side_a=(-U bench_app -f "$here/ext_lijst_persoon.sql" -D bsn="$(vast bsn_historie)")
+	side_b=(-U bench_app -f "$here/ext_lijst_persoon.sql" -D bsn="$(vast bsn_vlak)")
+	compare lat historie 1 "$short"
+	row "(5b) list of 20 actions: 100 versions each vs 1 (median ms)" "$med_a" "$med_b" max 1.2
+fi
 
 # ---------------------------------------------------------------- (1) logging
-say "(1) logging one action per transaction, 8 clients"
-side_a=(-U bench_app -f "$here/ext_log.sql" -D personen="$personen" -D doc="$doc")
-side_b=(-U postgres -f "$here/base_log.sql" -D personen="$personen" "${basevars[@]}")
-compare tps log 8 "$duration"
-row "(1) log one action, 8 clients (tps)" "$tps_a" "$tps_b" min 0.85
-wal_ext=$wal_a; wal_base=$wal_b
+if want 1; then
+	say "(1) logging one action per transaction, 8 clients"
+	side_a=(-U bench_app -f "$here/ext_log.sql" -D personen="$personen" -D doc="$doc")
+	side_b=(-U postgres -f "$here/base_log.sql" -D personen="$personen" "${basevars[@]}")
+	compare tps log 8 "$duration"
+	row "(1) log one action, 8 clients (tps)" "$tps_a" "$tps_b" min 0.85
+	wal_ext=$wal_a; wal_base=$wal_b
+	# Diagnostic: both sides without waiting for the WAL flush, to show the
+	# CPU cost apart from the disk's.
+	side_a+=("dbname=$PGDATABASE options=-csynchronous_commit=off")
+	side_b+=("dbname=$PGDATABASE options=-csynchronous_commit=off")
+	compare tps log_async 8 "$short"
+	row "(1c) diagnostic: (1) with synchronous_commit off (tps)" "$tps_a" "$tps_b" none -
+fi
 
 # ---------------------------------------------------------------- (2) batch
-say "(2) batch logging, 100 actions per statement, 2 clients"
-per_action() { awk -v t="$1" 'BEGIN { printf "%.0f", t * 100 }'; }
-side_b=(-U postgres "${batches_base[@]}")
-if [ "$have_batch" -eq 1 ]; then
-	side_a=(-U bench_app "${batches_ext[@]}")
-	compare tps batch 2 "$duration"
-	row "(2) batch: log_verwerkingsacties, 100 per call (actions/s)" "$(per_action "$tps_a")" "$(per_action "$tps_b")" min 0.7
-	row "(9b) WAL bytes per action, batch runs of (2)" "$(( wal_a / 100 ))" "$(( wal_b / 100 ))" none -
-else
-	# Without the batch function: 100 single calls in one statement stand in.
-	side_a=(-U bench_app "${batches_single[@]}")
-	compare tps batch 2 "$duration"
-	row "(2) batch: log_verwerkingsacties, 100 per call (actions/s)" "n/a: function missing" "$(per_action "$tps_b")" min 0.7
-	row "(2b) instead: 100 × log_verwerkingsactie in one statement (actions/s)" "$(per_action "$tps_a")" "$(per_action "$tps_b")" none -
-	row "(9b) WAL bytes per action, (2b) vs the baseline's batch" "$(( wal_a / 100 ))" "$(( wal_b / 100 ))" none -
+if want 2; then
+	say "(2) batch logging, 100 actions per statement, 2 clients"
+	per_action() { awk -v t="$1" 'BEGIN { printf "%.0f", t * 100 }'; }
+	side_b=(-U postgres "${batches_base[@]}")
+	if [ "$have_batch" -eq 1 ]; then
+		side_a=(-U bench_app "${batches_ext[@]}")
+		compare tps batch 2 "$duration"
+		row "(2) batch: log_verwerkingsacties, 100 per call (actions/s)" "$(per_action "$tps_a")" "$(per_action "$tps_b")" min 0.7
+		row "(9b) WAL bytes per action, batch runs of (2)" "$(( wal_a / 100 ))" "$(( wal_b / 100 ))" none -
+	else
+		# Without the batch function: 100 single calls in one statement stand in.
+		side_a=(-U bench_app "${batches_single[@]}")
+		compare tps batch 2 "$duration"
+		row "(2) batch: log_verwerkingsacties, 100 per call (actions/s)" "n/a: function missing" "$(per_action "$tps_b")" min 0.7
+		row "(2b) instead: 100 × log_verwerkingsactie in one statement (actions/s)" "$(per_action "$tps_a")" "$(per_action "$tps_b")" none -
+		row "(9b) WAL bytes per action, (2b) vs the baseline's batch" "$(( wal_a / 100 ))" "$(( wal_b / 100 ))" none -
+	fi
 fi
 
 # ---------------------------------------------------------------- (6) PATCH
-say "(6) PATCH of a verwerking with 1,000 actions, 1 client"
-pgb patch_ext-warm 1 "-t 2" -U bench_app -f "$here/ext_patch.sql" -D verwerking="$vp"
-pgb patch_base-warm 1 "-t 2" -U postgres -f "$here/base_patch.sql" -D verwerking="$vp"
-pgb patch_ext 1 "-t 9" -U bench_app -f "$here/ext_patch.sql" -D verwerking="$vp"
-pgb patch_base 1 "-t 9" -U postgres -f "$here/base_patch.sql" -D verwerking="$vp"
-row "(6) PATCH verwerking of 1,000 actions (median of 9, ms)" "$(median patch_ext)" "$(median patch_base)" below 200
+if want 6; then
+	say "(6) PATCH of a verwerking with 1,000 actions, 1 client"
+	pgb patch_ext-warm 1 "-t 2" -U bench_app -f "$here/ext_patch.sql" -D verwerking="$vp"
+	pgb patch_base-warm 1 "-t 2" -U postgres -f "$here/base_patch.sql" -D verwerking="$vp"
+	pgb patch_ext 1 "-t 9" -U bench_app -f "$here/ext_patch.sql" -D verwerking="$vp"
+	pgb patch_base 1 "-t 9" -U postgres -f "$here/base_patch.sql" -D verwerking="$vp"
+	row "(6) PATCH verwerking of 1,000 actions (median of 9, ms)" "$(median patch_ext)" "$(median patch_base)" below 200
+fi
 
 # ---------------------------------------------------------------- storage
 row "(7) storage per action, heap + indexes + TOAST (bytes)" \
@@ -418,7 +481,7 @@ row "(8a) leaf density, verwerkingsactie_versie_pkey vs actie pkey (%)" \
 	"$(density verwerkingenlog.verwerkingsactie_versie_pkey)" "$(density baseline.verwerkingsactie_pkey)" atleast 85
 row "(8b) leaf density, verwerkt_object_pkey vs object pkey (%)" \
 	"$(density verwerkingenlog.verwerkt_object_pkey)" "$(density baseline.verwerkt_object_pkey)" atleast 85
-row "(9a) WAL bytes per action, the runs of (1)" "$wal_ext" "$wal_base" none -
+want 1 && row "(9a) WAL bytes per action, the runs of (1)" "$wal_ext" "$wal_base" none -
 row "(9c) WAL bytes per action, bulk load" "$wal_load_ext" "$wal_load_base" none -
 
 # ---------------------------------------------------------------- report
@@ -429,8 +492,12 @@ cat <<-EOF
 	| figure | extension | baseline | ratio | target | met? |
 	|---|---|---|---|---|---|
 EOF
-printf '%s\n' "${rows[@]}" | sort -s -t'(' -k2,2n
+printf '%s\n' "${rows[@]}" | sort -s -t'	' -k1,1 | cut -f2-
 echo
 for x in "${notes[@]}"; do echo "- $x"; done
 echo "- machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) memory, $(sql -c 'SELECT version()' | sed 's/ on .*//'); synchronous_commit $(sql -c 'SHOW synchronous_commit'), fsync $(sql -c 'SHOW fsync'), shared_buffers $(sql -c 'SHOW shared_buffers')"
 echo "- total run time: $(since "$t_all")s"
+if [ "$hold" -gt 0 ]; then
+	say "holding the cluster for ${hold}s: export PGHOST=$PGHOST PGPORT=$PGPORT PGUSER=$PGUSER PGDATABASE=$PGDATABASE"
+	sleep "$hold"
+fi
