@@ -910,6 +910,13 @@ vwl_pseudoniem(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(res);
 }
 
+/* Encryption for C callers (the writer): see versleutel. */
+bytea *
+vwl_versleutel_bereken(const char *id, size_t len)
+{
+	return versleutel(id, len);
+}
+
 PG_FUNCTION_INFO_V1(vwl_versleutel);
 
 /*

@@ -31,4 +31,10 @@ extern void vwl_pseudoniem_bereken(const char *soort, size_t soortlen,
 								   const char *id, size_t idlen,
 								   unsigned char *out);
 
+/*
+ * id (len bytes) encrypted under the current key version, palloc'd.  For C
+ * callers; the same as verwerkingenlog._versleutel.
+ */
+extern bytea *vwl_versleutel_bereken(const char *id, size_t len);
+
 #endif							/* VWL_PSEUDONIEM_H */

@@ -13,16 +13,16 @@
 #include "utils/timestamp.h"
 #include "utils/uuid.h"
 
-PG_FUNCTION_INFO_V1(vwl_uuidv7);
+#include "verwerkingenlog.h"
 
 /*
- * verwerkingenlog.uuidv7(): 48 bits of Unix milliseconds, 12 bits of
- * sub-millisecond fraction (RFC 9562 method 3), 62 random bits.
+ * Fill *uuid with a new version 7 UUID: 48 bits of Unix milliseconds, 12
+ * bits of sub-millisecond fraction (RFC 9562 method 3), 62 random bits.
+ * For C callers (the writer); the same as verwerkingenlog.uuidv7().
  */
-Datum
-vwl_uuidv7(PG_FUNCTION_ARGS)
+void
+vwl_uuidv7_genereer(pg_uuid_t *uuid)
 {
-	pg_uuid_t  *uuid = palloc(UUID_LEN);
 	TimestampTz now = GetCurrentTimestamp();
 	uint64		unix_us;
 	uint64		ms;
@@ -47,6 +47,16 @@ vwl_uuidv7(PG_FUNCTION_ARGS)
 	uuid->data[6] = (unsigned char) (0x70 | (sub_ms >> 8));
 	uuid->data[7] = (unsigned char) sub_ms;
 	uuid->data[8] = (unsigned char) (0x80 | (uuid->data[8] & 0x3F));
+}
 
+PG_FUNCTION_INFO_V1(vwl_uuidv7);
+
+/* verwerkingenlog.uuidv7(): a new version 7 UUID (vwl_uuidv7_genereer). */
+Datum
+vwl_uuidv7(PG_FUNCTION_ARGS)
+{
+	pg_uuid_t  *uuid = palloc(UUID_LEN);
+
+	vwl_uuidv7_genereer(uuid);
 	PG_RETURN_UUID_P(uuid);
 }

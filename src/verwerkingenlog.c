@@ -236,6 +236,21 @@ _PG_init(void)
 	MarkGUCPrefixReserved("verwerkingenlog");
 }
 
+/*
+ * The base url setting without its trailing slashes (not terminated at *len).
+ */
+const char *
+vwl_basis_url(int *len)
+{
+	const char *url = vwl_base_url ? vwl_base_url : "";
+	int			n = strlen(url);
+
+	while (n > 0 && url[n - 1] == '/')
+		n--;
+	*len = n;
+	return url;
+}
+
 PG_FUNCTION_INFO_V1(vwl_base_url_fn);
 
 /*
@@ -245,10 +260,8 @@ PG_FUNCTION_INFO_V1(vwl_base_url_fn);
 Datum
 vwl_base_url_fn(PG_FUNCTION_ARGS)
 {
-	const char *url = vwl_base_url ? vwl_base_url : "";
-	int			len = strlen(url);
+	int			len;
+	const char *url = vwl_basis_url(&len);
 
-	while (len > 0 && url[len - 1] == '/')
-		len--;
 	PG_RETURN_TEXT_P(cstring_to_text_with_len(url, len));
 }

@@ -5,7 +5,8 @@
  * Each concern has its own file: moment.c and bewaartermijn.c (types),
  * validatie.c (the verwerkingsactie document), scopes.c (scopes and the
  * confidentiality rule engine), onveranderlijk.c (append-only guard) and
- * verwerkingenlog.c (module init and settings).
+ * verwerkingenlog.c (module init and settings), uuidv7.c (identifiers) and
+ * schrijver.c (the writer).
  */
 #ifndef VERWERKINGENLOG_H
 #define VERWERKINGENLOG_H
@@ -13,6 +14,8 @@
 #include "postgres.h"
 
 #include "datatype/timestamp.h"
+#include "fmgr.h"
+#include "utils/uuid.h"
 
 /* Limits from the OpenAPI contract. */
 #define VWL_MAX_URI			2042
@@ -72,6 +75,12 @@ typedef struct Bewaartermijn
 #define BT_MINUTEN		0x20
 #define BT_SECONDEN		0x40
 
+/*
+ * The text input function of moment; the writer calls it only to raise the
+ * type's own error for a string vwl_moment_parse refused.
+ */
+extern PGDLLEXPORT Datum vwl_moment_in(PG_FUNCTION_ARGS);
+
 /* Same contract as vwl_moment_parse. */
 extern bool vwl_bewaartermijn_parse(const char *str, int len,
 									Bewaartermijn *result,
@@ -79,6 +88,8 @@ extern bool vwl_bewaartermijn_parse(const char *str, int len,
 extern char *vwl_bewaartermijn_format(const Bewaartermijn *b);
 /* The duration as an interval (years and months, weeks and days, time). */
 extern Interval *vwl_bewaartermijn_interval(const Bewaartermijn *b);
+/* The text input function of bewaartermijn (see vwl_moment_in). */
+extern PGDLLEXPORT Datum vwl_bewaartermijn_in(PG_FUNCTION_ARGS);
 
 /*
  * Scopes of the standard, one bit each.  A caller holds a scope when its
@@ -100,5 +111,10 @@ extern int	vwl_scopes(void);
 
 /* Settings (verwerkingenlog.c). */
 extern char *vwl_base_url;
+/* The base url without trailing slashes: *len bytes, not terminated there. */
+extern const char *vwl_basis_url(int *len);
+
+/* A new time-ordered UUID (RFC 9562 version 7), as uuidv7() (uuidv7.c). */
+extern void vwl_uuidv7_genereer(pg_uuid_t *uuid);
 
 #endif							/* VERWERKINGENLOG_H */

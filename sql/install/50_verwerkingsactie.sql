@@ -76,75 +76,18 @@ $$;
 -- volgnummer, the document, the level to store (the rule engine's verdict)
 -- and the objects: NULL stores the document's objects as a new object set,
 -- a volgnummer keeps the objects of that earlier version.  One writer for
--- POST, PUT, the batch and the inzage record: it builds the documents it
--- returns first (with the ids it hands out), then stores them with two plain
--- INSERT ... SELECT statements, however many versions.  All versions of one
--- call share one tijdstipRegistratie.
+-- POST, PUT, the batch and the inzage record, in C (src/schrijver.c): it
+-- builds the documents it returns first (with the ids it hands out), each
+-- the input document || {url, actieId, vertrouwelijkheid,
+-- tijdstipRegistratie, verwerkteObjecten}, then inserts the version rows and
+-- the object rows directly, as COPY FROM does: privileges, triggers,
+-- constraints and unique indexes as for an INSERT, without the planning of
+-- one.  All versions of one call share one tijdstipRegistratie.
 CREATE FUNCTION _schrijf_versies(acties uuid[], volgnummers integer[], docs jsonb[],
                                  niveaus vertrouwelijkheid[], objecten_volgnummers integer[])
     RETURNS SETOF jsonb
-    LANGUAGE plpgsql VOLATILE
-AS $$
-DECLARE
-    registratie timestamptz := clock_timestamp();
-    basis text := verwerkingenlog.base_url();
-    uit jsonb[];
-BEGIN
-    SELECT array_agg(i.d || jsonb_build_object(
-               'url', basis || '/verwerkingsacties/' || i.actie,
-               'actieId', i.actie,
-               'vertrouwelijkheid', i.niveau,
-               'tijdstipRegistratie', registratie,
-               'verwerkteObjecten', CASE WHEN i.objecten_volgnummer IS NULL THEN
-                   (SELECT jsonb_agg(e.o || jsonb_build_object(
-                               'url', basis || '/verwerkte-objecten/' || e.id, 'verwerktObjectId', e.id)
-                             ORDER BY e.n)
-                      FROM (SELECT o, n, verwerkingenlog.uuidv7() AS id
-                              FROM jsonb_array_elements(i.d->'verwerkteObjecten') WITH ORDINALITY AS x(o, n)) e)
-                 ELSE verwerkingenlog._objecten_document(i.actie, i.objecten_volgnummer) END)
-             ORDER BY i.n)
-      INTO uit
-      FROM unnest(acties, docs, niveaus, objecten_volgnummers)
-           WITH ORDINALITY AS i(actie, d, niveau, objecten_volgnummer, n);
-
-    INSERT INTO verwerkingenlog.verwerkingsactie_versie
-        (actie_id, volgnummer, objecten_volgnummer, actie_naam, handeling_naam,
-         verwerking_naam, verwerking_id, verwerkingsactiviteit_id, verwerkingsactiviteit_url,
-         vertrouwelijkheid, bewaartermijn, uitvoerder, systeem, gebruiker, gegevensbron,
-         soort_afnemer_id, afnemer_id, afnemer_versleuteld, verwerkingsactiviteit_id_afnemer,
-         verwerkingsactiviteit_url_afnemer, verwerking_id_afnemer, tijdstip,
-         tijdstip_registratie, vervallen)
-    SELECT i.actie, i.volgnummer, coalesce(i.objecten_volgnummer, i.volgnummer),
-           i.d->>'actieNaam', i.d->>'handelingNaam', i.d->>'verwerkingNaam',
-           (i.d->>'verwerkingId')::uuid, (i.d->>'verwerkingsactiviteitId')::uuid,
-           i.d->>'verwerkingsactiviteitUrl', i.niveau,
-           (i.d->>'bewaartermijn')::verwerkingenlog.bewaartermijn,
-           i.d->>'uitvoerder', i.d->>'systeem', i.d->>'gebruiker', i.d->>'gegevensbron',
-           i.d->>'soortAfnemerId',
-           CASE WHEN upper(i.d->>'soortAfnemerId') = 'BSN' THEN NULL ELSE i.d->>'afnemerId' END,
-           CASE WHEN upper(i.d->>'soortAfnemerId') = 'BSN' THEN verwerkingenlog._versleutel(i.d->>'afnemerId') END,
-           (i.d->>'verwerkingsactiviteitIdAfnemer')::uuid,
-           i.d->>'verwerkingsactiviteitUrlAfnemer', (i.d->>'verwerkingIdAfnemer')::uuid,
-           (i.d->>'tijdstip')::verwerkingenlog.moment, registratie, false
-      FROM unnest(acties, volgnummers, uit, niveaus, objecten_volgnummers)
-           AS i(actie, volgnummer, d, niveau, objecten_volgnummer);
-
-    INSERT INTO verwerkingenlog.verwerkt_object
-        (verwerkt_object_id, actie_id, volgnummer, volgorde, tijdstip, objecttype,
-         soort_object_id, object_pseudoniem, object_versleuteld, betrokkenheid, verwerkte_soorten_gegevens)
-    SELECT (e.o->>'verwerktObjectId')::uuid, i.actie, i.volgnummer, e.n,
-           (i.d->>'tijdstip')::verwerkingenlog.moment,
-           e.o->>'objecttype', e.o->>'soortObjectId',
-           verwerkingenlog._pseudoniem(e.o->>'soortObjectId', e.o->>'objectId'),
-           verwerkingenlog._versleutel(e.o->>'objectId'), e.o->>'betrokkenheid',
-           ARRAY(SELECT g->>'soortGegeven' FROM jsonb_array_elements(e.o->'verwerkteSoortenGegevens') g)
-      FROM unnest(acties, volgnummers, uit, objecten_volgnummers) AS i(actie, volgnummer, d, objecten_volgnummer)
-     CROSS JOIN LATERAL jsonb_array_elements(i.d->'verwerkteObjecten') WITH ORDINALITY AS e(o, n)
-     WHERE i.objecten_volgnummer IS NULL;
-
-    RETURN QUERY SELECT unnest(uit);
-END
-$$;
+    AS 'MODULE_PATHNAME', 'vwl_schrijf_versies'
+    LANGUAGE C VOLATILE;
 
 CREATE FUNCTION log_verwerkingsactie(actie jsonb) RETURNS jsonb
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER

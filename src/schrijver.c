@@ -1,0 +1,1431 @@
+/*
+ * schrijver.c
+ *		The writer: stores new versions of actions and their verwerkte
+ *		objecten, and returns them as the API shows them.
+ *
+ * verwerkingenlog._schrijf_versies is the one place that inserts new content
+ * (POST, PUT, the batch, the inzage record).  It does in C what an SQL writer
+ * did with one SELECT and two INSERT ... SELECT statements, without their
+ * parse, plan and executor start-up per call:
+ *
+ *	1. build the documents it returns, in input order, from the input
+ *	   documents and the ids it hands out (into the result tuplestore);
+ *	2. insert one verwerkingsactie_versie row per version;
+ *	3. insert one verwerkt_object row per object of every version that
+ *	   brings a new object set.
+ *
+ * Rows go in the way COPY FROM puts them in: a ResultRelInfo per table,
+ * the INSERT privilege checked on a range table, BEFORE ROW triggers, stored
+ * generated columns, NOT NULL and CHECK constraints (ExecConstraints), the
+ * heap, the indexes (a duplicate primary key is 23505, which PUT turns into
+ * a serialization failure), AFTER ROW and statement triggers.  Errors are
+ * raised in the order the SQL writer raised them: all version rows before
+ * any object row, columns in the table's order.
+ *
+ * What goes into a column is one line of versie_kolommen or object_kolommen
+ * below, matched to the table by column NAME: a column the tables do not
+ * name gets what an INSERT would give it (its identity sequence, its
+ * default, or NULL), and a changed storage schema is a changed line here.
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "access/xact.h"
+#include "catalog/dependency.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_collation.h"
+#include "catalog/pg_type.h"
+#include "commands/sequence.h"
+#include "commands/trigger.h"
+#include "executor/executor.h"
+#include "executor/nodeModifyTable.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "nodes/makefuncs.h"
+#include "parser/parse_func.h"
+#include "rewrite/rewriteHandler.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/inval.h"
+#include "utils/json.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/rls.h"
+#include "utils/syscache.h"
+#include "utils/timestamp.h"
+#include "utils/uuid.h"
+
+#include "verwerkingenlog.h"
+#include "pseudoniem.h"
+
+/* The schema of the extension (relocatable = false). */
+#define VWL_SCHEMA	"verwerkingenlog"
+
+/* The length of a UUID in its text form. */
+#define UUID_TEKST_LENGTE 36
+
+/* The types the writer produces; the extension's own are looked up per call. */
+typedef enum VwlType
+{
+	VT_UUID,
+	VT_INT2,
+	VT_INT4,
+	VT_INT8,
+	VT_BOOL,
+	VT_TEXT,
+	VT_TEXT_ARRAY,
+	VT_BYTEA,
+	VT_TIMESTAMPTZ,
+	VT_MOMENT,
+	VT_BEWAARTERMIJN,
+	VT_OIN,
+	VT_VERTROUWELIJKHEID,
+	VT_AANTAL
+} VwlType;
+
+/* One version to store: element i of each input array. */
+typedef struct VwlVersie
+{
+	Datum		actie;
+	bool		actie_null;
+	Datum		volgnummer;
+	bool		volgnummer_null;
+	Datum		niveau;
+	bool		niveau_null;
+	Datum		objecten_volgnummer;	/* coalesce(objecten_volgnummer, volgnummer) */
+	bool		objecten_volgnummer_null;
+	bool		nieuwe_objecten;	/* input objecten_volgnummer IS NULL */
+	Jsonb	   *doc;			/* the input document; NULL for SQL NULL */
+	int			aantal_ids;		/* verwerktObjectIds handed out ... */
+	pg_uuid_t  *object_ids;		/* ... in the order of the objects */
+	int8		moment_stand;	/* tijdstip: 0 not read yet, 1 read, 2 absent */
+	Moment		moment;
+} VwlVersie;
+
+struct VwlSchrijver;
+
+/* The row being filled: a version, or one object of a version. */
+typedef struct VwlRij
+{
+	struct VwlSchrijver *s;
+	VwlVersie  *versie;
+	JsonbContainer *bron;		/* the document or the object; NULL if none */
+	int			volgorde;		/* object rows: position, from 1 */
+} VwlRij;
+
+/* Computes a column's value for a row from an element of its source. */
+typedef Datum (*VwlBereken) (VwlRij *rij, const char *element, bool *isnull);
+
+/* A column the writer fills: its name, its type and how to compute it. */
+typedef struct VwlKolom
+{
+	const char *naam;
+	VwlType		type;
+	VwlBereken	bereken;
+	const char *element;		/* the JSON element it is computed from */
+} VwlKolom;
+
+/*
+ * How the writer fills a table, worked out from its descriptor: for each
+ * attribute (attnum - 1) a line of the tables below, an identity sequence,
+ * a default, or none of these for NULL.  Kept across calls (plan_cache).
+ */
+typedef struct VwlPlan
+{
+	Oid			relid;
+	int			natts;
+	const VwlKolom **vul;		/* a line of versie_kolommen/object_kolommen */
+	Oid		   *reeks;			/* an identity column's sequence */
+	bool	   *standaard;		/* a column with a default expression */
+	Bitmapset  *kolommen;		/* the filled columns, as insertedCols */
+} VwlPlan;
+
+/* A table the writer inserts into, opened for one call. */
+typedef struct VwlDoel
+{
+	const char *tabel;
+	const VwlKolom *kolommen;
+	int			aantal_kolommen;
+	Relation	rel;
+	VwlPlan    *plan;
+	RangeTblEntry *rte;
+	ResultRelInfo *rri;
+	TupleTableSlot *slot;
+	TransitionCaptureState *overgang;
+	ExprState **standaard;		/* per attribute: its default, prepared */
+} VwlDoel;
+
+/* The state of one call. */
+typedef struct VwlSchrijver
+{
+	Oid			schema;
+	const Oid  *typen;			/* plan_cache.typen */
+	TimestampTz registratie;	/* tijdstipRegistratie of every version */
+	char	   *registratie_json;	/* ... as to_jsonb prints it */
+	const char *basis;			/* base url without trailing slashes */
+	int			basislen;
+	FmgrInfo	niveau_uit;		/* output function of vertrouwelijkheid */
+	FmgrInfo   *objecten_document;	/* _objecten_document, when needed */
+	EState	   *estate;
+	VwlDoel		versies;
+	VwlDoel		objecten;
+} VwlSchrijver;
+
+/*
+ * The plans of both tables and the OIDs of the types the writer produces,
+ * kept across calls in their own context under CacheMemoryContext: working
+ * them out costs a pg_depend scan (the identity sequence) and catalog
+ * lookups that a single logged action should not pay for.  A relcache
+ * invalidation of either table (ALTER TABLE, DROP EXTENSION) or of the
+ * whole relcache marks them stale, and the next call works them out again
+ * from the locked relations.
+ */
+static struct
+{
+	bool		geldig;
+	MemoryContext cxt;
+	Oid			typen[VT_AANTAL];
+	Oid			niveau_uit;
+	VwlPlan		versies;
+	VwlPlan		objecten;
+}			plan_cache;
+
+static Datum kolom_actie(VwlRij *rij, const char *element, bool *isnull);
+static Datum kolom_volgnummer(VwlRij *rij, const char *element, bool *isnull);
+static Datum kolom_objecten_volgnummer(VwlRij *rij, const char *element, bool *isnull);
+static Datum kolom_niveau(VwlRij *rij, const char *element, bool *isnull);
+static Datum kolom_tekst(VwlRij *rij, const char *element, bool *isnull);
+static Datum kolom_uuid(VwlRij *rij, const char *element, bool *isnull);
+static Datum kolom_bewaartermijn(VwlRij *rij, const char *element, bool *isnull);
+static Datum kolom_oin(VwlRij *rij, const char *element, bool *isnull);
+static Datum kolom_moment(VwlRij *rij, const char *element, bool *isnull);
+static Datum kolom_registratie(VwlRij *rij, const char *element, bool *isnull);
+static Datum kolom_onwaar(VwlRij *rij, const char *element, bool *isnull);
+static Datum kolom_afnemer_id(VwlRij *rij, const char *element, bool *isnull);
+static Datum kolom_afnemer_versleuteld(VwlRij *rij, const char *element, bool *isnull);
+static Datum kolom_object_id(VwlRij *rij, const char *element, bool *isnull);
+static Datum kolom_volgorde(VwlRij *rij, const char *element, bool *isnull);
+static Datum kolom_instant(VwlRij *rij, const char *element, bool *isnull);
+static Datum kolom_pseudoniem(VwlRij *rij, const char *element, bool *isnull);
+static Datum kolom_versleuteld(VwlRij *rij, const char *element, bool *isnull);
+static Datum kolom_soorten(VwlRij *rij, const char *element, bool *isnull);
+
+/*
+ * verwerkingsactie_versie: the version's own values, the level the rule
+ * engine decided, the document's elements as ->> gives them with the
+ * column's type, the afnemer encrypted when it is a BSN (B2042).
+ */
+static const VwlKolom versie_kolommen[] = {
+	{"actie_id", VT_UUID, kolom_actie, NULL},
+	{"volgnummer", VT_INT4, kolom_volgnummer, NULL},
+	{"objecten_volgnummer", VT_INT4, kolom_objecten_volgnummer, NULL},
+	{"actie_naam", VT_TEXT, kolom_tekst, "actieNaam"},
+	{"handeling_naam", VT_TEXT, kolom_tekst, "handelingNaam"},
+	{"verwerking_naam", VT_TEXT, kolom_tekst, "verwerkingNaam"},
+	{"verwerking_id", VT_UUID, kolom_uuid, "verwerkingId"},
+	{"verwerkingsactiviteit_id", VT_UUID, kolom_uuid, "verwerkingsactiviteitId"},
+	{"verwerkingsactiviteit_url", VT_TEXT, kolom_tekst, "verwerkingsactiviteitUrl"},
+	{"vertrouwelijkheid", VT_VERTROUWELIJKHEID, kolom_niveau, NULL},
+	{"bewaartermijn", VT_BEWAARTERMIJN, kolom_bewaartermijn, "bewaartermijn"},
+	{"uitvoerder", VT_OIN, kolom_oin, "uitvoerder"},
+	{"systeem", VT_TEXT, kolom_tekst, "systeem"},
+	{"gebruiker", VT_TEXT, kolom_tekst, "gebruiker"},
+	{"gegevensbron", VT_TEXT, kolom_tekst, "gegevensbron"},
+	{"soort_afnemer_id", VT_TEXT, kolom_tekst, "soortAfnemerId"},
+	{"afnemer_id", VT_TEXT, kolom_afnemer_id, "afnemerId"},
+	{"afnemer_versleuteld", VT_BYTEA, kolom_afnemer_versleuteld, "afnemerId"},
+	{"verwerkingsactiviteit_id_afnemer", VT_UUID, kolom_uuid, "verwerkingsactiviteitIdAfnemer"},
+	{"verwerkingsactiviteit_url_afnemer", VT_TEXT, kolom_tekst, "verwerkingsactiviteitUrlAfnemer"},
+	{"verwerking_id_afnemer", VT_UUID, kolom_uuid, "verwerkingIdAfnemer"},
+	{"tijdstip", VT_MOMENT, kolom_moment, "tijdstip"},
+	{"tijdstip_registratie", VT_TIMESTAMPTZ, kolom_registratie, NULL},
+	{"vervallen", VT_BOOL, kolom_onwaar, NULL},
+};
+
+/*
+ * verwerkt_object: the id handed out, the object's elements, the objectId
+ * only as a keyed pseudonym and encrypted (B2042), the version's tijdstip
+ * as an instant for the person index.
+ */
+static const VwlKolom object_kolommen[] = {
+	{"verwerkt_object_id", VT_UUID, kolom_object_id, NULL},
+	{"actie_id", VT_UUID, kolom_actie, NULL},
+	{"volgnummer", VT_INT4, kolom_volgnummer, NULL},
+	{"volgorde", VT_INT2, kolom_volgorde, NULL},
+	{"tijdstip", VT_TIMESTAMPTZ, kolom_instant, NULL},
+	{"objecttype", VT_TEXT, kolom_tekst, "objecttype"},
+	{"soort_object_id", VT_TEXT, kolom_tekst, "soortObjectId"},
+	{"object_pseudoniem", VT_BYTEA, kolom_pseudoniem, "objectId"},
+	{"object_versleuteld", VT_BYTEA, kolom_versleuteld, "objectId"},
+	{"betrokkenheid", VT_TEXT, kolom_tekst, "betrokkenheid"},
+	{"verwerkte_soorten_gegevens", VT_TEXT_ARRAY, kolom_soorten, "verwerkteSoortenGegevens"},
+};
+
+/* Elements of the input a returned document replaces. */
+static const char *const versie_vervangen[] = {
+	"url", "actieId", "vertrouwelijkheid", "tijdstipRegistratie", "verwerkteObjecten", NULL
+};
+static const char *const object_vervangen[] = {"url", "verwerktObjectId", NULL};
+
+/* -------------------------------------------------------------------------
+ * JSON helpers
+ * -------------------------------------------------------------------------
+ */
+
+/* The value of element of object c, or NULL when absent. */
+static inline JsonbValue *
+element_waarde(JsonbContainer *c, const char *element, JsonbValue *buf)
+{
+	if (c == NULL)
+		return NULL;
+	return getKeyJsonValueFromContainer(c, element, strlen(element), buf);
+}
+
+/* A JSON value as ->> gives it: NULL for null, strings without quotes. */
+static text *
+waarde_tekst(JsonbValue *v)
+{
+	switch (v->type)
+	{
+		case jbvNull:
+			return NULL;
+		case jbvString:
+			return cstring_to_text_with_len(v->val.string.val, v->val.string.len);
+		case jbvBool:
+			return cstring_to_text(v->val.boolean ? "true" : "false");
+		case jbvNumeric:
+			return cstring_to_text(DatumGetCString(DirectFunctionCall1(numeric_out,
+																	   NumericGetDatum(v->val.numeric))));
+		case jbvBinary:
+			{
+				StringInfoData buf;
+
+				initStringInfo(&buf);
+				(void) JsonbToCString(&buf, v->val.binary.data, v->val.binary.len);
+				return cstring_to_text_with_len(buf.data, buf.len);
+			}
+		default:
+			elog(ERROR, "unexpected jsonb value type %d", (int) v->type);
+	}
+	return NULL;				/* keep compiler quiet */
+}
+
+/* c->>element: NULL when the element is absent or null. */
+static text *
+element_tekst(JsonbContainer *c, const char *element)
+{
+	JsonbValue	buf;
+	JsonbValue *v = element_waarde(c, element, &buf);
+
+	return v ? waarde_tekst(v) : NULL;
+}
+
+/*
+ * The array element of object c, as jsonb_array_elements(c->element) takes
+ * it: NULL when absent (no elements), an error when it is not an array.
+ */
+static JsonbContainer *
+element_array(JsonbContainer *c, const char *element)
+{
+	JsonbValue	buf;
+	JsonbValue *v = element_waarde(c, element, &buf);
+
+	if (v == NULL)
+		return NULL;
+	if (v->type != jbvBinary)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot extract elements from a scalar")));
+	if (!JsonContainerIsArray(v->val.binary.data))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot extract elements from an object")));
+	return v->val.binary.data;
+}
+
+/* The container of v if it is a JSON object, else NULL. */
+static inline JsonbContainer *
+als_object(JsonbValue *v)
+{
+	if (v->type == jbvBinary && JsonContainerIsObject(v->val.binary.data))
+		return v->val.binary.data;
+	return NULL;
+}
+
+/* Push a key (a string constant or one that outlives the document). */
+static void
+push_sleutel(JsonbParseState **st, const char *sleutel)
+{
+	JsonbValue	v;
+
+	v.type = jbvString;
+	v.val.string.val = (char *) sleutel;
+	v.val.string.len = strlen(sleutel);
+	pushJsonbValue(st, WJB_KEY, &v);
+}
+
+/* Push a string value, or null for NULL. */
+static void
+push_tekst(JsonbParseState **st, const char *s, int len)
+{
+	JsonbValue	v;
+
+	if (s == NULL)
+		v.type = jbvNull;
+	else
+	{
+		v.type = jbvString;
+		v.val.string.val = (char *) s;
+		v.val.string.len = len;
+	}
+	pushJsonbValue(st, WJB_VALUE, &v);
+}
+
+/* Push a null value. */
+static void
+push_null(JsonbParseState **st)
+{
+	JsonbValue	v;
+
+	v.type = jbvNull;
+	pushJsonbValue(st, WJB_VALUE, &v);
+}
+
+/*
+ * Push the pairs of object c except those named in behalve: the left side
+ * of c || {...}, where the right side's keys win anyway.
+ */
+static void
+push_paren(JsonbParseState **st, JsonbContainer *c, const char *const *behalve)
+{
+	JsonbIterator *it = JsonbIteratorInit(c);
+	JsonbIteratorToken tok;
+	JsonbValue	v;
+	bool		overslaan = false;
+
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		if (tok == WJB_KEY)
+		{
+			overslaan = false;
+			for (const char *const *b = behalve; *b; b++)
+			{
+				if (v.val.string.len == (int) strlen(*b) &&
+					memcmp(v.val.string.val, *b, v.val.string.len) == 0)
+				{
+					overslaan = true;
+					break;
+				}
+			}
+			if (!overslaan)
+				pushJsonbValue(st, WJB_KEY, &v);
+		}
+		else if (tok == WJB_VALUE && !overslaan)
+			pushJsonbValue(st, WJB_VALUE, &v);
+	}
+}
+
+/*
+ * A UUID as uuid_out writes it, palloc'd: pushJsonbValue keeps pointers to
+ * the strings it is given until the document is complete.
+ */
+static char *
+uuid_tekst(const pg_uuid_t *u)
+{
+	static const char hex[] = "0123456789abcdef";
+	char	   *buf = palloc(UUID_TEKST_LENGTE + 1);
+	char	   *p = buf;
+
+	for (int i = 0; i < UUID_LEN; i++)
+	{
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			*p++ = '-';
+		*p++ = hex[u->data[i] >> 4];
+		*p++ = hex[u->data[i] & 0x0F];
+	}
+	*p = '\0';
+	return buf;
+}
+
+/* base url || pad || id, in a palloc'd string of *len bytes. */
+static char *
+url_van(VwlSchrijver *s, const char *pad, const pg_uuid_t *id, int *len)
+{
+	char	   *url;
+
+	url = psprintf("%.*s%s%s", s->basislen, s->basis, pad, uuid_tekst(id));
+	*len = strlen(url);
+	return url;
+}
+
+/* -------------------------------------------------------------------------
+ * The returned documents
+ * -------------------------------------------------------------------------
+ */
+
+/*
+ * Push the new object set of version v: each input object with its url and
+ * the verwerktObjectId handed out now; null when there are no objects (as
+ * jsonb_agg over no rows).
+ */
+static void
+push_nieuwe_objecten(VwlSchrijver *s, VwlVersie *v, MemoryContext callcxt,
+					 JsonbParseState **st)
+{
+	JsonbContainer *lijst = element_array(&v->doc->root, "verwerkteObjecten");
+	int			n = lijst ? JsonContainerSize(lijst) : 0;
+
+	if (n == 0)
+	{
+		push_null(st);
+		return;
+	}
+
+	v->object_ids = MemoryContextAlloc(callcxt, n * sizeof(pg_uuid_t));
+	v->aantal_ids = n;
+	pushJsonbValue(st, WJB_BEGIN_ARRAY, NULL);
+	for (int j = 0; j < n; j++)
+	{
+		JsonbValue *el = getIthJsonbValueFromContainer(lijst, j);
+		JsonbContainer *object = als_object(el);
+		char	   *url;
+		int			len;
+
+		if (object == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("verwerkteObjecten[%d] is not a JSON object", j)));
+		vwl_uuidv7_genereer(&v->object_ids[j]);
+
+		pushJsonbValue(st, WJB_BEGIN_OBJECT, NULL);
+		push_paren(st, object, object_vervangen);
+		url = url_van(s, "/verwerkte-objecten/", &v->object_ids[j], &len);
+		push_sleutel(st, "url");
+		push_tekst(st, url, len);
+		push_sleutel(st, "verwerktObjectId");
+		push_tekst(st, uuid_tekst(&v->object_ids[j]), UUID_TEKST_LENGTE);
+		pushJsonbValue(st, WJB_END_OBJECT, NULL);
+	}
+	pushJsonbValue(st, WJB_END_ARRAY, NULL);
+}
+
+/*
+ * Push the stored objects of an earlier version, as _objecten_document
+ * returns them (rare: a PUT that keeps the objects).
+ */
+static void
+push_bestaande_objecten(VwlSchrijver *s, VwlVersie *v, MemoryContext callcxt,
+						JsonbParseState **st)
+{
+	Jsonb	   *objecten;
+	JsonbValue	jv;
+
+	if (v->actie_null)
+	{
+		/* _objecten_document(NULL, n) finds nothing */
+		pushJsonbValue(st, WJB_BEGIN_ARRAY, NULL);
+		pushJsonbValue(st, WJB_END_ARRAY, NULL);
+		return;
+	}
+	if (s->objecten_document == NULL)
+	{
+		Oid			argtypes[2] = {UUIDOID, INT4OID};
+		Oid			fn;
+
+		fn = LookupFuncName(list_make2(makeString(VWL_SCHEMA),
+									   makeString("_objecten_document")),
+							2, argtypes, false);
+		s->objecten_document = MemoryContextAlloc(callcxt, sizeof(FmgrInfo));
+		fmgr_info_cxt(fn, s->objecten_document, callcxt);
+	}
+	objecten = DatumGetJsonbP(FunctionCall2(s->objecten_document, v->actie,
+											v->objecten_volgnummer));
+	jv.type = jbvBinary;
+	jv.val.binary.data = &objecten->root;
+	jv.val.binary.len = VARSIZE(objecten) - VARHDRSZ;
+	pushJsonbValue(st, WJB_VALUE, &jv);
+}
+
+/*
+ * The document of version v as the SQL writer built it: the input document
+ * || {url, actieId, vertrouwelijkheid, tijdstipRegistratie,
+ * verwerkteObjecten}.
+ */
+static Jsonb *
+bouw_document(VwlSchrijver *s, VwlVersie *v, MemoryContext callcxt)
+{
+	JsonbParseState *st = NULL;
+	JsonbValue *res;
+
+	if (!JB_ROOT_IS_OBJECT(v->doc))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a verwerkingsactie document must be a JSON object")));
+
+	pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
+	push_paren(&st, &v->doc->root, versie_vervangen);
+
+	push_sleutel(&st, "url");
+	if (v->actie_null)
+		push_null(&st);
+	else
+	{
+		int			len;
+		char	   *url = url_van(s, "/verwerkingsacties/",
+								  DatumGetUUIDP(v->actie), &len);
+
+		push_tekst(&st, url, len);
+	}
+
+	push_sleutel(&st, "actieId");
+	if (v->actie_null)
+		push_null(&st);
+	else
+		push_tekst(&st, uuid_tekst(DatumGetUUIDP(v->actie)), UUID_TEKST_LENGTE);
+
+	push_sleutel(&st, "vertrouwelijkheid");
+	if (v->niveau_null)
+		push_null(&st);
+	else
+	{
+		char	   *label = OutputFunctionCall(&s->niveau_uit, v->niveau);
+
+		push_tekst(&st, label, strlen(label));
+	}
+
+	push_sleutel(&st, "tijdstipRegistratie");
+	push_tekst(&st, s->registratie_json, strlen(s->registratie_json));
+
+	push_sleutel(&st, "verwerkteObjecten");
+	if (v->nieuwe_objecten)
+		push_nieuwe_objecten(s, v, callcxt, &st);
+	else
+		push_bestaande_objecten(s, v, callcxt, &st);
+
+	res = pushJsonbValue(&st, WJB_END_OBJECT, NULL);
+	return JsonbValueToJsonb(res);
+}
+
+/* -------------------------------------------------------------------------
+ * Column values
+ * -------------------------------------------------------------------------
+ */
+
+/* The actieId of the version. */
+static Datum
+kolom_actie(VwlRij *rij, const char *element, bool *isnull)
+{
+	*isnull = rij->versie->actie_null;
+	return rij->versie->actie;
+}
+
+/* The volgnummer of the version (objects: the version that brings them). */
+static Datum
+kolom_volgnummer(VwlRij *rij, const char *element, bool *isnull)
+{
+	*isnull = rij->versie->volgnummer_null;
+	return rij->versie->volgnummer;
+}
+
+/* coalesce(objecten_volgnummer, volgnummer) */
+static Datum
+kolom_objecten_volgnummer(VwlRij *rij, const char *element, bool *isnull)
+{
+	*isnull = rij->versie->objecten_volgnummer_null;
+	return rij->versie->objecten_volgnummer;
+}
+
+/* The level the rule engine decided (not the document's). */
+static Datum
+kolom_niveau(VwlRij *rij, const char *element, bool *isnull)
+{
+	*isnull = rij->versie->niveau_null;
+	return rij->versie->niveau;
+}
+
+/* element as text (->>). */
+static Datum
+kolom_tekst(VwlRij *rij, const char *element, bool *isnull)
+{
+	text	   *t = element_tekst(rij->bron, element);
+
+	*isnull = (t == NULL);
+	return PointerGetDatum(t);
+}
+
+/* (element)::uuid */
+static Datum
+kolom_uuid(VwlRij *rij, const char *element, bool *isnull)
+{
+	text	   *t = element_tekst(rij->bron, element);
+
+	*isnull = (t == NULL);
+	if (t == NULL)
+		return (Datum) 0;
+	return DirectFunctionCall1(uuid_in, CStringGetDatum(text_to_cstring(t)));
+}
+
+/* (element)::bewaartermijn; a refused value raises the type's own error. */
+static Datum
+kolom_bewaartermijn(VwlRij *rij, const char *element, bool *isnull)
+{
+	text	   *t = element_tekst(rij->bron, element);
+	Bewaartermijn *b;
+
+	*isnull = (t == NULL);
+	if (t == NULL)
+		return (Datum) 0;
+	b = palloc0(sizeof(Bewaartermijn));
+	if (!vwl_bewaartermijn_parse(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), b, NULL))
+		return DirectFunctionCall1(vwl_bewaartermijn_in,
+								   CStringGetDatum(text_to_cstring(t)));
+	return PointerGetDatum(b);
+}
+
+/*
+ * element as an oin.  The validator let through only 20 digits; checked
+ * again cheaply, and anything else goes to the domain's own check (23514).
+ */
+static Datum
+kolom_oin(VwlRij *rij, const char *element, bool *isnull)
+{
+	text	   *t = element_tekst(rij->bron, element);
+	const char *p;
+	bool		goed;
+
+	*isnull = (t == NULL);
+	if (t == NULL)
+		return (Datum) 0;
+	p = VARDATA_ANY(t);
+	goed = (VARSIZE_ANY_EXHDR(t) == VWL_OIN_LENGTE);
+	for (int i = 0; goed && i < VWL_OIN_LENGTE; i++)
+		goed = (p[i] >= '0' && p[i] <= '9');
+	if (!goed)
+		domain_check(PointerGetDatum(t), false, rij->s->typen[VT_OIN], NULL, NULL);
+	return PointerGetDatum(t);
+}
+
+/*
+ * The version's tijdstip, read once per version; NULL when absent.  A refused
+ * value raises the type's own error.
+ */
+static Moment *
+versie_moment(VwlVersie *v)
+{
+	if (v->moment_stand == 0)
+	{
+		text	   *t = v->doc ? element_tekst(&v->doc->root, "tijdstip") : NULL;
+
+		if (t == NULL)
+			v->moment_stand = 2;
+		else
+		{
+			memset(&v->moment, 0, sizeof(Moment));
+			if (!vwl_moment_parse(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), &v->moment, NULL))
+			{
+				Datum		m = DirectFunctionCall1(vwl_moment_in,
+													CStringGetDatum(text_to_cstring(t)));
+
+				memcpy(&v->moment, DatumGetPointer(m), sizeof(Moment));
+			}
+			v->moment_stand = 1;
+		}
+	}
+	return v->moment_stand == 1 ? &v->moment : NULL;
+}
+
+/* (tijdstip)::moment */
+static Datum
+kolom_moment(VwlRij *rij, const char *element, bool *isnull)
+{
+	Moment	   *m = versie_moment(rij->versie);
+
+	*isnull = (m == NULL);
+	return PointerGetDatum(m);
+}
+
+/* The version's tijdstip as a timestamptz (the instant). */
+static Datum
+kolom_instant(VwlRij *rij, const char *element, bool *isnull)
+{
+	Moment	   *m = versie_moment(rij->versie);
+
+	*isnull = (m == NULL);
+	return m ? TimestampTzGetDatum(m->instant) : (Datum) 0;
+}
+
+/* The one registration time of the call. */
+static Datum
+kolom_registratie(VwlRij *rij, const char *element, bool *isnull)
+{
+	*isnull = false;
+	return TimestampTzGetDatum(rij->s->registratie);
+}
+
+/* false: a new version is never vervallen. */
+static Datum
+kolom_onwaar(VwlRij *rij, const char *element, bool *isnull)
+{
+	*isnull = false;
+	return BoolGetDatum(false);
+}
+
+/*
+ * upper(soortAfnemerId) = 'BSN'.  Outside ASCII upper() decides, as it did
+ * in SQL (with some locales a non-ASCII letter upper-cases to S).
+ */
+static bool
+afnemer_is_bsn(VwlRij *rij)
+{
+	text	   *soort = element_tekst(rij->bron, "soortAfnemerId");
+	const char *p;
+	int			len;
+	text	   *groot;
+
+	if (soort == NULL)
+		return false;
+	p = VARDATA_ANY(soort);
+	len = VARSIZE_ANY_EXHDR(soort);
+	for (int i = 0; i < len; i++)
+	{
+		if (IS_HIGHBIT_SET(p[i]))
+		{
+			groot = DatumGetTextPP(DirectFunctionCall1Coll(upper, DEFAULT_COLLATION_OID,
+														   PointerGetDatum(soort)));
+			return VARSIZE_ANY_EXHDR(groot) == 3 &&
+				memcmp(VARDATA_ANY(groot), "BSN", 3) == 0;
+		}
+	}
+	return len == 3 && pg_strncasecmp(p, "BSN", 3) == 0;
+}
+
+/* afnemerId, unless it is a BSN. */
+static Datum
+kolom_afnemer_id(VwlRij *rij, const char *element, bool *isnull)
+{
+	if (afnemer_is_bsn(rij))
+	{
+		*isnull = true;
+		return (Datum) 0;
+	}
+	return kolom_tekst(rij, element, isnull);
+}
+
+/* afnemerId encrypted when it is a BSN. */
+static Datum
+kolom_afnemer_versleuteld(VwlRij *rij, const char *element, bool *isnull)
+{
+	if (!afnemer_is_bsn(rij))
+	{
+		*isnull = true;
+		return (Datum) 0;
+	}
+	return kolom_versleuteld(rij, element, isnull);
+}
+
+/* The verwerktObjectId handed out for this object. */
+static Datum
+kolom_object_id(VwlRij *rij, const char *element, bool *isnull)
+{
+	*isnull = false;
+	return UUIDPGetDatum(&rij->versie->object_ids[rij->volgorde - 1]);
+}
+
+/* The object's position, a smallint. */
+static Datum
+kolom_volgorde(VwlRij *rij, const char *element, bool *isnull)
+{
+	if (rij->volgorde > PG_INT16_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("smallint out of range")));
+	*isnull = false;
+	return Int16GetDatum((int16) rij->volgorde);
+}
+
+/* _pseudoniem(soortObjectId, element) */
+static Datum
+kolom_pseudoniem(VwlRij *rij, const char *element, bool *isnull)
+{
+	text	   *soort = element_tekst(rij->bron, "soortObjectId");
+	text	   *id = element_tekst(rij->bron, element);
+	bytea	   *res;
+
+	*isnull = (soort == NULL || id == NULL);
+	if (*isnull)
+		return (Datum) 0;
+	res = palloc(VARHDRSZ + VWL_PSEUDONIEM_LENGTE);
+	SET_VARSIZE(res, VARHDRSZ + VWL_PSEUDONIEM_LENGTE);
+	vwl_pseudoniem_bereken(VARDATA_ANY(soort), VARSIZE_ANY_EXHDR(soort),
+						   VARDATA_ANY(id), VARSIZE_ANY_EXHDR(id),
+						   (unsigned char *) VARDATA(res));
+	return PointerGetDatum(res);
+}
+
+/* _versleutel(element) */
+static Datum
+kolom_versleuteld(VwlRij *rij, const char *element, bool *isnull)
+{
+	text	   *id = element_tekst(rij->bron, element);
+
+	*isnull = (id == NULL);
+	if (id == NULL)
+		return (Datum) 0;
+	return PointerGetDatum(vwl_versleutel_bereken(VARDATA_ANY(id),
+												  VARSIZE_ANY_EXHDR(id)));
+}
+
+/* ARRAY(SELECT g->>'soortGegeven' FROM jsonb_array_elements(element) g) */
+static Datum
+kolom_soorten(VwlRij *rij, const char *element, bool *isnull)
+{
+	JsonbContainer *lijst = element_array(rij->bron, element);
+	int			n = lijst ? JsonContainerSize(lijst) : 0;
+	ArrayBuildState *abs;
+
+	*isnull = false;
+	if (n == 0)
+		return PointerGetDatum(construct_empty_array(TEXTOID));
+	abs = initArrayResult(TEXTOID, CurrentMemoryContext, false);
+	for (int j = 0; j < n; j++)
+	{
+		JsonbContainer *g = als_object(getIthJsonbValueFromContainer(lijst, j));
+		text	   *t = g ? element_tekst(g, "soortGegeven") : NULL;
+
+		accumArrayResult(abs, PointerGetDatum(t), t == NULL, TEXTOID,
+						 CurrentMemoryContext);
+	}
+	return makeArrayResult(abs, CurrentMemoryContext);
+}
+
+/* -------------------------------------------------------------------------
+ * The tables
+ * -------------------------------------------------------------------------
+ */
+
+/* The OID of the extension's type naam. */
+static Oid
+eigen_type(Oid schema, const char *naam)
+{
+	Oid			typ = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid,
+									  CStringGetDatum(naam), ObjectIdGetDatum(schema));
+
+	if (!OidIsValid(typ))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("type \"%s.%s\" does not exist", VWL_SCHEMA, naam)));
+	return typ;
+}
+
+/*
+ * Open table d for inserting, locked as an INSERT locks it.  Only plain
+ * tables, and no row-level security (an INSERT would apply its policies).
+ */
+static void
+open_doel(VwlSchrijver *s, VwlDoel *d)
+{
+	Oid			relid = get_relname_relid(d->tabel, s->schema);
+
+	if (!OidIsValid(relid))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relation \"%s.%s\" does not exist", VWL_SCHEMA, d->tabel)));
+	d->rel = table_open(relid, RowExclusiveLock);
+	if (d->rel->rd_rel->relkind != RELKIND_RELATION || d->rel->rd_rel->relispartition)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("\"%s.%s\" is not a plain table", VWL_SCHEMA, d->tabel),
+				 errdetail("The log writes only into plain tables.")));
+	if (d->rel->rd_rel->relrowsecurity &&
+		check_enable_rls(relid, InvalidOid, false) == RLS_ENABLED)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("row-level security on \"%s.%s\" is not supported", VWL_SCHEMA, d->tabel)));
+}
+
+/*
+ * Work out the plan of the (open) table d into p, in the current memory
+ * context: which line fills each column, checked against the column's type;
+ * identity sequences; which other columns have defaults.
+ */
+static void
+bouw_plan(VwlDoel *d, const Oid *typen, VwlPlan *p)
+{
+	TupleDesc	tupdesc = RelationGetDescr(d->rel);
+	int			natts = tupdesc->natts;
+
+	p->relid = RelationGetRelid(d->rel);
+	p->natts = natts;
+	p->vul = palloc0(natts * sizeof(VwlKolom *));
+	p->reeks = palloc0(natts * sizeof(Oid));
+	p->standaard = palloc0(natts * sizeof(bool));
+	p->kolommen = NULL;
+
+	for (int i = 0; i < natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(tupdesc, i);
+
+		if (att->attisdropped)
+			continue;
+		for (int k = 0; k < d->aantal_kolommen; k++)
+		{
+			const VwlKolom *kolom = &d->kolommen[k];
+
+			if (strcmp(NameStr(att->attname), kolom->naam) != 0)
+				continue;
+			if (att->atttypid != typen[kolom->type])
+				ereport(ERROR,
+						(errcode(ERRCODE_DATATYPE_MISMATCH),
+						 errmsg("column \"%s\" of \"%s.%s\" has type %s, the log writes %s",
+								kolom->naam, VWL_SCHEMA, d->tabel,
+								format_type_be(att->atttypid),
+								format_type_be(typen[kolom->type])),
+						 errhint("The storage schema and the writer in src/schrijver.c must change together.")));
+			p->vul[i] = kolom;
+			p->kolommen = bms_add_member(p->kolommen,
+										 att->attnum - FirstLowInvalidHeapAttributeNumber);
+			break;
+		}
+		if (p->vul[i] != NULL || att->attgenerated)
+			continue;			/* stored generated: computed at insert */
+		if (att->attidentity)
+		{
+			if (att->atttypid != INT8OID)
+				ereport(ERROR,
+						(errcode(ERRCODE_DATATYPE_MISMATCH),
+						 errmsg("identity column \"%s\" of \"%s.%s\" is not a bigint",
+								NameStr(att->attname), VWL_SCHEMA, d->tabel)));
+			p->reeks[i] = getIdentitySequence(p->relid, att->attnum, false);
+		}
+		else
+			p->standaard[i] = att->atthasdef;
+	}
+}
+
+/* Relcache invalidation: a table of the plans changed, or everything did. */
+static void
+plan_cache_ongeldig(Datum arg, Oid relid)
+{
+	if (relid == InvalidOid || relid == plan_cache.versies.relid ||
+		relid == plan_cache.objecten.relid)
+		plan_cache.geldig = false;
+}
+
+/*
+ * Make sure plan_cache describes the two open tables.  The relations are
+ * locked, so their descriptors stay as they are for the rest of the call.
+ */
+static void
+zorg_voor_plannen(VwlSchrijver *s)
+{
+	MemoryContext oud;
+	Oid			uitfunc;
+	bool		varlena;
+
+	if (plan_cache.geldig &&
+		plan_cache.versies.relid == RelationGetRelid(s->versies.rel) &&
+		plan_cache.objecten.relid == RelationGetRelid(s->objecten.rel))
+		return;
+
+	if (plan_cache.cxt == NULL)
+		CacheRegisterRelcacheCallback(plan_cache_ongeldig, (Datum) 0);
+	else
+	{
+		/*
+		 * The old plans may still be in use by a call further up the stack
+		 * (a trigger that logs): let them live until the end of the
+		 * transaction instead of freeing them now.
+		 */
+		MemoryContextSetParent(plan_cache.cxt, TopTransactionContext);
+	}
+	plan_cache.geldig = false;
+	plan_cache.cxt = AllocSetContextCreate(CacheMemoryContext,
+										   "verwerkingenlog writer plans",
+										   ALLOCSET_SMALL_SIZES);
+	oud = MemoryContextSwitchTo(plan_cache.cxt);
+
+	plan_cache.typen[VT_UUID] = UUIDOID;
+	plan_cache.typen[VT_INT2] = INT2OID;
+	plan_cache.typen[VT_INT4] = INT4OID;
+	plan_cache.typen[VT_INT8] = INT8OID;
+	plan_cache.typen[VT_BOOL] = BOOLOID;
+	plan_cache.typen[VT_TEXT] = TEXTOID;
+	plan_cache.typen[VT_TEXT_ARRAY] = TEXTARRAYOID;
+	plan_cache.typen[VT_BYTEA] = BYTEAOID;
+	plan_cache.typen[VT_TIMESTAMPTZ] = TIMESTAMPTZOID;
+	plan_cache.typen[VT_MOMENT] = eigen_type(s->schema, "moment");
+	plan_cache.typen[VT_BEWAARTERMIJN] = eigen_type(s->schema, "bewaartermijn");
+	plan_cache.typen[VT_OIN] = eigen_type(s->schema, "oin");
+	plan_cache.typen[VT_VERTROUWELIJKHEID] = eigen_type(s->schema, "vertrouwelijkheid");
+	getTypeOutputInfo(plan_cache.typen[VT_VERTROUWELIJKHEID], &uitfunc, &varlena);
+	plan_cache.niveau_uit = uitfunc;
+
+	bouw_plan(&s->versies, plan_cache.typen, &plan_cache.versies);
+	bouw_plan(&s->objecten, plan_cache.typen, &plan_cache.objecten);
+
+	MemoryContextSwitchTo(oud);
+	plan_cache.geldig = true;
+}
+
+/* The range table entry of d: INSERT privilege on the columns it fills. */
+static RangeTblEntry *
+rte_van(VwlDoel *d)
+{
+	RangeTblEntry *rte = makeNode(RangeTblEntry);
+
+	rte->rtekind = RTE_RELATION;
+	rte->relid = RelationGetRelid(d->rel);
+	rte->relkind = d->rel->rd_rel->relkind;
+	rte->rellockmode = RowExclusiveLock;
+	rte->requiredPerms = ACL_INSERT;
+	rte->insertedCols = bms_copy(d->plan->kolommen);
+	return rte;
+}
+
+/*
+ * Prepare table d for rows once the range table is in place: result
+ * relation, indexes, slot, default expressions.
+ */
+static void
+start_doel(VwlSchrijver *s, VwlDoel *d, Index rti)
+{
+	EState	   *estate = s->estate;
+
+	d->rri = makeNode(ResultRelInfo);
+	InitResultRelInfo(d->rri, d->rel, rti, NULL, 0);
+	estate->es_opened_result_relations =
+		lappend(estate->es_opened_result_relations, d->rri);
+	ExecOpenIndices(d->rri, false);
+	d->slot = table_slot_create(d->rel, &estate->es_tupleTable);
+
+	d->standaard = palloc0(d->plan->natts * sizeof(ExprState *));
+	for (int i = 0; i < d->plan->natts; i++)
+	{
+		Node	   *def;
+
+		if (!d->plan->standaard[i])
+			continue;
+		def = build_column_default(d->rel, i + 1);
+		if (def != NULL)
+			d->standaard[i] = ExecPrepareExpr((Expr *) def, estate);
+	}
+}
+
+/* Fill the slot of d for one row, in the order of the table's columns. */
+static void
+vul_rij(VwlSchrijver *s, VwlDoel *d, VwlRij *rij)
+{
+	TupleTableSlot *slot = d->slot;
+	int			natts = slot->tts_tupleDescriptor->natts;
+	ExprContext *econtext = GetPerTupleExprContext(s->estate);
+
+	ExecClearTuple(slot);
+	for (int i = 0; i < natts; i++)
+	{
+		const VwlKolom *kolom = d->plan->vul[i];
+
+		if (kolom != NULL)
+			slot->tts_values[i] = kolom->bereken(rij, kolom->element,
+												 &slot->tts_isnull[i]);
+		else if (OidIsValid(d->plan->reeks[i]))
+		{
+			slot->tts_values[i] = Int64GetDatum(nextval_internal(d->plan->reeks[i], false));
+			slot->tts_isnull[i] = false;
+		}
+		else if (d->standaard[i] != NULL)
+			slot->tts_values[i] = ExecEvalExprSwitchContext(d->standaard[i], econtext,
+															&slot->tts_isnull[i]);
+		else
+		{
+			slot->tts_values[i] = (Datum) 0;
+			slot->tts_isnull[i] = true;
+		}
+	}
+	ExecStoreVirtualTuple(slot);
+}
+
+/* Insert the row in the slot of d, as INSERT and COPY FROM do. */
+static void
+voeg_in(VwlSchrijver *s, VwlDoel *d)
+{
+	EState	   *estate = s->estate;
+	ResultRelInfo *rri = d->rri;
+	Relation	rel = d->rel;
+	TupleTableSlot *slot = d->slot;
+	List	   *opnieuw = NIL;
+
+	if (rri->ri_TrigDesc && rri->ri_TrigDesc->trig_insert_before_row)
+	{
+		if (!ExecBRInsertTriggers(estate, rri, slot))
+			return;				/* a trigger skipped the row */
+	}
+	if (rel->rd_att->constr && rel->rd_att->constr->has_generated_stored)
+		ExecComputeStoredGenerated(rri, estate, slot, CMD_INSERT);
+	if (rel->rd_att->constr)
+		ExecConstraints(rri, slot, estate);
+
+	table_tuple_insert(rel, slot, estate->es_output_cid, 0, NULL);
+
+	if (rri->ri_NumIndices > 0)
+		opnieuw = ExecInsertIndexTuples(rri, slot, estate, false, false, NULL, NIL);
+	ExecARInsertTriggers(estate, rri, slot, opnieuw, d->overgang);
+	list_free(opnieuw);
+}
+
+/*
+ * Start the statement-like unit of inserting into d, as one INSERT: AFTER
+ * triggers and transition tables at their own query level, BEFORE STATEMENT
+ * triggers.
+ */
+static void
+begin_invoegen(VwlSchrijver *s, VwlDoel *d)
+{
+	AfterTriggerBeginQuery();
+	d->overgang = MakeTransitionCaptureState(d->rel->trigdesc,
+											 RelationGetRelid(d->rel), CMD_INSERT);
+	ExecBSInsertTriggers(s->estate, d->rri);
+}
+
+/* End it: AFTER STATEMENT triggers, then every queued AFTER trigger fires. */
+static void
+eind_invoegen(VwlSchrijver *s, VwlDoel *d)
+{
+	ExecASInsertTriggers(s->estate, d->rri, d->overgang);
+	AfterTriggerEndQuery(s->estate);
+}
+
+/* Close table d; its lock is kept until the end of the transaction. */
+static void
+sluit_doel(VwlDoel *d)
+{
+	ExecCloseIndices(d->rri);
+	table_close(d->rel, NoLock);
+}
+
+/* -------------------------------------------------------------------------
+ * The function
+ * -------------------------------------------------------------------------
+ */
+
+/* An argument array: a shorter one is padded with NULLs, as unnest pads. */
+typedef struct VwlArray
+{
+	int			n;
+	Datum	   *waarden;
+	bool	   *nulls;
+} VwlArray;
+
+/* Argument argno, deconstructed; no elements for a NULL array. */
+static void
+lees_array(FunctionCallInfo fcinfo, int argno, VwlArray *a)
+{
+	ArrayType  *arr;
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+
+	a->n = 0;
+	if (PG_ARGISNULL(argno))
+		return;
+	arr = PG_GETARG_ARRAYTYPE_P(argno);
+	get_typlenbyvalalign(ARR_ELEMTYPE(arr), &typlen, &typbyval, &typalign);
+	deconstruct_array(arr, ARR_ELEMTYPE(arr), typlen, typbyval, typalign,
+					  &a->waarden, &a->nulls, &a->n);
+}
+
+/* Element i of a, or NULL beyond its end. */
+static inline Datum
+array_element(VwlArray *a, int i, bool *isnull)
+{
+	*isnull = (i >= a->n || a->nulls[i]);
+	return *isnull ? (Datum) 0 : a->waarden[i];
+}
+
+PG_FUNCTION_INFO_V1(vwl_schrijf_versies);
+
+/*
+ * verwerkingenlog._schrijf_versies(acties uuid[], volgnummers integer[],
+ * docs jsonb[], niveaus vertrouwelijkheid[], objecten_volgnummers integer[])
+ * RETURNS SETOF jsonb: stores one version per array element and returns the
+ * stored documents in input order (see the top of this file and
+ * 50_verwerkingsactie.sql).
+ */
+Datum
+vwl_schrijf_versies(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	VwlSchrijver s;
+	VwlArray	acties,
+				volgnummers,
+				docs,
+				niveaus,
+				objecten_volgnummers;
+	VwlVersie  *versies;
+	int			n;
+	MemoryContext callcxt,
+				rijcxt,
+				oud;
+	EState	   *estate;
+
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+
+	/*
+	 * Everything of this call lives in callcxt; what one row needs, in
+	 * rijcxt, reset for every row, so that a batch of thousands does not
+	 * grow.
+	 */
+	callcxt = AllocSetContextCreate(CurrentMemoryContext,
+									"verwerkingenlog writer",
+									ALLOCSET_DEFAULT_SIZES);
+	rijcxt = AllocSetContextCreate(callcxt,
+								   "verwerkingenlog writer row",
+								   ALLOCSET_DEFAULT_SIZES);
+	oud = MemoryContextSwitchTo(callcxt);
+
+	memset(&s, 0, sizeof(s));
+	s.schema = get_namespace_oid(VWL_SCHEMA, false);
+	s.versies.tabel = "verwerkingsactie_versie";
+	s.versies.kolommen = versie_kolommen;
+	s.versies.aantal_kolommen = lengthof(versie_kolommen);
+	s.objecten.tabel = "verwerkt_object";
+	s.objecten.kolommen = object_kolommen;
+	s.objecten.aantal_kolommen = lengthof(object_kolommen);
+	open_doel(&s, &s.versies);
+	open_doel(&s, &s.objecten);
+	zorg_voor_plannen(&s);
+	s.versies.plan = &plan_cache.versies;
+	s.objecten.plan = &plan_cache.objecten;
+	s.typen = plan_cache.typen;
+	fmgr_info_cxt(plan_cache.niveau_uit, &s.niveau_uit, callcxt);
+
+	/* One tijdstipRegistratie for the whole call. */
+	s.registratie = GetCurrentTimestamp();
+	s.registratie_json = JsonEncodeDateTime(NULL, TimestampTzGetDatum(s.registratie),
+											TIMESTAMPTZOID, NULL);
+	s.basis = vwl_basis_url(&s.basislen);
+
+	/* The arrays run in parallel; a shorter one is padded with NULLs. */
+	lees_array(fcinfo, 0, &acties);
+	lees_array(fcinfo, 1, &volgnummers);
+	lees_array(fcinfo, 2, &docs);
+	lees_array(fcinfo, 3, &niveaus);
+	lees_array(fcinfo, 4, &objecten_volgnummers);
+	n = Max(Max(Max(acties.n, volgnummers.n), Max(docs.n, niveaus.n)),
+			objecten_volgnummers.n);
+	versies = palloc0(Max(n, 1) * sizeof(VwlVersie));
+	for (int i = 0; i < n; i++)
+	{
+		VwlVersie  *v = &versies[i];
+		bool		isnull;
+		Datum		d;
+
+		v->actie = array_element(&acties, i, &v->actie_null);
+		v->volgnummer = array_element(&volgnummers, i, &v->volgnummer_null);
+		v->niveau = array_element(&niveaus, i, &v->niveau_null);
+		d = array_element(&docs, i, &isnull);
+		v->doc = isnull ? NULL : DatumGetJsonbP(d);
+		v->objecten_volgnummer = array_element(&objecten_volgnummers, i, &isnull);
+		v->nieuwe_objecten = isnull;
+		if (isnull)
+		{
+			v->objecten_volgnummer = v->volgnummer;
+			v->objecten_volgnummer_null = v->volgnummer_null;
+		}
+	}
+
+	/* 1. The documents, with the ids handed out, in input order. */
+	for (int i = 0; i < n; i++)
+	{
+		VwlVersie  *v = &versies[i];
+		Datum		uit = (Datum) 0;
+		bool		isnull = (v->doc == NULL);
+
+		CHECK_FOR_INTERRUPTS();
+		MemoryContextReset(rijcxt);
+		MemoryContextSwitchTo(rijcxt);
+		if (!isnull)
+			uit = JsonbPGetDatum(bouw_document(&s, v, callcxt));
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &uit, &isnull);
+		MemoryContextSwitchTo(callcxt);
+	}
+
+	/* The tables, as an INSERT into each would have them. */
+	s.estate = estate = CreateExecutorState();
+	estate->es_output_cid = GetCurrentCommandId(true);
+	s.versies.rte = rte_van(&s.versies);
+	s.objecten.rte = rte_van(&s.objecten);
+	ExecInitRangeTable(estate, list_make2(s.versies.rte, s.objecten.rte));
+	(void) ExecCheckRTPerms(estate->es_range_table, true);
+	start_doel(&s, &s.versies, 1);
+	start_doel(&s, &s.objecten, 2);
+
+	/* 2. One row per version. */
+	begin_invoegen(&s, &s.versies);
+	for (int i = 0; i < n; i++)
+	{
+		VwlRij		rij = {&s, &versies[i], NULL, 0};
+
+		CHECK_FOR_INTERRUPTS();
+		MemoryContextReset(rijcxt);
+		ResetPerTupleExprContext(estate);
+		MemoryContextSwitchTo(rijcxt);
+		if (versies[i].doc != NULL)
+			rij.bron = &versies[i].doc->root;
+		vul_rij(&s, &s.versies, &rij);
+		voeg_in(&s, &s.versies);
+		MemoryContextSwitchTo(callcxt);
+	}
+	eind_invoegen(&s, &s.versies);
+
+	/* 3. One row per object of every new object set. */
+	begin_invoegen(&s, &s.objecten);
+	for (int i = 0; i < n; i++)
+	{
+		VwlVersie  *v = &versies[i];
+		JsonbContainer *lijst;
+
+		if (!v->nieuwe_objecten || v->doc == NULL)
+			continue;
+
+		/*
+		 * No objects: the returned document says null, and a version
+		 * without objects is refused, with the error the SQL writer gave.
+		 */
+		if (v->aantal_ids == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("cannot extract elements from a scalar")));
+		lijst = element_array(&v->doc->root, "verwerkteObjecten");
+		for (int j = 0; j < v->aantal_ids; j++)
+		{
+			VwlRij		rij = {&s, v, NULL, j + 1};
+
+			CHECK_FOR_INTERRUPTS();
+			MemoryContextReset(rijcxt);
+			ResetPerTupleExprContext(estate);
+			MemoryContextSwitchTo(rijcxt);
+			rij.bron = als_object(getIthJsonbValueFromContainer(lijst, j));
+			vul_rij(&s, &s.objecten, &rij);
+			voeg_in(&s, &s.objecten);
+			MemoryContextSwitchTo(callcxt);
+		}
+	}
+	eind_invoegen(&s, &s.objecten);
+
+	sluit_doel(&s.versies);
+	sluit_doel(&s.objecten);
+	ExecResetTupleTable(estate->es_tupleTable, false);
+	FreeExecutorState(estate);
+
+	/* Later statements of the transaction see the new rows. */
+	CommandCounterIncrement();
+
+	MemoryContextSwitchTo(oud);
+	MemoryContextDelete(callcxt);
+	return (Datum) 0;
+}
