@@ -134,7 +134,8 @@ SELECT volgorde, objecttype, soort_object_id, verwerkingenlog._ontsleutel(object
 
 -- Many actions in one call: all or nothing, every problem with its index.
 SET ROLE app_create_confidential;
-SELECT d->>'actieNaam' AS actie, d->>'vertrouwelijkheid' AS niveau, d->'verwerkteObjecten'->0->>'objectId' AS bsn
+-- It returns the actieIds in input order; the stored actions show what it logged.
+SELECT array_agg(r.id ORDER BY r.n) AS batch_ids
   FROM verwerkingenlog.log_verwerkingsacties($$[
   {"actieNaam": "eerste", "vertrouwelijkheid": "normaal", "tijdstip": "2024-05-01T10:00:00+02:00",
    "verwerkteObjecten": [{"objecttype": "persoon", "soortObjectId": "BSN", "objectId": "301"}]},
@@ -143,7 +144,16 @@ SELECT d->>'actieNaam' AS actie, d->>'vertrouwelijkheid' AS niveau, d->'verwerkt
                          {"objecttype": "persoon", "soortObjectId": "BSN", "objectId": "303"}]},
   {"actieNaam": "derde", "vertrouwelijkheid": "normaal", "tijdstip": "2024-05-01T10:00:02+02:00",
    "verwerkteObjecten": [{"objecttype": "persoon", "soortObjectId": "BSN", "objectId": "304"}]}
-]$$) d;
+]$$) WITH ORDINALITY AS r(id, n) \gset
+RESET ROLE;
+SELECT cardinality(:'batch_ids'::uuid[]) AS aantal,
+       (SELECT count(DISTINCT i) FROM unnest(:'batch_ids'::uuid[]) i) AS verschillend;
+SELECT r.n, d->>'actieId' = r.id::text AS zelfde_id, d->>'actieNaam' AS actie, d->>'vertrouwelijkheid' AS niveau,
+       jsonb_path_query_array(d, '$.verwerkteObjecten[*].objectId') AS bsns
+  FROM unnest(:'batch_ids'::uuid[]) WITH ORDINALITY AS r(id, n),
+       verwerkingenlog.verwerkingsactie(r.id) AS d
+ ORDER BY r.n;
+SET ROLE app_create_confidential;
 SELECT count(*) AS voor FROM verwerkingenlog.log_verwerkingsacties('[]');
 SELECT verwerkingenlog.log_verwerkingsacties($$[
   {"actieNaam": "goed", "vertrouwelijkheid": "normaal", "tijdstip": "2024-05-01T10:00:00+02:00",

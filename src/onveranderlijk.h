@@ -1,6 +1,7 @@
 /*
  * onveranderlijk.h
- *		The append-only guard and the narrow door the retention purge uses.
+ *		The append-only guard and the narrow doors of the retention purge and
+ *		of re-encryption.
  */
 #ifndef ONVERANDERLIJK_H
 #define ONVERANDERLIJK_H
@@ -15,5 +16,19 @@
 extern void vwl_opschonen_begin(void);
 /* Close the door again. */
 extern void vwl_opschonen_einde(void);
+
+/*
+ * Allow UPDATE on the guarded tables for the rest of the current
+ * (sub)transaction, or until vwl_herversleutelen_einde(), but only an UPDATE
+ * that changes nothing except the encrypted identifiers (columns named
+ * *_versleuteld, bytea), and those only to another ciphertext of the same
+ * identifier; the trigger checks every row.  Only re-encryption after a key
+ * rotation, written in C, may call this, with vwl_herversleutelen_einde() in
+ * a PG_FINALLY.  DELETE and TRUNCATE stay refused.  No SQL function exposes
+ * this.
+ */
+extern void vwl_herversleutelen_begin(void);
+/* Close the re-encryption door. */
+extern void vwl_herversleutelen_einde(void);
 
 #endif							/* ONVERANDERLIJK_H */

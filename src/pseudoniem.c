@@ -890,6 +890,29 @@ ontsleutel(bytea *invoer, size_t *lengte)
 	return uit;
 }
 
+/*
+ * For C callers (the re-encryption check of onveranderlijk.c): the plain
+ * bytes of a ciphertext as a palloc'd bytea, after verifying its tag.  The
+ * caller should wipe and free it.
+ */
+bytea *
+vwl_ontsleutel_bytea(bytea *versleuteld)
+{
+	size_t		len;
+	char	   *uit = ontsleutel(versleuteld, &len);
+
+	SET_VARSIZE(uit, VARHDRSZ + len);
+	return (bytea *) uit;
+}
+
+/* For C callers: the current key version, the one that encrypts. */
+int
+vwl_huidige_sleutelversie(void)
+{
+	sleutels_laden(false);
+	return ring.huidige;
+}
+
 PG_FUNCTION_INFO_V1(vwl_pseudoniem);
 
 /*

@@ -37,4 +37,13 @@ extern void vwl_pseudoniem_bereken(const char *soort, size_t soortlen,
  */
 extern bytea *vwl_versleutel_bereken(const char *id, size_t len);
 
+/*
+ * The plain bytes of a ciphertext made by _versleutel, as a palloc'd bytea;
+ * an error (XX001) when the tag does not match.  For C callers.
+ */
+extern bytea *vwl_ontsleutel_bytea(bytea *versleuteld);
+
+/* The current key version of the key file, which encrypts new identifiers. */
+extern int	vwl_huidige_sleutelversie(void);
+
 #endif							/* VWL_PSEUDONIEM_H */

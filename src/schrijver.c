@@ -4,7 +4,10 @@
  *		objecten, and returns them as the API shows them.
  *
  * verwerkingenlog._schrijf_versies is the one place that inserts new content
- * (POST, PUT, the batch, the inzage record).  It does in C what an SQL writer
+ * (POST, PUT, the batch, the inzage record); the batch,
+ * verwerkingenlog.log_verwerkingsacties, calls its internals directly (at
+ * the end of this file) and skips step 1's documents, handing out only the
+ * ids.  It does in C what an SQL writer
  * did with one SELECT and two INSERT ... SELECT statements, without their
  * parse, plan and executor start-up per call:
  *
@@ -36,6 +39,7 @@
 #include "catalog/dependency.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_collation.h"
+#include "catalog/pg_enum.h"
 #include "catalog/pg_type.h"
 #include "commands/sequence.h"
 #include "commands/trigger.h"
@@ -62,6 +66,7 @@
 
 #include "verwerkingenlog.h"
 #include "pseudoniem.h"
+#include "validatie.h"
 
 /* The schema of the extension (relocatable = false). */
 #define VWL_SCHEMA	"verwerkingenlog"
@@ -191,6 +196,7 @@ static struct
 	MemoryContext cxt;
 	Oid			typen[VT_AANTAL];
 	Oid			niveau_uit;
+	Oid			niveaus[AANTAL_NIVEAUS];	/* the enum's labels, as Niveau */
 	VwlPlan		versies;
 	VwlPlan		objecten;
 }			plan_cache;
@@ -609,6 +615,40 @@ bouw_document(VwlSchrijver *s, VwlVersie *v, MemoryContext callcxt)
 
 	res = pushJsonbValue(&st, WJB_END_OBJECT, NULL);
 	return JsonbValueToJsonb(res);
+}
+
+/*
+ * Hand out the verwerktObjectIds of the new object set of version v without
+ * building its document (a caller that does not return documents): the
+ * same ids in the same order, and the same errors, as bouw_document.
+ */
+static void
+deel_ids_uit(VwlVersie *v, MemoryContext callcxt)
+{
+	JsonbContainer *lijst;
+	int			n;
+
+	if (!JB_ROOT_IS_OBJECT(v->doc))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a verwerkingsactie document must be a JSON object")));
+	if (!v->nieuwe_objecten)
+		return;
+	lijst = element_array(&v->doc->root, "verwerkteObjecten");
+	n = lijst ? JsonContainerSize(lijst) : 0;
+	if (n == 0)
+		return;
+
+	v->object_ids = MemoryContextAlloc(callcxt, n * sizeof(pg_uuid_t));
+	v->aantal_ids = n;
+	for (int j = 0; j < n; j++)
+	{
+		if (als_object(getIthJsonbValueFromContainer(lijst, j)) == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("verwerkteObjecten[%d] is not a JSON object", j)));
+		vwl_uuidv7_genereer(&v->object_ids[j]);
+	}
 }
 
 /* -------------------------------------------------------------------------
@@ -1064,6 +1104,18 @@ zorg_voor_plannen(VwlSchrijver *s)
 	plan_cache.typen[VT_VERTROUWELIJKHEID] = eigen_type(s->schema, "vertrouwelijkheid");
 	getTypeOutputInfo(plan_cache.typen[VT_VERTROUWELIJKHEID], &uitfunc, &varlena);
 	plan_cache.niveau_uit = uitfunc;
+	for (int i = 0; i < AANTAL_NIVEAUS; i++)
+	{
+		HeapTuple	tup = SearchSysCache2(ENUMTYPOIDNAME,
+										  ObjectIdGetDatum(plan_cache.typen[VT_VERTROUWELIJKHEID]),
+										  CStringGetDatum(vwl_niveau_namen[i]));
+
+		if (!HeapTupleIsValid(tup))
+			elog(ERROR, "enum label \"%s\" of vertrouwelijkheid not found",
+				 vwl_niveau_namen[i]);
+		plan_cache.niveaus[i] = ((Form_pg_enum) GETSTRUCT(tup))->oid;
+		ReleaseSysCache(tup);
+	}
 
 	bouw_plan(&s->versies, plan_cache.typen, &plan_cache.versies);
 	bouw_plan(&s->objecten, plan_cache.typen, &plan_cache.objecten);
@@ -1246,6 +1298,161 @@ array_element(VwlArray *a, int i, bool *isnull)
 	return *isnull ? (Datum) 0 : a->waarden[i];
 }
 
+/*
+ * Open the writer for one call: both tables locked and their plans, the one
+ * tijdstipRegistratie of the call, the base url.  In callcxt.
+ */
+static void
+schrijver_open(VwlSchrijver *s, MemoryContext callcxt)
+{
+	memset(s, 0, sizeof(*s));
+	s->schema = get_namespace_oid(VWL_SCHEMA, false);
+	s->versies.tabel = "verwerkingsactie_versie";
+	s->versies.kolommen = versie_kolommen;
+	s->versies.aantal_kolommen = lengthof(versie_kolommen);
+	s->objecten.tabel = "verwerkt_object";
+	s->objecten.kolommen = object_kolommen;
+	s->objecten.aantal_kolommen = lengthof(object_kolommen);
+	open_doel(s, &s->versies);
+	open_doel(s, &s->objecten);
+	zorg_voor_plannen(s);
+	s->versies.plan = &plan_cache.versies;
+	s->objecten.plan = &plan_cache.objecten;
+	s->typen = plan_cache.typen;
+	fmgr_info_cxt(plan_cache.niveau_uit, &s->niveau_uit, callcxt);
+
+	/* One tijdstipRegistratie for the whole call. */
+	s->registratie = GetCurrentTimestamp();
+	s->registratie_json = JsonEncodeDateTime(NULL, TimestampTzGetDatum(s->registratie),
+											 TIMESTAMPTZOID, NULL);
+	s->basis = vwl_basis_url(&s->basislen);
+}
+
+/*
+ * Store the n versions of the open writer s: (1) hand out the object ids,
+ * building the documents into rsinfo's tuplestore when rsinfo is not NULL;
+ * (2) insert the version rows; (3) insert the object rows.  Then close the
+ * tables.  Runs in callcxt; rijcxt is reset for every row.
+ */
+static void
+schrijver_schrijf(VwlSchrijver *s, VwlVersie *versies, int n,
+				  ReturnSetInfo *rsinfo, MemoryContext callcxt,
+				  MemoryContext rijcxt)
+{
+	EState	   *estate;
+
+	/* 1. The documents (or only the ids), with the ids handed out, in input order. */
+	for (int i = 0; i < n; i++)
+	{
+		VwlVersie  *v = &versies[i];
+		Datum		uit = (Datum) 0;
+		bool		isnull = (v->doc == NULL);
+
+		CHECK_FOR_INTERRUPTS();
+		MemoryContextReset(rijcxt);
+		MemoryContextSwitchTo(rijcxt);
+		if (rsinfo == NULL)
+		{
+			if (!isnull)
+				deel_ids_uit(v, callcxt);
+		}
+		else
+		{
+			if (!isnull)
+				uit = JsonbPGetDatum(bouw_document(s, v, callcxt));
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &uit, &isnull);
+		}
+		MemoryContextSwitchTo(callcxt);
+	}
+
+	/* The tables, as an INSERT into each would have them. */
+	s->estate = estate = CreateExecutorState();
+	estate->es_output_cid = GetCurrentCommandId(true);
+	s->versies.rte = rte_van(&s->versies);
+	s->objecten.rte = rte_van(&s->objecten);
+	ExecInitRangeTable(estate, list_make2(s->versies.rte, s->objecten.rte));
+	(void) ExecCheckRTPerms(estate->es_range_table, true);
+	start_doel(s, &s->versies, 1);
+	start_doel(s, &s->objecten, 2);
+
+	/* 2. One row per version. */
+	begin_invoegen(s, &s->versies);
+	for (int i = 0; i < n; i++)
+	{
+		VwlRij		rij = {s, &versies[i], NULL, 0};
+
+		CHECK_FOR_INTERRUPTS();
+		MemoryContextReset(rijcxt);
+		ResetPerTupleExprContext(estate);
+		MemoryContextSwitchTo(rijcxt);
+		if (versies[i].doc != NULL)
+			rij.bron = &versies[i].doc->root;
+		vul_rij(s, &s->versies, &rij);
+		voeg_in(s, &s->versies);
+		MemoryContextSwitchTo(callcxt);
+	}
+	eind_invoegen(s, &s->versies);
+
+	/* 3. One row per object of every new object set. */
+	begin_invoegen(s, &s->objecten);
+	for (int i = 0; i < n; i++)
+	{
+		VwlVersie  *v = &versies[i];
+		JsonbContainer *lijst;
+
+		if (!v->nieuwe_objecten || v->doc == NULL)
+			continue;
+
+		/*
+		 * No objects: the returned document says null, and a version
+		 * without objects is refused, with the error the SQL writer gave.
+		 */
+		if (v->aantal_ids == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("cannot extract elements from a scalar")));
+		lijst = element_array(&v->doc->root, "verwerkteObjecten");
+		for (int j = 0; j < v->aantal_ids; j++)
+		{
+			VwlRij		rij = {s, v, NULL, j + 1};
+
+			CHECK_FOR_INTERRUPTS();
+			MemoryContextReset(rijcxt);
+			ResetPerTupleExprContext(estate);
+			MemoryContextSwitchTo(rijcxt);
+			rij.bron = als_object(getIthJsonbValueFromContainer(lijst, j));
+			vul_rij(s, &s->objecten, &rij);
+			voeg_in(s, &s->objecten);
+			MemoryContextSwitchTo(callcxt);
+		}
+	}
+	eind_invoegen(s, &s->objecten);
+
+	sluit_doel(&s->versies);
+	sluit_doel(&s->objecten);
+	ExecResetTupleTable(estate->es_tupleTable, false);
+	FreeExecutorState(estate);
+
+	/* Later statements of the transaction see the new rows. */
+	CommandCounterIncrement();
+}
+
+/*
+ * The contexts of one call: everything of the call in *callcxt, what one
+ * row needs in *rijcxt, reset for every row, so that a batch of thousands
+ * does not grow.
+ */
+static void
+maak_contexten(MemoryContext *callcxt, MemoryContext *rijcxt)
+{
+	*callcxt = AllocSetContextCreate(CurrentMemoryContext,
+									 "verwerkingenlog writer",
+									 ALLOCSET_DEFAULT_SIZES);
+	*rijcxt = AllocSetContextCreate(*callcxt,
+									"verwerkingenlog writer row",
+									ALLOCSET_DEFAULT_SIZES);
+}
+
 PG_FUNCTION_INFO_V1(vwl_schrijf_versies);
 
 /*
@@ -1270,44 +1477,11 @@ vwl_schrijf_versies(PG_FUNCTION_ARGS)
 	MemoryContext callcxt,
 				rijcxt,
 				oud;
-	EState	   *estate;
 
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
-
-	/*
-	 * Everything of this call lives in callcxt; what one row needs, in
-	 * rijcxt, reset for every row, so that a batch of thousands does not
-	 * grow.
-	 */
-	callcxt = AllocSetContextCreate(CurrentMemoryContext,
-									"verwerkingenlog writer",
-									ALLOCSET_DEFAULT_SIZES);
-	rijcxt = AllocSetContextCreate(callcxt,
-								   "verwerkingenlog writer row",
-								   ALLOCSET_DEFAULT_SIZES);
+	maak_contexten(&callcxt, &rijcxt);
 	oud = MemoryContextSwitchTo(callcxt);
-
-	memset(&s, 0, sizeof(s));
-	s.schema = get_namespace_oid(VWL_SCHEMA, false);
-	s.versies.tabel = "verwerkingsactie_versie";
-	s.versies.kolommen = versie_kolommen;
-	s.versies.aantal_kolommen = lengthof(versie_kolommen);
-	s.objecten.tabel = "verwerkt_object";
-	s.objecten.kolommen = object_kolommen;
-	s.objecten.aantal_kolommen = lengthof(object_kolommen);
-	open_doel(&s, &s.versies);
-	open_doel(&s, &s.objecten);
-	zorg_voor_plannen(&s);
-	s.versies.plan = &plan_cache.versies;
-	s.objecten.plan = &plan_cache.objecten;
-	s.typen = plan_cache.typen;
-	fmgr_info_cxt(plan_cache.niveau_uit, &s.niveau_uit, callcxt);
-
-	/* One tijdstipRegistratie for the whole call. */
-	s.registratie = GetCurrentTimestamp();
-	s.registratie_json = JsonEncodeDateTime(NULL, TimestampTzGetDatum(s.registratie),
-											TIMESTAMPTZOID, NULL);
-	s.basis = vwl_basis_url(&s.basislen);
+	schrijver_open(&s, callcxt);
 
 	/* The arrays run in parallel; a shorter one is padded with NULLs. */
 	lees_array(fcinfo, 0, &acties);
@@ -1338,92 +1512,103 @@ vwl_schrijf_versies(PG_FUNCTION_ARGS)
 		}
 	}
 
-	/* 1. The documents, with the ids handed out, in input order. */
-	for (int i = 0; i < n; i++)
+	schrijver_schrijf(&s, versies, n, rsinfo, callcxt, rijcxt);
+
+	MemoryContextSwitchTo(oud);
+	MemoryContextDelete(callcxt);
+	return (Datum) 0;
+}
+
+/* The level a normalised document asks for; NIVEAU_GEEN when absent. */
+static Niveau
+gevraagd_niveau(Jsonb *doc)
+{
+	JsonbValue	buf;
+	JsonbValue *w = element_waarde(&doc->root, "vertrouwelijkheid", &buf);
+
+	if (w == NULL || w->type == jbvNull)
+		return NIVEAU_GEEN;
+	if (w->type == jbvString)
 	{
-		VwlVersie  *v = &versies[i];
-		Datum		uit = (Datum) 0;
-		bool		isnull = (v->doc == NULL);
-
-		CHECK_FOR_INTERRUPTS();
-		MemoryContextReset(rijcxt);
-		MemoryContextSwitchTo(rijcxt);
-		if (!isnull)
-			uit = JsonbPGetDatum(bouw_document(&s, v, callcxt));
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &uit, &isnull);
-		MemoryContextSwitchTo(callcxt);
-	}
-
-	/* The tables, as an INSERT into each would have them. */
-	s.estate = estate = CreateExecutorState();
-	estate->es_output_cid = GetCurrentCommandId(true);
-	s.versies.rte = rte_van(&s.versies);
-	s.objecten.rte = rte_van(&s.objecten);
-	ExecInitRangeTable(estate, list_make2(s.versies.rte, s.objecten.rte));
-	(void) ExecCheckRTPerms(estate->es_range_table, true);
-	start_doel(&s, &s.versies, 1);
-	start_doel(&s, &s.objecten, 2);
-
-	/* 2. One row per version. */
-	begin_invoegen(&s, &s.versies);
-	for (int i = 0; i < n; i++)
-	{
-		VwlRij		rij = {&s, &versies[i], NULL, 0};
-
-		CHECK_FOR_INTERRUPTS();
-		MemoryContextReset(rijcxt);
-		ResetPerTupleExprContext(estate);
-		MemoryContextSwitchTo(rijcxt);
-		if (versies[i].doc != NULL)
-			rij.bron = &versies[i].doc->root;
-		vul_rij(&s, &s.versies, &rij);
-		voeg_in(&s, &s.versies);
-		MemoryContextSwitchTo(callcxt);
-	}
-	eind_invoegen(&s, &s.versies);
-
-	/* 3. One row per object of every new object set. */
-	begin_invoegen(&s, &s.objecten);
-	for (int i = 0; i < n; i++)
-	{
-		VwlVersie  *v = &versies[i];
-		JsonbContainer *lijst;
-
-		if (!v->nieuwe_objecten || v->doc == NULL)
-			continue;
-
-		/*
-		 * No objects: the returned document says null, and a version
-		 * without objects is refused, with the error the SQL writer gave.
-		 */
-		if (v->aantal_ids == 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("cannot extract elements from a scalar")));
-		lijst = element_array(&v->doc->root, "verwerkteObjecten");
-		for (int j = 0; j < v->aantal_ids; j++)
+		for (int i = 0; i < AANTAL_NIVEAUS; i++)
 		{
-			VwlRij		rij = {&s, v, NULL, j + 1};
-
-			CHECK_FOR_INTERRUPTS();
-			MemoryContextReset(rijcxt);
-			ResetPerTupleExprContext(estate);
-			MemoryContextSwitchTo(rijcxt);
-			rij.bron = als_object(getIthJsonbValueFromContainer(lijst, j));
-			vul_rij(&s, &s.objecten, &rij);
-			voeg_in(&s, &s.objecten);
-			MemoryContextSwitchTo(callcxt);
+			if (w->val.string.len == (int) strlen(vwl_niveau_namen[i]) &&
+				memcmp(w->val.string.val, vwl_niveau_namen[i], w->val.string.len) == 0)
+				return (Niveau) i;
 		}
 	}
-	eind_invoegen(&s, &s.objecten);
+	/* the validator lets through only the enum's labels */
+	elog(ERROR, "vertrouwelijkheid of a validated document is not a label");
+	return NIVEAU_GEEN;			/* keep the compiler quiet */
+}
 
-	sluit_doel(&s.versies);
-	sluit_doel(&s.objecten);
-	ExecResetTupleTable(estate->es_tupleTable, false);
-	FreeExecutorState(estate);
+PG_FUNCTION_INFO_V1(vwl_log_verwerkingsacties);
 
-	/* Later statements of the transaction see the new rows. */
-	CommandCounterIncrement();
+/*
+ * verwerkingenlog.log_verwerkingsacties(acties jsonb) RETURNS SETOF uuid:
+ * logs a JSON array of verwerkingsacties, all or nothing, and returns their
+ * actieIds in input order.  Without create:normal nothing is looked at;
+ * then every problem of every element, with its index (22023); then the
+ * rule engine's verdict per element in order (42501); then the writer,
+ * without building documents.
+ */
+Datum
+vwl_log_verwerkingsacties(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	int			scopes = vwl_scopes();
+	VwlValidatie val;
+	VwlSchrijver s;
+	Jsonb	  **docs;
+	Niveau	   *niveaus;
+	VwlVersie  *versies;
+	int			n;
+	MemoryContext callcxt,
+				rijcxt,
+				oud;
+
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+	(void) vwl_beslis_niveau("create", scopes, NIVEAU_GEEN, NIVEAU_NORMAAL);
+
+	maak_contexten(&callcxt, &rijcxt);
+	oud = MemoryContextSwitchTo(callcxt);
+
+	/* All or nothing: every problem of every element, with its index. */
+	vwl_validatie_init(&val, false, true);
+	docs = vwl_valideer_verwerkingsacties(&val, PG_ARGISNULL(0) ? NULL : PG_GETARG_JSONB_P(0), &n);
+	if (val.aantal > 0)
+		vwl_validatie_meld(&val, true);
+
+	niveaus = palloc(n * sizeof(Niveau));
+	for (int i = 0; i < n; i++)
+		niveaus[i] = vwl_beslis_niveau("create", scopes, NIVEAU_GEEN,
+									   gevraagd_niveau(docs[i]));
+
+	schrijver_open(&s, callcxt);
+	versies = palloc0(n * sizeof(VwlVersie));
+	for (int i = 0; i < n; i++)
+	{
+		VwlVersie  *v = &versies[i];
+		pg_uuid_t  *actie = palloc(sizeof(pg_uuid_t));
+
+		vwl_uuidv7_genereer(actie);
+		v->actie = UUIDPGetDatum(actie);
+		v->volgnummer = Int32GetDatum(1);
+		v->niveau = ObjectIdGetDatum(plan_cache.niveaus[niveaus[i]]);
+		v->doc = docs[i];
+		v->nieuwe_objecten = true;
+		v->objecten_volgnummer = v->volgnummer;
+	}
+
+	schrijver_schrijf(&s, versies, n, NULL, callcxt, rijcxt);
+
+	for (int i = 0; i < n; i++)
+	{
+		bool		isnull = false;
+
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc,
+							 &versies[i].actie, &isnull);
+	}
 
 	MemoryContextSwitchTo(oud);
 	MemoryContextDelete(callcxt);

@@ -348,26 +348,15 @@ vwl__scopes(PG_FUNCTION_ARGS)
 }
 
 /*
- * The rule engine.
- *
- * Levels of confidentiality, in the order of the enum
- * verwerkingenlog.vertrouwelijkheid.  GEEN stands for SQL NULL: no current
- * level (create) or no requested change.
+ * The rule engine.  The levels (Niveau) are declared in verwerkingenlog.h,
+ * for C callers of vwl_beslis.
  */
-typedef enum Niveau
-{
-	NIVEAU_GEEN = -1,
-	NIVEAU_NORMAAL = 0,
-	NIVEAU_VERTROUWELIJK = 1,
-	NIVEAU_OPGEHEVEN = 2
-} Niveau;
-
-#define AANTAL_NIVEAUS	3
 #define NIVEAU_BIT(n)	(1 << (n))
 #define ALLE_NIVEAUS	(NIVEAU_BIT(NIVEAU_NORMAAL) | NIVEAU_BIT(NIVEAU_VERTROUWELIJK) | \
 						 NIVEAU_BIT(NIVEAU_OPGEHEVEN))
 
-static const char *const niveau_namen[AANTAL_NIVEAUS] = {
+/* The labels of the enum, in the order of Niveau. */
+const char *const vwl_niveau_namen[AANTAL_NIVEAUS] = {
 	"normaal", "vertrouwelijk", "opgeheven"
 };
 
@@ -409,11 +398,11 @@ niveau_type(FunctionCallInfo fcinfo, bool array)
 		{
 			HeapTuple	tup = SearchSysCache2(ENUMTYPOIDNAME,
 											  ObjectIdGetDatum(typid),
-											  CStringGetDatum(niveau_namen[i]));
+											  CStringGetDatum(vwl_niveau_namen[i]));
 
 			if (!HeapTupleIsValid(tup))
 				elog(ERROR, "enum label \"%s\" of type %u not found",
-					 niveau_namen[i], typid);
+					 vwl_niveau_namen[i], typid);
 			info->labels[i] = ((Form_pg_enum) GETSTRUCT(tup))->oid;
 			ReleaseSysCache(tup);
 		}
@@ -567,8 +556,8 @@ onthoud(Niveau huidig, Niveau gevraagd)
  * caller that sees only 'normaal' never sees an action that is or ever was
  * confidential.
  */
-static Niveau
-beslis(const char *operatie, int scopes, Niveau huidig, Niveau gevraagd)
+Niveau
+vwl_beslis_niveau(const char *operatie, int scopes, Niveau huidig, Niveau gevraagd)
 {
 	if (strcmp(operatie, "create") == 0)
 	{
@@ -665,7 +654,7 @@ beslis_fmgr(FunctionCallInfo fcinfo, int scopes, int arg_huidig)
 	char	   *operatie = tekst_arg(fcinfo, 0, "operatie");
 	Niveau		huidig = niveau_arg(fcinfo, info, arg_huidig);
 	Niveau		gevraagd = niveau_arg(fcinfo, info, arg_huidig + 1);
-	Niveau		opslaan = beslis(operatie, scopes, huidig, gevraagd);
+	Niveau		opslaan = vwl_beslis_niveau(operatie, scopes, huidig, gevraagd);
 
 	return ObjectIdGetDatum(info->labels[opslaan]);
 }

@@ -9,11 +9,43 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "miscadmin.h"
 #include "port.h"
 #include "utils/timestamp.h"
 #include "utils/uuid.h"
 
 #include "verwerkingenlog.h"
+
+/*
+ * The random bytes come from a per-process stock, as the nonces of
+ * pseudoniem.c do: one call of pg_strong_random (OpenSSL's RAND_bytes,
+ * which also asks for the process id every time) costs about as much for
+ * 4 kB as for 16 bytes, and a batch hands out thousands of ids.  Each byte
+ * is handed out once; the stock is tagged with the process id so that a
+ * process forked after filling it never hands out its parent's bytes.
+ */
+#define UUID_VOORRAAD		(UUID_LEN * 256)
+static unsigned char uuid_voorraad[UUID_VOORRAAD];
+static int	uuid_over = 0;
+static int	uuid_pid = 0;
+
+/* Fill buf with UUID_LEN fresh random bytes from the stock. */
+static void
+willekeurige_bytes(unsigned char *buf)
+{
+	if (uuid_pid != MyProcPid || uuid_over < UUID_LEN)
+	{
+		uuid_over = 0;
+		if (!pg_strong_random(uuid_voorraad, UUID_VOORRAAD))
+			ereport(ERROR,
+					(errcode(ERRCODE_INTERNAL_ERROR),
+					 errmsg("could not generate random values")));
+		uuid_over = UUID_VOORRAAD;
+		uuid_pid = MyProcPid;
+	}
+	uuid_over -= UUID_LEN;
+	memcpy(buf, uuid_voorraad + uuid_over, UUID_LEN);
+}
 
 /*
  * Fill *uuid with a new version 7 UUID: 48 bits of Unix milliseconds, 12
@@ -28,10 +60,7 @@ vwl_uuidv7_genereer(pg_uuid_t *uuid)
 	uint64		ms;
 	uint32		sub_ms;
 
-	if (!pg_strong_random(uuid->data, UUID_LEN))
-		ereport(ERROR,
-				(errcode(ERRCODE_INTERNAL_ERROR),
-				 errmsg("could not generate random values")));
+	willekeurige_bytes(uuid->data);
 
 	unix_us = (uint64) now +
 		(uint64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY;

@@ -1086,20 +1086,22 @@ reeks_element(StringInfo uit, int jentries, int i, Jsonb *item, uint32 *totaal)
 }
 
 /*
- * Validate a batch (argument 0): a non-empty JSON array of documents, item
- * i named "[i]".  With uit_gewenst, returns the array of normalised
- * documents (NULL when there are problems).
+ * Validate a batch: a non-empty JSON array of documents, item i named "[i]".
+ * With uit_gewenst, returns the array of normalised documents, or with
+ * items (room for every item of invoer) stores each normalised document
+ * there, allocated in the caller's context, and returns invoer; NULL when
+ * there are problems.
  *
  * Memory: each item is validated and normalised in a context that is reset
- * after it; only its serialised form is appended to the result, which is
- * assembled directly in jsonb's binary format.  (One JsonbValue tree for the
- * whole batch costs several times more per item on large batches: the tree
- * and its copy are all fresh memory, and page faults dominate.)
+ * after it; only its serialised form is kept: appended to the result, which
+ * is assembled directly in jsonb's binary format, or as its own datum.  (One
+ * JsonbValue tree for the whole batch costs several times more per item on
+ * large batches: the tree and its copy are all fresh memory, and page faults
+ * dominate.)
  */
 static Jsonb *
-valideer_reeks_argument(FunctionCallInfo fcinfo, VwlValidatie *v)
+valideer_acties(VwlValidatie *v, Jsonb *invoer, Jsonb **items)
 {
-	Jsonb	   *invoer;
 	JsonbValue	doc;
 	JsonbContainer *reeks;
 	JsonbIterator *it;
@@ -1112,12 +1114,6 @@ valideer_reeks_argument(FunctionCallInfo fcinfo, VwlValidatie *v)
 	int			n;
 	int			i = 0;
 
-	if (PG_ARGISNULL(0))
-	{
-		vwl_probleem(v, NULL, 0, VWL_CODE_REQUIRED, "is required");
-		return NULL;
-	}
-	invoer = PG_GETARG_JSONB_P(0);
 	jsonb_wortel(invoer, &doc);
 	if (doc.type != jbvBinary || !JsonContainerIsArray(doc.val.binary.data))
 	{
@@ -1132,7 +1128,7 @@ valideer_reeks_argument(FunctionCallInfo fcinfo, VwlValidatie *v)
 		return NULL;
 	}
 
-	if (v->uit_gewenst)
+	if (v->uit_gewenst && items == NULL)
 	{
 		uint32		kop = n | JB_FARRAY;
 
@@ -1169,7 +1165,12 @@ valideer_reeks_argument(FunctionCallInfo fcinfo, VwlValidatie *v)
 		vwl_pad_index(v, i);
 		vwl_valideer_verwerkingsactie(v, &item);
 		vwl_pad_terug(v);
-		if (bouwen(v))
+		if (bouwen(v) && items != NULL)
+		{
+			MemoryContextSwitchTo(oud);
+			items[i] = JsonbValueToJsonb(v->resultaat);
+		}
+		else if (bouwen(v))
 		{
 			Jsonb	   *normaal = JsonbValueToJsonb(v->resultaat);
 
@@ -1186,8 +1187,53 @@ valideer_reeks_argument(FunctionCallInfo fcinfo, VwlValidatie *v)
 	if (!bouwen(v))
 		return NULL;
 	Assert(i == n);
+	if (items != NULL)
+		return invoer;
 	SET_VARSIZE(uit.data, uit.len);
 	return (Jsonb *) uit.data;
+}
+
+/* Validate the batch in argument 0 (SQL NULL is a missing batch). */
+static Jsonb *
+valideer_reeks_argument(FunctionCallInfo fcinfo, VwlValidatie *v)
+{
+	if (PG_ARGISNULL(0))
+	{
+		vwl_probleem(v, NULL, 0, VWL_CODE_REQUIRED, "is required");
+		return NULL;
+	}
+	return valideer_acties(v, PG_GETARG_JSONB_P(0), NULL);
+}
+
+/*
+ * For C callers: validate the batch invoer (NULL is a missing batch) with v
+ * (uit_gewenst), and return its normalised documents in input order, *n of
+ * them, in the current memory context; NULL when there are problems (in
+ * v; vwl_validatie_meld(v, true) raises them).
+ */
+Jsonb **
+vwl_valideer_verwerkingsacties(VwlValidatie *v, Jsonb *invoer, int *n)
+{
+	JsonbValue	doc;
+	Jsonb	  **items;
+
+	Assert(v->uit_gewenst);
+	*n = 0;
+	if (invoer == NULL)
+	{
+		vwl_probleem(v, NULL, 0, VWL_CODE_REQUIRED, "is required");
+		return NULL;
+	}
+	jsonb_wortel(invoer, &doc);
+	if (doc.type == jbvBinary && JsonContainerIsArray(doc.val.binary.data))
+		*n = JsonContainerSize(doc.val.binary.data);
+	items = palloc0(Max(*n, 1) * sizeof(Jsonb *));
+	if (valideer_acties(v, invoer, items) == NULL)
+	{
+		*n = 0;
+		return NULL;
+	}
+	return items;
 }
 
 /* Return every problem of v as rows (name, code, reason). */

@@ -20,6 +20,12 @@ PG_MODULE_MAGIC;
 char	   *vwl_base_url = NULL;
 
 /*
+ * The organisation's maximum retention (verwerkingenlog.maximale_bewaartermijn),
+ * an ISO 8601 duration; empty for none.  Read by the retention purge.
+ */
+char	   *vwl_maximale_bewaartermijn = NULL;
+
+/*
  * What the log writes about an inzage it logs (C3677), and the page size of
  * the REST layer's lists (verwerkingenlog.inzage_*, verwerkingenlog.page_size).
  * The SQL layer reads them with current_setting; the check hooks below make
@@ -232,6 +238,18 @@ _PG_init(void)
 							   PGC_SUSET,
 							   GUC_SUPERUSER_ONLY,
 							   NULL, NULL, NULL);
+
+	/*
+	 * Superuser only: the maximum decides which actions the retention purge
+	 * destroys (criterion 3 of C1697).
+	 */
+	DefineCustomStringVariable("verwerkingenlog.maximale_bewaartermijn",
+							   "The organisation's maximum retention: the retention purge destroys every action older than this.",
+							   "An ISO 8601 duration such as P20Y, counted from the action's tijdstip; empty: no maximum.",
+							   &vwl_maximale_bewaartermijn,
+							   "",
+							   PGC_SUSET, 0,
+							   vwl_check_bewaartermijn, NULL, NULL);
 
 	MarkGUCPrefixReserved("verwerkingenlog");
 }

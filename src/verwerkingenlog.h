@@ -109,8 +109,40 @@ extern PGDLLEXPORT Datum vwl_bewaartermijn_in(PG_FUNCTION_ARGS);
 
 extern int	vwl_scopes(void);
 
+/*
+ * Levels of confidentiality, in the order of the enum
+ * verwerkingenlog.vertrouwelijkheid (vwl_niveau_namen holds its labels).
+ * GEEN stands for SQL NULL: no current level (create) or no requested
+ * change.
+ */
+typedef enum Niveau
+{
+	NIVEAU_GEEN = -1,
+	NIVEAU_NORMAAL = 0,
+	NIVEAU_VERTROUWELIJK = 1,
+	NIVEAU_OPGEHEVEN = 2
+} Niveau;
+
+#define AANTAL_NIVEAUS	3
+
+extern const char *const vwl_niveau_namen[AANTAL_NIVEAUS];
+
+/*
+ * The rule engine for writes (scopes.c, as _beslis): the level to store for operatie
+ * (create, update, patch, delete), or 42501 naming the missing scope.
+ */
+extern Niveau vwl_beslis_niveau(const char *operatie, int scopes, Niveau huidig,
+								Niveau gevraagd);
+
+/*
+ * Refuse with 42501 unless the caller holds scope beheer (superusers do);
+ * doel completes "scope "beheer" is required to ..." (vernietiging.c).
+ */
+extern void vwl_vereis_beheer(const char *doel);
+
 /* Settings (verwerkingenlog.c). */
 extern char *vwl_base_url;
+extern char *vwl_maximale_bewaartermijn;
 /* The base url without trailing slashes: *len bytes, not terminated there. */
 extern const char *vwl_basis_url(int *len);
 

@@ -118,3 +118,7 @@ REVOKE ALL ON verwerkingsactie_versie, verwerkt_object FROM PUBLIC;
 -- pg_dump keeps the log's rows.
 SELECT pg_catalog.pg_extension_config_dump('verwerkingsactie_versie', '');
 SELECT pg_catalog.pg_extension_config_dump('verwerkt_object', '');
+-- ... and where the technical record ids stand, so a restored log goes on
+-- counting instead of starting at 1 again.
+SELECT pg_catalog.pg_extension_config_dump(
+    pg_catalog.pg_get_serial_sequence('verwerkingenlog.verwerkingsactie_versie', 'versie_id'), '');

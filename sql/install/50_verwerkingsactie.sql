@@ -110,30 +110,16 @@ $$;
 COMMENT ON FUNCTION log_verwerkingsactie(jsonb) IS
   'POST /verwerkingsacties: logs one verwerkingsactie (VerwerkingsactieUitgebreidBasis) and returns it as stored';
 
-CREATE FUNCTION log_verwerkingsacties(acties jsonb) RETURNS SETOF jsonb
-    LANGUAGE plpgsql VOLATILE SECURITY DEFINER
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    scopes integer := verwerkingenlog._scopes();
-    ids uuid[];
-    docs jsonb[];
-    niveaus verwerkingenlog.vertrouwelijkheid[];
-BEGIN
-    PERFORM verwerkingenlog._beslis('create', scopes, NULL, 'normaal');
-    -- All or nothing: every problem of every element, with its index, or none.
-    SELECT array_agg(verwerkingenlog.uuidv7() ORDER BY e.n), array_agg(e.d ORDER BY e.n),
-           array_agg(verwerkingenlog._beslis('create', scopes, NULL,
-                         (e.d->>'vertrouwelijkheid')::verwerkingenlog.vertrouwelijkheid) ORDER BY e.n)
-      INTO ids, docs, niveaus
-      FROM jsonb_array_elements(verwerkingenlog._verwerkingsacties_invoer(acties)) WITH ORDINALITY AS e(d, n);
-    RETURN QUERY
-    SELECT * FROM verwerkingenlog._schrijf_versies(ids, array_fill(1, ARRAY[cardinality(ids)]), docs, niveaus,
-                                                   array_fill(NULL::integer, ARRAY[cardinality(ids)]));
-END
-$$;
+-- The batch, in C (src/schrijver.c): the caller's scopes, the validator
+-- over the whole array (every problem of every element with its index, or
+-- none), the rule engine per element, then the writer, which builds no
+-- documents for it.  Returns the actieIds in input order.
+CREATE FUNCTION log_verwerkingsacties(acties jsonb) RETURNS SETOF uuid
+    AS 'MODULE_PATHNAME', 'vwl_log_verwerkingsacties'
+    LANGUAGE C VOLATILE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION log_verwerkingsacties(jsonb) IS
-  'Logs a JSON array of verwerkingsacties in one call, all or nothing; returns the stored documents in input order';
+  'Logs a JSON array of verwerkingsacties in one call, all or nothing; returns their actieIds in input order';
 
 CREATE FUNCTION verwerkingsactie(actie_id uuid) RETURNS jsonb
     LANGUAGE plpgsql STABLE SECURITY DEFINER

@@ -4,11 +4,19 @@
 
 -- Serialises writers of one action for the rest of the transaction.  The
 -- first key is the extension's own class so applications' advisory locks
--- cannot collide with it.
+-- cannot collide with it.  Then a FOR KEY SHARE lock on the action's first
+-- version: the retention purge (vernietig_verlopen) locks that row FOR
+-- UPDATE SKIP LOCKED before it destroys an action, so a writer that is
+-- changing the action makes the purge skip it, and a writer that comes while
+-- the purge holds it waits and then finds the action gone (P0002).  Every
+-- writer that adds a version to an existing action must call this first.
 CREATE FUNCTION _vergrendel(actie uuid) RETURNS void
     LANGUAGE sql VOLATILE
 AS $$
-    SELECT pg_catalog.pg_advisory_xact_lock(1447511879, pg_catalog.hashtext(actie::text))
+    SELECT pg_catalog.pg_advisory_xact_lock(1447511879, pg_catalog.hashtext(actie::text));
+    SELECT FROM verwerkingenlog.verwerkingsactie_versie v
+     WHERE v.actie_id OPERATOR(pg_catalog.=) actie AND v.volgnummer OPERATOR(pg_catalog.=) 1
+       FOR KEY SHARE;
 $$;
 
 -- The objects of a version in the normalised input form, to tell whether a
@@ -245,7 +253,7 @@ $$;
 COMMENT ON FUNCTION wijzig_vertrouwelijkheid_verwerking(uuid, text) IS
   'F2969: sets the vertrouwelijkheid of every current action of a verwerking (needs update:confidential)';
 
-COMMENT ON FUNCTION _vergrendel(uuid) IS 'Serialises the writers of one action until the end of the transaction';
+COMMENT ON FUNCTION _vergrendel(uuid) IS 'Serialises the writers of one action until the end of the transaction, and holds off the retention purge (FOR KEY SHARE on its first version)';
 COMMENT ON FUNCTION _objecten_invoer(uuid, integer) IS 'The objects of a version in the normalised input form';
 COMMENT ON FUNCTION _actueel_voor_wijziging(uuid) IS 'The locked current version of an action that may be changed; P0002 when unknown or vervallen';
 COMMENT ON FUNCTION _kopieer_versie(verwerkingsactie_versie, vertrouwelijkheid, bewaartermijn, boolean) IS

@@ -1,0 +1,207 @@
+/*
+ * herversleuteling.c
+ *		Re-encryption of stored identifiers after a key rotation.
+ *
+ * After _sleutel_roteren() new identifiers are encrypted under the new key
+ * version; older ciphertexts name their version in their first byte and stay
+ * readable for as long as that version is in the key file.  Re-encryption
+ * moves them to the current version, so that an old AES key can eventually
+ * be retired.  It rewrites only the columns that hold ciphertexts:
+ * verwerkt_object.object_versleuteld and
+ * verwerkingsactie_versie.afnemer_versleuteld.  Pseudonyms do not change (the
+ * HMAC key never rotates), so every lookup keeps working throughout.
+ *
+ * The tables are append-only; an UPDATE passes only through the second door
+ * of the append-only trigger (vwl_herversleutelen_begin), which this file
+ * alone opens, around one fixed UPDATE per table, and through which the
+ * trigger lets a row pass only when nothing but the ciphertext changed and
+ * the ciphertext still decrypts to the same identifier.
+ *
+ * A call re-encrypts at most `batch` ciphertexts, so that each transaction
+ * stays short; the caller repeats until it returns 0.  To make a series of
+ * calls in one session linear rather than quadratic, each table remembers
+ * the block where the previous call stopped and the next call scans on from
+ * there (a TID range scan), wrapping round to block 0 once when it finds too
+ * few: rows before that block can only be there if the table changed
+ * meanwhile.
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "storage/itemptr.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+
+#include "onveranderlijk.h"
+#include "pseudoniem.h"
+#include "verwerkingenlog.h"
+
+/* One column of ciphertexts, its statements and where the last call stopped. */
+typedef struct Doel
+{
+	const char *zoek_sql;
+	const char *wijzig_sql;
+	SPIPlanPtr	zoek;
+	SPIPlanPtr	wijzig;
+	BlockNumber vanaf;			/* block to scan on from */
+	int			vanaf_versie;	/* key version that vanaf belongs to */
+} Doel;
+
+/*
+ * zoek: up to $3 ctids from block $1 on whose ciphertext is older than key
+ * version $2.  wijzig: re-encrypt the rows at those ctids that still are.
+ */
+static Doel doelen[] = {
+	{
+		"SELECT o.ctid FROM verwerkingenlog.verwerkt_object o"
+		" WHERE o.ctid OPERATOR(pg_catalog.>=) $1"
+		"   AND pg_catalog.get_byte(o.object_versleuteld, 0) OPERATOR(pg_catalog.<) $2"
+		" LIMIT $3",
+		"UPDATE verwerkingenlog.verwerkt_object o"
+		"   SET object_versleuteld = verwerkingenlog._herversleutel(o.object_versleuteld)"
+		" WHERE o.ctid OPERATOR(pg_catalog.=) ANY ($1)"
+		"   AND pg_catalog.get_byte(o.object_versleuteld, 0) OPERATOR(pg_catalog.<) $2",
+		NULL, NULL, 0, 0
+	},
+	{
+		"SELECT v.ctid FROM verwerkingenlog.verwerkingsactie_versie v"
+		" WHERE v.ctid OPERATOR(pg_catalog.>=) $1"
+		"   AND pg_catalog.get_byte(v.afnemer_versleuteld, 0) OPERATOR(pg_catalog.<) $2"
+		" LIMIT $3",
+		"UPDATE verwerkingenlog.verwerkingsactie_versie v"
+		"   SET afnemer_versleuteld = verwerkingenlog._herversleutel(v.afnemer_versleuteld)"
+		" WHERE v.ctid OPERATOR(pg_catalog.=) ANY ($1)"
+		"   AND pg_catalog.get_byte(v.afnemer_versleuteld, 0) OPERATOR(pg_catalog.<) $2",
+		NULL, NULL, 0, 0
+	},
+};
+
+/* Prepare a statement once per backend and keep it. */
+static SPIPlanPtr
+voorbereid(SPIPlanPtr *plan, const char *sql, int nargs, Oid *argtypes)
+{
+	if (*plan == NULL)
+	{
+		SPIPlanPtr	p = SPI_prepare(sql, nargs, argtypes);
+
+		if (p == NULL)
+			elog(ERROR, "could not prepare \"%s\": %s", sql,
+				 SPI_result_code_string(SPI_result));
+		if (SPI_keepplan(p) != 0)
+			elog(ERROR, "could not keep plan for \"%s\"", sql);
+		*plan = p;
+	}
+	return *plan;
+}
+
+/*
+ * Re-encrypt up to `max` old ciphertexts of one column, scanning from block
+ * `vanaf`; returns how many, and sets *laatste to the highest block seen.
+ */
+static uint64
+herversleutel_vanaf(Doel *doel, BlockNumber vanaf, int versie, int64 max,
+					BlockNumber *laatste)
+{
+	Oid			zoek_types[3] = {TIDOID, INT4OID, INT8OID};
+	Oid			wijzig_types[2] = {TIDARRAYOID, INT4OID};
+	ItemPointerData begin;
+	Datum		args[3];
+	Datum	   *tids;
+	ArrayType  *tid_array;
+	uint64		gevonden;
+	volatile uint64 gewijzigd = 0;
+	int			rc;
+
+	ItemPointerSetBlockNumber(&begin, vanaf);
+	ItemPointerSetOffsetNumber(&begin, 0);
+	args[0] = PointerGetDatum(&begin);
+	args[1] = Int32GetDatum(versie);
+	args[2] = Int64GetDatum(max);
+	rc = SPI_execute_plan(voorbereid(&doel->zoek, doel->zoek_sql, 3, zoek_types),
+						  args, NULL, false, 0);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "finding old ciphertexts failed: %s", SPI_result_code_string(rc));
+	gevonden = SPI_processed;
+	*laatste = vanaf;
+	if (gevonden == 0)
+		return 0;
+
+	tids = palloc(sizeof(Datum) * gevonden);
+	for (uint64 i = 0; i < gevonden; i++)
+	{
+		bool		isnull;
+		ItemPointer tid;
+
+		tids[i] = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull);
+		tid = (ItemPointer) DatumGetPointer(tids[i]);
+		if (ItemPointerGetBlockNumber(tid) > *laatste)
+			*laatste = ItemPointerGetBlockNumber(tid);
+	}
+	tid_array = construct_array(tids, (int) gevonden, TIDOID,
+								sizeof(ItemPointerData), false, TYPALIGN_SHORT);
+
+	args[0] = PointerGetDatum(tid_array);
+	args[1] = Int32GetDatum(versie);
+	vwl_herversleutelen_begin();
+	PG_TRY();
+	{
+		rc = SPI_execute_plan(voorbereid(&doel->wijzig, doel->wijzig_sql, 2, wijzig_types),
+							  args, NULL, false, 0);
+		if (rc != SPI_OK_UPDATE)
+			elog(ERROR, "re-encrypting failed: %s", SPI_result_code_string(rc));
+		gewijzigd = SPI_processed;
+	}
+	PG_FINALLY();
+	{
+		vwl_herversleutelen_einde();
+	}
+	PG_END_TRY();
+	return gewijzigd;
+}
+
+PG_FUNCTION_INFO_V1(vwl_herversleutel_rijen);
+
+/*
+ * verwerkingenlog._herversleutel_rijen(batch integer) RETURNS bigint:
+ * re-encrypts at most batch stored ciphertexts that are older than the
+ * current key version, under that version; returns how many (0: none left).
+ */
+Datum
+vwl_herversleutel_rijen(PG_FUNCTION_ARGS)
+{
+	int32		batch;
+	int			versie;
+	int64		totaal = 0;
+
+	vwl_vereis_beheer("re-encrypt identifiers");
+	if (PG_ARGISNULL(0) || PG_GETARG_INT32(0) < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("batch must be a positive number of ciphertexts")));
+	batch = PG_GETARG_INT32(0);
+	versie = vwl_huidige_sleutelversie();
+
+	SPI_connect();
+	for (int d = 0; d < (int) lengthof(doelen) && totaal < batch; d++)
+	{
+		Doel	   *doel = &doelen[d];
+		BlockNumber vanaf = doel->vanaf_versie == versie ? doel->vanaf : 0;
+		BlockNumber laatste;
+		uint64		n;
+
+		n = herversleutel_vanaf(doel, vanaf, versie, batch - totaal, &laatste);
+		totaal += n;
+		if (totaal < batch && vanaf > 0)
+		{
+			/* Too few from vanaf on: once more from the start. */
+			n = herversleutel_vanaf(doel, 0, versie, batch - totaal, &laatste);
+			totaal += n;
+		}
+		doel->vanaf = laatste;
+		doel->vanaf_versie = versie;
+	}
+	SPI_finish();
+	PG_RETURN_INT64(totaal);
+}
