@@ -81,6 +81,7 @@ vast() { sql -c "SELECT waarde FROM bench.vast WHERE naam = '$1'"; }
 
 # ---------------------------------------------------------------- results
 rows=()
+wal_a=0 wal_b=0 tps_a=0 tps_b=0 med_a=0 med_b=0
 # row FIGURE EXT BASE KIND TARGET: KIND is min (ratio >= target), max
 # (ratio <= target), below (extension < target), atleast (extension >=
 # target), none (reported only).
