@@ -148,7 +148,14 @@ case "$cmd" in
 		psql -X -c 'CREATE EXTENSION verwerkingenlog' && psql -X
 		;;
 	bench)
-		VWL_PGCONF=${VWL_PGCONF:-"synchronous_commit = on"} start_cluster
+		# Durable commits as the targets say (fsync and synchronous_commit on);
+		# memory and WAL room for a 5-million-action load on this machine.
+		VWL_PGCONF=${VWL_PGCONF:-"synchronous_commit = on
+fsync = on
+shared_buffers = 2GB
+max_wal_size = 8GB
+checkpoint_timeout = 30min
+track_io_timing = on"} start_cluster
 		bash "$top/test/bench/run.sh" "$@"
 		;;
 	*)
