@@ -203,12 +203,15 @@ $$;
 
 -- Stores the record of an inzage (normalised by _inzage_invoer) as a new
 -- action of the log itself: no create scope of the caller is involved.
+-- (PL/pgSQL, so that its plan is kept rather than made again per inzage.)
 CREATE FUNCTION _log_inzage(d jsonb) RETURNS void
-    LANGUAGE sql VOLATILE
+    LANGUAGE plpgsql VOLATILE
 AS $$
-    SELECT FROM verwerkingenlog._schrijf_versies(
+BEGIN
+    PERFORM FROM verwerkingenlog._schrijf_versies(
         ARRAY[verwerkingenlog.uuidv7()], '{1}', ARRAY[d],
-        ARRAY[(d->>'vertrouwelijkheid')::verwerkingenlog.vertrouwelijkheid], '{NULL}')
+        ARRAY[(d->>'vertrouwelijkheid')::verwerkingenlog.vertrouwelijkheid], '{NULL}');
+END
 $$;
 
 CREATE FUNCTION verwerkte_objecten(objecttype text, soort_object_id text, object_id text,
