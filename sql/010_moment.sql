@@ -5,21 +5,6 @@ SET TimeZone = 'UTC';
 SET DateStyle = 'ISO';
 
 -- A helper that shows the result of an input, or its SQLSTATE, message and detail.
-CREATE FUNCTION pg_temp.invoer(typ text, waarde text) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-  r text;
-  st text;
-  msg text;
-  det text;
-BEGIN
-  EXECUTE format('SELECT %L::%s::text', waarde, typ) INTO r;
-  RETURN r;
-EXCEPTION WHEN OTHERS THEN
-  GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-  RETURN st || ' ' || msg || coalesce(' | ' || nullif(det, ''), '');
-END
-$$;
 
 -- Round trips: offset and fractional digits exactly as supplied.
 SELECT v AS invoer, v::moment AS moment, v::moment::text = v AS gelijk
@@ -46,7 +31,7 @@ SELECT v AS invoer, v::moment AS moment, v::moment::text = v AS gelijk
 
 -- Every refusal, with its SQLSTATE: 22007 malformed, 22008 field out of
 -- range, 22009 offset out of range.
-SELECT v AS invoer, pg_temp.invoer('moment', v) AS resultaat
+SELECT v AS invoer, regress.invoer('moment', v) AS resultaat
   FROM (VALUES
     (''),
     (' '),
@@ -215,33 +200,9 @@ SELECT '2024-04-05T14:35:42+01:00'::moment::text, '2024-04-05T14:35:42+01:00'::t
 
 -- Binary send/recv.  The helper feeds bytes to a type's receive function
 -- through COPY FROM PROGRAM in binary format (no files left behind).
-CREATE FUNCTION pg_temp.recv(typ text, bytes bytea) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-  stroom bytea := '\x5047434f50590aff0d0a00'::bytea || '\x0000000000000000'::bytea
-                  || '\x0001'::bytea || int4send(length(bytes)) || bytes || '\xffff'::bytea;
-  octaal text;
-  r text;
-  st text;
-  msg text;
-  det text;
-BEGIN
-  SELECT string_agg('\' || ((get_byte(stroom, i) >> 6) & 7) || ((get_byte(stroom, i) >> 3) & 7)
-                    || (get_byte(stroom, i) & 7), '' ORDER BY i)
-    INTO octaal FROM generate_series(0, length(stroom) - 1) i;
-  EXECUTE format('CREATE TEMP TABLE recv_doel (v %s)', typ);
-  EXECUTE format('COPY recv_doel FROM PROGRAM %L WITH (FORMAT binary)', 'printf ''' || octaal || '''');
-  EXECUTE 'SELECT v::text FROM recv_doel' INTO r;
-  DROP TABLE recv_doel;
-  RETURN r;
-EXCEPTION WHEN OTHERS THEN
-  GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-  RETURN st || ' ' || msg || coalesce(' | ' || nullif(det, ''), '');
-END
-$$;
 
 -- Round trip of every stored value, and of a COPY BINARY of the table.
-SELECT id, m, pg_temp.recv('moment', moment_send(m)) AS terug
+SELECT id, m, regress.recv('moment', moment_send(m)) AS terug
   FROM momenten WHERE m IS NOT NULL ORDER BY id;
 SELECT moment_send('2024-04-05T14:35:42.123456789+01:00');
 CREATE TABLE momenten_terug (id int, m moment);
@@ -255,7 +216,7 @@ SELECT a.id, b.m, b.m::text IS NOT DISTINCT FROM a.m::text AS zelfde_tekst
 
 -- Binary input is checked as strictly as text input.  The bytes: instant
 -- (1-8), offset (9-12), nanos (13-14), fracdigits (15), flags (16).
-SELECT w AS wijziging, pg_temp.recv('moment', b) AS resultaat
+SELECT w AS wijziging, regress.recv('moment', b) AS resultaat
   FROM (VALUES
     ('ongewijzigd', moment_send('2024-04-05T14:35:42.1234567+01:00')),
     ('flags 2', overlay(moment_send('2024-04-05T14:35:42+01:00') PLACING '\x02' FROM 16)),

@@ -5,21 +5,6 @@ SET DateStyle = 'ISO';
 SET IntervalStyle = 'iso_8601';
 
 -- A helper that shows the result of an input, or its SQLSTATE, message and detail.
-CREATE FUNCTION pg_temp.invoer(typ text, waarde text) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-  r text;
-  st text;
-  msg text;
-  det text;
-BEGIN
-  EXECUTE format('SELECT %L::%s::text', waarde, typ) INTO r;
-  RETURN r;
-EXCEPTION WHEN OTHERS THEN
-  GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-  RETURN st || ' ' || msg || coalesce(' | ' || nullif(det, ''), '');
-END
-$$;
 
 -- Valid forms: the output is the canonical form of the components written.
 SELECT v AS invoer, v::bewaartermijn AS bewaartermijn, v::bewaartermijn::interval AS "interval"
@@ -52,7 +37,7 @@ SELECT v AS invoer, v::bewaartermijn AS bewaartermijn, v::bewaartermijn::interva
   ) AS t(v);
 
 -- Every refusal: SQLSTATE 22007, as for interval.
-SELECT v AS invoer, pg_temp.invoer('bewaartermijn', v) AS resultaat
+SELECT v AS invoer, regress.invoer('bewaartermijn', v) AS resultaat
   FROM (VALUES
     (''),
     (' '),
@@ -169,39 +154,15 @@ SELECT provolatile, proisstrict, proparallel FROM pg_proc
 
 -- Binary send/recv.  The helper feeds bytes to a type's receive function
 -- through COPY FROM PROGRAM in binary format (no files left behind).
-CREATE FUNCTION pg_temp.recv(typ text, bytes bytea) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-  stroom bytea := '\x5047434f50590aff0d0a00'::bytea || '\x0000000000000000'::bytea
-                  || '\x0001'::bytea || int4send(length(bytes)) || bytes || '\xffff'::bytea;
-  octaal text;
-  r text;
-  st text;
-  msg text;
-  det text;
-BEGIN
-  SELECT string_agg('\' || ((get_byte(stroom, i) >> 6) & 7) || ((get_byte(stroom, i) >> 3) & 7)
-                    || (get_byte(stroom, i) & 7), '' ORDER BY i)
-    INTO octaal FROM generate_series(0, length(stroom) - 1) i;
-  EXECUTE format('CREATE TEMP TABLE recv_doel (v %s)', typ);
-  EXECUTE format('COPY recv_doel FROM PROGRAM %L WITH (FORMAT binary)', 'printf ''' || octaal || '''');
-  EXECUTE 'SELECT v::text FROM recv_doel' INTO r;
-  DROP TABLE recv_doel;
-  RETURN r;
-EXCEPTION WHEN OTHERS THEN
-  GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-  RETURN st || ' ' || msg || coalesce(' | ' || nullif(det, ''), '');
-END
-$$;
 
 SELECT bewaartermijn_send('P3Y6M4DT12H30M5.25S');
-SELECT v, pg_temp.recv('bewaartermijn', bewaartermijn_send(v::bewaartermijn)) AS terug
+SELECT v, regress.recv('bewaartermijn', bewaartermijn_send(v::bewaartermijn)) AS terug
   FROM (VALUES ('P10Y'), ('P3Y6M4DT12H30M5.25S'), ('P2W'), ('PT1.50S'), ('P0D')) AS t(v);
 
 -- Binary input is checked as strictly as text input.  The bytes: years
 -- (1-4), months (5-8), weeks (9-12), days (13-16), hours (17-20), minutes
 -- (21-24), microseconds (25-32), components (33-36), fraction digits (37-40).
-SELECT w AS wijziging, pg_temp.recv('bewaartermijn', b) AS resultaat
+SELECT w AS wijziging, regress.recv('bewaartermijn', b) AS resultaat
   FROM (VALUES
     ('ongewijzigd', bewaartermijn_send('P1Y')),
     ('negatief', overlay(bewaartermijn_send('P1Y') PLACING int4send(-1) FROM 1)),

@@ -3,24 +3,9 @@
 SET search_path = verwerkingenlog, public;
 
 -- A helper that shows the result of an input, or its SQLSTATE, message and detail.
-CREATE FUNCTION pg_temp.invoer(typ text, waarde text) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-  r text;
-  st text;
-  msg text;
-  det text;
-BEGIN
-  EXECUTE format('SELECT %L::%s::text', waarde, typ) INTO r;
-  RETURN r;
-EXCEPTION WHEN OTHERS THEN
-  GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-  RETURN st || ' ' || msg || coalesce(' | ' || nullif(det, ''), '');
-END
-$$;
 
 -- oin: exactly 20 ASCII digits.
-SELECT v AS invoer, pg_temp.invoer('oin', v) AS resultaat
+SELECT v AS invoer, regress.invoer('oin', v) AS resultaat
   FROM (VALUES
     ('00000001821002193000'),
     ('12345678901234567890'),
@@ -44,7 +29,7 @@ SELECT conname, pg_catalog.pg_get_constraintdef(oid) FROM pg_constraint
 
 -- vertrouwelijkheid: three values, in this order.
 SELECT pg_catalog.enum_range(NULL::vertrouwelijkheid);
-SELECT v AS invoer, pg_temp.invoer('vertrouwelijkheid', v) AS resultaat
+SELECT v AS invoer, regress.invoer('vertrouwelijkheid', v) AS resultaat
   FROM (VALUES ('normaal'), ('vertrouwelijk'), ('opgeheven'), ('Normaal'), ('geheim'), ('')) AS t(v);
 SELECT 'normaal'::vertrouwelijkheid < 'vertrouwelijk' AS ordening,
        'vertrouwelijk'::vertrouwelijkheid < 'opgeheven' AS ordening2;
