@@ -1328,16 +1328,27 @@ schrijver_open(VwlSchrijver *s, MemoryContext callcxt)
 	s->basis = vwl_basis_url(&s->basislen);
 }
 
+/* A copy of a varlena of size bytes in cxt. */
+static void *
+kopieer_naar(MemoryContext cxt, const void *p, Size size)
+{
+	void	   *kopie = MemoryContextAlloc(cxt, size);
+
+	memcpy(kopie, p, size);
+	return kopie;
+}
+
 /*
  * Store the n versions of the open writer s: (1) hand out the object ids,
- * building the documents into rsinfo's tuplestore when rsinfo is not NULL;
- * (2) insert the version rows; (3) insert the object rows.  Then close the
- * tables.  Runs in callcxt; rijcxt is reset for every row.
+ * building the documents into rsinfo's tuplestore when rsinfo is not NULL,
+ * or else into documenten[] (in callcxt) when that is not NULL; (2) insert
+ * the version rows; (3) insert the object rows.  Then close the tables.
+ * Runs in callcxt; rijcxt is reset for every row.
  */
 static void
 schrijver_schrijf(VwlSchrijver *s, VwlVersie *versies, int n,
-				  ReturnSetInfo *rsinfo, MemoryContext callcxt,
-				  MemoryContext rijcxt)
+				  ReturnSetInfo *rsinfo, Jsonb **documenten,
+				  MemoryContext callcxt, MemoryContext rijcxt)
 {
 	EState	   *estate;
 
@@ -1351,10 +1362,19 @@ schrijver_schrijf(VwlSchrijver *s, VwlVersie *versies, int n,
 		CHECK_FOR_INTERRUPTS();
 		MemoryContextReset(rijcxt);
 		MemoryContextSwitchTo(rijcxt);
-		if (rsinfo == NULL)
+		if (rsinfo == NULL && documenten == NULL)
 		{
 			if (!isnull)
 				deel_ids_uit(v, callcxt);
+		}
+		else if (rsinfo == NULL)
+		{
+			Jsonb	   *doc = NULL;
+
+			if (!isnull)
+				doc = bouw_document(s, v, callcxt);
+			documenten[i] = doc == NULL ? NULL :
+				(Jsonb *) kopieer_naar(callcxt, doc, VARSIZE(doc));
 		}
 		else
 		{
@@ -1512,7 +1532,7 @@ vwl_schrijf_versies(PG_FUNCTION_ARGS)
 		}
 	}
 
-	schrijver_schrijf(&s, versies, n, rsinfo, callcxt, rijcxt);
+	schrijver_schrijf(&s, versies, n, rsinfo, NULL, callcxt, rijcxt);
 
 	MemoryContextSwitchTo(oud);
 	MemoryContextDelete(callcxt);
@@ -1600,7 +1620,7 @@ vwl_log_verwerkingsacties(PG_FUNCTION_ARGS)
 		v->objecten_volgnummer = v->volgnummer;
 	}
 
-	schrijver_schrijf(&s, versies, n, NULL, callcxt, rijcxt);
+	schrijver_schrijf(&s, versies, n, NULL, NULL, callcxt, rijcxt);
 
 	for (int i = 0; i < n; i++)
 	{
@@ -1613,4 +1633,54 @@ vwl_log_verwerkingsacties(PG_FUNCTION_ARGS)
 	MemoryContextSwitchTo(oud);
 	MemoryContextDelete(callcxt);
 	return (Datum) 0;
+}
+
+PG_FUNCTION_INFO_V1(vwl_log_verwerkingsactie);
+
+/*
+ * verwerkingenlog.log_verwerkingsactie(actie jsonb) RETURNS jsonb: logs one
+ * verwerkingsactie and returns it as stored.  The checks of the batch, in
+ * its order: without create:normal nothing is looked at (42501); then every
+ * problem of the document (22023); then the rule engine's verdict for the
+ * level it asks for; then the writer, which builds the document it returns.
+ */
+Datum
+vwl_log_verwerkingsactie(PG_FUNCTION_ARGS)
+{
+	int			scopes = vwl_scopes();
+	VwlSchrijver s;
+	VwlVersie	versie;
+	Jsonb	   *doc;
+	Jsonb	   *uit;
+	Niveau		niveau;
+	pg_uuid_t  *actie;
+	MemoryContext callcxt,
+				rijcxt,
+				oud;
+
+	(void) vwl_beslis_niveau("create", scopes, NIVEAU_GEEN, NIVEAU_NORMAAL);
+
+	maak_contexten(&callcxt, &rijcxt);
+	oud = MemoryContextSwitchTo(callcxt);
+
+	doc = vwl_valideer_invoer(PG_ARGISNULL(0) ? NULL : PG_GETARG_JSONB_P(0), false);
+	niveau = vwl_beslis_niveau("create", scopes, NIVEAU_GEEN, gevraagd_niveau(doc));
+
+	schrijver_open(&s, callcxt);
+	memset(&versie, 0, sizeof(versie));
+	actie = palloc(sizeof(pg_uuid_t));
+	vwl_uuidv7_genereer(actie);
+	versie.actie = UUIDPGetDatum(actie);
+	versie.volgnummer = Int32GetDatum(1);
+	versie.niveau = ObjectIdGetDatum(plan_cache.niveaus[niveau]);
+	versie.doc = doc;
+	versie.nieuwe_objecten = true;
+	versie.objecten_volgnummer = versie.volgnummer;
+
+	schrijver_schrijf(&s, &versie, 1, NULL, &uit, callcxt, rijcxt);
+
+	MemoryContextSwitchTo(oud);
+	uit = (Jsonb *) kopieer_naar(oud, uit, VARSIZE(uit));
+	MemoryContextDelete(callcxt);
+	PG_RETURN_JSONB_P(uit);
 }

@@ -1276,6 +1276,30 @@ vwl_verwerkingsactie_fouten(PG_FUNCTION_ARGS)
  * _verwerkingsactie_invoer(actie jsonb, volledig boolean DEFAULT false)
  * RETURNS jsonb: the normalised document, or the validation error.
  */
+/*
+ * The normalised document of one verwerkingsactie (invoer NULL is a
+ * missing document), or the validation error (22023) listing every
+ * problem: _verwerkingsactie_invoer(invoer, volledig) for C callers.
+ */
+Jsonb *
+vwl_valideer_invoer(Jsonb *invoer, bool volledig)
+{
+	VwlValidatie v;
+	JsonbValue	doc;
+
+	vwl_validatie_init(&v, volledig, true);
+	if (invoer == NULL)
+		vwl_probleem(&v, NULL, 0, VWL_CODE_REQUIRED, "is required");
+	else
+	{
+		jsonb_wortel(invoer, &doc);
+		vwl_valideer_verwerkingsactie(&v, &doc);
+	}
+	if (v.aantal > 0)
+		vwl_validatie_meld(&v, false);
+	return JsonbValueToJsonb(v.resultaat);
+}
+
 PG_FUNCTION_INFO_V1(vwl_verwerkingsactie_invoer);
 Datum
 vwl_verwerkingsactie_invoer(PG_FUNCTION_ARGS)

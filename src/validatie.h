@@ -80,6 +80,7 @@ extern void vwl_valideer_verwerkingsactie(VwlValidatie *v, JsonbValue *doc);
 extern void vwl_probleem(VwlValidatie *v, const char *sleutel, int lengte,
 						 const char *code, const char *reden);
 extern Jsonb **vwl_valideer_verwerkingsacties(VwlValidatie *v, Jsonb *invoer, int *n);
+extern Jsonb *vwl_valideer_invoer(Jsonb *invoer, bool volledig);
 extern void vwl_validatie_meld(VwlValidatie *v, bool reeks) pg_attribute_noreturn();
 
 #endif							/* VWL_VALIDATIE_H */

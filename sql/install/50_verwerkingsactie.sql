@@ -89,24 +89,14 @@ CREATE FUNCTION _schrijf_versies(acties uuid[], volgnummers integer[], docs json
     AS 'MODULE_PATHNAME', 'vwl_schrijf_versies'
     LANGUAGE C VOLATILE;
 
+-- One action, in C (src/schrijver.c), with the checks of the batch in its
+-- order: create:normal first (nothing is looked at without it), then the
+-- validator, then the rule engine for the level asked for, then the writer,
+-- which returns the stored document.
 CREATE FUNCTION log_verwerkingsactie(actie jsonb) RETURNS jsonb
-    LANGUAGE plpgsql VOLATILE SECURITY DEFINER
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    scopes integer := verwerkingenlog._scopes();
-    d jsonb;
-    niveau verwerkingenlog.vertrouwelijkheid;
-BEGIN
-    -- Without create:normal nothing is looked at.
-    PERFORM verwerkingenlog._beslis('create', scopes, NULL, 'normaal');
-    d := verwerkingenlog._verwerkingsactie_invoer(actie, false);
-    niveau := verwerkingenlog._beslis('create', scopes, NULL,
-                                      (d->>'vertrouwelijkheid')::verwerkingenlog.vertrouwelijkheid);
-    SELECT * INTO d FROM verwerkingenlog._schrijf_versies(ARRAY[verwerkingenlog.uuidv7()], '{1}', ARRAY[d], ARRAY[niveau], '{NULL}');
-    RETURN d;
-END
-$$;
+    AS 'MODULE_PATHNAME', 'vwl_log_verwerkingsactie'
+    LANGUAGE C VOLATILE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION log_verwerkingsactie(jsonb) IS
   'POST /verwerkingsacties: logs one verwerkingsactie (VerwerkingsactieUitgebreidBasis) and returns it as stored';
 
