@@ -45,7 +45,7 @@ CREATE TABLE verwerkingsactie_versie (
     tijdstip                          moment NOT NULL,
     tijdstip_registratie              timestamptz NOT NULL,
     vervallen                         boolean NOT NULL DEFAULT false,
-    CONSTRAINT verwerkingsactie_versie_pkey PRIMARY KEY (actie_id, volgnummer) WITH (fillfactor = 100),
+    CONSTRAINT verwerkingsactie_versie_pkey PRIMARY KEY (actie_id, volgnummer),
     CONSTRAINT volgnummer_positief CHECK (volgnummer >= 1),
     CONSTRAINT objecten_uit_eerdere_versie CHECK (objecten_volgnummer BETWEEN 1 AND volgnummer)
 );
@@ -78,7 +78,7 @@ CREATE TABLE verwerkt_object (
     object_versleuteld          bytea NOT NULL,
     betrokkenheid               text,
     verwerkte_soorten_gegevens  text[] NOT NULL DEFAULT '{}',
-    CONSTRAINT verwerkt_object_pkey PRIMARY KEY (verwerkt_object_id) WITH (fillfactor = 100)
+    CONSTRAINT verwerkt_object_pkey PRIMARY KEY (verwerkt_object_id)
 );
 
 COMMENT ON TABLE verwerkt_object IS
@@ -89,11 +89,8 @@ COMMENT ON COLUMN verwerkt_object.tijdstip IS 'The instant of the action''s tijd
 COMMENT ON COLUMN verwerkt_object.object_pseudoniem IS 'objectId pseudonymised: keyed HMAC-SHA-256 of (soortObjectId, objectId); what lookups compare (B2042)';
 COMMENT ON COLUMN verwerkt_object.object_versleuteld IS 'objectId encrypted (AES-256-GCM, key version in the first byte), so the log can be migrated';
 
--- Keys that grow with time (UUIDv7) are only ever added at the right edge
--- of their index and never updated: those indexes fill their pages
--- completely (fillfactor 100) instead of leaving room for updates.
 -- The objects of one version of an action.
-CREATE INDEX verwerkt_object_actie ON verwerkt_object (actie_id, volgnummer, volgorde) WITH (fillfactor = 100);
+CREATE INDEX verwerkt_object_actie ON verwerkt_object (actie_id, volgnummer, volgorde);
 -- The actions about one person in a period.
 CREATE INDEX verwerkt_object_persoon ON verwerkt_object (soort_object_id, object_pseudoniem, tijdstip);
 
