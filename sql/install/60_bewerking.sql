@@ -59,27 +59,27 @@ END
 $$;
 
 -- A new version of an action copied from version v, with another level,
--- retention or vervallen; keeps the objects.  Returns the stored row.
+-- retention or vervallen; keeps the objects.  Returns the stored row.  The
+-- row is copied whole, so a column added later is carried along without
+-- being named here; OVERRIDING USER VALUE gives it a new versie_id.
 CREATE FUNCTION _kopieer_versie(v verwerkingsactie_versie, niveau vertrouwelijkheid,
                                 termijn bewaartermijn, vervalt boolean)
     RETURNS verwerkingsactie_versie
-    LANGUAGE sql VOLATILE
+    LANGUAGE plpgsql VOLATILE
 AS $$
-    INSERT INTO verwerkingenlog.verwerkingsactie_versie
-        (actie_id, volgnummer, objecten_volgnummer, actie_naam, handeling_naam,
-         verwerking_naam, verwerking_id, verwerkingsactiviteit_id, verwerkingsactiviteit_url,
-         vertrouwelijkheid, bewaartermijn, uitvoerder, systeem, gebruiker, gegevensbron,
-         soort_afnemer_id, afnemer_id, afnemer_versleuteld, verwerkingsactiviteit_id_afnemer,
-         verwerkingsactiviteit_url_afnemer, verwerking_id_afnemer, tijdstip,
-         tijdstip_registratie, vervallen)
-    VALUES
-        (v.actie_id, v.volgnummer + 1, v.objecten_volgnummer, v.actie_naam, v.handeling_naam,
-         v.verwerking_naam, v.verwerking_id, v.verwerkingsactiviteit_id, v.verwerkingsactiviteit_url,
-         niveau, termijn, v.uitvoerder, v.systeem, v.gebruiker, v.gegevensbron,
-         v.soort_afnemer_id, v.afnemer_id, v.afnemer_versleuteld, v.verwerkingsactiviteit_id_afnemer,
-         v.verwerkingsactiviteit_url_afnemer, v.verwerking_id_afnemer, v.tijdstip,
-         pg_catalog.clock_timestamp(), vervalt)
-    RETURNING *
+DECLARE
+    n verwerkingenlog.verwerkingsactie_versie := v;
+BEGIN
+    n.volgnummer := v.volgnummer + 1;
+    n.vertrouwelijkheid := niveau;
+    n.bewaartermijn := termijn;
+    n.tijdstip_registratie := pg_catalog.clock_timestamp();
+    n.vervallen := vervalt;
+    INSERT INTO verwerkingenlog.verwerkingsactie_versie OVERRIDING USER VALUE
+    SELECT (n).*
+    RETURNING * INTO n;
+    RETURN n;
+END
 $$;
 
 CREATE FUNCTION wijzig_verwerkingsactie(actie_id uuid, actie jsonb) RETURNS jsonb
