@@ -36,11 +36,13 @@ COMMENT ON FUNCTION _treffers(text, bytea, text, timestamptz, timestamptz, vertr
   'The object rows about one object in a period that count (current object set, not vervallen, visible); inlined, so callers page on the person index';
 
 -- One page of GET /verwerkingsacties: the current actions about one object
--- in [begin_datum, eind_datum), newest first (tijdstip DESC, actieId), each
+-- in [begin_datum, eind_datum), newest first (tijdstip, then actieId,
+-- descending: the order of the person index), each
 -- with the objects about that object only.  Keyset paging: with
 -- na_tijdstip/na_actie_id only the actions after that one (terug: before it,
--- still returned newest first), at most aantal of them (NULL: all).  A page
--- costs aantal probes of the person index, whichever page it is.
+-- returned oldest first, nearest the key first), at most aantal of them
+-- (NULL: all).  A page costs about aantal probes of the person index,
+-- whichever page it is.
 -- Scopes, filters and visibility as verwerkingsacties().
 CREATE FUNCTION _verwerkingsacties_pagina(objecttype text, soort_object_id text, object_id text,
                                           begin_datum date, eind_datum date,
@@ -56,6 +58,10 @@ DECLARE
     pseudoniem bytea;
     van timestamptz := begin_datum::timestamptz;
     tot timestamptz := eind_datum::timestamptz;
+    rijen refcursor;
+    r record;
+    vorige uuid;
+    gezien integer := 0;
 BEGIN
     IF objecttype IS NULL OR soort_object_id IS NULL OR object_id IS NULL THEN
         RAISE EXCEPTION 'objecttype, soortObjectId and objectId are required'
@@ -71,38 +77,46 @@ BEGIN
     zichtbaar := verwerkingenlog._leesbaar('lijst', verwerkingenlog._scopes(), gevraagd);
     pseudoniem := verwerkingenlog._pseudoniem(soort_object_id, object_id);
 
-    -- The keys of the page first (the index and one probe of the current
-    -- version per row), then the documents of those actions only.
-    RETURN QUERY
-    WITH sleutels AS MATERIALIZED (
-        SELECT * FROM (
-            SELECT DISTINCT ON (t.tijdstip, t.actie_id) t.tijdstip, t.actie_id, t.v
+    -- The person index row by row in the list's order (backward from the
+    -- key, or forward for the page before it), one probe of the current
+    -- version per row, until the page is full.  An explicit cursor, so that
+    -- the plan is a fast-start one: the walk in index order that stops,
+    -- never a sort of all the person's rows.
+    IF terug THEN
+        OPEN rijen FOR
+            SELECT t.tijdstip, t.actie_id, t.v
               FROM verwerkingenlog._treffers(soort_object_id, pseudoniem, lower(objecttype), van, tot,
                                              zichtbaar, verwerkingsactiviteit_id) t
-             WHERE NOT terug
-               AND t.tijdstip <= coalesce(na_tijdstip, 'infinity')
-               AND (na_tijdstip IS NULL OR t.tijdstip < na_tijdstip OR t.actie_id > na_actie_id)
-             ORDER BY t.tijdstip DESC, t.actie_id
-             LIMIT aantal) vooruit
-        UNION ALL
-        SELECT * FROM (
-            SELECT DISTINCT ON (t.tijdstip, t.actie_id) t.tijdstip, t.actie_id, t.v
+             WHERE (t.tijdstip, t.actie_id) > (na_tijdstip, na_actie_id)
+             ORDER BY t.tijdstip, t.actie_id, t.volgorde;
+    ELSE
+        OPEN rijen FOR
+            SELECT t.tijdstip, t.actie_id, t.v
               FROM verwerkingenlog._treffers(soort_object_id, pseudoniem, lower(objecttype), van, tot,
                                              zichtbaar, verwerkingsactiviteit_id) t
-             WHERE terug
-               AND t.tijdstip >= na_tijdstip
-               AND (t.tijdstip > na_tijdstip OR t.actie_id < na_actie_id)
-             ORDER BY t.tijdstip, t.actie_id DESC
-             LIMIT aantal) achteruit)
-    SELECT verwerkingenlog._document(s.v,
-               (SELECT jsonb_agg(verwerkingenlog._object_document(o) ORDER BY o.volgorde)
-                  FROM verwerkingenlog.verwerkt_object o
-                 WHERE o.actie_id = s.actie_id AND o.volgnummer = (s.v).objecten_volgnummer
-                   AND o.soort_object_id = _verwerkingsacties_pagina.soort_object_id
-                   AND o.object_pseudoniem = pseudoniem)),
-           s.tijdstip, s.actie_id
-      FROM sleutels s
-     ORDER BY s.tijdstip DESC, s.actie_id;
+             WHERE (t.tijdstip, t.actie_id) < (coalesce(na_tijdstip, 'infinity'),
+                                               coalesce(na_actie_id, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
+             ORDER BY t.tijdstip DESC, t.actie_id DESC, t.volgorde DESC;
+    END IF;
+    LOOP
+        FETCH rijen INTO r;
+        EXIT WHEN NOT FOUND;
+        -- The object twice in one action: one row of the list.
+        CONTINUE WHEN r.actie_id = vorige;
+        vorige := r.actie_id;
+        gezien := gezien + 1;
+        EXIT WHEN gezien > aantal;
+        document := verwerkingenlog._document(r.v,
+            (SELECT jsonb_agg(verwerkingenlog._object_document(o) ORDER BY o.volgorde)
+               FROM verwerkingenlog.verwerkt_object o
+              WHERE o.actie_id = r.actie_id AND o.volgnummer = (r.v).objecten_volgnummer
+                AND o.soort_object_id = _verwerkingsacties_pagina.soort_object_id
+                AND o.object_pseudoniem = pseudoniem));
+        tijdstip := r.tijdstip;
+        actie_id := r.actie_id;
+        RETURN NEXT;
+    END LOOP;
+    CLOSE rijen;
 END
 $$;
 COMMENT ON FUNCTION _verwerkingsacties_pagina(text, text, text, date, date, text[], uuid, timestamptz, uuid, boolean, integer) IS

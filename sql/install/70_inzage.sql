@@ -216,10 +216,11 @@ $$;
 
 -- One page of GET /verwerkte-objecten, logged as an inzage: the verwerkte
 -- objecten about one object with tijdstip in [begin_datum, eind_datum),
--- newest first (tijdstip DESC, actieId, position), each with its action in
+-- newest first (tijdstip, actieId, position, all descending: the order of
+-- the person index), each with its action in
 -- the restricted form.  Keyset paging: with na_tijdstip/na_actie_id/
--- na_volgorde only the rows after that one (terug: before it, still returned
--- newest first), at most aantal of them (NULL: all).  Every page is an
+-- na_volgorde only the rows after that one (terug: before it, returned
+-- oldest first, nearest the key first), at most aantal of them (NULL: all).  Every page is an
 -- inzage of its own and is logged.
 CREATE FUNCTION _verwerkte_objecten_pagina(objecttype text, soort_object_id text, object_id text,
                                            begin_datum date, eind_datum date,
@@ -236,6 +237,9 @@ DECLARE
     pseudoniem bytea;
     van timestamptz := begin_datum::timestamptz;
     tot timestamptz := eind_datum::timestamptz;
+    rijen refcursor;
+    r record;
+    gezien integer := 0;
 BEGIN
     -- A period must always be given (F4086): all five filters are required.
     ontbreekt := array_remove(ARRAY[
@@ -252,32 +256,38 @@ BEGIN
     d := verwerkingenlog._inzage_invoer(objecttype, soort_object_id, object_id);
     pseudoniem := verwerkingenlog._pseudoniem(soort_object_id, object_id);
 
-    -- The person index, backward from the key, one page (_treffers).
-    RETURN QUERY
-    WITH pagina AS MATERIALIZED (
-        SELECT * FROM (
+    -- The person index row by row in the list's order, one probe of the
+    -- current version per row, until the page is full (see
+    -- _verwerkingsacties_pagina: an explicit cursor, a fast-start plan).
+    IF terug THEN
+        OPEN rijen FOR
             SELECT t.tijdstip, t.actie_id, t.volgorde, t.o, t.v
               FROM verwerkingenlog._treffers(soort_object_id, pseudoniem, d->'verwerkteObjecten'->0->>'objecttype',
                                              van, tot, zichtbaar, verwerkingsactiviteit_id) t
-             WHERE NOT terug
-               AND t.tijdstip <= coalesce(na_tijdstip, 'infinity')
-               AND (na_tijdstip IS NULL OR t.tijdstip < na_tijdstip
-                    OR (t.actie_id, t.volgorde) > (na_actie_id, na_volgorde))
-             ORDER BY t.tijdstip DESC, t.actie_id, t.volgorde
-             LIMIT aantal) vooruit
-        UNION ALL
-        SELECT * FROM (
+             WHERE (t.tijdstip, t.actie_id, t.volgorde) > (na_tijdstip, na_actie_id, na_volgorde)
+             ORDER BY t.tijdstip, t.actie_id, t.volgorde;
+    ELSE
+        OPEN rijen FOR
             SELECT t.tijdstip, t.actie_id, t.volgorde, t.o, t.v
               FROM verwerkingenlog._treffers(soort_object_id, pseudoniem, d->'verwerkteObjecten'->0->>'objecttype',
                                              van, tot, zichtbaar, verwerkingsactiviteit_id) t
-             WHERE terug
-               AND t.tijdstip >= na_tijdstip
-               AND (t.tijdstip > na_tijdstip OR (t.actie_id, t.volgorde) < (na_actie_id, na_volgorde))
-             ORDER BY t.tijdstip, t.actie_id DESC, t.volgorde DESC
-             LIMIT aantal) achteruit)
-    SELECT verwerkingenlog._inzage_document(p.v, p.o), p.tijdstip, p.actie_id, p.volgorde
-      FROM pagina p
-     ORDER BY p.tijdstip DESC, p.actie_id, p.volgorde;
+             WHERE (t.tijdstip, t.actie_id, t.volgorde) < (coalesce(na_tijdstip, 'infinity'),
+                                                           coalesce(na_actie_id, 'ffffffff-ffff-ffff-ffff-ffffffffffff'),
+                                                           coalesce(na_volgorde, 32767))
+             ORDER BY t.tijdstip DESC, t.actie_id DESC, t.volgorde DESC;
+    END IF;
+    LOOP
+        FETCH rijen INTO r;
+        EXIT WHEN NOT FOUND;
+        gezien := gezien + 1;
+        EXIT WHEN gezien > aantal;
+        document := verwerkingenlog._inzage_document(r.v, r.o);
+        tijdstip := r.tijdstip;
+        actie_id := r.actie_id;
+        volgorde := r.volgorde;
+        RETURN NEXT;
+    END LOOP;
+    CLOSE rijen;
 
     -- Logged after the lookup, so that an inzage never lists itself.
     PERFORM verwerkingenlog._log_inzage(d);

@@ -460,12 +460,14 @@ DECLARE
     c record;
     fouten jsonb;
     niveaus text[];
-    grootte integer := current_setting('verwerkingenlog.page_size')::integer;
+    grootte integer;
     rijen jsonb;
     st text; bericht text; detail text;
 BEGIN
     -- Without a read scope nothing is looked at, not even the parameters.
     PERFORM verwerkingenlog._leesbaar('actie', verwerkingenlog._scopes(), NULL);
+    -- (Read after the first call into the library, which defines it.)
+    grootte := current_setting('verwerkingenlog.page_size')::integer;
     q := verwerkingenlog._http_parameters(ARRAY['objecttype', 'soortObjectId', 'objectId', 'beginDatum', 'eindDatum',
                                                 'vertrouwelijkheid', 'verwerkingsactiviteitId', 'cursor'],
                                           ARRAY['vertrouwelijkheid']);
@@ -484,7 +486,7 @@ BEGIN
     niveaus := (SELECT array_agg(btrim(w)) FROM unnest(string_to_array(q->>'vertrouwelijkheid', ',')) w);
     -- One page and one row more (is there a next page?), on the person index.
     SELECT coalesce(jsonb_agg(jsonb_build_object('document', p.document, 'tijdstip', p.tijdstip, 'actie_id', p.actie_id)
-                              ORDER BY p.tijdstip DESC, p.actie_id), '[]')
+                              ORDER BY p.tijdstip DESC, p.actie_id DESC), '[]')
       INTO rijen
       FROM verwerkingenlog._verwerkingsacties_pagina(
                q->>'objecttype', q->>'soortObjectId', q->>'objectId', (q->>'beginDatum')::date, (q->>'eindDatum')::date,
@@ -660,12 +662,14 @@ DECLARE
     q jsonb;
     c record;
     fouten jsonb;
-    grootte integer := current_setting('verwerkingenlog.page_size')::integer;
+    grootte integer;
     rijen jsonb;
     st text; bericht text; detail text;
 BEGIN
     -- Without a read scope nothing is looked at, not even the parameters.
     PERFORM verwerkingenlog._leesbaar('inzage', verwerkingenlog._scopes(), NULL);
+    -- (Read after the first call into the library, which defines it.)
+    grootte := current_setting('verwerkingenlog.page_size')::integer;
     q := verwerkingenlog._http_parameters(ARRAY['objecttype', 'soortObjectId', 'objectId', 'beginDatum', 'eindDatum',
                                                 'verwerkingsactiviteitId', 'cursor']);
     fouten := verwerkingenlog._http_param('objecttype', q->>'objecttype', 'objecttype', true)
@@ -683,7 +687,7 @@ BEGIN
     -- as an inzage.
     SELECT coalesce(jsonb_agg(jsonb_build_object('document', p.document, 'tijdstip', p.tijdstip,
                                                  'actie_id', p.actie_id, 'volgorde', p.volgorde)
-                              ORDER BY p.tijdstip DESC, p.actie_id, p.volgorde), '[]')
+                              ORDER BY p.tijdstip DESC, p.actie_id DESC, p.volgorde DESC), '[]')
       INTO rijen
       FROM verwerkingenlog._verwerkte_objecten_pagina(
                q->>'objecttype', q->>'soortObjectId', q->>'objectId', (q->>'beginDatum')::date, (q->>'eindDatum')::date,
