@@ -1,8 +1,8 @@
 -- The REST layer, inzage API: GET /verwerkte-objecten and
 -- GET /verwerkte-objecten/{verwerktObjectId} as the shipped deployment runs
--- them (nginx turns the GET into POST /rpc/... with the query string as an
--- application/x-www-form-urlencoded body, so PostgREST calls the function
--- in a read-write transaction and the inzage can be logged), the restricted
+-- them (nginx turns the GET into POST /rpc/... with the query string in the
+-- header Verwerkingenlog-Query, so PostgREST calls the function in a
+-- read-write transaction and the inzage can be logged), the restricted
 -- form, paging, and the record every inzage leaves behind.
 SET TimeZone = 'Europe/Amsterdam';
 SET verwerkingenlog.base_url = 'https://log.example.nl/api/v1';
