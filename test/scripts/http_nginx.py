@@ -207,6 +207,17 @@ http_check(a, 200, 'PUT with another actieId in the body', B, '/verwerkingsactie
 check(a.json.get('actieId') == ids['A'], 'PUT: an actieId in the body never names the action')
 check(versies(ids['B']) == voor_b, 'the splice attempts changed nothing of the other action')
 check(versies(ids['A']) == voor_a + 1, 'only the valid PUT added a version of the path\'s action')
+# A client cannot send the headers that carry the path id and the query
+# string: nginx sets (or removes) them itself.
+a = verzoek('PUT', f'/verwerkingsacties/{ids["A"]}', dict(huidig, actieNaam='Kop'), ZAAK,
+            koppen={'Verwerkingenlog-Id': ids['B'], 'Verwerkingenlog-Query': f'verwerkingId={uuid.uuid4()}'})
+check(a.status == 200 and a.json.get('actieId') == ids['A'], f'PUT with a forged Verwerkingenlog-Id: the path decides ({a.status})')
+check(versies(ids['B']) == voor_b, 'a forged Verwerkingenlog-Id changed nothing of the other action')
+a = verzoek('GET', '/verwerkingsacties/' + ids['A'], rol=LOKET, koppen={'Verwerkingenlog-Id': ids['B']})
+check(a.status == 200 and a.json.get('actieId') == ids['A'], 'GET with a forged Verwerkingenlog-Id: the path decides')
+a = verzoek('POST', '/verwerkingsacties', zonder_nulls(document('Kop', '111222333')), ZAAK,
+            koppen={'Verwerkingenlog-Query': 'objectId=1'})
+check(a.status == 201, f'POST with a forged Verwerkingenlog-Query: ignored ({a.status})')
 a = verzoek('PUT', f'/verwerkingsacties/{uuid.uuid4()}', huidig, ZAAK)
 http_check(a, 400, 'PUT an unknown action', B, '/verwerkingsacties/{actieId}', 'put')
 
@@ -280,6 +291,9 @@ for q, wat in ((f'objecttype=persoon&soortObjectId=BSN&objectId={bsn}&objectId=1
                (f'objecttype=persoon&soortObjectId=BSN&objectId={bsn}&beginDatum=gisteren', 'a bad date')):
     a = verzoek('GET', '/verwerkingsacties?' + q, rol=LOKET)
     http_check(a, 400, f'GET /verwerkingsacties with {wat}', B, '/verwerkingsacties', 'get')
+a = verzoek('GET', f'/verwerkingsacties?objecttype=persoon&soortObjectId=BSN&objectId={bsn}', rol=LOKET,
+            koppen={'Verwerkingenlog-Query': 'objecttype=persoon&soortObjectId=BSN&objectId=111222333'})
+check(a.status == 200 and a.json['count'] == 10, 'GET with a forged Verwerkingenlog-Query: the query string decides')
 a = verzoek('HEAD', f'/verwerkingsacties?objecttype=persoon&soortObjectId=BSN&objectId={bsn}', rol=LOKET)
 http_check(a, 200, 'HEAD /verwerkingsacties', body=False)
 a = verzoek('GET', f'/verwerkingsacties?objecttype=persoon&soortObjectId=BSN&objectId={bsn}', rol=PORTAAL)
