@@ -386,7 +386,7 @@ $$;
 -- The cursor of a row: see _http_cursor.
 CREATE FUNCTION _http_cursor_van(richting text, tijdstip timestamptz, actie_id uuid, volgorde smallint DEFAULT NULL)
     RETURNS text
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
 AS $$
     SELECT richting || (extract(epoch FROM tijdstip) * 1000000)::bigint || '~' || actie_id
            || coalesce('~' || volgorde, '')
