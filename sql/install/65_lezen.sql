@@ -9,9 +9,9 @@
 -- the one of its action's current version, which is not vervallen, has a
 -- level in zichtbaar and, when activiteit is given, that
 -- verwerkingsactiviteitId.  LANGUAGE sql and STABLE, so it is inlined into
--- its callers: their ORDER BY tijdstip DESC ... LIMIT walks the person index
--- backward and stops after one page (keyset paging), and a bound on
--- tijdstip they add becomes an index condition.
+-- its callers: a key bound they add on (tijdstip, actie_id[, volgorde])
+-- becomes an index condition, and an ORDER BY in the person index's order
+-- needs no sort, so a cursor over it stops after one page (keyset paging).
 CREATE FUNCTION _treffers(soort_object_id text, pseudoniem bytea, objecttype text,
                           van timestamptz, tot timestamptz,
                           zichtbaar vertrouwelijkheid[], activiteit uuid)
