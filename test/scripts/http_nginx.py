@@ -287,6 +287,19 @@ check(herhaald == komma == lijst, 'vertrouwelijkheid repeated (form, explode) is
 alleen = alle_paginas(f'/verwerkingsacties?objecttype=persoon&soortObjectId=BSN&objectId={bsn}&vertrouwelijkheid=normaal'
                       '&beginDatum=2024-01-01&eindDatum=2025-01-01', PORTAAL, B, '/verwerkingsacties')
 check(len(alleen) == 8 and all(r['vertrouwelijkheid'] == 'normaal' for r in alleen), f'read:normal sees the 8 normal ones ({len(alleen)})')
+# verwerkingsactiviteitId filters both lists.
+ACTIVITEIT = str(uuid.uuid4())
+a = verzoek('POST', '/verwerkingsacties', dict(zonder_nulls(document('Met activiteit', '444555666', '2024-06-01T09:00:00+02:00')),
+                                               verwerkingsactiviteitId=ACTIVITEIT), ZAAK)
+check(a.status == 201, f'POST with a verwerkingsactiviteitId: {a.status}')
+verzoek('POST', '/verwerkingsacties', zonder_nulls(document('Zonder activiteit', '444555666', '2024-06-02T09:00:00+02:00')), ZAAK)
+a = verzoek('GET', f'/verwerkingsacties?objecttype=persoon&soortObjectId=BSN&objectId=444555666&verwerkingsactiviteitId={ACTIVITEIT}', rol=LOKET)
+http_check(a, 200, 'GET /verwerkingsacties?verwerkingsactiviteitId=', B, '/verwerkingsacties', 'get')
+check(a.json['count'] == 1 and a.json['results'][0]['actieNaam'] == 'Met activiteit', 'verwerkingsactiviteitId filters the list')
+a = verzoek('GET', f'/verwerkte-objecten?objecttype=persoon&soortObjectId=BSN&objectId=444555666&beginDatum=2024-01-01'
+            f'&eindDatum=2025-01-01&verwerkingsactiviteitId={ACTIVITEIT}', rol=PORTAAL)
+http_check(a, 200, 'GET /verwerkte-objecten?verwerkingsactiviteitId=', I, '/verwerkte-objecten', 'get')
+check(a.json['count'] == 1, 'verwerkingsactiviteitId filters the inzage')
 for q, wat in ((f'objecttype=persoon&soortObjectId=BSN&objectId={bsn}&objectId=1', 'objectId twice'),
                (f'objecttype=persoon&soortObjectId=BSN&objectId={bsn}&page=2', 'an unknown parameter'),
                ('objecttype=persoon&soortObjectId=BSN', 'objectId missing'),
