@@ -399,7 +399,7 @@ COMMENT ON FUNCTION vernietig_verlopen(timestamptz) IS
 -- without SET clauses commit, so this one has no rights of its own: every
 -- step is a SECURITY DEFINER function above that checks scope beheer, and
 -- every name here is schema-qualified.
-CREATE PROCEDURE vernietig_verlopen_per_batch(peilmoment timestamptz DEFAULT NULL, batch integer DEFAULT 1000)
+CREATE PROCEDURE vernietig_verlopen_per_batch(peilmoment timestamptz DEFAULT pg_catalog.now(), batch integer DEFAULT 1000)
     LANGUAGE plpgsql
 AS $$
 DECLARE
@@ -428,7 +428,7 @@ BEGIN
 END
 $$;
 COMMENT ON PROCEDURE vernietig_verlopen_per_batch(timestamptz, integer) IS
-  'C1697: the retention purge of vernietig_verlopen, committing after every batch of `batch` actions (examined in the order of actieId): first finishes every run that a crash or cancel interrupted (with its own peilmoment), then runs a new one at peilmoment (default now()).  Nothing is destroyed or journaled twice.  CALL it outside a transaction block (pg_cron: CALL verwerkingenlog.vernietig_verlopen_per_batch()).  Scope beheer';
+  'C1697: the retention purge of vernietig_verlopen, committing after every batch of `batch` actions (examined in the order of actieId): first finishes every run that a crash or cancel interrupted (with its own peilmoment), then runs a new one at peilmoment (default, or NULL: now()).  Nothing is destroyed or journaled twice.  CALL it outside a transaction block (pg_cron: CALL verwerkingenlog.vernietig_verlopen_per_batch()).  Scope beheer';
 
 -- What a run destroyed, for the privacy officer.
 CREATE FUNCTION vernietigde_acties(run bigint)
