@@ -281,7 +281,10 @@ AS $$
 DECLARE
     r verwerkingenlog.vernietiging_run;
     vanaf uuid;
+    grens_actie uuid;
+    grens_volgnummer integer;
     tot uuid;
+    venster uuid[];
     acties uuid[];
     u record;
 BEGIN
@@ -296,23 +299,31 @@ BEGIN
     END IF;
     SELECT b.tot INTO vanaf FROM verwerkingenlog.vernietiging_batch b WHERE b.run = r.id
      ORDER BY b.tot DESC LIMIT 1;
+    -- Everything after vanaf, as a range of the primary key (a row
+    -- comparison, so that a generic plan still starts at vanaf): after
+    -- (vanaf, max integer), or from (nil, 0) for the first batch.
+    grens_actie := coalesce(vanaf, '00000000-0000-0000-0000-000000000000');
+    grens_volgnummer := CASE WHEN vanaf IS NULL THEN 0 ELSE 2147483647 END;
     -- The window: the next r.batch actions (their first versions) after vanaf.
-    SELECT w.actie_id INTO tot
+    SELECT array_agg(w.actie_id ORDER BY w.actie_id) INTO venster
       FROM (SELECT v.actie_id FROM verwerkingenlog.verwerkingsactie_versie v
-             WHERE (vanaf IS NULL OR v.actie_id > vanaf) AND v.volgnummer = 1
-             ORDER BY v.actie_id LIMIT r.batch) w
-     ORDER BY w.actie_id DESC LIMIT 1;
-    IF tot IS NULL THEN
+             WHERE (v.actie_id, v.volgnummer) > (grens_actie, grens_volgnummer) AND v.volgnummer = 1
+             ORDER BY v.actie_id LIMIT r.batch) w;
+    IF venster IS NULL THEN
         RETURN false;
     END IF;
-    -- The candidates in the window, by their current version.
+    tot := venster[cardinality(venster)];
+    -- The candidates in the window, by their current version.  Both sides
+    -- of the anti join are bounded by the window, so that any plan reads
+    -- only the window's part of the primary key.
     SELECT array_agg(v.actie_id ORDER BY v.actie_id) INTO acties
       FROM verwerkingenlog.verwerkingsactie_versie v
       LEFT JOIN verwerkingenlog.bewaartermijn_verwerkingsactiviteit b
              ON b.verwerkingsactiviteit_id = v.verwerkingsactiviteit_id
-     WHERE (vanaf IS NULL OR v.actie_id > vanaf) AND v.actie_id <= tot
+     WHERE (v.actie_id, v.volgnummer) > (grens_actie, grens_volgnummer) AND v.actie_id <= tot
        AND NOT EXISTS (SELECT FROM verwerkingenlog.verwerkingsactie_versie w
-                        WHERE w.actie_id = v.actie_id AND w.volgnummer > v.volgnummer)
+                        WHERE w.actie_id = v.actie_id AND w.volgnummer > v.volgnummer
+                          AND w.actie_id >= grens_actie AND w.actie_id <= tot)
        AND verwerkingenlog._vernietigingscriterium(v.tijdstip, v.bewaartermijn, b.bewaartermijn,
                                                    r.maximale_bewaartermijn, r.peilmoment,
                                                    v.tijdstip_registratie, r.minimale_bewaartermijn) IS NOT NULL;
