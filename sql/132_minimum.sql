@@ -54,13 +54,19 @@ SELECT v.actie_id AS inzage, v.bewaartermijn::text AS termijn FROM verwerkingenl
  WHERE v.verwerkingsactiviteit_id_afnemer = '13200000-0000-4000-8000-0000000000a2' \gset
 SELECT :'termijn' AS inzage_bewaartermijn;
 SELECT verwerkingenlog.vernietig_verlopen() AS vernietigd;
+-- It has expired (PT0S from its tijdstip), and only the minimum keeps it.
+SELECT verwerkingenlog._vernietigingscriterium(v.tijdstip, v.bewaartermijn, NULL, NULL, now(),
+                                               v.tijdstip_registratie, 'P3M') AS met_minimum,
+       verwerkingenlog._vernietigingscriterium(v.tijdstip, v.bewaartermijn, NULL, NULL, now(),
+                                               v.tijdstip_registratie, NULL) AS zonder_minimum
+  FROM verwerkingenlog.verwerkingsactie_versie v WHERE v.actie_id = :'inzage';
 
--- Once the minimum has passed (here: a minimum of none), all three go, each
--- journaled with the criterion and the retention that applied.
+-- Once the minimum has passed (here: a minimum of none), the two actions
+-- of 2020 go, each journaled with the criterion and the retention that
+-- applied (a peilmoment in 2020 touches nothing the other tests logged).
 SET verwerkingenlog.minimale_bewaartermijn = '';
-SELECT verwerkingenlog.vernietig_verlopen() >= 3 AS vernietigd;
-SELECT d.actie_id = :'actie' AS patch, d.actie_id = :'actie_register' AS register, d.actie_id = :'inzage' AS inzage,
-       d.criterium, d.bewaartermijn
+SELECT verwerkingenlog.vernietig_verlopen('2020-06-01T00:00:00Z') AS vernietigd;
+SELECT d.actie_id = :'actie' AS patch, d.actie_id = :'actie_register' AS register, d.criterium, d.bewaartermijn
   FROM verwerkingenlog.vernietigde_actie d
  WHERE d.actie_id IN (:'actie', :'actie_register', :'inzage') ORDER BY d.id;
 RESET verwerkingenlog.minimale_bewaartermijn;

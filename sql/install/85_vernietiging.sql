@@ -421,7 +421,8 @@ BEGIN
     LOOP
         run := verwerkingenlog._vernietiging_onvoltooid(run);
         EXIT WHEN run IS NULL;
-        RAISE NOTICE 'resuming purge run % that did not finish', run;
+        RAISE NOTICE 'resuming purge run % that did not finish', run
+            USING DETAIL = 'It was interrupted, or another session is still running it; batches take turns, so nothing is done twice.';
         WHILE verwerkingenlog._vernietiging_batch(run) LOOP
             COMMIT;
         END LOOP;
