@@ -32,6 +32,8 @@ ensure_packages() {
 	{ [ -f /usr/lib/postgresql/15/lib/pgxs/src/makefiles/pgxs.mk ] && [ -f /usr/include/postgresql/15/server/postgres.h ]; } || missing+=(postgresql-server-dev-15)
 	{ command -v gcc && command -v make && [ -f /usr/include/stdio.h ]; } >/dev/null || missing+=(build-essential)
 	[ -f /usr/include/openssl/evp.h ] || missing+=(libssl-dev)
+	# The benchmarks' instruction counts run callgrind.
+	if [ "$cmd" = bench ]; then command -v valgrind >/dev/null || missing+=(valgrind); fi
 	if [ ${#missing[@]} -gt 0 ]; then
 		say "installing ${missing[*]}"
 		as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
