@@ -149,9 +149,10 @@ for (( i = 0; i < 240; i++ )); do
 done
 "$BIN/pg_isready" -q || { say "the cluster under callgrind did not start:"; tail -20 "$work/callgrind.log" >&2; exit 1; }
 t0=$(now)
-# Both sides' relations in shared buffers (when they fit in half of them;
-# else only their indexes), so that no call pays for reading a page.
-sql -c "SELECT count(pg_prewarm(c.oid))
+# prewarm: both sides' relations in shared buffers (when they fit in half
+# of them; else only their indexes), so that no call pays for reading a page.
+prewarm() {
+	sql -c "SELECT count(pg_prewarm(c.oid))
   FROM pg_class c
  WHERE (c.relnamespace IN ('verwerkingenlog'::regnamespace, 'baseline'::regnamespace)
         OR c.oid IN (SELECT reltoastrelid FROM pg_class
@@ -161,6 +162,8 @@ sql -c "SELECT count(pg_prewarm(c.oid))
                              WHERE x.relnamespace IN ('verwerkingenlog'::regnamespace, 'baseline'::regnamespace)
                                AND x.relkind = 'r')
                            < pg_size_bytes(current_setting('shared_buffers')) / 2)" >/dev/null
+}
+prewarm
 say "  prewarm: $(since "$t0")s"
 t=$(( warm + calls + 1 ))
 rt=$(( rwarm + reads + 1 ))
@@ -177,6 +180,8 @@ measure base_batch $(( bwarm + batches + 1 )) -U postgres -f "$work/i_base_batch
 t_cg=$(since "$t0")
 trap - EXIT
 restart
+# The runner's wall-clock figures follow: they find the buffers as here.
+prewarm
 
 # ---------------------------------------------------------------- figures
 total() { sed -n 's/^summary: \([0-9]*\)$/\1/p' "${part[$1]}"; }
@@ -206,10 +211,11 @@ profile() {
 		/^ *[0-9,]+ \( *[0-9.]+%\)  / && !/PROGRAM TOTALS/ {
 			ir = $1; gsub(",", "", ir)
 			f = $0; sub(/^ *[0-9,]+ \( *[0-9.]+%\)  /, "", f); sub(/ \[.*\]$/, "", f); sub(/^.*:/, "", f)
+			if (done || seen[f]++) next
 			if (f ~ /^0x|'"'"'|__libc_start_main|below main|^main$|PostgresMain|PostmasterMain|^PortalRun$|ExecutorRun$/) next
 			if (!head++) { printf "| function (inclusive) | instructions per call | share |\n|---|---|---|\n" }
 			printf "| `%s` | %d | %.1f %% |\n", f, ir / calls, 100 * ir / t
-			if (++k >= 40) exit
+			if (++k >= 40) done = 1
 		}'
 }
 if [ -n "$keep" ]; then

@@ -22,7 +22,7 @@
 #                  and i, the instruction counts)
 #   --instructies  the instruction counts only (--only i), by default at
 #                  --scale 100k: instructions per call of (1)-(4) and their
-#                  baselines, callgrind on a single-user backend
+#                  baselines, callgrind in one backend of the cluster
 #                  (test/bench/instructies.sh; needs valgrind)
 #   --calls N      calls per side of (1) for the instruction counts
 #                  (default 2000; (3), (4) a tenth, (2) a hundredth)
@@ -385,6 +385,23 @@ for (( b = 0; b < 10; b++ )); do
 	batches_base+=(-f "$out/bscript_base.$b.sql")
 done
 
+# ---------------------------------------------------------------- (i) instructions
+# First, on the loaded content alone, like the reads below (the write
+# figures add rows to the persons the reads look up).  It restarts the
+# cluster and reads both sides' relations into shared buffers again.
+if want i; then
+	say "(i) instructions per call, callgrind in one backend of the cluster"
+	printf '%s\n' "$doc" >"$out/doc"
+	printf '%s\n' "${basevars[@]}" >"$out/basevars"
+	bash "$here/instructies.sh" "$out" "$n" "$personen" "$calls" "$callgrind" >"$out/instructies.out"
+	while IFS=$'\t' read -r what a b c d e; do
+		case $what in
+			row) row "$a" "$b" "$c" "$d" "$e" ;;
+			note) note "$a" ;;
+		esac
+	done <"$out/instructies.out"
+fi
+
 # ---------------------------------------------------------------- plans
 if [ -n "$explain" ]; then
 	bsn=$(sql -c "SELECT bench.bsn(($personen + 1) / 2)")
@@ -509,21 +526,6 @@ if want 6; then
 	pgb patch_ext 1 "-t 9" -U bench_app -f "$here/ext_patch.sql" -D verwerking="$vp"
 	pgb patch_base 1 "-t 9" -U postgres -f "$here/base_patch.sql" -D verwerking="$vp"
 	row "(6) PATCH verwerking of 1,000 actions (median of 9, ms)" "$(median patch_ext)" "$(median patch_base)" below 200
-fi
-
-# ---------------------------------------------------------------- (i) instructions
-# Last: it stops and restarts the cluster, which empties shared buffers.
-if want i; then
-	say "(i) instructions per call, callgrind on a single-user backend"
-	printf '%s\n' "$doc" >"$out/doc"
-	printf '%s\n' "${basevars[@]}" >"$out/basevars"
-	bash "$here/instructies.sh" "$out" "$n" "$personen" "$calls" "$callgrind" >"$out/instructies.out"
-	while IFS=$'\t' read -r what a b c d e; do
-		case $what in
-			row) row "$a" "$b" "$c" "$d" "$e" ;;
-			note) note "$a" ;;
-		esac
-	done <"$out/instructies.out"
 fi
 
 # ---------------------------------------------------------------- storage
