@@ -201,22 +201,30 @@ out_row "(4i) instructions per call: list verwerkingsacties vs the raw query" \
 printf 'note\tinstruction counts (i): callgrind (%s) in the pgbench session'"'"'s backend (-M prepared, 1 client, the scripts of (1)-(4), --random-seed=15), %s calls per side of (1), %s of (3) and (4), %s batches of (2), each after a warm-up (%s, %s, %s), connection and warm-up excluded by markers, one marker statement (%s instructions) subtracted; cluster under callgrind with autovacuum off; %ss under callgrind, %ss in all\n' \
 	"$(valgrind --version)" "$calls" "$reads" "$batches" "$warm" "$rwarm" "$bwarm" "$leeg" "$t_cg" "$(since "$t_all")"
 
-# profile FILE CALLS: the inclusive profile of FILE as a table, instructions
-# per call, the 40 costliest functions below the executor's entry (the
-# server binary is stripped: its static functions have no name, and are
-# left out, as are the frames of recursion, "name'2").
+# profile FILE CALLS: the profile of FILE as two tables of instructions per
+# call: the 40 costliest functions inclusive (below the executor's entry),
+# then the 25 costliest by their own instructions.  The server binary is
+# stripped: its static functions have no name (only an address); the
+# inclusive table leaves them out, as it does the frames of recursion
+# ("name'2").
 profile() {
-	callgrind_annotate --inclusive=yes "$1" 2>/dev/null | awk -v calls="$2" '
-		/PROGRAM TOTALS/ { t = $1; gsub(",", "", t) }
-		/^ *[0-9,]+ \( *[0-9.]+%\)  / && !/PROGRAM TOTALS/ {
-			ir = $1; gsub(",", "", ir)
-			f = $0; sub(/^ *[0-9,]+ \( *[0-9.]+%\)  /, "", f); sub(/ \[.*\]$/, "", f); sub(/^.*:/, "", f)
-			if (done || seen[f]++) next
-			if (f ~ /^0x|'"'"'|__libc_start_main|below main|^main$|PostgresMain|PostmasterMain|^PortalRun$|ExecutorRun$/) next
-			if (!head++) { printf "| function (inclusive) | instructions per call | share |\n|---|---|---|\n" }
-			printf "| `%s` | %d | %.1f %% |\n", f, ir / calls, 100 * ir / t
-			if (++k >= 40) done = 1
-		}'
+	local how
+	for how in yes no; do
+		callgrind_annotate --inclusive=$how --threshold=100 "$1" 2>/dev/null | awk -v calls="$2" -v incl=$how '
+			/PROGRAM TOTALS/ { t = $1; gsub(",", "", t) }
+			/^ *[0-9,]+ \( *[0-9.]+%\)  / && !/PROGRAM TOTALS/ {
+				ir = $1; gsub(",", "", ir)
+				f = $0; sub(/^ *[0-9,]+ \( *[0-9.]+%\)  /, "", f); sub(/ \[.*\]$/, "", f); sub(/^.*:/, "", f)
+				if (done || seen[f]++) next
+				# In a dump part, the frames active at the dump hold all of it as their own.
+				if (incl == "no" && ir == t) next
+				if (incl == "yes" && f ~ /^0x|'"'"'|__libc_start_main|below main|^main$|PostgresMain|PostmasterMain|^PortalRun$|ExecutorRun$/) next
+				if (!head++) printf "%s| function (%s) | instructions per call | share |\n|---|---|---|\n",
+					incl == "yes" ? "" : "\n", incl == "yes" ? "inclusive" : "self"
+				printf "| `%s` | %d | %.1f %% |\n", f, ir / calls, 100 * ir / t
+				if (++k >= (incl == "yes" ? 40 : 25)) done = 1
+			}'
+	done
 }
 if [ -n "$keep" ]; then
 	mkdir -p "$keep"
