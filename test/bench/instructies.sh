@@ -19,7 +19,8 @@
 #                  CALLS / 10 (ten times dearer, and as steady: every person
 #                  has about the same history), of the batch CALLS / 100
 #   CALLGRIND_DIR  keep the callgrind file of every measured side there, with
-#                  callgrind_annotate's inclusive profile beside it
+#                  callgrind_annotate's inclusive profile (.txt) and a table
+#                  of instructions per call by function (.md) beside it
 #
 # How: the cluster is stopped and started again under callgrind (autovacuum
 # off), both sides' relations are read into shared buffers, and each side is
@@ -39,7 +40,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 BIN=/usr/lib/postgresql/15/bin
-[ $# -ge 4 ] || { sed -n '2,39p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+[ $# -ge 4 ] || { sed -n '2,38p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 work=$1 n=$2 personen=$3 calls=$4 keep=${5:-}
 
 say() { printf '== %s\n' "$*" >&2; }
