@@ -5,6 +5,8 @@
 #   test/run.sh demo    the same cluster, loaded with the standard's quickstart stories
 #   test/run.sh bench [args]   the benchmarks (test/bench/run.sh)
 #   test/run.sh shell   a psql prompt on a throwaway cluster with the extension
+#   test/run.sh crash [args]   kill -9 the server under load, count acknowledged writes lost (test/crash)
+#   test/run.sh fuzz [args]    the libFuzzer harnesses (test/fuzz)
 #
 # Works on a fresh Debian 12 machine: as root it installs the Debian packages it
 # needs and starts PostgreSQL as the unprivileged user "postgres"; as another
@@ -158,8 +160,13 @@ checkpoint_timeout = 30min
 track_io_timing = on"} start_cluster
 		bash "$top/test/bench/run.sh" "$@"
 		;;
+	crash)
+		# The crash test runs its own cluster from the private installation.
+		start_cluster
+		bash "$top/test/crash/crash.sh" "$@"
+		;;
 	*)
-		echo "usage: $0 check|demo|bench|shell" >&2
+		echo "usage: $0 check|demo|bench|shell|crash|fuzz" >&2
 		exit 2
 		;;
 esac
