@@ -27,13 +27,18 @@ as_root() {
 }
 
 # Debian packages: the server (with its contrib modules and pgbench), its headers
-# and PGXS, a compiler and the C library's headers, OpenSSL's headers.
+# and PGXS, a compiler and the C library's headers, OpenSSL's headers, libpq's
+# headers, clang with its libFuzzer and sanitizer runtimes.
 ensure_packages() {
 	local missing=()
 	[ -x "$PGBIN/postgres" ] || missing+=(postgresql-15)
 	{ [ -f /usr/lib/postgresql/15/lib/pgxs/src/makefiles/pgxs.mk ] && [ -f /usr/include/postgresql/15/server/postgres.h ]; } || missing+=(postgresql-server-dev-15)
 	{ command -v gcc && command -v make && [ -f /usr/include/stdio.h ]; } >/dev/null || missing+=(build-essential)
 	[ -f /usr/include/openssl/evp.h ] || missing+=(libssl-dev)
+	# The crash test's writers (libpq) and the fuzz harnesses (clang, libFuzzer, ASan).
+	[ -f /usr/include/postgresql/libpq-fe.h ] || missing+=(libpq-dev)
+	command -v clang >/dev/null || missing+=(clang)
+	ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer_no_main-x86_64.a >/dev/null 2>&1 || missing+=(libclang-rt-14-dev)
 	if [ ${#missing[@]} -gt 0 ]; then
 		say "installing ${missing[*]}"
 		as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
@@ -164,6 +169,10 @@ track_io_timing = on"} start_cluster
 		# The crash test runs its own cluster from the private installation.
 		start_cluster
 		bash "$top/test/crash/crash.sh" "$@"
+		;;
+	fuzz)
+		# Single-user backends and standalone programs; no cluster needed.
+		bash "$top/test/fuzz/fuzz.sh" "$@"
 		;;
 	*)
 		echo "usage: $0 check|demo|bench|shell|crash|fuzz" >&2

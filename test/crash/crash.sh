@@ -89,6 +89,9 @@ synchronous_commit = $sync
 full_page_writes = on
 log_min_messages = warning
 checkpoint_timeout = 30s
+# Crash recovery starts by flushing the data directory; one syncfs() instead
+# of an fsync() per file (seconds here) keeps the cycles short.
+recovery_init_sync_method = syncfs
 CONF
 
 start() {
@@ -96,6 +99,7 @@ start() {
 		|| { cat "$dir/pg_ctl.log"; exit 1; }
 }
 start
+echo "crash: cluster ready after ${SECONDS} s"
 command psql -X -q -h "$dir" -U postgres -d postgres -c 'CREATE DATABASE crash'
 psql -c 'SET client_min_messages = warning' -c 'CREATE EXTENSION verwerkingenlog' -c 'CREATE EXTENSION amcheck'
 
@@ -252,7 +256,7 @@ for ((c = 1; c <= cycles; c++)); do
 	read -r n m d < <(controleer "$dir/bevestigd.$c" | tr '|' ' ')
 	{ read -r zonder; read -r _; } < <(integriteit)
 	totaal=$((totaal + n)) weg=$((weg + m)) anders=$((anders + d)) kapot=$((kapot + zonder))
-	echo "cycle $c: killed during ${fasen[*]:-writes only}; $n acknowledged, $m missing, $d different; versions without objects: $zonder"
+	echo "cycle $c (at ${SECONDS} s): killed during ${fasen[*]:-writes only}; $n acknowledged, $m missing, $d different; versions without objects: $zonder"
 done
 
 read -r n m d < <(controleer "$dir/alle" | tr '|' ' ')
