@@ -405,7 +405,22 @@ een_invoer(const uint8_t *data, size_t size)
 	if (size > INT_MAX / 2)
 		return 0;
 	oud = MemoryContextSwitchTo(invoer_cxt);
-	harness(data, size);
+	PG_TRY();
+	{
+		harness(data, size);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *e;
+
+		/* Expected errors are caught where they may occur; not this one. */
+		MemoryContextSwitchTo(invoer_cxt);
+		e = CopyErrorData();
+		fprintf(stderr, "vwl_fuzz: unexpected ERROR %s: %s\n",
+				unpack_sql_state(e->sqlerrcode), e->message);
+		fout("an ERROR where none may occur");
+	}
+	PG_END_TRY();
 	MemoryContextSwitchTo(oud);
 	MemoryContextReset(invoer_cxt);
 	return 0;
