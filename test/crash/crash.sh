@@ -141,7 +141,7 @@ storing_herversleuteling() {
 }
 
 # Sealing (issue 12), when the extension has a verzegel() callable without
-# arguments.
+# arguments (all of them defaulted); otherwise the disturber is skipped.
 beschikbaar_verzegeling() {
 	[ "$(psql -c "SELECT count(*) FROM pg_proc WHERE proname = 'verzegel'
 	                 AND pronamespace = 'verwerkingenlog'::regnamespace AND pronargs = pronargdefaults")" != 0 ]
@@ -154,11 +154,36 @@ storing_verzegeling() {
 	done
 }
 
+# Checks after every restart beyond the acknowledged actions: a function
+# controle_NAME that fails (non-zero) when the log does not verify, and
+# beschikbaar_controle_NAME saying whether it applies.
+
+controles=(verzegeling)
+
+# The tamper evidence (issue 12) verifies offline: the whole export checked
+# by verwerkingenlog-verifieer against the signing key.
+beschikbaar_controle_verzegeling() {
+	[ -x "$SRVBIN/verwerkingenlog-verifieer" ] &&
+		[ "$(psql -c "SELECT count(*) FROM pg_proc WHERE proname = 'verificatie_export'
+		                 AND pronamespace = 'verwerkingenlog'::regnamespace")" != 0 ]
+}
+controle_verzegeling() {
+	PGOPTIONS="-c client_min_messages=error" psql -c 'SELECT verwerkingenlog.publieke_sleutel()' >"$dir/log.pub"
+	psql -c 'COPY (SELECT * FROM verwerkingenlog.verificatie_export()) TO STDOUT' >"$dir/log.export"
+	"$SRVBIN/verwerkingenlog-verifieer" --sleutel "$dir/log.pub" "$dir/log.export"
+}
+
+actieve_controles=()
+for k in "${controles[@]}"; do
+	if "beschikbaar_controle_$k"; then actieve_controles+=("$k"); else
+		echo "check $k: skipped (this version of the extension does not have it)"; fi
+done
+
 actief=()
 declare -A tijdens=()
 for s in "${storingen[@]}"; do
 	if declare -F "beschikbaar_$s" >/dev/null && ! "beschikbaar_$s"; then
-		echo "disturber $s: skipped (not in this version of the extension)"
+		echo "disturber $s: skipped (this version of the extension does not have it)"
 		continue
 	fi
 	actief+=("$s")
@@ -222,7 +247,8 @@ for ((c = 1; c <= cycles; c++)); do
 	bg=()
 	for s in "${actief[@]}"; do
 		rm -f "$dir/fase.$s"
-		"storing_$s" >"$dir/storing.$s.$c" 2>&1 &
+		# Errors only: a first-use WARNING (a key file created) is no failure.
+		PGOPTIONS="-c client_min_messages=error" "storing_$s" >"$dir/storing.$s.$c" 2>&1 &
 		bg+=($!)
 	done
 	"$dir/schrijvers" "host=$dir user=postgres dbname=crash" "$writers" "$dir/bevestigd.$c" "$c" 120 \
@@ -255,6 +281,14 @@ for ((c = 1; c <= cycles; c++)); do
 	cat "$dir/bevestigd.$c" >>"$dir/alle"
 	read -r n m d < <(controleer "$dir/bevestigd.$c" | tr '|' ' ')
 	{ read -r zonder; read -r _; } < <(integriteit)
+	for k in "${actieve_controles[@]}"; do
+		if ! "controle_$k" >"$dir/controle.$k" 2>&1; then
+			echo "cycle $c: check $k failed:"; cat "$dir/controle.$k"
+			fouten=$((fouten + 1))
+		else
+			echo "cycle $c: check $k: $(tail -1 "$dir/controle.$k" | cut -c1-160)"
+		fi
+	done
 	totaal=$((totaal + n)) weg=$((weg + m)) anders=$((anders + d)) kapot=$((kapot + zonder))
 	echo "cycle $c (at ${SECONDS} s): killed during ${fasen[*]:-writes only}; $n acknowledged, $m missing, $d different; versions without objects: $zonder"
 done
