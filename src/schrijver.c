@@ -67,6 +67,7 @@
 #include "verwerkingenlog.h"
 #include "pseudoniem.h"
 #include "validatie.h"
+#include "onveranderlijk.h"
 
 /* The schema of the extension (relocatable = false). */
 #define VWL_SCHEMA	"verwerkingenlog"
@@ -1213,7 +1214,13 @@ voeg_in(VwlSchrijver *s, VwlDoel *d)
 
 	if (rri->ri_TrigDesc && rri->ri_TrigDesc->trig_insert_before_row)
 	{
-		if (!ExecBRInsertTriggers(estate, rri, slot))
+		bool		verder;
+
+		/* The append-only guard lets only this writer's rows in. */
+		vwl_schrijven_begin();
+		verder = ExecBRInsertTriggers(estate, rri, slot);
+		vwl_schrijven_einde();
+		if (!verder)
 			return;				/* a trigger skipped the row */
 	}
 	if (rel->rd_att->constr && rel->rd_att->constr->has_generated_stored)

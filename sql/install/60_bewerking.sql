@@ -75,10 +75,8 @@ BEGIN
     n.bewaartermijn := termijn;
     n.tijdstip_registratie := pg_catalog.clock_timestamp();
     n.vervallen := vervalt;
-    INSERT INTO verwerkingenlog.verwerkingsactie_versie OVERRIDING USER VALUE
-    SELECT (n).*
-    RETURNING * INTO n;
-    RETURN n;
+    -- Through the writer's door of the append-only guard (15_onveranderlijk).
+    RETURN verwerkingenlog._voeg_versie_in(n);
 END
 $$;
 
