@@ -413,6 +413,9 @@ vwl_weiger_wijziging(PG_FUNCTION_ARGS)
 	PG_RETURN_NULL();			/* keep the compiler quiet */
 }
 
+/* The plan of _voeg_versie_in's INSERT, prepared once per backend. */
+static SPIPlanPtr voeg_versie_in_plan = NULL;
+
 PG_FUNCTION_INFO_V1(vwl_voeg_versie_in);
 
 /*
@@ -432,12 +435,20 @@ vwl_voeg_versie_in(PG_FUNCTION_ARGS)
 	if (!OidIsValid(rijtype))
 		elog(ERROR, "could not determine the row type of _voeg_versie_in");
 	SPI_connect();
+	if (voeg_versie_in_plan == NULL)
+	{
+		SPIPlanPtr	plan = SPI_prepare("INSERT INTO verwerkingenlog.verwerkingsactie_versie OVERRIDING USER VALUE"
+									   " SELECT ($1).* RETURNING *", 1, &rijtype);
+
+		if (plan == NULL)
+			elog(ERROR, "could not prepare the insert of a copied version: %d", SPI_result);
+		SPI_keepplan(plan);
+		voeg_versie_in_plan = plan;
+	}
 	vwl_schrijven_begin();
 	PG_TRY();
 	{
-		ret = SPI_execute_with_args("INSERT INTO verwerkingenlog.verwerkingsactie_versie OVERRIDING USER VALUE"
-									" SELECT ($1).* RETURNING *",
-									1, &rijtype, &rij, NULL, false, 0);
+		ret = SPI_execute_plan(voeg_versie_in_plan, &rij, NULL, false, 0);
 	}
 	PG_FINALLY();
 	{
