@@ -75,6 +75,20 @@ RESET ROLE;
 ROLLBACK PREPARED 'regress_vwl_inzage';
 SELECT pg_temp.records() AS na_rollback_prepared;
 
+-- The records are written by one background worker of this session, the
+-- record writer, which stays for the next inzage.  When it is stopped while
+-- idle, the next inzage starts a new one; nothing is lost or doubled.
+SELECT count(*) AS record_writers FROM pg_stat_activity
+ WHERE application_name = 'verwerkingenlog record writer for PID ' || pg_backend_pid();
+SELECT pg_terminate_backend(pid, 5000) AS gestopt FROM pg_stat_activity
+ WHERE application_name = 'verwerkingenlog record writer for PID ' || pg_backend_pid();
+SET ROLE regress_vwl_portaal;
+SELECT verwerkingenlog.verwerkt_object(:'object_id')->>'objectId' AS na_herstart;
+RESET ROLE;
+SELECT pg_temp.records() AS na_herstart;
+SELECT count(*) AS record_writers FROM pg_stat_activity
+ WHERE application_name = 'verwerkingenlog record writer for PID ' || pg_backend_pid();
+
 -- A record that cannot be stored: the worker's error reaches the caller
 -- (so an inzage whose record fails returns nothing).
 BEGIN;
