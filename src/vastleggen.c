@@ -30,8 +30,9 @@
  * door: functie must be a function of the extension taking one jsonb (the
  * inzage's _schrijf_inzage, or any later record writer, such as LDV's).
  * It is for the owner only; the extension's SECURITY DEFINER functions call
- * it.  The worker receives the caller's verwerkingenlog.* settings with
- * every request (the key file, base_url, ...), for that transaction only.
+ * it.  The worker receives the caller's verwerkingenlog.* settings (the
+ * key file, base_url, ...) and synchronous_commit with every request, for
+ * that transaction only.
  */
 #include "postgres.h"
 
@@ -307,8 +308,10 @@ extensie_eigenaar(void)
 }
 
 /*
- * The settings of the extension that differ from their defaults, appended
- * to buf as name/value pairs of terminated strings; returns their number.
+ * The settings of the extension that differ from their defaults, and
+ * synchronous_commit (the record is as durable as the caller's own commit
+ * would have made it), appended to buf as name/value pairs of terminated
+ * strings; returns their number.
  */
 static int
 instellingen(StringInfo buf)
@@ -322,7 +325,8 @@ instellingen(StringInfo buf)
 		struct config_generic *g = vars[i];
 		const char *waarde;
 
-		if (strncmp(g->name, "verwerkingenlog.", 16) != 0 ||
+		if ((strncmp(g->name, "verwerkingenlog.", 16) != 0 &&
+			 strcmp(g->name, "synchronous_commit") != 0) ||
 			(g->flags & GUC_CUSTOM_PLACEHOLDER) || g->source <= PGC_S_DEFAULT)
 			continue;
 		waarde = GetConfigOption(g->name, true, false);
