@@ -72,11 +72,22 @@ CREATE POLICY alles ON verwerkingenlog.verwerkingsactie_versie USING (true);
 ALTER TABLE verwerkingenlog.verwerkingsactie_versie DISABLE ROW LEVEL SECURITY;
 ALTER TABLE verwerkingenlog.verwerkingsactie_versie OWNER TO regress_vwl_buur;
 COMMENT ON TABLE verwerkingenlog.verwerkt_object IS 'weg';
+ALTER SCHEMA verwerkingenlog RENAME TO log_weg;
 DROP EXTENSION verwerkingenlog;
 DROP SCHEMA verwerkingenlog CASCADE;
 DROP OWNED BY CURRENT_USER;
 SELECT count(*) AS kind_tabellen FROM pg_class WHERE relname IN ('kind', 'wees', 'p', 'verwijst') AND relnamespace = 'public'::regnamespace;
 DROP TABLE public.wees;
+
+-- An empty log may be dropped (a database that never logged).
+CREATE DATABASE regress_vwl_leeg;
+\c regress_vwl_leeg
+SET client_min_messages = warning;
+CREATE EXTENSION verwerkingenlog;
+DROP EXTENSION verwerkingenlog;
+\c contrib_regression
+SET client_min_messages = warning;
+DROP DATABASE regress_vwl_leeg;
 
 -- Direct INSERT and COPY of a forged version are refused for the owner ...
 SELECT verwerkingenlog.log_verwerkingsactie('{"actieNaam": "Geheim", "vertrouwelijkheid": "vertrouwelijk",

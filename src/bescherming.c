@@ -44,6 +44,7 @@
 #include "catalog/pg_constraint.h"
 #include "catalog/pg_extension.h"
 #include "catalog/pg_inherits.h"
+#include "catalog/pg_namespace.h"
 #include "catalog/pg_policy.h"
 #include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
@@ -173,6 +174,15 @@ hoort_bij(Oid ext, Oid classid, Oid objid)
 
 	if (OidIsValid(rel))
 		return getExtensionOfObject(RelationRelationId, rel) == ext;
+	if (classid == NamespaceRelationId)
+	{
+		/* The extension's own schema: renaming it breaks every call. */
+		Oid			eigenaar;
+		char	   *schema;
+
+		extensie_gegevens(ext, &eigenaar, &schema);
+		return schema != NULL && get_namespace_oid(schema, true) == objid;
+	}
 	if (classid == ConstraintRelationId)
 	{
 		/* A domain constraint: does the domain belong to us? */
@@ -322,7 +332,10 @@ controleer_verbanden(Oid ext, Oid relid)
 	table_close(cat, AccessShareLock);
 }
 
-/* Does any table of the extension that pg_dump keeps hold a row? */
+/*
+ * Does any table of the extension that pg_dump keeps hold a row?  (Its
+ * sequences are marked for pg_dump too, and always have their one row.)
+ */
 static bool
 log_heeft_rijen(Oid ext)
 {
@@ -332,7 +345,9 @@ log_heeft_rijen(Oid ext)
 	SPI_connect();
 	ret = SPI_execute_with_args(
 		"SELECT c::pg_catalog.regclass::pg_catalog.text FROM pg_catalog.pg_extension e,"
-		" pg_catalog.unnest(e.extconfig) c WHERE e.oid OPERATOR(pg_catalog.=) $1",
+		" pg_catalog.unnest(e.extconfig) c, pg_catalog.pg_class k"
+		" WHERE e.oid OPERATOR(pg_catalog.=) $1 AND k.oid OPERATOR(pg_catalog.=) c"
+		" AND k.relkind OPERATOR(pg_catalog.=) ANY ('{r,p}'::pg_catalog.\"char\"[])",
 		1, (Oid[]) {OIDOID}, (Datum[]) {ObjectIdGetDatum(ext)}, NULL, true, 0);
 	if (ret != SPI_OK_SELECT)
 		elog(ERROR, "could not read the extension's tables: %d", ret);
