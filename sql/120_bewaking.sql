@@ -37,6 +37,9 @@ ALTER TABLE verwerkingenlog.verwerkt_object ALTER COLUMN tijdstip SET STATISTICS
 ALTER TABLE verwerkingenlog.verwerkt_object SET TABLESPACE pg_default;
 ALTER INDEX verwerkingenlog.verwerkt_object_persoon SET TABLESPACE pg_default;
 ALTER TABLE verwerkingenlog.verwerkt_object REPLICA IDENTITY DEFAULT;
+ALTER TABLE verwerkingenlog.verwerkt_object SET (toast.autovacuum_enabled = true);
+CREATE STATISTICS regress_vwl_stat ON actie_id, volgnummer FROM verwerkingenlog.verwerkingsactie_versie;
+DROP STATISTICS regress_vwl_stat;
 -- ... but not a reloption that is not (auto)vacuum, nor mixed with one.
 ALTER TABLE verwerkingenlog.verwerkt_object SET (fillfactor = 50);
 ALTER TABLE verwerkingenlog.verwerkt_object SET (autovacuum_enabled = true), DISABLE TRIGGER ALL;
