@@ -115,6 +115,8 @@ VALUES (:'geheim', 2, 1, 'vervalst', 'normaal', '2024-04-05T14:35:42Z', now());
 -- pg_read_all_data opens no row of the log.
 SELECT count(*) AS zichtbaar_voor_pg_read_all_data FROM verwerkingenlog.verwerkingsactie_versie;
 SELECT count(*) AS objecten_voor_pg_read_all_data FROM verwerkingenlog.verwerkt_object;
+SELECT (SELECT count(*) FROM verwerkingenlog.actuele_verwerkingsacties) AS view_acties,
+       (SELECT count(*) FROM verwerkingenlog.actuele_verwerkte_objecten) AS view_objecten;
 RESET ROLE;
 CREATE ROLE regress_vwl_normaal_lezer;
 GRANT verwerkingenlog_read_normal TO regress_vwl_normaal_lezer;
