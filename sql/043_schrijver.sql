@@ -132,6 +132,7 @@ CREATE EXTENSION verwerkingenlog;
 SELECT count(*) AS eerste FROM verwerkingenlog._schrijf_versies(ARRAY[verwerkingenlog.uuidv7()], '{1}',
   ARRAY[verwerkingenlog._verwerkingsactie_invoer('{"tijdstip": "2024-04-05T14:35:42Z", "vertrouwelijkheid": "normaal",
     "verwerkteObjecten": [{"objecttype": "persoon", "soortObjectId": "BSN", "objectId": "1"}]}', false)], '{normaal}', '{NULL}');
+ALTER EVENT TRIGGER verwerkingenlog_weiger_ddl_begin DISABLE;
 DROP EXTENSION verwerkingenlog;
 CREATE EXTENSION verwerkingenlog;
 SELECT count(*) AS na_opnieuw FROM verwerkingenlog._schrijf_versies(ARRAY[verwerkingenlog.uuidv7()], '{1}',

@@ -30,19 +30,37 @@
  *	  identifier.  Anything else is refused even while the door is open.
  *
  * No SQL function opens either door.
+ *
+ * INSERT passes only through a third door, that of the log's own writer
+ * (schrijver.c, and _voeg_versie_in for the copies of PATCH and DELETE):
+ * a direct INSERT or COPY is refused for the owner, superusers and
+ * pg_write_all_data alike, so a forged version (a higher volgnummer, a
+ * back-dated registration) cannot be slipped in.  One exception restores
+ * a dump: a superuser may INSERT or COPY into a table of the log that held
+ * no row when the statement began (pg_restore into a new database).
+ *
+ * Logical replication applies what the publisher's guard already let
+ * through (the purge, re-encryption, new rows), so the apply workers pass.
  */
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "access/tableam.h"
 #include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "executor/executor.h"
+#include "miscadmin.h"
+#include "replication/logicalworker.h"
 #include "fmgr.h"
 #include "storage/proc.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
+#include "utils/snapmgr.h"
 
 #include "onveranderlijk.h"
 #include "pseudoniem.h"
@@ -64,7 +82,19 @@ static int	opschonen_niveau = 0;
 /* The re-encryption door, kept the same way. */
 static LocalTransactionId herversleutelen_lxid = InvalidLocalTransactionId;
 static int	herversleutelen_niveau = 0;
+/* The writer's door for INSERT, kept the same way. */
+static LocalTransactionId schrijven_lxid = InvalidLocalTransactionId;
+static int	schrijven_niveau = 0;
 static bool callbacks_geregistreerd = false;
+
+/*
+ * The restore exception is decided once per statement and table: whether
+ * the table held no row when the statement's first row came.
+ */
+static Oid	herstel_relid = InvalidOid;
+static LocalTransactionId herstel_lxid = InvalidLocalTransactionId;
+static CommandId herstel_cid = InvalidCommandId;
+static bool herstel_leeg = false;
 
 /* Column names that hold an encrypted identifier end in this. */
 #define VERSLEUTELD_ACHTERVOEGSEL	"_versleuteld"
@@ -85,6 +115,7 @@ opschonen_xact_callback(XactEvent event, void *arg)
 		case XACT_EVENT_PREPARE:
 			vwl_opschonen_einde();
 			vwl_herversleutelen_einde();
+			vwl_schrijven_einde();
 			break;
 		default:
 			break;
@@ -104,6 +135,9 @@ opschonen_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 	if (herversleutelen_lxid != InvalidLocalTransactionId &&
 		GetCurrentTransactionNestLevel() <= herversleutelen_niveau)
 		vwl_herversleutelen_einde();
+	if (schrijven_lxid != InvalidLocalTransactionId &&
+		GetCurrentTransactionNestLevel() <= schrijven_niveau)
+		vwl_schrijven_einde();
 }
 
 /* Register the callbacks that close the doors, once per backend. */
@@ -152,6 +186,62 @@ vwl_herversleutelen_einde(void)
 {
 	herversleutelen_lxid = InvalidLocalTransactionId;
 	herversleutelen_niveau = 0;
+}
+
+/* Open the writer's door for INSERT in this (sub)transaction. */
+void
+vwl_schrijven_begin(void)
+{
+	Assert(IsTransactionState());
+	callbacks_registreren();
+	schrijven_lxid = MyProc->lxid;
+	schrijven_niveau = GetCurrentTransactionNestLevel();
+}
+
+/* Close the writer's door. */
+void
+vwl_schrijven_einde(void)
+{
+	schrijven_lxid = InvalidLocalTransactionId;
+	schrijven_niveau = 0;
+}
+
+/* Is the writer's door open for the current transaction? */
+static bool
+schrijven_toegestaan(void)
+{
+	return schrijven_lxid != InvalidLocalTransactionId &&
+		schrijven_lxid == MyProc->lxid;
+}
+
+/*
+ * May a superuser restore rows into rel in this statement: did rel hold no
+ * row when the statement's first row came?  (Rows the statement itself
+ * inserts are invisible to its snapshot, so the answer is the same for
+ * every row; it is computed once.)
+ */
+static bool
+herstel_toegestaan(Relation rel)
+{
+	CommandId	cid = GetCurrentCommandId(false);
+
+	if (!superuser())
+		return false;
+	if (herstel_relid != RelationGetRelid(rel) || herstel_lxid != MyProc->lxid ||
+		herstel_cid != cid)
+	{
+		TableScanDesc scan;
+		TupleTableSlot *slot = table_slot_create(rel, NULL);
+
+		scan = table_beginscan(rel, GetActiveSnapshot(), 0, NULL);
+		herstel_leeg = !table_scan_getnextslot(scan, ForwardScanDirection, slot);
+		table_endscan(scan);
+		ExecDropSingleTupleTableSlot(slot);
+		herstel_relid = RelationGetRelid(rel);
+		herstel_lxid = MyProc->lxid;
+		herstel_cid = cid;
+	}
+	return herstel_leeg;
 }
 
 /* Is the purge door open for the current transaction? */
@@ -274,8 +364,26 @@ vwl_weiger_wijziging(PG_FUNCTION_ARGS)
 
 	if (!TRIGGER_FIRED_BEFORE(event))
 		protocolfout("must be fired BEFORE the event");
+	if (TRIGGER_FIRED_BY_INSERT(event))
+	{
+		if (!TRIGGER_FIRED_FOR_ROW(event))
+			protocolfout("must be fired FOR EACH ROW for INSERT");
+		if (schrijven_toegestaan() || IsLogicalWorker() || herstel_toegestaan(rel))
+			return PointerGetDatum(trigdata->tg_trigtuple);
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("rows are added to %s only by the log's own writer",
+						quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
+												   RelationGetRelationName(rel))),
+				 errdetail("A direct INSERT or COPY is refused for everyone, the owner, superusers and pg_write_all_data included."),
+				 errhint("Log with verwerkingenlog.log_verwerkingsactie() and change with the API's functions; pg_restore loads a dump into a new database, whose log is still empty.")));
+	}
 	if (TRIGGER_FIRED_BY_UPDATE(event) || TRIGGER_FIRED_BY_DELETE(event))
 	{
+		/* The publisher's guard already decided (see the header comment). */
+		if (IsLogicalWorker())
+			return PointerGetDatum(TRIGGER_FIRED_BY_UPDATE(event) ?
+								   trigdata->tg_newtuple : trigdata->tg_trigtuple);
 		if (!TRIGGER_FIRED_FOR_ROW(event))
 			protocolfout("must be fired FOR EACH ROW for UPDATE and DELETE");
 		if (TRIGGER_FIRED_BY_DELETE(event) && opschonen_toegestaan())
@@ -294,7 +402,7 @@ vwl_weiger_wijziging(PG_FUNCTION_ARGS)
 			protocolfout("must be fired FOR EACH STATEMENT for TRUNCATE");
 	}
 	else
-		protocolfout("must be fired for UPDATE, DELETE or TRUNCATE");
+		protocolfout("must be fired for INSERT, UPDATE, DELETE or TRUNCATE");
 
 	ereport(ERROR,
 			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
@@ -303,4 +411,53 @@ vwl_weiger_wijziging(PG_FUNCTION_ARGS)
 											   RelationGetRelationName(rel))),
 			 errdetail("Logged verwerkingsacties are never changed or removed; a change is stored as a new version.")));
 	PG_RETURN_NULL();			/* keep the compiler quiet */
+}
+
+/* The plan of _voeg_versie_in's INSERT, prepared once per backend. */
+static SPIPlanPtr voeg_versie_in_plan = NULL;
+
+PG_FUNCTION_INFO_V1(vwl_voeg_versie_in);
+
+/*
+ * verwerkingenlog._voeg_versie_in(n verwerkingsactie_versie) RETURNS
+ * verwerkingsactie_versie: inserts version n through the writer's door, with
+ * a new versie_id (OVERRIDING USER VALUE), and returns the stored row.  For
+ * the copies that PATCH and DELETE store; owner only.
+ */
+Datum
+vwl_voeg_versie_in(PG_FUNCTION_ARGS)
+{
+	Datum		rij = PG_GETARG_DATUM(0);
+	Oid			rijtype = get_fn_expr_argtype(fcinfo->flinfo, 0);
+	HeapTupleHeader result;
+	volatile int ret = 0;
+
+	if (!OidIsValid(rijtype))
+		elog(ERROR, "could not determine the row type of _voeg_versie_in");
+	SPI_connect();
+	if (voeg_versie_in_plan == NULL)
+	{
+		SPIPlanPtr	plan = SPI_prepare("INSERT INTO verwerkingenlog.verwerkingsactie_versie OVERRIDING USER VALUE"
+									   " SELECT ($1).* RETURNING *", 1, &rijtype);
+
+		if (plan == NULL)
+			elog(ERROR, "could not prepare the insert of a copied version: %d", SPI_result);
+		SPI_keepplan(plan);
+		voeg_versie_in_plan = plan;
+	}
+	vwl_schrijven_begin();
+	PG_TRY();
+	{
+		ret = SPI_execute_plan(voeg_versie_in_plan, &rij, NULL, false, 0);
+	}
+	PG_FINALLY();
+	{
+		vwl_schrijven_einde();
+	}
+	PG_END_TRY();
+	if (ret != SPI_OK_INSERT_RETURNING || SPI_processed != 1)
+		elog(ERROR, "could not insert the copied version: %d", ret);
+	result = SPI_returntuple(SPI_tuptable->vals[0], SPI_tuptable->tupdesc);
+	SPI_finish();
+	PG_RETURN_HEAPTUPLEHEADER(result);
 }

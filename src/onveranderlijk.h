@@ -31,4 +31,14 @@ extern void vwl_herversleutelen_begin(void);
 /* Close the re-encryption door. */
 extern void vwl_herversleutelen_einde(void);
 
+/*
+ * Let INSERT into the guarded tables pass for the rest of the current
+ * (sub)transaction, or until vwl_schrijven_einde(): the log's own writer
+ * opens it around its inserts.  No SQL function exposes this, except
+ * _voeg_versie_in, which inserts one copied version.
+ */
+extern void vwl_schrijven_begin(void);
+/* Close the writer's door. */
+extern void vwl_schrijven_einde(void);
+
 #endif							/* ONVERANDERLIJK_H */

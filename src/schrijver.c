@@ -51,6 +51,7 @@
 #include "nodes/makefuncs.h"
 #include "parser/parse_func.h"
 #include "rewrite/rewriteHandler.h"
+#include "tcop/utility.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/inval.h"
@@ -68,6 +69,7 @@
 #include "pseudoniem.h"
 #include "verantwoording.h"
 #include "validatie.h"
+#include "onveranderlijk.h"
 
 /* The schema of the extension (relocatable = false). */
 #define VWL_SCHEMA	"verwerkingenlog"
@@ -148,6 +150,8 @@ typedef struct VwlPlan
 	const VwlKolom **vul;		/* a line of versie_kolommen/object_kolommen */
 	Oid		   *reeks;			/* an identity column's sequence */
 	bool	   *standaard;		/* a column with a default expression */
+	Oid		   *domein;			/* a filled column's domain, checked per row */
+	void	  **domein_extra;	/* domain_check's cache, per column */
 	Bitmapset  *kolommen;		/* the filled columns, as insertedCols */
 } VwlPlan;
 
@@ -753,6 +757,7 @@ kolom_oin(VwlRij *rij, const char *element, bool *isnull)
 		goed = (p[i] >= '0' && p[i] <= '9');
 	if (!goed)
 		domain_check(PointerGetDatum(t), false, rij->s->typen[VT_OIN], NULL, NULL);
+	/* (and the plan checks the column's domain for every row) */
 	return PointerGetDatum(t);
 }
 
@@ -1023,6 +1028,8 @@ bouw_plan(VwlDoel *d, const Oid *typen, VwlPlan *p)
 	p->vul = palloc0(natts * sizeof(VwlKolom *));
 	p->reeks = palloc0(natts * sizeof(Oid));
 	p->standaard = palloc0(natts * sizeof(bool));
+	p->domein = palloc0(natts * sizeof(Oid));
+	p->domein_extra = palloc0(natts * sizeof(void *));
 	p->kolommen = NULL;
 
 	for (int i = 0; i < natts; i++)
@@ -1037,7 +1044,12 @@ bouw_plan(VwlDoel *d, const Oid *typen, VwlPlan *p)
 
 			if (strcmp(NameStr(att->attname), kolom->naam) != 0)
 				continue;
-			if (att->atttypid != typen[kolom->type])
+			/* A domain over the type the writer produces is checked per row. */
+			if (att->atttypid != typen[kolom->type] &&
+				get_typtype(att->atttypid) == TYPTYPE_DOMAIN &&
+				getBaseType(att->atttypid) == getBaseType(typen[kolom->type]))
+				p->domein[i] = att->atttypid;
+			else if (att->atttypid != typen[kolom->type])
 				ereport(ERROR,
 						(errcode(ERRCODE_DATATYPE_MISMATCH),
 						 errmsg("column \"%s\" of \"%s.%s\" has type %s, the log writes %s",
@@ -1045,6 +1057,8 @@ bouw_plan(VwlDoel *d, const Oid *typen, VwlPlan *p)
 								format_type_be(att->atttypid),
 								format_type_be(typen[kolom->type])),
 						 errhint("The storage schema and the writer in src/schrijver.c must change together.")));
+			if (get_typtype(att->atttypid) == TYPTYPE_DOMAIN)
+				p->domein[i] = att->atttypid;
 			p->vul[i] = kolom;
 			p->kolommen = bms_add_member(p->kolommen,
 										 att->attnum - FirstLowInvalidHeapAttributeNumber);
@@ -1052,6 +1066,13 @@ bouw_plan(VwlDoel *d, const Oid *typen, VwlPlan *p)
 		}
 		if (p->vul[i] != NULL || att->attgenerated)
 			continue;			/* stored generated: computed at insert */
+		if (att->attnotnull && !att->attidentity && !att->atthasdef)
+			ereport(ERROR,
+					(errcode(ERRCODE_NOT_NULL_VIOLATION),
+					 errmsg("column \"%s\" of \"%s.%s\" cannot be filled by the log's writer",
+							NameStr(att->attname), VWL_SCHEMA, d->tabel),
+					 errdetail("The column is NOT NULL, has no default, and the writer has no value for it."),
+					 errhint("The storage schema and the writer in src/schrijver.c must change together.")));
 		if (att->attidentity)
 		{
 			if (att->atttypid != INT8OID)
@@ -1063,6 +1084,21 @@ bouw_plan(VwlDoel *d, const Oid *typen, VwlPlan *p)
 		}
 		else
 			p->standaard[i] = att->atthasdef;
+	}
+
+	/* Every value the writer produces must land in a column. */
+	for (int k = 0; k < d->aantal_kolommen; k++)
+	{
+		bool		gevonden = false;
+
+		for (int i = 0; i < natts && !gevonden; i++)
+			gevonden = (p->vul[i] == &d->kolommen[k]);
+		if (!gevonden)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_COLUMN),
+					 errmsg("column \"%s\" of \"%s.%s\" does not exist, the log writes it",
+							d->kolommen[k].naam, VWL_SCHEMA, d->tabel),
+					 errhint("The storage schema and the writer in src/schrijver.c must change together.")));
 	}
 }
 
@@ -1201,8 +1237,14 @@ vul_rij(VwlSchrijver *s, VwlDoel *d, VwlRij *rij)
 		const VwlKolom *kolom = d->plan->vul[i];
 
 		if (kolom != NULL)
+		{
 			slot->tts_values[i] = kolom->bereken(rij, kolom->element,
 												 &slot->tts_isnull[i]);
+			/* As INSERT does: the domain's constraints, for every row. */
+			if (OidIsValid(d->plan->domein[i]))
+				domain_check(slot->tts_values[i], slot->tts_isnull[i], d->plan->domein[i],
+							 &d->plan->domein_extra[i], plan_cache.cxt);
+		}
 		else if (OidIsValid(d->plan->reeks[i]))
 		{
 			slot->tts_values[i] = Int64GetDatum(nextval_internal(d->plan->reeks[i], false));
@@ -1232,7 +1274,13 @@ voeg_in(VwlSchrijver *s, VwlDoel *d)
 
 	if (rri->ri_TrigDesc && rri->ri_TrigDesc->trig_insert_before_row)
 	{
-		if (!ExecBRInsertTriggers(estate, rri, slot))
+		bool		verder;
+
+		/* The append-only guard lets only this writer's rows in. */
+		vwl_schrijven_begin();
+		verder = ExecBRInsertTriggers(estate, rri, slot);
+		vwl_schrijven_einde();
+		if (!verder)
 			return;				/* a trigger skipped the row */
 	}
 	if (rel->rd_att->constr && rel->rd_att->constr->has_generated_stored)
@@ -1324,6 +1372,10 @@ array_element(VwlArray *a, int i, bool *isnull)
 static void
 schrijver_open(VwlSchrijver *s, MemoryContext callcxt)
 {
+	/* What INSERT and COPY FROM refuse, the writer refuses too. */
+	PreventCommandIfReadOnly("the log's writer");
+	PreventCommandIfParallelMode("the log's writer");
+
 	memset(s, 0, sizeof(*s));
 	s->schema = get_namespace_oid(VWL_SCHEMA, false);
 	s->versies.tabel = "verwerkingsactie_versie";

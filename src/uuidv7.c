@@ -4,9 +4,13 @@
  *
  * actieId and verwerktObjectId are primary keys of tables that only grow;
  * ids that grow with time insert at the right edge of their index, which
- * keeps the index pages full and hot.  PostgreSQL 15 has no uuidv7().
+ * keeps the index pages full and hot.  PostgreSQL 15 has no uuidv7(); this
+ * one behaves like PostgreSQL 18's: the ids of one process are strictly
+ * increasing.
  */
 #include "postgres.h"
+
+#include <time.h>
 
 #include "fmgr.h"
 #include "miscadmin.h"
@@ -48,24 +52,55 @@ willekeurige_bytes(unsigned char *buf)
 }
 
 /*
+ * The timestamp of the previous id of this process, in nanoseconds since
+ * the Unix epoch: each id gets a later one, so the ids of one process are
+ * strictly increasing, also when the system clock steps back (then the ids
+ * run on from the last one until the clock catches up), as PostgreSQL 18's
+ * uuidv7() does.
+ */
+static int64 vorige_ns = 0;
+
+/* Nanoseconds per millisecond, and the 12-bit sub-millisecond fraction. */
+#define NS_PER_MS			INT64CONST(1000000)
+#define SUBMS_BITS			12
+/* The smallest step that still changes the 12-bit fraction. */
+#define SUBMS_STAP_NS		((NS_PER_MS / (1 << SUBMS_BITS)) + 1)
+
+/* A timestamp for the next id: now, but always after the previous one. */
+static int64
+oplopende_ns(void)
+{
+	struct timespec ts;
+	int64		ns;
+
+	if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INTERNAL_ERROR),
+				 errmsg("could not read the system clock: %m")));
+	ns = (int64) ts.tv_sec * INT64CONST(1000000000) + ts.tv_nsec;
+	if (ns < vorige_ns + SUBMS_STAP_NS)
+		ns = vorige_ns + SUBMS_STAP_NS;
+	vorige_ns = ns;
+	return ns;
+}
+
+/*
  * Fill *uuid with a new version 7 UUID: 48 bits of Unix milliseconds, 12
- * bits of sub-millisecond fraction (RFC 9562 method 3), 62 random bits.
- * For C callers (the writer); the same as verwerkingenlog.uuidv7().
+ * bits of sub-millisecond fraction (RFC 9562 method 3), 62 random bits;
+ * strictly increasing within this process.  For C callers (the writer); the
+ * same as verwerkingenlog.uuidv7().
  */
 void
 vwl_uuidv7_genereer(pg_uuid_t *uuid)
 {
-	TimestampTz now = GetCurrentTimestamp();
-	uint64		unix_us;
+	int64		ns = oplopende_ns();
 	uint64		ms;
 	uint32		sub_ms;
 
 	willekeurige_bytes(uuid->data);
 
-	unix_us = (uint64) now +
-		(uint64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY;
-	ms = unix_us / 1000;
-	sub_ms = (uint32) ((unix_us % 1000) * 4096 / 1000);
+	ms = (uint64) (ns / NS_PER_MS);
+	sub_ms = (uint32) ((ns % NS_PER_MS) * (1 << SUBMS_BITS) / NS_PER_MS);
 
 	uuid->data[0] = (unsigned char) (ms >> 40);
 	uuid->data[1] = (unsigned char) (ms >> 32);

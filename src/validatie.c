@@ -379,10 +379,17 @@ void
 vwl_probleem(VwlValidatie *v, const char *sleutel, int lengte,
 			 const char *code, const char *reden)
 {
-	MemoryContext oud = MemoryContextSwitchTo(v->cxt);
+	MemoryContext oud;
 	StringInfoData naam;
 	VwlProbleem *p;
 
+	/* Bounded: beyond the limit a problem is only counted. */
+	if (v->aantal >= VWL_MAX_PROBLEMEN)
+	{
+		v->niet_getoond++;
+		return;
+	}
+	oud = MemoryContextSwitchTo(v->cxt);
 	initStringInfo(&naam);
 	for (int i = 0; i < v->diepte; i++)
 	{
@@ -613,6 +620,16 @@ valideer_reeks(VwlValidatie *v, const VwlElement *el, JsonbValue *w,
 	{
 		probleem(v, el, VWL_CODE_EMPTY, "must contain at least one item");
 		return;
+	}
+	{
+		int			max = (schema == &object_schema) ? VWL_MAX_OBJECTEN : VWL_MAX_SOORTEN;
+
+		if ((int) JsonContainerSize(c) > max)
+		{
+			probleem(v, el, VWL_CODE_MAX_LENGTH,
+					 psprintf("has %d items, more than the limit of %d", (int) JsonContainerSize(c), max));
+			return;
+		}
 	}
 
 	if (uit)
@@ -959,6 +976,14 @@ vwl_valideer_verwerkingsactie(VwlValidatie *v, JsonbValue *doc)
 {
 	JsonbValue *uit = bouwen(v) ? palloc(sizeof(JsonbValue)) : NULL;
 
+	if (doc->type == jbvBinary && doc->val.binary.len > VWL_MAX_DOCUMENT)
+	{
+		vwl_probleem(v, NULL, 0, VWL_CODE_MAX_LENGTH,
+					 psprintf("is %d bytes, more than the limit of %d bytes for one verwerkingsactie",
+							  doc->val.binary.len, VWL_MAX_DOCUMENT));
+		v->resultaat = NULL;
+		return;
+	}
 	if (doc->type == jbvBinary && JsonContainerIsObject(doc->val.binary.data))
 		valideer_object(v, &actie_schema, doc->val.binary.data, uit);
 	else
@@ -1004,6 +1029,9 @@ vwl_validatie_meld(VwlValidatie *v, bool reeks)
 			appendStringInfoChar(&detail, '\n');
 		appendStringInfo(&detail, "%s: %s (%s)", p->naam, p->reden, p->code);
 	}
+	if (v->niet_getoond > 0)
+		appendStringInfo(&detail, "\n%s: has %d more problems, not listed beyond the first %d (%s)",
+						 VWL_DOCUMENT, v->niet_getoond, VWL_MAX_PROBLEMEN, VWL_CODE_TOO_MANY);
 
 	if (strcmp(eerste->naam, VWL_DOCUMENT) == 0)
 		ereport(ERROR,
@@ -1125,6 +1153,13 @@ valideer_acties(VwlValidatie *v, Jsonb *invoer, Jsonb **items)
 	if (n == 0)
 	{
 		vwl_probleem(v, NULL, 0, VWL_CODE_EMPTY, "must contain at least one item");
+		return NULL;
+	}
+	if (VARSIZE(invoer) > VWL_MAX_REEKS)
+	{
+		vwl_probleem(v, NULL, 0, VWL_CODE_MAX_LENGTH,
+					 psprintf("is %u bytes, more than the limit of %d bytes for one batch",
+							  (unsigned int) VARSIZE(invoer), VWL_MAX_REEKS));
 		return NULL;
 	}
 
@@ -1251,6 +1286,17 @@ problemen_als_rijen(FunctionCallInfo fcinfo, VwlValidatie *v)
 		waarden[0] = CStringGetTextDatum(v->problemen[i].naam);
 		waarden[1] = CStringGetTextDatum(v->problemen[i].code);
 		waarden[2] = CStringGetTextDatum(v->problemen[i].reden);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, waarden, nulls);
+	}
+	if (v->niet_getoond > 0)
+	{
+		Datum		waarden[3];
+		bool		nulls[3] = {false, false, false};
+
+		waarden[0] = CStringGetTextDatum(VWL_DOCUMENT);
+		waarden[1] = CStringGetTextDatum(VWL_CODE_TOO_MANY);
+		waarden[2] = CStringGetTextDatum(psprintf("has %d more problems, not listed beyond the first %d",
+												  v->niet_getoond, VWL_MAX_PROBLEMEN));
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, waarden, nulls);
 	}
 	return (Datum) 0;

@@ -39,6 +39,22 @@
 /* The name of a problem with the document as a whole. */
 #define VWL_DOCUMENT			"(document)"
 
+/*
+ * Bounded work for any input: the limits of one document.  Beyond them the
+ * document is refused with 22023 naming the limit, before any work that
+ * grows with its size.  (An action about 10,000 persons, a search result,
+ * fits: the standard's open question V7168.)
+ */
+#define VWL_MAX_OBJECTEN		20000	/* verwerkteObjecten of one action
+										 * (volgorde is a smallint) */
+#define VWL_MAX_SOORTEN			1000	/* verwerkteSoortenGegevens of one
+										 * object */
+#define VWL_MAX_DOCUMENT		(8 * 1024 * 1024)	/* bytes of one action's
+													 * jsonb */
+#define VWL_MAX_REEKS			(64 * 1024 * 1024)	/* bytes of a batch's jsonb */
+#define VWL_MAX_PROBLEMEN		100		/* problems listed; the rest counted */
+#define VWL_CODE_TOO_MANY		"too_many"	/* more problems than are listed */
+
 /* Deepest path: batch item, verwerkteObjecten, [i], verwerkteSoortenGegevens, [j]. */
 #define VWL_MAX_DIEPTE			8
 
@@ -71,6 +87,7 @@ typedef struct VwlValidatie
 	VwlProbleem *problemen;
 	int			aantal;
 	int			ruimte;
+	int			niet_getoond;	/* problems beyond VWL_MAX_PROBLEMEN, counted */
 } VwlValidatie;
 
 extern void vwl_validatie_init(VwlValidatie *v, bool volledig, bool uit_gewenst);

@@ -55,7 +55,7 @@
  * Concurrency.  The SQL function vernietig_verlopen() picks the expired
  * actions with one snapshot and hands them to _vernietig() in batches.  A
  * writer that adds a version to an existing action (PUT, DELETE, PATCH)
- * first takes FOR KEY SHARE on the action's first version (_vergrendel).
+ * first takes FOR NO KEY UPDATE on the action's first version (_vergrendel).
  * _vernietig() takes FOR UPDATE on those rows with SKIP LOCKED, so:
  *
  *	- an action a writer is changing right now is skipped (counted as

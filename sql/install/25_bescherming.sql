@@ -1,89 +1,61 @@
--- The append-only trigger only holds while it exists and is enabled.  These
--- event triggers refuse the DDL that would switch it off quietly: ALTER
--- TABLE (DISABLE TRIGGER, adding rules or columns, ...) and CREATE or DROP
--- of triggers, rules and policies on the log's tables, and dropping a table
--- or trigger of the log other than by DROP EXTENSION.  The extension's own
--- scripts (CREATE and ALTER EXTENSION) pass.  A superuser can still disable
--- these event triggers, but not without a trace: that is a command of its
--- own, for the server log and the DBA's audit.
+-- The append-only trigger only holds while it exists and is enabled, and
+-- while only the log's writer adds rows.  This part adds the INSERT guard,
+-- row-level security, and the event triggers of src/bescherming.c that
+-- refuse the DDL that would switch the guard off quietly, outside the
+-- extension's own scripts, for the owner and superusers too (see the README,
+-- "Threat model").  The event triggers match objects by identity (OIDs and
+-- the extension's membership), run as the extension's owner with a pinned
+-- search_path, and read only catalogs: other users' DDL is never refused and
+-- not measurably slowed.  They are ENABLE ALWAYS, so session_replication_role
+-- does not switch them off.
 
--- The log's own tables: the tables that belong to the extension.
-CREATE FUNCTION _logtabellen() RETURNS SETOF regclass
-    LANGUAGE sql STABLE
-AS $$
-    SELECT d.objid::regclass
-      FROM pg_catalog.pg_depend d
-      JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid AND e.extname = 'verwerkingenlog'
-     WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.deptype = 'e'
-       AND d.refclassid = 'pg_catalog.pg_extension'::regclass
-$$;
+-- Only the writer adds rows (src/onveranderlijk.c): a direct INSERT or COPY
+-- is refused, for the owner, superusers and pg_write_all_data too.
+CREATE TRIGGER verwerkingsactie_versie_alleen_schrijver
+    BEFORE INSERT ON verwerkingsactie_versie
+    FOR EACH ROW EXECUTE FUNCTION weiger_wijziging();
+CREATE TRIGGER verwerkt_object_alleen_schrijver
+    BEFORE INSERT ON verwerkt_object
+    FOR EACH ROW EXECUTE FUNCTION weiger_wijziging();
+ALTER TABLE verwerkingsactie_versie ENABLE ALWAYS TRIGGER verwerkingsactie_versie_alleen_schrijver;
+ALTER TABLE verwerkt_object ENABLE ALWAYS TRIGGER verwerkt_object_alleen_schrijver;
 
--- The table a DDL command touched: the table itself, or the table of an
--- index, trigger, rule or policy.
-CREATE FUNCTION _tabel_van(classid oid, objid oid) RETURNS regclass
-    LANGUAGE sql STABLE
-AS $$
-    SELECT CASE classid
-        WHEN 'pg_catalog.pg_class'::regclass THEN
-            coalesce((SELECT i.indrelid FROM pg_catalog.pg_index i WHERE i.indexrelid = objid), objid)
-        WHEN 'pg_catalog.pg_trigger'::regclass THEN
-            (SELECT t.tgrelid FROM pg_catalog.pg_trigger t WHERE t.oid = objid)
-        WHEN 'pg_catalog.pg_rewrite'::regclass THEN
-            (SELECT r.ev_class FROM pg_catalog.pg_rewrite r WHERE r.oid = objid)
-        WHEN 'pg_catalog.pg_policy'::regclass THEN
-            (SELECT p.polrelid FROM pg_catalog.pg_policy p WHERE p.oid = objid)
-    END::regclass
-$$;
+-- pg_read_all_data gives SELECT on every table; row-level security without
+-- a policy shows such a reader no row (the owner, whose functions serve
+-- every read, is exempt).
+ALTER TABLE verwerkingsactie_versie ENABLE ROW LEVEL SECURITY;
+ALTER TABLE verwerkt_object ENABLE ROW LEVEL SECURITY;
 
-CREATE FUNCTION _weiger_ddl() RETURNS event_trigger
-    LANGUAGE plpgsql
+-- Inserts a copied version (PATCH, DELETE) through the writer's door.
+CREATE FUNCTION _voeg_versie_in(n verwerkingsactie_versie) RETURNS verwerkingsactie_versie
+    LANGUAGE c VOLATILE STRICT
+    AS 'MODULE_PATHNAME', 'vwl_voeg_versie_in';
+REVOKE ALL ON FUNCTION _voeg_versie_in(verwerkingsactie_versie) FROM PUBLIC;
+
+CREATE FUNCTION bewaking_begin() RETURNS event_trigger
+    LANGUAGE c SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    c record;
-BEGIN
-    FOR c IN SELECT * FROM pg_event_trigger_ddl_commands()
-              WHERE NOT in_extension
-                AND verwerkingenlog._tabel_van(classid, objid) IN (SELECT verwerkingenlog._logtabellen())
-    LOOP
-        RAISE EXCEPTION '% on % is not allowed: the log is append-only', c.command_tag, c.object_identity
-            USING ERRCODE = 'insufficient_privilege',
-                  HINT = 'The log''s tables change only with ALTER EXTENSION verwerkingenlog UPDATE.';
-    END LOOP;
-END
-$$;
-
--- In sql_drop the dropped objects are gone from the catalogs: they are
--- recognised by name (the log's indexes are named after their tables).
-CREATE FUNCTION _weiger_drop() RETURNS event_trigger
-    LANGUAGE plpgsql
+    AS 'MODULE_PATHNAME', 'vwl_bewaking_begin';
+CREATE FUNCTION bewaking_einde() RETURNS event_trigger
+    LANGUAGE c SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    o record;
-BEGIN
-    IF tg_tag IN ('DROP EXTENSION', 'ALTER EXTENSION') THEN
-        RETURN;
-    END IF;
-    FOR o IN SELECT d.* FROM pg_event_trigger_dropped_objects() d
-              WHERE EXISTS (SELECT FROM verwerkingenlog._logtabellen() t
-                             WHERE d.object_identity = t::text
-                                OR d.object_identity LIKE '% on ' || t::text
-                                OR d.object_identity LIKE t::text || '%')
-    LOOP
-        RAISE EXCEPTION '% of % is not allowed: the log is append-only', tg_tag, o.object_identity
-            USING ERRCODE = 'insufficient_privilege',
-                  HINT = 'Only DROP EXTENSION verwerkingenlog removes the log.';
-    END LOOP;
-END
-$$;
+    AS 'MODULE_PATHNAME', 'vwl_bewaking_einde';
+REVOKE ALL ON FUNCTION bewaking_begin(), bewaking_einde() FROM PUBLIC;
 
+CREATE EVENT TRIGGER verwerkingenlog_weiger_ddl_begin ON ddl_command_start
+    EXECUTE FUNCTION bewaking_begin();
 CREATE EVENT TRIGGER verwerkingenlog_weiger_ddl ON ddl_command_end
-    EXECUTE FUNCTION _weiger_ddl();
-CREATE EVENT TRIGGER verwerkingenlog_weiger_drop ON sql_drop
-    EXECUTE FUNCTION _weiger_drop();
+    EXECUTE FUNCTION bewaking_einde();
+ALTER EVENT TRIGGER verwerkingenlog_weiger_ddl_begin ENABLE ALWAYS;
+ALTER EVENT TRIGGER verwerkingenlog_weiger_ddl ENABLE ALWAYS;
 
-COMMENT ON FUNCTION _logtabellen() IS 'The tables that belong to the extension: the log';
-COMMENT ON FUNCTION _tabel_van(oid, oid) IS 'The table that a DDL command on a table, index, trigger, rule or policy touches';
-COMMENT ON FUNCTION _weiger_ddl() IS 'Event trigger: refuses DDL on the log''s tables outside the extension''s scripts';
-COMMENT ON FUNCTION _weiger_drop() IS 'Event trigger: refuses dropping the log''s tables, triggers, rules, indexes outside DROP EXTENSION';
+COMMENT ON TRIGGER verwerkingsactie_versie_alleen_schrijver ON verwerkingsactie_versie IS
+  'Append-only guard: only the log''s own writer adds rows (42501 for a direct INSERT or COPY)';
+COMMENT ON TRIGGER verwerkt_object_alleen_schrijver ON verwerkt_object IS
+  'Append-only guard: only the log''s own writer adds rows (42501 for a direct INSERT or COPY)';
+COMMENT ON FUNCTION _voeg_versie_in(verwerkingsactie_versie) IS
+  'Inserts a copied version of an action (PATCH, DELETE) through the writer''s door of the append-only guard; returns the stored row';
+COMMENT ON FUNCTION bewaking_begin() IS
+  'Event trigger (ddl_command_start): refuses ALTER EXTENSION verwerkingenlog ADD/DROP, GRANT/REVOKE on the log''s objects, DROP of triggers, rules, policies, indexes of its tables, and DROP EXTENSION / DROP SCHEMA CASCADE / DROP OWNED while the log holds rows';
+COMMENT ON FUNCTION bewaking_einde() IS
+  'Event trigger (ddl_command_end): refuses changes to the extension''s objects other than maintenance, and tables that inherit from, partition or reference the log''s tables';

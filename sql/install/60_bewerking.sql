@@ -2,21 +2,22 @@
 -- verwerking (PATCH), list the actions about one object, the full history.
 -- Every change is a new version; nothing is overwritten.
 
--- Serialises writers of one action for the rest of the transaction.  The
--- first key is the extension's own class so applications' advisory locks
--- cannot collide with it.  Then a FOR KEY SHARE lock on the action's first
--- version: the retention purge (vernietig_verlopen) locks that row FOR
--- UPDATE SKIP LOCKED before it destroys an action, so a writer that is
--- changing the action makes the purge skip it, and a writer that comes while
--- the purge holds it waits and then finds the action gone (P0002).  Every
--- writer that adds a version to an existing action must call this first.
+-- Serialises writers of one action for the rest of the transaction: a FOR
+-- NO KEY UPDATE lock on the action's first version.  A row lock lives in
+-- the row, not in the shared lock table, so a PATCH can hold one for each
+-- of 100,000 actions.  The retention purge (vernietig_verlopen) locks that
+-- row FOR UPDATE SKIP LOCKED before it destroys an action, so a writer that
+-- is changing the action makes the purge skip it, and a writer that comes
+-- while the purge holds it waits and then finds the action gone (P0002).
+-- Every writer that adds a version to an existing action must call this
+-- first (or, for many actions, lock their first versions in actieId order
+-- the same way, as wijzig_verwerking does).
 CREATE FUNCTION _vergrendel(actie uuid) RETURNS void
     LANGUAGE sql VOLATILE
 AS $$
-    SELECT pg_catalog.pg_advisory_xact_lock(1447511879, pg_catalog.hashtext(actie::text));
     SELECT FROM verwerkingenlog.verwerkingsactie_versie v
      WHERE v.actie_id OPERATOR(pg_catalog.=) actie AND v.volgnummer OPERATOR(pg_catalog.=) 1
-       FOR KEY SHARE;
+       FOR NO KEY UPDATE;
 $$;
 
 -- The objects of a version in the normalised input form, to tell whether a
@@ -78,10 +79,8 @@ BEGIN
     -- Made by the caller, not by whoever made version v.
     SELECT m.rol, m.sub, m.client INTO n.gemaakt_door_rol, n.gemaakt_door_sub, n.gemaakt_door_client
       FROM verwerkingenlog._maker() m;
-    INSERT INTO verwerkingenlog.verwerkingsactie_versie OVERRIDING USER VALUE
-    SELECT (n).*
-    RETURNING * INTO n;
-    RETURN n;
+    -- Through the writer's door of the append-only guard (15_onveranderlijk).
+    RETURN verwerkingenlog._voeg_versie_in(n);
 END
 $$;
 
@@ -194,12 +193,16 @@ BEGIN
 END
 $$;
 
-CREATE FUNCTION wijzig_verwerking(verwerking_id uuid, wijziging jsonb) RETURNS integer
-    LANGUAGE plpgsql VOLATILE SECURITY DEFINER
-    SET search_path = pg_catalog, pg_temp
+-- The PATCH of every current action of one verwerking: by verwerkingId
+-- (F2969, F4415), or by the consumer's verwerkingIdAfnemer (B8157, see
+-- 62_afnemer.sql); one body for both, so the two keep the same scopes,
+-- rules, validation, locking and atomicity.
+CREATE FUNCTION _wijzig_verwerking(id uuid, wijziging jsonb, afnemer boolean) RETURNS integer
+    LANGUAGE plpgsql VOLATILE
 AS $$
 DECLARE
     scopes integer := verwerkingenlog._scopes();
+    sleutel text := CASE WHEN afnemer THEN 'verwerkingIdAfnemer' ELSE 'verwerkingId' END;
     w record;
     acties uuid[];
     aantal integer;
@@ -207,19 +210,25 @@ BEGIN
     PERFORM verwerkingenlog._beslis('patch', scopes, 'normaal', NULL);
     w := verwerkingenlog._wijziging_invoer(wijziging);
 
-    -- Lock the current actions of the verwerking in a fixed order (no
-    -- deadlock between two PATCHes), then read them again: a PUT that
-    -- committed meanwhile is seen, and only what is still current, not
-    -- vervallen and in this verwerking is changed.
-    SELECT array_agg(a.actie_id ORDER BY a.actie_id) INTO acties
-      FROM (SELECT DISTINCT v.actie_id FROM verwerkingenlog.verwerkingsactie_versie v
-             WHERE v.verwerking_id = wijzig_verwerking.verwerking_id) a;
-    PERFORM verwerkingenlog._vergrendel(a) FROM unnest(acties) a ORDER BY a;
+    -- Lock the actions' first versions as _vergrendel does (row locks: no
+    -- limit from the lock table), in one statement and actieId order (no
+    -- deadlock between two PATCHes), then read them again: a PUT committed
+    -- meanwhile is seen; only what is current, not vervallen, in this verwerking changes.
+    IF afnemer THEN
+        SELECT array_agg(a.actie_id ORDER BY a.actie_id) INTO acties
+          FROM (SELECT DISTINCT v.actie_id FROM verwerkingenlog.verwerkingsactie_versie v
+                 WHERE v.verwerking_id_afnemer = id) a;
+    ELSE
+        SELECT array_agg(a.actie_id ORDER BY a.actie_id) INTO acties
+          FROM (SELECT DISTINCT v.actie_id FROM verwerkingenlog.verwerkingsactie_versie v
+                 WHERE v.verwerking_id = id) a;
+    END IF;
+    PERFORM FROM verwerkingenlog.verwerkingsactie_versie v WHERE v.actie_id = ANY (acties) AND v.volgnummer = 1 ORDER BY v.actie_id FOR NO KEY UPDATE OF v;
 
     WITH huidig AS MATERIALIZED (
         SELECT h FROM unnest(acties) a
          CROSS JOIN LATERAL verwerkingenlog._actueel(a) h
-         WHERE h.verwerking_id = wijzig_verwerking.verwerking_id AND NOT h.vervallen)
+         WHERE CASE WHEN afnemer THEN h.verwerking_id_afnemer ELSE h.verwerking_id END = id AND NOT h.vervallen)
     SELECT count(verwerkingenlog._kopieer_versie(
                huidig.h,
                verwerkingenlog._beslis('patch', scopes, (huidig.h).vertrouwelijkheid, w.niveau),
@@ -228,15 +237,26 @@ BEGIN
       INTO aantal FROM huidig;
 
     IF aantal = 0 THEN
-        RAISE EXCEPTION 'verwerking % has no current verwerkingsacties', verwerking_id
+        RAISE EXCEPTION '% % has no current verwerkingsacties',
+                        CASE WHEN afnemer THEN 'verwerkingIdAfnemer' ELSE 'verwerking' END, id
             USING ERRCODE = 'no_data_found';
     END IF;
     RETURN aantal;
 EXCEPTION WHEN unique_violation THEN
     RAISE EXCEPTION 'could not serialize access due to a concurrent change of a verwerkingsactie'
-        USING ERRCODE = 'serialization_failure', DETAIL = format('verwerkingId %s', wijzig_verwerking.verwerking_id),
+        USING ERRCODE = 'serialization_failure', DETAIL = format('%s %s', sleutel, id),
               HINT = 'Retry the transaction.';
 END
+$$;
+COMMENT ON FUNCTION _wijzig_verwerking(uuid, jsonb, boolean) IS
+  'The PATCH of every current action of a verwerking, by verwerkingId or (afnemer) by verwerkingIdAfnemer';
+REVOKE ALL ON FUNCTION _wijzig_verwerking(uuid, jsonb, boolean) FROM PUBLIC;
+
+CREATE FUNCTION wijzig_verwerking(verwerking_id uuid, wijziging jsonb) RETURNS integer
+    LANGUAGE sql VOLATILE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT verwerkingenlog._wijzig_verwerking(verwerking_id, wijziging, false)
 $$;
 COMMENT ON FUNCTION wijzig_verwerking(uuid, jsonb) IS
   'PATCH /verwerkingsacties?verwerkingId=: sets bewaartermijn and/or vertrouwelijkheid of every current action of a verwerking; returns how many';
@@ -259,7 +279,7 @@ $$;
 COMMENT ON FUNCTION wijzig_vertrouwelijkheid_verwerking(uuid, text) IS
   'F2969: sets the vertrouwelijkheid of every current action of a verwerking (needs update:confidential)';
 
-COMMENT ON FUNCTION _vergrendel(uuid) IS 'Serialises the writers of one action until the end of the transaction, and holds off the retention purge (FOR KEY SHARE on its first version)';
+COMMENT ON FUNCTION _vergrendel(uuid) IS 'Serialises the writers of one action until the end of the transaction, and holds off the retention purge (FOR NO KEY UPDATE on its first version)';
 COMMENT ON FUNCTION _objecten_invoer(uuid, integer) IS 'The objects of a version in the normalised input form';
 COMMENT ON FUNCTION _actueel_voor_wijziging(uuid) IS 'The locked current version of an action that may be changed; P0002 when unknown or vervallen';
 COMMENT ON FUNCTION _kopieer_versie(verwerkingsactie_versie, vertrouwelijkheid, bewaartermijn, boolean) IS

@@ -10,9 +10,10 @@
 -- nobody what is vertrouwelijk now (_leesbaar('inzage', ...)).
 --
 -- Reading the log is itself processing of personal data, so every inzage is
--- logged, in the same transaction, as a verwerkingsactie by the log itself
--- about the person looked up.  The inzage functions therefore refuse to run
--- in a read-only transaction: an inzage that cannot be logged is not served.
+-- logged as a verwerkingsactie by the log itself about the person looked up,
+-- committed in a transaction of its own before any row reaches the caller
+-- (_log_inzage).  The inzage functions refuse to run in a read-only
+-- transaction: an inzage that cannot be logged is not served.
 
 -- A verwerkingsactie in the restricted form of the inzage API
 -- (VerwerkingsactieBeperkt): every element of the full form except systeem,
@@ -203,14 +204,30 @@ $$;
 
 -- Stores the record of an inzage (normalised by _inzage_invoer) as a new
 -- action of the log itself: no create scope of the caller is involved.
--- (PL/pgSQL, so that its plan is kept rather than made again per inzage.)
+-- Runs in the transaction of its own that _vastleggen opens (68_vastleggen);
+-- returns the record's actieId.
+CREATE FUNCTION _schrijf_inzage(d jsonb) RETURNS text
+    LANGUAGE plpgsql VOLATILE
+AS $$
+DECLARE
+    id uuid := verwerkingenlog.uuidv7();
+BEGIN
+    PERFORM FROM verwerkingenlog._schrijf_versies(
+        ARRAY[id], '{1}', ARRAY[d],
+        ARRAY[(d->>'vertrouwelijkheid')::verwerkingenlog.vertrouwelijkheid], '{NULL}');
+    RETURN id::text;
+END
+$$;
+
+-- Commits the record of an inzage before the inzage returns anything
+-- (C3677): whatever the caller's transaction does afterwards, the record
+-- stays.  (PL/pgSQL, so that its plan is kept rather than made again per
+-- inzage.)
 CREATE FUNCTION _log_inzage(d jsonb) RETURNS void
     LANGUAGE plpgsql VOLATILE
 AS $$
 BEGIN
-    PERFORM FROM verwerkingenlog._schrijf_versies(
-        ARRAY[verwerkingenlog.uuidv7()], '{1}', ARRAY[d],
-        ARRAY[(d->>'vertrouwelijkheid')::verwerkingenlog.vertrouwelijkheid], '{NULL}');
+    PERFORM verwerkingenlog._vastleggen('verwerkingenlog._schrijf_inzage(jsonb)'::regprocedure, d);
 END
 $$;
 
@@ -289,7 +306,9 @@ BEGIN
     END LOOP;
     CLOSE rijen;
 
-    -- Logged after the lookup, so that an inzage never lists itself.
+    -- Logged after the lookup, so that an inzage never lists itself; RETURN
+    -- NEXT only collects the rows, which reach the caller when this
+    -- function returns: after the record is committed.
     PERFORM verwerkingenlog._log_inzage(d);
 END
 $$;
@@ -356,7 +375,9 @@ BEGIN
         RETURN NULL;
     END IF;
     SELECT * INTO v FROM verwerkingenlog._actueel(o.actie_id);
-    IF v.objecten_volgnummer <> o.volgnummer OR v.vervallen OR NOT v.vertrouwelijkheid = ANY (zichtbaar) THEN
+    -- Null-safe: when a purge committed since o was read, there is no v.
+    IF v.actie_id IS NULL OR v.objecten_volgnummer IS DISTINCT FROM o.volgnummer
+       OR v.vervallen IS NOT FALSE OR (v.vertrouwelijkheid = ANY (zichtbaar)) IS NOT TRUE THEN
         RETURN NULL;
     END IF;
     PERFORM verwerkingenlog._log_inzage(
@@ -377,13 +398,15 @@ COMMENT ON FUNCTION _inzage_koppen() IS
   'The setting request.headers as a JSON object ({} when absent); 22023 when it is not an object';
 COMMENT ON FUNCTION _inzage_invoer(text, text, text) IS
   'The normalised verwerkingsactie recording an inzage about one object, from the inzage settings and the request headers; 22023 names invalid headers and parameters';
+COMMENT ON FUNCTION _schrijf_inzage(jsonb) IS
+  'Stores the record of an inzage as a new action of the log itself; returns its actieId (called by _vastleggen in a transaction of its own)';
 COMMENT ON FUNCTION _log_inzage(jsonb) IS
-  'Stores the record of an inzage as a new action of the log itself';
+  'Commits the record of an inzage in a transaction of its own (_vastleggen) before the inzage returns rows';
 
 REVOKE ALL ON FUNCTION _beperkt_document(verwerkingsactie_versie, verwerkt_object),
                        _inzage_document(verwerkingsactie_versie, verwerkt_object),
                        _inzage_schrijfbaar(), _inzage_koppen(),
-                       _inzage_invoer(text, text, text), _log_inzage(jsonb),
+                       _inzage_invoer(text, text, text), _log_inzage(jsonb), _schrijf_inzage(jsonb),
                        _verwerkte_objecten_pagina(text, text, text, date, date, uuid, timestamptz, uuid, smallint, boolean, integer),
                        _verwerkte_objecten_aantal(text, text, text, date, date, uuid)
     FROM PUBLIC;

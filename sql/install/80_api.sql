@@ -30,7 +30,7 @@
 --   SQLSTATE class 22 (invalid input)        400 ValidatieFout, invalidParams from the detail lines
 --   42501 (scope missing)                    403 Fout
 --   P0002 (no such action / verwerking)      404 for GET one and DELETE, 400 for PUT and PATCH
---   40001 (concurrent change)                409 Fout: retry
+--   40001, 40P01 (concurrent change, deadlock) 409 Fout: retry
 --   class 28 (unreadable JWT claims)         401 Fout
 --   25006 (inzage in a read-only request)    405 Fout with Allow: POST
 --   anything else                            500 Fout; the message goes to the server log only
@@ -128,7 +128,7 @@ BEGIN
                            ELSE 'does not name a current verwerkingsactie' END)));
     ELSIF sqlstate = 'P0002' THEN
         RETURN verwerkingenlog._http_probleem(niet_gevonden, bericht);
-    ELSIF sqlstate = '40001' THEN
+    ELSIF sqlstate IN ('40001', '40P01') THEN
         RETURN verwerkingenlog._http_probleem(409, bericht || '; retry the request');
     ELSIF sqlstate LIKE '28%' THEN
         RETURN verwerkingenlog._http_probleem(401, bericht);

@@ -1,0 +1,586 @@
+/*
+ * vastleggen.c
+ *		Commit a record in a transaction of its own, before the caller goes on:
+ *		the door through which every inzage leaves its record (C3677).
+ *
+ * Rows of an inzage may reach the caller only if the record of that inzage
+ * is committed, whatever the caller's transaction does afterwards (ROLLBACK,
+ * ROLLBACK TO SAVEPOINT, ROLLBACK PREPARED, a later error).  A record
+ * written in the caller's own transaction cannot promise that, and refusing
+ * transaction blocks would refuse PostgREST, which runs every request inside
+ * one.  So the record is written by a background worker of the caller's
+ * session, the record writer, connected to the same database as the
+ * extension's owner: it calls the writer function it is sent in a
+ * transaction of its own, commits (synchronous commit, as the server is
+ * configured), and answers; the caller waits for the answer and only then
+ * returns its rows.  When the record fails, the caller raises the worker's
+ * error, so no row is served without a record.
+ *
+ * The record writer is started at a session's first record and talks to it
+ * through two shm_mq queues in a dynamic shared memory segment that the
+ * session keeps mapped.  It stays while the session uses it and exits after
+ * VASTLEGGEN_RUST_MS idle (giving back its max_worker_processes slot), or
+ * when the session ends.  A flag pair under a spinlock makes that exit safe:
+ * the caller marks a request in flight before it sends, and the worker only
+ * exits when none is; a caller that finds the worker gone starts a new one.
+ * When no worker slot is free the caller waits up to a second, then fails
+ * with 53000.
+ *
+ * verwerkingenlog._vastleggen(functie regprocedure, invoer jsonb) is the
+ * door: functie must be a function of the extension taking one jsonb (the
+ * inzage's _schrijf_inzage, or any later record writer, such as LDV's).
+ * It is for the owner only; the extension's SECURITY DEFINER functions call
+ * it.  The worker receives the caller's verwerkingenlog.* settings (the
+ * key file, base_url, ...) and synchronous_commit with every request, for
+ * that transaction only.
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "catalog/pg_extension.h"
+#include "catalog/pg_proc.h"
+#include "catalog/pg_type.h"
+#include "commands/extension.h"
+#include "catalog/dependency.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "miscadmin.h"
+#include "pgstat.h"
+#include "postmaster/bgworker.h"
+#include "storage/dsm.h"
+#include "storage/shm_mq.h"
+#include "storage/spin.h"
+#include "storage/ipc.h"
+#include "storage/latch.h"
+#include "tcop/tcopprot.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/guc_tables.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/regproc.h"
+#include "utils/snapmgr.h"
+#include "utils/syscache.h"
+#include "utils/timestamp.h"
+#include "utils/wait_event.h"
+
+#include "verwerkingenlog.h"
+#include "vastleggen.h"
+
+/* Each queue's size; a larger message is passed in chunks. */
+#define VASTLEGGEN_MQ		(64 * 1024)
+/* A record writer with no request for this long exits. */
+#define VASTLEGGEN_RUST_MS	10000
+
+/*
+ * The shared memory of one session's record writer: the exit handshake,
+ * whom to connect as, then the two queues (requests, answers).
+ */
+typedef struct VastleggenKanaal
+{
+	slock_t		mutex;
+	bool		bezig;			/* a request is in flight (caller sets) */
+	bool		gestopt;		/* the worker exits (worker sets) */
+	Oid			database;
+	Oid			rol;
+	int			sessie;			/* the caller's process id */
+} VastleggenKanaal;
+
+#define KANAAL_KOP			MAXALIGN(sizeof(VastleggenKanaal))
+
+/*
+ * A request: the function, the number of settings, then the settings as
+ * name/value pairs of terminated strings, then the input as jsonb text.  An
+ * answer: the status, the SQLSTATE, then result, message, detail and hint
+ * as terminated strings.
+ */
+typedef struct VastleggenVraag
+{
+	Oid			functie;
+	int			instellingen;
+	char		data[FLEXIBLE_ARRAY_MEMBER];
+} VastleggenVraag;
+
+typedef struct VastleggenAntwoord
+{
+	bool		gelukt;
+	int			sqlerrcode;
+	char		data[FLEXIBLE_ARRAY_MEMBER];
+} VastleggenAntwoord;
+
+/*
+ * The caller's end, kept for the session (the segment is mapped for the
+ * session, not for a transaction): NULL when there is no record writer.
+ */
+static dsm_segment *kanaal_seg = NULL;
+static VastleggenKanaal *kanaal = NULL;
+static shm_mq_handle *naar_worker = NULL;
+static shm_mq_handle *van_worker = NULL;
+
+PGDLLEXPORT void vwl_vastleggen_main(Datum arg);
+
+/* Append s (NULL: empty) with its terminator. */
+static void
+voeg_tekst_toe(StringInfo buf, const char *s)
+{
+	if (s == NULL)
+		s = "";
+	appendBinaryStringInfo(buf, s, strlen(s) + 1);
+}
+
+/* Handle one request in a transaction of its own; returns the answer. */
+static StringInfo
+behandel(const VastleggenVraag *vraag, MemoryContext werk)
+{
+	StringInfo	antwoord;
+	VastleggenAntwoord kop;
+	volatile bool gelukt = false;
+	char	   *volatile resultaat = NULL;
+	ErrorData  *volatile edata = NULL;
+
+	SetCurrentStatementStartTimestamp();
+	StartTransactionCommand();
+	PG_TRY();
+	{
+		const char *p = vraag->data;
+		Datum		invoer;
+		Oid			argtype = JSONBOID;
+		int			ret;
+		char	   *sql;
+
+		/* The caller's settings of the extension, for this transaction. */
+		for (int i = 0; i < vraag->instellingen; i++)
+		{
+			const char *naam = p;
+			const char *waarde = naam + strlen(naam) + 1;
+
+			(void) set_config_option(naam, waarde, PGC_SUSET, PGC_S_SESSION,
+									 GUC_ACTION_LOCAL, true, 0, false);
+			p = waarde + strlen(waarde) + 1;
+		}
+		/* Never wait forever on a lock the caller might hold. */
+		(void) set_config_option("lock_timeout", "10s", PGC_SUSET, PGC_S_SESSION,
+								 GUC_ACTION_LOCAL, true, 0, false);
+
+		PushActiveSnapshot(GetTransactionSnapshot());
+		SPI_connect();
+		invoer = DirectFunctionCall1(jsonb_in, CStringGetDatum(p));
+		sql = psprintf("SELECT %s($1)::pg_catalog.text",
+					   quote_qualified_identifier(get_namespace_name(get_func_namespace(vraag->functie)),
+												  get_func_name(vraag->functie)));
+		ret = SPI_execute_with_args(sql, 1, &argtype, &invoer, NULL, false, 1);
+		if (ret != SPI_OK_SELECT || SPI_processed != 1)
+			elog(ERROR, "the record writer returned no row: %d", ret);
+		resultaat = MemoryContextStrdup(werk,
+										SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1));
+		SPI_finish();
+		PopActiveSnapshot();
+		CommitTransactionCommand();
+		gelukt = true;
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(werk);
+		edata = CopyErrorData();
+		/* Into the server log too, where the worker's own errors belong. */
+		EmitErrorReport();
+		FlushErrorState();
+		AbortCurrentTransaction();
+	}
+	PG_END_TRY();
+
+	MemoryContextSwitchTo(werk);
+	antwoord = makeStringInfo();
+	kop.gelukt = gelukt;
+	kop.sqlerrcode = gelukt ? 0 : edata->sqlerrcode;
+	appendBinaryStringInfo(antwoord, (char *) &kop, offsetof(VastleggenAntwoord, data));
+	voeg_tekst_toe(antwoord, resultaat);
+	voeg_tekst_toe(antwoord, gelukt ? NULL : edata->message);
+	voeg_tekst_toe(antwoord, gelukt ? NULL : edata->detail);
+	voeg_tekst_toe(antwoord, gelukt ? NULL : edata->hint);
+	return antwoord;
+}
+
+/*
+ * The record writer: connect, then answer requests, each in a transaction
+ * of its own, until the session is gone or has been idle for a while.
+ */
+void
+vwl_vastleggen_main(Datum arg)
+{
+	dsm_segment *seg;
+	VastleggenKanaal *k;
+	shm_mq_handle *vragen;
+	shm_mq_handle *antwoorden;
+	MemoryContext werk;
+	TimestampTz rust_sinds;
+
+	BackgroundWorkerUnblockSignals();
+	seg = dsm_attach(DatumGetUInt32(arg));
+	if (seg == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("could not map the shared memory of the record writer")));
+	k = (VastleggenKanaal *) dsm_segment_address(seg);
+	{
+		shm_mq	   *mq_vragen = (shm_mq *) ((char *) k + KANAAL_KOP);
+		shm_mq	   *mq_antwoorden = (shm_mq *) ((char *) k + KANAAL_KOP + VASTLEGGEN_MQ);
+
+		shm_mq_set_receiver(mq_vragen, MyProc);
+		shm_mq_set_sender(mq_antwoorden, MyProc);
+		vragen = shm_mq_attach(mq_vragen, seg, NULL);
+		antwoorden = shm_mq_attach(mq_antwoorden, seg, NULL);
+	}
+	BackgroundWorkerInitializeConnectionByOid(k->database, k->rol, 0);
+	pgstat_report_appname(psprintf("verwerkingenlog record writer for PID %d", k->sessie));
+	werk = AllocSetContextCreate(TopMemoryContext, "verwerkingenlog record writer",
+								 ALLOCSET_DEFAULT_SIZES);
+	rust_sinds = GetCurrentTimestamp();
+
+	for (;;)
+	{
+		Size		n;
+		void	   *data;
+		shm_mq_result res;
+
+		CHECK_FOR_INTERRUPTS();
+		res = shm_mq_receive(vragen, &n, &data, true);
+		if (res == SHM_MQ_SUCCESS)
+		{
+			VastleggenVraag *vraag;
+			StringInfo	antwoord;
+
+			MemoryContextReset(werk);
+			vraag = MemoryContextAlloc(werk, n);
+			memcpy(vraag, data, n);
+			antwoord = behandel(vraag, werk);
+			if (shm_mq_send(antwoorden, antwoord->len, antwoord->data, false, true) != SHM_MQ_SUCCESS)
+				break;			/* the session went away */
+			rust_sinds = GetCurrentTimestamp();
+			continue;
+		}
+		if (res == SHM_MQ_DETACHED)
+			break;				/* the session ended */
+		if (TimestampDifferenceExceeds(rust_sinds, GetCurrentTimestamp(), VASTLEGGEN_RUST_MS))
+		{
+			bool		stoppen;
+
+			SpinLockAcquire(&k->mutex);
+			stoppen = !k->bezig;
+			if (stoppen)
+				k->gestopt = true;
+			SpinLockRelease(&k->mutex);
+			if (stoppen)
+				break;
+		}
+		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+						 1000L, PG_WAIT_EXTENSION);
+		ResetLatch(MyLatch);
+	}
+	dsm_detach(seg);
+	proc_exit(0);
+}
+
+/* The owner of the extension, as whom the worker connects. */
+static Oid
+extensie_eigenaar(void)
+{
+	Oid			ext = get_extension_oid("verwerkingenlog", false);
+	Oid			eigenaar = InvalidOid;
+	int			ret;
+
+	SPI_connect();
+	ret = SPI_execute_with_args("SELECT extowner FROM pg_catalog.pg_extension WHERE oid OPERATOR(pg_catalog.=) $1",
+								1, (Oid[]) {OIDOID}, (Datum[]) {ObjectIdGetDatum(ext)},
+								NULL, true, 1);
+	if (ret == SPI_OK_SELECT && SPI_processed == 1)
+	{
+		bool		isnull;
+
+		eigenaar = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0],
+												  SPI_tuptable->tupdesc, 1, &isnull));
+	}
+	SPI_finish();
+	if (!OidIsValid(eigenaar))
+		elog(ERROR, "could not find the owner of extension verwerkingenlog");
+	return eigenaar;
+}
+
+/*
+ * The settings of the extension that differ from their defaults, and
+ * synchronous_commit (the record is as durable as the caller's own commit
+ * would have made it), appended to buf as name/value pairs of terminated
+ * strings; returns their number.
+ */
+static int
+instellingen(StringInfo buf)
+{
+	struct config_generic **vars = get_guc_variables();
+	int			n = GetNumConfigOptions();
+	int			aantal = 0;
+
+	for (int i = 0; i < n; i++)
+	{
+		struct config_generic *g = vars[i];
+		const char *waarde;
+
+		if ((strncmp(g->name, "verwerkingenlog.", 16) != 0 &&
+			 strcmp(g->name, "synchronous_commit") != 0) ||
+			(g->flags & GUC_CUSTOM_PLACEHOLDER) || g->source <= PGC_S_DEFAULT)
+			continue;
+		waarde = GetConfigOption(g->name, true, false);
+		if (waarde == NULL)
+			continue;
+		voeg_tekst_toe(buf, g->name);
+		voeg_tekst_toe(buf, waarde);
+		aantal++;
+	}
+	return aantal;
+}
+
+/* Forget the record writer: unmap the segment (which detaches the queues). */
+static void
+kanaal_sluiten(void)
+{
+	dsm_segment *seg = kanaal_seg;
+
+	kanaal_seg = NULL;
+	kanaal = NULL;
+	naar_worker = NULL;
+	van_worker = NULL;
+	if (seg != NULL)
+		dsm_detach(seg);
+}
+
+/* Start a record writer for this session, with its queues. */
+static void
+kanaal_openen(void)
+{
+	BackgroundWorker worker;
+	BackgroundWorkerHandle *handle = NULL;
+	dsm_segment *seg;
+	VastleggenKanaal *k;
+	shm_mq	   *mq_vragen;
+	shm_mq	   *mq_antwoorden;
+	Oid			rol = extensie_eigenaar();
+	MemoryContext oud;
+
+	/*
+	 * The queue handles and the worker's handle live as long as the session
+	 * keeps the worker.
+	 */
+	oud = MemoryContextSwitchTo(TopMemoryContext);
+	seg = dsm_create(KANAAL_KOP + 2 * VASTLEGGEN_MQ, 0);
+	dsm_pin_mapping(seg);
+	k = (VastleggenKanaal *) dsm_segment_address(seg);
+	SpinLockInit(&k->mutex);
+	k->bezig = false;
+	k->gestopt = false;
+	k->database = MyDatabaseId;
+	k->rol = rol;
+	k->sessie = MyProcPid;
+	mq_vragen = shm_mq_create((char *) k + KANAAL_KOP, VASTLEGGEN_MQ);
+	mq_antwoorden = shm_mq_create((char *) k + KANAAL_KOP + VASTLEGGEN_MQ, VASTLEGGEN_MQ);
+	shm_mq_set_sender(mq_vragen, MyProc);
+	shm_mq_set_receiver(mq_antwoorden, MyProc);
+
+	memset(&worker, 0, sizeof(worker));
+	worker.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
+	worker.bgw_start_time = BgWorkerStart_RecoveryFinished;
+	worker.bgw_restart_time = BGW_NEVER_RESTART;
+	snprintf(worker.bgw_library_name, BGW_MAXLEN, "verwerkingenlog");
+	snprintf(worker.bgw_function_name, BGW_MAXLEN, "vwl_vastleggen_main");
+	snprintf(worker.bgw_name, BGW_MAXLEN, "verwerkingenlog record writer for PID %d", MyProcPid);
+	snprintf(worker.bgw_type, BGW_MAXLEN, "verwerkingenlog record writer");
+	worker.bgw_main_arg = UInt32GetDatum(dsm_segment_handle(seg));
+	worker.bgw_notify_pid = MyProcPid;
+
+	/* Wait up to a second for a free slot. */
+	for (int poging = 0; !RegisterDynamicBackgroundWorker(&worker, &handle); poging++)
+	{
+		if (poging >= 100)
+		{
+			MemoryContextSwitchTo(oud);
+			dsm_detach(seg);
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_RESOURCES),
+					 errmsg("no background worker slot is free to commit the record"),
+					 errdetail("The record of an inzage is committed by a background worker before the inzage returns rows."),
+					 errhint("Raise max_worker_processes.")));
+		}
+		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+						 10L, PG_WAIT_EXTENSION);
+		ResetLatch(MyLatch);
+		CHECK_FOR_INTERRUPTS();
+	}
+
+	kanaal_seg = seg;
+	kanaal = k;
+	naar_worker = shm_mq_attach(mq_vragen, seg, handle);
+	van_worker = shm_mq_attach(mq_antwoorden, seg, handle);
+	MemoryContextSwitchTo(oud);
+}
+
+/* Raise the error of a record writer that is gone. */
+static void
+worker_weg(void)
+{
+	kanaal_sluiten();
+	ereport(ERROR,
+			(errcode(ERRCODE_CONNECTION_FAILURE),
+			 errmsg("the record writer ended before it answered"),
+			 errdetail("The record of an inzage is committed by a background worker; it stopped, so this inzage is not served."),
+			 errhint("See the server log.")));
+}
+
+/*
+ * Call functie(invoer) in a transaction of its own, committed before this
+ * returns; returns the function's result as text (palloc'd), or raises the
+ * worker's error.
+ */
+char *
+vwl_vastleggen(Oid functie, Jsonb *invoer)
+{
+	StringInfoData vraag;
+	VastleggenVraag kop;
+	Size		n;
+	void	   *data;
+	VastleggenAntwoord *antwoord;
+	const char *resultaat;
+	const char *message;
+	const char *detail;
+	const char *hint;
+	int			aantal;
+
+	if (RecoveryInProgress() || XactReadOnly)
+		ereport(ERROR,
+				(errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION),
+				 errmsg("a record cannot be committed in a read-only transaction")));
+
+	initStringInfo(&vraag);
+	kop.functie = functie;
+	kop.instellingen = 0;
+	appendBinaryStringInfo(&vraag, (char *) &kop, offsetof(VastleggenVraag, data));
+	aantal = instellingen(&vraag);
+	/* (appending may have moved the buffer: find the header again) */
+	((VastleggenVraag *) vraag.data)->instellingen = aantal;
+	voeg_tekst_toe(&vraag, JsonbToCString(NULL, &invoer->root, VARSIZE(invoer)));
+
+	/*
+	 * A record writer that has announced its exit is replaced.  One that is
+	 * gone before it took the whole request (it was stopped or crashed while
+	 * idle) never saw it: the request goes to a new one, once.  One that is
+	 * gone after it took the request may or may not have committed: that is
+	 * an error.
+	 */
+	for (int poging = 0;; poging++)
+	{
+		shm_mq_result res;
+
+		if (kanaal != NULL)
+		{
+			bool		gestopt;
+
+			SpinLockAcquire(&kanaal->mutex);
+			gestopt = kanaal->gestopt;
+			if (!gestopt)
+				kanaal->bezig = true;
+			SpinLockRelease(&kanaal->mutex);
+			if (gestopt)
+				kanaal_sluiten();
+		}
+		if (kanaal == NULL)
+		{
+			kanaal_openen();
+			SpinLockAcquire(&kanaal->mutex);
+			kanaal->bezig = true;
+			SpinLockRelease(&kanaal->mutex);
+		}
+		PG_TRY();
+		{
+			res = shm_mq_send(naar_worker, vraag.len, vraag.data, false, true);
+		}
+		PG_CATCH();
+		{
+			kanaal_sluiten();
+			PG_RE_THROW();
+		}
+		PG_END_TRY();
+		if (res == SHM_MQ_SUCCESS)
+			break;
+		kanaal_sluiten();
+		if (poging > 0)
+			worker_weg();
+	}
+
+	/*
+	 * An error while waiting (a cancel, a timeout) leaves an answer on its
+	 * way: forget this worker, whose answer then goes nowhere.
+	 */
+	PG_TRY();
+	{
+		if (shm_mq_receive(van_worker, &n, &data, false) != SHM_MQ_SUCCESS)
+			worker_weg();
+	}
+	PG_CATCH();
+	{
+		kanaal_sluiten();
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+
+	antwoord = palloc(n);
+	memcpy(antwoord, data, n);
+	SpinLockAcquire(&kanaal->mutex);
+	kanaal->bezig = false;
+	SpinLockRelease(&kanaal->mutex);
+
+	resultaat = antwoord->data;
+	message = resultaat + strlen(resultaat) + 1;
+	detail = message + strlen(message) + 1;
+	hint = detail + strlen(detail) + 1;
+	if (!antwoord->gelukt)
+		ereport(ERROR,
+				(errcode(antwoord->sqlerrcode),
+				 errmsg("%s", message),
+				 detail[0] ? errdetail("%s", detail) : 0,
+				 hint[0] ? errhint("%s", hint) : 0,
+				 errcontext("committing the record in the record writer")));
+	return pstrdup(resultaat);
+}
+
+PG_FUNCTION_INFO_V1(vwl_vastleggen_fn);
+
+/*
+ * verwerkingenlog._vastleggen(functie regprocedure, invoer jsonb) RETURNS
+ * text: functie(invoer), committed in a transaction of its own before this
+ * returns.  functie must be a function of the extension with one jsonb
+ * argument.
+ */
+Datum
+vwl_vastleggen_fn(PG_FUNCTION_ARGS)
+{
+	Oid			functie = PG_GETARG_OID(0);
+	Jsonb	   *invoer = PG_GETARG_JSONB_P(1);
+	Oid			ext = get_extension_oid("verwerkingenlog", false);
+	HeapTuple	tup;
+	bool		goed = false;
+
+	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(functie));
+	if (HeapTupleIsValid(tup))
+	{
+		Form_pg_proc p = (Form_pg_proc) GETSTRUCT(tup);
+
+		goed = p->pronargs == 1 && p->proargtypes.values[0] == JSONBOID &&
+			getExtensionOfObject(ProcedureRelationId, functie) == ext;
+		ReleaseSysCache(tup);
+	}
+	if (!goed)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("function %s is not a record writer of verwerkingenlog",
+						format_procedure(functie)),
+				 errdetail("Only a function of the extension with one jsonb argument can be called through this door.")));
+	PG_RETURN_TEXT_P(cstring_to_text(vwl_vastleggen(functie, invoer)));
+}

@@ -1,0 +1,20 @@
+/*
+ * vastleggen.h
+ *		The door that commits a record in a transaction of its own
+ *		(vastleggen.c), for every inzage's record (C3677) and any later one.
+ */
+#ifndef VASTLEGGEN_H
+#define VASTLEGGEN_H
+
+#include "utils/jsonb.h"
+
+/*
+ * Call functie(invoer) -- a function of the extension taking one jsonb --
+ * in a transaction of its own, committed (durably, as the server commits)
+ * before this returns; returns its result as text, palloc'd.  Raises the
+ * function's own error when it fails, 25006 in a read-only transaction,
+ * 53000 when no background worker slot frees up within a second.
+ */
+extern char *vwl_vastleggen(Oid functie, Jsonb *invoer);
+
+#endif							/* VASTLEGGEN_H */
