@@ -27,7 +27,7 @@ AS $$
     SELECT coalesce(jsonb_agg(jsonb_build_object(
                'objecttype', o.objecttype,
                'soortObjectId', o.soort_object_id,
-               'objectId', verwerkingenlog._ontsleutel(o.object_versleuteld),
+               'objectId', verwerkingenlog._ontsleutel_object(o),
                'betrokkenheid', o.betrokkenheid,
                'verwerkteSoortenGegevens',
                    (SELECT coalesce(jsonb_agg(jsonb_build_object('soortGegeven', s) ORDER BY n), '[]')
