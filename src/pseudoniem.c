@@ -86,6 +86,7 @@
 #include "utils/typcache.h"
 #include "utils/uuid.h"
 
+#include "instellingen.h"
 #include "pseudoniem.h"
 
 #if OPENSSL_VERSION_NUMBER < 0x30000000L
@@ -288,7 +289,7 @@ sleutelbestand_ontbreekt(const char *pad)
 static void
 sleutels_laden(bool opnieuw)
 {
-	const char *pad = sleutelpad();
+	const char *volatile pad = sleutelpad();
 	TimestampTz nu = GetCurrentStatementStartTimestamp();
 	struct stat st;
 	int			fd;
@@ -300,6 +301,10 @@ sleutels_laden(bool opnieuw)
 	if (!opnieuw && ring.geldig && ring.in_transactie &&
 		ring.gecontroleerd == nu && strcmp(ring.pad, pad) == 0)
 		return;
+
+	/* The path may come from the database's settings: apply them first. */
+	vwl_instellingen_controleren();
+	pad = sleutelpad();
 
 	if (!xact_callback_geregistreerd)
 	{

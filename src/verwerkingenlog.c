@@ -8,10 +8,14 @@
 
 #include "fmgr.h"
 #include "mb/pg_wchar.h"
+#include "pgtime.h"
 #include "utils/builtins.h"
+#include "utils/date.h"
 #include "utils/guc.h"
+#include "utils/timestamp.h"
 
 #include "verwerkingenlog.h"
+#include "instellingen.h"
 #include "pseudoniem.h"
 
 PG_MODULE_MAGIC;
@@ -39,6 +43,13 @@ static char *vwl_inzage_uitvoerder = NULL;
 static char *vwl_inzage_bewaartermijn = NULL;
 static char *vwl_inzage_vertrouwelijkheid = NULL;
 static int	vwl_page_size = 100;
+
+/*
+ * The time zone in which the dates beginDatum and eindDatum of lists and
+ * inzage are read (verwerkingenlog.tijdzone): one zone for every session,
+ * whatever its TimeZone, so that a month means the same month everywhere.
+ */
+static char *vwl_tijdzone = NULL;
 
 void		_PG_init(void);
 
@@ -143,6 +154,18 @@ vwl_check_vertrouwelijkheid(char **newval, void **extra, GucSource source)
 	return false;
 }
 
+/* A time zone PostgreSQL knows (pg_timezone_names), not empty. */
+static bool
+vwl_check_tijdzone(char **newval, void **extra, GucSource source)
+{
+	if ((*newval)[0] == '\0' || pg_tzset(*newval) == NULL)
+	{
+		GUC_check_errdetail("The value must be a time zone name such as Europe/Amsterdam (see pg_timezone_names).");
+		return false;
+	}
+	return true;
+}
+
 /* The settings of the inzage logging and of the REST layer. */
 static void
 vwl_define_inzage_settings(void)
@@ -208,11 +231,16 @@ vwl_define_inzage_settings(void)
 /*
  * Define the settings.  They are read by the SQL layer with current_setting,
  * so the C side only makes sure they exist with a sane default and that the
- * prefix is reserved.
+ * prefix is reserved.  Values set before the library was loaded (which
+ * PostgreSQL could not check then) are noted before, and compared after, so
+ * that a refused value or an unknown name makes the log fail loudly
+ * (instellingen.c) instead of running on a default.
  */
 void
 _PG_init(void)
 {
+	vwl_instellingen_voor_definitie();
+
 	DefineCustomStringVariable("verwerkingenlog.base_url",
 							   "Start of the url of every resource the log returns.",
 							   "For example https://gemeente.example/api/v1; /verwerkingsacties/{actieId} is appended.",
@@ -251,7 +279,40 @@ _PG_init(void)
 							   PGC_SUSET, 0,
 							   vwl_check_bewaartermijn, NULL, NULL);
 
+	DefineCustomStringVariable("verwerkingenlog.tijdzone",
+							   "Time zone in which beginDatum and eindDatum of lists and inzage are read.",
+							   "A date such as 2024-04-01 starts at midnight in this zone, for every session whatever its TimeZone.",
+							   &vwl_tijdzone,
+							   "Europe/Amsterdam",
+							   PGC_SUSET, 0,
+							   vwl_check_tijdzone, NULL, NULL);
+
+	vwl_instellingen_na_definitie();
 	MarkGUCPrefixReserved("verwerkingenlog");
+}
+
+PG_FUNCTION_INFO_V1(vwl_datum_instant);
+
+/*
+ * verwerkingenlog._datum_instant(d date) RETURNS timestamptz: the start of
+ * day d in the zone of verwerkingenlog.tijdzone (infinite dates stay
+ * infinite).  beginDatum and eindDatum are dates; this is the one place
+ * that turns them into instants.
+ */
+Datum
+vwl_datum_instant(PG_FUNCTION_ARGS)
+{
+	DateADT		d = PG_GETARG_DATEADT(0);
+	Timestamp	middernacht;
+
+	vwl_instellingen_controleren();
+	middernacht = DatumGetTimestamp(DirectFunctionCall1(date_timestamp,
+														DateADTGetDatum(d)));
+	if (TIMESTAMP_NOT_FINITE(middernacht))
+		PG_RETURN_TIMESTAMPTZ((TimestampTz) middernacht);
+	PG_RETURN_DATUM(DirectFunctionCall2(timestamp_zone,
+										CStringGetTextDatum(vwl_tijdzone),
+										TimestampGetDatum(middernacht)));
 }
 
 /*
@@ -279,7 +340,10 @@ Datum
 vwl_base_url_fn(PG_FUNCTION_ARGS)
 {
 	int			len;
-	const char *url = vwl_basis_url(&len);
+	const char *url;
+
+	vwl_instellingen_controleren();
+	url = vwl_basis_url(&len);
 
 	PG_RETURN_TEXT_P(cstring_to_text_with_len(url, len));
 }

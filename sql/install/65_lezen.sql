@@ -39,8 +39,8 @@ BEGIN
              WHERE o.soort_object_id = verwerkingsacties.soort_object_id
                AND o.object_pseudoniem = verwerkingenlog._pseudoniem(verwerkingsacties.soort_object_id, verwerkingsacties.object_id)
                AND o.objecttype = lower(verwerkingsacties.objecttype)
-               AND (begin_datum IS NULL OR o.tijdstip >= begin_datum::timestamptz)
-               AND (eind_datum IS NULL OR o.tijdstip < eind_datum::timestamptz)
+               AND (begin_datum IS NULL OR o.tijdstip >= verwerkingenlog._datum_instant(begin_datum))
+               AND (eind_datum IS NULL OR o.tijdstip < verwerkingenlog._datum_instant(eind_datum))
              GROUP BY o.actie_id, o.volgnummer) t
      CROSS JOIN LATERAL verwerkingenlog._actueel(t.actie_id) v
      WHERE v.objecten_volgnummer = t.volgnummer

@@ -252,8 +252,8 @@ BEGIN
      WHERE o.soort_object_id = verwerkte_objecten.soort_object_id
        AND o.object_pseudoniem = verwerkingenlog._pseudoniem(verwerkte_objecten.soort_object_id, verwerkte_objecten.object_id)
        AND o.objecttype = d->'verwerkteObjecten'->0->>'objecttype'
-       AND o.tijdstip >= begin_datum::timestamptz
-       AND o.tijdstip < eind_datum::timestamptz
+       AND o.tijdstip >= verwerkingenlog._datum_instant(begin_datum)
+       AND o.tijdstip < verwerkingenlog._datum_instant(eind_datum)
        AND v.objecten_volgnummer = o.volgnummer
        AND NOT v.vervallen
        AND v.vertrouwelijkheid = ANY (zichtbaar)
