@@ -292,34 +292,38 @@ instellingen_toepassen(void)
 static void
 lekken_melden(void)
 {
+	/*
+	 * The values the server and database give a session (reset values):
+	 * inside the extension's functions log_min_error_statement is panic.
+	 */
 	StringInfoData lijst;
 	const char *v;
 
 	lekken_gemeld = true;
 	initStringInfo(&lijst);
-	v = GetConfigOption("log_statement", false, false);
+	v = GetConfigOptionResetString("log_statement");
 	if (v && (strcmp(v, "mod") == 0 || strcmp(v, "all") == 0))
 		appendStringInfo(&lijst, ", log_statement = %s", v);
-	v = GetConfigOption("log_min_duration_statement", false, false);
+	v = GetConfigOptionResetString("log_min_duration_statement");
 	if (v && v[0] != '-')
 		appendStringInfo(&lijst, ", log_min_duration_statement = %s", v);
-	v = GetConfigOption("log_min_duration_sample", false, false);
+	v = GetConfigOptionResetString("log_min_duration_sample");
 	if (v && v[0] != '-')
 		appendStringInfo(&lijst, ", log_min_duration_sample = %s", v);
-	v = GetConfigOption("log_min_error_statement", false, false);
+	v = GetConfigOptionResetString("log_min_error_statement");
 	if (v && strcmp(v, "log") != 0 && strcmp(v, "fatal") != 0 &&
 		strcmp(v, "panic") != 0)
 		appendStringInfo(&lijst, ", log_min_error_statement = %s", v);
-	v = GetConfigOption("log_parameter_max_length_on_error", false, false);
+	v = GetConfigOptionResetString("log_parameter_max_length_on_error");
 	if (v && strcmp(v, "0") != 0)
 		appendStringInfo(&lijst, ", log_parameter_max_length_on_error = %s", v);
-	v = GetConfigOption("debug_print_parse", false, false);
+	v = GetConfigOptionResetString("debug_print_parse");
 	if (v && strcmp(v, "on") == 0)
 		appendStringInfoString(&lijst, ", debug_print_parse = on");
-	v = GetConfigOption("debug_print_rewritten", false, false);
+	v = GetConfigOptionResetString("debug_print_rewritten");
 	if (v && strcmp(v, "on") == 0)
 		appendStringInfoString(&lijst, ", debug_print_rewritten = on");
-	v = GetConfigOption("debug_print_plan", false, false);
+	v = GetConfigOptionResetString("debug_print_plan");
 	if (v && strcmp(v, "on") == 0)
 		appendStringInfoString(&lijst, ", debug_print_plan = on");
 	if (lijst.len == 0)
