@@ -5,13 +5,13 @@
 SET search_path = verwerkingenlog, pg_catalog;
 \set SHOW_CONTEXT never
 SET TimeZone = 'Etc/UTC';
-SHOW verwerkingenlog.tijdzone;
 SELECT log_verwerkingsactie(jsonb_build_object('actieNaam', n, 'vertrouwelijkheid', 'normaal', 'tijdstip', t,
          'verwerkteObjecten', jsonb_build_array(jsonb_build_object('objecttype', 'persoon', 'soortObjectId', 'BSN',
                                                                    'objectId', '112000001')))) IS NOT NULL AS gelogd
   FROM (VALUES ('begin april', '2024-04-01T01:30:00+02:00'), ('eind april', '2024-04-30T23:59:59+02:00'),
                ('begin mei', '2024-05-01T01:00:00+02:00'), ('eind maart', '2024-03-31T23:59:00+02:00')) v(n, t);
 
+SHOW verwerkingenlog.tijdzone;
 -- The list, the inzage and the REST layer agree: April in Amsterdam.
 SELECT d->>'actieNaam' AS april FROM verwerkingsacties('persoon', 'BSN', '112000001', '2024-04-01', '2024-05-01') d;
 SELECT d->'verwerkingsactie'->>'actieNaam' AS april

@@ -8,6 +8,7 @@
 
 #include "fmgr.h"
 #include "mb/pg_wchar.h"
+#include "miscadmin.h"
 #include "pgtime.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
@@ -239,6 +240,9 @@ vwl_define_inzage_settings(void)
 void
 _PG_init(void)
 {
+	/* Preloaded into pg_upgrade's server: nothing of the log runs there. */
+	if (IsBinaryUpgrade)
+		return;
 	vwl_instellingen_voor_definitie();
 
 	DefineCustomStringVariable("verwerkingenlog.base_url",
