@@ -31,6 +31,7 @@
  */
 #include "postgres.h"
 
+#include "access/parallel.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_authid.h"
@@ -348,7 +349,7 @@ vwl_instellingen_controleren(void)
 	laadfouten_melden();
 	if (!toegepast && !IsInParallelMode() && IsTransactionState())
 		instellingen_toepassen();
-	if (!lekken_gemeld)
+	if (!lekken_gemeld && !IsParallelWorker())
 		lekken_melden();
 }
 

@@ -263,8 +263,8 @@ _PG_init(void)
 	 */
 	DefineCustomStringVariable("verwerkingenlog.sleutelbestand",
 							   "Key file for pseudonymised and encrypted object identifiers.",
-							   "Empty means " VWL_STANDAARD_SLEUTELBESTAND " in the data directory, created on first use; "
-							   "a configured file must exist.  A relative path is relative to the data directory.",
+							   "Empty means " VWL_STANDAARD_SLEUTELBESTAND " in the data directory.  A key file is created only by "
+							   "CREATE EXTENSION and verwerkingenlog.sleutelbestand_aanmaken().  A relative path is relative to the data directory.",
 							   &vwl_sleutelbestand,
 							   "",
 							   PGC_SUSET,
