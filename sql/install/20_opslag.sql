@@ -58,8 +58,8 @@ COMMENT ON COLUMN verwerkingsactie_versie.versie_id IS 'Technical record id of t
 COMMENT ON COLUMN verwerkingsactie_versie.objecten_volgnummer IS 'The version whose verwerkte objecten this version has';
 COMMENT ON COLUMN verwerkingsactie_versie.tijdstip_registratie IS 'When the log stored this version';
 COMMENT ON COLUMN verwerkingsactie_versie.vervallen IS 'True in the version that annulled the action (DELETE)';
-COMMENT ON COLUMN verwerkingsactie_versie.afnemer_id IS 'afnemerId, unless soortAfnemerId is BSN: then NULL and afnemer_versleuteld holds it';
-COMMENT ON COLUMN verwerkingsactie_versie.afnemer_versleuteld IS 'afnemerId encrypted (AES-256-GCM) when soortAfnemerId is BSN (B2042)';
+COMMENT ON COLUMN verwerkingsactie_versie.afnemer_id IS 'afnemerId when it is an OIN (soortAfnemerId OIN, 20 digits); otherwise NULL and afnemer_versleuteld holds it';
+COMMENT ON COLUMN verwerkingsactie_versie.afnemer_versleuteld IS 'afnemerId encrypted (AES-256-GCM, bound to soortAfnemerId and actieId) when it is not an OIN: any other kind could be a BSN (B2042)';
 
 -- PATCH finds the actions of a verwerking; B8157 finds them through the
 -- consumer's verwerkingId.
@@ -87,7 +87,7 @@ COMMENT ON COLUMN verwerkt_object.volgnummer IS 'The version of the action that 
 COMMENT ON COLUMN verwerkt_object.volgorde IS 'Position in verwerkteObjecten, from 1';
 COMMENT ON COLUMN verwerkt_object.tijdstip IS 'The instant of the action''s tijdstip, copied for the person index';
 COMMENT ON COLUMN verwerkt_object.object_pseudoniem IS 'objectId pseudonymised: keyed HMAC-SHA-256 of (soortObjectId, objectId); what lookups compare (B2042)';
-COMMENT ON COLUMN verwerkt_object.object_versleuteld IS 'objectId encrypted (AES-256-GCM, key version in the first byte), so the log can be migrated';
+COMMENT ON COLUMN verwerkt_object.object_versleuteld IS 'objectId encrypted (AES-256-GCM, key version in the first byte, bound to soort_object_id and object_pseudoniem), so the log can be migrated';
 
 -- The objects of one version of an action.
 CREATE INDEX verwerkt_object_actie ON verwerkt_object (actie_id, volgnummer, volgorde);
