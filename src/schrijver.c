@@ -121,6 +121,8 @@ typedef struct VwlRij
 	VwlVersie  *versie;
 	JsonbContainer *bron;		/* the document or the object; NULL if none */
 	int			volgorde;		/* object rows: position, from 1 */
+	bool		pseudoniem_klaar;	/* object rows: pseudoniem computed */
+	unsigned char pseudoniem[VWL_PSEUDONIEM_LENGTE];	/* ... for the binding */
 } VwlRij;
 
 /* Computes a column's value for a row from an element of its source. */
@@ -913,12 +915,15 @@ kolom_pseudoniem(VwlRij *rij, const char *element, bool *isnull)
 	vwl_pseudoniem_bereken(VARDATA_ANY(soort), VARSIZE_ANY_EXHDR(soort),
 						   VARDATA_ANY(id), VARSIZE_ANY_EXHDR(id),
 						   (unsigned char *) VARDATA(res));
+	/* Kept for the ciphertext's binding (kolom_versleuteld). */
+	memcpy(rij->pseudoniem, VARDATA(res), VWL_PSEUDONIEM_LENGTE);
+	rij->pseudoniem_klaar = true;
 	return PointerGetDatum(res);
 }
 
 /*
- * The element encrypted, bound to soortObjectId and the pseudonym (computed
- * again: an HMAC costs less than keeping it between columns).
+ * The element encrypted, bound to soortObjectId and the pseudonym (the one
+ * kolom_pseudoniem computed for this row, else computed here).
  */
 static Datum
 kolom_versleuteld(VwlRij *rij, const char *element, bool *isnull)
@@ -930,8 +935,11 @@ kolom_versleuteld(VwlRij *rij, const char *element, bool *isnull)
 	*isnull = (id == NULL || soort == NULL);
 	if (*isnull)
 		return (Datum) 0;
-	vwl_pseudoniem_bereken(VARDATA_ANY(soort), VARSIZE_ANY_EXHDR(soort),
-						   VARDATA_ANY(id), VARSIZE_ANY_EXHDR(id), pseudoniem);
+	if (rij->pseudoniem_klaar)
+		memcpy(pseudoniem, rij->pseudoniem, VWL_PSEUDONIEM_LENGTE);
+	else
+		vwl_pseudoniem_bereken(VARDATA_ANY(soort), VARSIZE_ANY_EXHDR(soort),
+							   VARDATA_ANY(id), VARSIZE_ANY_EXHDR(id), pseudoniem);
 	return PointerGetDatum(vwl_versleutel_object(VARDATA_ANY(id),
 												 VARSIZE_ANY_EXHDR(id),
 												 VARDATA_ANY(soort),
