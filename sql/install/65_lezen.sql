@@ -23,7 +23,7 @@ BEGIN
     BEGIN
         gevraagd := (SELECT array_agg(lower(n)::verwerkingenlog.vertrouwelijkheid) FROM unnest(vertrouwelijkheid) n);
     EXCEPTION WHEN invalid_text_representation THEN
-        RAISE EXCEPTION 'invalid vertrouwelijkheid: %', array_to_string(vertrouwelijkheid, ',')
+        RAISE EXCEPTION 'invalid vertrouwelijkheid: %', regexp_replace(array_to_string(vertrouwelijkheid, ','), '[0-9]', '#', 'g')
             USING ERRCODE = 'invalid_parameter_value',
                   DETAIL = 'vertrouwelijkheid: must be one of normaal, vertrouwelijk, opgeheven (invalid_choice)';
     END;
