@@ -11,7 +11,7 @@ CREATE DATABASE vwl_sleutels;
 \c vwl_sleutels
 CREATE EXTENSION verwerkingenlog;
 SET search_path = verwerkingenlog, pg_catalog;
-COPY (SELECT 1) TO PROGRAM 'rm -rf vwl_regress && mkdir -m 700 vwl_regress';
+COPY (SELECT 1) TO PROGRAM 'cat >/dev/null; rm -rf vwl_regress && mkdir -m 700 vwl_regress';
 -- HMAC key 00 01 .. 1f, AES key 20 21 .. 3f.
 COPY (SELECT '1 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f 202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f')
   TO PROGRAM 'cat > vwl_regress/bekend && chmod 600 vwl_regress/bekend';

@@ -8,7 +8,7 @@ CREATE PROCEDURE pg_temp.sleutelbestand(naam text, inhoud text, modus text DEFAU
 LANGUAGE plpgsql AS $$
 BEGIN
     EXECUTE format('COPY (SELECT 1) TO PROGRAM %L',
-                   format('printf ''%%b'' ''%s'' > vwl_regress/%s && chmod %s vwl_regress/%s',
+                   format('cat >/dev/null; printf ''%%b'' ''%s'' > vwl_regress/%s && chmod %s vwl_regress/%s',
                           inhoud, naam, modus, naam));
 END
 $$;
@@ -83,7 +83,7 @@ SELECT _pseudoniem('BSN', '999990019');
 CALL pg_temp.sleutelbestand('nul', '1 ' || :'h' || ' ' || :'a' || '\n\0');
 SET verwerkingenlog.sleutelbestand = 'vwl_regress/nul';
 SELECT _pseudoniem('BSN', '999990019');
-COPY (SELECT 1) TO PROGRAM 'yes "# filler" | head -c 70000 > vwl_regress/groot && chmod 600 vwl_regress/groot';
+COPY (SELECT 1) TO PROGRAM 'cat >/dev/null; yes "# filler" | head -c 70000 > vwl_regress/groot && chmod 600 vwl_regress/groot';
 SET verwerkingenlog.sleutelbestand = 'vwl_regress/groot';
 SELECT _pseudoniem('BSN', '999990019');
 \echo :LAST_ERROR_SQLSTATE
@@ -103,7 +103,7 @@ CALL pg_temp.sleutelbestand('wordt_kapot', '1 ' || :'h' || ' ' || :'a' || 'ff\n'
 SELECT _pseudoniem('BSN', '999990019') = :bekend AS zelfde;
 CALL pg_temp.sleutelbestand('wordt_kapot', '1 ' || :'h' || ' ' || :'a' || '\n', '644');
 SELECT _pseudoniem('BSN', '999990019') = :bekend AS zelfde;
-COPY (SELECT 1) TO PROGRAM 'rm vwl_regress/wordt_kapot';
+COPY (SELECT 1) TO PROGRAM 'cat >/dev/null; rm vwl_regress/wordt_kapot';
 SELECT _pseudoniem('BSN', '999990019') = :bekend AS zelfde;
 \echo :LAST_ERROR_SQLSTATE
 RESET verwerkingenlog.sleutelbestand;
@@ -131,7 +131,7 @@ DROP ROLE regress_vwl_klant;
 -- a second set of keys.  Keep the cluster's file, and put it back
 -- afterwards.  The setting is emptied explicitly, in case the cluster's
 -- configuration sets it.
-COPY (SELECT 1) TO PROGRAM 'if [ -e verwerkingenlog.sleutels ]; then mv verwerkingenlog.sleutels vwl_regress/bewaard; fi';
+COPY (SELECT 1) TO PROGRAM 'cat >/dev/null; if [ -e verwerkingenlog.sleutels ]; then mv verwerkingenlog.sleutels vwl_regress/bewaard; fi';
 SET verwerkingenlog.sleutelbestand = '';
 SELECT _pseudoniem('BSN', '999990019');
 \echo :LAST_ERROR_SQLSTATE
@@ -166,7 +166,7 @@ SELECT _pseudoniem('BSN', '999990019') AS p \gset
 \c
 SET verwerkingenlog.sleutelbestand = '';
 SELECT verwerkingenlog._pseudoniem('BSN', '999990019') = :'p' AS zelfde;
-COPY (SELECT 1) TO PROGRAM 'rm verwerkingenlog.sleutels; if [ -e vwl_regress/bewaard ]; then mv vwl_regress/bewaard verwerkingenlog.sleutels; fi';
+COPY (SELECT 1) TO PROGRAM 'cat >/dev/null; rm verwerkingenlog.sleutels; if [ -e vwl_regress/bewaard ]; then mv vwl_regress/bewaard verwerkingenlog.sleutels; fi';
 
 -- A configured path outside the data directory, as the README advises for
 -- production: created by the function (its directory must exist), or by
@@ -174,7 +174,7 @@ COPY (SELECT 1) TO PROGRAM 'rm verwerkingenlog.sleutels; if [ -e vwl_regress/bew
 SET verwerkingenlog.sleutelbestand = '../vwl_buiten/sleutels';
 SELECT verwerkingenlog.sleutelbestand_aanmaken();
 \echo :LAST_ERROR_SQLSTATE
-COPY (SELECT 1) TO PROGRAM 'mkdir -m 700 ../vwl_buiten';
+COPY (SELECT 1) TO PROGRAM 'cat >/dev/null; mkdir -m 700 ../vwl_buiten';
 \set VERBOSITY terse
 SELECT verwerkingenlog.sleutelbestand_aanmaken() = current_setting('data_directory') || '/../vwl_buiten/sleutels' AS buiten_datadir;
 \set VERBOSITY default
@@ -190,4 +190,4 @@ SELECT bestand = current_setting('data_directory') || '/vwl_regress/bij_installa
   FROM verwerkingenlog.sleutel_info();
 \c vwl_sleutels
 DROP DATABASE vwl_installatie;
-COPY (SELECT 1) TO PROGRAM 'rm -rf ../vwl_buiten';
+COPY (SELECT 1) TO PROGRAM 'cat >/dev/null; rm -rf ../vwl_buiten';

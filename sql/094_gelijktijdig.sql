@@ -40,7 +40,7 @@ RESET verwerkingenlog.sleutelbestand;
 -- Four backends create the missing default key file at the same time: one
 -- of them creates it, the others are refused (58P02), and all then use its
 -- key.  (Keep the cluster's file, as in 093.)
-COPY (SELECT 1) TO PROGRAM 'if [ -e verwerkingenlog.sleutels ]; then mv verwerkingenlog.sleutels vwl_regress/bewaard; fi';
+COPY (SELECT 1) TO PROGRAM 'cat >/dev/null; if [ -e verwerkingenlog.sleutels ]; then mv verwerkingenlog.sleutels vwl_regress/bewaard; fi';
 SET verwerkingenlog.sleutelbestand = '';
 CREATE FUNCTION public.maak_sleutelbestand() RETURNS text LANGUAGE plpgsql AS $$
 BEGIN
@@ -68,9 +68,9 @@ SELECT count(*) AS backends, count(DISTINCT p) AS pseudoniemen,
 TRUNCATE regels;
 COPY regels (r) FROM PROGRAM 'ls -a | grep -c "^verwerkingenlog\.sleutels"; grep -c "^1 " verwerkingenlog.sleutels';
 SELECT r FROM regels ORDER BY n;
-COPY (SELECT 1) TO PROGRAM 'rm verwerkingenlog.sleutels; if [ -e vwl_regress/bewaard ]; then mv vwl_regress/bewaard verwerkingenlog.sleutels; fi';
+COPY (SELECT 1) TO PROGRAM 'cat >/dev/null; rm verwerkingenlog.sleutels; if [ -e vwl_regress/bewaard ]; then mv vwl_regress/bewaard verwerkingenlog.sleutels; fi';
 
 DROP EXTENSION dblink;
-COPY (SELECT 1) TO PROGRAM 'rm -rf vwl_regress';
+COPY (SELECT 1) TO PROGRAM 'cat >/dev/null; rm -rf vwl_regress';
 \c contrib_regression
 DROP DATABASE vwl_sleutels;

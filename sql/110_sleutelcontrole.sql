@@ -24,7 +24,7 @@ SELECT count(*) AS gevonden FROM verwerkingsacties('persoon', 'BSN', '111000222'
 -- Wrong key files: the cluster's file with one hex digit of the HMAC key
 -- changed, with one of the AES key changed, a fresh file (another
 -- database's keys), a missing file.
-COPY (SELECT 1) TO PROGRAM 'rm -rf vwl_controle && mkdir -m 700 vwl_controle && cd vwl_controle && grep "^[0-9]" ../verwerkingenlog.sleutels > goed && awk ''{ h=$2; c=substr(h,1,1); c=(c=="0"?"1":"0"); print $1, c substr(h,2), $3 }'' goed > hmac && awk ''{ a=$3; c=substr(a,64,1); c=(c=="0"?"1":"0"); print $1, $2, substr(a,1,63) c }'' goed > aes && chmod 600 goed hmac aes';
+COPY (SELECT 1) TO PROGRAM 'cat >/dev/null; rm -rf vwl_controle && mkdir -m 700 vwl_controle && cd vwl_controle && grep "^[0-9]" ../verwerkingenlog.sleutels > goed && awk ''{ h=$2; c=substr(h,1,1); c=(c=="0"?"1":"0"); print $1, c substr(h,2), $3 }'' goed > hmac && awk ''{ a=$3; c=substr(a,64,1); c=(c=="0"?"1":"0"); print $1, $2, substr(a,1,63) c }'' goed > aes && chmod 600 goed hmac aes';
 \set VERBOSITY terse
 SELECT sleutelbestand_aanmaken('vwl_controle/ander') IS NOT NULL AS ander_gemaakt;
 \set VERBOSITY default
@@ -121,6 +121,6 @@ SELECT object_id FROM verwerkingenlog.actuele_verwerkte_objecten ORDER BY object
 SELECT afnemer_id FROM verwerkingenlog.actuele_verwerkingsacties WHERE afnemer_id IS NOT NULL;
 RESET ROLE;
 DROP ROLE regress_vwl_lezer;
-COPY (SELECT 1) TO PROGRAM 'rm -rf vwl_controle';
+COPY (SELECT 1) TO PROGRAM 'cat >/dev/null; rm -rf vwl_controle';
 \c contrib_regression
 DROP DATABASE vwl_controle;

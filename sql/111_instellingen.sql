@@ -83,5 +83,16 @@ SELECT verwerkingenlog.scopes() IS NOT NULL AS werkt_weer;
 ALTER DATABASE vwl_instellingen SET verwerkingenlog.inzage_uitvoerder = '123';
 ALTER DATABASE vwl_instellingen SET verwerkingenlog.base_ur = 'x';
 SET verwerkingenlog.page_size = 0;
+-- The key file named by instellen() is the one sleutelbestand_aanmaken()
+-- creates and the log then uses, in this session and the next.
+COPY (SELECT 1) TO PROGRAM 'cat >/dev/null; rm -rf vwl_111 && mkdir -m 700 vwl_111';
+SELECT verwerkingenlog.instellen('verwerkingenlog.sleutelbestand', 'vwl_111/sleutels');
+\set VERBOSITY terse
+SELECT verwerkingenlog.sleutelbestand_aanmaken() = current_setting('data_directory') || '/vwl_111/sleutels' AS aangemaakt;
+\set VERBOSITY default
+SELECT bestand = current_setting('data_directory') || '/vwl_111/sleutels' AS in_gebruik FROM verwerkingenlog.sleutel_info();
+\c vwl_instellingen
+SELECT bestand = current_setting('data_directory') || '/vwl_111/sleutels' AS in_gebruik FROM verwerkingenlog.sleutel_info();
+COPY (SELECT 1) TO PROGRAM 'cat >/dev/null; rm -rf vwl_111';
 \c contrib_regression
 DROP DATABASE vwl_instellingen;

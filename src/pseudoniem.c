@@ -1778,6 +1778,8 @@ vwl_sleutelbestand_aanmaken(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("only a superuser may create a key file")));
+	/* The path may have just been set with instellen(). */
+	vwl_instellingen_controleren();
 	if (PG_ARGISNULL(0))
 		pad = sleutelpad();
 	else
@@ -1801,8 +1803,11 @@ PG_FUNCTION_INFO_V1(vwl_sleutelbestand_installeren);
 Datum
 vwl_sleutelbestand_installeren(PG_FUNCTION_ARGS)
 {
-	const char *pad = sleutelpad();
+	const char *pad;
 	struct stat st;
+
+	vwl_instellingen_controleren();
+	pad = sleutelpad();
 
 	if (stat(pad, &st) == 0)
 		PG_RETURN_BOOL(false);
