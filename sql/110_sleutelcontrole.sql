@@ -5,11 +5,17 @@
 -- to their place; no client role can decrypt.
 SET search_path = verwerkingenlog, pg_catalog;
 \set SHOW_CONTEXT never
+-- A database of its own with a key file of its own, which CREATE EXTENSION
+-- creates (so nothing here depends on the cluster's key file).
+COPY (SELECT 1) TO PROGRAM 'cat >/dev/null; rm -rf vwl_controle vwl_controle_db && mkdir -m 700 vwl_controle vwl_controle_db';
 CREATE DATABASE vwl_controle;
+ALTER DATABASE vwl_controle SET verwerkingenlog.sleutelbestand = 'vwl_controle_db/sleutels';
 \c vwl_controle
 SET search_path = verwerkingenlog, pg_catalog;
 \set SHOW_CONTEXT never
+\set VERBOSITY terse
 CREATE EXTENSION verwerkingenlog;
+\set VERBOSITY default
 SELECT count(*) AS nog_geen_controlewaarden FROM sleutelcontrole;
 -- Reads before the first write record nothing.
 SELECT count(*) AS niets FROM verwerkingsacties('persoon', 'BSN', '111000222');
@@ -24,7 +30,7 @@ SELECT count(*) AS gevonden FROM verwerkingsacties('persoon', 'BSN', '111000222'
 -- Wrong key files: the cluster's file with one hex digit of the HMAC key
 -- changed, with one of the AES key changed, a fresh file (another
 -- database's keys), a missing file.
-COPY (SELECT 1) TO PROGRAM 'cat >/dev/null; rm -rf vwl_controle && mkdir -m 700 vwl_controle && cd vwl_controle && grep "^[0-9]" ../verwerkingenlog.sleutels > goed && awk ''{ h=$2; c=substr(h,1,1); c=(c=="0"?"1":"0"); print $1, c substr(h,2), $3 }'' goed > hmac && awk ''{ a=$3; c=substr(a,64,1); c=(c=="0"?"1":"0"); print $1, $2, substr(a,1,63) c }'' goed > aes && chmod 600 goed hmac aes';
+COPY (SELECT 1) TO PROGRAM 'cat >/dev/null; cd vwl_controle && grep "^[0-9]" ../vwl_controle_db/sleutels > goed && awk ''{ h=$2; c=substr(h,1,1); c=(c=="0"?"1":"0"); print $1, c substr(h,2), $3 }'' goed > hmac && awk ''{ a=$3; c=substr(a,64,1); c=(c=="0"?"1":"0"); print $1, $2, substr(a,1,63) c }'' goed > aes && chmod 600 goed hmac aes';
 \set VERBOSITY terse
 SELECT sleutelbestand_aanmaken('vwl_controle/ander') IS NOT NULL AS ander_gemaakt;
 \set VERBOSITY default
@@ -121,6 +127,6 @@ SELECT object_id FROM verwerkingenlog.actuele_verwerkte_objecten ORDER BY object
 SELECT afnemer_id FROM verwerkingenlog.actuele_verwerkingsacties WHERE afnemer_id IS NOT NULL;
 RESET ROLE;
 DROP ROLE regress_vwl_lezer;
-COPY (SELECT 1) TO PROGRAM 'cat >/dev/null; rm -rf vwl_controle';
+COPY (SELECT 1) TO PROGRAM 'cat >/dev/null; rm -rf vwl_controle vwl_controle_db';
 \c contrib_regression
 DROP DATABASE vwl_controle;
