@@ -16,8 +16,9 @@ SHOW verwerkingenlog.tijdzone;
 SELECT d->>'actieNaam' AS april FROM verwerkingsacties('persoon', 'BSN', '112000001', '2024-04-01', '2024-05-01') d;
 SELECT d->'verwerkingsactie'->>'actieNaam' AS april
   FROM verwerkte_objecten('persoon', 'BSN', '112000001', '2024-04-01', '2024-05-01') d;
-SELECT jsonb_path_query(verwerkingenlog_api.verwerkingsactie_list('persoon', 'BSN', '112000001', '2024-04-01', '2024-05-01'),
-                        '$.results[*].actieNaam') AS rest_april;
+SELECT set_config('request.headers', '{"verwerkingenlog-query": "objecttype=persoon&soortObjectId=BSN&objectId=112000001&beginDatum=2024-04-01&eindDatum=2024-05-01"}', false) IS NOT NULL AS kop;
+SELECT jsonb_path_query(verwerkingenlog_api.verwerkingsactie_list(), '$.results[*].actieNaam') AS rest_april;
+SELECT set_config('request.headers', '', false) IS NOT NULL AS kop_weg;
 -- The same in any session zone.
 SET TimeZone = 'America/New_York';
 SELECT count(*) AS april FROM verwerkingsacties('persoon', 'BSN', '112000001', '2024-04-01', '2024-05-01');

@@ -23,13 +23,14 @@ SELECT a.soort, verwerkingsactie(a.actie)->>'afnemerId' AS afnemer FROM afnemers
 SELECT d->'verwerkingsactie'->>'soortAfnemerId' AS soort, d->'verwerkingsactie'->>'afnemerId' AS afnemer,
        d->'verwerkingsactie' ? 'afnemerId' AS element_aanwezig
   FROM verwerkte_objecten('persoon', 'BSN', '111000222', '2024-06-01', '2024-06-02') d
- ORDER BY d->'verwerkingsactie'->>'actieNaam';
+ ORDER BY d->'verwerkingsactie'->>'actieNaam', d->'verwerkingsactie'->>'afnemerId' NULLS FIRST;
 SELECT d->'verwerkingsactie'->>'afnemerId' AS afnemer
   FROM afnemers a, verwerkt_object o, verwerkt_object(o.verwerkt_object_id) d
  WHERE o.actie_id = a.actie AND a.soort = 'BSN';
 -- The REST layer's inzage alike.
-SELECT jsonb_path_query_array(verwerkingenlog_api.verwerkte_objecten_list('persoon', 'BSN', '111000222', '2024-06-01', '2024-06-02'),
-                              '$.results[*].verwerkingsactie.afnemerId') AS rest_afnemers;
+SELECT set_config('request.headers', '{"verwerkingenlog-query": "objecttype=persoon&soortObjectId=BSN&objectId=111000222&beginDatum=2024-06-01&eindDatum=2024-06-02"}', false) IS NOT NULL AS kop;
+SELECT jsonb_path_query_array(verwerkingenlog_api.verwerkte_objecten_list(), '$.results[*].verwerkingsactie.afnemerId') AS rest_afnemers;
+SELECT set_config('request.headers', '', false) IS NOT NULL AS kop_weg;
 -- Nothing of it in the heap.
 CHECKPOINT;
 SELECT bool_or(position(convert_to(id, 'UTF8') IN pg_read_binary_file(pg_relation_filepath('verwerkingsactie_versie'))) > 0)

@@ -21,8 +21,10 @@ SELECT pg_stat_clear_snapshot();
 SELECT pg_temp.tijdelijke_bestanden() AS voor \gset
 SELECT count(*) AS lijst FROM verwerkingsacties('persoon', 'BSN', '115000001', '2024-08-01', '2024-08-02');
 SELECT count(*) AS inzage FROM verwerkte_objecten('persoon', 'BSN', '115000001', '2024-08-01', '2024-08-02');
-SELECT count(*) >= 3000 AS export FROM exporteer_verwerkingsacties();
-SELECT jsonb_array_length(verwerkingenlog_api.verwerkingsactie_list('persoon', 'BSN', '115000001', '2024-08-01', '2024-08-02')->'results') AS rest_pagina;
+SELECT count(*) >= 3000 AS export FROM (SELECT exporteer_verwerkingsacties()) e;
+SELECT set_config('request.headers', '{"verwerkingenlog-query": "objecttype=persoon&soortObjectId=BSN&objectId=115000001&beginDatum=2024-08-01&eindDatum=2024-08-02"}', false) IS NOT NULL AS kop;
+SELECT jsonb_array_length(verwerkingenlog_api.verwerkingsactie_list()->'results') AS rest_pagina;
+SELECT set_config('request.headers', '', false) IS NOT NULL AS kop_weg;
 SELECT pg_stat_force_next_flush();
 SELECT pg_stat_clear_snapshot();
 SELECT pg_temp.tijdelijke_bestanden() - :voor AS tijdelijke_bestanden;

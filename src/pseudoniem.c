@@ -1165,7 +1165,7 @@ ontsleutel(bytea *invoer, size_t *lengte, const Binding *b)
 		sleutels_laden(true);
 		if (!ring.aanwezig[versie])
 			ereport(ERROR,
-					(errcode(ERRCODE_VWL_SLEUTELBESTAND),
+					(errcode(ERRCODE_CONFIG_FILE_ERROR),
 					 errmsg("key version %d is not in key file \"%s\"",
 							versie, ring.pad),
 					 errdetail("The key file holds %d version(s), the highest being %d.",

@@ -15,6 +15,7 @@
 #include "utils/guc.h"
 #include "utils/timestamp.h"
 
+#include "verantwoording.h"
 #include "verwerkingenlog.h"
 #include "instellingen.h"
 #include "pseudoniem.h"
@@ -291,6 +292,10 @@ _PG_init(void)
 							   PGC_SUSET, 0,
 							   vwl_check_tijdzone, NULL, NULL);
 
+	/* The minimum retention (vernietiging.c). */
+	vwl_define_vernietiging_settings();
+
+	/* Every setting is defined: compare with what was set before. */
 	vwl_instellingen_na_definitie();
 	MarkGUCPrefixReserved("verwerkingenlog");
 }

@@ -32,6 +32,15 @@ ensure_packages() {
 	{ [ -f /usr/lib/postgresql/15/lib/pgxs/src/makefiles/pgxs.mk ] && [ -f /usr/include/postgresql/15/server/postgres.h ]; } || missing+=(postgresql-server-dev-15)
 	{ command -v gcc && command -v make && [ -f /usr/include/stdio.h ]; } >/dev/null || missing+=(build-essential)
 	[ -f /usr/include/openssl/evp.h ] || missing+=(libssl-dev)
+	# The HTTP test (test/scripts/http_nginx.sh): Debian's nginx, and for the
+	# PostgREST stand-in and the client Debian's python3 with psycopg2, PyYAML
+	# and jsonschema (the OpenAPI files are YAML).
+	command -v nginx >/dev/null || missing+=(nginx)
+	/usr/bin/python3 -c 'import psycopg2' 2>/dev/null || missing+=(python3-psycopg2)
+	/usr/bin/python3 -c 'import yaml' 2>/dev/null || missing+=(python3-yaml)
+	/usr/bin/python3 -c 'import jsonschema' 2>/dev/null || missing+=(python3-jsonschema)
+	# The benchmarks' instruction counts run callgrind.
+	if [ "$cmd" = bench ]; then command -v valgrind >/dev/null || missing+=(valgrind); fi
 	if [ ${#missing[@]} -gt 0 ]; then
 		say "installing ${missing[*]}"
 		as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
