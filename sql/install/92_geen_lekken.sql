@@ -25,14 +25,15 @@ DO $$
 DECLARE
     f regprocedure;
 BEGIN
+    -- Functions only: a SET clause would forbid a procedure to COMMIT.
     FOR f IN SELECT p.oid::regprocedure FROM pg_catalog.pg_proc p
               WHERE p.pronamespace IN ('verwerkingenlog'::regnamespace, 'verwerkingenlog_api'::regnamespace)
-                AND p.prosecdef
+                AND p.prosecdef AND p.prokind = 'f'
     LOOP
         EXECUTE pg_catalog.format('ALTER FUNCTION %s SET log_min_error_statement = panic', f);
     END LOOP;
     FOR f IN SELECT p.oid::regprocedure FROM pg_catalog.pg_proc p
-              WHERE p.prosecdef
+              WHERE p.prosecdef AND p.prokind = 'f'
                 AND ((p.pronamespace = 'verwerkingenlog_api'::regnamespace
                       AND (p.proname LIKE '%\_list' OR p.proname LIKE '%\_read'))
                      OR p.oid IN ('verwerkingenlog.verwerkingsacties(text, text, text, date, date, text[], uuid)'::regprocedure,
@@ -40,6 +41,7 @@ BEGIN
                                   'verwerkingenlog.verwerkt_object(uuid)'::regprocedure,
                                   'verwerkingenlog.verwerkingsactie(uuid)'::regprocedure,
                                   'verwerkingenlog.verwerkingsactie_historie(uuid)'::regprocedure,
+                                  'verwerkingenlog.verwerkingsacties_afnemer(uuid)'::regprocedure,
                                   'verwerkingenlog.exporteer_verwerkingsacties(timestamptz, timestamptz)'::regprocedure))
     LOOP
         EXECUTE pg_catalog.format('ALTER FUNCTION %s SET work_mem = %L', f, '256MB');
