@@ -25,13 +25,15 @@ as_root() {
 }
 
 # Debian packages: the server (with its contrib modules and pgbench), its headers
-# and PGXS, a compiler and the C library's headers, OpenSSL's headers.
+# and PGXS, a compiler and the C library's headers, OpenSSL's headers, Node.js.
 ensure_packages() {
 	local missing=()
 	[ -x "$PGBIN/postgres" ] || missing+=(postgresql-15)
 	{ [ -f /usr/lib/postgresql/15/lib/pgxs/src/makefiles/pgxs.mk ] && [ -f /usr/include/postgresql/15/server/postgres.h ]; } || missing+=(postgresql-server-dev-15)
 	{ command -v gcc && command -v make && [ -f /usr/include/stdio.h ]; } >/dev/null || missing+=(build-essential)
 	[ -f /usr/include/openssl/evp.h ] || missing+=(libssl-dev)
+	# The OpenTelemetry SDK test (test/scripts/otel_sdk.sh) runs on Node.js.
+	{ command -v node && command -v npm; } >/dev/null || missing+=(nodejs npm)
 	if [ ${#missing[@]} -gt 0 ]; then
 		say "installing ${missing[*]}"
 		as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
