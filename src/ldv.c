@@ -63,6 +63,8 @@
 
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "common/jsonapi.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
@@ -71,6 +73,7 @@
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -1719,4 +1722,148 @@ vwl_uri_fout_fn(PG_FUNCTION_ARGS)
 	if (reden == NULL)
 		PG_RETURN_NULL();
 	PG_RETURN_TEXT_P(cstring_to_text(reden));
+}
+
+/* -------------------------------------------------------------------------
+ * W3C Trace Context for verwerkingsacties (B9177: logging from headers)
+ * -------------------------------------------------------------------------
+ */
+
+/*
+ * Parse a traceparent header value (version 00, or a later version read as
+ * 00 allows) into trace and parent; false when it is not valid, in which
+ * case W3C Trace Context says to ignore it.
+ */
+static bool
+traceparent_lees(const char *s, uint8 *trace, uint8 *ouder)
+{
+	int			len = strlen(s);
+	uint8		versie[1],
+				vlaggen[1];
+
+	/* version "-" trace-id "-" parent-id "-" flags: 2+1+32+1+16+1+2 = 55 */
+	if (len < 55 || s[2] != '-' || s[35] != '-' || s[52] != '-')
+		return false;
+	if (hexwaarde((unsigned char) s[0]) < 0 || hexwaarde((unsigned char) s[1]) < 0)
+		return false;
+	versie[0] = (uint8) (hexwaarde((unsigned char) s[0]) * 16 + hexwaarde((unsigned char) s[1]));
+	if (versie[0] == 0xff || (versie[0] == 0 && len != 55) || (len > 55 && s[55] != '-'))
+		return false;
+	/* lower-case hex only, as the specification writes them */
+	for (int i = 0; i < 55; i++)
+		if (s[i] >= 'A' && s[i] <= 'F')
+			return false;
+	if (hex_id(s + 3, 32, trace, 16) != NULL || hex_id(s + 36, 16, ouder, 8) != NULL)
+		return false;
+	if (hexwaarde((unsigned char) s[53]) < 0 || hexwaarde((unsigned char) s[54]) < 0)
+		return false;
+	(void) vlaggen;
+	return true;
+}
+
+/*
+ * The traceparent header of the request (request.headers, as PostgREST
+ * sets it, names in lower case) as a C string, or NULL.
+ */
+static char *
+traceparent_kop(void)
+{
+	const char *koppen = GetConfigOption("request.headers", true, false);
+	JsonLexContext *lex;
+	Datum		d;
+	Jsonb	   *jb;
+	JsonbValue *w;
+
+	if (koppen == NULL || strstr(koppen, "traceparent") == NULL)
+		return NULL;
+	/* a setting that is not JSON names no traceparent (the inzage refuses it) */
+	lex = makeJsonLexContextCstringLen(pstrdup(koppen), strlen(koppen),
+									   GetDatabaseEncoding(), true);
+	if (pg_parse_json(lex, &nullSemAction) != JSON_SUCCESS)
+		return NULL;
+	d = DirectFunctionCall1(jsonb_in, CStringGetDatum(koppen));
+	jb = DatumGetJsonbP(d);
+	if (JB_ROOT_IS_SCALAR(jb) || !JB_ROOT_IS_OBJECT(jb))
+		return NULL;
+	w = veld(&jb->root, "traceparent");
+	if (w == NULL || w->type != jbvString)
+		return NULL;
+	return pnstrdup(w->val.string.val, w->val.string.len);
+}
+
+PG_FUNCTION_INFO_V1(vwl_traceparent);
+
+/*
+ * Trigger verwerkingenlog._traceparent(), BEFORE INSERT FOR EACH ROW on
+ * verwerkingsactie_versie: the first version of a verwerkingsactie logged
+ * in a request with a valid W3C traceparent header joins that trace: the
+ * header's trace-id goes into trace_id, its parent-id into parent_span_id.
+ * Rows that have either already (LDV records, copied versions) and later
+ * versions are left as they are; an invalid header is ignored, as W3C
+ * Trace Context requires.
+ */
+Datum
+vwl_traceparent(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+	HeapTuple	rij;
+	TupleDesc	desc;
+	int			k_volgnummer,
+				k_trace,
+				k_span,
+				k_ouder;
+	bool		isnull;
+	char	   *kop;
+	uint8		trace[16],
+				ouder[8];
+	Datum		waarden[2];
+	bool		nullen[2] = {false, false};
+	int			kolommen[2];
+	pg_uuid_t  *u;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("_traceparent must be called as a trigger")));
+	if (!TRIGGER_FIRED_BEFORE(td->tg_event) || !TRIGGER_FIRED_FOR_ROW(td->tg_event) ||
+		!TRIGGER_FIRED_BY_INSERT(td->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("_traceparent must be fired BEFORE INSERT FOR EACH ROW")));
+	rij = td->tg_trigtuple;
+
+	/* the common case first: no header at all */
+	kop = traceparent_kop();
+	if (kop == NULL)
+		return PointerGetDatum(rij);
+
+	desc = RelationGetDescr(td->tg_relation);
+	k_volgnummer = SPI_fnumber(desc, "volgnummer");
+	k_trace = SPI_fnumber(desc, "trace_id");
+	k_span = SPI_fnumber(desc, "span_id");
+	k_ouder = SPI_fnumber(desc, "parent_span_id");
+	if (k_volgnummer <= 0 || k_trace <= 0 || k_span <= 0 || k_ouder <= 0)
+		elog(ERROR, "_traceparent: verwerkingsactie_versie lacks its LDV columns");
+
+	if (DatumGetInt32(heap_getattr(rij, k_volgnummer, desc, &isnull)) != 1 || isnull)
+		return PointerGetDatum(rij);
+	(void) heap_getattr(rij, k_trace, desc, &isnull);
+	if (!isnull)
+		return PointerGetDatum(rij);
+	(void) heap_getattr(rij, k_span, desc, &isnull);
+	if (!isnull)
+		return PointerGetDatum(rij);
+	(void) heap_getattr(rij, k_ouder, desc, &isnull);
+	if (!isnull)
+		return PointerGetDatum(rij);
+	if (!traceparent_lees(kop, trace, ouder))
+		return PointerGetDatum(rij);
+
+	u = palloc(sizeof(pg_uuid_t));
+	memcpy(u->data, trace, 16);
+	waarden[0] = UUIDPGetDatum(u);
+	waarden[1] = id_bytea(ouder);
+	kolommen[0] = k_trace;
+	kolommen[1] = k_ouder;
+	return PointerGetDatum(heap_modify_tuple_by_cols(rij, desc, 2, kolommen, waarden, nullen));
 }

@@ -342,3 +342,16 @@ COMMENT ON FUNCTION als_logregels(uuid) IS
 REVOKE ALL ON FUNCTION _uri_fout(text), _ms(moment), _activiteit_uri(verwerkingsactie_versie),
                        _logregel(verwerkingsactie_versie, verwerkt_object), _logregel_lezen(jsonb)
     FROM PUBLIC;
+
+-- W3C Trace Context (B9177, logging from headers): a verwerkingsactie logged
+-- in a request with a traceparent header joins the caller's trace, so a
+-- provider's actions are found under the consumer's traceId.
+CREATE FUNCTION _traceparent() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'vwl_traceparent'
+    LANGUAGE C;
+COMMENT ON FUNCTION _traceparent() IS
+  'Trigger: the first version of an action logged with a valid traceparent in request.headers gets its trace-id as trace_id and its parent-id as parent_span_id';
+CREATE TRIGGER verwerkingsactie_versie_traceparent
+    BEFORE INSERT ON verwerkingsactie_versie
+    FOR EACH ROW EXECUTE FUNCTION _traceparent();
+REVOKE ALL ON FUNCTION _traceparent() FROM PUBLIC;
