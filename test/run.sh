@@ -4,6 +4,7 @@
 #   test/run.sh check   install what is missing, build, run every test on a throwaway cluster
 #   test/run.sh demo    the same cluster, loaded with the standard's quickstart stories
 #   test/run.sh bench [args]   the benchmarks (test/bench/run.sh)
+#   test/run.sh bench-ldv [args]   the LDV benchmarks (test/bench/ldv.sh)
 #   test/run.sh shell   a psql prompt on a throwaway cluster with the extension
 #
 # Works on a fresh Debian 12 machine: as root it installs the Debian packages it
@@ -149,7 +150,7 @@ case "$cmd" in
 		start_cluster
 		psql -X -c 'CREATE EXTENSION verwerkingenlog' && psql -X
 		;;
-	bench)
+	bench|bench-ldv)
 		# Durable commits as the targets say (fsync and synchronous_commit on);
 		# memory and WAL room for a 5-million-action load on this machine.
 		VWL_PGCONF=${VWL_PGCONF:-"synchronous_commit = on
@@ -158,10 +159,14 @@ shared_buffers = 2GB
 max_wal_size = 8GB
 checkpoint_timeout = 30min
 track_io_timing = on"} start_cluster
-		bash "$top/test/bench/run.sh" "$@"
+		if [ "$cmd" = bench-ldv ]; then
+			bash "$top/test/bench/ldv.sh" "$@"
+		else
+			bash "$top/test/bench/run.sh" "$@"
+		fi
 		;;
 	*)
-		echo "usage: $0 check|demo|bench|shell" >&2
+		echo "usage: $0 check|demo|bench|bench-ldv|shell" >&2
 		exit 2
 		;;
 esac
