@@ -355,3 +355,19 @@ CREATE TRIGGER verwerkingsactie_versie_traceparent
     BEFORE INSERT ON verwerkingsactie_versie
     FOR EACH ROW EXECUTE FUNCTION _traceparent();
 REVOKE ALL ON FUNCTION _traceparent() FROM PUBLIC;
+
+-- For the export (87_export): the LDV records of a version whose LDV
+-- columns are set, so a migration keeps what a verwerkingsactie document
+-- cannot say; {} for a plain verwerkingsactie.
+CREATE FUNCTION _ldv_export(v verwerkingsactie_versie) RETURNS jsonb
+    LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+    SELECT CASE WHEN v.span_id IS NULL AND v.trace_id IS NULL AND v.parent_span_id IS NULL THEN '{}'::jsonb
+           ELSE pg_catalog.jsonb_build_object('logregels', (
+                    SELECT pg_catalog.jsonb_agg(verwerkingenlog._logregel(v, o) ORDER BY o.volgorde)
+                      FROM verwerkingenlog.verwerkt_object o
+                     WHERE o.actie_id = v.actie_id AND o.volgnummer = v.objecten_volgnummer)) END
+$$;
+COMMENT ON FUNCTION _ldv_export(verwerkingsactie_versie) IS
+  'Internal: {"logregels": [...]} for a version with LDV columns (for exporteer_verwerkingsacties), else {}';
+REVOKE ALL ON FUNCTION _ldv_export(verwerkingsactie_versie) FROM PUBLIC;

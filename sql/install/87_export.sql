@@ -13,6 +13,7 @@ BEGIN
     RETURN QUERY
     SELECT verwerkingenlog._document(v, verwerkingenlog._objecten_document(v.actie_id, v.objecten_volgnummer))
            || jsonb_build_object('vervallen', v.vervallen)
+           || verwerkingenlog._ldv_export(v)
       FROM verwerkingenlog.verwerkingsactie_versie v
      WHERE v.tijdstip_registratie >= vanaf AND v.tijdstip_registratie < tot
      ORDER BY v.tijdstip_registratie, v.versie_id;

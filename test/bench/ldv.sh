@@ -121,8 +121,8 @@ BEGIN
                 SELECT jsonb_agg(jsonb_build_object(
                     'traceId', md5(blok::text), 'spanId', lpad(to_hex(blok * 1000 + g), 16, '0'),
                     'name', 'Opvragen gegevens',
-                    'startTimeUnixNano', ((1700000000000 + (blok * 1000 + g) * 60000)::numeric * 1000000)::text,
-                    'endTimeUnixNano', ((1700000000000 + (blok * 1000 + g) * 60000 + 5)::numeric * 1000000)::text,
+                    'startTimeUnixNano', ((1700000000000 + (blok * 1000 + g)::bigint * 60000)::numeric * 1000000)::text,
+                    'endTimeUnixNano', ((1700000000000 + (blok * 1000 + g)::bigint * 60000 + 5)::numeric * 1000000)::text,
                     'attributes', jsonb_build_array(
                         jsonb_build_object('key', 'dpl.core.processing_activity_id', 'value',
                                            jsonb_build_object('stringValue', 'https://register.example.nl/va/bench')),
