@@ -81,6 +81,7 @@ SELECT verwerkingenlog.log_logregels('[{"trace_id": "0af7651916cd43dd8448eb211c8
   {"trace_id": "0af7651916cd43dd8448eb211c80319c"}, 5]');
 SELECT verwerkingenlog.log_logregels('[{"trace_id": "0af7651916cd43dd8448eb211c80319c", "span_id": "b7ad6b7169203331",
   "name": "x", "status": "Unset", "start_time": 1.5, "end_time": -3, "attributes": []}]');
+SELECT verwerkingenlog.log_logregels(jsonb_build_array(pg_temp.regel(repeat('1', 41), 'b7ad6b7169203331')));
 SELECT verwerkingenlog.log_logregels('{}');
 SELECT verwerkingenlog.log_logregels(NULL);
 -- All or nothing: a good record beside a bad one is not stored either.

@@ -24,7 +24,8 @@
  *	  both before 2262-04-11 (64 bits of nanoseconds since the epoch);
  *	- name a non-empty string of at most 242 characters (actieNaam);
  *	- attributes: dpl.core.processing_activity_id (absolute URI, at most
- *	  2042 characters), dpl.core.data_subject_id (1..242 characters),
+ *	  2042 characters), dpl.core.data_subject_id (1..40 characters, the
+ *	  limit of an objectId, so that the inzage can name the subject),
  *	  dpl.core.data_subject_id_type (1..242 characters; an absolute URI when
  *	  it contains ":"), all required; dpl.core.foreign_operation.processor
  *	  (an http or https URL) and dpl.core.foreign_operation.span_id (8 bytes
@@ -419,8 +420,9 @@ attribuut(VwlValidatie *v, LdvRegel *r, const char *key, int keylen, JsonbValue 
 			r->activiteitlen = len;
 			return;
 		case ATTR_SUBJECT:
+			/* objectId's limit, so that the inzage can name the subject */
 			r->gezien[1] = true;
-			if (tekst_waarde(v, sleutel, w, VWL_MAX_NAAM, &s, &len))
+			if (tekst_waarde(v, sleutel, w, VWL_MAX_ID, &s, &len))
 			{
 				r->subject = s;
 				r->subjectlen = len;
@@ -1738,16 +1740,15 @@ static bool
 traceparent_lees(const char *s, uint8 *trace, uint8 *ouder)
 {
 	int			len = strlen(s);
-	uint8		versie[1],
-				vlaggen[1];
+	int			versie;
 
 	/* version "-" trace-id "-" parent-id "-" flags: 2+1+32+1+16+1+2 = 55 */
 	if (len < 55 || s[2] != '-' || s[35] != '-' || s[52] != '-')
 		return false;
 	if (hexwaarde((unsigned char) s[0]) < 0 || hexwaarde((unsigned char) s[1]) < 0)
 		return false;
-	versie[0] = (uint8) (hexwaarde((unsigned char) s[0]) * 16 + hexwaarde((unsigned char) s[1]));
-	if (versie[0] == 0xff || (versie[0] == 0 && len != 55) || (len > 55 && s[55] != '-'))
+	versie = hexwaarde((unsigned char) s[0]) * 16 + hexwaarde((unsigned char) s[1]);
+	if (versie == 0xff || (versie == 0 && len != 55) || (len > 55 && s[55] != '-'))
 		return false;
 	/* lower-case hex only, as the specification writes them */
 	for (int i = 0; i < 55; i++)
@@ -1755,9 +1756,9 @@ traceparent_lees(const char *s, uint8 *trace, uint8 *ouder)
 			return false;
 	if (hex_id(s + 3, 32, trace, 16) != NULL || hex_id(s + 36, 16, ouder, 8) != NULL)
 		return false;
+	/* the flags */
 	if (hexwaarde((unsigned char) s[53]) < 0 || hexwaarde((unsigned char) s[54]) < 0)
 		return false;
-	(void) vlaggen;
 	return true;
 }
 
