@@ -183,6 +183,32 @@ CREATE TEMP TABLE antwoord AS SELECT verwerkingenlog.log_otlp('{"resourceSpans":
                     {"key": "dpl.core.data_subject_id_type", "value": {"stringValue": "BSN"}}]}]}]}]}') AS a;
 SELECT jsonb_object_keys(a), a->'partialSuccess'->'rejectedSpans' AS afgewezen FROM antwoord;
 SELECT regexp_split_to_table(a->'partialSuccess'->>'errorMessage', E'\n') AS fout FROM antwoord;
+-- A key given twice is ambiguous; nesting is bounded; a resource with a
+-- problem rejects its spans.
+SELECT verwerkingenlog.log_otlp('{"resourceSpans": [{"scopeSpans": [{"spans": [{"traceId": "5b8efff798038103d269b633813fc60c",
+  "spanId": "eee19b7ec3c1b177", "name": "x", "startTimeUnixNano": "1", "endTimeUnixNano": "2",
+  "attributes": [{"key": "dpl.core.processing_activity_id", "value": {"stringValue": "urn:x"}},
+                 {"key": "dpl.core.data_subject_id", "value": {"stringValue": "1"}},
+                 {"key": "dpl.core.data_subject_id_type", "value": {"stringValue": "urn:x"}},
+                 {"key": "dpl.core.data_subject_id", "value": {"stringValue": "2"}}]}]}]}]}');
+WITH RECURSIVE n(i, v) AS (
+    SELECT 0, '{"stringValue": "x"}'::jsonb
+    UNION ALL
+    SELECT i + 1, jsonb_build_object('arrayValue', jsonb_build_object('values', jsonb_build_array(v,
+                      jsonb_build_object('kvlistValue', jsonb_build_object('values', jsonb_build_array(
+                          jsonb_build_object('key', 'k', 'value', v)))))))
+      FROM n WHERE i < 10)
+SELECT i, a->'partialSuccess'->'rejectedSpans' AS afgewezen, a->'partialSuccess'->>'errorMessage' AS fout
+  FROM (SELECT i, verwerkingenlog.log_otlp(jsonb_build_object('resourceSpans', jsonb_build_array(jsonb_build_object(
+           'resource', jsonb_build_object('attributes', jsonb_build_array(jsonb_build_object('key', 'diep', 'value', v))),
+           'scopeSpans', jsonb_build_array(jsonb_build_object('spans', jsonb_build_array(jsonb_build_object(
+               'traceId', '6b8efff798038103d269b633813fc60c', 'spanId', 'eee19b7ec3c1b1' || lpad(i::text, 2, '0'), 'name', 'Diep',
+               'startTimeUnixNano', '1', 'endTimeUnixNano', '2', 'attributes', jsonb_build_array(
+                   '{"key": "dpl.core.processing_activity_id", "value": {"stringValue": "urn:x"}}'::jsonb,
+                   '{"key": "dpl.core.data_subject_id", "value": {"stringValue": "1"}}'::jsonb,
+                   '{"key": "dpl.core.data_subject_id_type", "value": {"stringValue": "BSN"}}'::jsonb)))))))))
+          FROM n WHERE i IN (4, 10)) t(i, a)
+ ORDER BY i;
 SELECT verwerkingenlog.log_otlp('{"resourceSpans": []}'), verwerkingenlog.log_otlp('{}');
 SELECT verwerkingenlog.log_otlp('[]');
 SELECT verwerkingenlog.log_otlp('{"resourceSpans": {}}');

@@ -129,6 +129,7 @@ typedef struct LdvRegel
 	bool		geldig;			/* no problem found (OTLP: stored) */
 	int			positie[3];		/* OTLP: resourceSpans, scopeSpans, spans index */
 	bool		gezien[3];		/* the three required attributes */
+	bool		gezien_extra[2];	/* the two optional ones */
 	JsonbParseState *extra_st;	/* while collecting extra */
 } LdvRegel;
 
@@ -404,8 +405,20 @@ attribuut(VwlValidatie *v, LdvRegel *r, const char *key, int keylen, JsonbValue 
 	const char *s;
 	int			len;
 	const char *reden;
+	LdvAttribuut soort = attribuut_soort(key, keylen);
+	bool	   *gezien = soort <= ATTR_SOORT ? &r->gezien[soort] :
+		soort <= ATTR_FOREIGN_SPAN ? &r->gezien_extra[soort - ATTR_PROCESSOR] : NULL;
 
-	switch (attribuut_soort(key, keylen))
+	/* an OTLP KeyValue list can name a key twice: which value would count? */
+	if (gezien && *gezien)
+	{
+		probleem(v, sleutel, VWL_CODE_INVALID, "is given more than once");
+		return;
+	}
+	if (gezien && soort >= ATTR_PROCESSOR)
+		*gezien = true;
+
+	switch (soort)
 	{
 		case ATTR_ACTIVITEIT:
 			r->gezien[0] = true;
@@ -750,7 +763,7 @@ lees_logregel(VwlValidatie *v, JsonbValue *doc, LdvRegel *r)
  */
 
 static void otlp_keyvalues(VwlValidatie *v, JsonbContainer *lijst, JsonbParseState **st,
-						   int nesting);
+						   int nesting, bool *te_diep);
 
 /* Is s (len bytes) an optionally signed decimal integer? */
 static bool
@@ -774,7 +787,7 @@ is_geheel_getal(const char *s, int len)
  */
 static void
 otlp_waarde(VwlValidatie *v, JsonbValue *any, JsonbParseState **st, JsonbIteratorToken tok,
-			int nesting)
+			int nesting, bool *te_diep)
 {
 	JsonbValue *w;
 	JsonbValue	nul;
@@ -782,8 +795,11 @@ otlp_waarde(VwlValidatie *v, JsonbValue *any, JsonbParseState **st, JsonbIterato
 	nul.type = jbvNull;
 	if (nesting > LDV_MAX_NESTING)
 	{
-		probleem(v, NULL, VWL_CODE_INVALID,
-				 psprintf("nests arrays and lists deeper than %d levels", LDV_MAX_NESTING));
+		/* once per attribute, however many branches are too deep */
+		if (!*te_diep)
+			probleem(v, NULL, VWL_CODE_INVALID,
+					 psprintf("nests arrays and lists deeper than %d levels", LDV_MAX_NESTING));
+		*te_diep = true;
 		pushJsonbValue(st, tok, &nul);
 		return;
 	}
@@ -824,7 +840,7 @@ otlp_waarde(VwlValidatie *v, JsonbValue *any, JsonbParseState **st, JsonbIterato
 			pushJsonbValue(st, tok, w);
 		else
 		{
-			probleem(v, "intValue", VWL_CODE_INVALID, "must be a whole number");
+			probleem(v, "intValue", VWL_CODE_INVALID, "must be a whole number of at most 20 characters");
 			pushJsonbValue(st, tok, &nul);
 		}
 		return;
@@ -840,7 +856,7 @@ otlp_waarde(VwlValidatie *v, JsonbValue *any, JsonbParseState **st, JsonbIterato
 
 			for (int i = 0; i < n; i++)
 				otlp_waarde(v, getIthJsonbValueFromContainer(lijst->val.binary.data, i), st,
-							WJB_ELEM, nesting + 1);
+							WJB_ELEM, nesting + 1, te_diep);
 		}
 		pushJsonbValue(st, WJB_END_ARRAY, NULL);
 		return;
@@ -851,7 +867,7 @@ otlp_waarde(VwlValidatie *v, JsonbValue *any, JsonbParseState **st, JsonbIterato
 
 		pushJsonbValue(st, WJB_BEGIN_OBJECT, NULL);
 		if (lijst && is_array(lijst))
-			otlp_keyvalues(v, lijst->val.binary.data, st, nesting + 1);
+			otlp_keyvalues(v, lijst->val.binary.data, st, nesting + 1, te_diep);
 		pushJsonbValue(st, WJB_END_OBJECT, NULL);
 		return;
 	}
@@ -863,9 +879,11 @@ otlp_waarde(VwlValidatie *v, JsonbValue *any, JsonbParseState **st, JsonbIterato
  * comes twice keeps its last value (as jsonb does).
  */
 static void
-otlp_keyvalues(VwlValidatie *v, JsonbContainer *lijst, JsonbParseState **st, int nesting)
+otlp_keyvalues(VwlValidatie *v, JsonbContainer *lijst, JsonbParseState **st, int nesting,
+			   bool *te_diep)
 {
 	int			n = JsonContainerSize(lijst);
+	bool		eigen_te_diep = false;
 
 	for (int i = 0; i < n; i++)
 	{
@@ -885,7 +903,11 @@ otlp_keyvalues(VwlValidatie *v, JsonbContainer *lijst, JsonbParseState **st, int
 		push_sleutel(st, key->val.string.val, key->val.string.len);
 		/* nested lists are named after the outermost key */
 		if (nesting == 0)
+		{
 			pad_in(v, pnstrdup(key->val.string.val, key->val.string.len));
+			eigen_te_diep = false;
+			te_diep = &eigen_te_diep;
+		}
 		if (val == NULL)
 		{
 			JsonbValue	nul;
@@ -894,7 +916,7 @@ otlp_keyvalues(VwlValidatie *v, JsonbContainer *lijst, JsonbParseState **st, int
 			pushJsonbValue(st, WJB_VALUE, &nul);
 		}
 		else
-			otlp_waarde(v, val, st, WJB_VALUE, nesting);
+			otlp_waarde(v, val, st, WJB_VALUE, nesting, te_diep);
 		if (nesting == 0)
 			vwl_pad_terug(v);
 	}
@@ -980,7 +1002,7 @@ otlp_resource(VwlValidatie *v, JsonbValue *res)
 	if (attrs && is_array(attrs))
 	{
 		pad_in(v, "attributes");
-		otlp_keyvalues(v, attrs->val.binary.data, &st, 0);
+		otlp_keyvalues(v, attrs->val.binary.data, &st, 0, NULL);
 		vwl_pad_terug(v);
 	}
 	else if (attrs)
