@@ -29,7 +29,7 @@ COMMENT ON FUNCTION _ldv_antwoord(integer, jsonb, jsonb) IS
 -- A query string value, percent-decoded ("+" is a space); NULL when it is
 -- not UTF-8 once decoded.
 CREATE FUNCTION _url_decodeer(waarde text) RETURNS text
-    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
 AS $$
 DECLARE
     b bytea := '';
