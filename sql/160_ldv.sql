@@ -236,3 +236,22 @@ SELECT count(*) AS objecten_kort FROM verwerkingenlog.verwerkt_object
 
 -- Still append-only.
 UPDATE verwerkingenlog.verwerkingsactie_versie SET status = 'Ok' WHERE span_id IS NOT NULL;
+
+-- Applying the register to records logged before: new versions, as PATCH
+-- stores them (the rule engine decides, and needs the update scopes).
+SET ROLE ldv_app;
+INSERT INTO ids
+SELECT 'later', a FROM verwerkingenlog.log_logregels(jsonb_build_array(
+    pg_temp.regel('777000666', 'e7ad6b7169203331', 'https://register.example.nl/va/later'))) a;
+SET ROLE ldv_beheerder;
+SELECT verwerkingenlog.registreer_verwerkingsactiviteit('https://register.example.nl/va/later', 'vertrouwelijk', 'P7Y');
+SELECT verwerkingenlog.pas_verwerkingsactiviteit_toe('https://register.example.nl/va/later');
+RESET ROLE;
+SELECT verwerkingenlog.pas_verwerkingsactiviteit_toe('https://register.example.nl/va/later') AS toegepast;
+SELECT verwerkingenlog.pas_verwerkingsactiviteit_toe('https://register.example.nl/va/later') AS nogmaals;
+SELECT verwerkingenlog.pas_verwerkingsactiviteit_toe('https://register.example.nl/va/onbekend');
+SELECT verwerkingenlog.registreer_verwerkingsactiviteit('https://register.example.nl/va/later', 'normaal', 'P7Y');
+SELECT verwerkingenlog.pas_verwerkingsactiviteit_toe('https://register.example.nl/va/later') AS terug;
+SELECT v.volgnummer, v.vertrouwelijkheid, v.bewaartermijn, encode(v.span_id, 'hex') AS span, v.status
+  FROM verwerkingenlog.verwerkingsactie_versie v JOIN ids USING (actie_id) WHERE ids.naam = 'later'
+ ORDER BY v.volgnummer;

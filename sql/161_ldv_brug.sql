@@ -98,7 +98,8 @@ SELECT a.naam, v.trace_id, encode(v.parent_span_id, 'hex') AS parent, v.verwerki
   FROM acties a JOIN verwerkingenlog.verwerkingsactie_versie v USING (actie_id)
  WHERE a.naam IN ('traceparent', 'batch1', 'ongeldig') ORDER BY 1;
 SELECT r->>'traceId' AS trace, r->>'parentSpanId' AS parent, r->'attributes'->>'dpl.core.data_subject_id' AS subject
-  FROM verwerkingenlog.logregels(trace_id => '0af7651916cd43dd8448eb211c80319c') r ORDER BY 3;
+  FROM verwerkingenlog.logregels(trace_id => '0af7651916cd43dd8448eb211c80319c') r
+ WHERE r->'attributes'->>'dpl.core.data_subject_id' LIKE '888%' ORDER BY 3;
 -- An action without verwerkingId or traceparent is its own trace.
 SELECT r->>'trace_id' = replace(a.actie_id::text, '-', '') AS eigen_trace
   FROM acties a, verwerkingenlog.als_logregels(a.actie_id) r WHERE a.naam = 'ongeldig';

@@ -152,6 +152,57 @@ $$;
 COMMENT ON FUNCTION verwijder_verwerkingsactiviteit(text) IS
   'Removes a processing activity from the LDV register (scope beheer); records already logged keep their level and retention';
 
+-- Applies the register to records already logged: every current LDV record
+-- of the activity gets a new version with the registered level and
+-- retention, as a PATCH would store it (the rule engine decides: a record
+-- that was vertrouwelijk and is registered normaal becomes opgeheven, and
+-- it needs the update scopes a PATCH needs).  Verwerkingsacties of the same
+-- activity keep the level their application gave them.
+CREATE FUNCTION pas_verwerkingsactiviteit_toe(verwerkingsactiviteit text) RETURNS integer
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    scopes integer := verwerkingenlog._scopes();
+    r verwerkingenlog.ldv_verwerkingsactiviteit;
+    acties uuid[];
+    aantal integer;
+BEGIN
+    PERFORM verwerkingenlog._vereis_beheer('apply the register to logged records');
+    SELECT * INTO r FROM verwerkingenlog.ldv_verwerkingsactiviteit x
+     WHERE x.verwerkingsactiviteit = pas_verwerkingsactiviteit_toe.verwerkingsactiviteit;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'processing activity is not registered'
+            USING ERRCODE = 'no_data_found',
+                  DETAIL = 'verwerkingsactiviteit: is not in the register (does_not_exist)';
+    END IF;
+    -- Lock the actions in a fixed order, then read them again (as PATCH).
+    SELECT array_agg(a.actie_id ORDER BY a.actie_id) INTO acties
+      FROM (SELECT DISTINCT v.actie_id FROM verwerkingenlog.verwerkingsactie_versie v
+             WHERE v.span_id IS NOT NULL
+               AND verwerkingenlog._activiteit_uri(v) = r.verwerkingsactiviteit) a;
+    PERFORM verwerkingenlog._vergrendel(a) FROM unnest(acties) a ORDER BY a;
+    WITH huidig AS MATERIALIZED (
+        SELECT h FROM unnest(acties) a
+         CROSS JOIN LATERAL verwerkingenlog._actueel(a) h
+         WHERE NOT h.vervallen AND verwerkingenlog._activiteit_uri(h) = r.verwerkingsactiviteit
+           AND (h.vertrouwelijkheid IS DISTINCT FROM r.vertrouwelijkheid
+                AND NOT (h.vertrouwelijkheid = 'opgeheven' AND r.vertrouwelijkheid = 'normaal')
+                OR h.bewaartermijn::text IS DISTINCT FROM r.bewaartermijn::text))
+    SELECT count(verwerkingenlog._kopieer_versie(
+               huidig.h,
+               verwerkingenlog._beslis('patch', scopes, (huidig.h).vertrouwelijkheid, r.vertrouwelijkheid),
+               r.bewaartermijn, false))
+      INTO aantal FROM huidig;
+    RETURN aantal;
+EXCEPTION WHEN unique_violation THEN
+    RAISE EXCEPTION 'could not serialize access due to a concurrent change of a verwerkingsactie'
+        USING ERRCODE = 'serialization_failure', HINT = 'Retry the transaction.';
+END
+$$;
+COMMENT ON FUNCTION pas_verwerkingsactiviteit_toe(text) IS
+  'Applies the register''s confidentiality and retention of a processing activity to its LDV records already logged (new versions, as PATCH stores them); returns how many changed (scope beheer and the update scopes of a PATCH)';
+
 -- Writing (src/ldv.c).
 CREATE FUNCTION log_logregels(logregels jsonb) RETURNS SETOF uuid
     AS 'MODULE_PATHNAME', 'vwl_log_logregels'
