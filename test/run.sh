@@ -26,15 +26,20 @@ as_root() {
 }
 
 # Debian packages: the server (with its contrib modules and pgbench), its headers
-# and PGXS, a compiler and the C library's headers, OpenSSL's headers, Node.js.
+# and PGXS, a compiler and the C library's headers, OpenSSL's headers, Node.js,
+# nginx, curl and python3.
 ensure_packages() {
 	local missing=()
 	[ -x "$PGBIN/postgres" ] || missing+=(postgresql-15)
 	{ [ -f /usr/lib/postgresql/15/lib/pgxs/src/makefiles/pgxs.mk ] && [ -f /usr/include/postgresql/15/server/postgres.h ]; } || missing+=(postgresql-server-dev-15)
 	{ command -v gcc && command -v make && [ -f /usr/include/stdio.h ]; } >/dev/null || missing+=(build-essential)
 	[ -f /usr/include/openssl/evp.h ] || missing+=(libssl-dev)
-	# The OpenTelemetry SDK test (test/scripts/otel_sdk.sh) runs on Node.js.
+	# The OpenTelemetry SDK test (test/scripts/otel_sdk.sh) runs on Node.js;
+	# the LDV HTTP test (test/scripts/ldv_http.sh) on nginx, curl and python3.
 	{ command -v node && command -v npm; } >/dev/null || missing+=(nodejs npm)
+	{ command -v nginx || [ -x /usr/sbin/nginx ]; } >/dev/null || missing+=(nginx)
+	command -v curl >/dev/null || missing+=(curl)
+	command -v python3 >/dev/null || missing+=(python3)
 	if [ ${#missing[@]} -gt 0 ]; then
 		say "installing ${missing[*]}"
 		as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq

@@ -10,7 +10,8 @@
 # test/run.sh; loopback only; cleans up.
 set -euo pipefail
 hier=$(cd "$(dirname "$0")/../deploy" && pwd)
-command -v nginx >/dev/null || { echo "nginx is not installed"; exit 1; }
+nginx=$(command -v nginx || echo /usr/sbin/nginx)
+[ -x "$nginx" ] || { echo "nginx is not installed (test/run.sh installs it)"; exit 1; }
 db=vwl_ldv_http
 werk=$(mktemp -d /tmp/vwl-ldv-http.XXXXXX)
 chmod 755 "$werk"
@@ -103,8 +104,8 @@ http {
     include $werk/verwerkingenlog.conf;
 }
 EOF
-nginx -t -q -c "$werk/nginx.conf" -p "$werk"
-nginx -c "$werk/nginx.conf" -p "$werk" & nginx_pid=$!
+"$nginx" -t -q -c "$werk/nginx.conf" -p "$werk"
+"$nginx" -c "$werk/nginx.conf" -p "$werk" & nginx_pid=$!
 u="http://127.0.0.1:$poort"
 for _ in $(seq 100); do
 	curl -s -o /dev/null "$u/" && curl -s -o /dev/null "http://127.0.0.1:$upstream/" && break
