@@ -13,10 +13,14 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"; command psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1 || true' EXIT
 
 command -v node >/dev/null && command -v npm >/dev/null || { echo "node and npm are needed (test/run.sh installs them)"; exit 1; }
-# npm ci installs exactly the locked versions; a copy keeps the source tree clean.
-cp "$here/package.json" "$here/package-lock.json" "$here/spans.js" "$tmp/"
-(cd "$tmp" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-ids=$(cd "$tmp" && node spans.js "$tmp/export")
+# npm ci installs exactly the locked versions into test/otel/node_modules
+# (ignored by git), again whenever package-lock.json changed.
+stempel="$here/node_modules/.verwerkingenlog-lock"
+if [ "$(cat "$stempel" 2>/dev/null)" != "$(sha256sum <"$here/package-lock.json")" ]; then
+	(cd "$here" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+	sha256sum <"$here/package-lock.json" >"$stempel"
+fi
+ids=$(cd "$here" && node spans.js "$tmp/export")
 echo "sdk: $ids"
 trace=$(node -e 'console.log(JSON.parse(process.argv[1]).kind.traceId)' "$ids")
 kind=$(node -e 'console.log(JSON.parse(process.argv[1]).kind.spanId)' "$ids")
