@@ -662,7 +662,8 @@ lees_logregel(VwlValidatie *v, JsonbValue *doc, LdvRegel *r)
 		const char *reden = geheel(w, false, LDV_MAX_MS, &r->start_ns);
 
 		if (reden)
-			probleem(v, "start_time", w->type == jbvNumeric ? VWL_CODE_INVALID : VWL_CODE_INVALID_TYPE, reden);
+			probleem(v, "start_time",
+					 w->type == jbvNumeric ? VWL_CODE_INVALID : VWL_CODE_INVALID_TYPE, reden);
 		else
 		{
 			r->start_ns *= 1000000;
@@ -676,7 +677,8 @@ lees_logregel(VwlValidatie *v, JsonbValue *doc, LdvRegel *r)
 		const char *reden = geheel(w, false, LDV_MAX_MS, &r->eind_ns);
 
 		if (reden)
-			probleem(v, "end_time", w->type == jbvNumeric ? VWL_CODE_INVALID : VWL_CODE_INVALID_TYPE, reden);
+			probleem(v, "end_time",
+					 w->type == jbvNumeric ? VWL_CODE_INVALID : VWL_CODE_INVALID_TYPE, reden);
 		else
 		{
 			r->eind_ns *= 1000000;
@@ -828,10 +830,11 @@ otlp_waarde(VwlValidatie *v, JsonbValue *any, JsonbParseState **st, JsonbIterato
 		if (w->type == jbvString && is_geheel_getal(w->val.string.val, w->val.string.len))
 		{
 			JsonbValue	num;
+			char	   *tekst = pnstrdup(w->val.string.val, w->val.string.len);
 
 			num.type = jbvNumeric;
 			num.val.numeric = DatumGetNumeric(DirectFunctionCall3(numeric_in,
-																  CStringGetDatum(pnstrdup(w->val.string.val, w->val.string.len)),
+																  CStringGetDatum(tekst),
 																  ObjectIdGetDatum(InvalidOid),
 																  Int32GetDatum(-1)));
 			pushJsonbValue(st, tok, &num);
@@ -1212,7 +1215,8 @@ uit_register(LdvRegel *regels, int n, Niveau *niveaus, Datum *bewaartermijnen, b
 		Oid			typen[1] = {TEXTARRAYOID};
 
 		plan_register = bereid(
-			"SELECT r.vertrouwelijkheid OPERATOR(pg_catalog.=) 'vertrouwelijk', r.bewaartermijn::pg_catalog.text"
+			"SELECT r.vertrouwelijkheid OPERATOR(pg_catalog.=) 'vertrouwelijk',"
+			"       r.bewaartermijn::pg_catalog.text"
 			"  FROM pg_catalog.unnest($1) WITH ORDINALITY AS u(uri, i)"
 			"  LEFT JOIN verwerkingenlog.ldv_verwerkingsactiviteit r"
 			"    ON r.verwerkingsactiviteit OPERATOR(pg_catalog.=) u.uri"
