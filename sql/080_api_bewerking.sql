@@ -123,21 +123,53 @@ SELECT status, jsonb_path_query_array(body, '$.results[*].actieNaam') AS acties
 -- The full form, with the object asked about.
 SELECT jsonb_pretty(body->'results'->0) AS eerste FROM http.aanroep('GET', 'api_read_confidential', NULL,
   'verwerkingsactie_list', '{"objecttype": "persoon", "soortObjectId": "BSN", "objectId": "980000001", "eindDatum": "2024-04-06"}');
--- Paging: page size from verwerkingenlog.page_size; next and previous
--- carry every parameter, percent-encoded.
+-- Paging with keysets: page size from verwerkingenlog.page_size; next
+-- and previous carry every parameter, percent-encoded, and a cursor (the
+-- sort key of the last or first row shown); count is the whole list.
 SET verwerkingenlog.page_size = 2;
 SELECT status, body->'count' AS count, body->>'next' AS next, body->>'previous' AS previous,
-       jsonb_path_query_array(body, '$.results[*].actieNaam') AS acties
+       jsonb_path_query_array(body, '$.results[*].actieNaam') AS acties,
+       split_part(ruw->>'next', 'cursor=', 2) AS volgende
   FROM http.aanroep('GET', 'api_read_confidential', NULL, 'verwerkingsactie_list',
   '{"objecttype": "persoon", "soortObjectId": "BSN", "objectId": "980000001", "beginDatum": "2024-01-01",
-    "vertrouwelijkheid": "normaal,vertrouwelijk,opgeheven"}');
+    "vertrouwelijkheid": "normaal,vertrouwelijk,opgeheven"}') \gset
+\echo :status :count :acties :next
 SELECT status, body->'count' AS count, body->>'next' AS next, body->>'previous' AS previous,
-       jsonb_path_query_array(body, '$.results[*].actieNaam') AS acties
+       jsonb_path_query_array(body, '$.results[*].actieNaam') AS acties,
+       split_part(ruw->>'previous', 'cursor=', 2) AS terug
   FROM http.aanroep('GET', 'api_read_confidential', NULL, 'verwerkingsactie_list',
-  '{"objecttype": "persoon", "soortObjectId": "BSN", "objectId": "980000001", "beginDatum": "2024-01-01",
-    "vertrouwelijkheid": "normaal,vertrouwelijk,opgeheven", "page": "2"}');
-SELECT status, body->>'detail' AS detail FROM http.aanroep('GET', 'api_read_confidential', NULL, 'verwerkingsactie_list',
-  '{"objecttype": "persoon", "soortObjectId": "BSN", "objectId": "980000001", "page": "3"}');
+  jsonb_build_object('objecttype', 'persoon', 'soortObjectId', 'BSN', 'objectId', '980000001', 'beginDatum', '2024-01-01',
+    'vertrouwelijkheid', 'normaal,vertrouwelijk,opgeheven', 'cursor', :'volgende')) \gset
+\echo :status :count :acties :next :previous
+-- previous leads back to the first page (which has no previous).
+SELECT status, body->'count' AS count, body->>'previous' IS NULL AS geen_vorige,
+       jsonb_path_query_array(body, '$.results[*].actieNaam') AS acties,
+       split_part(ruw->>'next', 'cursor=', 2) = :'volgende' AS zelfde_volgende
+  FROM http.aanroep('GET', 'api_read_confidential', NULL, 'verwerkingsactie_list',
+  jsonb_build_object('objecttype', 'persoon', 'soortObjectId', 'BSN', 'objectId', '980000001', 'beginDatum', '2024-01-01',
+    'vertrouwelijkheid', 'normaal,vertrouwelijk,opgeheven', 'cursor', :'terug'));
+-- vertrouwelijkheid is an array parameter (form, explode): repeated, or a
+-- comma-separated list, or both; the links carry it as one list.
+SELECT status, body->'count' AS count, jsonb_path_query_array(body, '$.results[*].actieNaam') AS acties,
+       body->>'next' AS next
+  FROM http.aanroep('GET', 'api_read_confidential', NULL, 'verwerkingsactie_list',
+  '{"objecttype": "persoon", "soortObjectId": "BSN", "objectId": "980000001",
+    "vertrouwelijkheid": ["normaal", "opgeheven"]}');
+SELECT status, body->'count' AS count FROM http.aanroep('GET', 'api_read_confidential', NULL, 'verwerkingsactie_list',
+  '"objecttype=persoon&soortObjectId=BSN&objectId=980000001&vertrouwelijkheid=normaal&vertrouwelijkheid=vertrouwelijk%2Copgeheven"');
+-- A parameter that is not an array may be given once; an unknown one is
+-- refused (a typo never widens a filter silently); a cursor must be one
+-- of this list's.
+SELECT status, body->'invalidParams' AS invalid_params FROM http.aanroep('GET', 'api_read_confidential', NULL,
+  'verwerkingsactie_list', '"objecttype=persoon&soortObjectId=BSN&objectId=980000001&objectId=980000002&eindatum=2024-01-01"');
+SELECT status, body->'invalidParams' AS invalid_params FROM http.aanroep('GET', 'api_read_confidential', NULL,
+  'verwerkingsactie_list', '{"objecttype": "persoon", "soortObjectId": "BSN", "objectId": "980000001", "cursor": "3"}');
+-- Names and values are percent-decoded (UTF-8; + is a space); a broken
+-- escape is a 400.
+SELECT status, body->'count' AS count FROM http.aanroep('GET', 'api_read_confidential', NULL, 'verwerkingsactie_list',
+  '"%6Fbjecttype=persoon&soortObjectId=B%53N&objectId=98000000%31"');
+SELECT status, body->'invalidParams' AS invalid_params FROM http.aanroep('GET', 'api_read_confidential', NULL,
+  'verwerkingsactie_list', '"objecttype=persoon&soortObjectId=BSN&objectId=9800%G1"');
 RESET verwerkingenlog.page_size;
 -- Values in the links are percent-encoded as UTF-8 (RFC 3986).
 SELECT verwerkingenlog._http_url_codeer('A-z_0.9~ &=?/#%+é€') AS gecodeerd;
@@ -148,7 +180,7 @@ SELECT status, body FROM http.aanroep('GET', 'api_read_normal', NULL, 'verwerkin
 SELECT status, jsonb_pretty(body->'invalidParams') AS invalid_params FROM http.aanroep('GET', 'api_read_confidential', NULL,
   'verwerkingsactie_list', $${"objecttype": "auto", "objectId": "12345678901234567890123456789012345678901",
   "beginDatum": "2024-13-01", "eindDatum": "gisteren", "vertrouwelijkheid": "normaal,geheim",
-  "verwerkingsactiviteitId": "5f0bef4c", "page": "0"}$$);
+  "verwerkingsactiviteitId": "5f0bef4c"}$$);
 SELECT status, body->>'code' AS code FROM http.aanroep('GET', 'api_create_normal', NULL, 'verwerkingsactie_list',
   '{"objecttype": "persoon", "soortObjectId": "BSN", "objectId": "980000001"}');
 
@@ -296,7 +328,7 @@ SELECT status, headers, body->>'code' AS code FROM http.aanroep('GET', 'api_dele
 BEGIN READ ONLY;
 SELECT set_config('role', 'api_read_confidential', true) IS NOT NULL AS rol,
        set_config('request.jwt.claims', '{"role": "api_read_confidential", "scope": 42}', true) IS NOT NULL AS claims;
-SELECT verwerkingenlog_api.verwerkingsactie_read("actieId" := '00000000-0000-4000-8000-000000000000')->>'code' AS code,
+SELECT verwerkingenlog_api.verwerkingsactie_read()->>'code' AS code,
        current_setting('response.status') AS status;
 COMMIT;
 

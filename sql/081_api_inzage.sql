@@ -1,8 +1,8 @@
 -- The REST layer, inzage API: GET /verwerkte-objecten and
 -- GET /verwerkte-objecten/{verwerktObjectId} as the shipped deployment runs
--- them (nginx turns the GET into POST /rpc/... with the query string as an
--- application/x-www-form-urlencoded body, so PostgREST calls the function
--- in a read-write transaction and the inzage can be logged), the restricted
+-- them (nginx turns the GET into POST /rpc/... with the query string in the
+-- header Verwerkingenlog-Query, so PostgREST calls the function in a
+-- read-write transaction and the inzage can be logged), the restricted
 -- form, paging, and the record every inzage leaves behind.
 SET TimeZone = 'Europe/Amsterdam';
 SET verwerkingenlog.base_url = 'https://log.example.nl/api/v1';
@@ -130,7 +130,7 @@ SELECT status, jsonb_pretty(body) AS body
 SELECT status, body->'invalidParams' AS invalid_params
   FROM http.aanroep('POST', 'api_read_normal', NULL, 'verwerkte_objecten_list',
        '{"objecttype": "kenteken", "soortObjectId": "BSN", "objectId": "970000001",
-         "beginDatum": "1-1-2024", "eindDatum": "2025-01-01", "verwerkingsactiviteitId": "x", "page": "eerste"}');
+         "beginDatum": "1-1-2024", "eindDatum": "2025-01-01", "verwerkingsactiviteitId": "x", "cursor": "eerste"}');
 SELECT status, jsonb_pretty(body) AS body
   FROM http.aanroep('POST', 'api_read_normal', NULL, 'verwerkte_objecten_list',
        '{"objecttype": "persoon", "soortObjectId": "BSN", "objectId": "970000001",
@@ -142,24 +142,26 @@ SELECT status, body->'invalidParams' AS invalid_params
        '{"verwerktObjectId": "00000000-0000-4000-8000-000000000000"}', '{"verwerkingid": "42"}');
 SELECT http.inzage_records() AS records;
 
--- == Paging: page size from verwerkingenlog.page_size; every page is an
--- inzage of its own, and is logged (a page past the end too: the person
--- was looked up).
+-- == Paging with keysets: page size from verwerkingenlog.page_size; every
+-- page is an inzage of its own, and is logged (a cursor past the end too:
+-- the person was looked up).
 SET verwerkingenlog.page_size = 2;
 SELECT status, body->'count' AS count, body->>'next' AS next, body->>'previous' AS previous,
-       jsonb_path_query_array(body, '$.results[*].verwerkingsactie.actieNaam') AS acties
+       jsonb_path_query_array(body, '$.results[*].verwerkingsactie.actieNaam') AS acties,
+       split_part(ruw->>'next', 'cursor=', 2) AS volgende
   FROM http.aanroep('POST', 'api_read_confidential', NULL, 'verwerkte_objecten_list',
        '{"objecttype": "persoon", "soortObjectId": "BSN", "objectId": "970000001",
-         "beginDatum": "2024-01-01", "eindDatum": "2025-01-01"}');
+         "beginDatum": "2024-01-01", "eindDatum": "2025-01-01"}') \gset
+\echo :status :count :acties :next :previous
 SELECT status, body->'count' AS count, body->>'next' AS next, body->>'previous' AS previous,
        jsonb_path_query_array(body, '$.results[*].verwerkingsactie.actieNaam') AS acties
   FROM http.aanroep('POST', 'api_read_confidential', NULL, 'verwerkte_objecten_list',
-       '{"objecttype": "persoon", "soortObjectId": "BSN", "objectId": "970000001",
-         "beginDatum": "2024-01-01", "eindDatum": "2025-01-01", "page": "2"}');
-SELECT status, body->>'detail' AS detail
+       jsonb_build_object('objecttype', 'persoon', 'soortObjectId', 'BSN', 'objectId', '970000001',
+         'beginDatum', '2024-01-01', 'eindDatum', '2025-01-01', 'cursor', :'volgende'));
+SELECT status, body->'count' AS count, body->'results' AS results, body->>'next' AS next
   FROM http.aanroep('POST', 'api_read_confidential', NULL, 'verwerkte_objecten_list',
        '{"objecttype": "persoon", "soortObjectId": "BSN", "objectId": "970000001",
-         "beginDatum": "2024-01-01", "eindDatum": "2025-01-01", "page": "3"}');
+         "beginDatum": "2024-01-01", "eindDatum": "2025-01-01", "cursor": "n0~00000000-0000-4000-8000-000000000000~1"}');
 RESET verwerkingenlog.page_size;
 SELECT http.inzage_records() AS records;
 -- Nothing found is still an inzage of that person, and logged.

@@ -23,7 +23,7 @@ SELECT r AS client, pg_has_role('authenticator', r, 'MEMBER') AS wordt,
               WHERE m.member = r::regrole ORDER BY 1) AS scope_rollen
   FROM unnest(ARRAY['burgerportaal', 'privacyloket', 'zaaksysteem', 'basisregistratie']) r ORDER BY 1;
 SET ROLE authenticator;
-SELECT verwerkingenlog_api.verwerkingsactie_read("actieId" := '00000000-0000-4000-8000-000000000000');
+SELECT verwerkingenlog_api.verwerkingsactie_read();
 RESET ROLE;
 
 -- The case system logs a marriage and a confidential action, then lifts

@@ -27,7 +27,7 @@ as_root() {
 
 # Debian packages: the server (with its contrib modules and pgbench), its headers
 # and PGXS, a compiler and the C library's headers, OpenSSL's headers, Node.js,
-# nginx, curl and python3.
+# curl, nginx and python3 with the modules of the HTTP tests.
 ensure_packages() {
 	local missing=()
 	[ -x "$PGBIN/postgres" ] || missing+=(postgresql-15)
@@ -35,11 +35,16 @@ ensure_packages() {
 	{ command -v gcc && command -v make && [ -f /usr/include/stdio.h ]; } >/dev/null || missing+=(build-essential)
 	[ -f /usr/include/openssl/evp.h ] || missing+=(libssl-dev)
 	# The OpenTelemetry SDK test (test/scripts/otel_sdk.sh) runs on Node.js;
-	# the LDV HTTP test (test/scripts/ldv_http.sh) on nginx, curl and python3.
+	# the LDV HTTP test (test/scripts/ldv_http.sh) needs curl too.
 	{ command -v node && command -v npm; } >/dev/null || missing+=(nodejs npm)
-	{ command -v nginx || [ -x /usr/sbin/nginx ]; } >/dev/null || missing+=(nginx)
 	command -v curl >/dev/null || missing+=(curl)
-	command -v python3 >/dev/null || missing+=(python3)
+	# The HTTP test (test/scripts/http_nginx.sh): Debian's nginx, and for the
+	# PostgREST stand-in and the client Debian's python3 with psycopg2, PyYAML
+	# and jsonschema (the OpenAPI files are YAML).
+	command -v nginx >/dev/null || missing+=(nginx)
+	/usr/bin/python3 -c 'import psycopg2' 2>/dev/null || missing+=(python3-psycopg2)
+	/usr/bin/python3 -c 'import yaml' 2>/dev/null || missing+=(python3-yaml)
+	/usr/bin/python3 -c 'import jsonschema' 2>/dev/null || missing+=(python3-jsonschema)
 	if [ ${#missing[@]} -gt 0 ]; then
 		say "installing ${missing[*]}"
 		as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq

@@ -91,8 +91,10 @@ COMMENT ON COLUMN verwerkt_object.object_versleuteld IS 'objectId encrypted (AES
 
 -- The objects of one version of an action.
 CREATE INDEX verwerkt_object_actie ON verwerkt_object (actie_id, volgnummer, volgorde);
--- The actions about one person in a period.
-CREATE INDEX verwerkt_object_persoon ON verwerkt_object (soort_object_id, object_pseudoniem, tijdstip);
+-- The actions about one person in a period, newest first: the lists walk it
+-- backward and stop after one page (keyset paging); actie_id and volgorde
+-- make the order total, so a page's last row is an exact key for the next.
+CREATE INDEX verwerkt_object_persoon ON verwerkt_object (soort_object_id, object_pseudoniem, tijdstip, actie_id, volgorde);
 
 -- Append-only for everyone, the owner included; ENABLE ALWAYS so that
 -- session_replication_role = replica cannot skip the guard.

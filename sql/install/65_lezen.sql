@@ -4,17 +4,64 @@
 -- actions that are normaal, which by the never-forget rule means actions
 -- that never were confidential.
 
-CREATE FUNCTION verwerkingsacties(objecttype text, soort_object_id text, object_id text,
-                                  begin_datum date DEFAULT NULL, eind_datum date DEFAULT NULL,
-                                  vertrouwelijkheid text[] DEFAULT NULL,
-                                  verwerkingsactiviteit_id uuid DEFAULT NULL)
-    RETURNS SETOF jsonb
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
-    SET search_path = pg_catalog, pg_temp
+-- Every object row about one object (soort_object_id, its pseudonym,
+-- objecttype) with tijdstip in [van, tot) that counts: its object set is
+-- the one of its action's current version, which is not vervallen, has a
+-- level in zichtbaar and, when activiteit is given, that
+-- verwerkingsactiviteitId.  LANGUAGE sql and STABLE, so it is inlined into
+-- its callers: a key bound they add on (tijdstip, actie_id[, volgorde])
+-- becomes an index condition, and an ORDER BY in the person index's order
+-- needs no sort, so a cursor over it stops after one page (keyset paging).
+CREATE FUNCTION _treffers(soort_object_id text, pseudoniem bytea, objecttype text,
+                          van timestamptz, tot timestamptz,
+                          zichtbaar vertrouwelijkheid[], activiteit uuid)
+    RETURNS TABLE (tijdstip timestamptz, actie_id uuid, volgorde smallint,
+                   o verwerkt_object, v verwerkingsactie_versie)
+    LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+    SELECT o.tijdstip, o.actie_id, o.volgorde, o, v
+      FROM verwerkingenlog.verwerkt_object o
+     CROSS JOIN LATERAL verwerkingenlog._actueel(o.actie_id) v
+     WHERE o.soort_object_id = $1
+       AND o.object_pseudoniem = $2
+       AND o.objecttype = $3
+       AND o.tijdstip >= coalesce($4, '-infinity')
+       AND o.tijdstip < coalesce($5, 'infinity')
+       AND v.objecten_volgnummer = o.volgnummer
+       AND NOT v.vervallen
+       AND v.vertrouwelijkheid = ANY ($6)
+       AND ($7 IS NULL OR v.verwerkingsactiviteit_id = $7)
+$$;
+COMMENT ON FUNCTION _treffers(text, bytea, text, timestamptz, timestamptz, vertrouwelijkheid[], uuid) IS
+  'The object rows about one object in a period that count (current object set, not vervallen, visible); inlined, so callers page on the person index';
+
+-- One page of GET /verwerkingsacties: the current actions about one object
+-- in [begin_datum, eind_datum), newest first (tijdstip, then actieId,
+-- descending: the order of the person index), each
+-- with the objects about that object only.  Keyset paging: with
+-- na_tijdstip/na_actie_id only the actions after that one (terug: before it,
+-- returned oldest first, nearest the key first), at most aantal of them
+-- (NULL: all).  A page costs about aantal probes of the person index,
+-- whichever page it is.
+-- Scopes, filters and visibility as verwerkingsacties().
+CREATE FUNCTION _verwerkingsacties_pagina(objecttype text, soort_object_id text, object_id text,
+                                          begin_datum date, eind_datum date,
+                                          vertrouwelijkheid text[], verwerkingsactiviteit_id uuid,
+                                          na_tijdstip timestamptz, na_actie_id uuid, terug boolean,
+                                          aantal integer)
+    RETURNS TABLE (document jsonb, tijdstip timestamptz, actie_id uuid)
+    LANGUAGE plpgsql STABLE
 AS $$
 DECLARE
     gevraagd verwerkingenlog.vertrouwelijkheid[];
     zichtbaar verwerkingenlog.vertrouwelijkheid[];
+    pseudoniem bytea;
+    van timestamptz := begin_datum::timestamptz;
+    tot timestamptz := eind_datum::timestamptz;
+    rijen refcursor;
+    r record;
+    vorige uuid;
+    gezien integer := 0;
 BEGIN
     IF objecttype IS NULL OR soort_object_id IS NULL OR object_id IS NULL THEN
         RAISE EXCEPTION 'objecttype, soortObjectId and objectId are required'
@@ -28,27 +75,91 @@ BEGIN
                   DETAIL = 'vertrouwelijkheid: must be one of normaal, vertrouwelijk, opgeheven (invalid_choice)';
     END;
     zichtbaar := verwerkingenlog._leesbaar('lijst', verwerkingenlog._scopes(), gevraagd);
+    pseudoniem := verwerkingenlog._pseudoniem(soort_object_id, object_id);
 
-    -- The person index gives the object rows in the period; an object row
-    -- counts when its object set is the one of its action's current version.
+    -- The person index row by row in the list's order (backward from the
+    -- key, or forward for the page before it), one probe of the current
+    -- version per row, until the page is full.  An explicit cursor, so that
+    -- the plan is a fast-start one: the walk in index order that stops,
+    -- never a sort of all the person's rows.
+    IF terug THEN
+        OPEN rijen FOR
+            SELECT t.tijdstip, t.actie_id, t.v
+              FROM verwerkingenlog._treffers(soort_object_id, pseudoniem, lower(objecttype), van, tot,
+                                             zichtbaar, verwerkingsactiviteit_id) t
+             WHERE (t.tijdstip, t.actie_id) > (na_tijdstip, na_actie_id)
+             ORDER BY t.tijdstip, t.actie_id, t.volgorde;
+    ELSE
+        OPEN rijen FOR
+            SELECT t.tijdstip, t.actie_id, t.v
+              FROM verwerkingenlog._treffers(soort_object_id, pseudoniem, lower(objecttype), van, tot,
+                                             zichtbaar, verwerkingsactiviteit_id) t
+             WHERE (t.tijdstip, t.actie_id) < (coalesce(na_tijdstip, 'infinity'),
+                                               coalesce(na_actie_id, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
+             ORDER BY t.tijdstip DESC, t.actie_id DESC, t.volgorde DESC;
+    END IF;
+    LOOP
+        FETCH rijen INTO r;
+        EXIT WHEN NOT FOUND;
+        -- The object twice in one action: one row of the list.
+        CONTINUE WHEN r.actie_id = vorige;
+        vorige := r.actie_id;
+        gezien := gezien + 1;
+        EXIT WHEN gezien > aantal;
+        document := verwerkingenlog._document(r.v,
+            (SELECT jsonb_agg(verwerkingenlog._object_document(o) ORDER BY o.volgorde)
+               FROM verwerkingenlog.verwerkt_object o
+              WHERE o.actie_id = r.actie_id AND o.volgnummer = (r.v).objecten_volgnummer
+                AND o.soort_object_id = _verwerkingsacties_pagina.soort_object_id
+                AND o.object_pseudoniem = pseudoniem));
+        tijdstip := r.tijdstip;
+        actie_id := r.actie_id;
+        RETURN NEXT;
+    END LOOP;
+    CLOSE rijen;
+END
+$$;
+COMMENT ON FUNCTION _verwerkingsacties_pagina(text, text, text, date, date, text[], uuid, timestamptz, uuid, boolean, integer) IS
+  'One keyset page of GET /verwerkingsacties (after or before an action, at most aantal), newest first, with the sort key of every row';
+
+-- The number of actions GET /verwerkingsacties lists for these filters
+-- (the count of the list envelope): the person index and one probe of the
+-- current version per object row in the period; no document is built and
+-- nothing is decrypted.
+CREATE FUNCTION _verwerkingsacties_aantal(objecttype text, soort_object_id text, object_id text,
+                                          begin_datum date, eind_datum date,
+                                          vertrouwelijkheid text[], verwerkingsactiviteit_id uuid)
+    RETURNS bigint
+    LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    zichtbaar verwerkingenlog.vertrouwelijkheid[] := verwerkingenlog._leesbaar('lijst', verwerkingenlog._scopes(),
+        (SELECT array_agg(lower(n)::verwerkingenlog.vertrouwelijkheid) FROM unnest(vertrouwelijkheid) n));
+BEGIN
+    RETURN (SELECT count(DISTINCT t.actie_id)
+              FROM verwerkingenlog._treffers(soort_object_id, verwerkingenlog._pseudoniem(soort_object_id, object_id),
+                                             lower(objecttype), begin_datum::timestamptz, eind_datum::timestamptz,
+                                             zichtbaar, verwerkingsactiviteit_id) t);
+END
+$$;
+COMMENT ON FUNCTION _verwerkingsacties_aantal(text, text, text, date, date, text[], uuid) IS
+  'The number of actions GET /verwerkingsacties lists for these filters (no documents built)';
+
+CREATE FUNCTION verwerkingsacties(objecttype text, soort_object_id text, object_id text,
+                                  begin_datum date DEFAULT NULL, eind_datum date DEFAULT NULL,
+                                  vertrouwelijkheid text[] DEFAULT NULL,
+                                  verwerkingsactiviteit_id uuid DEFAULT NULL)
+    RETURNS SETOF jsonb
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    -- Every action: one page without a key and without a limit.
     RETURN QUERY
-    SELECT verwerkingenlog._document(v, t.objecten)
-      FROM (SELECT o.actie_id, o.volgnummer,
-                   jsonb_agg(verwerkingenlog._object_document(o) ORDER BY o.volgorde) AS objecten
-              FROM verwerkingenlog.verwerkt_object o
-             WHERE o.soort_object_id = verwerkingsacties.soort_object_id
-               AND o.object_pseudoniem = verwerkingenlog._pseudoniem(verwerkingsacties.soort_object_id, verwerkingsacties.object_id)
-               AND o.objecttype = lower(verwerkingsacties.objecttype)
-               AND (begin_datum IS NULL OR o.tijdstip >= begin_datum::timestamptz)
-               AND (eind_datum IS NULL OR o.tijdstip < eind_datum::timestamptz)
-             GROUP BY o.actie_id, o.volgnummer) t
-     CROSS JOIN LATERAL verwerkingenlog._actueel(t.actie_id) v
-     WHERE v.objecten_volgnummer = t.volgnummer
-       AND NOT v.vervallen
-       AND v.vertrouwelijkheid = ANY (zichtbaar)
-       AND (verwerkingsacties.verwerkingsactiviteit_id IS NULL
-            OR v.verwerkingsactiviteit_id = verwerkingsacties.verwerkingsactiviteit_id)
-     ORDER BY v.tijdstip DESC, v.actie_id;
+    SELECT p.document
+      FROM verwerkingenlog._verwerkingsacties_pagina(objecttype, soort_object_id, object_id, begin_datum, eind_datum,
+                                                     vertrouwelijkheid, verwerkingsactiviteit_id,
+                                                     NULL, NULL, false, NULL) p;
 END
 $$;
 COMMENT ON FUNCTION verwerkingsacties(text, text, text, date, date, text[], uuid) IS
@@ -98,3 +209,8 @@ SELECT o.verwerkt_object_id, a.actie_id, o.volgorde, o.objecttype, o.soort_objec
   JOIN verwerkt_object o ON o.actie_id = v.actie_id AND o.volgnummer = v.objecten_volgnummer;
 COMMENT ON VIEW actuele_verwerkte_objecten IS
   'The verwerkte objecten of every action in actuele_verwerkingsacties';
+
+REVOKE ALL ON FUNCTION _treffers(text, bytea, text, timestamptz, timestamptz, vertrouwelijkheid[], uuid),
+                       _verwerkingsacties_pagina(text, text, text, date, date, text[], uuid, timestamptz, uuid, boolean, integer),
+                       _verwerkingsacties_aantal(text, text, text, date, date, text[], uuid)
+    FROM PUBLIC;

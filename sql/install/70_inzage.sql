@@ -214,17 +214,32 @@ BEGIN
 END
 $$;
 
-CREATE FUNCTION verwerkte_objecten(objecttype text, soort_object_id text, object_id text,
-                                   begin_datum date, eind_datum date,
-                                   verwerkingsactiviteit_id uuid DEFAULT NULL)
-    RETURNS SETOF jsonb
-    LANGUAGE plpgsql VOLATILE SECURITY DEFINER
-    SET search_path = pg_catalog, pg_temp
+-- One page of GET /verwerkte-objecten, logged as an inzage: the verwerkte
+-- objecten about one object with tijdstip in [begin_datum, eind_datum),
+-- newest first (tijdstip, actieId, position, all descending: the order of
+-- the person index), each with its action in
+-- the restricted form.  Keyset paging: with na_tijdstip/na_actie_id/
+-- na_volgorde only the rows after that one (terug: before it, returned
+-- oldest first, nearest the key first), at most aantal of them (NULL: all).  Every page is an
+-- inzage of its own and is logged.
+CREATE FUNCTION _verwerkte_objecten_pagina(objecttype text, soort_object_id text, object_id text,
+                                           begin_datum date, eind_datum date,
+                                           verwerkingsactiviteit_id uuid,
+                                           na_tijdstip timestamptz, na_actie_id uuid, na_volgorde smallint,
+                                           terug boolean, aantal integer)
+    RETURNS TABLE (document jsonb, tijdstip timestamptz, actie_id uuid, volgorde smallint)
+    LANGUAGE plpgsql VOLATILE
 AS $$
 DECLARE
     zichtbaar verwerkingenlog.vertrouwelijkheid[] := verwerkingenlog._leesbaar('inzage', verwerkingenlog._scopes(), NULL);
     ontbreekt text[];
     d jsonb;
+    pseudoniem bytea;
+    van timestamptz := begin_datum::timestamptz;
+    tot timestamptz := eind_datum::timestamptz;
+    rijen refcursor;
+    r record;
+    gezien integer := 0;
 BEGIN
     -- A period must always be given (F4086): all five filters are required.
     ontbreekt := array_remove(ARRAY[
@@ -239,27 +254,80 @@ BEGIN
     END IF;
     PERFORM verwerkingenlog._inzage_schrijfbaar();
     d := verwerkingenlog._inzage_invoer(objecttype, soort_object_id, object_id);
+    pseudoniem := verwerkingenlog._pseudoniem(soort_object_id, object_id);
 
-    -- The person index gives the object rows in the period; a row counts
-    -- when its object set is the one of its action's current version.
-    RETURN QUERY
-    SELECT verwerkingenlog._inzage_document(v, o)
-      FROM verwerkingenlog.verwerkt_object o
-     CROSS JOIN LATERAL verwerkingenlog._actueel(o.actie_id) v
-     WHERE o.soort_object_id = verwerkte_objecten.soort_object_id
-       AND o.object_pseudoniem = verwerkingenlog._pseudoniem(verwerkte_objecten.soort_object_id, verwerkte_objecten.object_id)
-       AND o.objecttype = d->'verwerkteObjecten'->0->>'objecttype'
-       AND o.tijdstip >= begin_datum::timestamptz
-       AND o.tijdstip < eind_datum::timestamptz
-       AND v.objecten_volgnummer = o.volgnummer
-       AND NOT v.vervallen
-       AND v.vertrouwelijkheid = ANY (zichtbaar)
-       AND (verwerkte_objecten.verwerkingsactiviteit_id IS NULL
-            OR v.verwerkingsactiviteit_id = verwerkte_objecten.verwerkingsactiviteit_id)
-     ORDER BY v.tijdstip DESC, v.actie_id, o.volgorde;
+    -- The person index row by row in the list's order, one probe of the
+    -- current version per row, until the page is full (see
+    -- _verwerkingsacties_pagina: an explicit cursor, a fast-start plan).
+    IF terug THEN
+        OPEN rijen FOR
+            SELECT t.tijdstip, t.actie_id, t.volgorde, t.o, t.v
+              FROM verwerkingenlog._treffers(soort_object_id, pseudoniem, d->'verwerkteObjecten'->0->>'objecttype',
+                                             van, tot, zichtbaar, verwerkingsactiviteit_id) t
+             WHERE (t.tijdstip, t.actie_id, t.volgorde) > (na_tijdstip, na_actie_id, na_volgorde)
+             ORDER BY t.tijdstip, t.actie_id, t.volgorde;
+    ELSE
+        OPEN rijen FOR
+            SELECT t.tijdstip, t.actie_id, t.volgorde, t.o, t.v
+              FROM verwerkingenlog._treffers(soort_object_id, pseudoniem, d->'verwerkteObjecten'->0->>'objecttype',
+                                             van, tot, zichtbaar, verwerkingsactiviteit_id) t
+             WHERE (t.tijdstip, t.actie_id, t.volgorde) < (coalesce(na_tijdstip, 'infinity'),
+                                                           coalesce(na_actie_id, 'ffffffff-ffff-ffff-ffff-ffffffffffff'),
+                                                           coalesce(na_volgorde, 32767))
+             ORDER BY t.tijdstip DESC, t.actie_id DESC, t.volgorde DESC;
+    END IF;
+    LOOP
+        FETCH rijen INTO r;
+        EXIT WHEN NOT FOUND;
+        gezien := gezien + 1;
+        EXIT WHEN gezien > aantal;
+        document := verwerkingenlog._inzage_document(r.v, r.o);
+        tijdstip := r.tijdstip;
+        actie_id := r.actie_id;
+        volgorde := r.volgorde;
+        RETURN NEXT;
+    END LOOP;
+    CLOSE rijen;
 
     -- Logged after the lookup, so that an inzage never lists itself.
     PERFORM verwerkingenlog._log_inzage(d);
+END
+$$;
+COMMENT ON FUNCTION _verwerkte_objecten_pagina(text, text, text, date, date, uuid, timestamptz, uuid, smallint, boolean, integer) IS
+  'One keyset page of GET /verwerkte-objecten (after or before a row, at most aantal), newest first, with the sort key of every row; logs the inzage';
+
+-- The number of verwerkte objecten GET /verwerkte-objecten lists for these
+-- filters (the count of the list envelope): the person index and one probe
+-- of the current version per object row; no document, no decryption.
+-- Not an inzage by itself: it is only called with a page.
+CREATE FUNCTION _verwerkte_objecten_aantal(objecttype text, soort_object_id text, object_id text,
+                                           begin_datum date, eind_datum date,
+                                           verwerkingsactiviteit_id uuid)
+    RETURNS bigint
+    LANGUAGE sql STABLE
+AS $$
+    SELECT count(*)
+      FROM verwerkingenlog._treffers(soort_object_id, verwerkingenlog._pseudoniem(soort_object_id, object_id),
+                                     lower(objecttype), begin_datum::timestamptz, eind_datum::timestamptz,
+                                     verwerkingenlog._leesbaar('inzage', verwerkingenlog._scopes(), NULL),
+                                     verwerkingsactiviteit_id) t
+$$;
+COMMENT ON FUNCTION _verwerkte_objecten_aantal(text, text, text, date, date, uuid) IS
+  'The number of verwerkte objecten GET /verwerkte-objecten lists for these filters (no documents built)';
+
+CREATE FUNCTION verwerkte_objecten(objecttype text, soort_object_id text, object_id text,
+                                   begin_datum date, eind_datum date,
+                                   verwerkingsactiviteit_id uuid DEFAULT NULL)
+    RETURNS SETOF jsonb
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    -- Every row: one page without a key and without a limit.
+    RETURN QUERY
+    SELECT p.document
+      FROM verwerkingenlog._verwerkte_objecten_pagina(objecttype, soort_object_id, object_id, begin_datum, eind_datum,
+                                                      verwerkingsactiviteit_id, NULL, NULL, NULL, false, NULL) p;
 END
 $$;
 COMMENT ON FUNCTION verwerkte_objecten(text, text, text, date, date, uuid) IS
@@ -315,5 +383,7 @@ COMMENT ON FUNCTION _log_inzage(jsonb) IS
 REVOKE ALL ON FUNCTION _beperkt_document(verwerkingsactie_versie, verwerkt_object),
                        _inzage_document(verwerkingsactie_versie, verwerkt_object),
                        _inzage_schrijfbaar(), _inzage_koppen(),
-                       _inzage_invoer(text, text, text), _log_inzage(jsonb)
+                       _inzage_invoer(text, text, text), _log_inzage(jsonb),
+                       _verwerkte_objecten_pagina(text, text, text, date, date, uuid, timestamptz, uuid, smallint, boolean, integer),
+                       _verwerkte_objecten_aantal(text, text, text, date, date, uuid)
     FROM PUBLIC;

@@ -15,11 +15,16 @@
 -- validates) and adds only HTTP: response.status, response.headers, list
 -- envelopes {count, next, previous, results} with paging, and problem
 -- bodies (Fout, ValidatieFout) that are RETURNED, not raised, with
--- Content-Type application/problem+json.  Query and path parameters are
--- named parameters with the OpenAPI's camelCase names, typed text, every one
--- with a default: a missing or malformed value is the standard's 400, never a
--- PostgREST "function not found" or a cast error.  How requests reach these
--- functions (nginx, PostgREST, which transaction) is in test/deploy/README.md.
+-- Content-Type application/problem+json.  No function has named
+-- parameters: the client's query string arrives in the request header
+-- Verwerkingenlog-Query and is parsed here exactly as the OpenAPI defines
+-- it (array parameters repeated or comma-separated; unknown or repeated
+-- parameters are a 400), a path id in the header Verwerkingenlog-Id, and a
+-- body as the single unnamed jsonb parameter, untouched (nginx never builds
+-- JSON from client text).  A missing or malformed value is the standard's
+-- 400, never a PostgREST "function not found" or a cast error.  Lists page
+-- with keysets (cursor links).  How requests reach these functions (nginx,
+-- PostgREST, which transaction) is in test/deploy/README.md.
 --
 -- Status codes:
 --   SQLSTATE class 22 (invalid input)        400 ValidatieFout, invalidParams from the detail lines
@@ -266,52 +271,243 @@ REVOKE ALL ON FUNCTION _http_antwoord(integer, jsonb, jsonb), _http_probleem(int
                        _http_fout(text, text, text, integer, text), _http_lijst(jsonb, integer, text, jsonb)
     FROM PUBLIC;
 
--- GET /verwerkingsacties
-CREATE FUNCTION verwerkingenlog_api.verwerkingsactie_list(
-        objecttype text DEFAULT NULL, "soortObjectId" text DEFAULT NULL, "objectId" text DEFAULT NULL,
-        "beginDatum" text DEFAULT NULL, "eindDatum" text DEFAULT NULL,
-        vertrouwelijkheid text DEFAULT NULL, "verwerkingsactiviteitId" text DEFAULT NULL,
-        page text DEFAULT NULL)
+-- The request as nginx passes it (test/deploy/nginx.conf): nothing of the
+-- client's is ever spliced into a JSON body.  The client's query string
+-- travels as it came in the header Verwerkingenlog-Query, a path id
+-- (actieId, verwerktObjectId) in Verwerkingenlog-Id, and a body as
+-- PostgREST's single unnamed jsonb parameter, untouched.  PostgREST puts the
+-- headers in request.headers (names in lower case).
+
+-- One request header, NULL when absent.
+CREATE FUNCTION _http_kop(naam text) RETURNS text
+    LANGUAGE sql STABLE
+AS $$ SELECT verwerkingenlog._inzage_koppen()->>lower(naam) $$;
+
+-- Percent-decoding of one name or value of a query string ('+' is a
+-- space, as in form encoding); 22023 when a '%' is not followed by two hex
+-- digits or the bytes are not UTF-8.
+CREATE FUNCTION _http_url_decodeer(waarde text) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+AS $$
+DECLARE
+    b bytea;
+BEGIN
+    IF waarde ~ '%($|.$|[^0-9A-Fa-f]|.[^0-9A-Fa-f])' THEN
+        RAISE EXCEPTION 'invalid percent-encoding' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    SELECT string_agg(CASE WHEN m[1] IS NOT NULL THEN decode(substr(m[1], 2), 'hex')
+                           ELSE convert_to(m[2], 'UTF8') END, ''::bytea ORDER BY n)
+      INTO b
+      FROM regexp_matches(replace(waarde, '+', ' '), '(%[0-9A-Fa-f]{2})|([^%]+)', 'g') WITH ORDINALITY AS r(m, n);
+    RETURN convert_from(coalesce(b, ''::bytea), 'UTF8');
+EXCEPTION WHEN character_not_in_repertoire OR untranslatable_character THEN
+    RAISE EXCEPTION 'invalid percent-encoding: not UTF-8' USING ERRCODE = 'invalid_parameter_value';
+END
+$$;
+
+-- The query parameters of one operation, from the client's query string
+-- (header Verwerkingenlog-Query): {name: value} for each parameter given.
+-- namen are the operation's parameters (the OpenAPI's); lijsten are its
+-- array parameters (form style, explode: repeated, and also a
+-- comma-separated list), whose values are joined with commas.  An unknown
+-- parameter, or one that is not an array given twice, raises 22023 with a
+-- "<name>: <reason> (<code>)" line for each.
+CREATE FUNCTION _http_parameters(namen text[], lijsten text[] DEFAULT '{}') RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    deel text;
+    naam text;
+    waarde text;
+    waarden jsonb := '{}';
+    fouten text[] := '{}';
+BEGIN
+    FOREACH deel IN ARRAY string_to_array(coalesce(verwerkingenlog._http_kop('verwerkingenlog-query'), ''), '&') LOOP
+        CONTINUE WHEN deel = '';
+        BEGIN
+            naam := verwerkingenlog._http_url_decodeer(split_part(deel, '=', 1));
+            waarde := CASE WHEN strpos(deel, '=') > 0
+                           THEN verwerkingenlog._http_url_decodeer(substr(deel, strpos(deel, '=') + 1)) ELSE '' END;
+        EXCEPTION WHEN invalid_parameter_value THEN
+            fouten := fouten || format('%s: is not percent-encoded UTF-8 (invalid)', left(split_part(deel, '=', 1), 64));
+            CONTINUE;
+        END;
+        IF NOT naam = ANY (namen) THEN
+            fouten := fouten || format('%s: is not a parameter of this operation (unknown)', left(naam, 64));
+        ELSIF waarden ? naam AND NOT naam = ANY (lijsten) THEN
+            fouten := fouten || format('%s: is given more than once (invalid)', naam);
+        ELSE
+            waarden := jsonb_set(waarden, ARRAY[naam], coalesce(waarden->naam, '[]') || to_jsonb(waarde));
+        END IF;
+    END LOOP;
+    IF cardinality(fouten) > 0 THEN
+        fouten := ARRAY(SELECT DISTINCT ON (f) f FROM unnest(fouten) WITH ORDINALITY AS u(f, n) ORDER BY f, n);
+        RAISE EXCEPTION 'invalid query string: %', fouten[1]
+            USING ERRCODE = 'invalid_parameter_value', DETAIL = array_to_string(fouten, E'\n');
+    END IF;
+    RETURN coalesce((SELECT jsonb_object_agg(k, CASE WHEN k = ANY (lijsten)
+                                                     THEN (SELECT string_agg(x, ',') FROM jsonb_array_elements_text(w) x)
+                                                     ELSE w->>0 END)
+                       FROM jsonb_each(waarden) AS e(k, w)), '{}');
+END
+$$;
+
+-- The sort key in a cursor of the list links: "n" (the page after) or "p"
+-- (the page before), the tijdstip in microseconds since 1970 (exact), the
+-- actieId, and for the inzage the object's position:
+-- n1712324142000000~0190a1b2-...[~2].  NULL for NULL; 22023 for anything
+-- else that is not such a key.
+CREATE FUNCTION _http_cursor(waarde text, met_volgorde boolean,
+                             OUT terug boolean, OUT tijdstip timestamptz, OUT actie_id uuid, OUT volgorde smallint)
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+AS $$
+DECLARE
+    m text[];
+    us bigint;
+BEGIN
+    IF waarde IS NULL THEN
+        RETURN;
+    END IF;
+    m := regexp_match(waarde, '^([np])(-?[0-9]{1,17})~([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})'
+                              || CASE WHEN met_volgorde THEN '~([0-9]{1,4})' ELSE '()' END || '$');
+    IF m IS NULL THEN
+        RAISE EXCEPTION 'invalid query parameter "cursor": is not a cursor of this list'
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'cursor: is not a cursor of this list; follow the next and previous links (invalid)';
+    END IF;
+    terug := m[1] = 'p';
+    us := m[2]::bigint;
+    tijdstip := to_timestamp(div(us, 1000000)) + mod(us, 1000000) * interval '1 microsecond';
+    actie_id := m[3]::uuid;
+    volgorde := nullif(m[4], '')::smallint;
+END
+$$;
+
+-- The cursor of a row: see _http_cursor.
+CREATE FUNCTION _http_cursor_van(richting text, tijdstip timestamptz, actie_id uuid, volgorde smallint DEFAULT NULL)
+    RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+    SELECT richting || (extract(epoch FROM tijdstip) * 1000000)::bigint || '~' || actie_id
+           || coalesce('~' || volgorde, '')
+$$;
+
+-- A list answer {count, next, previous, results} from one keyset page.
+-- rijen: up to grootte + 1 rows {document, tijdstip, actie_id[, volgorde]}
+-- newest first, as fetched in the direction the cursor asked (terug: the
+-- rows before the cursor; NULL: the first page); the extra row only tells
+-- that there is more in that direction.  pad and params (an array of
+-- [name, value] pairs, NULL values left out) make the links, which carry
+-- every parameter and a cursor.
+CREATE FUNCTION _http_pagina(rijen jsonb, grootte integer, terug boolean, aantal bigint,
+                             pad text, params jsonb) RETURNS jsonb
+    LANGUAGE plpgsql VOLATILE
+AS $$
+DECLARE
+    n integer := jsonb_array_length(rijen);
+    meer boolean := n > grootte;
+    eerste jsonb;
+    laatste jsonb;
+    basis text;
+BEGIN
+    IF meer THEN
+        -- The extra row is the last one fetched: the oldest going forward,
+        -- the newest going back.
+        rijen := CASE WHEN terug THEN rijen - 0 ELSE rijen - (n - 1) END;
+        n := grootte;
+    END IF;
+    eerste := rijen->0;
+    laatste := rijen->(n - 1);
+    basis := verwerkingenlog.base_url() || pad || '?' ||
+             coalesce((SELECT string_agg(p->>0 || '=' || verwerkingenlog._http_url_codeer(p->>1) || '&', '' ORDER BY i)
+                         FROM jsonb_array_elements(params) WITH ORDINALITY AS e(p, i)
+                        WHERE p->>1 IS NOT NULL), '') || 'cursor=';
+    RETURN verwerkingenlog._http_antwoord(200, jsonb_build_object(
+        'count', aantal,
+        'next', CASE WHEN n > 0 AND (CASE WHEN terug THEN true ELSE meer END)
+                     THEN basis || verwerkingenlog._http_cursor_van('n', (laatste->>'tijdstip')::timestamptz,
+                                                                   (laatste->>'actie_id')::uuid, (laatste->>'volgorde')::smallint) END,
+        'previous', CASE WHEN n > 0 AND (CASE WHEN terug THEN meer ELSE terug IS NOT NULL END)
+                         THEN basis || verwerkingenlog._http_cursor_van('p', (eerste->>'tijdstip')::timestamptz,
+                                                                       (eerste->>'actie_id')::uuid, (eerste->>'volgorde')::smallint) END,
+        'results', coalesce((SELECT jsonb_agg(r->'document' ORDER BY i)
+                               FROM jsonb_array_elements(rijen) WITH ORDINALITY AS e(r, i)), '[]')));
+END
+$$;
+
+COMMENT ON FUNCTION _http_kop(text) IS 'REST layer: one request header from request.headers (NULL when absent)';
+COMMENT ON FUNCTION _http_url_decodeer(text) IS 'REST layer: percent-decoding of a query string name or value (UTF-8; + is a space)';
+COMMENT ON FUNCTION _http_parameters(text[], text[]) IS
+  'REST layer: the operation''s query parameters from header Verwerkingenlog-Query; array parameters repeated or comma-separated; 22023 for unknown or repeated ones';
+COMMENT ON FUNCTION _http_cursor(text, boolean) IS 'REST layer: the direction and sort key in a cursor of the list links';
+COMMENT ON FUNCTION _http_cursor_van(text, timestamptz, uuid, smallint) IS 'REST layer: the cursor of a row of a list';
+COMMENT ON FUNCTION _http_pagina(jsonb, integer, boolean, bigint, text, jsonb) IS
+  'REST layer: the list envelope {count, next, previous, results} of one keyset page';
+
+REVOKE ALL ON FUNCTION _http_kop(text), _http_parameters(text[], text[]),
+                       _http_pagina(jsonb, integer, boolean, bigint, text, jsonb)
+    FROM PUBLIC;
+
+-- GET /verwerkingsacties: the query string (see _http_parameters);
+-- vertrouwelijkheid is an array parameter, repeated or comma-separated.
+CREATE FUNCTION verwerkingenlog_api.verwerkingsactie_list()
     RETURNS jsonb
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+    q jsonb;
+    c record;
     fouten jsonb;
-    alle jsonb;
+    niveaus text[];
+    grootte integer;
+    rijen jsonb;
     st text; bericht text; detail text;
 BEGIN
     -- Without a read scope nothing is looked at, not even the parameters.
     PERFORM verwerkingenlog._leesbaar('actie', verwerkingenlog._scopes(), NULL);
-    fouten := verwerkingenlog._http_param('objecttype', objecttype, 'objecttype', true)
-           || verwerkingenlog._http_param('soortObjectId', "soortObjectId", 'tekst', true, 242)
-           || verwerkingenlog._http_param('objectId', "objectId", 'tekst', true, 40)
-           || verwerkingenlog._http_param('beginDatum', "beginDatum", 'datum', false)
-           || verwerkingenlog._http_param('eindDatum', "eindDatum", 'datum', false)
-           || verwerkingenlog._http_param('vertrouwelijkheid', vertrouwelijkheid, 'vertrouwelijkheid', false)
-           || verwerkingenlog._http_param('verwerkingsactiviteitId', "verwerkingsactiviteitId", 'uuid', false)
-           || verwerkingenlog._http_param('page', page, 'pagina', false);
+    -- (Read after the first call into the library, which defines it.)
+    grootte := current_setting('verwerkingenlog.page_size')::integer;
+    q := verwerkingenlog._http_parameters(ARRAY['objecttype', 'soortObjectId', 'objectId', 'beginDatum', 'eindDatum',
+                                                'vertrouwelijkheid', 'verwerkingsactiviteitId', 'cursor'],
+                                          ARRAY['vertrouwelijkheid']);
+    fouten := verwerkingenlog._http_param('objecttype', q->>'objecttype', 'objecttype', true)
+           || verwerkingenlog._http_param('soortObjectId', q->>'soortObjectId', 'tekst', true, 242)
+           || verwerkingenlog._http_param('objectId', q->>'objectId', 'tekst', true, 40)
+           || verwerkingenlog._http_param('beginDatum', q->>'beginDatum', 'datum', false)
+           || verwerkingenlog._http_param('eindDatum', q->>'eindDatum', 'datum', false)
+           || verwerkingenlog._http_param('vertrouwelijkheid', q->>'vertrouwelijkheid', 'vertrouwelijkheid', false)
+           || verwerkingenlog._http_param('verwerkingsactiviteitId', q->>'verwerkingsactiviteitId', 'uuid', false);
     IF jsonb_array_length(fouten) > 0 THEN
         RETURN verwerkingenlog._http_probleem(400, format('invalid query parameter "%s": %s',
                                                           fouten->0->>'name', fouten->0->>'reason'), fouten);
     END IF;
-    SELECT coalesce(jsonb_agg(r ORDER BY n), '[]') INTO alle
-      FROM verwerkingenlog.verwerkingsacties(
-               objecttype, "soortObjectId", "objectId", "beginDatum"::date, "eindDatum"::date,
-               (SELECT array_agg(btrim(w)) FROM unnest(string_to_array(vertrouwelijkheid, ',')) w),
-               "verwerkingsactiviteitId"::uuid) WITH ORDINALITY AS t(r, n);
-    RETURN verwerkingenlog._http_lijst(alle, coalesce(page::integer, 1), '/verwerkingsacties', jsonb_build_array(
-        jsonb_build_array('objecttype', objecttype), jsonb_build_array('soortObjectId', "soortObjectId"),
-        jsonb_build_array('objectId', "objectId"), jsonb_build_array('beginDatum', "beginDatum"),
-        jsonb_build_array('eindDatum', "eindDatum"), jsonb_build_array('vertrouwelijkheid', vertrouwelijkheid),
-        jsonb_build_array('verwerkingsactiviteitId', "verwerkingsactiviteitId")));
+    c := verwerkingenlog._http_cursor(q->>'cursor', false);
+    niveaus := (SELECT array_agg(btrim(w)) FROM unnest(string_to_array(q->>'vertrouwelijkheid', ',')) w);
+    -- One page and one row more (is there a next page?), on the person index.
+    SELECT coalesce(jsonb_agg(jsonb_build_object('document', p.document, 'tijdstip', p.tijdstip, 'actie_id', p.actie_id)
+                              ORDER BY p.tijdstip DESC, p.actie_id DESC), '[]')
+      INTO rijen
+      FROM verwerkingenlog._verwerkingsacties_pagina(
+               q->>'objecttype', q->>'soortObjectId', q->>'objectId', (q->>'beginDatum')::date, (q->>'eindDatum')::date,
+               niveaus, (q->>'verwerkingsactiviteitId')::uuid,
+               c.tijdstip, c.actie_id, coalesce(c.terug, false), grootte + 1) p;
+    RETURN verwerkingenlog._http_pagina(rijen, grootte, c.terug,
+        verwerkingenlog._verwerkingsacties_aantal(
+            q->>'objecttype', q->>'soortObjectId', q->>'objectId', (q->>'beginDatum')::date, (q->>'eindDatum')::date,
+            niveaus, (q->>'verwerkingsactiviteitId')::uuid),
+        '/verwerkingsacties', jsonb_build_array(
+        jsonb_build_array('objecttype', q->>'objecttype'), jsonb_build_array('soortObjectId', q->>'soortObjectId'),
+        jsonb_build_array('objectId', q->>'objectId'), jsonb_build_array('beginDatum', q->>'beginDatum'),
+        jsonb_build_array('eindDatum', q->>'eindDatum'), jsonb_build_array('vertrouwelijkheid', q->>'vertrouwelijkheid'),
+        jsonb_build_array('verwerkingsactiviteitId', q->>'verwerkingsactiviteitId')));
 EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, bericht = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
     RETURN verwerkingenlog._http_fout(st, bericht, detail);
 END
 $$;
-COMMENT ON FUNCTION verwerkingenlog_api.verwerkingsactie_list(text, text, text, text, text, text, text, text) IS
-  'GET /verwerkingsacties (operationId verwerkingsactie_list): a page of the current actions about one object; vertrouwelijkheid is one value or a comma-separated list';
+COMMENT ON FUNCTION verwerkingenlog_api.verwerkingsactie_list() IS
+  'GET /verwerkingsacties (operationId verwerkingsactie_list): a keyset page of the current actions about one object; parameters from the query string (header Verwerkingenlog-Query), vertrouwelijkheid repeated or comma-separated';
 
 -- POST /verwerkingsacties: the request body is the single unnamed jsonb
 -- parameter (PostgREST passes the raw body).
@@ -334,26 +530,27 @@ $$;
 COMMENT ON FUNCTION verwerkingenlog_api.verwerkingsactie_create(jsonb) IS
   'POST /verwerkingsacties (operationId verwerkingsactie_create): logs the body; 201 with a Location header';
 
--- GET /verwerkingsacties/{actieId}
-CREATE FUNCTION verwerkingenlog_api.verwerkingsactie_read("actieId" text DEFAULT NULL)
+-- GET /verwerkingsacties/{actieId}: the id from header Verwerkingenlog-Id.
+CREATE FUNCTION verwerkingenlog_api.verwerkingsactie_read()
     RETURNS jsonb
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+    id text := verwerkingenlog._http_kop('verwerkingenlog-id');
     fouten jsonb;
     d jsonb;
     st text; bericht text; detail text;
 BEGIN
     PERFORM verwerkingenlog._leesbaar('actie', verwerkingenlog._scopes(), NULL);
-    fouten := verwerkingenlog._http_param('actieId', "actieId", 'uuid', true);
+    fouten := verwerkingenlog._http_param('actieId', id, 'uuid', true);
     IF jsonb_array_length(fouten) > 0 THEN
         RETURN verwerkingenlog._http_probleem(400, format('invalid path parameter "actieId": %s',
                                                           fouten->0->>'reason'), fouten);
     END IF;
-    d := verwerkingenlog.verwerkingsactie("actieId"::uuid);
+    d := verwerkingenlog.verwerkingsactie(id::uuid);
     IF d IS NULL THEN
-        RETURN verwerkingenlog._http_probleem(404, format('verwerkingsactie %s does not exist', lower("actieId")));
+        RETURN verwerkingenlog._http_probleem(404, format('verwerkingsactie %s does not exist', lower(id)));
     END IF;
     RETURN verwerkingenlog._http_antwoord(200, d);
 EXCEPTION WHEN OTHERS THEN
@@ -361,81 +558,88 @@ EXCEPTION WHEN OTHERS THEN
     RETURN verwerkingenlog._http_fout(st, bericht, detail);
 END
 $$;
-COMMENT ON FUNCTION verwerkingenlog_api.verwerkingsactie_read(text) IS
-  'GET /verwerkingsacties/{actieId} (operationId verwerkingsactie_read): the current version of one action; 404 when unknown, vervallen or not visible';
+COMMENT ON FUNCTION verwerkingenlog_api.verwerkingsactie_read() IS
+  'GET /verwerkingsacties/{actieId} (operationId verwerkingsactie_read): the current version of one action (actieId from header Verwerkingenlog-Id); 404 when unknown, vervallen or not visible';
 
--- PUT /verwerkingsacties/{actieId}: nginx sends {"actieId": ..., "body": <the request body>}.
-CREATE FUNCTION verwerkingenlog_api.verwerkingsactie_update("actieId" text DEFAULT NULL, body jsonb DEFAULT NULL)
+-- PUT /verwerkingsacties/{actieId}: the body is the single unnamed jsonb
+-- parameter, untouched; the id comes from header Verwerkingenlog-Id (set by
+-- nginx from the path, never from the body).
+CREATE FUNCTION verwerkingenlog_api.verwerkingsactie_update(jsonb)
     RETURNS jsonb
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+    id text := verwerkingenlog._http_kop('verwerkingenlog-id');
     fouten jsonb;
     st text; bericht text; detail text;
 BEGIN
     -- Without an update scope nothing is looked at.
     PERFORM verwerkingenlog._beslis('update', verwerkingenlog._scopes(), 'normaal', 'normaal');
-    fouten := verwerkingenlog._http_param('actieId', "actieId", 'uuid', true);
+    fouten := verwerkingenlog._http_param('actieId', id, 'uuid', true);
     IF jsonb_array_length(fouten) > 0 THEN
         RETURN verwerkingenlog._http_probleem(400, format('invalid path parameter "actieId": %s',
                                                           fouten->0->>'reason'), fouten);
     END IF;
-    RETURN verwerkingenlog._http_antwoord(200, verwerkingenlog.wijzig_verwerkingsactie("actieId"::uuid, body));
+    RETURN verwerkingenlog._http_antwoord(200, verwerkingenlog.wijzig_verwerkingsactie(id::uuid, $1));
 EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, bericht = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
     -- The standard: PUT of an unknown or vervallen action is a 400.
     RETURN verwerkingenlog._http_fout(st, bericht, detail, 400, 'actieId');
 END
 $$;
-COMMENT ON FUNCTION verwerkingenlog_api.verwerkingsactie_update(text, jsonb) IS
-  'PUT /verwerkingsacties/{actieId} (operationId verwerkingsactie_update): replaces every element (body: the complete document); 400 when the action is unknown or vervallen';
+COMMENT ON FUNCTION verwerkingenlog_api.verwerkingsactie_update(jsonb) IS
+  'PUT /verwerkingsacties/{actieId} (operationId verwerkingsactie_update): replaces every element (body: the complete document; actieId from header Verwerkingenlog-Id); 400 when the action is unknown or vervallen';
 
--- DELETE /verwerkingsacties/{actieId}
-CREATE FUNCTION verwerkingenlog_api.verwerkingsactie_delete("actieId" text DEFAULT NULL)
+-- DELETE /verwerkingsacties/{actieId}: the id from header Verwerkingenlog-Id.
+CREATE FUNCTION verwerkingenlog_api.verwerkingsactie_delete()
     RETURNS jsonb
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+    id text := verwerkingenlog._http_kop('verwerkingenlog-id');
     fouten jsonb;
     st text; bericht text; detail text;
 BEGIN
     PERFORM verwerkingenlog._beslis('delete', verwerkingenlog._scopes(), 'normaal', NULL);
-    fouten := verwerkingenlog._http_param('actieId', "actieId", 'uuid', true);
+    fouten := verwerkingenlog._http_param('actieId', id, 'uuid', true);
     -- The OpenAPI contract of DELETE has no 400: a path that names no
     -- action, malformed or unknown or vervallen, is a 404.
     IF jsonb_array_length(fouten) > 0 THEN
         RETURN verwerkingenlog._http_probleem(404, format('verwerkingsactie %s does not exist: actieId %s',
-                                                          coalesce("actieId", ''), fouten->0->>'reason'));
+                                                          coalesce(id, ''), fouten->0->>'reason'));
     END IF;
-    PERFORM verwerkingenlog.verwijder_verwerkingsactie("actieId"::uuid);
+    PERFORM verwerkingenlog.verwijder_verwerkingsactie(id::uuid);
     RETURN verwerkingenlog._http_antwoord(204, NULL);
 EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, bericht = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
     RETURN verwerkingenlog._http_fout(st, bericht, detail, 404);
 END
 $$;
-COMMENT ON FUNCTION verwerkingenlog_api.verwerkingsactie_delete(text) IS
-  'DELETE /verwerkingsacties/{actieId} (operationId verwerkingsactie_delete): annuls an action; 204, or 404 when it is unknown or already vervallen';
+COMMENT ON FUNCTION verwerkingenlog_api.verwerkingsactie_delete() IS
+  'DELETE /verwerkingsacties/{actieId} (operationId verwerkingsactie_delete): annuls an action (actieId from header Verwerkingenlog-Id); 204, or 404 when it is unknown or already vervallen';
 
--- PATCH /verwerkingsacties?verwerkingId=: nginx sends {"verwerkingId": ..., "body": <the request body>}.
-CREATE FUNCTION verwerkingenlog_api.verwerkingsactie_list_patch("verwerkingId" text DEFAULT NULL, body jsonb DEFAULT NULL)
+-- PATCH /verwerkingsacties?verwerkingId=: the body is the single unnamed
+-- jsonb parameter, untouched; verwerkingId from the query string.
+CREATE FUNCTION verwerkingenlog_api.verwerkingsactie_list_patch(jsonb)
     RETURNS jsonb
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+    q jsonb;
     fouten jsonb;
     st text; bericht text; detail text;
 BEGIN
     PERFORM verwerkingenlog._beslis('patch', verwerkingenlog._scopes(), 'normaal', NULL);
-    fouten := verwerkingenlog._http_param('verwerkingId', "verwerkingId", 'uuid', true);
+    q := verwerkingenlog._http_parameters(ARRAY['verwerkingId']);
+    fouten := verwerkingenlog._http_param('verwerkingId', q->>'verwerkingId', 'uuid', true);
     IF jsonb_array_length(fouten) > 0 THEN
         RETURN verwerkingenlog._http_probleem(400, format('invalid query parameter "verwerkingId": %s',
                                                           fouten->0->>'reason'), fouten);
     END IF;
-    PERFORM verwerkingenlog.wijzig_verwerking("verwerkingId"::uuid, body);
+    PERFORM verwerkingenlog.wijzig_verwerking((q->>'verwerkingId')::uuid, $1);
     RETURN verwerkingenlog._http_antwoord(204, NULL);
 EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, bericht = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
@@ -443,76 +647,91 @@ EXCEPTION WHEN OTHERS THEN
     RETURN verwerkingenlog._http_fout(st, bericht, detail, 400, 'verwerkingId');
 END
 $$;
-COMMENT ON FUNCTION verwerkingenlog_api.verwerkingsactie_list_patch(text, jsonb) IS
-  'PATCH /verwerkingsacties?verwerkingId= (operationId verwerkingsactie_list_patch): sets bewaartermijn and/or vertrouwelijkheid of every current action of a verwerking; 204';
+COMMENT ON FUNCTION verwerkingenlog_api.verwerkingsactie_list_patch(jsonb) IS
+  'PATCH /verwerkingsacties?verwerkingId= (operationId verwerkingsactie_list_patch): sets bewaartermijn and/or vertrouwelijkheid of every current action of a verwerking (body untouched, verwerkingId from the query string); 204';
 
--- GET /verwerkte-objecten.  Logs the inzage, so it must run read-write:
--- nginx maps the GET onto POST /rpc/verwerkte_objecten_list with the query
--- string as an application/x-www-form-urlencoded body.
-CREATE FUNCTION verwerkingenlog_api.verwerkte_objecten_list(
-        objecttype text DEFAULT NULL, "soortObjectId" text DEFAULT NULL, "objectId" text DEFAULT NULL,
-        "beginDatum" text DEFAULT NULL, "eindDatum" text DEFAULT NULL,
-        "verwerkingsactiviteitId" text DEFAULT NULL, page text DEFAULT NULL)
+-- GET /verwerkte-objecten.  Logs the inzage (every page), so it must run
+-- read-write: nginx maps the GET onto POST /rpc/verwerkte_objecten_list
+-- (body {}), the client's query string in header Verwerkingenlog-Query.
+CREATE FUNCTION verwerkingenlog_api.verwerkte_objecten_list()
     RETURNS jsonb
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+    q jsonb;
+    c record;
     fouten jsonb;
-    alle jsonb;
+    grootte integer;
+    rijen jsonb;
     st text; bericht text; detail text;
 BEGIN
     -- Without a read scope nothing is looked at, not even the parameters.
     PERFORM verwerkingenlog._leesbaar('inzage', verwerkingenlog._scopes(), NULL);
-    fouten := verwerkingenlog._http_param('objecttype', objecttype, 'objecttype', true)
-           || verwerkingenlog._http_param('soortObjectId', "soortObjectId", 'tekst', true, 242)
-           || verwerkingenlog._http_param('objectId', "objectId", 'tekst', true, 40)
-           || verwerkingenlog._http_param('beginDatum', "beginDatum", 'datum', true)
-           || verwerkingenlog._http_param('eindDatum', "eindDatum", 'datum', true)
-           || verwerkingenlog._http_param('verwerkingsactiviteitId', "verwerkingsactiviteitId", 'uuid', false)
-           || verwerkingenlog._http_param('page', page, 'pagina', false);
+    -- (Read after the first call into the library, which defines it.)
+    grootte := current_setting('verwerkingenlog.page_size')::integer;
+    q := verwerkingenlog._http_parameters(ARRAY['objecttype', 'soortObjectId', 'objectId', 'beginDatum', 'eindDatum',
+                                                'verwerkingsactiviteitId', 'cursor']);
+    fouten := verwerkingenlog._http_param('objecttype', q->>'objecttype', 'objecttype', true)
+           || verwerkingenlog._http_param('soortObjectId', q->>'soortObjectId', 'tekst', true, 242)
+           || verwerkingenlog._http_param('objectId', q->>'objectId', 'tekst', true, 40)
+           || verwerkingenlog._http_param('beginDatum', q->>'beginDatum', 'datum', true)
+           || verwerkingenlog._http_param('eindDatum', q->>'eindDatum', 'datum', true)
+           || verwerkingenlog._http_param('verwerkingsactiviteitId', q->>'verwerkingsactiviteitId', 'uuid', false);
     IF jsonb_array_length(fouten) > 0 THEN
         RETURN verwerkingenlog._http_probleem(400, format('invalid query parameter "%s": %s',
                                                           fouten->0->>'name', fouten->0->>'reason'), fouten);
     END IF;
-    SELECT coalesce(jsonb_agg(r ORDER BY n), '[]') INTO alle
-      FROM verwerkingenlog.verwerkte_objecten(
-               objecttype, "soortObjectId", "objectId", "beginDatum"::date, "eindDatum"::date,
-               "verwerkingsactiviteitId"::uuid) WITH ORDINALITY AS t(r, n);
-    RETURN verwerkingenlog._http_lijst(alle, coalesce(page::integer, 1), '/verwerkte-objecten', jsonb_build_array(
-        jsonb_build_array('objecttype', objecttype), jsonb_build_array('soortObjectId', "soortObjectId"),
-        jsonb_build_array('objectId', "objectId"), jsonb_build_array('beginDatum', "beginDatum"),
-        jsonb_build_array('eindDatum', "eindDatum"),
-        jsonb_build_array('verwerkingsactiviteitId', "verwerkingsactiviteitId")));
+    c := verwerkingenlog._http_cursor(q->>'cursor', true);
+    -- One page and one row more, on the person index; the page is logged
+    -- as an inzage.
+    SELECT coalesce(jsonb_agg(jsonb_build_object('document', p.document, 'tijdstip', p.tijdstip,
+                                                 'actie_id', p.actie_id, 'volgorde', p.volgorde)
+                              ORDER BY p.tijdstip DESC, p.actie_id DESC, p.volgorde DESC), '[]')
+      INTO rijen
+      FROM verwerkingenlog._verwerkte_objecten_pagina(
+               q->>'objecttype', q->>'soortObjectId', q->>'objectId', (q->>'beginDatum')::date, (q->>'eindDatum')::date,
+               (q->>'verwerkingsactiviteitId')::uuid,
+               c.tijdstip, c.actie_id, c.volgorde, coalesce(c.terug, false), grootte + 1) p;
+    RETURN verwerkingenlog._http_pagina(rijen, grootte, c.terug,
+        verwerkingenlog._verwerkte_objecten_aantal(
+            q->>'objecttype', q->>'soortObjectId', q->>'objectId', (q->>'beginDatum')::date, (q->>'eindDatum')::date,
+            (q->>'verwerkingsactiviteitId')::uuid),
+        '/verwerkte-objecten', jsonb_build_array(
+        jsonb_build_array('objecttype', q->>'objecttype'), jsonb_build_array('soortObjectId', q->>'soortObjectId'),
+        jsonb_build_array('objectId', q->>'objectId'), jsonb_build_array('beginDatum', q->>'beginDatum'),
+        jsonb_build_array('eindDatum', q->>'eindDatum'),
+        jsonb_build_array('verwerkingsactiviteitId', q->>'verwerkingsactiviteitId')));
 EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, bericht = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
     RETURN verwerkingenlog._http_fout(st, bericht, detail);
 END
 $$;
-COMMENT ON FUNCTION verwerkingenlog_api.verwerkte_objecten_list(text, text, text, text, text, text, text) IS
-  'GET /verwerkte-objecten (operationId verwerkte-objecten_list): a page of the verwerkte objecten about one person in the restricted form; logs the inzage (call with POST: it writes)';
+COMMENT ON FUNCTION verwerkingenlog_api.verwerkte_objecten_list() IS
+  'GET /verwerkte-objecten (operationId verwerkte-objecten_list): a keyset page of the verwerkte objecten about one person in the restricted form; logs every page as an inzage (call with POST: it writes)';
 
 -- GET /verwerkte-objecten/{verwerktObjectId}; logs the inzage, so nginx
--- maps it onto POST like the list.
-CREATE FUNCTION verwerkingenlog_api.verwerktobject_read("verwerktObjectId" text DEFAULT NULL)
+-- maps it onto POST like the list; the id from header Verwerkingenlog-Id.
+CREATE FUNCTION verwerkingenlog_api.verwerktobject_read()
     RETURNS jsonb
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+    id text := verwerkingenlog._http_kop('verwerkingenlog-id');
     fouten jsonb;
     d jsonb;
     st text; bericht text; detail text;
 BEGIN
     PERFORM verwerkingenlog._leesbaar('inzage', verwerkingenlog._scopes(), NULL);
-    fouten := verwerkingenlog._http_param('verwerktObjectId', "verwerktObjectId", 'uuid', true);
+    fouten := verwerkingenlog._http_param('verwerktObjectId', id, 'uuid', true);
     IF jsonb_array_length(fouten) > 0 THEN
         RETURN verwerkingenlog._http_probleem(400, format('invalid path parameter "verwerktObjectId": %s',
                                                           fouten->0->>'reason'), fouten);
     END IF;
-    d := verwerkingenlog.verwerkt_object("verwerktObjectId"::uuid);
+    d := verwerkingenlog.verwerkt_object(id::uuid);
     IF d IS NULL THEN
-        RETURN verwerkingenlog._http_probleem(404, format('verwerkt object %s does not exist', lower("verwerktObjectId")));
+        RETURN verwerkingenlog._http_probleem(404, format('verwerkt object %s does not exist', lower(id)));
     END IF;
     RETURN verwerkingenlog._http_antwoord(200, d);
 EXCEPTION WHEN OTHERS THEN
@@ -520,8 +739,8 @@ EXCEPTION WHEN OTHERS THEN
     RETURN verwerkingenlog._http_fout(st, bericht, detail);
 END
 $$;
-COMMENT ON FUNCTION verwerkingenlog_api.verwerktobject_read(text) IS
-  'GET /verwerkte-objecten/{verwerktObjectId} (operationId verwerktobject_read): one verwerkt object in the restricted form; logs the inzage (call with POST: it writes)';
+COMMENT ON FUNCTION verwerkingenlog_api.verwerktobject_read() IS
+  'GET /verwerkte-objecten/{verwerktObjectId} (operationId verwerktobject_read): one verwerkt object in the restricted form (id from header Verwerkingenlog-Id); logs the inzage (call with POST: it writes)';
 
 -- Privileges: the REST functions run as the extension's owner (the SQL API
 -- still decides scopes by the caller's role, GetOuterUserId), so a client

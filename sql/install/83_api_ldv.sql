@@ -1,8 +1,9 @@
 -- The REST layer of LDV and OpenTelemetry (schema verwerkingenlog_api of
 -- 80_api; test/deploy/nginx.conf routes the paths here):
 --
---   POST /v1/traces               otlp_traces                 OTLP/HTTP JSON, the body as is
---   GET  /processing-activities   processing_activities_list  {"query": <query string>} (POST: a read by subject is logged)
+--   POST /v1/traces               otlp_traces                 OTLP/HTTP JSON, the body untouched
+--   GET  /processing-activities   processing_activities_list  the query string in Verwerkingenlog-Query (as
+--                                                             80_api); a POST, since a read by subject is logged
 --
 -- OTLP answers as a collector does: 200 with {} or {"partialSuccess": ...};
 -- 400, 401, 403 and 500 with a google.rpc.Status body {"code", "message"}
@@ -25,35 +26,6 @@ END
 $$;
 COMMENT ON FUNCTION _ldv_antwoord(integer, jsonb, jsonb) IS
   'Internal: sets response.status and response.headers (an array of single-key objects) for PostgREST and returns the body';
-
--- A query string value, percent-decoded ("+" is a space); NULL when it is
--- not UTF-8 once decoded.
-CREATE FUNCTION _url_decodeer(waarde text) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
-AS $$
-DECLARE
-    b bytea := '';
-    i integer := 1;
-    n integer;
-    s text := replace(waarde, '+', ' ');
-BEGIN
-    n := length(s);
-    WHILE i <= n LOOP
-        IF substr(s, i, 1) = '%' AND substr(s, i + 1, 2) ~ '^[0-9A-Fa-f]{2}$' THEN
-            b := b || decode(substr(s, i + 1, 2), 'hex');
-            i := i + 3;
-        ELSE
-            b := b || convert_to(substr(s, i, 1), 'UTF8');
-            i := i + 1;
-        END IF;
-    END LOOP;
-    RETURN convert_from(b, 'UTF8');
-EXCEPTION WHEN character_not_in_repertoire OR untranslatable_character THEN
-    RETURN NULL;
-END
-$$;
-COMMENT ON FUNCTION _url_decodeer(text) IS
-  'Internal: a percent-encoded query string value decoded ("+" as space), NULL when the bytes are not UTF-8';
 
 CREATE FUNCTION verwerkingenlog_api.otlp_traces(jsonb)
     RETURNS jsonb
@@ -85,54 +57,44 @@ $$;
 COMMENT ON FUNCTION verwerkingenlog_api.otlp_traces(jsonb) IS
   'POST /v1/traces (OTLP/HTTP, JSON encoding): log_otlp over the body; 200 with {} or partialSuccess, else a google.rpc.Status body';
 
-CREATE FUNCTION verwerkingenlog_api.processing_activities_list(jsonb)
+CREATE FUNCTION verwerkingenlog_api.processing_activities_list()
     RETURNS jsonb
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    query text := $1->>'query';
-    p record;
-    naam text;
-    waarde text;
     params jsonb := '{}';
     fouten text[] := '{}';
-    versie text;
+    naam text;
+    versie text := '1.0';
     regels jsonb;
     koppen jsonb;
     st text; bericht text; detail text;
-    bekend constant text[] := ARRAY['traceId', 'dpl.core.processingActivityId', 'dpl.core.data_subject_id',
-                                    'dpl.core.data_subject_id_type', 'startTime', 'endTime', 'apiVersion'];
 BEGIN
-    IF query = '(ongeldig)' THEN
-        fouten := fouten || 'the query string contains characters that must be percent-encoded'::text;
-        query := '';
-    END IF;
-    FOR p IN SELECT t FROM regexp_split_to_table(coalesce(query, ''), '&') t WHERE t <> '' LOOP
-        naam := verwerkingenlog._url_decodeer(split_part(p.t, '=', 1));
-        waarde := verwerkingenlog._url_decodeer(substr(p.t, length(split_part(p.t, '=', 1)) + 2));
-        IF naam IS NULL OR waarde IS NULL THEN
-            fouten := fouten || 'a query parameter is not UTF-8 once decoded'::text;
-        ELSIF NOT naam = ANY (bekend) THEN
-            fouten := fouten || format('%s is not a parameter of this API', naam);
-        ELSIF params ? naam THEN
-            fouten := fouten || format('%s is given more than once', naam);
-        ELSE
-            params := params || jsonb_build_object(naam, waarde);
-        END IF;
-    END LOOP;
+    -- The client's query string (header Verwerkingenlog-Query), decoded and
+    -- checked by the REST layer's own parser: unknown or repeated
+    -- parameters are 400.
+    BEGIN
+        params := verwerkingenlog._http_parameters(ARRAY[
+            'traceId', 'dpl.core.processingActivityId', 'dpl.core.data_subject_id',
+            'dpl.core.data_subject_id_type', 'startTime', 'endTime', 'apiVersion']);
+    EXCEPTION WHEN invalid_parameter_value THEN
+        GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;
+        fouten := fouten || string_to_array(detail, E'\n');
+    END;
     versie := coalesce(params->>'apiVersion', '1.0');
     IF versie NOT IN ('1.0', '1.1') THEN
-        fouten := fouten || 'apiVersion must be 1.0 or 1.1'::text;
+        fouten := fouten || 'apiVersion: must be 1.0 or 1.1 (invalid_choice)'::text;
         versie := '1.0';
     END IF;
     koppen := jsonb_build_array(jsonb_build_object('API-Version', versie || '.0'));
-    IF NOT (params ? 'traceId' OR params ? 'dpl.core.processingActivityId' OR params ? 'dpl.core.data_subject_id') THEN
-        fouten := fouten || 'at least one of traceId, dpl.core.processingActivityId and dpl.core.data_subject_id is required'::text;
+    IF NOT (params ? 'traceId' OR params ? 'dpl.core.processingActivityId' OR params ? 'dpl.core.data_subject_id')
+       AND cardinality(fouten) = 0 THEN
+        fouten := fouten || 'traceId: at least one of traceId, dpl.core.processingActivityId and dpl.core.data_subject_id is required (required)'::text;
     END IF;
     FOREACH naam IN ARRAY ARRAY['startTime', 'endTime'] LOOP
         IF params ? naam AND params->>naam !~ '^[0-9]{1,15}$' THEN
-            fouten := fouten || format('%s must be milliseconds since 1970 (digits only)', naam);
+            fouten := fouten || format('%s: must be milliseconds since 1970, digits only (invalid)', naam);
         END IF;
     END LOOP;
     IF cardinality(fouten) = 0 THEN
@@ -176,12 +138,12 @@ EXCEPTION WHEN OTHERS THEN
                'errors', jsonb_build_object('in', 'query', 'detail', 'the server log has the details')), koppen);
 END
 $$;
-COMMENT ON FUNCTION verwerkingenlog_api.processing_activities_list(jsonb) IS
-  'GET /processing-activities (LDV read API 1.0; apiVersion=1.1 for the 1.1 shape): {"query": <the query string>} from nginx; a read by subject is an inzage and is logged (call with POST)';
+COMMENT ON FUNCTION verwerkingenlog_api.processing_activities_list() IS
+  'GET /processing-activities (LDV read API 1.0; apiVersion=1.1 for the 1.1 shape): the query string from the header Verwerkingenlog-Query; a read by subject is an inzage and is logged (call with POST)';
 
-REVOKE ALL ON FUNCTION _ldv_antwoord(integer, jsonb, jsonb), _url_decodeer(text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION _ldv_antwoord(integer, jsonb, jsonb) FROM PUBLIC;
 REVOKE ALL ON FUNCTION verwerkingenlog_api.otlp_traces(jsonb),
-                       verwerkingenlog_api.processing_activities_list(jsonb) FROM PUBLIC;
+                       verwerkingenlog_api.processing_activities_list() FROM PUBLIC;
 -- As for the other REST functions (80_api): every scope role may call them;
 -- the functions decide by scope.
 DO $$
@@ -195,7 +157,7 @@ BEGIN
                                'verwerkingenlog_beheer']
     LOOP
         EXECUTE format('GRANT EXECUTE ON FUNCTION verwerkingenlog_api.otlp_traces(jsonb), '
-                       'verwerkingenlog_api.processing_activities_list(jsonb) TO %I', rol);
+                       'verwerkingenlog_api.processing_activities_list() TO %I', rol);
     END LOOP;
 END
 $$;

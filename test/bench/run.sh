@@ -17,7 +17,7 @@
 #   --explain FILE after the load, write EXPLAIN (ANALYZE, BUFFERS) of the
 #                  raw queries and, through auto_explain, of every statement
 #                  inside one call of each read function to FILE
-#   --only LIST    run only these figures (comma-separated of 1,2,3,4,5,6)
+#   --only LIST    run only these figures (comma-separated of 1,2,3,4,5,6,10)
 #   --hold S       keep the cluster S seconds after the run (for profiling;
 #                  its PGHOST is printed)
 #
@@ -33,7 +33,7 @@ duration=20
 jobs=2
 keep=0
 explain=
-only=1,2,3,4,5,6
+only=1,2,3,4,5,6,10
 hold=0
 
 usage() { sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
@@ -437,6 +437,62 @@ if want 5; then
 	side_b=(-U bench_app -f "$here/ext_lijst_persoon.sql" -D bsn="$(vast bsn_vlak)")
 	compare lat historie 1 "$short"
 	row "(5b) list of 20 actions: 100 versions each vs 1 (median ms)" "$med_a" "$med_b" max 1.2
+fi
+
+# ---------------------------------------------------------------- (10) paging
+# GET /verwerkingsacties through the REST layer (as PostgREST calls it, the
+# query string in request.headers), 100 per page: page 1 and page 50 of a
+# person with 10,000 actions over ten years, against page 1 of a person
+# with 10.  Keyset paging: a page is LIMIT 101 on the person index, so page
+# 50 costs what page 1 costs; count stays exact and is counted on the
+# index without building documents (10c shows its share).
+if want 10; then
+	say "(10) paging: a person with 10,000 actions and one with 10, 1 client"
+	app >/dev/null <<-SQL
+		SELECT count(*) FROM verwerkingenlog.log_verwerkingsacties((
+		    SELECT jsonb_agg(jsonb_set(jsonb_set(bench.doc(x) - 'verwerkingId',
+		               '{tijdstip}', to_jsonb(to_char(timestamptz '2015-01-01 12:00+00' + k * interval '8 hours 45 minutes',
+		                                              'YYYY-MM-DD"T"HH24:MI:SS"+00:00"'))),
+		               '{verwerkteObjecten}', jsonb_build_array(jsonb_set(bench.doc(x)->'verwerkteObjecten'->0, '{objectId}',
+		                                                                  to_jsonb(bench.bsn($personen + 11))))) ORDER BY k)
+		      FROM generate_series(1, 10000) k CROSS JOIN LATERAL bench.actie(k, $n, $personen) x));
+		SELECT count(*) FROM verwerkingenlog.log_verwerkingsacties((
+		    SELECT jsonb_agg(jsonb_set(jsonb_set(bench.doc(x) - 'verwerkingId',
+		               '{tijdstip}', to_jsonb(to_char(timestamptz '2024-01-01 12:00+00' + k * interval '9 days',
+		                                              'YYYY-MM-DD"T"HH24:MI:SS"+00:00"'))),
+		               '{verwerkteObjecten}', jsonb_build_array(jsonb_set(bench.doc(x)->'verwerkteObjecten'->0, '{objectId}',
+		                                                                  to_jsonb(bench.bsn($personen + 12))))) ORDER BY k)
+		      FROM generate_series(1, 10) k CROSS JOIN LATERAL bench.actie(k, $n, $personen) x));
+	SQL
+	sql -c 'VACUUM (ANALYZE) verwerkingenlog.verwerkingsactie_versie, verwerkingenlog.verwerkt_object'
+	groot=$(sql -c "SELECT bench.bsn($personen + 11)"); klein=$(sql -c "SELECT bench.bsn($personen + 12)")
+	# The cursor of page 50: the key of the 4,900th action, as the next link
+	# of page 49 carries it.
+	cursor=$(sql -c "SELECT verwerkingenlog._http_cursor_van('n', (d->>'tijdstip')::timestamptz, (d->>'actieId')::uuid)
+	                   FROM verwerkingenlog.verwerkingsacties('persoon', 'BSN', '$groot') WITH ORDINALITY t(d, i) WHERE i = 4900")
+	pagina() {    # pagina FILE QUERYSTRING [count]: one REST call per transaction
+		if [ "${3:-}" = count ]; then
+			printf "SELECT verwerkingenlog._verwerkingsacties_aantal('persoon', 'BSN', '%s', NULL, NULL, NULL, NULL);\n" "$4" >"$1"
+		else
+			printf "BEGIN READ ONLY;\nSELECT set_config('request.headers', '{\"verwerkingenlog-query\": \"%s\"}', true);\nSELECT verwerkingenlog_api.verwerkingsactie_list()->'count';\nCOMMIT;\n" "$2" >"$1"
+		fi
+	}
+	pagina "$out/p1_groot.sql" "objecttype=persoon&soortObjectId=BSN&objectId=$groot"
+	pagina "$out/p50_groot.sql" "objecttype=persoon&soortObjectId=BSN&objectId=$groot&cursor=$cursor"
+	pagina "$out/p1_klein.sql" "objecttype=persoon&soortObjectId=BSN&objectId=$klein"
+	pagina "$out/count_groot.sql" - count "$groot"
+	pagina "$out/count_klein.sql" - count "$klein"
+	note "(10) $(app -f "$out/p50_groot.sql" | sed -n 2p) actions for the big person; page 50 starts at cursor $cursor"
+	side_a=(-U bench_app -f "$out/p1_groot.sql"); side_b=(-U bench_app -f "$out/p1_klein.sql")
+	compare lat pagina1 1 "$short"
+	row "(10a) list page 1 of 100: person with 10,000 actions vs 10 (median ms)" "$med_a" "$med_b" none -
+	p1=$med_a
+	side_a=(-U bench_app -f "$out/p50_groot.sql"); side_b=(-U bench_app -f "$out/p1_groot.sql")
+	compare lat pagina50 1 "$short"
+	row "(10b) list page 50 vs page 1, person with 10,000 actions (median ms)" "$med_a" "$med_b" max 1.2
+	side_a=(-U postgres -f "$out/count_groot.sql"); side_b=(-U postgres -f "$out/count_klein.sql")
+	compare lat telling 1 "$short"
+	row "(10c) diagnostic: count alone, 10,000 actions vs 10 (median ms)" "$med_a" "$med_b" none -
 fi
 
 # ---------------------------------------------------------------- (1) logging

@@ -3,9 +3,11 @@
 #
 # Starts nginx with nginx.conf (ports moved to free ones) in front of a fake
 # PostgREST that answers every request with what it received (method, path
-# with query string, Content-Type, body, the headers that matter), sends the
-# standard's requests and compares with what PostgREST must get.  Needs nginx,
-# curl and python3; touches nothing outside a temporary folder.
+# with query string, Content-Type, body, the headers that matter, among them
+# Verwerkingenlog-Query and Verwerkingenlog-Id), sends the standard's
+# requests and compares with what PostgREST must get.  Needs nginx, curl and
+# python3; touches nothing outside a temporary folder.  (The end-to-end test
+# through nginx and the SQL is test/scripts/http_nginx.sh.)
 #
 #   test/deploy/nginx-proef.sh        exit 0 when every request maps as documented
 set -euo pipefail
@@ -34,14 +36,15 @@ class Echo(BaseHTTPRequestHandler):
         out = {'method': self.command, 'path': self.path,
                'content-type': self.headers.get('Content-Type'), 'body': body,
                'prefer': self.headers.get('Prefer'), 'accept': self.headers.get('Accept'),
-               'authorization': self.headers.get('Authorization'), 'oin': self.headers.get('OIN')}
+               'authorization': self.headers.get('Authorization'), 'oin': self.headers.get('OIN'),
+               'query': self.headers.get('Verwerkingenlog-Query'), 'id': self.headers.get('Verwerkingenlog-Id')}
         data = json.dumps(out, sort_keys=True).encode()
         self.send_response(200)
         self.send_header('Content-Type', 'application/json')
         self.send_header('Content-Length', str(len(data)))
         self.end_headers()
         self.wfile.write(data)
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = antwoord
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = antwoord
     def log_message(self, *a): pass
 HTTPServer(('127.0.0.1', int(sys.argv[1])), Echo).serve_forever()
 PY
@@ -90,52 +93,48 @@ verwacht() {
 u="http://127.0.0.1:$poort"
 id=0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b
 
-verwacht "GET list stays GET, query string along" \
-	'"method": "GET"|"path": "/rpc/verwerkingsactie_list?objecttype=persoon&soortObjectId=BSN&objectId=1&vertrouwelijkheid=normaal%2Cvertrouwelijk"| 200' \
-	"$u/verwerkingsacties?objecttype=persoon&soortObjectId=BSN&objectId=1&vertrouwelijkheid=normaal%2Cvertrouwelijk"
+verwacht "GET list: GET without query string, the query string in a header" \
+	'"method": "GET"|"path": "/rpc/verwerkingsactie_list"|"query": "objecttype=persoon&soortObjectId=BSN&objectId=1&vertrouwelijkheid=normaal&vertrouwelijkheid=vertrouwelijk"| 200' \
+	"$u/verwerkingsacties?objecttype=persoon&soortObjectId=BSN&objectId=1&vertrouwelijkheid=normaal&vertrouwelijkheid=vertrouwelijk"
+verwacht "the same under /api/v1" '"path": "/rpc/verwerkingsactie_list"| 200' "$u/api/v1/verwerkingsacties?objectId=1"
+verwacht "HEAD list: GET upstream" '200' -I "$u/verwerkingsacties?objectId=1"
 verwacht "POST create: body as is, JSON, no query string" \
-	'"method": "POST"|"path": "/rpc/verwerkingsactie_create"|"content-type": "application/json"|"body": "{\"actieNaam\": \"x\"}"|"prefer": null' \
+	'"method": "POST"|"path": "/rpc/verwerkingsactie_create"|"content-type": "application/json"|"body": "{\"actieNaam\": \"x\"}"|"prefer": null|"query": null' \
 	-X POST -H 'Content-Type: text/plain' -H 'Prefer: params=single-object' -d '{"actieNaam": "x"}' "$u/verwerkingsacties?select=x"
-verwacht "PATCH: POST with verwerkingId and body wrapped" \
-	'"method": "POST"|"path": "/rpc/verwerkingsactie_list_patch"|"body": "{\"verwerkingId\": \"'"$id"'\", \"body\": {\"bewaartermijn\": \"P1Y\"}}"' \
+verwacht "PATCH: POST, body untouched, verwerkingId in the query header" \
+	'"method": "POST"|"path": "/rpc/verwerkingsactie_list_patch"|"body": "{\"bewaartermijn\": \"P1Y\"}"|"query": "verwerkingId='"$id"'"' \
 	-X PATCH -H 'Content-Type: application/json' -d '{"bewaartermijn": "P1Y"}' "$u/verwerkingsacties?verwerkingId=$id"
-verwacht "PATCH without verwerkingId: null" \
-	'"body": "{\"verwerkingId\": null, \"body\": {}}"' \
-	-X PATCH -d '{}' "$u/verwerkingsacties"
-verwacht "PATCH with a verwerkingId that could break the JSON: marker" \
-	'"body": "{\"verwerkingId\": \"(ongeldig)\", \"body\": {}}"' \
-	-X PATCH -d '{}' "$u/verwerkingsacties?verwerkingId=%22%7D"
-verwacht "PATCH without body: null" \
-	'"body": "{\"verwerkingId\": \"'"$id"'\", \"body\": null}"' \
-	-X PATCH "$u/verwerkingsacties?verwerkingId=$id"
-verwacht "GET one: GET with actieId" \
-	"\"method\": \"GET\"|\"path\": \"/rpc/verwerkingsactie_read?actieId=$id\"" \
+verwacht "GET one: GET, the id in a header" \
+	"\"method\": \"GET\"|\"path\": \"/rpc/verwerkingsactie_read\"|\"id\": \"$id\"|\"query\": null" \
 	"$u/verwerkingsacties/$id?extra=1"
-verwacht "PUT: POST with actieId and body wrapped" \
-	'"method": "POST"|"path": "/rpc/verwerkingsactie_update"|"content-type": "application/json"|"body": "{\"actieId\": \"'"$id"'\", \"body\": {\"a\": 1}}"' \
-	-X PUT -d '{"a": 1}' "$u/verwerkingsacties/$id"
-verwacht "DELETE: POST with actieId" \
-	'"method": "POST"|"path": "/rpc/verwerkingsactie_delete"|"body": "{\"actieId\": \"'"$id"'\"}"' \
+verwacht "PUT: POST, body untouched (a splice stays text), the id in a header" \
+	'"method": "POST"|"path": "/rpc/verwerkingsactie_update"|"content-type": "application/json"|"body": "{\"a\": 1}, \"actieId\": \"x\""|"id": "'"$id"'"' \
+	-X PUT -d '{"a": 1}, "actieId": "x"' "$u/verwerkingsacties/$id"
+verwacht "PUT: a client's own Verwerkingenlog-Id is replaced" '"id": "'"$id"'"' \
+	-X PUT -H 'Verwerkingenlog-Id: anders' -d '{}' "$u/verwerkingsacties/$id"
+verwacht "DELETE: POST {} with the id in a header" \
+	'"method": "POST"|"path": "/rpc/verwerkingsactie_delete"|"body": "{}"|"id": "'"$id"'"' \
 	-X DELETE "$u/verwerkingsacties/$id"
-verwacht "GET verwerkte-objecten: POST, form-encoded query string, headers along" \
-	'"method": "POST"|"path": "/rpc/verwerkte_objecten_list"|"content-type": "application/x-www-form-urlencoded"|"body": "objecttype=persoon&soortObjectId=BSN&objectId=1&beginDatum=2024-01-01&eindDatum=2025-01-01"|"authorization": "Bearer t"|"oin": "00000001234567890000"|"accept": "application/json"' \
+verwacht "GET verwerkte-objecten: POST {}, query string in a header, headers along" \
+	'"method": "POST"|"path": "/rpc/verwerkte_objecten_list"|"content-type": "application/json"|"body": "{}"|"query": "objecttype=persoon&soortObjectId=BSN&objectId=1&beginDatum=2024-01-01&eindDatum=2025-01-01"|"authorization": "Bearer t"|"oin": "00000001234567890000"|"accept": "application/json"' \
 	-H 'Authorization: Bearer t' -H 'OIN: 00000001234567890000' -H 'Accept: application/problem+json' \
 	"$u/verwerkte-objecten?objecttype=persoon&soortObjectId=BSN&objectId=1&beginDatum=2024-01-01&eindDatum=2025-01-01"
-verwacht "GET verwerkt object: POST, form-encoded id" \
-	"\"method\": \"POST\"|\"path\": \"/rpc/verwerktobject_read\"|\"body\": \"verwerktObjectId=$id\"" \
-	"$u/verwerkte-objecten/$id"
+verwacht "GET verwerkt object: POST {}, the id in a header" \
+	"\"method\": \"POST\"|\"path\": \"/rpc/verwerktobject_read\"|\"body\": \"{}\"|\"id\": \"$id\"" \
+	"$u/api/v1/verwerkte-objecten/$id"
 verwacht "POST to verwerkte-objecten: 405 problem" \
 	'"code":"method_not_allowed"| 405' -X POST -d 'x' "$u/verwerkte-objecten"
 verwacht "PUT to the list: 405 problem" '"status":405| 405' -X PUT -d '{}' "$u/verwerkingsacties"
 verwacht "DELETE a verwerkt object: 405" ' 405' -X DELETE "$u/verwerkte-objecten/$id"
+verwacht "OPTIONS: 204 with Allow" 'Allow: GET, HEAD, POST, PATCH, OPTIONS| 204' -i -X OPTIONS "$u/verwerkingsacties"
 verwacht "/rpc is not reachable: 404 problem" '"code":"not_found"| 404' "$u/rpc/verwerkingsactie_list"
 verwacht "a path id with other characters: 404" ' 404' "$u/verwerkingsacties/%22x"
-verwacht "the internal locations are not reachable: 404" ' 404' "$u/_vwl/verwerkingsactie_read"
-verwacht "405 carries Allow" 'Allow: GET, POST, PATCH' -i -X PUT -d '{}' "$u/verwerkingsacties"
-verwacht "nginx's own answers are application/problem+json" 'Content-Type: application/problem+json' -i "$u/onbekend"
-{ printf '{"a": "'; head -c 1000000 /dev/zero | tr '\0' x; printf 'EINDE"}'; } >"$werk/groot.json"
-verwacht "a PUT body of almost 1 MB is wrapped whole" 'xxxxxEINDE\"}}"| 200' -X PUT --data-binary @"$werk/groot.json" "$u/verwerkingsacties/$id"
-verwacht "a body over 1 MB: 413 problem" '"code":"too_large"| 413' -X POST --data-binary @<(head -c 1100000 /dev/zero | tr '\0' 'x') "$u/verwerkingsacties"
+verwacht "the internal locations are not reachable: 404 problem" '"code":"not_found"| 404' "$u/_vwl/verwerkingsactie_read"
+verwacht "405 carries Allow" 'Allow: GET, HEAD, POST, PATCH, OPTIONS' -i -X PUT -d '{}' "$u/verwerkingsacties"
+verwacht "nginx's own answers are application/problem+json with API-version" 'Content-Type: application/problem+json|API-version: 0.9.0' -i "$u/onbekend"
+{ printf '{"a": "'; head -c 16000000 /dev/zero | tr '\0' x; printf 'EINDE"}'; } >"$werk/groot.json"
+verwacht "a PUT body of almost 16 MB passes whole" 'xxxxxEINDE\"}"| 200' -X PUT --data-binary @"$werk/groot.json" "$u/verwerkingsacties/$id"
+verwacht "a body over 16 MB: 413 problem" '"code":"too_large"| 413' -X POST --data-binary @<(head -c 17000000 /dev/zero | tr '\0' 'x') "$u/verwerkingsacties"
 
 kill "$echo_pid"; wait "$echo_pid" 2>/dev/null || true; echo_pid=""
 verwacht "PostgREST down: 503 problem" '"code":"unavailable"| 503' "$u/verwerkingsacties/$id"

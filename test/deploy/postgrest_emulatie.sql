@@ -11,6 +11,18 @@
 -- http.aanroep does all of it in one statement (autocommit: one
 -- transaction per request) and returns status, headers and the body with
 -- generated ids and times masked (ruw: as returned).
+--
+-- For the REST functions without named parameters it also plays what
+-- nginx does in front (test/deploy/nginx.conf), from args as the client
+-- request's parts: the client's query string goes in the header
+-- verwerkingenlog-query, a path id in verwerkingenlog-id, a body as the
+-- single unnamed jsonb parameter.  args is then
+--   * for verwerkingsactie_create: the body;
+--   * for *_read, *_update, *_delete: {"actieId" or "verwerktObjectId": the
+--     path id, "body": the body};
+--   * otherwise: {"body": the body, every other key a query parameter (a
+--     string, or an array of strings: the parameter repeated)}, or a JSON
+--     string: the raw query string as the client sent it.
 SET client_min_messages = warning;
 CREATE SCHEMA IF NOT EXISTS http;
 GRANT USAGE ON SCHEMA http TO PUBLIC;
@@ -39,9 +51,32 @@ DECLARE
     kolommen text;
     aanroep text;
     antwoord jsonb;
+    lichaam jsonb;
 BEGIN
     SELECT p.oid INTO f FROM pg_proc p
      WHERE p.pronamespace = 'verwerkingenlog_api'::regnamespace AND p.proname = functie;
+    -- nginx's part for the functions without named parameters.
+    IF (SELECT proargnames IS NULL FROM pg_proc WHERE oid = f) THEN
+        IF functie = 'verwerkingsactie_create' THEN
+            lichaam := args;
+        ELSIF jsonb_typeof(args) = 'string' THEN
+            koppen := koppen || jsonb_build_object('verwerkingenlog-query', args #>> '{}');
+        ELSE
+            lichaam := args->'body';
+            IF functie ~ '_(read|update|delete)$' THEN
+                IF args ?| ARRAY['actieId', 'verwerktObjectId'] THEN
+                    koppen := koppen || jsonb_build_object('verwerkingenlog-id',
+                                                           coalesce(args->>'actieId', args->>'verwerktObjectId'));
+                END IF;
+            ELSE
+                koppen := koppen || jsonb_build_object('verwerkingenlog-query', coalesce((
+                    SELECT string_agg(verwerkingenlog._http_url_codeer(k) || '=' || verwerkingenlog._http_url_codeer(w), '&' ORDER BY k, n)
+                      FROM jsonb_each(args - 'body') AS e(k, v),
+                           LATERAL jsonb_array_elements_text(CASE jsonb_typeof(v) WHEN 'array' THEN v
+                                                                   ELSE jsonb_build_array(v) END) WITH ORDINALITY AS x(w, n)), ''));
+            END IF;
+        END IF;
+    END IF;
     IF methode = 'GET' THEN
         PERFORM set_config('transaction_read_only', 'on', true);
     END IF;
@@ -52,9 +87,11 @@ BEGIN
     PERFORM set_config('request.cookies', '{}', true);
     PERFORM set_config('request.method', methode, true);
     PERFORM set_config('request.path', '/rpc/' || functie, true);
-    IF (SELECT proargnames IS NULL FROM pg_proc WHERE oid = f) THEN
+    IF (SELECT pronargs = 0 FROM pg_proc WHERE oid = f) THEN
+        EXECUTE format('SELECT verwerkingenlog_api.%I()', functie) INTO antwoord;
+    ELSIF (SELECT proargnames IS NULL FROM pg_proc WHERE oid = f) THEN
         -- A single unnamed jsonb parameter: the raw body.
-        EXECUTE format('SELECT verwerkingenlog_api.%I($1::jsonb)', functie) INTO antwoord USING args;
+        EXECUTE format('SELECT verwerkingenlog_api.%I($1::jsonb)', functie) INTO antwoord USING lichaam;
     ELSE
         SELECT string_agg(format('%I %s', a.n, format_type(a.t, NULL)), ', ' ORDER BY a.i),
                string_agg(format('%1$I := pgrst_body.%1$I', a.n), ', ' ORDER BY a.i)
