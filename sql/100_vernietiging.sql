@@ -7,6 +7,9 @@
 -- before its end, at its end (rolled back) and one microsecond after.
 SET search_path = verwerkingenlog, pg_catalog;
 \set SHOW_CONTEXT never
+-- No minimum after registration here (132_minimum tests it): these purges
+-- judge by peilmomenten in the 1950s.
+SET verwerkingenlog.minimale_bewaartermijn = '';
 
 -- The actions here have a tijdstip in the 1950s and the purges a peilmoment
 -- before 1960, so that they touch nothing that the other tests logged.
@@ -178,8 +181,10 @@ SELECT vernietig_verlopen('1950-01-01T00:00:00Z');
 ROLLBACK;
 -- The C function judges every action itself: handed an action that has not
 -- expired, it skips it.
+SELECT _vernietiging_start('1959-12-31T00:00:00Z', 1000) AS run \gset
 SELECT r.* FROM (SELECT array_agg(id) AS acties FROM t WHERE naam = 'eeuwig') s,
-       LATERAL _vernietig(s.acties, '1959-12-31T00:00:00Z') r;
+       LATERAL _vernietig(s.acties, :run) r;
+SELECT _vernietiging_einde(:run) AS vernietigd;
 SELECT * FROM pg_temp.stand() WHERE naam = 'eeuwig';
 
 -- The door is closed again after the purge: in the same transaction, a
@@ -204,7 +209,7 @@ SELECT registreer_bewaartermijn('19500000-0000-4000-8000-00000000b009', 'P1Y');
 SELECT verwijder_bewaartermijn('19500000-0000-4000-8000-00000000b001');
 SELECT count(*) FROM vernietiging_journaal;
 SELECT count(*) FROM bewaartermijn_verwerkingsactiviteit;
-SELECT _vernietig(ARRAY[gen_random_uuid()], now());
+SELECT _vernietig(ARRAY[gen_random_uuid()], 1);
 SET verwerkingenlog.maximale_bewaartermijn = 'P1D';
 RESET ROLE;
 SET ROLE regress_vwl_niemand;

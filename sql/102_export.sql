@@ -1,7 +1,7 @@
 -- Export for migration (B2042: a pseudonym can be traced back to the BSN):
 -- exporteer_verwerkingsacties(vanaf, tot) returns every stored version
 -- registered in [vanaf, tot), as verwerkingsactie_historie shows it (plain
--- identifiers, tijdstipRegistratie, vervallen), in order of registration.
+-- identifiers, tijdstipRegistratie, vervallen), with volgnummer and versieId.
 SET search_path = verwerkingenlog, pg_catalog;
 \set SHOW_CONTEXT never
 
@@ -19,21 +19,22 @@ CREATE TEMP TABLE reg AS
 SELECT volgnummer, tijdstip_registratie FROM verwerkingsactie_versie v JOIN e ON v.actie_id = e.id;
 
 -- The whole history of the action, in order, with plain identifiers: the
--- same documents as verwerkingsactie_historie.
+-- same documents as verwerkingsactie_historie, plus volgnummer and versieId.
 SELECT x->>'actieNaam' AS actie_naam, x->>'vervallen' AS vervallen, x->>'afnemerId' AS afnemer,
        x->'verwerkteObjecten'->0->>'objectId' AS object_id,
        x->'verwerkteObjecten'->0->'verwerkteSoortenGegevens' AS soorten
   FROM e, exporteer_verwerkingsacties() x
  WHERE (x->>'actieId')::uuid = e.id;
-SELECT array_agg(x ORDER BY n) = (SELECT array_agg(h ORDER BY n) FROM e, verwerkingsactie_historie(e.id) WITH ORDINALITY hh(h, n))
+SELECT array_agg(x - 'volgnummer' - 'versieId' ORDER BY n) = (SELECT array_agg(h ORDER BY n) FROM e, verwerkingsactie_historie(e.id) WITH ORDINALITY hh(h, n))
          AS zelfde_als_historie
   FROM e, exporteer_verwerkingsacties() WITH ORDINALITY xx(x, n)
  WHERE (x->>'actieId')::uuid = e.id;
 
--- Everything in the log, in order of registration.
+-- Everything in the log, per action in the order of actieId, each action's
+-- versions by volgnummer (the primary key's order: no sort).
 SELECT count(*) = (SELECT count(*) FROM verwerkingsactie_versie) AS alle_versies,
-       bool_and(vorige IS NULL OR vorige <= (x->>'tijdstipRegistratie')::timestamptz) AS op_volgorde
-  FROM (SELECT x, lag((x->>'tijdstipRegistratie')::timestamptz) OVER (ORDER BY n) AS vorige
+       bool_and(vorige IS NULL OR vorige < ((x->>'actieId')::uuid, (x->>'volgnummer')::integer)) AS op_volgorde
+  FROM (SELECT x, lag(((x->>'actieId')::uuid, (x->>'volgnummer')::integer)) OVER (ORDER BY n) AS vorige
           FROM exporteer_verwerkingsacties() WITH ORDINALITY xx(x, n)) s;
 
 -- The range is half-open: [vanaf, tot).

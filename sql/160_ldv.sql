@@ -219,12 +219,14 @@ SELECT v.actie_naam, v.verwerking_id, v.verwerkingsactiviteit_id, v.verwerkingsa
  WHERE v.verwerking_id = '5b8efff7-9803-8103-d269-b633813fc60c';
 
 -- The export for migration carries the records' LDV fields.
-SELECT e->>'actieNaam' AS actie, e->'logregels'->0->>'span_id' AS span, e->'logregels'->0->>'status' AS status,
-       e->'logregels'->0->'resource' AS resource
+SELECT e->>'actieNaam' AS actie, e->'ldv'->>'span_id' AS span, e->'ldv'->>'status' AS status,
+       e->'ldv'->>'eind_tijdstip' AS eind, e->'ldv'->'resource' AS resource
   FROM verwerkingenlog.exporteer_verwerkingsacties() e
  WHERE e->>'verwerkingId' = '5b8efff7-9803-8103-d269-b633813fc60c' ORDER BY 1;
 
--- The purge destroys a record whose retention (from the register) ended.
+-- The purge destroys a record whose retention (from the register) ended
+-- (no minimum retention after registration here, as in 100_vernietiging).
+SET verwerkingenlog.minimale_bewaartermijn = '';
 SET ROLE ldv_beheerder;
 SELECT verwerkingenlog.vernietig_verlopen('1970-01-05T00:00:00Z') >= 1 AS vernietigd;
 RESET ROLE;

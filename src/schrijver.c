@@ -66,6 +66,7 @@
 
 #include "verwerkingenlog.h"
 #include "pseudoniem.h"
+#include "verantwoording.h"
 #include "validatie.h"
 
 /* The schema of the extension (relocatable = false). */
@@ -173,6 +174,7 @@ typedef struct VwlSchrijver
 	TimestampTz registratie;	/* tijdstipRegistratie of every version */
 	char	   *registratie_json;	/* ... as to_jsonb prints it */
 	const char *basis;			/* base url without trailing slashes */
+	text	   *maker[3];		/* role, sub, client of the call (maker.c) */
 	int			basislen;
 	FmgrInfo	niveau_uit;		/* output function of vertrouwelijkheid */
 	FmgrInfo   *objecten_document;	/* _objecten_document, when needed */
@@ -212,6 +214,7 @@ static Datum kolom_oin(VwlRij *rij, const char *element, bool *isnull);
 static Datum kolom_moment(VwlRij *rij, const char *element, bool *isnull);
 static Datum kolom_registratie(VwlRij *rij, const char *element, bool *isnull);
 static Datum kolom_onwaar(VwlRij *rij, const char *element, bool *isnull);
+static Datum kolom_maker(VwlRij *rij, const char *element, bool *isnull);
 static Datum kolom_afnemer_id(VwlRij *rij, const char *element, bool *isnull);
 static Datum kolom_afnemer_versleuteld(VwlRij *rij, const char *element, bool *isnull);
 static Datum kolom_object_id(VwlRij *rij, const char *element, bool *isnull);
@@ -251,6 +254,9 @@ static const VwlKolom versie_kolommen[] = {
 	{"tijdstip", VT_MOMENT, kolom_moment, "tijdstip"},
 	{"tijdstip_registratie", VT_TIMESTAMPTZ, kolom_registratie, NULL},
 	{"vervallen", VT_BOOL, kolom_onwaar, NULL},
+	{"gemaakt_door_rol", VT_TEXT, kolom_maker, "0"},
+	{"gemaakt_door_sub", VT_TEXT, kolom_maker, "1"},
+	{"gemaakt_door_client", VT_TEXT, kolom_maker, "2"},
 };
 
 /*
@@ -816,6 +822,19 @@ kolom_onwaar(VwlRij *rij, const char *element, bool *isnull)
 }
 
 /*
+ * The maker of the call (maker.c): element "0" the role, "1" the claim sub,
+ * "2" the client.
+ */
+static Datum
+kolom_maker(VwlRij *rij, const char *element, bool *isnull)
+{
+	text	   *t = rij->s->maker[element[0] - '0'];
+
+	*isnull = (t == NULL);
+	return PointerGetDatum(t);
+}
+
+/*
  * upper(soortAfnemerId) = 'BSN'.  Outside ASCII upper() decides, as it did
  * in SQL (with some locales a non-ASCII letter upper-cases to S).
  */
@@ -1326,6 +1345,15 @@ schrijver_open(VwlSchrijver *s, MemoryContext callcxt)
 	s->registratie_json = JsonEncodeDateTime(NULL, TimestampTzGetDatum(s->registratie),
 											 TIMESTAMPTZOID, NULL);
 	s->basis = vwl_basis_url(&s->basislen);
+
+	/* Who makes every version of the call. */
+	{
+		char	   *maker[3];
+
+		vwl_maker(&maker[0], &maker[1], &maker[2]);
+		for (int i = 0; i < 3; i++)
+			s->maker[i] = maker[i] ? cstring_to_text(maker[i]) : NULL;
+	}
 }
 
 /* A copy of a varlena of size bytes in cxt. */

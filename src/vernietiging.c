@@ -14,6 +14,29 @@
  *
  * An action is counted under the first criterion that destroys it.
  *
+ * Whatever these say, nothing is destroyed sooner than the organisation's
+ * minimum after the registration of the action's current version (the
+ * setting verwerkingenlog.minimale_bewaartermijn, default P3M; empty: none):
+ * a retention shortened by mistake (a PATCH with P0D, a register entry with
+ * P0D, an inzage header Bewaartermijn: PT0S) destroys nothing before the
+ * minimum has passed, so there is time to see it in the history and undo
+ * it.  The default of three months is the longest time the GDPR gives an
+ * organisation to answer a data subject's request (art. 12(3): one month,
+ * extendable by two): the record of a processing, and of an inzage, is
+ * still there when a request made right after it is answered.
+ *
+ * Runs and journals.  A run (table vernietiging_run: peilmoment, who, the
+ * minimum and maximum in force) walks the log in the order of actieId in
+ * batches; every batch commits (the procedure vernietig_verlopen_per_batch)
+ * or all run in one transaction (the function vernietig_verlopen).  A
+ * batch writes, in its own transaction, one row per destroyed action to
+ * vernietigde_actie (actieId, verwerkingsactiviteitId, criterion, the
+ * retention that applied: no personal data) and one row to
+ * vernietiging_batch with the last actieId it examined: a crash loses at
+ * most the batch in progress, and the run goes on from there.  An action is
+ * journaled in the transaction that destroys it (and actie_id is unique in
+ * the journal), so nothing is destroyed or journaled twice.
+ *
  * The boundary.  A retention R of an action with tijdstip T ends at
  * E = einde_bewaartermijn(T, R): R added to T's local date and time in T's
  * own offset.  The action is kept for as long as the retention runs, the
@@ -56,9 +79,11 @@
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/timestamp.h"
 
 #include "onveranderlijk.h"
+#include "verantwoording.h"
 #include "verwerkingenlog.h"
 
 #define PG_GETARG_MOMENT_P(n)			((Moment *) PG_GETARG_POINTER(n))
@@ -81,7 +106,11 @@
 /* The end of a retention, from bewaartermijn.c (einde_bewaartermijn). */
 extern Datum vwl_einde_bewaartermijn(PG_FUNCTION_ARGS);
 
+/* Setting verwerkingenlog.minimale_bewaartermijn. */
+char	   *vwl_minimale_bewaartermijn = NULL;
+
 /* Statements of _vernietig, prepared once per backend. */
+static SPIPlanPtr plan_run = NULL;
 static SPIPlanPtr plan_vergrendel = NULL;
 static SPIPlanPtr plan_controle = NULL;
 static SPIPlanPtr plan_objecten = NULL;
@@ -124,15 +153,80 @@ verstreken(Moment *tijdstip, Bewaartermijn *termijn, TimestampTz peilmoment)
 	return einde <= peilmoment;
 }
 
+/*
+ * Check hook of verwerkingenlog.minimale_bewaartermijn: an ISO 8601 duration,
+ * or empty for none.
+ */
+static bool
+check_minimum(char **newval, void **extra, GucSource source)
+{
+	Bewaartermijn b;
+	const char *reason = NULL;
+
+	if ((*newval)[0] == '\0')
+		return true;
+	if (!vwl_bewaartermijn_parse(*newval, strlen(*newval), &b, &reason))
+	{
+		GUC_check_errdetail("The value must be an ISO 8601 duration such as P3M (%s).",
+							reason ? reason : "invalid");
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Define the purge's settings (called from _PG_init, before the prefix is
+ * reserved).  Superuser only: the minimum is what protects the log from a
+ * retention shortened by mistake.
+ */
+void
+vwl_define_vernietiging_settings(void)
+{
+	DefineCustomStringVariable("verwerkingenlog.minimale_bewaartermijn",
+							   "The organisation's minimum retention: nothing is destroyed sooner after the registration of its current version.",
+							   "An ISO 8601 duration such as P3M; empty: no minimum.  It applies whatever an action's bewaartermijn, the register or the maximum say.",
+							   &vwl_minimale_bewaartermijn,
+							   "P3M",
+							   PGC_SUSET, 0,
+							   check_minimum, NULL, NULL);
+}
+
+/*
+ * Has the minimum passed at peilmoment for a version registered at
+ * registratie?  The duration is added in the session's time zone; one too
+ * long to compute an end for never passes.
+ */
+static bool
+minimum_verstreken(TimestampTz registratie, Bewaartermijn *minimum, TimestampTz peilmoment)
+{
+	Interval   *duur = vwl_bewaartermijn_interval(minimum);
+	bool		te_lang = duur->month > MAX_MAANDEN || duur->day > MAX_DAGEN ||
+		duur->time > MAX_TIJD;
+	TimestampTz einde;
+
+	if (te_lang)
+	{
+		pfree(duur);
+		return false;
+	}
+	einde = DatumGetTimestampTz(DirectFunctionCall2(timestamptz_pl_interval,
+													TimestampTzGetDatum(registratie),
+													PointerGetDatum(duur)));
+	pfree(duur);
+	return einde <= peilmoment;
+}
+
 PG_FUNCTION_INFO_V1(vwl_vernietigingscriterium);
 
 /*
  * verwerkingenlog._vernietigingscriterium(tijdstip moment, eigen
  * bewaartermijn, register bewaartermijn, maximum bewaartermijn, peilmoment
- * timestamptz) RETURNS smallint: the first criterion by which an action with
- * this tijdstip, its own retention, the retention registered for its
- * verwerkingsactiviteit and the organisation's maximum is destroyed at
- * peilmoment (1, 2 or 3), or NULL when it is kept.
+ * timestamptz, registratie timestamptz, minimum bewaartermijn) RETURNS
+ * smallint: the first criterion by which an action with this tijdstip, its
+ * own retention, the retention registered for its verwerkingsactiviteit and
+ * the organisation's maximum is destroyed at peilmoment (1, 2 or 3), or NULL
+ * when it is kept; always NULL while the minimum after registratie (the
+ * registration of its current version) runs.
  */
 Datum
 vwl_vernietigingscriterium(PG_FUNCTION_ARGS)
@@ -144,6 +238,9 @@ vwl_vernietigingscriterium(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	tijdstip = PG_GETARG_MOMENT_P(0);
 	peilmoment = PG_GETARG_TIMESTAMPTZ(4);
+	if (PG_NARGS() >= 7 && !PG_ARGISNULL(5) && !PG_ARGISNULL(6) &&
+		!minimum_verstreken(PG_GETARG_TIMESTAMPTZ(5), PG_GETARG_BEWAARTERMIJN_P(6), peilmoment))
+		PG_RETURN_NULL();
 
 	if (!PG_ARGISNULL(1))
 	{
@@ -256,13 +353,14 @@ verwijderen(Datum acties, uint64 *objecten, uint64 *versies)
 PG_FUNCTION_INFO_V1(vwl_vernietig);
 
 /*
- * verwerkingenlog._vernietig(acties uuid[], peilmoment timestamptz, OUT
+ * verwerkingenlog._vernietig(acties uuid[], run bigint, OUT
  * eigen_bewaartermijn bigint, OUT register bigint, OUT maximum bigint, OUT
  * overgeslagen bigint, OUT versies bigint, OUT objecten bigint): destroys
- * those of the given actions whose retention has ended at peilmoment (all
- * their versions and objects) and says how many by which criterion, how many
- * were skipped (in use by a writer, no longer expired, or gone), and how
- * many version and object rows went.
+ * those of the given actions whose retention has ended at the peilmoment of
+ * run (with the run's minimum and maximum), journals each in
+ * vernietigde_actie, and says how many by which criterion, how many were
+ * skipped (in use by a writer, no longer expired, or gone), and how many
+ * version and object rows went.
  *
  * Every action is judged again here, under a lock and with a new snapshot,
  * so the ids are only candidates: nothing that has not expired is ever
@@ -275,9 +373,12 @@ vwl_vernietig(PG_FUNCTION_ARGS)
 	Datum		values[6];
 	bool		nulls[6] = {false, false, false, false, false, false};
 	ArrayType  *acties;
+	int64		run;
 	TimestampTz peilmoment;
 	Datum		maximum;
+	Datum		minimum;
 	bool		geen_maximum;
+	bool		geen_minimum;
 	Datum		vergrendeld;
 	Datum		teweg;
 	bool		isnull;
@@ -298,28 +399,45 @@ vwl_vernietig(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(1))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("peilmoment must not be null")));
-	peilmoment = PG_GETARG_TIMESTAMPTZ(1);
-	if (peilmoment > GetCurrentTransactionStartTimestamp())
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("peilmoment must not lie in the future"),
-				 errdetail("Only what has expired by now may be destroyed.")));
+				 errmsg("run must not be null")));
+	run = PG_GETARG_INT64(1);
 
 	acties = PG_ARGISNULL(0) ? construct_empty_array(UUIDOID) : PG_GETARG_ARRAYTYPE_P(0);
 	aantal = ArrayGetNItems(ARR_NDIM(acties), ARR_DIMS(acties));
-	geen_maximum = vwl_maximale_bewaartermijn == NULL ||
-		vwl_maximale_bewaartermijn[0] == '\0';
-	maximum = geen_maximum ? (Datum) 0 : CStringGetTextDatum(vwl_maximale_bewaartermijn);
+
+	SPI_connect();
+
+	/* The run: its peilmoment and the minimum and maximum it started with. */
+	{
+		Oid			types_run[1] = {INT8OID};
+		Datum		args[1] = {Int64GetDatum(run)};
+
+		voorbereid(&plan_run,
+				   "SELECT r.peilmoment, r.maximale_bewaartermijn::text, r.minimale_bewaartermijn::text"
+				   "  FROM verwerkingenlog.vernietiging_run r WHERE r.id OPERATOR(pg_catalog.=) $1",
+				   1, types_run);
+		rc = SPI_execute_plan(plan_run, args, NULL, true, 1);
+		if (rc != SPI_OK_SELECT)
+			elog(ERROR, "reading the run failed: %s", SPI_result_code_string(rc));
+		if (SPI_processed != 1)
+			ereport(ERROR,
+					(errcode(ERRCODE_NO_DATA_FOUND),
+					 errmsg("purge run " INT64_FORMAT " does not exist", run)));
+		peilmoment = DatumGetTimestampTz(spi_waarde(1, &isnull));
+		maximum = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &geen_maximum);
+		minimum = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &geen_minimum);
+		if (!geen_maximum)
+			maximum = PointerGetDatum(DatumGetTextPCopy(maximum));
+		if (!geen_minimum)
+			minimum = PointerGetDatum(DatumGetTextPCopy(minimum));
+	}
 
 	if (aantal > 0)
 	{
 		Oid			types_vergrendel[1] = {UUIDARRAYOID};
-		Oid			types_controle[3] = {UUIDARRAYOID, TIMESTAMPTZOID, TEXTOID};
-		Datum		args[3];
-		char		argnulls[3] = {' ', ' ', geen_maximum ? 'n' : ' '};
-
-		SPI_connect();
+		Oid			types_controle[5] = {UUIDARRAYOID, TIMESTAMPTZOID, TEXTOID, TEXTOID, INT8OID};
+		Datum		args[5];
+		char		argnulls[5] = {' ', ' ', geen_maximum ? 'n' : ' ', geen_minimum ? 'n' : ' ', ' '};
 
 		/*
 		 * Lock the first version of every action that no writer holds; the
@@ -341,29 +459,52 @@ vwl_vernietig(PG_FUNCTION_ARGS)
 		/*
 		 * Judge the locked actions again by their current version, with a
 		 * snapshot taken after the lock: a writer that committed since the
-		 * selection is seen, and no writer can commit until we do.
+		 * selection is seen, and no writer can commit until we do.  Journal
+		 * each one to be destroyed, in this transaction: the journal and
+		 * the destruction commit together or not at all.
 		 */
 		voorbereid(&plan_controle,
 				   "WITH c AS ("
-				   "  SELECT v.actie_id,"
+				   "  SELECT v.actie_id, v.verwerkingsactiviteit_id, v.tijdstip, v.tijdstip_registratie,"
+				   "         v.bewaartermijn AS eigen, r.bewaartermijn AS register,"
 				   "         verwerkingenlog._vernietigingscriterium(v.tijdstip, v.bewaartermijn, r.bewaartermijn,"
-				   "             $3::verwerkingenlog.bewaartermijn, $2) AS criterium"
+				   "             $3::verwerkingenlog.bewaartermijn, $2, v.tijdstip_registratie,"
+				   "             $4::verwerkingenlog.bewaartermijn) AS criterium"
 				   "    FROM pg_catalog.unnest($1) AS a(actie_id)"
-				   "   CROSS JOIN LATERAL (SELECT w.actie_id, w.tijdstip, w.bewaartermijn, w.verwerkingsactiviteit_id"
+				   "   CROSS JOIN LATERAL (SELECT w.actie_id, w.tijdstip, w.bewaartermijn, w.verwerkingsactiviteit_id,"
+				   "                              w.tijdstip_registratie"
 				   "                         FROM verwerkingenlog.verwerkingsactie_versie w"
 				   "                        WHERE w.actie_id OPERATOR(pg_catalog.=) a.actie_id"
 				   "                        ORDER BY w.volgnummer DESC LIMIT 1) v"
 				   "    LEFT JOIN verwerkingenlog.bewaartermijn_verwerkingsactiviteit r"
-				   "           ON r.verwerkingsactiviteit_id OPERATOR(pg_catalog.=) v.verwerkingsactiviteit_id)"
-				   "SELECT coalesce(pg_catalog.array_agg(c.actie_id) FILTER (WHERE c.criterium IS NOT NULL), '{}'),"
-				   "       pg_catalog.count(*) FILTER (WHERE c.criterium OPERATOR(pg_catalog.=) 1),"
-				   "       pg_catalog.count(*) FILTER (WHERE c.criterium OPERATOR(pg_catalog.=) 2),"
-				   "       pg_catalog.count(*) FILTER (WHERE c.criterium OPERATOR(pg_catalog.=) 3)"
-				   "  FROM c",
-				   3, types_controle);
+				   "           ON r.verwerkingsactiviteit_id OPERATOR(pg_catalog.=) v.verwerkingsactiviteit_id),"
+				   " d AS ("
+				   "  SELECT c.*, CASE c.criterium WHEN 1 THEN c.eigen WHEN 2 THEN c.register"
+				   "                 ELSE $3::verwerkingenlog.bewaartermijn END AS termijn"
+				   "    FROM c WHERE c.criterium IS NOT NULL),"
+				   " j AS ("
+				   "  INSERT INTO verwerkingenlog.vernietigde_actie"
+				   "         (run, actie_id, verwerkingsactiviteit_id, criterium, bewaartermijn, verlopen_op, vernietigd_op)"
+				   "  SELECT $5, d.actie_id, d.verwerkingsactiviteit_id,"
+				   "         CASE d.criterium WHEN 1 THEN 'eigen_bewaartermijn' WHEN 2 THEN 'register' ELSE 'maximum' END,"
+				   "         d.termijn,"
+				   "         GREATEST(verwerkingenlog.einde_bewaartermijn(d.tijdstip, d.termijn),"
+				   "                             d.tijdstip_registratie OPERATOR(pg_catalog.+)"
+				   "                             ($4::verwerkingenlog.bewaartermijn)::pg_catalog.interval),"
+				   "         pg_catalog.clock_timestamp()"
+				   "    FROM d ORDER BY d.actie_id"
+				   "  RETURNING actie_id, criterium)"
+				   "SELECT coalesce(pg_catalog.array_agg(j.actie_id), '{}'),"
+				   "       pg_catalog.count(*) FILTER (WHERE j.criterium OPERATOR(pg_catalog.=) 'eigen_bewaartermijn'),"
+				   "       pg_catalog.count(*) FILTER (WHERE j.criterium OPERATOR(pg_catalog.=) 'register'),"
+				   "       pg_catalog.count(*) FILTER (WHERE j.criterium OPERATOR(pg_catalog.=) 'maximum')"
+				   "  FROM j",
+				   5, types_controle);
 		args[0] = vergrendeld;
 		args[1] = TimestampTzGetDatum(peilmoment);
 		args[2] = maximum;
+		args[3] = minimum;
+		args[4] = Int64GetDatum(run);
 		rc = SPI_execute_plan(plan_controle, args, argnulls, false, 0);
 		if (rc != SPI_OK_SELECT)
 			elog(ERROR, "judging the actions failed: %s", SPI_result_code_string(rc));
@@ -374,8 +515,8 @@ vwl_vernietig(PG_FUNCTION_ARGS)
 		/* Destroy them: objects, then versions. */
 		if (per_criterium[0] + per_criterium[1] + per_criterium[2] > 0)
 			verwijderen(teweg, &objecten, &versies);
-		SPI_finish();
 	}
+	SPI_finish();
 
 	values[0] = Int64GetDatum(per_criterium[0]);
 	values[1] = Int64GetDatum(per_criterium[1]);

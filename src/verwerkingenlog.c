@@ -11,6 +11,7 @@
 #include "utils/builtins.h"
 #include "utils/guc.h"
 
+#include "verantwoording.h"
 #include "verwerkingenlog.h"
 #include "pseudoniem.h"
 
@@ -250,6 +251,9 @@ _PG_init(void)
 							   "",
 							   PGC_SUSET, 0,
 							   vwl_check_bewaartermijn, NULL, NULL);
+
+	/* The minimum retention (vernietiging.c). */
+	vwl_define_vernietiging_settings();
 
 	MarkGUCPrefixReserved("verwerkingenlog");
 }

@@ -45,6 +45,9 @@ CREATE TABLE verwerkingsactie_versie (
     tijdstip                          moment NOT NULL,
     tijdstip_registratie              timestamptz NOT NULL,
     vervallen                         boolean NOT NULL DEFAULT false,
+    gemaakt_door_rol                  text,
+    gemaakt_door_sub                  text,
+    gemaakt_door_client               text,
     CONSTRAINT verwerkingsactie_versie_pkey PRIMARY KEY (actie_id, volgnummer),
     CONSTRAINT volgnummer_positief CHECK (volgnummer >= 1),
     CONSTRAINT objecten_uit_eerdere_versie CHECK (objecten_volgnummer BETWEEN 1 AND volgnummer)
@@ -58,6 +61,9 @@ COMMENT ON COLUMN verwerkingsactie_versie.versie_id IS 'Technical record id of t
 COMMENT ON COLUMN verwerkingsactie_versie.objecten_volgnummer IS 'The version whose verwerkte objecten this version has';
 COMMENT ON COLUMN verwerkingsactie_versie.tijdstip_registratie IS 'When the log stored this version';
 COMMENT ON COLUMN verwerkingsactie_versie.vervallen IS 'True in the version that annulled the action (DELETE)';
+COMMENT ON COLUMN verwerkingsactie_versie.gemaakt_door_rol IS 'Who made this version: the calling role (session or SET ROLE, as PostgREST sets it), not the owner of the writing function (B3891; 21_maker.sql)';
+COMMENT ON COLUMN verwerkingsactie_versie.gemaakt_door_sub IS 'Who made this version: claim "sub" of request.jwt.claims, NULL when not set';
+COMMENT ON COLUMN verwerkingsactie_versie.gemaakt_door_client IS 'Who made this version: claim "azp", else "client_id", of request.jwt.claims, NULL when not set';
 COMMENT ON COLUMN verwerkingsactie_versie.afnemer_id IS 'afnemerId, unless soortAfnemerId is BSN: then NULL and afnemer_versleuteld holds it';
 COMMENT ON COLUMN verwerkingsactie_versie.afnemer_versleuteld IS 'afnemerId encrypted (AES-256-GCM) when soortAfnemerId is BSN (B2042)';
 

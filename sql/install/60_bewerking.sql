@@ -75,6 +75,9 @@ BEGIN
     n.bewaartermijn := termijn;
     n.tijdstip_registratie := pg_catalog.clock_timestamp();
     n.vervallen := vervalt;
+    -- Made by the caller, not by whoever made version v.
+    SELECT m.rol, m.sub, m.client INTO n.gemaakt_door_rol, n.gemaakt_door_sub, n.gemaakt_door_client
+      FROM verwerkingenlog._maker() m;
     INSERT INTO verwerkingenlog.verwerkingsactie_versie OVERRIDING USER VALUE
     SELECT (n).*
     RETURNING * INTO n;
@@ -162,7 +165,10 @@ BEGIN
         fouten := fouten || 'bewaartermijn: is required when vertrouwelijkheid is absent (required)'::text;
     END IF;
     wijzigt_termijn := wijziging ? 'bewaartermijn';
-    IF wijziging->'bewaartermijn' <> 'null' THEN
+    IF wijziging->'bewaartermijn' = 'null' THEN
+        -- A retention is changed, never removed by accident (the OAS types it a string).
+        fouten := fouten || 'bewaartermijn: must be a string, not null: a retention cannot be removed (invalid_type)'::text;
+    ELSIF wijziging ? 'bewaartermijn' THEN
         BEGIN
             IF jsonb_typeof(wijziging->'bewaartermijn') <> 'string' THEN
                 RAISE invalid_text_representation;

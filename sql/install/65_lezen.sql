@@ -173,14 +173,14 @@ BEGIN
     PERFORM verwerkingenlog._leesbaar('historie', verwerkingenlog._scopes(), NULL);
     RETURN QUERY
     SELECT verwerkingenlog._document(v, verwerkingenlog._objecten_document(v.actie_id, v.objecten_volgnummer))
-           || jsonb_build_object('vervallen', v.vervallen)
+           || jsonb_build_object('vervallen', v.vervallen, 'gemaaktDoor', verwerkingenlog._maker_document(v))
       FROM verwerkingenlog.verwerkingsactie_versie v
      WHERE v.actie_id = verwerkingsactie_historie.actie_id
      ORDER BY v.volgnummer;
 END
 $$;
 COMMENT ON FUNCTION verwerkingsactie_historie(uuid) IS
-  'Every stored version of an action in order of registration, with tijdstipRegistratie and vervallen (needs read:confidential)';
+  'Every stored version of an action in order of registration, with tijdstipRegistratie, vervallen and gemaaktDoor (who made it) (needs read:confidential)';
 
 -- Views for DBAs, reports and BI tools.  They run as their owner but filter
 -- with the caller's read scope (an error without one).

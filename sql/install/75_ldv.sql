@@ -407,18 +407,24 @@ CREATE TRIGGER verwerkingsactie_versie_traceparent
     FOR EACH ROW EXECUTE FUNCTION _traceparent();
 REVOKE ALL ON FUNCTION _traceparent() FROM PUBLIC;
 
--- For the export (87_export): the LDV records of a version whose LDV
--- columns are set, so a migration keeps what a verwerkingsactie document
--- cannot say; {} for a plain verwerkingsactie.
+-- For the export (87_export): the LDV fields of a version whose LDV columns
+-- are set, so a migration keeps what a verwerkingsactie document cannot
+-- say ({} for a plain verwerkingsactie).  The subject is the document's
+-- verwerkt object; nothing here needs decrypting.
 CREATE FUNCTION _ldv_export(v verwerkingsactie_versie) RETURNS jsonb
-    LANGUAGE sql STABLE PARALLEL SAFE
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$
     SELECT CASE WHEN v.span_id IS NULL AND v.trace_id IS NULL AND v.parent_span_id IS NULL THEN '{}'::jsonb
-           ELSE pg_catalog.jsonb_build_object('logregels', (
-                    SELECT pg_catalog.jsonb_agg(verwerkingenlog._logregel(v, o) ORDER BY o.volgorde)
-                      FROM verwerkingenlog.verwerkt_object o
-                     WHERE o.actie_id = v.actie_id AND o.volgnummer = v.objecten_volgnummer)) END
+           ELSE pg_catalog.jsonb_build_object('ldv', pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
+                    'trace_id', pg_catalog.replace(coalesce(v.trace_id, v.verwerking_id, v.actie_id)::text, '-', ''),
+                    'span_id', pg_catalog.encode(v.span_id, 'hex'),
+                    'parent_span_id', pg_catalog.encode(v.parent_span_id, 'hex'),
+                    'status', v.status,
+                    'end_time', verwerkingenlog._ms(v.eind_tijdstip),
+                    'eind_tijdstip', v.eind_tijdstip::text,
+                    'resource', v.resource,
+                    'attributes', v.attributen))) END
 $$;
 COMMENT ON FUNCTION _ldv_export(verwerkingsactie_versie) IS
-  'Internal: {"logregels": [...]} for a version with LDV columns (for exporteer_verwerkingsacties), else {}';
+  'Internal: {"ldv": {trace_id, span_id, parent_span_id, status, end_time, eind_tijdstip, resource, attributes}} for a version with LDV columns (for the export), else {}';
 REVOKE ALL ON FUNCTION _ldv_export(verwerkingsactie_versie) FROM PUBLIC;

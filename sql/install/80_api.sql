@@ -123,7 +123,7 @@ BEGIN
     ELSIF sqlstate = 'P0002' AND niet_gevonden = 400 THEN
         RETURN verwerkingenlog._http_probleem(400, bericht, jsonb_build_array(jsonb_build_object(
             'name', niet_gevonden_param, 'code', 'does_not_exist',
-            'reason', CASE WHEN niet_gevonden_param = 'verwerkingId'
+            'reason', CASE WHEN niet_gevonden_param IN ('verwerkingId', 'verwerkingIdAfnemer')
                            THEN 'has no current verwerkingsacties'
                            ELSE 'does not name a current verwerkingsactie' END)));
     ELSIF sqlstate = 'P0002' THEN

@@ -1,24 +1,62 @@
--- Export for migration (B2042: a pseudonym must be traceable to the BSN).
+-- Export for migration (B2042: a pseudonym must be traceable to the BSN):
+-- every stored version with its volgnummer, its record id and its maker,
+-- streamed from a cursor (src/export.c).  An identifier that cannot be
+-- decrypted leaves its version out with a WARNING naming the record id,
+-- and the export fails at the end, after everything else was returned.
+
+-- An identifier back, or NULL with a WARNING naming the record.
+CREATE FUNCTION _ontsleutel_export(versleuteld bytea, tabel text, record text) RETURNS text
+    AS 'MODULE_PATHNAME', 'vwl_ontsleutel_export'
+    LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION _ontsleutel_export(bytea, text, text) IS
+  'Internal: _ontsleutel, or NULL with a WARNING naming table and record when the identifier cannot be decrypted (the export goes on)';
+
+-- A version as the export shows it: the history's document, with
+-- volgnummer, versieId (the record id), vervallen and gemaaktDoor, its
+-- identifiers decrypted by _ontsleutel_export.
+CREATE FUNCTION _export_document(v verwerkingsactie_versie) RETURNS jsonb
+    LANGUAGE plpgsql VOLATILE
+AS $$
+DECLARE
+    zonder verwerkingenlog.verwerkingsactie_versie := v;
+    objecten jsonb;
+    z verwerkingenlog.verwerkt_object;
+    o verwerkingenlog.verwerkt_object;
+BEGIN
+    -- _document and _object_document decrypt with _ontsleutel (which is
+    -- STRICT): hand them no ciphertext, and decrypt here instead.
+    zonder.afnemer_versleuteld := NULL;
+    objecten := '[]';
+    FOR o IN SELECT * FROM verwerkingenlog.verwerkt_object x
+              WHERE x.actie_id = v.actie_id AND x.volgnummer = v.objecten_volgnummer
+              ORDER BY x.volgorde
+    LOOP
+        z := o;
+        z.object_versleuteld := NULL;
+        objecten := objecten || jsonb_build_array(verwerkingenlog._object_document(z)
+            || jsonb_build_object('objectId', verwerkingenlog._ontsleutel_export(o.object_versleuteld, 'verwerkt_object',
+                                                                                  o.verwerkt_object_id::text)));
+    END LOOP;
+    RETURN verwerkingenlog._document(zonder, objecten)
+        || jsonb_build_object(
+               'afnemerId', coalesce(v.afnemer_id,
+                                     verwerkingenlog._ontsleutel_export(v.afnemer_versleuteld, 'verwerkingsactie_versie',
+                                                                        v.versie_id::text)),
+               'volgnummer', v.volgnummer,
+               'versieId', v.versie_id,
+               'vervallen', v.vervallen,
+               'gemaaktDoor', verwerkingenlog._maker_document(v))
+        || verwerkingenlog._ldv_export(v);
+END
+$$;
+COMMENT ON FUNCTION _export_document(verwerkingsactie_versie) IS
+  'Internal: a stored version as the export shows it (the history''s document with volgnummer, versieId, vervallen, gemaaktDoor); undecryptable identifiers are NULL, each with a WARNING';
+
 CREATE FUNCTION exporteer_verwerkingsacties(vanaf timestamptz DEFAULT '-infinity',
                                             tot timestamptz DEFAULT 'infinity')
     RETURNS SETOF jsonb
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
-    SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    PERFORM verwerkingenlog._vereis_beheer('export verwerkingsacties');
-    IF vanaf IS NULL OR tot IS NULL THEN
-        RAISE EXCEPTION 'vanaf and tot must not be null' USING ERRCODE = 'null_value_not_allowed';
-    END IF;
-    RETURN QUERY
-    SELECT verwerkingenlog._document(v, verwerkingenlog._objecten_document(v.actie_id, v.objecten_volgnummer))
-           || jsonb_build_object('vervallen', v.vervallen)
-           || verwerkingenlog._ldv_export(v)
-      FROM verwerkingenlog.verwerkingsactie_versie v
-     WHERE v.tijdstip_registratie >= vanaf AND v.tijdstip_registratie < tot
-     ORDER BY v.tijdstip_registratie, v.versie_id;
-END
-$$;
+    AS 'MODULE_PATHNAME', 'vwl_exporteer'
+    LANGUAGE C STABLE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION exporteer_verwerkingsacties(timestamptz, timestamptz) IS
-  'Every stored version of every action (the full history, as verwerkingsactie_historie shows it, with plain identifiers and vervallen) registered in [vanaf, tot), in order of registration: for migration to another log.  Scope beheer';
-
+  'Every stored version of every action registered in [vanaf, tot), per action in the order of actieId and by volgnummer (the primary key: no sort), with plain identifiers, volgnummer, versieId (record id), vervallen and gemaaktDoor: for migration to another log.  Streamed (call it in the select list); a version whose identifiers cannot be decrypted is left out with a WARNING naming its record id, and the export then ends with an error (XX001) listing them.  Scope beheer';

@@ -20,7 +20,7 @@ BEGIN
                 AND (p.prosecdef OR p.provolatile = 'v' OR p.proname IN ('_actueel', '_objecten_document', '_objecten_invoer'))
                 AND p.proname NOT IN ('uuidv7')
     LOOP
-        EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', f);
+        EXECUTE format('REVOKE ALL ON ROUTINE %s FROM PUBLIC', f);
     END LOOP;
     FOREACH rol IN ARRAY rollen LOOP
         EXECUTE format('GRANT USAGE ON SCHEMA verwerkingenlog TO %I', rol);

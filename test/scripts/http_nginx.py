@@ -235,6 +235,34 @@ http_check(a, 400, 'PATCH of a verwerking without actions', B, '/verwerkingsacti
 a = verzoek('PATCH', f'/verwerkingsacties?verwerkingId={V1}', {'bewaartermijn': 'P6Y'}, LOKET)
 http_check(a, 403, 'PATCH without an update scope', B, '/verwerkingsacties', 'patch')
 
+# ---- B8157: GET and PATCH /verwerkingsacties/afnemer/{verwerkingIdAfnemer}
+VA = str(uuid.uuid4())
+for k in range(2):
+    a = verzoek('POST', '/verwerkingsacties',
+                dict(zonder_nulls(document(f'Afnemer {k}', '333444555')), verwerkingIdAfnemer=VA), ZAAK)
+    check(a.status == 201, f'POST for the consumer\'s verwerking: {a.status}')
+a = verzoek('GET', f'/api/v1/verwerkingsacties/afnemer/{VA}', rol=LOKET)
+http_check(a, 200, 'GET /verwerkingsacties/afnemer/{verwerkingIdAfnemer}')
+check(a.json and a.json.get('count') == 2, f'GET by verwerkingIdAfnemer finds both actions ({a.data[:200]!r})')
+a = verzoek('PATCH', f'/verwerkingsacties/afnemer/{VA}', {'bewaartermijn': 'P7Y'}, ZAAK)
+http_check(a, 204, 'PATCH /verwerkingsacties/afnemer/{verwerkingIdAfnemer}')
+a = verzoek('GET', f'/verwerkingsacties/afnemer/{VA}', rol=LOKET)
+check(a.json and [r['bewaartermijn'] for r in a.json['results']] == ['P7Y', 'P7Y'],
+      'PATCH by verwerkingIdAfnemer changed every action of the consumer\'s verwerking')
+a = verzoek('PATCH', f'/verwerkingsacties/afnemer/{VA}', '{"bewaartermijn": "P8Y"}, "vertrouwelijkheid": "normaal"', ZAAK)
+check(a.status == 400, f'PATCH by verwerkingIdAfnemer: a spliced body is not JSON (got {a.status})')
+a = verzoek('PATCH', f'/verwerkingsacties/afnemer/{uuid.uuid4()}', {'bewaartermijn': 'P8Y'}, ZAAK)
+http_check(a, 400, 'PATCH of a consumer\'s verwerking without actions')
+check(a.json and a.json['invalidParams'][0]['name'] == 'verwerkingIdAfnemer', 'that 400 names verwerkingIdAfnemer')
+a = verzoek('GET', f'/verwerkingsacties/afnemer/{VA}?verwerkingIdAfnemer={uuid.uuid4()}', rol=LOKET)
+http_check(a, 400, 'GET by verwerkingIdAfnemer with an unknown query parameter')
+a = verzoek('GET', '/verwerkingsacties/afnemer/geen-uuid', rol=LOKET)
+http_check(a, 400, 'GET by a verwerkingIdAfnemer that is not a UUID')
+a = verzoek('OPTIONS', f'/verwerkingsacties/afnemer/{VA}')
+check(a.status == 204 and a.allow == 'GET, HEAD, PATCH, OPTIONS', f'OPTIONS /verwerkingsacties/afnemer/{{id}}: {a.status} {a.allow!r}')
+a = verzoek('PUT', f'/verwerkingsacties/afnemer/{VA}', {}, ZAAK)
+http_check(a, 405, 'PUT /verwerkingsacties/afnemer/{verwerkingIdAfnemer}')
+
 # ---- DELETE /verwerkingsacties/{actieId}
 a = verzoek('DELETE', f'/verwerkingsacties/{ids["B"]}', rol=ZAAK)
 http_check(a, 204, 'DELETE /verwerkingsacties/{actieId}')
