@@ -59,6 +59,8 @@ SELECT o.volgorde, o.objecttype, o.soort_object_id, o.tijdstip,
        o.object_pseudoniem = verwerkingenlog._pseudoniem('BSN', '777000111') AS pseudoniem_klopt,
        verwerkingenlog._ontsleutel(o.object_versleuteld) AS ontsleuteld
   FROM verwerkingenlog.verwerkt_object o JOIN ids USING (actie_id);
+-- Who made it (B3891): the calling role, as for every version.
+SELECT v.gemaakt_door_rol FROM verwerkingenlog.verwerkingsactie_versie v JOIN ids USING (actie_id);
 -- No plain subject id in any stored row.
 SELECT count(*) AS platte_bsn
   FROM verwerkingenlog.verwerkingsactie_versie v JOIN verwerkingenlog.verwerkt_object o USING (actie_id)

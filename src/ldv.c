@@ -58,7 +58,8 @@
  *
  * Rows go in with two prepared INSERT ... SELECT FROM unnest statements per
  * call (SPI, plans kept for the backend's life), so privileges, triggers,
- * constraints and indexes are the executor's own.
+ * constraints and indexes are the executor's own; the maker of the versions
+ * (gemaakt_door_*, B3891) comes from _maker(), as for a copied version.
  */
 #include "postgres.h"
 
@@ -1283,18 +1284,20 @@ schrijf(LdvRegel *regels, int n, Niveau *niveaus, Datum *bt, bool *bt_null, pg_u
 			" (actie_id, volgnummer, objecten_volgnummer, actie_naam, verwerking_id,"
 			"  verwerkingsactiviteit_id, verwerkingsactiviteit_url, vertrouwelijkheid, bewaartermijn,"
 			"  uitvoerder, systeem, gegevensbron, tijdstip, tijdstip_registratie, span_id,"
-			"  parent_span_id, status, eind_tijdstip, resource, attributen)"
+			"  parent_span_id, status, eind_tijdstip, resource, attributen,"
+			"  gemaakt_door_rol, gemaakt_door_sub, gemaakt_door_client)"
 			" SELECT x.a, 1, 1, x.n, x.t, x.vi, x.vu, x.vt::verwerkingenlog.vertrouwelijkheid,"
 			"        x.bt::verwerkingenlog.bewaartermijn, x.u::verwerkingenlog.oin, x.s, x.g,"
 			"        x.ts::verwerkingenlog.moment, $18, x.sp, x.ps, x.st, x.et::verwerkingenlog.moment,"
-			"        x.r, x.at"
+			"        x.r, x.at, m.rol, m.sub, m.client"
 			"   FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3),"
 			"                   pg_catalog.unnest($4), pg_catalog.unnest($5), pg_catalog.unnest($6),"
 			"                   pg_catalog.unnest($7), pg_catalog.unnest($8), pg_catalog.unnest($9),"
 			"                   pg_catalog.unnest($10), pg_catalog.unnest($11), pg_catalog.unnest($12),"
 			"                   pg_catalog.unnest($13), pg_catalog.unnest($14), pg_catalog.unnest($15),"
 			"                   pg_catalog.unnest($16), pg_catalog.unnest($17))"
-			"        AS x(a, n, t, vi, vu, vt, bt, u, s, g, ts, sp, ps, st, et, r, at)",
+			"        AS x(a, n, t, vi, vu, vt, bt, u, s, g, ts, sp, ps, st, et, r, at),"
+			"        verwerkingenlog._maker() AS m",
 			NV, (Oid *) vtypen);
 	if (plan_objecten == NULL)
 		plan_objecten = bereid(
