@@ -45,6 +45,8 @@ ensure_packages() {
 	/usr/bin/python3 -c 'import psycopg2' 2>/dev/null || missing+=(python3-psycopg2)
 	/usr/bin/python3 -c 'import yaml' 2>/dev/null || missing+=(python3-yaml)
 	/usr/bin/python3 -c 'import jsonschema' 2>/dev/null || missing+=(python3-jsonschema)
+	# The benchmarks' instruction counts run callgrind.
+	if [ "$cmd" = bench ]; then command -v valgrind >/dev/null || missing+=(valgrind); fi
 	if [ ${#missing[@]} -gt 0 ]; then
 		say "installing ${missing[*]}"
 		as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq

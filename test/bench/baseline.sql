@@ -46,3 +46,17 @@ CREATE TABLE baseline.verwerkt_object (
 );
 CREATE INDEX verwerkt_object_actie ON baseline.verwerkt_object (actie_id);
 CREATE INDEX verwerkt_object_persoon ON baseline.verwerkt_object (soort_object_id, object_id, tijdstip);
+
+-- The record of every inzage that a hand-written log obeying C3677 keeps:
+-- one row per inzage, in the same transaction as the read, findable per
+-- person (the fair baseline of the inzage in the instruction-count mode).
+CREATE TABLE baseline.inzage (
+    inzage_id        uuid PRIMARY KEY,
+    tijdstip         timestamptz NOT NULL,
+    gebruiker        text NOT NULL,
+    afnemer_id       text,
+    objecttype       text NOT NULL,
+    soort_object_id  text NOT NULL,
+    object_id        text NOT NULL
+);
+CREATE INDEX inzage_persoon ON baseline.inzage (soort_object_id, object_id, tijdstip);

@@ -4,6 +4,7 @@
 # extension and starts a throwaway cluster (PGHOST etc. exported):
 #
 #   ./test/run.sh bench [--scale S] [--duration SECONDS] [--jobs J] [--keep]
+#   ./test/run.sh bench --instructies [--scale S] [--calls N] [--callgrind DIR]
 #
 #   --scale S      actions in the big log (default 2M): a fraction of the
 #                  issue's 5,000,000 (0.2) or a number (200000, 200k, 5M);
@@ -17,7 +18,16 @@
 #   --explain FILE after the load, write EXPLAIN (ANALYZE, BUFFERS) of the
 #                  raw queries and, through auto_explain, of every statement
 #                  inside one call of each read function to FILE
-#   --only LIST    run only these figures (comma-separated of 1,2,3,4,5,6,10)
+#   --only LIST    run only these figures (comma-separated of 1,2,3,4,5,6,10
+#                  and i, the instruction counts)
+#   --instructies  the instruction counts only (--only i), by default at
+#                  --scale 100k: instructions per call of (1)-(4) and their
+#                  baselines, callgrind in one backend of the cluster
+#                  (test/bench/instructies.sh; needs valgrind)
+#   --calls N      calls per side of (1) for the instruction counts
+#                  (default 2000; (3), (4) a tenth, (2) a hundredth)
+#   --callgrind DIR  keep the callgrind file and inclusive profile of every
+#                  side of the instruction counts in DIR
 #   --hold S       keep the cluster S seconds after the run (for profiling;
 #                  its PGHOST is printed)
 #
@@ -33,14 +43,20 @@ duration=20
 jobs=2
 keep=0
 explain=
-only=1,2,3,4,5,6,10
+only=1,2,3,4,5,6,10,i
 hold=0
+calls=2000
+callgrind=
+scale_set=0
 
-usage() { sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,35p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
 	case $1 in
-		--scale) scale=$2; shift 2 ;;
-		--scale=*) scale=${1#*=}; shift ;;
+		--scale) scale=$2; scale_set=1; shift 2 ;;
+		--scale=*) scale=${1#*=}; scale_set=1; shift ;;
+		--instructies) only=i; [ "$scale_set" -eq 1 ] || scale=100000; shift ;;
+		--calls) calls=$2; shift 2 ;;
+		--callgrind) callgrind=$2; shift 2 ;;
 		--duration) duration=$2; shift 2 ;;
 		--duration=*) duration=${1#*=}; shift ;;
 		--jobs) jobs=$2; shift 2 ;;
@@ -369,6 +385,23 @@ for (( b = 0; b < 10; b++ )); do
 	batches_base+=(-f "$out/bscript_base.$b.sql")
 done
 
+# ---------------------------------------------------------------- (i) instructions
+# First, on the loaded content alone, like the reads below (the write
+# figures add rows to the persons the reads look up).  It restarts the
+# cluster and reads both sides' relations into shared buffers again.
+if want i; then
+	say "(i) instructions per call, callgrind in one backend of the cluster"
+	printf '%s\n' "$doc" >"$out/doc"
+	printf '%s\n' "${basevars[@]}" >"$out/basevars"
+	bash "$here/instructies.sh" "$out" "$n" "$personen" "$calls" "$callgrind" >"$out/instructies.out"
+	while IFS=$'\t' read -r what a b c d e; do
+		case $what in
+			row) row "$a" "$b" "$c" "$d" "$e" ;;
+			note) note "$a" ;;
+		esac
+	done <"$out/instructies.out"
+fi
+
 # ---------------------------------------------------------------- plans
 if [ -n "$explain" ]; then
 	bsn=$(sql -c "SELECT bench.bsn(($personen + 1) / 2)")
@@ -410,6 +443,13 @@ if want 3; then
 		side_a+=("dbname=$PGDATABASE options=-csynchronous_commit=off")
 		compare lat inzage_async 1 "$short"
 		row "(3c) diagnostic: (3) with synchronous_commit off (median ms)" "$med_a" "$med_b" none -
+		# The fair baseline: what a hand-written log that obeys C3677 does,
+		# the raw query and the INSERT of one record of the inzage, committed
+		# in the same transaction (base_inzage_fair.sql).
+		side_a=(-U bench_app -f "$here/ext_inzage.sql" -D personen="$personen")
+		side_b=(-U postgres -f "$here/base_inzage_fair.sql" -D personen="$personen")
+		compare lat inzage_fair 1 "$duration"
+		row "(3f) inzage vs the raw query + INSERT of its record, one transaction (median ms)" "$med_a" "$med_b" max 1.5
 	else
 		side_a=("${side_b[@]}")
 		compare lat inzage 1 "$duration"
