@@ -6,6 +6,8 @@
 #   test/run.sh bench [args]   the benchmarks (test/bench/run.sh)
 #   test/run.sh bench-ldv [args]   the LDV benchmarks (test/bench/ldv.sh)
 #   test/run.sh shell   a psql prompt on a throwaway cluster with the extension
+#   test/run.sh crash [args]   kill -9 the server under load, count acknowledged writes lost (test/crash)
+#   test/run.sh fuzz [args]    the libFuzzer harnesses (test/fuzz)
 #
 # Works on a fresh Debian 12 machine: as root it installs the Debian packages it
 # needs and starts PostgreSQL as the unprivileged user "postgres"; as another
@@ -26,8 +28,9 @@ as_root() {
 }
 
 # Debian packages: the server (with its contrib modules and pgbench), its headers
-# and PGXS, a compiler and the C library's headers, OpenSSL's headers, Node.js,
-# curl, nginx and python3 with the modules of the HTTP tests.
+# and PGXS, a compiler and the C library's headers, OpenSSL's headers, libpq's
+# headers, clang with its libFuzzer and sanitizer runtimes, Node.js, curl,
+# nginx and python3 with the modules of the HTTP tests.
 ensure_packages() {
 	local missing=()
 	[ -x "$PGBIN/postgres" ] || missing+=(postgresql-15)
@@ -47,6 +50,10 @@ ensure_packages() {
 	/usr/bin/python3 -c 'import jsonschema' 2>/dev/null || missing+=(python3-jsonschema)
 	# The benchmarks' instruction counts run callgrind.
 	if [ "$cmd" = bench ]; then command -v valgrind >/dev/null || missing+=(valgrind); fi
+	# The crash test's writers (libpq) and the fuzz harnesses (clang, libFuzzer, ASan).
+	[ -f /usr/include/postgresql/libpq-fe.h ] || missing+=(libpq-dev)
+	command -v clang >/dev/null || missing+=(clang)
+	ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer_no_main-x86_64.a >/dev/null 2>&1 || missing+=(libclang-rt-14-dev)
 	if [ ${#missing[@]} -gt 0 ]; then
 		say "installing ${missing[*]}"
 		as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
@@ -177,8 +184,17 @@ track_io_timing = on"} start_cluster
 			bash "$top/test/bench/run.sh" "$@"
 		fi
 		;;
+	crash)
+		# The crash test runs its own cluster from the private installation.
+		start_cluster
+		bash "$top/test/crash/crash.sh" "$@"
+		;;
+	fuzz)
+		# Single-user backends and standalone programs; no cluster needed.
+		bash "$top/test/fuzz/fuzz.sh" "$@"
+		;;
 	*)
-		echo "usage: $0 check|demo|bench|bench-ldv|shell" >&2
+		echo "usage: $0 check|demo|bench|bench-ldv|shell|crash|fuzz" >&2
 		exit 2
 		;;
 esac
