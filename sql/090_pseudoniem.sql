@@ -2,8 +2,16 @@
 -- The tests in 09x use key files with known keys in a directory of their own
 -- inside the data directory (a relative verwerkingenlog.sleutelbestand is
 -- relative to the data directory), so that their output is deterministic.
+--
+-- A database accepts only the keys it stored identifiers under (their check
+-- values are in verwerkingenlog.sleutelcontrole, see 110), so 090-094, which
+-- switch between key files, run in a database of their own in which nothing
+-- is ever logged.
+CREATE DATABASE vwl_sleutels;
+\c vwl_sleutels
+CREATE EXTENSION verwerkingenlog;
 SET search_path = verwerkingenlog, pg_catalog;
-COPY (SELECT 1) TO PROGRAM 'rm -rf vwl_regress && mkdir -m 700 vwl_regress';
+COPY (SELECT 1) TO PROGRAM 'cat >/dev/null; rm -rf vwl_regress && mkdir -m 700 vwl_regress';
 -- HMAC key 00 01 .. 1f, AES key 20 21 .. 3f.
 COPY (SELECT '1 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f 202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f')
   TO PROGRAM 'cat > vwl_regress/bekend && chmod 600 vwl_regress/bekend';

@@ -1,4 +1,5 @@
 -- Reversible form (B2042): AES-256-GCM, version || nonce || ciphertext || tag.
+\c vwl_sleutels
 SET search_path = verwerkingenlog, pg_catalog;
 SET verwerkingenlog.sleutelbestand = 'vwl_regress/bekend';
 

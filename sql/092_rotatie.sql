@@ -1,5 +1,6 @@
 -- Key rotation: a new AES key version encrypts new identifiers, old ones stay
 -- readable, pseudonyms do not change (the HMAC key never rotates).
+\c vwl_sleutels
 SET search_path = verwerkingenlog, pg_catalog;
 COPY (SELECT r FROM (VALUES
         (1, '# a comment, which rotation keeps'),

@@ -1,13 +1,14 @@
 -- The key file: created on first use in the data directory (with a warning),
 -- never created elsewhere, and refused with a clear error when it is missing,
 -- unreadable, too open or corrupt.  Error messages never quote key material.
+\c vwl_sleutels
 SET search_path = verwerkingenlog, pg_catalog;
 -- Writes vwl_regress/<naam> with printf %b (so \n, \r, \t, \0 work), mode <modus>.
 CREATE PROCEDURE pg_temp.sleutelbestand(naam text, inhoud text, modus text DEFAULT '600')
 LANGUAGE plpgsql AS $$
 BEGIN
     EXECUTE format('COPY (SELECT 1) TO PROGRAM %L',
-                   format('printf ''%%b'' ''%s'' > vwl_regress/%s && chmod %s vwl_regress/%s',
+                   format('cat >/dev/null; printf ''%%b'' ''%s'' > vwl_regress/%s && chmod %s vwl_regress/%s',
                           inhoud, naam, modus, naam));
 END
 $$;
@@ -82,7 +83,7 @@ SELECT _pseudoniem('BSN', '999990019');
 CALL pg_temp.sleutelbestand('nul', '1 ' || :'h' || ' ' || :'a' || '\n\0');
 SET verwerkingenlog.sleutelbestand = 'vwl_regress/nul';
 SELECT _pseudoniem('BSN', '999990019');
-COPY (SELECT 1) TO PROGRAM 'yes "# filler" | head -c 70000 > vwl_regress/groot && chmod 600 vwl_regress/groot';
+COPY (SELECT 1) TO PROGRAM 'cat >/dev/null; yes "# filler" | head -c 70000 > vwl_regress/groot && chmod 600 vwl_regress/groot';
 SET verwerkingenlog.sleutelbestand = 'vwl_regress/groot';
 SELECT _pseudoniem('BSN', '999990019');
 \echo :LAST_ERROR_SQLSTATE
@@ -102,7 +103,7 @@ CALL pg_temp.sleutelbestand('wordt_kapot', '1 ' || :'h' || ' ' || :'a' || 'ff\n'
 SELECT _pseudoniem('BSN', '999990019') = :bekend AS zelfde;
 CALL pg_temp.sleutelbestand('wordt_kapot', '1 ' || :'h' || ' ' || :'a' || '\n', '644');
 SELECT _pseudoniem('BSN', '999990019') = :bekend AS zelfde;
-COPY (SELECT 1) TO PROGRAM 'rm vwl_regress/wordt_kapot';
+COPY (SELECT 1) TO PROGRAM 'cat >/dev/null; rm vwl_regress/wordt_kapot';
 SELECT _pseudoniem('BSN', '999990019') = :bekend AS zelfde;
 \echo :LAST_ERROR_SQLSTATE
 RESET verwerkingenlog.sleutelbestand;
@@ -124,25 +125,69 @@ RESET ROLE;
 REVOKE USAGE ON SCHEMA verwerkingenlog FROM regress_vwl_klant;
 DROP ROLE regress_vwl_klant;
 
--- The default: verwerkingenlog.sleutels in the data directory, created on
--- first use with a WARNING (its DETAIL names the full path, so terse here).
--- Keep whatever file the cluster had, and put it back afterwards.  The
--- setting is emptied explicitly, in case the cluster's configuration sets it.
-COPY (SELECT 1) TO PROGRAM 'if [ -e verwerkingenlog.sleutels ]; then mv verwerkingenlog.sleutels vwl_regress/bewaard; fi';
+-- The default, verwerkingenlog.sleutels in the data directory, is created by
+-- CREATE EXTENSION when it does not exist (here run.sh made it first) or by
+-- sleutelbestand_aanmaken(); never by a read or a write, which would start
+-- a second set of keys.  Keep the cluster's file, and put it back
+-- afterwards.  The setting is emptied explicitly, in case the cluster's
+-- configuration sets it.
+COPY (SELECT 1) TO PROGRAM 'cat >/dev/null; if [ -e verwerkingenlog.sleutels ]; then mv verwerkingenlog.sleutels vwl_regress/bewaard; fi';
 SET verwerkingenlog.sleutelbestand = '';
-\set VERBOSITY terse
-SELECT octet_length(_pseudoniem('BSN', '999990019')) AS lengte;
-\set VERBOSITY default
-SELECT _pseudoniem('BSN', '999990019') = _pseudoniem('BSN', '999990019') AS geen_tweede_waarschuwing;
-SELECT bestand = current_setting('data_directory') || '/verwerkingenlog.sleutels' AS in_datadir,
-       versies, huidige_versie
-  FROM sleutel_info();
+SELECT _pseudoniem('BSN', '999990019');
+\echo :LAST_ERROR_SQLSTATE
+SELECT _versleutel('999990019');
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM sleutel_info();
+\echo :LAST_ERROR_SQLSTATE
 CREATE TEMP TABLE uitvoer (n serial, r text);
+COPY uitvoer (r) FROM PROGRAM 'ls -a | grep -c "^verwerkingenlog\.sleutels" || true';
+SELECT r AS bestanden_na_lezen FROM uitvoer;
+-- The administration function creates it (terse: the WARNING names the
+-- full path, which differs per run).
+\set VERBOSITY terse
+SELECT sleutelbestand_aanmaken() = current_setting('data_directory') || '/verwerkingenlog.sleutels' AS in_datadir;
+\set VERBOSITY default
+SELECT octet_length(_pseudoniem('BSN', '999990019')) AS lengte;
+SELECT versies, huidige_versie FROM sleutel_info();
+TRUNCATE uitvoer;
 COPY uitvoer (r) FROM PROGRAM 'stat -c %a verwerkingenlog.sleutels; sed -E "s/^([0-9]+) [0-9a-f]{64} [0-9a-f]{64}$/\1 <hmac> <aes>/" verwerkingenlog.sleutels; ls -a | grep "^verwerkingenlog\.sleutels"';
 SELECT r FROM uitvoer ORDER BY n;
+-- Never over an existing file, and only for superusers.
+SELECT sleutelbestand_aanmaken();
+\echo :LAST_ERROR_SQLSTATE
+CREATE ROLE regress_vwl_beheerder;
+GRANT verwerkingenlog_beheer TO regress_vwl_beheerder;
+SET ROLE regress_vwl_beheerder;
+SELECT verwerkingenlog.sleutelbestand_aanmaken('vwl_regress/van_beheer');
+RESET ROLE;
+DROP ROLE regress_vwl_beheerder;
 -- A new session reads the same file: same pseudonym, no warning.
 SELECT _pseudoniem('BSN', '999990019') AS p \gset
 \c
 SET verwerkingenlog.sleutelbestand = '';
 SELECT verwerkingenlog._pseudoniem('BSN', '999990019') = :'p' AS zelfde;
-COPY (SELECT 1) TO PROGRAM 'rm verwerkingenlog.sleutels; if [ -e vwl_regress/bewaard ]; then mv vwl_regress/bewaard verwerkingenlog.sleutels; fi';
+COPY (SELECT 1) TO PROGRAM 'cat >/dev/null; rm verwerkingenlog.sleutels; if [ -e vwl_regress/bewaard ]; then mv vwl_regress/bewaard verwerkingenlog.sleutels; fi';
+
+-- A configured path outside the data directory, as the README advises for
+-- production: created by the function (its directory must exist), or by
+-- CREATE EXTENSION in a database whose setting names it.
+SET verwerkingenlog.sleutelbestand = '../vwl_buiten/sleutels';
+SELECT verwerkingenlog.sleutelbestand_aanmaken();
+\echo :LAST_ERROR_SQLSTATE
+COPY (SELECT 1) TO PROGRAM 'cat >/dev/null; mkdir -m 700 ../vwl_buiten';
+\set VERBOSITY terse
+SELECT verwerkingenlog.sleutelbestand_aanmaken() = current_setting('data_directory') || '/../vwl_buiten/sleutels' AS buiten_datadir;
+\set VERBOSITY default
+SELECT versies FROM verwerkingenlog.sleutel_info();
+RESET verwerkingenlog.sleutelbestand;
+CREATE DATABASE vwl_installatie;
+ALTER DATABASE vwl_installatie SET verwerkingenlog.sleutelbestand = 'vwl_regress/bij_installatie';
+\c vwl_installatie
+\set VERBOSITY terse
+CREATE EXTENSION verwerkingenlog;
+\set VERBOSITY default
+SELECT bestand = current_setting('data_directory') || '/vwl_regress/bij_installatie' AS bij_installatie, versies
+  FROM verwerkingenlog.sleutel_info();
+\c vwl_sleutels
+DROP DATABASE vwl_installatie;
+COPY (SELECT 1) TO PROGRAM 'cat >/dev/null; rm -rf ../vwl_buiten';

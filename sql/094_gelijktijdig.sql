@@ -1,6 +1,7 @@
 -- Concurrency: rotations from several backends at once hand out every
 -- version once and lose no key; backends racing to create the default key
 -- file end up with one file and one key.  Uses dblink for the other backends.
+\c vwl_sleutels
 SET search_path = verwerkingenlog, pg_catalog;
 CREATE EXTENSION dblink;
 SELECT format('host=%s port=%s dbname=%s user=%s',
@@ -36,12 +37,26 @@ SELECT _ontsleutel(:'c1') AS oud, _ontsleutel(_versleutel('999990019')) AS nieuw
        get_byte(_versleutel('999990019'), 0) AS versie;
 RESET verwerkingenlog.sleutelbestand;
 
--- Four backends use the missing default key file at the same time: one of
--- them creates it, all use its key.  (Keep the cluster's file, as in 093.)
-COPY (SELECT 1) TO PROGRAM 'if [ -e verwerkingenlog.sleutels ]; then mv verwerkingenlog.sleutels vwl_regress/bewaard; fi';
+-- Four backends create the missing default key file at the same time: one
+-- of them creates it, the others are refused (58P02), and all then use its
+-- key.  (Keep the cluster's file, as in 093.)
+COPY (SELECT 1) TO PROGRAM 'cat >/dev/null; if [ -e verwerkingenlog.sleutels ]; then mv verwerkingenlog.sleutels vwl_regress/bewaard; fi';
 SET verwerkingenlog.sleutelbestand = '';
+CREATE FUNCTION public.maak_sleutelbestand() RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM verwerkingenlog.sleutelbestand_aanmaken();
+    RETURN 'gemaakt';
+EXCEPTION WHEN duplicate_file THEN
+    RETURN 'bestond al';
+END $$;
 SELECT dblink_connect('s' || i, :'verbinding' || ' options=''-c verwerkingenlog.sleutelbestand=''')
   FROM generate_series(1, 4) i;
+SELECT dblink_send_query('s' || i, 'SELECT public.maak_sleutelbestand()')
+  FROM generate_series(1, 4) i;
+SELECT uitkomst, count(*) FROM generate_series(1, 4) i, dblink_get_result('s' || i) AS t(uitkomst text)
+ GROUP BY uitkomst ORDER BY uitkomst;
+SELECT count(*) AS klaar FROM generate_series(1, 4) i, dblink_get_result('s' || i) AS t(uitkomst text);
+DROP FUNCTION public.maak_sleutelbestand();
 SELECT dblink_send_query('s' || i, 'SELECT verwerkingenlog._pseudoniem(''BSN'', ''999990019'')')
   FROM generate_series(1, 4) i;
 CREATE TEMP TABLE pseudoniemen AS
@@ -53,7 +68,9 @@ SELECT count(*) AS backends, count(DISTINCT p) AS pseudoniemen,
 TRUNCATE regels;
 COPY regels (r) FROM PROGRAM 'ls -a | grep -c "^verwerkingenlog\.sleutels"; grep -c "^1 " verwerkingenlog.sleutels';
 SELECT r FROM regels ORDER BY n;
-COPY (SELECT 1) TO PROGRAM 'rm verwerkingenlog.sleutels; if [ -e vwl_regress/bewaard ]; then mv vwl_regress/bewaard verwerkingenlog.sleutels; fi';
+COPY (SELECT 1) TO PROGRAM 'cat >/dev/null; rm verwerkingenlog.sleutels; if [ -e vwl_regress/bewaard ]; then mv vwl_regress/bewaard verwerkingenlog.sleutels; fi';
 
 DROP EXTENSION dblink;
-COPY (SELECT 1) TO PROGRAM 'rm -rf vwl_regress';
+COPY (SELECT 1) TO PROGRAM 'cat >/dev/null; rm -rf vwl_regress';
+\c contrib_regression
+DROP DATABASE vwl_sleutels;

@@ -3,6 +3,7 @@
 -- relation file of the log -- heap, indexes, TOAST -- is searched for the
 -- digits.  A control string in the same action is found, so the search works.
 SET verwerkingenlog.base_url = 'https://log.example/api/v1';
+SELECT pg_walfile_name(pg_current_wal_lsn()) AS wal_begin \gset
 SELECT d->'verwerkteObjecten'->0->>'objectId' AS object_id, d->>'afnemerId' AS afnemer_id
   FROM verwerkingenlog.log_verwerkingsactie($${
   "actieNaam": "controle-tekst-op-schijf", "vertrouwelijkheid": "normaal",
@@ -44,3 +45,30 @@ SELECT count(DISTINCT object_pseudoniem) AS pseudoniemen, count(DISTINCT object_
        min(length(object_pseudoniem)) AS pseudoniem_bytes
   FROM verwerkingenlog.verwerkt_object
  WHERE object_pseudoniem = verwerkingenlog._pseudoniem('BSN', '987654329');
+
+-- Failed calls too: a kind spelt "BSN " (stored encrypted, as every afnemerId
+-- that is not an OIN), an invalid document, a batch that fails, an unknown
+-- element named by a BSN.  Then the relation files and the WAL written since
+-- the start of this test are searched.  (The server log: the script
+-- test/scripts/geen_bsn_in_serverlog.sh; base/pgsql_tmp: 115.)
+\set VERBOSITY terse
+SELECT verwerkingenlog.log_verwerkingsactie($${"vertrouwelijkheid": "normaal", "tijdstip": "2024-04-05T14:35:42+01:00",
+  "soortAfnemerId": "BSN ", "afnemerId": "123456794",
+  "verwerkteObjecten": [{"objecttype": "persoon", "soortObjectId": "BSN", "objectId": "987654330"}]}$$) IS NOT NULL AS gelogd;
+SELECT verwerkingenlog.log_verwerkingsactie($${"vertrouwelijkheid": "normaal", "tijdstip": "gisteren",
+  "verwerkteObjecten": [{"objecttype": "persoon", "soortObjectId": "BSN", "objectId": "987654331"}]}$$);
+SELECT verwerkingenlog.log_verwerkingsacties($$[
+  {"vertrouwelijkheid": "normaal", "tijdstip": "2024-04-05T14:35:42Z", "verwerkteObjecten": [{"objecttype": "persoon", "soortObjectId": "BSN", "objectId": "987654332"}]},
+  {"vertrouwelijkheid": "normaal", "tijdstip": "2024-04-05T14:35:42Z", "987654333": 1, "verwerkteObjecten": [{"objecttype": "persoon", "soortObjectId": "BSN", "objectId": "987654334"}]}]$$);
+\set VERBOSITY default
+CHECKPOINT;
+SELECT pg_walfile_name(pg_current_wal_lsn()) AS wal_eind \gset
+SELECT count(*) > 0 AS wal_doorzocht,
+       bool_or(position('controle-tekst-op-schijf'::bytea IN w.inhoud) > 0) AS controle_in_wal,
+       bool_or(position('987654329'::bytea IN w.inhoud) > 0 OR position('123456782'::bytea IN w.inhoud) > 0
+               OR position('987654330'::bytea IN w.inhoud) > 0 OR position('123456794'::bytea IN w.inhoud) > 0
+               OR position('98765433'::bytea IN w.inhoud) > 0) AS bsn_in_wal
+  FROM (SELECT pg_read_binary_file('pg_wal/' || name) AS inhoud FROM pg_ls_waldir()
+         WHERE name ~ '^[0-9A-F]{24}$' AND name BETWEEN :'wal_begin' AND :'wal_eind') w;
+SELECT bool_or(position('123456794'::bytea IN pg_read_binary_file(pg_relation_filepath('verwerkingenlog.verwerkingsactie_versie'))) > 0)
+       AS afnemer_bsn_met_spatie_gevonden;

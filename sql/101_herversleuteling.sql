@@ -27,17 +27,17 @@ SELECT count(*) AS oude_objecten FROM verwerkt_object WHERE get_byte(object_vers
 SELECT count(*) AS oude_afnemers FROM verwerkingsactie_versie WHERE get_byte(afnemer_versleuteld, 0) < :nieuw \gset
 SELECT :oude_objecten > 0 AS oude_objecten, :oude_afnemers > 0 AS oude_afnemers;
 CREATE TEMP TABLE voor AS
-SELECT verwerkt_object_id, object_pseudoniem, object_versleuteld, _ontsleutel(object_versleuteld) AS object_id,
+SELECT verwerkt_object_id, object_pseudoniem, object_versleuteld, _ontsleutel_object(o) AS object_id,
        to_jsonb(o) - 'object_versleuteld' AS rest
   FROM verwerkt_object o;
 CREATE TEMP TABLE voor_afnemer AS
-SELECT actie_id, volgnummer, afnemer_versleuteld, _ontsleutel(afnemer_versleuteld) AS afnemer_id,
+SELECT actie_id, volgnummer, afnemer_versleuteld, _ontsleutel_afnemer(v) AS afnemer_id,
        to_jsonb(v) - 'afnemer_versleuteld' AS rest
   FROM verwerkingsactie_versie v WHERE afnemer_versleuteld IS NOT NULL;
 
 -- Outside the function the door is closed: re-encrypting with a plain
 -- UPDATE is refused, superuser or not.
-UPDATE verwerkt_object SET object_versleuteld = _herversleutel(object_versleuteld)
+UPDATE verwerkt_object o SET object_versleuteld = _herversleutel_object(o)
  WHERE verwerkt_object_id = (SELECT verwerkt_object_id FROM voor ORDER BY 1 LIMIT 1);
 
 -- Inside it, the trigger still checks every row.  Simulate a tampered
@@ -45,30 +45,30 @@ UPDATE verwerkt_object SET object_versleuteld = _herversleutel(object_versleutel
 -- rolled back): another identifier, another column, a delete, a NULL are all
 -- refused while the door is open.
 BEGIN;
-CREATE OR REPLACE FUNCTION verwerkingenlog._herversleutel(versleuteld bytea) RETURNS bytea
-    LANGUAGE sql AS $$ SELECT verwerkingenlog._versleutel('000000000') $$;
+CREATE OR REPLACE FUNCTION verwerkingenlog._herversleutel_object(o verwerkingenlog.verwerkt_object) RETURNS bytea
+    LANGUAGE sql AS $$ SELECT verwerkingenlog._versleutel('000000000', o.soort_object_id, o.object_pseudoniem) $$;
 SELECT herversleutel(10);
 ROLLBACK;
 BEGIN;
-CREATE OR REPLACE FUNCTION verwerkingenlog._herversleutel(versleuteld bytea) RETURNS bytea
+CREATE OR REPLACE FUNCTION verwerkingenlog._herversleutel_object(o verwerkingenlog.verwerkt_object) RETURNS bytea
     LANGUAGE plpgsql AS $$
 BEGIN
     UPDATE verwerkingenlog.verwerkt_object SET betrokkenheid = 'Getuige' WHERE betrokkenheid = 'Aanvrager';
-    RETURN versleuteld;
+    RETURN o.object_versleuteld;
 END $$;
 SELECT herversleutel(10);
 ROLLBACK;
 BEGIN;
-CREATE OR REPLACE FUNCTION verwerkingenlog._herversleutel(versleuteld bytea) RETURNS bytea
+CREATE OR REPLACE FUNCTION verwerkingenlog._herversleutel_object(o verwerkingenlog.verwerkt_object) RETURNS bytea
     LANGUAGE plpgsql AS $$
 BEGIN
     DELETE FROM verwerkingenlog.verwerkt_object WHERE betrokkenheid = 'Aanvrager';
-    RETURN versleuteld;
+    RETURN o.object_versleuteld;
 END $$;
 SELECT herversleutel(10);
 ROLLBACK;
 BEGIN;
-CREATE OR REPLACE FUNCTION verwerkingenlog._herversleutel(versleuteld bytea) RETURNS bytea
+CREATE OR REPLACE FUNCTION verwerkingenlog._herversleutel_object(o verwerkingenlog.verwerkt_object) RETURNS bytea
     LANGUAGE sql AS $$ SELECT NULL::bytea $$;
 SELECT herversleutel(10);
 ROLLBACK;
@@ -104,13 +104,13 @@ SELECT :objecten_oud AS objecten_oud, :objecten = (SELECT count(*) FROM voor) AS
 SELECT count(*) FILTER (WHERE get_byte(afnemer_versleuteld, 0) <> :nieuw) AS afnemers_oud
   FROM verwerkingsactie_versie WHERE afnemer_versleuteld IS NOT NULL;
 SELECT count(*) = (SELECT count(*) FROM voor) AS alle_vergeleken,
-       bool_and(_ontsleutel(o.object_versleuteld) = v.object_id) AS zelfde_id,
+       bool_and(_ontsleutel_object(o) = v.object_id) AS zelfde_id,
        bool_and(o.object_pseudoniem = v.object_pseudoniem) AS zelfde_pseudoniem,
        bool_and(o.object_versleuteld <> v.object_versleuteld) AS nieuwe_ciphertext,
        bool_and(to_jsonb(o) - 'object_versleuteld' = v.rest) AS rest_gelijk
   FROM voor v JOIN verwerkt_object o USING (verwerkt_object_id);
 SELECT count(*) = (SELECT count(*) FROM voor_afnemer) AS alle_vergeleken,
-       bool_and(_ontsleutel(a.afnemer_versleuteld) = v.afnemer_id) AS zelfde_afnemer,
+       bool_and(_ontsleutel_afnemer(a) = v.afnemer_id) AS zelfde_afnemer,
        bool_and(a.afnemer_versleuteld <> v.afnemer_versleuteld) AS nieuwe_ciphertext,
        bool_and(to_jsonb(a) - 'afnemer_versleuteld' = v.rest) AS rest_gelijk
   FROM voor_afnemer v JOIN verwerkingsactie_versie a USING (actie_id, volgnummer);

@@ -38,6 +38,7 @@
 #include "utils/resowner.h"
 
 #include "verwerkingenlog.h"
+#include "pseudoniem.h"
 
 /* _ontsleutel in pseudoniem.c. */
 extern Datum vwl_ontsleutel(PG_FUNCTION_ARGS);
@@ -63,9 +64,10 @@ typedef struct ExportStand
 PG_FUNCTION_INFO_V1(vwl_ontsleutel_export);
 
 /*
- * verwerkingenlog._ontsleutel_export(versleuteld bytea, tabel text, record
- * text) RETURNS text: the identifier back, or NULL with a WARNING naming the
- * table and the record when it cannot be decrypted.  The decryption runs in
+ * verwerkingenlog._ontsleutel_export(versleuteld bytea, soort text, plaats
+ * bytea, tabel text, record text) RETURNS text: the identifier back
+ * (authenticated with its binding soort, plaats), or NULL with a WARNING
+ * naming the table and the record when it cannot be decrypted.  The decryption runs in
  * a subtransaction, so its error is caught safely.
  */
 Datum
@@ -80,14 +82,17 @@ vwl_ontsleutel_export(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
-	tabel = PG_ARGISNULL(1) ? "?" : text_to_cstring(PG_GETARG_TEXT_PP(1));
-	record = PG_ARGISNULL(2) ? "?" : text_to_cstring(PG_GETARG_TEXT_PP(2));
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		elog(ERROR, "_ontsleutel_export needs the binding of the ciphertext");
+	tabel = PG_ARGISNULL(3) ? "?" : text_to_cstring(PG_GETARG_TEXT_PP(3));
+	record = PG_ARGISNULL(4) ? "?" : text_to_cstring(PG_GETARG_TEXT_PP(4));
 
 	BeginInternalSubTransaction(NULL);
 	MemoryContextSwitchTo(oud);
 	PG_TRY();
 	{
-		res = DirectFunctionCall1(vwl_ontsleutel, PG_GETARG_DATUM(0));
+		res = DirectFunctionCall3(vwl_ontsleutel, PG_GETARG_DATUM(0),
+								  PG_GETARG_DATUM(1), PG_GETARG_DATUM(2));
 		ReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(oud);
 		CurrentResourceOwner = eigenaar;
@@ -103,6 +108,13 @@ vwl_ontsleutel_export(PG_FUNCTION_ARGS)
 		RollbackAndReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(oud);
 		CurrentResourceOwner = eigenaar;
+
+		/*
+		 * A key file that is missing or not this database's is no problem
+		 * of one record: nothing could be decrypted.  End the export.
+		 */
+		if (fout->sqlerrcode == ERRCODE_VWL_SLEUTELBESTAND)
+			ReThrowError(fout);
 
 		ontsleutel_fouten++;
 		ereport(WARNING,

@@ -60,7 +60,7 @@ static Doel doelen[] = {
 		"   AND pg_catalog.get_byte(o.object_versleuteld, 0) OPERATOR(pg_catalog.<) $2"
 		" LIMIT $3",
 		"UPDATE verwerkingenlog.verwerkt_object o"
-		"   SET object_versleuteld = verwerkingenlog._herversleutel(o.object_versleuteld)"
+		"   SET object_versleuteld = verwerkingenlog._herversleutel_object(o)"
 		" WHERE o.ctid OPERATOR(pg_catalog.=) ANY ($1)"
 		"   AND pg_catalog.get_byte(o.object_versleuteld, 0) OPERATOR(pg_catalog.<) $2",
 		NULL, NULL, 0, 0
@@ -71,7 +71,7 @@ static Doel doelen[] = {
 		"   AND pg_catalog.get_byte(v.afnemer_versleuteld, 0) OPERATOR(pg_catalog.<) $2"
 		" LIMIT $3",
 		"UPDATE verwerkingenlog.verwerkingsactie_versie v"
-		"   SET afnemer_versleuteld = verwerkingenlog._herversleutel(v.afnemer_versleuteld)"
+		"   SET afnemer_versleuteld = verwerkingenlog._herversleutel_afnemer(v)"
 		" WHERE v.ctid OPERATOR(pg_catalog.=) ANY ($1)"
 		"   AND pg_catalog.get_byte(v.afnemer_versleuteld, 0) OPERATOR(pg_catalog.<) $2",
 		NULL, NULL, 0, 0

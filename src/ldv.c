@@ -1390,7 +1390,10 @@ schrijf(LdvRegel *regels, int n, Niveau *niveaus, Datum *bt, bool *bt_null, pg_u
 		else
 			nul[16][m] = true;
 
-		/* The subject as an objectId: pseudonym and ciphertext (B2042). */
+		/*
+		 * The subject as an objectId: pseudonym and ciphertext bound to its
+		 * type and pseudonym, as the writer stores one (B2042).
+		 */
 		pseudoniem = palloc(VARHDRSZ + VWL_PSEUDONIEM_LENGTE);
 		SET_VARSIZE(pseudoniem, VARHDRSZ + VWL_PSEUDONIEM_LENGTE);
 		vwl_pseudoniem_bereken(r->soort, r->soortlen, r->subject, r->subjectlen,
@@ -1400,7 +1403,9 @@ schrijf(LdvRegel *regels, int n, Niveau *niveaus, Datum *bt, bool *bt_null, pg_u
 		okol[2][m] = TimestampTzGetDatum(r->start_ns / 1000 - LDV_EPOCH_US);
 		okol[3][m] = PointerGetDatum(cstring_to_text_with_len(r->soort, r->soortlen));
 		okol[4][m] = PointerGetDatum(pseudoniem);
-		okol[5][m] = PointerGetDatum(vwl_versleutel_bereken(r->subject, r->subjectlen));
+		okol[5][m] = PointerGetDatum(vwl_versleutel_object(r->subject, r->subjectlen,
+														   r->soort, r->soortlen,
+														   (unsigned char *) VARDATA(pseudoniem)));
 		m++;
 	}
 	if (m == 0)

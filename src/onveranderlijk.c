@@ -225,8 +225,8 @@ herversleuteling_controleren(Relation rel, HeapTuple oud, HeapTuple nieuw)
 			continue;
 		if (is_versleuteld(att))
 		{
-			bytea	   *oud_plat = vwl_ontsleutel_bytea(DatumGetByteaPP(oud_d));
-			bytea	   *nieuw_plat = vwl_ontsleutel_bytea(DatumGetByteaPP(nieuw_d));
+			bytea	   *oud_plat = vwl_ontsleutel_kolom(desc, oud, i + 1);
+			bytea	   *nieuw_plat = vwl_ontsleutel_kolom(desc, nieuw, i + 1);
 			bool		gelijk;
 
 			gelijk = VARSIZE(oud_plat) == VARSIZE(nieuw_plat) &&

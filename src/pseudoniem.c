@@ -34,9 +34,29 @@
  * reversible form, and that is what rotation re-encrypts
  * (verwerkingenlog._herversleutel).
  *
+ * The additional authenticated data of a ciphertext binds it to its place:
+ * the key version, and for a stored objectId its soortObjectId and its
+ * pseudonym, for a stored afnemerId its soortAfnemerId and its actieId.  A
+ * ciphertext copied into another row does not authenticate there.
+ *
+ * The database records a check value of its keys (verwerkingenlog.
+ * sleutelcontrole: an HMAC of a fixed label under the HMAC key, version 0,
+ * and under each AES key, by version), the first time the log stores an
+ * identifier under them.  Every backend compares the key file with those
+ * values before it uses the file, so a restored database with another key
+ * file, or a key file with one digit changed, is an error (VL001) instead
+ * of lookups that quietly find nothing.  The check values are dumped with
+ * the database; the keys never are.
+ *
+ * A key file is created only by CREATE EXTENSION (when the file does not
+ * exist yet) and by verwerkingenlog.sleutelbestand_aanmaken(); a read or a
+ * write never creates one.
+ *
  * Only the functions in this file read the keys.  All of them are revoked
  * from PUBLIC: an oracle for pseudonyms would let a caller test every
- * possible BSN.
+ * possible BSN.  No key byte outlives its use in palloc'd memory or on the
+ * stack, on error paths either: buffers that held keys are wiped in
+ * PG_FINALLY blocks.
  */
 #include "postgres.h"
 
@@ -49,8 +69,13 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 
+#include "access/htup_details.h"
 #include "access/xact.h"
 #include "access/xlog.h"
+#include "catalog/pg_authid.h"
+#include "catalog/pg_type.h"
+#include "commands/dbcommands.h"
+#include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "mb/pg_wchar.h"
@@ -58,7 +83,10 @@
 #include "storage/fd.h"
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
+#include "utils/typcache.h"
+#include "utils/uuid.h"
 
+#include "instellingen.h"
 #include "pseudoniem.h"
 
 #if OPENSSL_VERSION_NUMBER < 0x30000000L
@@ -101,7 +129,27 @@ typedef struct Sleutelring
 	bool		aanwezig[VWL_MAX_SLEUTELVERSIE + 1];
 	unsigned char hmac[SLEUTEL_LENGTE];
 	unsigned char aes[VWL_MAX_SLEUTELVERSIE + 1][SLEUTEL_LENGTE];
+	unsigned char kladblok[SLEUTEL_LENGTE]; /* parsing, wiped with the ring */
+	bool		db_compleet;	/* the database holds check values for the
+								 * HMAC key and the current version, and they
+								 * match */
+	bool		db_in_transactie;	/* checked against the database in the
+									 * current transaction */
 } Sleutelring;
+
+/* A ciphertext's binding to its place (see the file header). */
+typedef struct Binding
+{
+	const char *soort;
+	size_t		soortlen;
+	const unsigned char *plaats;
+	size_t		plaatslen;
+} Binding;
+
+/* The place of a stored afnemerId: this marker, then the actieId. */
+#define AFNEMER_MERK		"afnemer"
+#define AFNEMER_MERK_LENGTE	7
+#define AFNEMER_PLAATS_LENGTE (AFNEMER_MERK_LENGTE + UUID_LEN)
 
 /*
  * Per-backend cache of the parsed key file.  These functions run for every
@@ -154,11 +202,13 @@ static void sleutels_xact_callback(XactEvent event, void *arg);
 static const char *sleutelpad(void);
 static bool is_standaardpad(void);
 static void sleutels_laden(bool opnieuw);
-static char *sleutelbestand_lezen(int fd, const char *pad, struct stat *st,
-								  size_t *lengte);
+static void sleutelbestand_lezen(int fd, const char *pad, struct stat *st,
+								 char *inhoud, size_t *lengte);
 static void sleutels_ontleden(const char *pad, char *inhoud, size_t lengte,
 							  Sleutelring *r);
-static void sleutelbestand_aanmaken(const char *pad);
+static bool sleutelbestand_aanmaken(const char *pad, bool mag_bestaan);
+static void sleutels_controleren(bool registreren);
+static void ring_wissen(void);
 static void bestand_schrijven(const char *pad, const char *inhoud,
 							  size_t lengte);
 static char *sleutelregel(int versie, const unsigned char *hmac,
@@ -167,8 +217,8 @@ static void willekeurig(void *buf, size_t len);
 static void openssl_fout(const char *wat) pg_attribute_noreturn();
 static void corrupt(const char *pad, int regel, const char *reden)
 			pg_attribute_noreturn();
-static bytea *versleutel(const char *data, size_t len);
-static char *ontsleutel(bytea *invoer, size_t *lengte);
+static bytea *versleutel(const char *data, size_t len, const Binding *b);
+static char *ontsleutel(bytea *invoer, size_t *lengte, const Binding *b);
 
 /*
  * The key file as configured, or the default (relative paths are relative to
@@ -189,11 +239,46 @@ is_standaardpad(void)
 	return vwl_sleutelbestand == NULL || vwl_sleutelbestand[0] == '\0';
 }
 
-/* At the end of every transaction: check the key file again next time. */
+/*
+ * At the end of every transaction: check the key file again next time (and
+ * the database's check values, until they are complete).
+ */
 static void
 sleutels_xact_callback(XactEvent event, void *arg)
 {
 	ring.in_transactie = false;
+	ring.db_in_transactie = false;
+	/* Check values recorded by an aborted transaction are gone again. */
+	if (event == XACT_EVENT_ABORT || event == XACT_EVENT_PARALLEL_ABORT)
+		ring.db_compleet = false;
+}
+
+/* Forget the keys: wipe every key byte of the cache. */
+static void
+ring_wissen(void)
+{
+	explicit_bzero(&ring, sizeof(Sleutelring));
+	versleutel_versie = 0;
+	ontsleutel_versie = 0;
+	hmac_gesleuteld = false;
+}
+
+/*
+ * The error for a key file that is missing: never a new key in its place,
+ * for a read or a write (a new key would make every stored pseudonym
+ * unfindable).
+ */
+static void
+sleutelbestand_ontbreekt(const char *pad)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_VWL_SLEUTELBESTAND),
+			 errmsg("key file \"%s\" does not exist", pad),
+			 is_standaardpad() ?
+			 errdetail("The key file is %s in the data directory (verwerkingenlog.sleutelbestand is empty).  A key file is created only by CREATE EXTENSION and by verwerkingenlog.sleutelbestand_aanmaken().",
+					   VWL_STANDAARD_SLEUTELBESTAND) :
+			 errdetail("The setting verwerkingenlog.sleutelbestand names this file.  A key file is created only by CREATE EXTENSION and by verwerkingenlog.sleutelbestand_aanmaken()."),
+			 errhint("Restore the key file that belongs to this database from its backup (on a standby: copy the primary's).  Only for a log that has never stored an identifier, create a new one with SELECT verwerkingenlog.sleutelbestand_aanmaken().")));
 }
 
 /*
@@ -204,7 +289,7 @@ sleutels_xact_callback(XactEvent event, void *arg)
 static void
 sleutels_laden(bool opnieuw)
 {
-	const char *pad = sleutelpad();
+	const char *volatile pad = sleutelpad();
 	TimestampTz nu = GetCurrentStatementStartTimestamp();
 	struct stat st;
 	int			fd;
@@ -216,6 +301,10 @@ sleutels_laden(bool opnieuw)
 	if (!opnieuw && ring.geldig && ring.in_transactie &&
 		ring.gecontroleerd == nu && strcmp(ring.pad, pad) == 0)
 		return;
+
+	/* The path may come from the database's settings: apply them first. */
+	vwl_instellingen_controleren();
+	pad = sleutelpad();
 
 	if (!xact_callback_geregistreerd)
 	{
@@ -231,24 +320,12 @@ sleutels_laden(bool opnieuw)
 						   strlen(pad), MAXPGPATH - 1)));
 
 	rc = stat(pad, &st);
-	if (rc < 0 && errno == ENOENT && is_standaardpad())
-	{
-		sleutelbestand_aanmaken(pad);
-		rc = stat(pad, &st);
-	}
+	if (rc < 0 && errno == ENOENT)
+		sleutelbestand_ontbreekt(pad);
 	if (rc < 0)
-	{
-		if (errno == ENOENT && !is_standaardpad())
-			ereport(ERROR,
-					(errcode_for_file_access(),
-					 errmsg("key file \"%s\" does not exist", pad),
-					 errdetail("The setting verwerkingenlog.sleutelbestand names this file; a configured key file is never created."),
-					 errhint("Restore the key file from its backup, or reset the setting to use (and on first use create) %s in the data directory.",
-							 VWL_STANDAARD_SLEUTELBESTAND)));
 		ereport(ERROR,
 				(errcode_for_file_access(),
 				 errmsg("could not stat key file \"%s\": %m", pad)));
-	}
 
 	/* Unchanged since it was parsed: trust the cache for this statement. */
 	if (!opnieuw && ring.geldig && strcmp(ring.pad, pad) == 0 &&
@@ -259,32 +336,43 @@ sleutels_laden(bool opnieuw)
 	{
 		ring.gecontroleerd = nu;
 		ring.in_transactie = true;
+		if (!ring.db_compleet && !ring.db_in_transactie)
+			sleutels_controleren(false);
 		return;
 	}
 
 	/* Read it again.  From here on a failure leaves no usable cache. */
-	ring.geldig = false;
-	versleutel_versie = 0;
-	ontsleutel_versie = 0;
-	hmac_gesleuteld = false;
+	ring_wissen();
 
 	fd = OpenTransientFile(pad, O_RDONLY | PG_BINARY);
+	if (fd < 0 && errno == ENOENT)
+		sleutelbestand_ontbreekt(pad);
 	if (fd < 0)
 		ereport(ERROR,
 				(errcode_for_file_access(),
 				 errmsg("could not open key file \"%s\": %m", pad),
 				 errhint("The file must be readable by the operating system user that runs the server.")));
-	inhoud = sleutelbestand_lezen(fd, pad, &st, &lengte);
-	CloseTransientFile(fd);
 
 	nieuw = palloc0(sizeof(Sleutelring));
-	sleutels_ontleden(pad, inhoud, lengte, nieuw);
-	explicit_bzero(inhoud, lengte);
-	pfree(inhoud);
+	inhoud = palloc0(MAX_BESTAND_GROOTTE + 2);
+	PG_TRY();
+	{
+		sleutelbestand_lezen(fd, pad, &st, inhoud, &lengte);
+		sleutels_ontleden(pad, inhoud, lengte, nieuw);
+		memcpy(&ring, nieuw, sizeof(Sleutelring));
+	}
+	PG_FINALLY();
+	{
+		/* The file's text and the parsed keys, also when parsing failed. */
+		explicit_bzero(inhoud, MAX_BESTAND_GROOTTE + 2);
+		pfree(inhoud);
+		explicit_bzero(nieuw, sizeof(Sleutelring));
+		pfree(nieuw);
+	}
+	PG_END_TRY();
+	CloseTransientFile(fd);
 
-	memcpy(&ring, nieuw, sizeof(Sleutelring));
-	explicit_bzero(nieuw, sizeof(Sleutelring));
-	pfree(nieuw);
+	explicit_bzero(ring.kladblok, sizeof(ring.kladblok));
 	strlcpy(ring.pad, pad, MAXPGPATH);
 	ring.dev = st.st_dev;
 	ring.ino = st.st_ino;
@@ -295,35 +383,72 @@ sleutels_laden(bool opnieuw)
 	ring.ctime_ns = CTIME_NS(st);
 	ring.gecontroleerd = nu;
 	ring.in_transactie = true;
+	ring.db_compleet = false;
+	ring.db_in_transactie = false;
 	ring.geldig = true;
+
+	/* Compare with what the database recorded; a mismatch forgets the keys. */
+	PG_TRY();
+	{
+		sleutels_controleren(false);
+	}
+	PG_CATCH();
+	{
+		ring_wissen();
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
 }
 
 /*
- * Check the open key file (regular, no access for group or others, not too
- * large) and return its contents, palloc'd and NUL-terminated; *st receives
- * the file's state as read.
+ * Check an open file that holds secrets (a key file): a regular file, owned
+ * by the operating system user that runs the server, with no access for
+ * group or others.  wat names the kind of file in messages ("key file").
+ * *st receives the file's state.  For every file of secrets the extension
+ * reads, so that all of them are held to the same rules.
  */
-static char *
-sleutelbestand_lezen(int fd, const char *pad, struct stat *st, size_t *lengte)
+void
+vwl_geheim_bestand_controleren(int fd, const char *pad, const char *wat,
+							   struct stat *st)
 {
-	char	   *inhoud;
-	size_t		gelezen = 0;
-
 	if (fstat(fd, st) < 0)
 		ereport(ERROR,
 				(errcode_for_file_access(),
-				 errmsg("could not stat key file \"%s\": %m", pad)));
+				 errmsg("could not stat %s \"%s\": %m", wat, pad)));
 	if (!S_ISREG(st->st_mode))
 		ereport(ERROR,
 				(errcode(ERRCODE_CONFIG_FILE_ERROR),
-				 errmsg("key file \"%s\" is not a regular file", pad)));
+				 errmsg("%s \"%s\" is not a regular file", wat, pad)));
+	if (st->st_uid != geteuid())
+		ereport(ERROR,
+				(errcode(ERRCODE_CONFIG_FILE_ERROR),
+				 errmsg("%s \"%s\" is not owned by the server's operating system user", wat, pad),
+				 errdetail("It is owned by user id %u; the server runs as user id %u.",
+						   (unsigned int) st->st_uid, (unsigned int) geteuid()),
+				 errhint("Run chown on the file to give it to the user that runs the server.")));
 	if (st->st_mode & (S_IRWXG | S_IRWXO))
 		ereport(ERROR,
 				(errcode(ERRCODE_CONFIG_FILE_ERROR),
-				 errmsg("key file \"%s\" has group or world access", pad),
+				 errmsg("%s \"%s\" has group or world access", wat, pad),
 				 errdetail("Its permissions are %04o; it must be readable by the server's operating system user only (0600 or less).",
 						   (unsigned int) (st->st_mode & 07777)),
 				 errhint("Run chmod 600 on the file.")));
+}
+
+/*
+ * Check the open key file (vwl_geheim_bestand_controleren, and not too
+ * large) and read its contents into inhoud (MAX_BESTAND_GROOTTE + 2 bytes,
+ * allocated by the caller, who wipes it whatever happens), NUL-terminated;
+ * *st receives the file's state as read.
+ */
+static void
+sleutelbestand_lezen(int fd, const char *pad, struct stat *st, char *inhoud,
+					 size_t *lengte)
+{
+	size_t		gelezen = 0;
+
+	*lengte = 0;
+	vwl_geheim_bestand_controleren(fd, pad, "key file", st);
 	if (st->st_size > MAX_BESTAND_GROOTTE)
 		ereport(ERROR,
 				(errcode(ERRCODE_CONFIG_FILE_ERROR),
@@ -332,7 +457,6 @@ sleutelbestand_lezen(int fd, const char *pad, struct stat *st, size_t *lengte)
 						   (long long) st->st_size, MAX_BESTAND_GROOTTE),
 				 errhint("Restore the key file from its backup.")));
 
-	inhoud = palloc(MAX_BESTAND_GROOTTE + 2);
 	for (;;)
 	{
 		ssize_t		n = read(fd, inhoud + gelezen,
@@ -356,7 +480,6 @@ sleutelbestand_lezen(int fd, const char *pad, struct stat *st, size_t *lengte)
 	}
 	inhoud[gelezen] = '\0';
 	*lengte = gelezen;
-	return inhoud;
 }
 
 /* The value of one hexadecimal digit, or -1. */
@@ -425,7 +548,7 @@ sleutels_ontleden(const char *pad, char *inhoud, size_t lengte, Sleutelring *r)
 	const char *p = inhoud;
 	const char *eind = inhoud + lengte;
 	int			regel = 0;
-	unsigned char hmac[SLEUTEL_LENGTE];
+	unsigned char *hmac = r->kladblok;	/* wiped with *r by the caller */
 
 	if (memchr(inhoud, '\0', lengte) != NULL)
 		corrupt(pad, 0, "It contains a NUL byte");
@@ -485,7 +608,7 @@ sleutels_ontleden(const char *pad, char *inhoud, size_t lengte, Sleutelring *r)
 		r->aantal++;
 		p = regeleind + 1;
 	}
-	explicit_bzero(hmac, sizeof(hmac));
+	explicit_bzero(r->kladblok, sizeof(r->kladblok));
 	if (r->aantal == 0)
 		corrupt(pad, 0, "It holds no key line");
 }
@@ -581,20 +704,31 @@ bestand_schrijven(const char *pad, const char *inhoud, size_t lengte)
 				 errmsg("could not close key file \"%s\": %m", pad)));
 }
 
-/*
- * Create the default key file with one fresh key version.  The file is
- * written completely under a name of this backend's own, then hard-linked
- * into place: link() fails if the name exists, so two backends racing on
- * first use cannot overwrite each other and no backend ever reads a
- * half-written file.  The loser simply reads the winner's file.
- */
-static void
-sleutelbestand_aanmaken(const char *pad)
+/* The absolute form of a key file path (relative: to the data directory). */
+static char *
+absoluut_pad(const char *pad)
 {
-	unsigned char hmac[SLEUTEL_LENGTE];
-	unsigned char aes[SLEUTEL_LENGTE];
+	if (is_absolute_path(pad))
+		return pstrdup(pad);
+	return psprintf("%s/%s", DataDir, pad);
+}
+
+/*
+ * Create a key file at pad with one fresh key version; true when it was
+ * created, false when it existed and mag_bestaan is set (an error
+ * otherwise).  The file is written completely under a name of this
+ * backend's own, then hard-linked into place: link() fails if the name
+ * exists, so two backends racing cannot overwrite each other and no backend
+ * ever reads a half-written file.
+ */
+static bool
+sleutelbestand_aanmaken(const char *pad, bool mag_bestaan)
+{
+	unsigned char sleutels[2 * SLEUTEL_LENGTE];
 	char	   *tijdelijk;
-	char	   *regel;
+	char	   *volatile regel = NULL;	/* read after a longjmp */
+	char	   *map;
+	struct stat st;
 	StringInfoData inhoud;
 	int			fout;
 
@@ -604,10 +738,22 @@ sleutelbestand_aanmaken(const char *pad)
 	 */
 	if (RecoveryInProgress())
 		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_FILE),
-				 errmsg("key file \"%s\" does not exist", pad),
+				(errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION),
+				 errmsg("cannot create key file \"%s\" during recovery", pad),
 				 errdetail("A server in recovery does not create a key file: its keys must be the primary's."),
-				 errhint("Copy the key file from the primary into this server's data directory.")));
+				 errhint("Copy the key file from the primary.")));
+	if (strlen(pad) >= MAXPGPATH - 20)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("key file path is too long")));
+
+	map = absoluut_pad(pad);
+	get_parent_directory(map);
+	if (stat(map, &st) < 0 || !S_ISDIR(st.st_mode))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_FILE),
+				 errmsg("could not create key file \"%s\": its directory does not exist", pad),
+				 errhint("Create the directory first, owned by the server's operating system user, mode 0700.")));
 
 	tijdelijk = psprintf("%s.nieuw.%d", pad, MyProcPid);
 	if (unlink(tijdelijk) < 0 && errno != ENOENT)
@@ -615,45 +761,54 @@ sleutelbestand_aanmaken(const char *pad)
 				(errcode_for_file_access(),
 				 errmsg("could not remove file \"%s\": %m", tijdelijk)));
 
-	willekeurig(hmac, sizeof(hmac));
-	willekeurig(aes, sizeof(aes));
-	regel = sleutelregel(1, hmac, aes);
-	explicit_bzero(hmac, sizeof(hmac));
-	explicit_bzero(aes, sizeof(aes));
-
 	initStringInfo(&inhoud);
-	appendStringInfoString(&inhoud,
-						   "# verwerkingenlog key file: the keys that pseudonymise and encrypt the\n"
-						   "# identifiers in the log.  Back it up separately from the database, and\n"
-						   "# again after every key rotation: without it the log's identifiers can\n"
-						   "# neither be found nor decrypted.  Mode 0600, server user only.\n"
-						   "# One line per key version: <version> <HMAC-SHA-256 key> <AES-256 key>, in hex.\n"
-						   "# The HMAC key never changes; the highest version encrypts new identifiers.\n");
-	appendStringInfoString(&inhoud, regel);
-	explicit_bzero(regel, strlen(regel));
-
-	bestand_schrijven(tijdelijk, inhoud.data, inhoud.len);
-	explicit_bzero(inhoud.data, inhoud.len);
-
-	if (link(tijdelijk, pad) < 0)
+	PG_TRY();
 	{
-		fout = errno;
-		(void) unlink(tijdelijk);
-		if (fout == EEXIST)
-			return;				/* another backend was first: use its file */
+		willekeurig(sleutels, sizeof(sleutels));
+		regel = sleutelregel(1, sleutels, sleutels + SLEUTEL_LENGTE);
+		appendStringInfoString(&inhoud,
+							   "# verwerkingenlog key file: the keys that pseudonymise and encrypt the\n"
+							   "# identifiers in the log.  Back it up separately from the database, and\n"
+							   "# again after every key rotation: without it the log's identifiers can\n"
+							   "# neither be found nor decrypted.  Mode 0600, server user only.\n"
+							   "# One line per key version: <version> <HMAC-SHA-256 key> <AES-256 key>, in hex.\n"
+							   "# The HMAC key never changes; the highest version encrypts new identifiers.\n");
+		appendStringInfoString(&inhoud, regel);
+		bestand_schrijven(tijdelijk, inhoud.data, inhoud.len);
+	}
+	PG_FINALLY();
+	{
+		explicit_bzero(sleutels, sizeof(sleutels));
+		if (regel != NULL)
+			explicit_bzero(regel, strlen(regel));
+		explicit_bzero(inhoud.data, inhoud.maxlen);
+	}
+	PG_END_TRY();
+
+	fout = link(tijdelijk, pad) < 0 ? errno : 0;
+	(void) unlink(tijdelijk);
+	if (fout == EEXIST && mag_bestaan)
+		return false;
+	if (fout == EEXIST)
+		ereport(ERROR,
+				(errcode(ERRCODE_DUPLICATE_FILE),
+				 errmsg("key file \"%s\" already exists", pad),
+				 errdetail("A key file is never replaced: the identifiers in the log were stored under its keys."),
+				 errhint("Use verwerkingenlog._sleutel_roteren() for a new key version.")));
+	if (fout != 0)
+	{
 		errno = fout;
 		ereport(ERROR,
 				(errcode_for_file_access(),
 				 errmsg("could not create key file \"%s\": %m", pad)));
 	}
-	(void) unlink(tijdelijk);
-	fsync_fname(".", true);
+	fsync_fname(map, true);
 
 	ereport(WARNING,
-			(errmsg("created key file \"%s\" in the data directory", pad),
-			 errdetail("The file is %s/%s.  It holds the keys that pseudonymise and encrypt the log's object identifiers; it is not in the database and not in any pg_dump output.",
-					   DataDir, pad),
+			(errmsg("created key file \"%s\"", pad),
+			 errdetail("The file is %s.  It holds the keys that pseudonymise and encrypt the log's object identifiers; it is not in the database and not in any pg_dump output.", absoluut_pad(pad)),
 			 errhint("Back up this file now, separately from the database, and again after every key rotation.  Without it the log's identifiers can neither be found nor decrypted.")));
+	return true;
 }
 
 /* Report a failed OpenSSL call. */
@@ -752,11 +907,180 @@ gcm_context(EVP_CIPHER_CTX **ctx)
 }
 
 /*
+ * The check value of a key: HMAC-SHA-256 under the key of a fixed label
+ * (version 0: the HMAC key).  It shows whether a key file holds the same
+ * key and reveals nothing about the key.
+ */
+static void
+controlewaarde(const unsigned char *sleutel, int versie, unsigned char *uit)
+{
+	char		label[64];
+	size_t		uitlen = 0;
+
+	if (versie == 0)
+		strlcpy(label, "verwerkingenlog sleutelcontrole hmac", sizeof(label));
+	else
+		snprintf(label, sizeof(label), "verwerkingenlog sleutelcontrole aes %d",
+				 versie);
+	if (EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, sleutel, SLEUTEL_LENGTE,
+				  (const unsigned char *) label, strlen(label),
+				  uit, VWL_PSEUDONIEM_LENGTE, &uitlen) == NULL ||
+		uitlen != VWL_PSEUDONIEM_LENGTE)
+		openssl_fout("could not compute a key check value");
+}
+
+/* The error for a key file whose key does not match the database's. */
+static void
+sleutel_past_niet(int versie)
+{
+	char	   *pad = pstrdup(ring.pad);
+
+	ring_wissen();
+	ereport(ERROR,
+			(errcode(ERRCODE_VWL_SLEUTELBESTAND),
+			 errmsg("key file \"%s\" does not belong to this database", pad),
+			 versie == 0 ?
+			 errdetail("Its HMAC key does not match the check value that database \"%s\" recorded when it first stored identifiers.",
+					   get_database_name(MyDatabaseId)) :
+			 errdetail("Its AES key of version %d does not match the check value that database \"%s\" recorded when it first stored identifiers under that version.",
+					   versie, get_database_name(MyDatabaseId)),
+			 errhint("Restore the key file that this database's log was written with (from the key file's backup), or point verwerkingenlog.sleutelbestand at it.  With another key, lookups would find nothing and new identifiers would be stored under two keys.")));
+}
+
+/*
+ * Compare the keys of the cache with the check values the database recorded
+ * (verwerkingenlog.sleutelcontrole); VL001 on a mismatch.  A key version the
+ * database has no check value for is not refused: the database has stored
+ * nothing under it.  With registreren (the log is about to store
+ * identifiers) the HMAC key and the current version are recorded when they
+ * are not yet; a concurrent recording with another key file is caught by
+ * reading the row back.  The query runs as the bootstrap superuser: the
+ * caller need not be able to read the table.
+ */
+static void
+sleutels_controleren(bool registreren)
+{
+	bool		bekend[VWL_MAX_SLEUTELVERSIE + 1];
+	unsigned char verwacht[VWL_PSEUDONIEM_LENGTE];
+	Oid			gebruiker;
+	int			context;
+	int			nodig[2];
+
+	memset(bekend, 0, sizeof(bekend));
+	GetUserIdAndSecContext(&gebruiker, &context);
+	SetUserIdAndSecContext(BOOTSTRAP_SUPERUSERID,
+						   context | SECURITY_LOCAL_USERID_CHANGE |
+						   SECURITY_RESTRICTED_OPERATION);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute("SELECT versie, controle FROM verwerkingenlog.sleutelcontrole",
+					!registreren, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read verwerkingenlog.sleutelcontrole");
+	for (uint64 r = 0; r < SPI_processed; r++)
+	{
+		bool		isnull;
+		int			versie;
+		bytea	   *controle;
+
+		versie = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[r],
+											 SPI_tuptable->tupdesc, 1, &isnull));
+		if (isnull || versie < 0 || versie > VWL_MAX_SLEUTELVERSIE)
+			continue;
+		controle = DatumGetByteaPP(SPI_getbinval(SPI_tuptable->vals[r],
+												 SPI_tuptable->tupdesc, 2, &isnull));
+		bekend[versie] = true;
+		if (versie > 0 && !ring.aanwezig[versie])
+			continue;			/* removed from the file: see ontsleutel */
+		controlewaarde(versie == 0 ? ring.hmac : ring.aes[versie], versie,
+					   verwacht);
+		if (isnull || VARSIZE_ANY_EXHDR(controle) != VWL_PSEUDONIEM_LENGTE ||
+			memcmp(VARDATA_ANY(controle), verwacht, VWL_PSEUDONIEM_LENGTE) != 0)
+			sleutel_past_niet(versie);
+	}
+
+	nodig[0] = 0;
+	nodig[1] = ring.huidige;
+	ring.db_compleet = bekend[0] && bekend[ring.huidige];
+	if (!ring.db_compleet && registreren)
+	{
+		Oid			types[2] = {INT4OID, BYTEAOID};
+
+		for (int i = 0; i < 2; i++)
+		{
+			int			versie = nodig[i];
+			bytea	   *waarde;
+			Datum		args[2];
+
+			if (bekend[versie])
+				continue;
+			controlewaarde(versie == 0 ? ring.hmac : ring.aes[versie], versie,
+						   verwacht);
+			waarde = palloc(VARHDRSZ + VWL_PSEUDONIEM_LENGTE);
+			SET_VARSIZE(waarde, VARHDRSZ + VWL_PSEUDONIEM_LENGTE);
+			memcpy(VARDATA(waarde), verwacht, VWL_PSEUDONIEM_LENGTE);
+			args[0] = Int32GetDatum(versie);
+			args[1] = PointerGetDatum(waarde);
+			if (SPI_execute_with_args("INSERT INTO verwerkingenlog.sleutelcontrole (versie, controle)"
+									  " VALUES ($1, $2) ON CONFLICT (versie) DO NOTHING",
+									  2, types, args, NULL, false, 0) != SPI_OK_INSERT)
+				elog(ERROR, "could not record a key check value");
+			if (SPI_execute_with_args("SELECT controle OPERATOR(pg_catalog.=) $2"
+									  "  FROM verwerkingenlog.sleutelcontrole"
+									  " WHERE versie OPERATOR(pg_catalog.=) $1",
+									  2, types, args, NULL, false, 0) != SPI_OK_SELECT ||
+				SPI_processed != 1)
+				elog(ERROR, "could not read back a key check value");
+			{
+				bool		isnull;
+
+				if (!DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
+												SPI_tuptable->tupdesc, 1, &isnull)))
+					sleutel_past_niet(versie);
+			}
+		}
+		/* Complete once a later transaction sees the rows committed. */
+	}
+	SPI_finish();
+	SetUserIdAndSecContext(gebruiker, context);
+	ring.db_in_transactie = true;
+}
+
+/* Feed the additional authenticated data of a ciphertext to ctx. */
+static void
+aad_toevoegen(EVP_CIPHER_CTX *ctx, const unsigned char *versie,
+			  const Binding *b, bool versleutelen)
+{
+	unsigned char prefix[4];
+	int			n;
+	int			(*bijwerken) (EVP_CIPHER_CTX *, unsigned char *, int *,
+							  const unsigned char *, int);
+	const char *fout = versleutelen ? "could not encrypt identifier" :
+		"could not decrypt identifier";
+
+	bijwerken = versleutelen ? EVP_EncryptUpdate : EVP_DecryptUpdate;
+	if (!bijwerken(ctx, NULL, &n, versie, 1))
+		openssl_fout(fout);
+	if (b == NULL)
+		return;
+	lengte_prefix(b->soortlen, prefix);
+	if (!bijwerken(ctx, NULL, &n, prefix, 4) ||
+		(b->soortlen > 0 &&
+		 !bijwerken(ctx, NULL, &n, (const unsigned char *) b->soort, (int) b->soortlen)))
+		openssl_fout(fout);
+	lengte_prefix(b->plaatslen, prefix);
+	if (!bijwerken(ctx, NULL, &n, prefix, 4) ||
+		(b->plaatslen > 0 &&
+		 !bijwerken(ctx, NULL, &n, b->plaats, (int) b->plaatslen)))
+		openssl_fout(fout);
+}
+
+/*
  * Encrypt len bytes under the current key version: version || nonce ||
- * ciphertext || tag.  The version byte is also authenticated (as AAD).
+ * ciphertext || tag.  The version byte and the binding b (NULL: none) are
+ * authenticated as AAD.
  */
 static bytea *
-versleutel(const char *data, size_t len)
+versleutel(const char *data, size_t len, const Binding *b)
 {
 	EVP_CIPHER_CTX *ctx;
 	bytea	   *res;
@@ -789,8 +1113,7 @@ versleutel(const char *data, size_t len)
 	else if (!EVP_EncryptInit_ex2(ctx, NULL, NULL, p + 1, NULL))
 		openssl_fout("could not encrypt identifier");
 
-	if (!EVP_EncryptUpdate(ctx, NULL, &n, p, 1))
-		openssl_fout("could not encrypt identifier");
+	aad_toevoegen(ctx, p, b, true);
 	if (len > 0 &&
 		(!EVP_EncryptUpdate(ctx, p + 1 + VWL_NONCE_LENGTE, &n,
 							(const unsigned char *) data, (int) len) ||
@@ -805,12 +1128,12 @@ versleutel(const char *data, size_t len)
 }
 
 /*
- * Decrypt a ciphertext made by versleutel and verify its tag.  Returns the
- * plain bytes, palloc'd with VARHDRSZ free space in front (so the caller can
- * make a text of it in place), and their number in *lengte.
+ * Decrypt a ciphertext made by versleutel with binding b and verify its tag.
+ * Returns the plain bytes, palloc'd with VARHDRSZ free space in front (so
+ * the caller can make a text of it in place), and their number in *lengte.
  */
 static char *
-ontsleutel(bytea *invoer, size_t *lengte)
+ontsleutel(bytea *invoer, size_t *lengte, const Binding *b)
 {
 	const unsigned char *p = (const unsigned char *) VARDATA_ANY(invoer);
 	size_t		totaal = VARSIZE_ANY_EXHDR(invoer);
@@ -862,9 +1185,9 @@ ontsleutel(bytea *invoer, size_t *lengte)
 	else if (!EVP_DecryptInit_ex2(ctx, NULL, NULL, p + 1, NULL))
 		openssl_fout("could not decrypt identifier");
 
+	aad_toevoegen(ctx, p, b, false);
 	uit = palloc(VARHDRSZ + len + 1);
-	if (!EVP_DecryptUpdate(ctx, NULL, &n, p, 1) ||
-		(len > 0 &&
+	if ((len > 0 &&
 		 (!EVP_DecryptUpdate(ctx, (unsigned char *) uit + VARHDRSZ, &n,
 							 p + 1 + VWL_NONCE_LENGTE, (int) len) ||
 		  (size_t) n != len)) ||
@@ -883,24 +1206,161 @@ ontsleutel(bytea *invoer, size_t *lengte)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("encrypted identifier is corrupt"),
-				 errdetail("Its authentication tag does not match: it was altered, or it was not encrypted with key version %d of key file \"%s\".",
+				 errdetail("Its authentication tag does not match: it was altered, it was moved from another row, or it was not encrypted with key version %d of key file \"%s\".",
 						   versie, ring.pad)));
 	}
 	*lengte = len;
 	return uit;
 }
 
+/* The binding of a stored objectId: its soortObjectId and its pseudonym. */
+static void
+binding_object(Binding *b, text *soort, bytea *pseudoniem)
+{
+	b->soort = VARDATA_ANY(soort);
+	b->soortlen = VARSIZE_ANY_EXHDR(soort);
+	b->plaats = (const unsigned char *) VARDATA_ANY(pseudoniem);
+	b->plaatslen = VARSIZE_ANY_EXHDR(pseudoniem);
+}
+
 /*
- * For C callers (the re-encryption check of onveranderlijk.c): the plain
- * bytes of a ciphertext as a palloc'd bytea, after verifying its tag.  The
- * caller should wipe and free it.
+ * The binding of a stored afnemerId: its soortAfnemerId (NULL: empty) and
+ * the marker AFNEMER_MERK followed by the actieId, in plaats (which must
+ * have AFNEMER_PLAATS_LENGTE bytes).
+ */
+static void
+binding_afnemer(Binding *b, const char *soort, size_t soortlen,
+				const pg_uuid_t *actie, unsigned char *plaats)
+{
+	memcpy(plaats, AFNEMER_MERK, AFNEMER_MERK_LENGTE);
+	memcpy(plaats + AFNEMER_MERK_LENGTE, actie->data, UUID_LEN);
+	b->soort = soort ? soort : "";
+	b->soortlen = soort ? soortlen : 0;
+	b->plaats = plaats;
+	b->plaatslen = AFNEMER_PLAATS_LENGTE;
+}
+
+/* The database records check values before the log stores identifiers. */
+static void
+sleutels_voor_opslag(void)
+{
+	sleutels_laden(false);
+	if (!ring.db_compleet)
+		sleutels_controleren(true);
+}
+
+/*
+ * For the writer: an objectId encrypted under the current key version,
+ * bound to its soortObjectId and its pseudonym (VWL_PSEUDONIEM_LENGTE
+ * bytes); palloc'd.  Records the keys' check values first if needed.
  */
 bytea *
-vwl_ontsleutel_bytea(bytea *versleuteld)
+vwl_versleutel_object(const char *id, size_t len, const char *soort,
+					  size_t soortlen, const unsigned char *pseudoniem)
 {
-	size_t		len;
-	char	   *uit = ontsleutel(versleuteld, &len);
+	Binding		b;
 
+	sleutels_voor_opslag();
+	b.soort = soort;
+	b.soortlen = soortlen;
+	b.plaats = pseudoniem;
+	b.plaatslen = VWL_PSEUDONIEM_LENGTE;
+	return versleutel(id, len, &b);
+}
+
+/*
+ * For the writer: an afnemerId encrypted under the current key version,
+ * bound to its soortAfnemerId (NULL: none) and its action; palloc'd.
+ */
+bytea *
+vwl_versleutel_afnemer(const char *id, size_t len, const char *soort,
+					   size_t soortlen, const pg_uuid_t *actie)
+{
+	Binding		b;
+	unsigned char plaats[AFNEMER_PLAATS_LENGTE];
+
+	sleutels_voor_opslag();
+	binding_afnemer(&b, soort, soortlen, actie, plaats);
+	return versleutel(id, len, &b);
+}
+
+/* A text column of a row by name, or NULL. */
+static text *
+rij_tekst(TupleDesc desc, HeapTuple tuple, const char *kolom)
+{
+	int			attnum = SPI_fnumber(desc, kolom);
+	bool		isnull;
+	Datum		d;
+
+	if (attnum <= 0)
+		elog(ERROR, "column \"%s\" is missing", kolom);
+	d = heap_getattr(tuple, attnum, desc, &isnull);
+	return isnull ? NULL : DatumGetTextPP(d);
+}
+
+/*
+ * The binding of ciphertext column kolom of a row of verwerkt_object
+ * (object_versleuteld) or verwerkingsactie_versie (afnemer_versleuteld),
+ * read from the row itself.  plaats must have AFNEMER_PLAATS_LENGTE bytes.
+ */
+static void
+binding_uit_rij(TupleDesc desc, HeapTuple tuple, const char *kolom,
+				Binding *b, unsigned char *plaats)
+{
+	if (strcmp(kolom, "object_versleuteld") == 0)
+	{
+		text	   *soort = rij_tekst(desc, tuple, "soort_object_id");
+		bytea	   *pseudoniem = (bytea *) rij_tekst(desc, tuple, "object_pseudoniem");
+
+		if (soort == NULL || pseudoniem == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("verwerkt object has no soort_object_id or object_pseudoniem")));
+		binding_object(b, soort, pseudoniem);
+	}
+	else if (strcmp(kolom, "afnemer_versleuteld") == 0)
+	{
+		text	   *soort = rij_tekst(desc, tuple, "soort_afnemer_id");
+		int			attnum = SPI_fnumber(desc, "actie_id");
+		bool		isnull;
+		Datum		actie;
+
+		if (attnum <= 0)
+			elog(ERROR, "column \"actie_id\" is missing");
+		actie = heap_getattr(tuple, attnum, desc, &isnull);
+		if (isnull)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("verwerkingsactie version has no actie_id")));
+		binding_afnemer(b, soort ? VARDATA_ANY(soort) : NULL,
+						soort ? VARSIZE_ANY_EXHDR(soort) : 0,
+						DatumGetUUIDP(actie), plaats);
+	}
+	else
+		elog(ERROR, "column \"%s\" holds no ciphertext", kolom);
+}
+
+/*
+ * For C callers (the re-encryption check of onveranderlijk.c): the plain
+ * bytes of ciphertext column attnum of a row, as a palloc'd bytea, after
+ * verifying its tag with the binding the row itself gives.  The caller
+ * should wipe and free it.
+ */
+bytea *
+vwl_ontsleutel_kolom(TupleDesc desc, HeapTuple tuple, int attnum)
+{
+	Binding		b;
+	unsigned char plaats[AFNEMER_PLAATS_LENGTE];
+	bool		isnull;
+	Datum		d = heap_getattr(tuple, attnum, desc, &isnull);
+	size_t		len;
+	char	   *uit;
+
+	if (isnull)
+		elog(ERROR, "ciphertext column %d is null", attnum);
+	binding_uit_rij(desc, tuple, NameStr(TupleDescAttr(desc, attnum - 1)->attname),
+					&b, plaats);
+	uit = ontsleutel(DatumGetByteaPP(d), &len, &b);
 	SET_VARSIZE(uit, VARHDRSZ + len);
 	return (bytea *) uit;
 }
@@ -933,44 +1393,46 @@ vwl_pseudoniem(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(res);
 }
 
-/* Encryption for C callers (the writer): see versleutel. */
-bytea *
-vwl_versleutel_bereken(const char *id, size_t len)
+/* The optional binding arguments (soort text, plaats bytea) at argno. */
+static const Binding *
+binding_argumenten(FunctionCallInfo fcinfo, int argno, Binding *b)
 {
-	return versleutel(id, len);
+	text	   *soort;
+	bytea	   *plaats;
+
+	if (PG_NARGS() <= argno)
+		return NULL;
+	soort = PG_GETARG_TEXT_PP(argno);
+	plaats = PG_GETARG_BYTEA_PP(argno + 1);
+	binding_object(b, soort, plaats);
+	return b;
 }
 
 PG_FUNCTION_INFO_V1(vwl_versleutel);
 
 /*
- * verwerkingenlog._versleutel(id text) RETURNS bytea: the identifier
- * encrypted under the current key version.
+ * verwerkingenlog._versleutel(id text [, soort text, plaats bytea]) RETURNS
+ * bytea: the identifier encrypted under the current key version, bound to
+ * (soort, plaats) when they are given.
  */
 Datum
 vwl_versleutel(PG_FUNCTION_ARGS)
 {
 	text	   *id = PG_GETARG_TEXT_PP(0);
+	Binding		b;
 
-	PG_RETURN_BYTEA_P(versleutel(VARDATA_ANY(id), VARSIZE_ANY_EXHDR(id)));
+	PG_RETURN_BYTEA_P(versleutel(VARDATA_ANY(id), VARSIZE_ANY_EXHDR(id),
+								 binding_argumenten(fcinfo, 1, &b)));
 }
 
-PG_FUNCTION_INFO_V1(vwl_ontsleutel);
-
 /*
- * verwerkingenlog._ontsleutel(bytea) RETURNS text: the identifier back,
- * after verifying the authentication tag.
+ * A decrypted identifier as text, checked against the database encoding
+ * (authentic, so it was valid text when encrypted; another database
+ * encoding could still refuse it), without quoting the bytes.
  */
-Datum
-vwl_ontsleutel(PG_FUNCTION_ARGS)
+static text *
+als_tekst(char *uit, size_t len)
 {
-	bytea	   *invoer = PG_GETARG_BYTEA_PP(0);
-	size_t		len;
-	char	   *uit = ontsleutel(invoer, &len);
-
-	/*
-	 * Authentic, so it was valid text when encrypted; check anyway (another
-	 * database encoding), without quoting the bytes in the message.
-	 */
 	if (!pg_verify_mbstr(GetDatabaseEncoding(), uit + VARHDRSZ, (int) len, true))
 	{
 		explicit_bzero(uit, VARHDRSZ + len);
@@ -980,24 +1442,202 @@ vwl_ontsleutel(PG_FUNCTION_ARGS)
 						GetDatabaseEncodingName())));
 	}
 	SET_VARSIZE(uit, VARHDRSZ + len);
-	PG_RETURN_TEXT_P((text *) uit);
+	return (text *) uit;
+}
+
+PG_FUNCTION_INFO_V1(vwl_ontsleutel);
+
+/*
+ * verwerkingenlog._ontsleutel(bytea [, soort text, plaats bytea]) RETURNS
+ * text: the identifier back, after verifying the authentication tag (with
+ * the binding, when given).
+ */
+Datum
+vwl_ontsleutel(PG_FUNCTION_ARGS)
+{
+	bytea	   *invoer = PG_GETARG_BYTEA_PP(0);
+	Binding		b;
+	size_t		len;
+	char	   *uit = ontsleutel(invoer, &len, binding_argumenten(fcinfo, 1, &b));
+
+	PG_RETURN_TEXT_P(als_tekst(uit, len));
+}
+
+/*
+ * The ciphertext column kolom of the row argument 0 (a verwerkt_object or a
+ * verwerkingsactie_versie), decrypted with the binding the row gives; NULL
+ * when the column is NULL.
+ */
+static char *
+rij_ontsleutelen(FunctionCallInfo fcinfo, const char *kolom, size_t *len)
+{
+	HeapTupleHeader th = PG_GETARG_HEAPTUPLEHEADER(0);
+	Oid			type = HeapTupleHeaderGetTypeId(th);
+	int32		typmod = HeapTupleHeaderGetTypMod(th);
+	TupleDesc	desc = lookup_rowtype_tupdesc(type, typmod);
+	HeapTupleData tuple;
+	Binding		b;
+	unsigned char plaats[AFNEMER_PLAATS_LENGTE];
+	int			attnum;
+	bool		isnull;
+	Datum		d;
+	char	   *uit = NULL;
+
+	tuple.t_len = HeapTupleHeaderGetDatumLength(th);
+	ItemPointerSetInvalid(&tuple.t_self);
+	tuple.t_tableOid = InvalidOid;
+	tuple.t_data = th;
+
+	attnum = SPI_fnumber(desc, kolom);
+	if (attnum <= 0)
+		elog(ERROR, "column \"%s\" is missing", kolom);
+	d = heap_getattr(&tuple, attnum, desc, &isnull);
+	if (!isnull)
+	{
+		binding_uit_rij(desc, &tuple, kolom, &b, plaats);
+		uit = ontsleutel(DatumGetByteaPP(d), len, &b);
+	}
+	ReleaseTupleDesc(desc);
+	return uit;
+}
+
+PG_FUNCTION_INFO_V1(vwl_ontsleutel_object);
+
+/*
+ * verwerkingenlog._ontsleutel_object(o verwerkt_object) RETURNS text: the
+ * objectId of a stored object, verified against its place in the log.
+ */
+Datum
+vwl_ontsleutel_object(PG_FUNCTION_ARGS)
+{
+	size_t		len;
+	char	   *uit = rij_ontsleutelen(fcinfo, "object_versleuteld", &len);
+
+	if (uit == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_TEXT_P(als_tekst(uit, len));
+}
+
+PG_FUNCTION_INFO_V1(vwl_ontsleutel_afnemer);
+
+/*
+ * verwerkingenlog._ontsleutel_afnemer(v verwerkingsactie_versie) RETURNS
+ * text: the encrypted afnemerId of a version (NULL when it has none).
+ */
+Datum
+vwl_ontsleutel_afnemer(PG_FUNCTION_ARGS)
+{
+	size_t		len;
+	char	   *uit = rij_ontsleutelen(fcinfo, "afnemer_versleuteld", &len);
+
+	if (uit == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_TEXT_P(als_tekst(uit, len));
+}
+
+/*
+ * The ciphertext column kolom of row argument 0 decrypted and encrypted
+ * again under the current key version (new nonce, same binding); NULL when
+ * the column is NULL.
+ */
+static Datum
+rij_herversleutelen(FunctionCallInfo fcinfo, const char *kolom)
+{
+	HeapTupleHeader th = PG_GETARG_HEAPTUPLEHEADER(0);
+	TupleDesc	desc = lookup_rowtype_tupdesc(HeapTupleHeaderGetTypeId(th),
+											  HeapTupleHeaderGetTypMod(th));
+	HeapTupleData tuple;
+	Binding		b;
+	unsigned char plaats[AFNEMER_PLAATS_LENGTE];
+	int			attnum;
+	bool		isnull;
+	Datum		d;
+	size_t		len;
+	char	   *plat;
+	bytea	   *res;
+
+	tuple.t_len = HeapTupleHeaderGetDatumLength(th);
+	ItemPointerSetInvalid(&tuple.t_self);
+	tuple.t_tableOid = InvalidOid;
+	tuple.t_data = th;
+
+	attnum = SPI_fnumber(desc, kolom);
+	if (attnum <= 0)
+		elog(ERROR, "column \"%s\" is missing", kolom);
+	d = heap_getattr(&tuple, attnum, desc, &isnull);
+	if (isnull)
+	{
+		ReleaseTupleDesc(desc);
+		fcinfo->isnull = true;
+		return (Datum) 0;
+	}
+	binding_uit_rij(desc, &tuple, kolom, &b, plaats);
+	sleutels_voor_opslag();
+	plat = ontsleutel(DatumGetByteaPP(d), &len, &b);
+	PG_TRY();
+	{
+		res = versleutel(plat + VARHDRSZ, len, &b);
+	}
+	PG_FINALLY();
+	{
+		explicit_bzero(plat, VARHDRSZ + len);
+	}
+	PG_END_TRY();
+	pfree(plat);
+	ReleaseTupleDesc(desc);
+	return PointerGetDatum(res);
+}
+
+PG_FUNCTION_INFO_V1(vwl_herversleutel_object);
+
+/*
+ * verwerkingenlog._herversleutel_object(o verwerkt_object) RETURNS bytea:
+ * its objectId encrypted again under the current key version.
+ */
+Datum
+vwl_herversleutel_object(PG_FUNCTION_ARGS)
+{
+	return rij_herversleutelen(fcinfo, "object_versleuteld");
+}
+
+PG_FUNCTION_INFO_V1(vwl_herversleutel_afnemer);
+
+/*
+ * verwerkingenlog._herversleutel_afnemer(v verwerkingsactie_versie) RETURNS
+ * bytea: its afnemerId encrypted again under the current key version.
+ */
+Datum
+vwl_herversleutel_afnemer(PG_FUNCTION_ARGS)
+{
+	return rij_herversleutelen(fcinfo, "afnemer_versleuteld");
 }
 
 PG_FUNCTION_INFO_V1(vwl_herversleutel);
 
 /*
- * verwerkingenlog._herversleutel(bytea) RETURNS bytea: decrypt and encrypt
- * again under the current key version (and a new nonce).
+ * verwerkingenlog._herversleutel(bytea [, soort text, plaats bytea]) RETURNS
+ * bytea: decrypt and encrypt again under the current key version (and a new
+ * nonce), with the same binding.
  */
 Datum
 vwl_herversleutel(PG_FUNCTION_ARGS)
 {
 	bytea	   *invoer = PG_GETARG_BYTEA_PP(0);
+	Binding		opslag;
+	const Binding *b = binding_argumenten(fcinfo, 1, &opslag);
 	size_t		len;
-	char	   *plat = ontsleutel(invoer, &len);
-	bytea	   *res = versleutel(plat + VARHDRSZ, len);
+	char	   *plat = ontsleutel(invoer, &len, b);
+	bytea	   *res;
 
-	explicit_bzero(plat, VARHDRSZ + len);
+	PG_TRY();
+	{
+		res = versleutel(plat + VARHDRSZ, len, b);
+	}
+	PG_FINALLY();
+	{
+		explicit_bzero(plat, VARHDRSZ + len);
+	}
+	PG_END_TRY();
 	pfree(plat);
 	PG_RETURN_BYTEA_P(res);
 }
@@ -1014,22 +1654,23 @@ PG_FUNCTION_INFO_V1(vwl_sleutel_roteren);
  * finds the file renamed away under it locks the new one and starts over,
  * so no version number is handed out twice.  The change is not
  * transactional: a rollback of the calling transaction leaves the new
- * version in place, which is harmless (an unused key).
+ * version in place, which is harmless (an unused key; the database records
+ * its check value when it first stores an identifier under it).
  */
 Datum
 vwl_sleutel_roteren(PG_FUNCTION_ARGS)
 {
-	const char *pad;
+	char	   *pad;
 	char	   *tijdelijk;
 	char	   *inhoud;
-	char	   *regel;
-	size_t		lengte;
+	char	   *volatile regel = NULL;	/* read after a longjmp */
+	size_t		lengte = 0;
 	struct stat st;
 	struct stat st_pad;
 	Sleutelring *oud;
 	StringInfoData nieuw;
 	unsigned char aes[SLEUTEL_LENGTE];
-	int			versie;
+	volatile int versie = 0;
 	int			fd;
 
 	if (RecoveryInProgress())
@@ -1038,9 +1679,9 @@ vwl_sleutel_roteren(PG_FUNCTION_ARGS)
 				 errmsg("cannot rotate keys during recovery"),
 				 errhint("Rotate on the primary and copy its key file to the standbys.")));
 
-	/* Validates the file, and creates the default one if it is missing. */
+	/* Validates the file, and that it is this database's. */
 	sleutels_laden(true);
-	pad = ring.pad;
+	pad = pstrdup(ring.pad);
 
 	for (;;)
 	{
@@ -1069,43 +1710,112 @@ vwl_sleutel_roteren(PG_FUNCTION_ARGS)
 		CloseTransientFile(fd);	/* replaced while we waited: again */
 	}
 
-	inhoud = sleutelbestand_lezen(fd, pad, &st, &lengte);
+	inhoud = palloc0(MAX_BESTAND_GROOTTE + 2);
 	oud = palloc0(sizeof(Sleutelring));
-	sleutels_ontleden(pad, inhoud, lengte, oud);
-
-	versie = oud->huidige + 1;
-	if (versie > VWL_MAX_SLEUTELVERSIE)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("key file \"%s\" has no key versions left", pad),
-				 errdetail("Key versions run up to %d.", VWL_MAX_SLEUTELVERSIE)));
-
-	willekeurig(aes, sizeof(aes));
-	regel = sleutelregel(versie, oud->hmac, aes);
-	explicit_bzero(aes, sizeof(aes));
-	explicit_bzero(oud, sizeof(Sleutelring));
-	pfree(oud);
-
 	initStringInfo(&nieuw);
-	appendBinaryStringInfo(&nieuw, inhoud, lengte);
-	if (lengte > 0 && inhoud[lengte - 1] != '\n')
-		appendStringInfoChar(&nieuw, '\n');
-	appendStringInfoString(&nieuw, regel);
-	explicit_bzero(regel, strlen(regel));
-	explicit_bzero(inhoud, lengte);
+	PG_TRY();
+	{
+		sleutelbestand_lezen(fd, pad, &st, inhoud, &lengte);
+		sleutels_ontleden(pad, inhoud, lengte, oud);
 
-	tijdelijk = psprintf("%s.nieuw", pad);
-	if (unlink(tijdelijk) < 0 && errno != ENOENT)
-		ereport(ERROR,
-				(errcode_for_file_access(),
-				 errmsg("could not remove file \"%s\": %m", tijdelijk)));
-	bestand_schrijven(tijdelijk, nieuw.data, nieuw.len);
-	explicit_bzero(nieuw.data, nieuw.len);
-	durable_rename(tijdelijk, pad, ERROR);
+		versie = oud->huidige + 1;
+		if (versie > VWL_MAX_SLEUTELVERSIE)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("key file \"%s\" has no key versions left", pad),
+					 errdetail("Key versions run up to %d.", VWL_MAX_SLEUTELVERSIE)));
+
+		willekeurig(aes, sizeof(aes));
+		regel = sleutelregel(versie, oud->hmac, aes);
+
+		appendBinaryStringInfo(&nieuw, inhoud, lengte);
+		if (lengte > 0 && inhoud[lengte - 1] != '\n')
+			appendStringInfoChar(&nieuw, '\n');
+		appendStringInfoString(&nieuw, regel);
+
+		tijdelijk = psprintf("%s.nieuw", pad);
+		if (unlink(tijdelijk) < 0 && errno != ENOENT)
+			ereport(ERROR,
+					(errcode_for_file_access(),
+					 errmsg("could not remove file \"%s\": %m", tijdelijk)));
+		bestand_schrijven(tijdelijk, nieuw.data, nieuw.len);
+		durable_rename(tijdelijk, pad, ERROR);
+	}
+	PG_FINALLY();
+	{
+		explicit_bzero(aes, sizeof(aes));
+		explicit_bzero(oud, sizeof(Sleutelring));
+		explicit_bzero(inhoud, MAX_BESTAND_GROOTTE + 2);
+		explicit_bzero(nieuw.data, nieuw.maxlen);
+		if (regel != NULL)
+			explicit_bzero(regel, strlen(regel));
+	}
+	PG_END_TRY();
+	pfree(oud);
+	pfree(inhoud);
 
 	CloseTransientFile(fd);		/* releases the lock */
-	ring.geldig = false;
+	ring_wissen();
 	PG_RETURN_INT32(versie);
+}
+
+PG_FUNCTION_INFO_V1(vwl_sleutelbestand_aanmaken);
+
+/*
+ * verwerkingenlog.sleutelbestand_aanmaken(bestand text DEFAULT NULL) RETURNS
+ * text: create a key file with fresh keys at bestand (NULL: the file the
+ * setting verwerkingenlog.sleutelbestand names, or the default) and return
+ * its absolute path.  Superuser only; refused when the file exists.  The
+ * directory must exist.  The only way, besides CREATE EXTENSION, that a key
+ * file comes to be.
+ */
+Datum
+vwl_sleutelbestand_aanmaken(PG_FUNCTION_ARGS)
+{
+	const char *pad;
+
+	if (!superuser())
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("only a superuser may create a key file")));
+	/* The path may have just been set with instellen(). */
+	vwl_instellingen_controleren();
+	if (PG_ARGISNULL(0))
+		pad = sleutelpad();
+	else
+		pad = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	if (pad[0] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("key file path must not be empty")));
+	(void) sleutelbestand_aanmaken(pad, false);
+	ring_wissen();
+	PG_RETURN_TEXT_P(cstring_to_text(absoluut_pad(pad)));
+}
+
+PG_FUNCTION_INFO_V1(vwl_sleutelbestand_installeren);
+
+/*
+ * verwerkingenlog._sleutelbestand_installeren() RETURNS boolean: for CREATE
+ * EXTENSION, create the key file the setting names (or the default) when it
+ * does not exist yet; true when it did so.
+ */
+Datum
+vwl_sleutelbestand_installeren(PG_FUNCTION_ARGS)
+{
+	const char *pad;
+	struct stat st;
+
+	vwl_instellingen_controleren();
+	pad = sleutelpad();
+
+	if (stat(pad, &st) == 0)
+		PG_RETURN_BOOL(false);
+	if (errno != ENOENT)
+		ereport(ERROR,
+				(errcode_for_file_access(),
+				 errmsg("could not stat key file \"%s\": %m", pad)));
+	PG_RETURN_BOOL(sleutelbestand_aanmaken(pad, true));
 }
 
 PG_FUNCTION_INFO_V1(vwl_sleutel_info);
@@ -1121,16 +1831,11 @@ vwl_sleutel_info(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Datum		values[3];
 	bool		nulls[3] = {false, false, false};
-	char	   *bestand;
 
 	InitMaterializedSRF(fcinfo, 0);
 	sleutels_laden(false);
 
-	if (is_absolute_path(ring.pad))
-		bestand = ring.pad;
-	else
-		bestand = psprintf("%s/%s", DataDir, ring.pad);
-	values[0] = CStringGetTextDatum(bestand);
+	values[0] = CStringGetTextDatum(absoluut_pad(ring.pad));
 	values[1] = Int32GetDatum(ring.aantal);
 	values[2] = Int32GetDatum(ring.huidige);
 	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);

@@ -7,6 +7,18 @@
 
 #include "postgres.h"
 
+#include <sys/stat.h>
+
+#include "access/htup.h"
+#include "access/tupdesc.h"
+#include "utils/uuid.h"
+
+/*
+ * SQLSTATE VL001: the key file is missing or is not this database's (its
+ * keys do not match the check values the database recorded).
+ */
+#define ERRCODE_VWL_SLEUTELBESTAND	MAKE_SQLSTATE('V','L','0','0','1')
+
 /* Lengths of the stored forms. */
 #define VWL_PSEUDONIEM_LENGTE	32	/* HMAC-SHA-256 */
 #define VWL_NONCE_LENGTE		12	/* AES-GCM nonce */
@@ -32,16 +44,32 @@ extern void vwl_pseudoniem_bereken(const char *soort, size_t soortlen,
 								   unsigned char *out);
 
 /*
- * id (len bytes) encrypted under the current key version, palloc'd.  For C
- * callers; the same as verwerkingenlog._versleutel.
+ * For the writer: an objectId (len bytes) encrypted under the current key
+ * version and bound to its soortObjectId and pseudonym; an afnemerId bound
+ * to its soortAfnemerId (NULL: none) and actieId.  palloc'd.  Both record
+ * the keys' check values in the database first if needed.
  */
-extern bytea *vwl_versleutel_bereken(const char *id, size_t len);
+extern bytea *vwl_versleutel_object(const char *id, size_t len,
+									const char *soort, size_t soortlen,
+									const unsigned char *pseudoniem);
+extern bytea *vwl_versleutel_afnemer(const char *id, size_t len,
+									 const char *soort, size_t soortlen,
+									 const pg_uuid_t *actie);
 
 /*
- * The plain bytes of a ciphertext made by _versleutel, as a palloc'd bytea;
- * an error (XX001) when the tag does not match.  For C callers.
+ * The plain bytes of ciphertext column attnum (object_versleuteld or
+ * afnemer_versleuteld) of a row of the log, verified with the binding the
+ * row gives, as a palloc'd bytea; XX001 when the tag does not match.
  */
-extern bytea *vwl_ontsleutel_bytea(bytea *versleuteld);
+extern bytea *vwl_ontsleutel_kolom(TupleDesc desc, HeapTuple tuple, int attnum);
+
+/*
+ * Check an open file of secrets: regular, owned by the server's operating
+ * system user, no group or world access; ERROR otherwise, naming the file as
+ * "<wat> \"<pad>\"".  *st receives its state.
+ */
+extern void vwl_geheim_bestand_controleren(int fd, const char *pad,
+										   const char *wat, struct stat *st);
 
 /* The current key version of the key file, which encrypts new identifiers. */
 extern int	vwl_huidige_sleutelversie(void);

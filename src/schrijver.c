@@ -122,6 +122,8 @@ typedef struct VwlRij
 	VwlVersie  *versie;
 	JsonbContainer *bron;		/* the document or the object; NULL if none */
 	int			volgorde;		/* object rows: position, from 1 */
+	bool		pseudoniem_klaar;	/* object rows: pseudoniem computed */
+	unsigned char pseudoniem[VWL_PSEUDONIEM_LENGTE];	/* ... for the binding */
 } VwlRij;
 
 /* Computes a column's value for a row from an element of its source. */
@@ -835,39 +837,35 @@ kolom_maker(VwlRij *rij, const char *element, bool *isnull)
 }
 
 /*
- * upper(soortAfnemerId) = 'BSN'.  Outside ASCII upper() decides, as it did
- * in SQL (with some locales a non-ASCII letter upper-cases to S).
+ * Whether the afnemerId is an OIN, the one kind stored in plain text:
+ * soortAfnemerId is OIN (in any case, nothing around it) and afnemerId is
+ * exactly 20 digits.  Every other afnemerId could be a BSN, however its kind
+ * is spelt ("BSN ", "bsn", "burgerservicenummer"), and is encrypted (B2042).
  */
 static bool
-afnemer_is_bsn(VwlRij *rij)
+afnemer_is_oin(VwlRij *rij)
 {
 	text	   *soort = element_tekst(rij->bron, "soortAfnemerId");
+	text	   *id = element_tekst(rij->bron, "afnemerId");
 	const char *p;
-	int			len;
-	text	   *groot;
 
-	if (soort == NULL)
+	if (soort == NULL || id == NULL ||
+		VARSIZE_ANY_EXHDR(soort) != 3 ||
+		pg_strncasecmp(VARDATA_ANY(soort), "OIN", 3) != 0 ||
+		VARSIZE_ANY_EXHDR(id) != VWL_OIN_LENGTE)
 		return false;
-	p = VARDATA_ANY(soort);
-	len = VARSIZE_ANY_EXHDR(soort);
-	for (int i = 0; i < len; i++)
-	{
-		if (IS_HIGHBIT_SET(p[i]))
-		{
-			groot = DatumGetTextPP(DirectFunctionCall1Coll(upper, DEFAULT_COLLATION_OID,
-														   PointerGetDatum(soort)));
-			return VARSIZE_ANY_EXHDR(groot) == 3 &&
-				memcmp(VARDATA_ANY(groot), "BSN", 3) == 0;
-		}
-	}
-	return len == 3 && pg_strncasecmp(p, "BSN", 3) == 0;
+	p = VARDATA_ANY(id);
+	for (int i = 0; i < VWL_OIN_LENGTE; i++)
+		if (p[i] < '0' || p[i] > '9')
+			return false;
+	return true;
 }
 
-/* afnemerId, unless it is a BSN. */
+/* afnemerId when it is an OIN, else NULL. */
 static Datum
 kolom_afnemer_id(VwlRij *rij, const char *element, bool *isnull)
 {
-	if (afnemer_is_bsn(rij))
+	if (!afnemer_is_oin(rij))
 	{
 		*isnull = true;
 		return (Datum) 0;
@@ -875,16 +873,29 @@ kolom_afnemer_id(VwlRij *rij, const char *element, bool *isnull)
 	return kolom_tekst(rij, element, isnull);
 }
 
-/* afnemerId encrypted when it is a BSN. */
+/*
+ * afnemerId encrypted when it is not an OIN, bound to its soortAfnemerId
+ * and its action.
+ */
 static Datum
 kolom_afnemer_versleuteld(VwlRij *rij, const char *element, bool *isnull)
 {
-	if (!afnemer_is_bsn(rij))
+	text	   *id;
+	text	   *soort;
+
+	if (afnemer_is_oin(rij) || rij->versie->actie_null ||
+		(id = element_tekst(rij->bron, element)) == NULL)
 	{
 		*isnull = true;
 		return (Datum) 0;
 	}
-	return kolom_versleuteld(rij, element, isnull);
+	soort = element_tekst(rij->bron, "soortAfnemerId");
+	*isnull = false;
+	return PointerGetDatum(vwl_versleutel_afnemer(VARDATA_ANY(id),
+												  VARSIZE_ANY_EXHDR(id),
+												  soort ? VARDATA_ANY(soort) : NULL,
+												  soort ? VARSIZE_ANY_EXHDR(soort) : 0,
+												  DatumGetUUIDP(rij->versie->actie)));
 }
 
 /* The verwerktObjectId handed out for this object. */
@@ -923,20 +934,36 @@ kolom_pseudoniem(VwlRij *rij, const char *element, bool *isnull)
 	vwl_pseudoniem_bereken(VARDATA_ANY(soort), VARSIZE_ANY_EXHDR(soort),
 						   VARDATA_ANY(id), VARSIZE_ANY_EXHDR(id),
 						   (unsigned char *) VARDATA(res));
+	/* Kept for the ciphertext's binding (kolom_versleuteld). */
+	memcpy(rij->pseudoniem, VARDATA(res), VWL_PSEUDONIEM_LENGTE);
+	rij->pseudoniem_klaar = true;
 	return PointerGetDatum(res);
 }
 
-/* _versleutel(element) */
+/*
+ * The element encrypted, bound to soortObjectId and the pseudonym (the one
+ * kolom_pseudoniem computed for this row, else computed here).
+ */
 static Datum
 kolom_versleuteld(VwlRij *rij, const char *element, bool *isnull)
 {
+	text	   *soort = element_tekst(rij->bron, "soortObjectId");
 	text	   *id = element_tekst(rij->bron, element);
+	unsigned char pseudoniem[VWL_PSEUDONIEM_LENGTE];
 
-	*isnull = (id == NULL);
-	if (id == NULL)
+	*isnull = (id == NULL || soort == NULL);
+	if (*isnull)
 		return (Datum) 0;
-	return PointerGetDatum(vwl_versleutel_bereken(VARDATA_ANY(id),
-												  VARSIZE_ANY_EXHDR(id)));
+	if (rij->pseudoniem_klaar)
+		memcpy(pseudoniem, rij->pseudoniem, VWL_PSEUDONIEM_LENGTE);
+	else
+		vwl_pseudoniem_bereken(VARDATA_ANY(soort), VARSIZE_ANY_EXHDR(soort),
+							   VARDATA_ANY(id), VARSIZE_ANY_EXHDR(id), pseudoniem);
+	return PointerGetDatum(vwl_versleutel_object(VARDATA_ANY(id),
+												 VARSIZE_ANY_EXHDR(id),
+												 VARDATA_ANY(soort),
+												 VARSIZE_ANY_EXHDR(soort),
+												 pseudoniem));
 }
 
 /* ARRAY(SELECT g->>'soortGegeven' FROM jsonb_array_elements(element) g) */

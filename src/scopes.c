@@ -36,6 +36,7 @@
 #include "utils/syscache.h"
 
 #include "verwerkingenlog.h"
+#include "instellingen.h"
 
 /* The setting PostgREST fills with the verified claims of the token. */
 #define CLAIMS_SETTING		"request.jwt.claims"
@@ -300,6 +301,8 @@ vwl_scopes(void)
 	Oid			beller = GetOuterUserId();
 	int			scopes = 0;
 
+	/* Every operation asks for the scopes first: check the settings here. */
+	vwl_instellingen_controleren();
 	if (superuser_arg(beller))
 		scopes = SCOPE_ALLE;
 	else

@@ -21,7 +21,9 @@
  * "-", "$" and "@" only is written as a JSON string in brackets, with ":"
  * written as \u003a, so a name never contains ":" or a line break:
  * verwerkteObjecten[0]["object id"]; a name longer than 64 bytes is cut
- * there and marked ["..."...].
+ * there and marked ["..."...].  The digits of an unknown name are written
+ * as "#" (["#########"]), so that an identifier used as a key never reaches
+ * a message.
  *
  * Order.  jsonb keeps no document order (it sorts keys), so problems come in
  * schema order: per object the elements in the order of the OpenAPI schema,
@@ -337,8 +339,19 @@ static void
 pad_schrijf_sleutel(StringInfo buf, const char *s, int lengte)
 {
 	int			getoond = lengte;
+	bool		cijfers = false;
 
-	if (lengte <= VWL_MAX_SLEUTEL && sleutel_veilig(s, lengte))
+	/*
+	 * No element of the schema has a digit in its name, so a name with one
+	 * is an unknown element, and it may be an identifier used as a key
+	 * ({"999888777": ...}).  Its digits are written as "#": the name ends up
+	 * in error messages, and with them in the server log.
+	 */
+	for (int i = 0; i < lengte; i++)
+		if (s[i] >= '0' && s[i] <= '9')
+			cijfers = true;
+
+	if (!cijfers && lengte <= VWL_MAX_SLEUTEL && sleutel_veilig(s, lengte))
 	{
 		if (buf->len > 0)
 			appendStringInfoChar(buf, '.');
@@ -358,7 +371,9 @@ pad_schrijf_sleutel(StringInfo buf, const char *s, int lengte)
 	{
 		unsigned char c = (unsigned char) s[i];
 
-		if (c == '"' || c == '\\')
+		if (c >= '0' && c <= '9')
+			appendStringInfoChar(buf, '#');
+		else if (c == '"' || c == '\\')
 		{
 			appendStringInfoChar(buf, '\\');
 			appendStringInfoChar(buf, c);

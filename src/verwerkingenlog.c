@@ -8,11 +8,16 @@
 
 #include "fmgr.h"
 #include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "pgtime.h"
 #include "utils/builtins.h"
+#include "utils/date.h"
 #include "utils/guc.h"
+#include "utils/timestamp.h"
 
 #include "verantwoording.h"
 #include "verwerkingenlog.h"
+#include "instellingen.h"
 #include "pseudoniem.h"
 
 PG_MODULE_MAGIC;
@@ -40,6 +45,13 @@ static char *vwl_inzage_uitvoerder = NULL;
 static char *vwl_inzage_bewaartermijn = NULL;
 static char *vwl_inzage_vertrouwelijkheid = NULL;
 static int	vwl_page_size = 100;
+
+/*
+ * The time zone in which the dates beginDatum and eindDatum of lists and
+ * inzage are read (verwerkingenlog.tijdzone): one zone for every session,
+ * whatever its TimeZone, so that a month means the same month everywhere.
+ */
+static char *vwl_tijdzone = NULL;
 
 void		_PG_init(void);
 
@@ -144,6 +156,18 @@ vwl_check_vertrouwelijkheid(char **newval, void **extra, GucSource source)
 	return false;
 }
 
+/* A time zone PostgreSQL knows (pg_timezone_names), not empty. */
+static bool
+vwl_check_tijdzone(char **newval, void **extra, GucSource source)
+{
+	if ((*newval)[0] == '\0' || pg_tzset(*newval) == NULL)
+	{
+		GUC_check_errdetail("The value must be a time zone name such as Europe/Amsterdam (see pg_timezone_names).");
+		return false;
+	}
+	return true;
+}
+
 /* The settings of the inzage logging and of the REST layer. */
 static void
 vwl_define_inzage_settings(void)
@@ -209,11 +233,19 @@ vwl_define_inzage_settings(void)
 /*
  * Define the settings.  They are read by the SQL layer with current_setting,
  * so the C side only makes sure they exist with a sane default and that the
- * prefix is reserved.
+ * prefix is reserved.  Values set before the library was loaded (which
+ * PostgreSQL could not check then) are noted before, and compared after, so
+ * that a refused value or an unknown name makes the log fail loudly
+ * (instellingen.c) instead of running on a default.
  */
 void
 _PG_init(void)
 {
+	/* Preloaded into pg_upgrade's server: nothing of the log runs there. */
+	if (IsBinaryUpgrade)
+		return;
+	vwl_instellingen_voor_definitie();
+
 	DefineCustomStringVariable("verwerkingenlog.base_url",
 							   "Start of the url of every resource the log returns.",
 							   "For example https://gemeente.example/api/v1; /verwerkingsacties/{actieId} is appended.",
@@ -232,8 +264,8 @@ _PG_init(void)
 	 */
 	DefineCustomStringVariable("verwerkingenlog.sleutelbestand",
 							   "Key file for pseudonymised and encrypted object identifiers.",
-							   "Empty means " VWL_STANDAARD_SLEUTELBESTAND " in the data directory, created on first use; "
-							   "a configured file must exist.  A relative path is relative to the data directory.",
+							   "Empty means " VWL_STANDAARD_SLEUTELBESTAND " in the data directory.  A key file is created only by "
+							   "CREATE EXTENSION and verwerkingenlog.sleutelbestand_aanmaken().  A relative path is relative to the data directory.",
 							   &vwl_sleutelbestand,
 							   "",
 							   PGC_SUSET,
@@ -252,10 +284,44 @@ _PG_init(void)
 							   PGC_SUSET, 0,
 							   vwl_check_bewaartermijn, NULL, NULL);
 
+	DefineCustomStringVariable("verwerkingenlog.tijdzone",
+							   "Time zone in which beginDatum and eindDatum of lists and inzage are read.",
+							   "A date such as 2024-04-01 starts at midnight in this zone, for every session whatever its TimeZone.",
+							   &vwl_tijdzone,
+							   "Europe/Amsterdam",
+							   PGC_SUSET, 0,
+							   vwl_check_tijdzone, NULL, NULL);
+
 	/* The minimum retention (vernietiging.c). */
 	vwl_define_vernietiging_settings();
 
+	/* Every setting is defined: compare with what was set before. */
+	vwl_instellingen_na_definitie();
 	MarkGUCPrefixReserved("verwerkingenlog");
+}
+
+PG_FUNCTION_INFO_V1(vwl_datum_instant);
+
+/*
+ * verwerkingenlog._datum_instant(d date) RETURNS timestamptz: the start of
+ * day d in the zone of verwerkingenlog.tijdzone (infinite dates stay
+ * infinite).  beginDatum and eindDatum are dates; this is the one place
+ * that turns them into instants.
+ */
+Datum
+vwl_datum_instant(PG_FUNCTION_ARGS)
+{
+	DateADT		d = PG_GETARG_DATEADT(0);
+	Timestamp	middernacht;
+
+	vwl_instellingen_controleren();
+	middernacht = DatumGetTimestamp(DirectFunctionCall1(date_timestamp,
+														DateADTGetDatum(d)));
+	if (TIMESTAMP_NOT_FINITE(middernacht))
+		PG_RETURN_TIMESTAMPTZ((TimestampTz) middernacht);
+	PG_RETURN_DATUM(DirectFunctionCall2(timestamp_zone,
+										CStringGetTextDatum(vwl_tijdzone),
+										TimestampGetDatum(middernacht)));
 }
 
 /*
@@ -283,7 +349,10 @@ Datum
 vwl_base_url_fn(PG_FUNCTION_ARGS)
 {
 	int			len;
-	const char *url = vwl_basis_url(&len);
+	const char *url;
+
+	vwl_instellingen_controleren();
+	url = vwl_basis_url(&len);
 
 	PG_RETURN_TEXT_P(cstring_to_text_with_len(url, len));
 }

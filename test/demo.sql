@@ -4,8 +4,7 @@
 \pset pager off
 SET client_min_messages = warning;
 CREATE EXTENSION verwerkingenlog;
-ALTER DATABASE postgres SET verwerkingenlog.base_url = 'https://log.gemeente-voorbeeld.nl/api/v1';
-SET verwerkingenlog.base_url = 'https://log.gemeente-voorbeeld.nl/api/v1';
+SELECT verwerkingenlog.instellen('verwerkingenlog.base_url', 'https://log.gemeente-voorbeeld.nl/api/v1') IS NOT NULL AS ingesteld;
 SET TimeZone = 'Europe/Amsterdam';
 
 -- Two applications of the municipality, each with the scopes it needs.

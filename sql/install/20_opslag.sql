@@ -64,8 +64,8 @@ COMMENT ON COLUMN verwerkingsactie_versie.vervallen IS 'True in the version that
 COMMENT ON COLUMN verwerkingsactie_versie.gemaakt_door_rol IS 'Who made this version: the calling role (session or SET ROLE, as PostgREST sets it), not the owner of the writing function (B3891; 21_maker.sql)';
 COMMENT ON COLUMN verwerkingsactie_versie.gemaakt_door_sub IS 'Who made this version: claim "sub" of request.jwt.claims, NULL when not set';
 COMMENT ON COLUMN verwerkingsactie_versie.gemaakt_door_client IS 'Who made this version: claim "azp", else "client_id", of request.jwt.claims, NULL when not set';
-COMMENT ON COLUMN verwerkingsactie_versie.afnemer_id IS 'afnemerId, unless soortAfnemerId is BSN: then NULL and afnemer_versleuteld holds it';
-COMMENT ON COLUMN verwerkingsactie_versie.afnemer_versleuteld IS 'afnemerId encrypted (AES-256-GCM) when soortAfnemerId is BSN (B2042)';
+COMMENT ON COLUMN verwerkingsactie_versie.afnemer_id IS 'afnemerId when it is an OIN (soortAfnemerId OIN, 20 digits); otherwise NULL and afnemer_versleuteld holds it';
+COMMENT ON COLUMN verwerkingsactie_versie.afnemer_versleuteld IS 'afnemerId encrypted (AES-256-GCM, bound to soortAfnemerId and actieId) when it is not an OIN: any other kind could be a BSN (B2042)';
 
 -- PATCH finds the actions of a verwerking; B8157 finds them through the
 -- consumer's verwerkingId.
@@ -93,7 +93,7 @@ COMMENT ON COLUMN verwerkt_object.volgnummer IS 'The version of the action that 
 COMMENT ON COLUMN verwerkt_object.volgorde IS 'Position in verwerkteObjecten, from 1';
 COMMENT ON COLUMN verwerkt_object.tijdstip IS 'The instant of the action''s tijdstip, copied for the person index';
 COMMENT ON COLUMN verwerkt_object.object_pseudoniem IS 'objectId pseudonymised: keyed HMAC-SHA-256 of (soortObjectId, objectId); what lookups compare (B2042)';
-COMMENT ON COLUMN verwerkt_object.object_versleuteld IS 'objectId encrypted (AES-256-GCM, key version in the first byte), so the log can be migrated';
+COMMENT ON COLUMN verwerkt_object.object_versleuteld IS 'objectId encrypted (AES-256-GCM, key version in the first byte, bound to soort_object_id and object_pseudoniem), so the log can be migrated';
 
 -- The objects of one version of an action.
 CREATE INDEX verwerkt_object_actie ON verwerkt_object (actie_id, volgnummer, volgorde);

@@ -9,21 +9,21 @@ COMMENT ON FUNCTION _soorten_gegevens(text[]) IS
 
 -- A verwerkt object as the API shows it (VerwerktObject).
 CREATE FUNCTION _object_document(o verwerkt_object) RETURNS jsonb
-    LANGUAGE sql STABLE PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL RESTRICTED
 AS $$
     SELECT jsonb_build_object(
         'url', verwerkingenlog.base_url() || '/verwerkte-objecten/' || o.verwerkt_object_id,
         'verwerktObjectId', o.verwerkt_object_id,
         'objecttype', o.objecttype,
         'soortObjectId', o.soort_object_id,
-        'objectId', verwerkingenlog._ontsleutel(o.object_versleuteld),
+        'objectId', verwerkingenlog._ontsleutel_object(o),
         'betrokkenheid', o.betrokkenheid,
         'verwerkteSoortenGegevens', verwerkingenlog._soorten_gegevens(o.verwerkte_soorten_gegevens))
 $$;
 
 -- The objects of version `volgnummer` of an action, in their order.
 CREATE FUNCTION _objecten_document(actie uuid, volgnummer integer) RETURNS jsonb
-    LANGUAGE sql STABLE PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL RESTRICTED
 AS $$
     SELECT coalesce(jsonb_agg(verwerkingenlog._object_document(o) ORDER BY o.volgorde), '[]')
       FROM verwerkingenlog.verwerkt_object o
@@ -33,7 +33,7 @@ $$;
 -- A version as the API shows it (VerwerkingsactieUitgebreid): every element,
 -- absent ones as null, tijdstip exactly as supplied.
 CREATE FUNCTION _document(v verwerkingsactie_versie, objecten jsonb) RETURNS jsonb
-    LANGUAGE sql STABLE PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL RESTRICTED
 AS $$
     SELECT jsonb_build_object(
         'url', verwerkingenlog.base_url() || '/verwerkingsacties/' || v.actie_id,
@@ -51,7 +51,7 @@ AS $$
         'gebruiker', v.gebruiker,
         'gegevensbron', v.gegevensbron,
         'soortAfnemerId', v.soort_afnemer_id,
-        'afnemerId', coalesce(v.afnemer_id, verwerkingenlog._ontsleutel(v.afnemer_versleuteld)),
+        'afnemerId', coalesce(v.afnemer_id, verwerkingenlog._ontsleutel_afnemer(v)),
         'verwerkingsactiviteitIdAfnemer', v.verwerkingsactiviteit_id_afnemer,
         'verwerkingsactiviteitUrlAfnemer', v.verwerkingsactiviteit_url_afnemer,
         'verwerkingIdAfnemer', v.verwerking_id_afnemer,

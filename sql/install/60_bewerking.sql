@@ -27,7 +27,7 @@ AS $$
     SELECT coalesce(jsonb_agg(jsonb_build_object(
                'objecttype', o.objecttype,
                'soortObjectId', o.soort_object_id,
-               'objectId', verwerkingenlog._ontsleutel(o.object_versleuteld),
+               'objectId', verwerkingenlog._ontsleutel_object(o),
                'betrokkenheid', o.betrokkenheid,
                'verwerkteSoortenGegevens',
                    (SELECT coalesce(jsonb_agg(jsonb_build_object('soortGegeven', s) ORDER BY n), '[]')
@@ -142,7 +142,8 @@ COMMENT ON FUNCTION verwijder_verwerkingsactie(uuid) IS
   'DELETE /verwerkingsacties/{actieId}: annuls an action by storing a new version with vervallen = true';
 
 -- The PATCH body: {"bewaartermijn": ..., "vertrouwelijkheid": ...}, at least
--- one, nothing else.  22023 lists every problem, as the validator does.
+-- one, nothing else.  22023 lists every problem, as the validator does (the
+-- digits of an unknown name as #: it may be an identifier, and is logged).
 CREATE FUNCTION _wijziging_invoer(wijziging jsonb,
                                   OUT wijzigt_termijn boolean, OUT termijn bewaartermijn,
                                   OUT niveau vertrouwelijkheid)
@@ -158,7 +159,7 @@ BEGIN
     END IF;
     FOR sleutel IN SELECT jsonb_object_keys(wijziging) LOOP
         IF sleutel NOT IN ('bewaartermijn', 'vertrouwelijkheid') THEN
-            fouten := fouten || format('%s: is not an element of a wijziging (unknown)', sleutel);
+            fouten := fouten || format('%s: is not an element of a wijziging (unknown)', regexp_replace(sleutel, '[0-9]', '#', 'g'));
         END IF;
     END LOOP;
     IF NOT (wijziging ? 'bewaartermijn' OR wijziging ? 'vertrouwelijkheid') THEN

@@ -56,8 +56,8 @@ DECLARE
     gevraagd verwerkingenlog.vertrouwelijkheid[];
     zichtbaar verwerkingenlog.vertrouwelijkheid[];
     pseudoniem bytea;
-    van timestamptz := begin_datum::timestamptz;
-    tot timestamptz := eind_datum::timestamptz;
+    van timestamptz := verwerkingenlog._datum_instant(begin_datum);
+    tot timestamptz := verwerkingenlog._datum_instant(eind_datum);
     rijen refcursor;
     r record;
     vorige uuid;
@@ -70,7 +70,7 @@ BEGIN
     BEGIN
         gevraagd := (SELECT array_agg(lower(n)::verwerkingenlog.vertrouwelijkheid) FROM unnest(vertrouwelijkheid) n);
     EXCEPTION WHEN invalid_text_representation THEN
-        RAISE EXCEPTION 'invalid vertrouwelijkheid: %', array_to_string(vertrouwelijkheid, ',')
+        RAISE EXCEPTION 'invalid vertrouwelijkheid: %', regexp_replace(array_to_string(vertrouwelijkheid, ','), '[0-9]', '#', 'g')
             USING ERRCODE = 'invalid_parameter_value',
                   DETAIL = 'vertrouwelijkheid: must be one of normaal, vertrouwelijk, opgeheven (invalid_choice)';
     END;
@@ -138,7 +138,7 @@ DECLARE
 BEGIN
     RETURN (SELECT count(DISTINCT t.actie_id)
               FROM verwerkingenlog._treffers(soort_object_id, verwerkingenlog._pseudoniem(soort_object_id, object_id),
-                                             lower(objecttype), begin_datum::timestamptz, eind_datum::timestamptz,
+                                             lower(objecttype), verwerkingenlog._datum_instant(begin_datum), verwerkingenlog._datum_instant(eind_datum),
                                              zichtbaar, verwerkingsactiviteit_id) t);
 END
 $$;
@@ -184,31 +184,96 @@ COMMENT ON FUNCTION verwerkingsactie_historie(uuid) IS
 
 -- Views for DBAs, reports and BI tools.  They run as their owner but filter
 -- with the caller's read scope (an error without one).
+--
+-- Nothing about an action the caller may not see reaches the caller, EXPLAIN
+-- ANALYZE included.  A security_barrier view still lets the planner push a
+-- caller's leakproof condition (actie_naam = 'x', actie_id = '...') down
+-- into the scan of the table, below the visibility filter, and "Rows
+-- Removed by Filter" or an index scan's row count then tells whether a
+-- confidential action with that name or id exists.  So each view selects
+-- from a subquery with OFFSET 0, through which the planner pushes no
+-- condition: the caller's conditions are applied only to rows the caller may
+-- see.  The price: a query on a view reads every current action (reports,
+-- not lookups; the API functions use the indexes).
+--
+-- Identifiers are decrypted by SECURITY DEFINER functions that decrypt only
+-- what the caller may see (the caller holds no EXECUTE on any decryption
+-- function: a ciphertext from a backup decrypts for nobody).
+
+-- afnemerId of a version, when it is the current version of an action the
+-- caller may see; NULL otherwise.
+CREATE FUNCTION _zichtbaar_afnemer_id(actie uuid, volgnummer integer) RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER PARALLEL RESTRICTED
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT coalesce(v.afnemer_id, verwerkingenlog._ontsleutel_afnemer(v))
+      FROM verwerkingenlog.verwerkingsactie_versie v
+     WHERE v.actie_id OPERATOR(pg_catalog.=) actie
+       AND v.volgnummer OPERATOR(pg_catalog.=) _zichtbaar_afnemer_id.volgnummer
+       AND NOT EXISTS (SELECT 1 FROM verwerkingenlog.verwerkingsactie_versie w
+                        WHERE w.actie_id OPERATOR(pg_catalog.=) v.actie_id
+                          AND w.volgnummer OPERATOR(pg_catalog.>) v.volgnummer)
+       AND NOT v.vervallen
+       AND v.vertrouwelijkheid OPERATOR(pg_catalog.=) ANY (coalesce(verwerkingenlog.leesbaar('actie'), '{}'))
+$$;
+COMMENT ON FUNCTION _zichtbaar_afnemer_id(uuid, integer) IS
+  'For the views: the afnemerId of a version when it is the current version of an action the caller may see, else NULL';
+
+-- objectId of a verwerkt object, when it belongs to the current version of
+-- an action the caller may see; NULL otherwise.
+CREATE FUNCTION _zichtbaar_object_id(verwerkt_object_id uuid) RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER PARALLEL RESTRICTED
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT verwerkingenlog._ontsleutel_object(o)
+      FROM verwerkingenlog.verwerkt_object o
+     CROSS JOIN LATERAL verwerkingenlog._actueel(o.actie_id) v
+     WHERE o.verwerkt_object_id OPERATOR(pg_catalog.=) _zichtbaar_object_id.verwerkt_object_id
+       AND v.objecten_volgnummer OPERATOR(pg_catalog.=) o.volgnummer
+       AND NOT v.vervallen
+       AND v.vertrouwelijkheid OPERATOR(pg_catalog.=) ANY (coalesce(verwerkingenlog.leesbaar('actie'), '{}'))
+$$;
+COMMENT ON FUNCTION _zichtbaar_object_id(uuid) IS
+  'For the views: the objectId of a verwerkt object of an action the caller may see, else NULL';
+
 CREATE VIEW actuele_verwerkingsacties WITH (security_barrier) AS
-SELECT v.actie_id, v.actie_naam, v.handeling_naam, v.verwerking_naam, v.verwerking_id,
-       v.verwerkingsactiviteit_id, v.verwerkingsactiviteit_url, v.vertrouwelijkheid,
-       v.bewaartermijn, v.uitvoerder, v.systeem, v.gebruiker, v.gegevensbron,
-       v.soort_afnemer_id, coalesce(v.afnemer_id, _ontsleutel(v.afnemer_versleuteld)) AS afnemer_id,
-       v.verwerkingsactiviteit_id_afnemer,
-       v.verwerkingsactiviteit_url_afnemer, v.verwerking_id_afnemer, v.tijdstip,
-       v.tijdstip_registratie, v.volgnummer AS versie
-  FROM verwerkingsactie_versie v
- WHERE NOT EXISTS (SELECT 1 FROM verwerkingsactie_versie w
-                    WHERE w.actie_id = v.actie_id AND w.volgnummer > v.volgnummer)
-   AND NOT v.vervallen
-   AND v.vertrouwelijkheid = ANY (coalesce((SELECT leesbaar('actie')), '{}'));
+SELECT z.actie_id, z.actie_naam, z.handeling_naam, z.verwerking_naam, z.verwerking_id,
+       z.verwerkingsactiviteit_id, z.verwerkingsactiviteit_url, z.vertrouwelijkheid,
+       z.bewaartermijn, z.uitvoerder, z.systeem, z.gebruiker, z.gegevensbron,
+       z.soort_afnemer_id,
+       CASE WHEN z.afnemer_versleuteld THEN _zichtbaar_afnemer_id(z.actie_id, z.versie)
+            ELSE z.afnemer_id END AS afnemer_id,
+       z.verwerkingsactiviteit_id_afnemer,
+       z.verwerkingsactiviteit_url_afnemer, z.verwerking_id_afnemer, z.tijdstip,
+       z.tijdstip_registratie, z.versie
+  FROM (SELECT v.actie_id, v.actie_naam, v.handeling_naam, v.verwerking_naam, v.verwerking_id,
+               v.verwerkingsactiviteit_id, v.verwerkingsactiviteit_url, v.vertrouwelijkheid,
+               v.bewaartermijn, v.uitvoerder, v.systeem, v.gebruiker, v.gegevensbron,
+               v.soort_afnemer_id, v.afnemer_id, v.afnemer_versleuteld IS NOT NULL AS afnemer_versleuteld,
+               v.verwerkingsactiviteit_id_afnemer,
+               v.verwerkingsactiviteit_url_afnemer, v.verwerking_id_afnemer, v.tijdstip,
+               v.tijdstip_registratie, v.volgnummer AS versie
+          FROM verwerkingsactie_versie v
+         WHERE NOT EXISTS (SELECT 1 FROM verwerkingsactie_versie w
+                            WHERE w.actie_id = v.actie_id AND w.volgnummer > v.volgnummer)
+           AND NOT v.vervallen
+           AND v.vertrouwelijkheid = ANY (coalesce((SELECT leesbaar('actie')), '{}'))
+        OFFSET 0) z;
 COMMENT ON VIEW actuele_verwerkingsacties IS
-  'One row per current, non-vervallen verwerkingsactie that the caller''s read scope shows';
+  'One row per current, non-vervallen verwerkingsactie that the caller''s read scope shows; conditions on it see only those rows (EXPLAIN too)';
 
 CREATE VIEW actuele_verwerkte_objecten WITH (security_barrier) AS
-SELECT o.verwerkt_object_id, a.actie_id, o.volgorde, o.objecttype, o.soort_object_id,
-       _ontsleutel(o.object_versleuteld) AS object_id,
-       o.betrokkenheid, o.verwerkte_soorten_gegevens, a.tijdstip, a.vertrouwelijkheid
-  FROM actuele_verwerkingsacties a
-  JOIN verwerkingsactie_versie v ON v.actie_id = a.actie_id AND v.volgnummer = a.versie
-  JOIN verwerkt_object o ON o.actie_id = v.actie_id AND o.volgnummer = v.objecten_volgnummer;
+SELECT z.verwerkt_object_id, z.actie_id, z.volgorde, z.objecttype, z.soort_object_id,
+       _zichtbaar_object_id(z.verwerkt_object_id) AS object_id,
+       z.betrokkenheid, z.verwerkte_soorten_gegevens, z.tijdstip, z.vertrouwelijkheid
+  FROM (SELECT o.verwerkt_object_id, a.actie_id, o.volgorde, o.objecttype, o.soort_object_id,
+               o.betrokkenheid, o.verwerkte_soorten_gegevens, a.tijdstip, a.vertrouwelijkheid
+          FROM actuele_verwerkingsacties a
+          JOIN verwerkingsactie_versie v ON v.actie_id = a.actie_id AND v.volgnummer = a.versie
+          JOIN verwerkt_object o ON o.actie_id = v.actie_id AND o.volgnummer = v.objecten_volgnummer
+        OFFSET 0) z;
 COMMENT ON VIEW actuele_verwerkte_objecten IS
-  'The verwerkte objecten of every action in actuele_verwerkingsacties';
+  'The verwerkte objecten of every action in actuele_verwerkingsacties; conditions on it see only those rows (EXPLAIN too)';
 
 REVOKE ALL ON FUNCTION _treffers(text, bytea, text, timestamptz, timestamptz, vertrouwelijkheid[], uuid),
                        _verwerkingsacties_pagina(text, text, text, date, date, text[], uuid, timestamptz, uuid, boolean, integer),

@@ -17,17 +17,20 @@
 -- A verwerkingsactie in the restricted form of the inzage API
 -- (VerwerkingsactieBeperkt): every element of the full form except systeem,
 -- gebruiker and gegevensbron; its verwerkteObjecten hold only object o,
--- never the other objects of the action.
+-- never the other objects of the action.  afnemerId is shown only when it
+-- is an OIN (an organisation): any other afnemerId may be another person's
+-- BSN, and an inzage never shows another person's identifier.
 CREATE FUNCTION _beperkt_document(v verwerkingsactie_versie, o verwerkt_object) RETURNS jsonb
-    LANGUAGE sql STABLE PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL RESTRICTED
 AS $$
     SELECT verwerkingenlog._document(v, jsonb_build_array(verwerkingenlog._object_document(o)))
            - 'systeem' - 'gebruiker' - 'gegevensbron'
+           || CASE WHEN v.afnemer_id IS NULL THEN '{"afnemerId": null}'::jsonb ELSE '{}'::jsonb END
 $$;
 
 -- A verwerkt object with its action (VerwerktObjectUitgebreid).
 CREATE FUNCTION _inzage_document(v verwerkingsactie_versie, o verwerkt_object) RETURNS jsonb
-    LANGUAGE sql STABLE PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL RESTRICTED
 AS $$
     SELECT verwerkingenlog._object_document(o)
            || jsonb_build_object('verwerkingsactie', verwerkingenlog._beperkt_document(v, o))
@@ -235,8 +238,8 @@ DECLARE
     ontbreekt text[];
     d jsonb;
     pseudoniem bytea;
-    van timestamptz := begin_datum::timestamptz;
-    tot timestamptz := eind_datum::timestamptz;
+    van timestamptz := verwerkingenlog._datum_instant(begin_datum);
+    tot timestamptz := verwerkingenlog._datum_instant(eind_datum);
     rijen refcursor;
     r record;
     gezien integer := 0;
@@ -308,7 +311,7 @@ CREATE FUNCTION _verwerkte_objecten_aantal(objecttype text, soort_object_id text
 AS $$
     SELECT count(*)
       FROM verwerkingenlog._treffers(soort_object_id, verwerkingenlog._pseudoniem(soort_object_id, object_id),
-                                     lower(objecttype), begin_datum::timestamptz, eind_datum::timestamptz,
+                                     lower(objecttype), verwerkingenlog._datum_instant(begin_datum), verwerkingenlog._datum_instant(eind_datum),
                                      verwerkingenlog._leesbaar('inzage', verwerkingenlog._scopes(), NULL),
                                      verwerkingsactiviteit_id) t
 $$;
@@ -360,7 +363,7 @@ BEGIN
         RETURN NULL;
     END IF;
     PERFORM verwerkingenlog._log_inzage(
-        verwerkingenlog._inzage_invoer(o.objecttype, o.soort_object_id, verwerkingenlog._ontsleutel(o.object_versleuteld)));
+        verwerkingenlog._inzage_invoer(o.objecttype, o.soort_object_id, verwerkingenlog._ontsleutel_object(o)));
     RETURN verwerkingenlog._inzage_document(v, o);
 END
 $$;

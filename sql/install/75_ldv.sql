@@ -255,7 +255,7 @@ AS $$
                                                       'verwerkingenlog.gegevensbron', v.gegevensbron)))),
         'attributes', pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
                           'dpl.core.processing_activity_id', verwerkingenlog._activiteit_uri(v),
-                          'dpl.core.data_subject_id', verwerkingenlog._ontsleutel(o.object_versleuteld),
+                          'dpl.core.data_subject_id', verwerkingenlog._ontsleutel_object(o),
                           'dpl.core.data_subject_id_type', o.soort_object_id))
                       OPERATOR(pg_catalog.||) coalesce(v.attributen, '{}'))
     OPERATOR(pg_catalog.||) CASE WHEN v.parent_span_id IS NULL THEN '{}'::jsonb

@@ -4,12 +4,15 @@
 -- decrypted leaves its version out with a WARNING naming the record id,
 -- and the export fails at the end, after everything else was returned.
 
--- An identifier back, or NULL with a WARNING naming the record.
-CREATE FUNCTION _ontsleutel_export(versleuteld bytea, tabel text, record text) RETURNS text
+-- An identifier back, or NULL with a WARNING naming the record.  soort and
+-- plaats are the ciphertext's binding (45_pseudoniem): for an objectId its
+-- soortObjectId and pseudonym, for an afnemerId its soortAfnemerId ('' for
+-- none) and 'afnemer' followed by the actieId's 16 bytes.
+CREATE FUNCTION _ontsleutel_export(versleuteld bytea, soort text, plaats bytea, tabel text, record text) RETURNS text
     AS 'MODULE_PATHNAME', 'vwl_ontsleutel_export'
     LANGUAGE C VOLATILE;
-COMMENT ON FUNCTION _ontsleutel_export(bytea, text, text) IS
-  'Internal: _ontsleutel, or NULL with a WARNING naming table and record when the identifier cannot be decrypted (the export goes on)';
+COMMENT ON FUNCTION _ontsleutel_export(bytea, text, bytea, text, text) IS
+  'Internal: _ontsleutel with a binding, or NULL with a WARNING naming table and record when the identifier cannot be decrypted (the export goes on)';
 
 -- A version as the export shows it: the history's document, with
 -- volgnummer, versieId (the record id), vervallen and gemaaktDoor, its
@@ -34,13 +37,14 @@ BEGIN
         z := o;
         z.object_versleuteld := NULL;
         objecten := objecten || jsonb_build_array(verwerkingenlog._object_document(z)
-            || jsonb_build_object('objectId', verwerkingenlog._ontsleutel_export(o.object_versleuteld, 'verwerkt_object',
+            || jsonb_build_object('objectId', verwerkingenlog._ontsleutel_export(o.object_versleuteld, o.soort_object_id, o.object_pseudoniem, 'verwerkt_object',
                                                                                   o.verwerkt_object_id::text)));
     END LOOP;
     RETURN verwerkingenlog._document(zonder, objecten)
         || jsonb_build_object(
                'afnemerId', coalesce(v.afnemer_id,
-                                     verwerkingenlog._ontsleutel_export(v.afnemer_versleuteld, 'verwerkingsactie_versie',
+                                     verwerkingenlog._ontsleutel_export(v.afnemer_versleuteld, coalesce(v.soort_afnemer_id, ''),
+                                                                        '\x61666e656d6572'::bytea || uuid_send(v.actie_id), 'verwerkingsactie_versie',
                                                                         v.versie_id::text)),
                'volgnummer', v.volgnummer,
                'versieId', v.versie_id,

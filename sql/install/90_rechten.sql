@@ -25,8 +25,6 @@ BEGIN
     FOREACH rol IN ARRAY rollen LOOP
         EXECUTE format('GRANT USAGE ON SCHEMA verwerkingenlog TO %I', rol);
         EXECUTE format('GRANT SELECT ON verwerkingenlog.actuele_verwerkingsacties, verwerkingenlog.actuele_verwerkte_objecten TO %I', rol);
-        -- The views decrypt identifiers with the caller's privileges.
-        EXECUTE format('GRANT EXECUTE ON FUNCTION verwerkingenlog._ontsleutel(bytea) TO %I', rol);
         FOR f IN SELECT p.oid::regprocedure FROM pg_catalog.pg_proc p
                   WHERE p.pronamespace = 'verwerkingenlog'::regnamespace AND p.prosecdef
         LOOP

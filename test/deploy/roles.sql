@@ -40,10 +40,11 @@ GRANT verwerkingenlog_create_normal TO basisregistratie;
 -- PostgREST may switch to each client role, and to nothing else.
 GRANT burgerportaal, privacyloket, zaaksysteem, basisregistratie TO authenticator;
 
--- The settings, per database (as a superuser; replace the values):
---   ALTER DATABASE gemeente SET verwerkingenlog.base_url = 'https://log.gemeente.nl/api/v1';
---   ALTER DATABASE gemeente SET verwerkingenlog.inzage_verwerkingsactiviteit_id = '<the log''s activity in the VAR>';
---   ALTER DATABASE gemeente SET verwerkingenlog.inzage_verwerkingsactiviteit_url = 'https://var.gemeente.nl/api/v1/verwerkingsactiviteiten/<id>';
---   ALTER DATABASE gemeente SET verwerkingenlog.inzage_uitvoerder = '<the municipality''s OIN>';
---   ALTER DATABASE gemeente SET verwerkingenlog.inzage_bewaartermijn = 'P1Y';
---   ALTER DATABASE gemeente SET verwerkingenlog.page_size = 100;
+-- The settings, per database (as a superuser, in the log's database; replace
+-- the values; kept by pg_dump, see the README, "Settings"):
+--   SELECT verwerkingenlog.instellen('verwerkingenlog.base_url', 'https://log.gemeente.nl/api/v1');
+--   SELECT verwerkingenlog.instellen('verwerkingenlog.inzage_verwerkingsactiviteit_id', '<the log''s activity in the VAR>');
+--   SELECT verwerkingenlog.instellen('verwerkingenlog.inzage_verwerkingsactiviteit_url', 'https://var.gemeente.nl/api/v1/verwerkingsactiviteiten/<id>');
+--   SELECT verwerkingenlog.instellen('verwerkingenlog.inzage_uitvoerder', '<the municipality''s OIN>');
+--   SELECT verwerkingenlog.instellen('verwerkingenlog.inzage_bewaartermijn', 'P1Y');
+--   SELECT verwerkingenlog.instellen('verwerkingenlog.page_size', '100');
