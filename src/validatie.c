@@ -1407,3 +1407,13 @@ vwl_verwerkingsacties_invoer(PG_FUNCTION_ARGS)
 		vwl_validatie_meld(&v, true);
 	PG_RETURN_JSONB_P(resultaat);
 }
+
+/*
+ * NULL if s (lengte bytes) is an absolute URI by the rules of this
+ * validator, else the reason; for the LDV validator (ldv.c).
+ */
+const char *
+vwl_uri_fout(const char *s, int lengte)
+{
+	return uri_fout(s, lengte);
+}

@@ -99,5 +99,6 @@ extern void vwl_probleem(VwlValidatie *v, const char *sleutel, int lengte,
 extern Jsonb **vwl_valideer_verwerkingsacties(VwlValidatie *v, Jsonb *invoer, int *n);
 extern Jsonb *vwl_valideer_invoer(Jsonb *invoer, bool volledig);
 extern void vwl_validatie_meld(VwlValidatie *v, bool reeks) pg_attribute_noreturn();
+extern const char *vwl_uri_fout(const char *s, int lengte);
 
 #endif							/* VWL_VALIDATIE_H */

@@ -4,6 +4,7 @@
 #   test/run.sh check   install what is missing, build, run every test on a throwaway cluster
 #   test/run.sh demo    the same cluster, loaded with the standard's quickstart stories
 #   test/run.sh bench [args]   the benchmarks (test/bench/run.sh)
+#   test/run.sh bench-ldv [args]   the LDV benchmarks (test/bench/ldv.sh)
 #   test/run.sh shell   a psql prompt on a throwaway cluster with the extension
 #   test/run.sh crash [args]   kill -9 the server under load, count acknowledged writes lost (test/crash)
 #   test/run.sh fuzz [args]    the libFuzzer harnesses (test/fuzz)
@@ -28,13 +29,18 @@ as_root() {
 
 # Debian packages: the server (with its contrib modules and pgbench), its headers
 # and PGXS, a compiler and the C library's headers, OpenSSL's headers, libpq's
-# headers, clang with its libFuzzer and sanitizer runtimes.
+# headers, clang with its libFuzzer and sanitizer runtimes, Node.js, curl,
+# nginx and python3 with the modules of the HTTP tests.
 ensure_packages() {
 	local missing=()
 	[ -x "$PGBIN/postgres" ] || missing+=(postgresql-15)
 	{ [ -f /usr/lib/postgresql/15/lib/pgxs/src/makefiles/pgxs.mk ] && [ -f /usr/include/postgresql/15/server/postgres.h ]; } || missing+=(postgresql-server-dev-15)
 	{ command -v gcc && command -v make && [ -f /usr/include/stdio.h ]; } >/dev/null || missing+=(build-essential)
 	[ -f /usr/include/openssl/evp.h ] || missing+=(libssl-dev)
+	# The OpenTelemetry SDK test (test/scripts/otel_sdk.sh) runs on Node.js;
+	# the LDV HTTP test (test/scripts/ldv_http.sh) needs curl too.
+	{ command -v node && command -v npm; } >/dev/null || missing+=(nodejs npm)
+	command -v curl >/dev/null || missing+=(curl)
 	# The HTTP test (test/scripts/http_nginx.sh): Debian's nginx, and for the
 	# PostgREST stand-in and the client Debian's python3 with psycopg2, PyYAML
 	# and jsonschema (the OpenAPI files are YAML).
@@ -163,7 +169,7 @@ case "$cmd" in
 		start_cluster
 		psql -X -c 'CREATE EXTENSION verwerkingenlog' && psql -X
 		;;
-	bench)
+	bench|bench-ldv)
 		# Durable commits as the targets say (fsync and synchronous_commit on);
 		# memory and WAL room for a 5-million-action load on this machine.
 		VWL_PGCONF=${VWL_PGCONF:-"synchronous_commit = on
@@ -172,7 +178,11 @@ shared_buffers = 2GB
 max_wal_size = 8GB
 checkpoint_timeout = 30min
 track_io_timing = on"} start_cluster
-		bash "$top/test/bench/run.sh" "$@"
+		if [ "$cmd" = bench-ldv ]; then
+			bash "$top/test/bench/ldv.sh" "$@"
+		else
+			bash "$top/test/bench/run.sh" "$@"
+		fi
 		;;
 	crash)
 		# The crash test runs its own cluster from the private installation.
@@ -184,7 +194,7 @@ track_io_timing = on"} start_cluster
 		bash "$top/test/fuzz/fuzz.sh" "$@"
 		;;
 	*)
-		echo "usage: $0 check|demo|bench|shell|crash|fuzz" >&2
+		echo "usage: $0 check|demo|bench|bench-ldv|shell|crash|fuzz" >&2
 		exit 2
 		;;
 esac

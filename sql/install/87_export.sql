@@ -22,25 +22,26 @@ CREATE FUNCTION _export_document(v verwerkingsactie_versie) RETURNS jsonb
 AS $$
 DECLARE
     zonder verwerkingenlog.verwerkingsactie_versie := v;
-    objecten jsonb;
+    objecten jsonb[] := '{}';
     z verwerkingenlog.verwerkt_object;
     o verwerkingenlog.verwerkt_object;
 BEGIN
     -- _document and _object_document decrypt with _ontsleutel (which is
     -- STRICT): hand them no ciphertext, and decrypt here instead.
     zonder.afnemer_versleuteld := NULL;
-    objecten := '[]';
     FOR o IN SELECT * FROM verwerkingenlog.verwerkt_object x
               WHERE x.actie_id = v.actie_id AND x.volgnummer = v.objecten_volgnummer
               ORDER BY x.volgorde
     LOOP
         z := o;
         z.object_versleuteld := NULL;
-        objecten := objecten || jsonb_build_array(verwerkingenlog._object_document(z)
+        -- An array appended in place (a jsonb array would be copied on
+        -- every append: quadratic in an action of 20,000 objects).
+        objecten := array_append(objecten, verwerkingenlog._object_document(z)
             || jsonb_build_object('objectId', verwerkingenlog._ontsleutel_export(o.object_versleuteld, o.soort_object_id, o.object_pseudoniem, 'verwerkt_object',
                                                                                   o.verwerkt_object_id::text)));
     END LOOP;
-    RETURN verwerkingenlog._document(zonder, objecten)
+    RETURN verwerkingenlog._document(zonder, to_jsonb(objecten))
         || jsonb_build_object(
                'afnemerId', coalesce(v.afnemer_id,
                                      verwerkingenlog._ontsleutel_export(v.afnemer_versleuteld, coalesce(v.soort_afnemer_id, ''),
@@ -49,7 +50,8 @@ BEGIN
                'volgnummer', v.volgnummer,
                'versieId', v.versie_id,
                'vervallen', v.vervallen,
-               'gemaaktDoor', verwerkingenlog._maker_document(v));
+               'gemaaktDoor', verwerkingenlog._maker_document(v))
+        || verwerkingenlog._ldv_export(v);
 END
 $$;
 COMMENT ON FUNCTION _export_document(verwerkingsactie_versie) IS
