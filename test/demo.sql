@@ -19,10 +19,11 @@ SET TimeZone = 'Europe/Amsterdam';
 \echo '   You, the DBA, are the superuser postgres.  Every application gets a role whose memberships'
 \echo '   are its scopes of the standard; the settings are kept in the database (pg_dump keeps them).'
 CREATE EXTENSION verwerkingenlog;
-SELECT verwerkingenlog.instellen('verwerkingenlog.base_url', 'https://log.gemeente-voorbeeld.nl/api/v1') IS NOT NULL AS base_url,
-       verwerkingenlog.instellen('verwerkingenlog.inzage_uitvoerder', '00000001002564440000') IS NOT NULL AS inzage_uitvoerder,
-       verwerkingenlog.instellen('verwerkingenlog.inzage_verwerkingsactiviteit_id', 'a1b2c3d4-0000-4000-8000-00000000c367') IS NOT NULL AS inzage_activiteit,
-       verwerkingenlog.instellen('verwerkingenlog.inzage_bewaartermijn', 'P1Y') IS NOT NULL AS inzage_bewaartermijn;
+SELECT s.naam AS setting, verwerkingenlog.instellen(s.naam, s.waarde) AS "set to" FROM (VALUES
+    ('verwerkingenlog.base_url', 'https://log.gemeente-voorbeeld.nl/api/v1'),
+    ('verwerkingenlog.inzage_uitvoerder', '00000001002564440000'),
+    ('verwerkingenlog.inzage_verwerkingsactiviteit_id', 'a1b2c3d4-0000-4000-8000-00000000c367'),
+    ('verwerkingenlog.inzage_bewaartermijn', 'P1Y')) AS s(naam, waarde);
 \ir deploy/roles.sql
 SELECT m.rolname AS applicatie,
        string_agg(replace(replace(replace(s.rolname, 'verwerkingenlog_', ''), '_normal', ':normal'), '_confidential', ':confidential'),
@@ -207,11 +208,11 @@ RESET ROLE;
 \echo '   committed before the rows reach the portal, so it stays even when the portal rolls back.'
 BEGIN;
 SET LOCAL ROLE burgerportaal;
-SELECT set_config('request.headers', '{"oin": "00000001234567890000", "verwerkingsactiviteitid": "0e6c3f8e-34a4-4a3e-9a0f-6a1a1c0c9e11"}', true) IS NOT NULL AS "portal's headers set";
+SET LOCAL request.headers = '{"oin": "00000001234567890000", "verwerkingsactiviteitid": "0e6c3f8e-34a4-4a3e-9a0f-6a1a1c0c9e11"}';
 SELECT r->>'objectId' AS "objectId", r->>'betrokkenheid' AS betrokkenheid, r->'verwerkingsactie'->>'actieNaam' AS "actieNaam",
        r->'verwerkingsactie'->>'vertrouwelijkheid' AS vertrouwelijkheid,
        jsonb_array_length(r->'verwerkingsactie'->'verwerkteObjecten') AS "persons shown",
-       r->'verwerkingsactie' ?| ARRAY['systeem', 'gebruiker', 'gegevensbron'] AS "systeem/gebruiker shown"
+       r->'verwerkingsactie' ?| ARRAY['systeem', 'gebruiker', 'gegevensbron'] AS "systeem, gebruiker or gegevensbron shown"
   FROM verwerkingenlog.verwerkte_objecten('persoon', 'BSN', '444555666', '2024-01-01', '2025-01-01') r;
 ROLLBACK;
 \echo '   The portal rolled back; the privacy desk still finds the record of that inzage:'
@@ -453,7 +454,7 @@ SELECT to_regprocedure('verwerkingenlog.verzegel()') IS NOT NULL AS verzegeling 
 \echo '   public key and each checkpoint to a witness; the offline verifier then detects any change'
 \echo '   made behind the guard''s back.  The key name, log id and hashes differ per installation.'
 \echo '   The first verzegel() creates the signing key, with a WARNING naming the file (back it up).'
-SELECT verwerkingenlog.verzegel() > 0 AS sealed;
+SELECT verwerkingenlog.verzegel() AS "tree size after sealing";
 \pset format unaligned
 \pset tuples_only on
 \echo '   -- the public key (publieke_sleutel):'
