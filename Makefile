@@ -35,5 +35,11 @@ include $(PGXS)
 # The library knows its version (src/versie.c): rebuild it when that changes.
 src/versie.o: $(EXTENSION).control
 
+# The release archive for PGXN: the committed tree (HEAD) as
+# verwerkingenlog-VERSION.zip, everything under verwerkingenlog-VERSION/.
+dist:
+	git archive --format=zip --prefix=$(EXTENSION)-$(EXTVERSION)/ -o $(EXTENSION)-$(EXTVERSION).zip HEAD
+.PHONY: dist
+
 $(EXTENSION)--$(EXTVERSION).sql: $(INSTALL_PARTS)
 	cat $^ > $@
