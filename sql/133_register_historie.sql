@@ -30,12 +30,32 @@ SELECT verwerkingenlog.verwijder_bewaartermijn('13300000-0000-4000-8000-00000000
 SELECT h.bewaartermijn, h.omschrijving, h.geregistreerd_door_rol, h.geregistreerd_door_sub,
        h.geregistreerd_door_client, h.geregistreerd_op <= clock_timestamp() AS tijd
   FROM verwerkingenlog.bewaartermijn_registratie h
- WHERE h.verwerkingsactiviteit_id = '13300000-0000-4000-8000-0000000000a1'
+ WHERE h.verwerkingsactiviteit = 'urn:uuid:13300000-0000-4000-8000-0000000000a1'
  ORDER BY h.id;
 -- The register in force.
 SELECT verwerkingsactiviteit_id, bewaartermijn, omschrijving, gewijzigd_door
   FROM verwerkingenlog.bewaartermijn_verwerkingsactiviteit
  WHERE verwerkingsactiviteit_id::text LIKE '13300000-%' ORDER BY 1;
+-- One register for both standards: LDV's confidentiality per activity URI
+-- is part of the same history.  A retention registered by id keeps the
+-- confidentiality in force; removing the activity removes both.
+SELECT verwerkingenlog.registreer_verwerkingsactiviteit('urn:uuid:13300000-0000-4000-8000-0000000000b1', 'vertrouwelijk', NULL, 'Jeugdzorg');
+SELECT verwerkingenlog.registreer_bewaartermijn('13300000-0000-4000-8000-0000000000b1', 'P20Y');
+SELECT verwerkingenlog.registreer_verwerkingsactiviteit('https://register.example.nl/va/133', 'normaal', 'P2Y');
+SELECT verwerkingsactiviteit, verwerkingsactiviteit_id, vertrouwelijkheid, bewaartermijn, omschrijving
+  FROM verwerkingenlog.verwerkingsactiviteit_register
+ WHERE verwerkingsactiviteit LIKE 'urn:uuid:13300000-%' OR verwerkingsactiviteit LIKE '%/133' ORDER BY 1;
+SELECT verwerkingsactiviteit, vertrouwelijkheid, bewaartermijn FROM verwerkingenlog.ldv_verwerkingsactiviteit
+ WHERE verwerkingsactiviteit LIKE 'urn:uuid:13300000-%' OR verwerkingsactiviteit LIKE '%/133' ORDER BY 1;
+SELECT verwerkingenlog.verwijder_bewaartermijn('13300000-0000-4000-8000-0000000000b1') AS verwijderd;
+SELECT verwerkingenlog.verwijder_verwerkingsactiviteit('https://register.example.nl/va/133') AS verwijderd;
+SELECT verwerkingenlog.verwijder_verwerkingsactiviteit('https://register.example.nl/va/133') AS verwijderd;
+SELECT h.verwerkingsactiviteit, h.vertrouwelijkheid, h.bewaartermijn, h.omschrijving, h.geregistreerd_door_rol
+  FROM verwerkingenlog.bewaartermijn_registratie h
+ WHERE h.verwerkingsactiviteit IN ('urn:uuid:13300000-0000-4000-8000-0000000000b1', 'https://register.example.nl/va/133')
+ ORDER BY h.id;
+SELECT verwerkingsactiviteit, vertrouwelijkheid, bewaartermijn FROM verwerkingenlog.ldv_verwerkingsactiviteit
+ WHERE verwerkingsactiviteit LIKE 'urn:uuid:13300000-%' OR verwerkingsactiviteit LIKE '%/133' ORDER BY 1;
 -- Append-only, for beheer as for the owner.
 UPDATE verwerkingenlog.bewaartermijn_registratie SET bewaartermijn = 'P99Y';
 DELETE FROM verwerkingenlog.bewaartermijn_registratie;
@@ -49,6 +69,6 @@ SELECT count(*) FROM verwerkingenlog.bewaartermijn_registratie;
 SELECT verwerkingenlog.registreer_bewaartermijn('13300000-0000-4000-8000-0000000000a3', 'P1Y');
 RESET ROLE;
 SELECT count(*) AS rijen FROM verwerkingenlog.bewaartermijn_registratie
- WHERE verwerkingsactiviteit_id::text LIKE '13300000-%';
+ WHERE verwerkingsactiviteit LIKE 'urn:uuid:13300000-%';
 SELECT verwerkingenlog.verwijder_bewaartermijn('13300000-0000-4000-8000-0000000000a2') AS opgeruimd;
 DROP ROLE r_beheer_a, r_beheer_b, r_client;

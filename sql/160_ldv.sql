@@ -101,7 +101,7 @@ SELECT verwerkingenlog.registreer_verwerkingsactiviteit('geen uri', 'opgeheven',
 SELECT verwerkingenlog.registreer_verwerkingsactiviteit('https://register.example.nl/va/jeugdzorg', 'Vertrouwelijk', 'P20Y', 'Jeugdzorg');
 SELECT verwerkingenlog.registreer_verwerkingsactiviteit('https://register.example.nl/va/kort', 'normaal', 'P1D');
 SELECT verwerkingsactiviteit, vertrouwelijkheid, bewaartermijn, omschrijving, gewijzigd_door
-  FROM verwerkingenlog.ldv_verwerkingsactiviteit ORDER BY 1;
+  FROM verwerkingenlog.ldv_verwerkingsactiviteit WHERE verwerkingsactiviteit LIKE 'https://register.example.nl/va/%' ORDER BY 1;
 -- A record of a confidential activity needs create:confidential.
 SET ROLE ldv_app;
 SELECT verwerkingenlog.log_logregels(jsonb_build_array(

@@ -50,33 +50,12 @@ CREATE INDEX verwerkingsactie_versie_trace
 
 -- The register of processing activities as LDV keys them: confidentiality
 -- and retention per dpl.core.processing_activity_id (LDV keeps both in the
--- register, not in records).  Applied when a record is logged: a record of
--- a confidential activity is stored vertrouwelijk (and needs scope
+-- register, not in records).  It is the one register of 85_vernietiging
+-- (bewaartermijn_registratie, its history; ldv_verwerkingsactiviteit, the
+-- entries in force as LDV uses them).  Applied when a record is logged: a
+-- record of a confidential activity is stored vertrouwelijk (and needs scope
 -- create:confidential), with the activity's bewaartermijn as its own, so
 -- the read rules and the purge treat it like any action.
-CREATE TABLE ldv_verwerkingsactiviteit (
-    verwerkingsactiviteit  text NOT NULL,
-    vertrouwelijkheid      vertrouwelijkheid NOT NULL,
-    bewaartermijn          bewaartermijn,
-    omschrijving           text,
-    gewijzigd_op           timestamptz NOT NULL,
-    gewijzigd_door         text NOT NULL,
-    CONSTRAINT ldv_verwerkingsactiviteit_pkey PRIMARY KEY (verwerkingsactiviteit),
-    CONSTRAINT ldv_verwerkingsactiviteit_niveau CHECK (vertrouwelijkheid <> 'opgeheven'),
-    CONSTRAINT ldv_verwerkingsactiviteit_lengte CHECK (pg_catalog.char_length(verwerkingsactiviteit) <= 2042),
-    CONSTRAINT ldv_omschrijving_lengte CHECK (pg_catalog.char_length(omschrijving) <= 242)
-);
-COMMENT ON TABLE ldv_verwerkingsactiviteit IS
-  'Confidentiality and retention per processing activity, keyed by the dpl.core.processing_activity_id URI; applied to LDV records and OTLP spans when they are logged';
-COMMENT ON COLUMN ldv_verwerkingsactiviteit.verwerkingsactiviteit IS 'The activity''s URI as records carry it in dpl.core.processing_activity_id';
-COMMENT ON COLUMN ldv_verwerkingsactiviteit.vertrouwelijkheid IS 'normaal or vertrouwelijk: the level records of this activity are stored at';
-COMMENT ON COLUMN ldv_verwerkingsactiviteit.bewaartermijn IS 'Retention of records of this activity, stored as their own bewaartermijn';
-COMMENT ON COLUMN ldv_verwerkingsactiviteit.omschrijving IS 'Free text, e.g. the name of the activity in the register';
-COMMENT ON COLUMN ldv_verwerkingsactiviteit.gewijzigd_op IS 'When this entry was last registered';
-COMMENT ON COLUMN ldv_verwerkingsactiviteit.gewijzigd_door IS 'The role that last registered it';
-REVOKE ALL ON ldv_verwerkingsactiviteit FROM PUBLIC;
-GRANT SELECT ON ldv_verwerkingsactiviteit TO verwerkingenlog_beheer;
-SELECT pg_catalog.pg_extension_config_dump('ldv_verwerkingsactiviteit', '');
 
 CREATE FUNCTION _uri_fout(uri text) RETURNS text
     AS 'MODULE_PATHNAME', 'vwl_uri_fout_fn'
@@ -127,16 +106,11 @@ BEGIN
         RAISE EXCEPTION 'invalid processing activity: %', fouten[1]
             USING ERRCODE = 'invalid_parameter_value', DETAIL = array_to_string(fouten, E'\n');
     END IF;
-    INSERT INTO verwerkingenlog.ldv_verwerkingsactiviteit AS r
-        VALUES (verwerkingsactiviteit, niveau, termijn, omschrijving, now(), verwerkingenlog._beller())
-        ON CONFLICT ON CONSTRAINT ldv_verwerkingsactiviteit_pkey DO UPDATE
-        SET vertrouwelijkheid = excluded.vertrouwelijkheid, bewaartermijn = excluded.bewaartermijn,
-            omschrijving = excluded.omschrijving, gewijzigd_op = excluded.gewijzigd_op,
-            gewijzigd_door = excluded.gewijzigd_door;
+    PERFORM verwerkingenlog._registreer(verwerkingsactiviteit, niveau, termijn, omschrijving, false);
 END
 $$;
 COMMENT ON FUNCTION registreer_verwerkingsactiviteit(text, text, text, text) IS
-  'Registers (or replaces) the confidentiality (normaal, vertrouwelijk) and retention of a processing activity by its URI; applies to LDV records and OTLP spans logged from then on (scope beheer)';
+  'Registers (or replaces) the confidentiality (normaal, vertrouwelijk) and retention of a processing activity by its URI (appends a row to bewaartermijn_registratie); applies to LDV records and OTLP spans logged from then on, and the retention as criterion 2 of the purge to verwerkingsacties of a urn:uuid activity (scope beheer)';
 
 CREATE FUNCTION verwijder_verwerkingsactiviteit(verwerkingsactiviteit text) RETURNS boolean
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER
@@ -144,13 +118,17 @@ CREATE FUNCTION verwijder_verwerkingsactiviteit(verwerkingsactiviteit text) RETU
 AS $$
 BEGIN
     PERFORM verwerkingenlog._vereis_beheer('remove a processing activity from the register');
-    DELETE FROM verwerkingenlog.ldv_verwerkingsactiviteit r
-     WHERE r.verwerkingsactiviteit = verwijder_verwerkingsactiviteit.verwerkingsactiviteit;
-    RETURN FOUND;
+    PERFORM pg_advisory_xact_lock(1447511881, hashtext(verwerkingsactiviteit));
+    IF NOT EXISTS (SELECT FROM verwerkingenlog.verwerkingsactiviteit_register r
+                    WHERE r.verwerkingsactiviteit = verwijder_verwerkingsactiviteit.verwerkingsactiviteit) THEN
+        RETURN false;
+    END IF;
+    PERFORM verwerkingenlog._registreer(verwerkingsactiviteit, NULL, NULL, NULL, false);
+    RETURN true;
 END
 $$;
 COMMENT ON FUNCTION verwijder_verwerkingsactiviteit(text) IS
-  'Removes a processing activity from the LDV register (scope beheer); records already logged keep their level and retention';
+  'Removes a processing activity from the register, its confidentiality and its retention (appends a removal to bewaartermijn_registratie); true when it was registered; records already logged keep their level and retention (scope beheer)';
 
 -- Applies the register to records already logged: every current LDV record
 -- of the activity gets a new version with the registered level and
