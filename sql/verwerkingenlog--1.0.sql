@@ -2346,33 +2346,12 @@ CREATE INDEX verwerkingsactie_versie_trace
 
 -- The register of processing activities as LDV keys them: confidentiality
 -- and retention per dpl.core.processing_activity_id (LDV keeps both in the
--- register, not in records).  Applied when a record is logged: a record of
--- a confidential activity is stored vertrouwelijk (and needs scope
+-- register, not in records).  It is the one register of 85_vernietiging
+-- (bewaartermijn_registratie, its history; ldv_verwerkingsactiviteit, the
+-- entries in force as LDV uses them).  Applied when a record is logged: a
+-- record of a confidential activity is stored vertrouwelijk (and needs scope
 -- create:confidential), with the activity's bewaartermijn as its own, so
 -- the read rules and the purge treat it like any action.
-CREATE TABLE ldv_verwerkingsactiviteit (
-    verwerkingsactiviteit  text NOT NULL,
-    vertrouwelijkheid      vertrouwelijkheid NOT NULL,
-    bewaartermijn          bewaartermijn,
-    omschrijving           text,
-    gewijzigd_op           timestamptz NOT NULL,
-    gewijzigd_door         text NOT NULL,
-    CONSTRAINT ldv_verwerkingsactiviteit_pkey PRIMARY KEY (verwerkingsactiviteit),
-    CONSTRAINT ldv_verwerkingsactiviteit_niveau CHECK (vertrouwelijkheid <> 'opgeheven'),
-    CONSTRAINT ldv_verwerkingsactiviteit_lengte CHECK (pg_catalog.char_length(verwerkingsactiviteit) <= 2042),
-    CONSTRAINT ldv_omschrijving_lengte CHECK (pg_catalog.char_length(omschrijving) <= 242)
-);
-COMMENT ON TABLE ldv_verwerkingsactiviteit IS
-  'Confidentiality and retention per processing activity, keyed by the dpl.core.processing_activity_id URI; applied to LDV records and OTLP spans when they are logged';
-COMMENT ON COLUMN ldv_verwerkingsactiviteit.verwerkingsactiviteit IS 'The activity''s URI as records carry it in dpl.core.processing_activity_id';
-COMMENT ON COLUMN ldv_verwerkingsactiviteit.vertrouwelijkheid IS 'normaal or vertrouwelijk: the level records of this activity are stored at';
-COMMENT ON COLUMN ldv_verwerkingsactiviteit.bewaartermijn IS 'Retention of records of this activity, stored as their own bewaartermijn';
-COMMENT ON COLUMN ldv_verwerkingsactiviteit.omschrijving IS 'Free text, e.g. the name of the activity in the register';
-COMMENT ON COLUMN ldv_verwerkingsactiviteit.gewijzigd_op IS 'When this entry was last registered';
-COMMENT ON COLUMN ldv_verwerkingsactiviteit.gewijzigd_door IS 'The role that last registered it';
-REVOKE ALL ON ldv_verwerkingsactiviteit FROM PUBLIC;
-GRANT SELECT ON ldv_verwerkingsactiviteit TO verwerkingenlog_beheer;
-SELECT pg_catalog.pg_extension_config_dump('ldv_verwerkingsactiviteit', '');
 
 CREATE FUNCTION _uri_fout(uri text) RETURNS text
     AS 'MODULE_PATHNAME', 'vwl_uri_fout_fn'
@@ -2423,16 +2402,11 @@ BEGIN
         RAISE EXCEPTION 'invalid processing activity: %', fouten[1]
             USING ERRCODE = 'invalid_parameter_value', DETAIL = array_to_string(fouten, E'\n');
     END IF;
-    INSERT INTO verwerkingenlog.ldv_verwerkingsactiviteit AS r
-        VALUES (verwerkingsactiviteit, niveau, termijn, omschrijving, now(), verwerkingenlog._beller())
-        ON CONFLICT ON CONSTRAINT ldv_verwerkingsactiviteit_pkey DO UPDATE
-        SET vertrouwelijkheid = excluded.vertrouwelijkheid, bewaartermijn = excluded.bewaartermijn,
-            omschrijving = excluded.omschrijving, gewijzigd_op = excluded.gewijzigd_op,
-            gewijzigd_door = excluded.gewijzigd_door;
+    PERFORM verwerkingenlog._registreer(verwerkingsactiviteit, niveau, termijn, omschrijving, false);
 END
 $$;
 COMMENT ON FUNCTION registreer_verwerkingsactiviteit(text, text, text, text) IS
-  'Registers (or replaces) the confidentiality (normaal, vertrouwelijk) and retention of a processing activity by its URI; applies to LDV records and OTLP spans logged from then on (scope beheer)';
+  'Registers (or replaces) the confidentiality (normaal, vertrouwelijk) and retention of a processing activity by its URI (appends a row to bewaartermijn_registratie); applies to LDV records and OTLP spans logged from then on, and the retention as criterion 2 of the purge to verwerkingsacties of a urn:uuid activity (scope beheer)';
 
 CREATE FUNCTION verwijder_verwerkingsactiviteit(verwerkingsactiviteit text) RETURNS boolean
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER
@@ -2440,13 +2414,17 @@ CREATE FUNCTION verwijder_verwerkingsactiviteit(verwerkingsactiviteit text) RETU
 AS $$
 BEGIN
     PERFORM verwerkingenlog._vereis_beheer('remove a processing activity from the register');
-    DELETE FROM verwerkingenlog.ldv_verwerkingsactiviteit r
-     WHERE r.verwerkingsactiviteit = verwijder_verwerkingsactiviteit.verwerkingsactiviteit;
-    RETURN FOUND;
+    PERFORM pg_advisory_xact_lock(1447511881, hashtext(verwerkingsactiviteit));
+    IF NOT EXISTS (SELECT FROM verwerkingenlog.verwerkingsactiviteit_register r
+                    WHERE r.verwerkingsactiviteit = verwijder_verwerkingsactiviteit.verwerkingsactiviteit) THEN
+        RETURN false;
+    END IF;
+    PERFORM verwerkingenlog._registreer(verwerkingsactiviteit, NULL, NULL, NULL, false);
+    RETURN true;
 END
 $$;
 COMMENT ON FUNCTION verwijder_verwerkingsactiviteit(text) IS
-  'Removes a processing activity from the LDV register (scope beheer); records already logged keep their level and retention';
+  'Removes a processing activity from the register, its confidentiality and its retention (appends a removal to bewaartermijn_registratie); true when it was registered; records already logged keep their level and retention (scope beheer)';
 
 -- Applies the register to records already logged: every current LDV record
 -- of the activity gets a new version with the registered level and
@@ -3799,15 +3777,20 @@ CREATE FUNCTION _vernietigingscriterium(tijdstip moment, eigen bewaartermijn, re
 COMMENT ON FUNCTION _vernietigingscriterium(moment, bewaartermijn, bewaartermijn, bewaartermijn, timestamptz, timestamptz, bewaartermijn) IS
   'Internal: the first retention criterion by which an action is destroyed at peilmoment (1 own bewaartermijn; 2 when it has none, the one registered for its verwerkingsactiviteit; 3 the maximum), NULL when it is kept; a retention ends at einde_bewaartermijn(tijdstip, termijn) and has ended when that is <= peilmoment; NULL in any case while the minimum after registratie (of the current version; added in the session''s time zone) runs';
 
--- The register of retentions per verwerkingsactiviteit (criterion 2), as
--- its history: every registration, change and removal is a row; the
--- register in force is the newest row per activity (the view
--- bewaartermijn_verwerkingsactiviteit), unless that row removed it.  A
--- column added later (a confidentiality per activity, say) is one more
--- nullable column of this table and of the view.
+-- The register of processing activities, as its history: every
+-- registration, change and removal is a row; the entry in force is the
+-- newest row per activity (view verwerkingsactiviteit_register), unless
+-- that row removed it.  One register for both standards, keyed by the
+-- activity's URI as LDV keys it (dpl.core.processing_activity_id); a
+-- verwerkingsactiviteitId is the URI urn:uuid:<id>.  An entry holds a
+-- retention (criterion 2 of the purge for verwerkingsacties of the
+-- activity without one of their own; the own retention of LDV records)
+-- and a confidentiality (applied to LDV records: LDV keeps both in the
+-- register, not in records), either or both.
 CREATE TABLE bewaartermijn_registratie (
     id                          bigint GENERATED ALWAYS AS IDENTITY,
-    verwerkingsactiviteit_id    uuid NOT NULL,
+    verwerkingsactiviteit       text NOT NULL,
+    vertrouwelijkheid           vertrouwelijkheid,
     bewaartermijn               bewaartermijn,
     omschrijving                text,
     geregistreerd_op            timestamptz NOT NULL,
@@ -3815,30 +3798,56 @@ CREATE TABLE bewaartermijn_registratie (
     geregistreerd_door_sub      text,
     geregistreerd_door_client   text,
     CONSTRAINT bewaartermijn_registratie_pkey PRIMARY KEY (id),
-    CONSTRAINT omschrijving_lengte CHECK (pg_catalog.char_length(omschrijving) <= 242)
+    CONSTRAINT omschrijving_lengte CHECK (pg_catalog.char_length(omschrijving) <= 242),
+    CONSTRAINT verwerkingsactiviteit_lengte CHECK (pg_catalog.char_length(verwerkingsactiviteit) <= 2042),
+    CONSTRAINT niveau_van_activiteit CHECK (vertrouwelijkheid OPERATOR(pg_catalog.<>) 'opgeheven')
 );
 CREATE INDEX bewaartermijn_registratie_activiteit
-    ON bewaartermijn_registratie (verwerkingsactiviteit_id, id);
+    ON bewaartermijn_registratie (verwerkingsactiviteit, id);
 COMMENT ON TABLE bewaartermijn_registratie IS
-  'History of the register of retention per verwerkingsactiviteit (append-only): one row per registration, change or removal, with who and when; the newest row per activity is in force (view bewaartermijn_verwerkingsactiviteit)';
+  'History of the register of processing activities (append-only): one row per registration, change or removal of an activity''s retention and confidentiality, with who and when; the newest row per activity is in force (view verwerkingsactiviteit_register)';
 COMMENT ON COLUMN bewaartermijn_registratie.id IS 'Record id, in order of writing';
-COMMENT ON COLUMN bewaartermijn_registratie.verwerkingsactiviteit_id IS 'verwerkingsactiviteitId as the actions log it';
-COMMENT ON COLUMN bewaartermijn_registratie.bewaartermijn IS 'The retention registered from now on; NULL: the entry was removed (verwijder_bewaartermijn)';
+COMMENT ON COLUMN bewaartermijn_registratie.verwerkingsactiviteit IS 'The activity''s URI (LDV dpl.core.processing_activity_id); urn:uuid:<verwerkingsactiviteitId> for an activity registered by its id';
+COMMENT ON COLUMN bewaartermijn_registratie.vertrouwelijkheid IS 'normaal or vertrouwelijk: the level LDV records of the activity are stored at; NULL: none registered (normaal)';
+COMMENT ON COLUMN bewaartermijn_registratie.bewaartermijn IS 'The retention registered from now on; NULL: none (verwijder_bewaartermijn); with vertrouwelijkheid NULL too the entry was removed';
 COMMENT ON COLUMN bewaartermijn_registratie.omschrijving IS 'Free text, e.g. the name of the activity in the register';
 COMMENT ON COLUMN bewaartermijn_registratie.geregistreerd_op IS 'When (clock time)';
 COMMENT ON COLUMN bewaartermijn_registratie.geregistreerd_door_rol IS 'The calling role (session or SET ROLE)';
 COMMENT ON COLUMN bewaartermijn_registratie.geregistreerd_door_sub IS 'Claim "sub" of request.jwt.claims, NULL when not set';
 COMMENT ON COLUMN bewaartermijn_registratie.geregistreerd_door_client IS 'Claim "azp", else "client_id", of request.jwt.claims, NULL when not set';
 
-CREATE VIEW bewaartermijn_verwerkingsactiviteit AS
-SELECT h.verwerkingsactiviteit_id, h.bewaartermijn, h.omschrijving,
+-- The id of a urn:uuid URI, NULL for any other URI.
+CREATE FUNCTION _urn_uuid(uri text) RETURNS uuid
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN CASE WHEN uri OPERATOR(pg_catalog.~) '^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+                THEN pg_catalog.substr(uri, 10)::uuid END;
+COMMENT ON FUNCTION _urn_uuid(text) IS
+  'Internal: the uuid of a register key urn:uuid:<id> (lower case, as registreer_bewaartermijn writes it), NULL for any other URI';
+
+CREATE VIEW verwerkingsactiviteit_register AS
+SELECT h.verwerkingsactiviteit, verwerkingenlog._urn_uuid(h.verwerkingsactiviteit) AS verwerkingsactiviteit_id,
+       h.vertrouwelijkheid, h.bewaartermijn, h.omschrijving,
        h.geregistreerd_op AS gewijzigd_op, h.geregistreerd_door_rol AS gewijzigd_door
-  FROM (SELECT DISTINCT ON (r.verwerkingsactiviteit_id) r.*
+  FROM (SELECT DISTINCT ON (r.verwerkingsactiviteit) r.*
           FROM bewaartermijn_registratie r
-         ORDER BY r.verwerkingsactiviteit_id, r.id DESC) h
- WHERE h.bewaartermijn IS NOT NULL;
+         ORDER BY r.verwerkingsactiviteit, r.id DESC) h
+ WHERE h.vertrouwelijkheid IS NOT NULL OR h.bewaartermijn IS NOT NULL;
+COMMENT ON VIEW verwerkingsactiviteit_register IS
+  'The register of processing activities in force: per activity URI the newest row of bewaartermijn_registratie, unless it removed the entry';
+
+CREATE VIEW bewaartermijn_verwerkingsactiviteit AS
+SELECT r.verwerkingsactiviteit_id, r.bewaartermijn, r.omschrijving, r.gewijzigd_op, r.gewijzigd_door
+  FROM verwerkingsactiviteit_register r
+ WHERE r.verwerkingsactiviteit_id IS NOT NULL AND r.bewaartermijn IS NOT NULL;
 COMMENT ON VIEW bewaartermijn_verwerkingsactiviteit IS
-  'Retention per verwerkingsactiviteit in force (the newest row of bewaartermijn_registratie per activity, unless it removed the entry): destroys actions that have no bewaartermijn of their own (C1697, criterion 2)';
+  'Retention per verwerkingsactiviteitId in force (register entries urn:uuid:<id> with a retention): destroys actions that have no bewaartermijn of their own (C1697, criterion 2)';
+
+CREATE VIEW ldv_verwerkingsactiviteit AS
+SELECT r.verwerkingsactiviteit, coalesce(r.vertrouwelijkheid, 'normaal') AS vertrouwelijkheid,
+       r.bewaartermijn, r.omschrijving, r.gewijzigd_op, r.gewijzigd_door
+  FROM verwerkingsactiviteit_register r;
+COMMENT ON VIEW ldv_verwerkingsactiviteit IS
+  'The register as LDV records use it: per processing activity URI the confidentiality (normaal when none was registered) and retention applied when a record is logged';
 
 -- A run of the purge: written when it starts (committed at once by the
 -- procedure), with everything it judges by.
@@ -3970,8 +3979,9 @@ COMMENT ON SEQUENCE vernietiging_run_id_seq IS 'Record ids of vernietiging_run';
 COMMENT ON SEQUENCE vernietiging_batch_id_seq IS 'Record ids of vernietiging_batch';
 COMMENT ON SEQUENCE vernietigde_actie_id_seq IS 'Record ids of vernietigde_actie';
 COMMENT ON SEQUENCE vernietiging_journaal_id_seq IS 'Record ids of vernietiging_journaal';
-REVOKE ALL ON bewaartermijn_verwerkingsactiviteit FROM PUBLIC;
-GRANT SELECT ON bewaartermijn_verwerkingsactiviteit TO verwerkingenlog_beheer;
+REVOKE ALL ON verwerkingsactiviteit_register, bewaartermijn_verwerkingsactiviteit, ldv_verwerkingsactiviteit FROM PUBLIC;
+GRANT SELECT ON verwerkingsactiviteit_register, bewaartermijn_verwerkingsactiviteit, ldv_verwerkingsactiviteit
+    TO verwerkingenlog_beheer;
 
 -- Destroys the given actions that have expired at the peilmoment of a run,
 -- judging each again under a lock, and journals them (src/vernietiging.c).
@@ -4227,51 +4237,63 @@ BEGIN
             USING ERRCODE = 'null_value_not_allowed',
                   HINT = 'Use verwijder_bewaartermijn to remove an entry.';
     END IF;
-    PERFORM verwerkingenlog._registreer(verwerkingsactiviteit_id, bewaartermijn, omschrijving);
+    -- The entry's confidentiality (LDV) stays as it was.
+    PERFORM verwerkingenlog._registreer('urn:uuid:' || verwerkingsactiviteit_id, NULL, bewaartermijn, omschrijving, true);
 END
 $$;
 COMMENT ON FUNCTION registreer_bewaartermijn(uuid, bewaartermijn, text) IS
-  'Registers (or replaces) the retention of a verwerkingsactiviteit: actions of that activity without a bewaartermijn of their own are destroyed when it has passed (C1697, criterion 2).  Appends a row to bewaartermijn_registratie.  Scope beheer';
+  'Registers (or replaces) the retention of a verwerkingsactiviteit (register key urn:uuid:<id>): actions of that activity without a bewaartermijn of their own are destroyed when it has passed (C1697, criterion 2).  Appends a row to bewaartermijn_registratie; a registered confidentiality stays.  Scope beheer';
 
 CREATE FUNCTION verwijder_bewaartermijn(verwerkingsactiviteit_id uuid) RETURNS boolean
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    uri text := 'urn:uuid:' || verwerkingsactiviteit_id;
 BEGIN
     PERFORM verwerkingenlog._vereis_beheer('remove the retention of a verwerkingsactiviteit');
-    PERFORM pg_advisory_xact_lock(1447511881, hashtext(verwerkingsactiviteit_id::text));
-    IF NOT EXISTS (SELECT FROM verwerkingenlog.bewaartermijn_verwerkingsactiviteit b
-                    WHERE b.verwerkingsactiviteit_id = verwijder_bewaartermijn.verwerkingsactiviteit_id) THEN
+    PERFORM pg_advisory_xact_lock(1447511881, hashtext(uri));
+    IF NOT EXISTS (SELECT FROM verwerkingenlog.verwerkingsactiviteit_register r
+                    WHERE r.verwerkingsactiviteit = uri AND r.bewaartermijn IS NOT NULL) THEN
         RETURN false;
     END IF;
-    PERFORM verwerkingenlog._registreer(verwerkingsactiviteit_id, NULL, NULL);
+    PERFORM verwerkingenlog._registreer(uri, NULL, NULL, NULL, true);
     RETURN true;
 END
 $$;
 COMMENT ON FUNCTION verwijder_bewaartermijn(uuid) IS
-  'Removes the registered retention of a verwerkingsactiviteit (appends a removal to bewaartermijn_registratie); true when there was one.  Scope beheer';
+  'Removes the registered retention of a verwerkingsactiviteit (appends a row without it to bewaartermijn_registratie; a registered confidentiality stays); true when there was one.  Scope beheer';
 
--- Appends a registration (termijn NULL: a removal), with who and when;
--- registrations of one activity take turns.
-CREATE FUNCTION _registreer(activiteit uuid, termijn bewaartermijn, omschrijving text) RETURNS void
+-- Appends a registration, with who and when; registrations of one activity
+-- take turns.  houd_niveau: keep the confidentiality in force (a
+-- registration of the retention alone; omschrijving too when NULL).
+CREATE FUNCTION _registreer(uri text, niveau vertrouwelijkheid, termijn bewaartermijn, omschrijving text,
+                            houd_niveau boolean) RETURNS void
     LANGUAGE plpgsql VOLATILE
 AS $$
 DECLARE
     m record;
+    huidig record;
 BEGIN
-    PERFORM pg_catalog.pg_advisory_xact_lock(1447511881, pg_catalog.hashtext(activiteit::text));
+    PERFORM pg_catalog.pg_advisory_xact_lock(1447511881, pg_catalog.hashtext(uri));
+    IF houd_niveau THEN
+        SELECT r.vertrouwelijkheid, r.omschrijving INTO huidig
+          FROM verwerkingenlog.verwerkingsactiviteit_register r WHERE r.verwerkingsactiviteit = uri;
+        niveau := huidig.vertrouwelijkheid;
+        omschrijving := coalesce(omschrijving, huidig.omschrijving);
+    END IF;
     m := verwerkingenlog._maker();
     INSERT INTO verwerkingenlog.bewaartermijn_registratie
-        (verwerkingsactiviteit_id, bewaartermijn, omschrijving, geregistreerd_op,
+        (verwerkingsactiviteit, vertrouwelijkheid, bewaartermijn, omschrijving, geregistreerd_op,
          geregistreerd_door_rol, geregistreerd_door_sub, geregistreerd_door_client)
-    VALUES (activiteit, termijn, omschrijving, pg_catalog.clock_timestamp(), m.rol, m.sub, m.client);
+    VALUES (uri, niveau, termijn, omschrijving, pg_catalog.clock_timestamp(), m.rol, m.sub, m.client);
 END
 $$;
-COMMENT ON FUNCTION _registreer(uuid, bewaartermijn, text) IS
-  'Internal: appends a row to the history of the retention register (termijn NULL: removal)';
+COMMENT ON FUNCTION _registreer(text, vertrouwelijkheid, bewaartermijn, text, boolean) IS
+  'Internal: appends a row to the history of the register of processing activities (niveau and termijn NULL: removal; houd_niveau: keep the confidentiality in force)';
 
 REVOKE ALL ON FUNCTION _vereis_beheer(text), _beller(), _vernietig(uuid[], bigint),
-    _registreer(uuid, bewaartermijn, text) FROM PUBLIC;
+    _registreer(text, vertrouwelijkheid, bewaartermijn, text, boolean) FROM PUBLIC;
 REVOKE ALL ON PROCEDURE vernietig_verlopen_per_batch(timestamptz, integer) FROM PUBLIC;
 GRANT EXECUTE ON PROCEDURE vernietig_verlopen_per_batch(timestamptz, integer) TO verwerkingenlog_beheer;
 -- Re-encryption after a key rotation (B2042), src/herversleuteling.c.  The
