@@ -97,7 +97,15 @@ echo "$uit" | sed 's/^/  /'
 psqlpg -q -d demo -f /tmp/demo.sql >"$tmp/demo.out" 2>&1 || { tail -40 "$tmp/demo.out"; echo "FAILED: the demo"; exit 1; }
 say "demo: $(grep -c '^== ' "$tmp/demo.out" || true) stories, $(wc -l <"$tmp/demo.out") lines of output"
 grep '^== ' "$tmp/demo.out" | sed 's/^/  /'
-if [ -x "$root/usr/lib/postgresql/15/bin/verwerkingenlog-verifieer" ]; then
-	echo "  verifier installed: /usr/lib/postgresql/15/bin/verwerkingenlog-verifieer"
+# The packaged verifier (when the Makefile installs one) on the demo's log,
+# sealed first.
+verifier=/usr/lib/postgresql/15/bin/verwerkingenlog-verifieer
+if [ -x "$root$verifier" ]; then
+	psqlpg -q -At -d demo -c 'SET client_min_messages = error' -c 'SELECT verwerkingenlog.verzegel()' >/dev/null
+	psqlpg -q -At -d demo -c 'SELECT verwerkingenlog.publieke_sleutel()' >"$root/tmp/demo.pub"
+	psqlpg -q -At -d demo -c 'COPY (SELECT * FROM verwerkingenlog.verificatie_export()) TO STDOUT' >"$root/tmp/demo.export"
+	uit=$(chroot "$root" runuser -u postgres -- "$verifier" --sleutel /tmp/demo.pub /tmp/demo.export 2>&1) \
+		|| { echo "$uit"; echo "FAILED: the packaged verifier on the demo's log"; exit 1; }
+	echo "  packaged verifier on the demo's log: $uit"
 fi
 echo "pakket: ok, $(basename "$deb") installs into a fresh Debian 12 beside only postgresql-15; CREATE EXTENSION and the demo ran ($((SECONDS - t0)) s in all)"
