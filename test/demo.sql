@@ -4,8 +4,24 @@
 \pset pager off
 SET client_min_messages = warning;
 CREATE EXTENSION verwerkingenlog;
-SELECT verwerkingenlog.instellen('verwerkingenlog.base_url', 'https://log.gemeente-voorbeeld.nl/api/v1') IS NOT NULL AS ingesteld;
+SELECT verwerkingenlog.instellen('verwerkingenlog.base_url', 'https://log.gemeente-voorbeeld.nl/api/v1') IS NOT NULL AS ingesteld \gset instelling_
 SET TimeZone = 'Europe/Amsterdam';
+
+-- For the stories where the log must say no: runs the statement and shows
+-- the refusal as a row (SQLSTATE and message); if the log accepted it, the
+-- demo stops with an error, because that would be a defect.
+CREATE FUNCTION pg_temp.geweigerd(sql text, OUT code text, OUT melding text) AS $$
+BEGIN
+  EXECUTE sql;
+  RAISE EXCEPTION 'the log accepted what it must refuse: %', sql;
+EXCEPTION WHEN OTHERS THEN
+  IF SQLERRM LIKE 'the log accepted what it must refuse:%' THEN RAISE; END IF;
+  GET STACKED DIAGNOSTICS code = RETURNED_SQLSTATE, melding = MESSAGE_TEXT;
+END $$ LANGUAGE plpgsql;
+
+\echo 'A walk-through for a municipality''s DBA: applications log what they do with personal data,'
+\echo 'the privacy officer and the citizen read it back, and nothing logged can be changed.'
+\echo 'Expected refusals are shown as rows (refused: SQLSTATE and message), not as errors.'
 
 -- Two applications of the municipality, each with the scopes it needs.
 DO $$ BEGIN
@@ -19,11 +35,13 @@ GRANT verwerkingenlog_read_confidential TO privacyloket;
 DO $$ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'burgerportaal') THEN CREATE ROLE burgerportaal; END IF;
 END $$;
-GRANT verwerkingenlog_read_confidential TO burgerportaal;
+-- As in test/deploy/roles.sql: the citizen portal holds read:normal only.
+GRANT verwerkingenlog_read_normal TO burgerportaal;
 GRANT verwerkingenlog_update_confidential, verwerkingenlog_read_confidential TO burgerzaken;
 
 \echo
 \echo '== 1. A consumer logs a minimal verwerkingsactie'
+\echo 'One SQL call; the log returns the stored document in the standard''s JSON, with its actieId and url.'
 SET ROLE burgerzaken;
 SELECT jsonb_pretty(verwerkingenlog.log_verwerkingsactie($${
   "actieNaam": "Zoeken personen",
@@ -37,10 +55,13 @@ RESET ROLE;
 
 \echo
 \echo '== 2. A provider logs a call, with the consumer''s details from its request headers'
+\echo 'The consumer sends its OIN, its processing activity and its verwerkingId as headers (B9177).'
 -- The headers a consumer sends (B9177), as PostgREST would pass them.
 SET request.headers = '{"oin": "00000001821002193000", "verwerkingsactiviteitid": "c5b9f4e7-8c79-41b9-91e2-6268419cb167", "verwerkingsactiviteiturl": "https://www.gemeente-voorbeeld.nl/var/api/v1/verwerkingsactiviteiten/c5b9f4e7-8c79-41b9-91e2-6268419cb167", "verwerkingid": "4b698de3-ffba-45e7-8697-a283ec863db2", "vertrouwelijkheid": "normaal", "bewaartermijn": "P10Y"}';
 SET ROLE basisregistratie;
-SELECT jsonb_pretty(verwerkingenlog.log_verwerkingsactie(jsonb_build_object(
+SELECT d->>'actieNaam' AS actie, d->>'afnemerId' AS afnemer, d->>'verwerkingIdAfnemer' AS "verwerking van de afnemer",
+       d->>'bewaartermijn' AS bewaartermijn, d->'verwerkteObjecten'->0->'verwerkteSoortenGegevens' AS gegevens
+  FROM (SELECT verwerkingenlog.log_verwerkingsactie(jsonb_build_object(
   'actieNaam', 'Opvragen persoonsgegevens',
   'handelingNaam', 'Levering',
   'verwerkingNaam', 'Bevragen BRP',
@@ -58,16 +79,18 @@ SELECT jsonb_pretty(verwerkingenlog.log_verwerkingsactie(jsonb_build_object(
   'tijdstip', '2024-04-05T14:36:10.250+02:00',
   'verwerkteObjecten', jsonb_build_array(jsonb_build_object(
      'objecttype', 'persoon', 'soortObjectId', 'BSN', 'objectId', '111222333',
-     'verwerkteSoortenGegevens', '[{"soortGegeven": "Naam"}, {"soortGegeven": "Adres"}]'::jsonb)))))
-  AS "stored"
-  FROM (SELECT current_setting('request.headers')::jsonb AS h) headers;
+     'verwerkteSoortenGegevens', '[{"soortGegeven": "Naam"}, {"soortGegeven": "Adres"}]'::jsonb)))) AS d
+  FROM (SELECT current_setting('request.headers')::jsonb AS h) headers) logged;
 RESET ROLE;
 RESET request.headers;
 
 \echo
 \echo '== 3. A marriage (huwelijk): two partners and two witnesses in one action'
 SET ROLE burgerzaken;
-SELECT jsonb_pretty(verwerkingenlog.log_verwerkingsactie($${
+SELECT d->>'actieNaam' AS actie, d->>'verwerkingNaam' AS verwerking,
+       (SELECT string_agg(o->>'betrokkenheid', ', ') FROM jsonb_array_elements(d->'verwerkteObjecten') o) AS betrokkenen,
+       jsonb_array_length(d->'verwerkteObjecten') AS personen
+  FROM verwerkingenlog.log_verwerkingsactie($${
   "actieNaam": "Registreren huwelijk",
   "handelingNaam": "Voltrekking",
   "verwerkingNaam": "Huwelijk",
@@ -90,19 +113,21 @@ SELECT jsonb_pretty(verwerkingenlog.log_verwerkingsactie($${
     {"objecttype": "persoon", "soortObjectId": "BSN", "objectId": "123123123", "betrokkenheid": "Getuige",
      "verwerkteSoortenGegevens": [{"soortGegeven": "Naam"}]}
   ]
-}$$)) AS "stored";
+}$$) d;
 RESET ROLE;
 
 \echo
 \echo '== 4. A document with mistakes is refused, every problem named'
+\echo 'Expected: the log refuses it (SQLSTATE 22023); verwerkingsactie_fouten lists every problem first.'
 SET ROLE burgerzaken;
-\set ON_ERROR_STOP 0
-SELECT verwerkingenlog.log_verwerkingsactie('{"vertouwelijkheid": "normaal", "tijdstip": "2024-04-05 14:35", "verwerkteObjecten": [{"objecttype": "auto", "objectId": "1234567890123456789012345678901234567890X"}]}');
-\set ON_ERROR_STOP 1
+\set fout '{"vertouwelijkheid": "normaal", "tijdstip": "2024-04-05 14:35", "verwerkteObjecten": [{"objecttype": "auto", "objectId": "1234567890123456789012345678901234567890X"}]}'
+SELECT * FROM verwerkingenlog.verwerkingsactie_fouten(:'fout', false);
+SELECT * FROM pg_temp.geweigerd(format('SELECT verwerkingenlog.log_verwerkingsactie(%L)', :'fout'));
 RESET ROLE;
 
 \echo
 \echo '== 5. The privacy officer lists what was logged about BSN 111222333 in 2024'
+\echo 'The privacy officer (read:confidential) finds a person by BSN; the log holds only its pseudonym.'
 SET ROLE privacyloket;
 SELECT r->>'tijdstip' AS tijdstip, r->>'actieNaam' AS actie, r->>'vertrouwelijkheid' AS vertrouwelijkheid,
        r->'verwerkteObjecten'->0->>'betrokkenheid' AS betrokkenheid, r->>'afnemerId' AS afnemer
@@ -112,6 +137,7 @@ RESET ROLE;
 
 \echo
 \echo '== 6. A correction is a new version; the auditor sees every version'
+\echo 'PUT and PATCH never overwrite: the marriage made confidential and lifted again is three versions.'
 SET ROLE burgerzaken;
 SELECT d->>'actieNaam' AS gecorrigeerd, d->>'vertrouwelijkheid' AS vertrouwelijkheid
   FROM verwerkingenlog.actuele_verwerkingsacties a,
@@ -132,15 +158,17 @@ RESET ROLE;
 
 \echo
 \echo '== 7. A citizen looks up what was logged about them (inzage); the inzage itself is logged'
+\echo 'The portal holds read:normal: it shows what never was confidential. The marriage was confidential'
+\echo 'once, so only the privacy officer sees it (story 5). The inzage is logged as an action of its own.'
 -- As PostgREST would run it for the citizen portal, with the portal's headers.
 BEGIN;
 SET LOCAL ROLE burgerportaal;
-SELECT set_config('request.headers', '{"oin": "00000001234567890000", "verwerkingsactiviteitid": "0e6c3f8e-34a4-4a3e-9a0f-6a1a1c0c9e11"}', true) IS NOT NULL AS headers;
+SET LOCAL request.headers = '{"oin": "00000001234567890000", "verwerkingsactiviteitid": "0e6c3f8e-34a4-4a3e-9a0f-6a1a1c0c9e11"}';
 SELECT r->>'betrokkenheid' AS betrokkenheid, r->'verwerkingsactie'->>'actieNaam' AS actie,
        r->'verwerkingsactie'->>'vertrouwelijkheid' AS vertrouwelijkheid,
        jsonb_array_length(r->'verwerkingsactie'->'verwerkteObjecten') AS personen_getoond,
        r->'verwerkingsactie' ? 'systeem' AS systeem_getoond
-  FROM verwerkingenlog.verwerkte_objecten('persoon', 'BSN', '444555666', '2024-01-01', '2025-01-01') r;
+  FROM verwerkingenlog.verwerkte_objecten('persoon', 'BSN', '111222333', '2024-01-01', '2025-01-01') r;
 COMMIT;
 SET ROLE privacyloket;
 SELECT actie_naam, afnemer_id, verwerkingsactiviteit_id_afnemer, systeem
@@ -149,6 +177,7 @@ RESET ROLE;
 
 \echo
 \echo '== 8. No BSN is stored in plain text: what the table holds for the marriage'
+\echo 'A keyed pseudonym to find it by, and an encrypted form to show it; the keys live outside the database.'
 SELECT soort_object_id, encode(substr(object_pseudoniem, 1, 8), 'hex') || '...' AS pseudoniem,
        octet_length(object_versleuteld) AS versleuteld_bytes, betrokkenheid
   FROM verwerkingenlog.verwerkt_object o
@@ -158,9 +187,10 @@ SELECT soort_object_id, encode(substr(object_pseudoniem, 1, 8), 'hex') || '...' 
 
 \echo
 \echo '== 9. Nothing logged can be changed, not even by the owner'
-\set ON_ERROR_STOP 0
-UPDATE verwerkingenlog.verwerkingsactie_versie SET actie_naam = 'weggepoetst';
-DELETE FROM verwerkingenlog.verwerkt_object;
-TRUNCATE verwerkingenlog.verwerkingsactie_versie CASCADE;
-\set ON_ERROR_STOP 1
+\echo 'Expected: the superuser''s UPDATE, DELETE and TRUNCATE are all refused.'
+SELECT s AS statement, g.* FROM unnest(ARRAY[
+    $$UPDATE verwerkingenlog.verwerkingsactie_versie SET actie_naam = 'weggepoetst'$$,
+    'DELETE FROM verwerkingenlog.verwerkt_object',
+    'TRUNCATE verwerkingenlog.verwerkingsactie_versie CASCADE']) s,
+  LATERAL pg_temp.geweigerd(s) g;
 SELECT count(*) AS "versions still stored" FROM verwerkingenlog.verwerkingsactie_versie;
