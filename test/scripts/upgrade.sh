@@ -51,6 +51,14 @@ mapfile -t versies < <(
 		done
 		echo "$ontwikkeling"
 	} | sort -uV)
+# A frozen version is never changed: when the version in development is
+# frozen already, the parts must still be exactly its script.
+if [ -f "$top/sql/verwerkingenlog--$ontwikkeling.sql" ] \
+	&& ! (cd "$top" && LC_ALL=C cat $(printf '%s\n' sql/install/*.sql | LC_ALL=C sort)) | cmp -s - "$top/sql/verwerkingenlog--$ontwikkeling.sql"; then
+	echo "FAILED: the parts in sql/install differ from the frozen sql/verwerkingenlog--$ontwikkeling.sql:"
+	echo "a released script never changes; move default_version on and add an upgrade script"
+	exit 1
+fi
 if [ ${#versies[@]} -lt 2 ]; then
 	echo "skipped: only version ${versies[*]}, nothing to upgrade from"
 	exit 0
