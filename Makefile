@@ -4,7 +4,7 @@ EXTVERSION = $(shell sed -n "s/^default_version[[:space:]]*=[[:space:]]*'\([^']*
 
 MODULE_big = verwerkingenlog
 OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
-PG_CPPFLAGS += -I$(srcdir)/src
+PG_CPPFLAGS += -I$(srcdir)/src -DVWL_VERSIE='"$(EXTVERSION)"'
 # -Wextra minus the one warning every fmgr function trips (PG_FUNCTION_ARGS is
 # not always used); everything else must stay clean.
 PG_CFLAGS += -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
@@ -13,8 +13,13 @@ SHLIB_LINK += -lcrypto
 # The install script is assembled from the parts in sql/install, in order,
 # so that every concern keeps its own file.
 INSTALL_PARTS = $(sort $(wildcard sql/install/*.sql))
-DATA_built = $(EXTENSION)--$(EXTVERSION).sql
-DATA = $(wildcard sql/$(EXTENSION)--*--*.sql)
+# A released version's install script is frozen whole in sql/ (made once by
+# test/release/bevries.sh) and never changes again; the parts build the script
+# of the version in development (default_version) until it is frozen in turn.
+# sql/ also holds the upgrade scripts, verwerkingenlog--A--B.sql.
+FROZEN = $(wildcard sql/$(EXTENSION)--$(EXTVERSION).sql)
+DATA_built = $(if $(FROZEN),,$(EXTENSION)--$(EXTVERSION).sql)
+DATA = $(wildcard sql/$(EXTENSION)--*.sql)
 
 # Regression tests are numbered (sql/NNN_topic.sql) and run in that order.
 REGRESS = $(sort $(basename $(notdir $(wildcard sql/[0-9][0-9][0-9]_*.sql))))
@@ -27,6 +32,14 @@ EXTRA_CLEAN = results regression.diffs regression.out output_iso tmp_check
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+# The library knows its version (src/versie.c): rebuild it when that changes.
+src/versie.o: $(EXTENSION).control
+
+# The release archive for PGXN: the committed tree (HEAD) as
+# verwerkingenlog-VERSION.zip, everything under verwerkingenlog-VERSION/.
+dist:
+	git archive --format=zip --prefix=$(EXTENSION)-$(EXTVERSION)/ -o $(EXTENSION)-$(EXTVERSION).zip HEAD
+.PHONY: dist
 
 $(EXTENSION)--$(EXTVERSION).sql: $(INSTALL_PARTS)
 	cat $^ > $@

@@ -49,6 +49,7 @@
 #include "utils/snapmgr.h"
 
 #include "instellingen.h"
+#include "verwerkingenlog.h"
 
 #define PREFIX		"verwerkingenlog."
 #define PREFIX_LEN	16
@@ -347,6 +348,7 @@ void
 vwl_instellingen_controleren(void)
 {
 	laadfouten_melden();
+	vwl_versie_controleren();
 	if (!toegepast && !IsInParallelMode() && IsTransactionState())
 		instellingen_toepassen();
 	if (!lekken_gemeld && !IsParallelWorker())

@@ -152,4 +152,7 @@ extern const char *vwl_basis_url(int *len);
 /* A new time-ordered UUID (RFC 9562 version 7), as uuidv7() (uuidv7.c). */
 extern void vwl_uuidv7_genereer(pg_uuid_t *uuid);
 
+/* Refuse an SQL install of another version than the library's (versie.c). */
+extern void vwl_versie_controleren(void);
+
 #endif							/* VERWERKINGENLOG_H */

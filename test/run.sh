@@ -8,6 +8,7 @@
 #   test/run.sh shell   a psql prompt on a throwaway cluster with the extension
 #   test/run.sh crash [args]   kill -9 the server under load, count acknowledged writes lost (test/crash)
 #   test/run.sh fuzz [args]    the libFuzzer harnesses (test/fuzz)
+#   test/run.sh pakket  build the Debian package, install it into a fresh Debian 12 root (test/release)
 #
 # Works on a fresh Debian 12 machine: as root it installs the Debian packages it
 # needs and starts PostgreSQL as the unprivileged user "postgres"; as another
@@ -50,6 +51,13 @@ ensure_packages() {
 	/usr/bin/python3 -c 'import jsonschema' 2>/dev/null || missing+=(python3-jsonschema)
 	# The benchmarks' instruction counts run callgrind.
 	if [ "$cmd" = bench ]; then command -v valgrind >/dev/null || missing+=(valgrind); fi
+	# The package test (test/release/pakket.sh): Debian's packaging tools for
+	# PostgreSQL extensions and debootstrap.
+	if [ "$cmd" = pakket ]; then
+		command -v dh >/dev/null || missing+=(debhelper)
+		command -v pg_buildext >/dev/null || missing+=(postgresql-server-dev-all)
+		command -v debootstrap >/dev/null || missing+=(debootstrap)
+	fi
 	# The crash test's writers (libpq) and the fuzz harnesses (clang, libFuzzer, ASan).
 	[ -f /usr/include/postgresql/libpq-fe.h ] || missing+=(libpq-dev)
 	command -v clang >/dev/null || missing+=(clang)
@@ -193,8 +201,12 @@ track_io_timing = on"} start_cluster
 		# Single-user backends and standalone programs; no cluster needed.
 		bash "$top/test/fuzz/fuzz.sh" "$@"
 		;;
+	pakket)
+		# The Debian package, built and installed into a fresh Debian 12 root.
+		bash "$top/test/release/pakket.sh" "$@"
+		;;
 	*)
-		echo "usage: $0 check|demo|bench|bench-ldv|shell|crash|fuzz" >&2
+		echo "usage: $0 check|demo|bench|bench-ldv|shell|crash|fuzz|pakket" >&2
 		exit 2
 		;;
 esac

@@ -58,6 +58,7 @@ COMMENT ON TABLE verwerkingsactie_versie IS
 COMMENT ON COLUMN verwerkingsactie_versie.actie_id IS 'actieId: the logical action, the same in every version';
 COMMENT ON COLUMN verwerkingsactie_versie.volgnummer IS 'Version number within the action, 1 for the logged version';
 COMMENT ON COLUMN verwerkingsactie_versie.versie_id IS 'Technical record id of this version, in order of registration';
+COMMENT ON SEQUENCE verwerkingsactie_versie_versie_id_seq IS 'Record ids of verwerkingsactie_versie';
 COMMENT ON COLUMN verwerkingsactie_versie.objecten_volgnummer IS 'The version whose verwerkte objecten this version has';
 COMMENT ON COLUMN verwerkingsactie_versie.tijdstip_registratie IS 'When the log stored this version';
 COMMENT ON COLUMN verwerkingsactie_versie.vervallen IS 'True in the version that annulled the action (DELETE)';

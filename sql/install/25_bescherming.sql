@@ -59,3 +59,7 @@ COMMENT ON FUNCTION bewaking_begin() IS
   'Event trigger (ddl_command_start): refuses ALTER EXTENSION verwerkingenlog ADD/DROP, GRANT/REVOKE on the log''s objects, DROP of triggers, rules, policies, indexes of its tables, and DROP EXTENSION / DROP SCHEMA CASCADE / DROP OWNED while the log holds rows';
 COMMENT ON FUNCTION bewaking_einde() IS
   'Event trigger (ddl_command_end): refuses changes to the extension''s objects other than maintenance, and tables that inherit from, partition or reference the log''s tables';
+COMMENT ON EVENT TRIGGER verwerkingenlog_weiger_ddl_begin IS
+  'DDL guard of the log, before each command (bewaking_begin); enabled ALWAYS, so it fires also with session_replication_role = replica';
+COMMENT ON EVENT TRIGGER verwerkingenlog_weiger_ddl IS
+  'DDL guard of the log, after each command (bewaking_einde); enabled ALWAYS, so it fires also with session_replication_role = replica';

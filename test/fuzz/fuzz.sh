@@ -57,7 +57,8 @@ pglib=$("$PG_CONFIG" --pkglibdir)
 # -O1 and frame pointers as libFuzzer advises; PostgreSQL's printf attribute
 # (gnu_printf) is unknown to clang, the rest as the Makefile's flags.
 cflags=(-g -O1 -fno-omit-frame-pointer -Wall -Wextra -Werror -Wno-unused-parameter
-	-Wno-missing-field-initializers -Wno-ignored-attributes -I"$inc" -I"$top/src")
+	-Wno-missing-field-initializers -Wno-ignored-attributes -I"$inc" -I"$top/src"
+	-DVWL_VERSIE="\"$(sed -n "s/^default_version[[:space:]]*=[[:space:]]*'\([^']*\)'.*/\1/p" "$top/verwerkingenlog.control")\"")
 
 bouw_module() {
 	mkdir -p "$dir/obj"

@@ -1,0 +1,240 @@
+#!/usr/bin/env bash
+# The upgrade path (issue 16), for every consecutive pair of versions A -> B:
+# A is each frozen release (sql/verwerkingenlog--A.sql), B the next release
+# or the version in development (default_version, built from the parts).
+#
+#   1. The library of release A is built from the repository at A (tag vA,
+#      else the last commit that changed sql/verwerkingenlog--A.sql: its
+#      freeze), compiled to serve version A, into an installation of its own,
+#      and a cluster of its own starts on it.
+#   2. CREATE EXTENSION ... VERSION 'A'; actions are logged (their returned
+#      documents kept), the retention of some is changed (new versions), and
+#      checkpoints are sealed with verzegel() if the release has it.
+#   3. The packages of B replace those of A (library, control file, scripts),
+#      the server restarts: before the update the library refuses the SQL of
+#      A (55000); then ALTER EXTENSION verwerkingenlog UPDATE TO 'B'.
+#   4. pg_dump --schema-only --binary-upgrade (which, unlike a plain dump,
+#      prints every member of the extension with its comment and privileges)
+#      of the upgraded database equals that of a fresh CREATE EXTENSION
+#      VERSION 'B'.  Normalised: only the OIDs pg_dump prints in binary-upgrade
+#      mode, the transaction horizons it sets for each table, where the
+#      sequences stand, and the random key of \restrict (the config
+#      tables it names by OID are compared separately, by name).
+#   5. Every action reads back as it was acknowledged, the verifier (if B has
+#      one) finds the sealed log whole, a new action can be logged, and the
+#      retention purge destroys every action.
+#
+# Runs beside the cluster of test/run.sh, from its private installation
+# ($PGHOST/inst); needs the git history (skipped, saying so, outside a git
+# checkout, e.g. in a `make dist` archive).
+set -euo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+inst_nu=${PGHOST:?run through test/run.sh}/inst
+lib=/usr/lib/postgresql/15
+share=/usr/share/postgresql/15
+PG_CONFIG=${PG_CONFIG:-$lib/bin/pg_config}
+export PG_CONFIG
+
+if ! git -C "$top" rev-parse --git-dir >/dev/null 2>&1; then
+	echo "skipped: $top is not a git checkout, so the earlier releases cannot be built"
+	exit 0
+fi
+if [ "$(git -C "$top" rev-parse --is-shallow-repository)" = true ]; then
+	echo "skipped: $top is a shallow clone, so the commits of the earlier releases are missing (git fetch --unshallow)"
+	exit 0
+fi
+
+versie_van() { sed -n "s/^default_version[[:space:]]*=[[:space:]]*'\([^']*\)'.*/\1/p" "$1"; }
+ontwikkeling=$(versie_van "$top/verwerkingenlog.control")
+mapfile -t versies < <(
+	{
+		cd "$top/sql" && for f in verwerkingenlog--*.sql; do
+			v=${f#verwerkingenlog--}
+			v=${v%.sql}
+			case $v in *--*) ;; *) echo "$v" ;; esac
+		done
+		echo "$ontwikkeling"
+	} | sort -uV)
+# A frozen version is never changed: when the version in development is
+# frozen already, the parts must still be exactly its script.
+if [ -f "$top/sql/verwerkingenlog--$ontwikkeling.sql" ] \
+	&& ! (cd "$top" && LC_ALL=C cat $(printf '%s\n' sql/install/*.sql | LC_ALL=C sort)) | cmp -s - "$top/sql/verwerkingenlog--$ontwikkeling.sql"; then
+	echo "FAILED: the parts in sql/install differ from the frozen sql/verwerkingenlog--$ontwikkeling.sql:"
+	echo "a released script never changes; move default_version on and add an upgrade script"
+	exit 1
+fi
+if [ ${#versies[@]} -lt 2 ]; then
+	echo "skipped: only version ${versies[*]}, nothing to upgrade from"
+	exit 0
+fi
+
+tmp=$(mktemp -d /tmp/vwl_upgrade.XXXXXX)
+chmod 755 "$tmp"
+runas=()
+if [ "$(id -u)" -eq 0 ]; then
+	chown postgres "$tmp"
+	runas=(runuser -u postgres --)
+fi
+data=$tmp/data
+bin=$tmp/inst$lib/bin
+stop() {
+	[ -d "$data" ] && "${runas[@]}" "$bin/pg_ctl" -D "$data" -m immediate stop >/dev/null 2>&1 || true
+	rm -rf "$tmp"
+}
+trap stop EXIT
+psql() { command psql -X -q -v ON_ERROR_STOP=1 -At -h "$tmp" -p 5432 -U postgres "$@"; }
+faal() { echo "FAILED ($a -> $b): $*"; exit 1; }
+
+# The commit of release $1: tag v$1, else the last commit that changed its
+# frozen script (the freeze).
+release_commit() {
+	local c
+	if c=$(git -C "$top" rev-parse -q --verify "refs/tags/v$1^{commit}"); then
+		echo "$c"
+		return
+	fi
+	c=$(git -C "$top" log -1 --format=%H -- "sql/verwerkingenlog--$1.sql")
+	[ -n "$c" ] || { echo "FAILED: no commit of release $1 in the git history (a shallow clone?)" >&2; exit 1; }
+	echo "$c"
+}
+
+# Install version $1 (its library, control file and scripts) into the
+# upgrade installation, replacing whatever version was there: the current
+# tree's build for the version in development, else a build of the release.
+installeer() {
+	rm -f "$tmp/inst$lib/lib/verwerkingenlog.so" "$tmp/inst$share"/extension/verwerkingenlog* \
+		"$tmp/inst$lib/bin/verwerkingenlog-verifieer"
+	if [ "$1" = "$ontwikkeling" ]; then
+		cp "$inst_nu$lib/lib/verwerkingenlog.so" "$tmp/inst$lib/lib/"
+		cp "$inst_nu$share"/extension/verwerkingenlog* "$tmp/inst$share/extension/"
+		[ -x "$inst_nu$lib/bin/verwerkingenlog-verifieer" ] && cp "$inst_nu$lib/bin/verwerkingenlog-verifieer" "$tmp/inst$lib/bin/"
+	else
+		local c src=$tmp/bron-$1
+		c=$(release_commit "$1")
+		if [ ! -d "$src" ]; then
+			mkdir -p "$src"
+			git -C "$top" archive "$c" | tar -x -C "$src"
+			cmp -s "$src/sql/verwerkingenlog--$1.sql" "$top/sql/verwerkingenlog--$1.sql" \
+				|| { echo "FAILED: sql/verwerkingenlog--$1.sql at commit $c differs from today's: a released script changed"; exit 1; }
+			# The library of that commit, serving version $1 (the commit that
+			# froze $1 again may already be at the next version).
+			make -C "$src" -s -j2 all EXTVERSION="$1" >"$tmp/bouw-$1.log" 2>&1 || { cat "$tmp/bouw-$1.log"; exit 1; }
+		fi
+		make -C "$src" -s install EXTVERSION="$1" DESTDIR="$tmp/inst" >/dev/null
+	fi
+	chmod -R a+rX "$tmp/inst"
+}
+
+start() { "${runas[@]}" "$bin/pg_ctl" -D "$data" -l "$tmp/server.log" -w start >/dev/null; }
+herstart() { "${runas[@]}" "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null; start; }
+
+# The installation: a copy of run.sh's (PostgreSQL itself linked, not copied).
+mkdir -p "$tmp/inst$lib" "$tmp/inst$share"
+cp -a "$inst_nu$lib/bin" "$inst_nu$lib/lib" "$tmp/inst$lib/"
+cp -a "$inst_nu$share/." "$tmp/inst$share/"
+
+dump() {
+	command "$lib/bin/pg_dump" -h "$tmp" -p 5432 -U postgres --schema-only --binary-upgrade -d "$1" \
+		| sed -E -e '/binary_upgrade_set_next_/d' \
+			-e "s/^SET relfrozenxid = '[0-9]+', relminmxid = '[0-9]+'$/SET relfrozenxid = 'XID', relminmxid = 'MXID'/" \
+			-e "s/^WHERE oid = '[0-9]+';$/WHERE oid = 'OID';/" \
+			-e "s/^(SELECT pg_catalog.setval\('[^']*', )[0-9]+, (true|false)\);$/\1N, B);/" \
+			-e 's/^\\(un)?restrict [A-Za-z0-9]+$/\\\1restrict KEY/' \
+			-e "s/^(SELECT pg_catalog.binary_upgrade_create_empty_extension\('verwerkingenlog', 'verwerkingenlog', (true|false), '[^']*', )'\{[0-9,]*\}'/\1'{OIDS}'/"
+}
+
+actie() { # naam verwerkingId objectId
+	printf "SELECT d->>'actieId', d FROM verwerkingenlog.log_verwerkingsactie(jsonb_build_object(
+	  'actieNaam', '%s', 'vertrouwelijkheid', 'normaal', 'tijdstip', '2020-01-02T03:04:05+01:00', 'bewaartermijn', 'P1D',
+	  'verwerkingId', '%s', 'verwerkteObjecten', jsonb_build_array(jsonb_build_object(
+	    'objecttype', 'persoon', 'soortObjectId', 'BSN', 'objectId', '%s')))) d;\n" "$@"
+}
+
+for ((i = 0; i + 1 < ${#versies[@]}; i++)); do
+	a=${versies[i]}
+	b=${versies[i + 1]}
+	start_s=$SECONDS
+	[ -f "$top/sql/verwerkingenlog--$a--$b.sql" ] || faal "no upgrade script sql/verwerkingenlog--$a--$b.sql"
+	installeer "$a"
+	rm -rf "$data"
+	"${runas[@]}" "$bin/initdb" -D "$data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 --no-sync >"$tmp/initdb.log" 2>&1 \
+		|| { cat "$tmp/initdb.log"; exit 1; }
+	hex32() { head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+	printf '1 %s %s\n' "$(hex32)" "$(hex32)" >"$data/verwerkingenlog.sleutels"
+	chmod 600 "$data/verwerkingenlog.sleutels"
+	[ ${#runas[@]} -gt 0 ] && chown postgres "$data/verwerkingenlog.sleutels"
+	printf "listen_addresses = ''\nunix_socket_directories = '%s'\nlog_min_messages = warning\n" "$tmp" >>"$data/postgresql.conf"
+	start
+
+	# 2. The log at version A.
+	psql -d postgres -c 'CREATE DATABASE oud' -c 'CREATE DATABASE vers'
+	psql -d oud -c 'SET client_min_messages = warning' -c "CREATE EXTENSION verwerkingenlog VERSION '$a'"
+	psql -d oud -c "ALTER DATABASE oud SET verwerkingenlog.minimale_bewaartermijn = ''"
+	[ "$(psql -d oud -c "SELECT extversion FROM pg_extension WHERE extname = 'verwerkingenlog'")" = "$a" ] || faal "not installed at $a"
+	{
+		for g in $(seq 1 10); do actie "blijft $g" 11111111-1111-4111-8111-111111111111 "55500$g"; done
+		for g in $(seq 1 10); do actie "termijn $g" 22222222-2222-4222-8222-222222222222 "66600$g"; done
+	} | psql -d oud -F $'\t' >"$tmp/bevestigd"
+	psql -d oud -c "SELECT verwerkingenlog.wijzig_bewaartermijn_verwerking('22222222-2222-4222-8222-222222222222', 'P2D')" >/dev/null
+	verzegeld=no
+	if [ "$(psql -d oud -c "SELECT to_regprocedure('verwerkingenlog.verzegel()') IS NOT NULL")" = t ]; then
+		psql -d oud -c 'SET client_min_messages = error' -c 'SELECT verwerkingenlog.verzegel()' >/dev/null
+		verzegeld=yes
+	fi
+	n=$(wc -l <"$tmp/bevestigd")
+	[ "$n" = 20 ] || faal "$n actions acknowledged, expected 20"
+
+	# 3. The packages of B; the library refuses the SQL of A until the update.
+	installeer "$b"
+	herstart
+	rc=0
+	uit=$(command psql -X -At -h "$tmp" -p 5432 -U postgres -d oud -c "$(actie "geweigerd" 11111111-1111-4111-8111-111111111111 1)" 2>&1) || rc=$?
+	[ $rc -ne 0 ] && grep -q "extension verwerkingenlog is version $a in this database, its library is version $b" <<<"$uit" \
+		|| faal "library $b served SQL $a before the update: $uit"
+	psql -d oud -c "ALTER EXTENSION verwerkingenlog UPDATE TO '$b'"
+	[ "$(psql -d oud -c "SELECT extversion FROM pg_extension WHERE extname = 'verwerkingenlog'")" = "$b" ] || faal "not updated to $b"
+
+	# 4. The upgraded catalog equals a fresh install of B.
+	psql -d vers -c 'SET client_min_messages = warning' -c "CREATE EXTENSION verwerkingenlog VERSION '$b'"
+	dump oud >"$tmp/oud.sql"
+	dump vers >"$tmp/vers.sql"
+	if ! diff -u "$tmp/vers.sql" "$tmp/oud.sql" >"$tmp/dump.diff"; then
+		head -60 "$tmp/dump.diff"
+		faal "the upgraded catalog (+) differs from a fresh install of $b (-)"
+	fi
+	config="SELECT extconfig::regclass[]::text, extcondition FROM pg_extension WHERE extname = 'verwerkingenlog'"
+	[ "$(psql -d oud -c "$config")" = "$(psql -d vers -c "$config")" ] || faal "the configuration tables differ"
+
+	# 5. Every action reads back as acknowledged (the 10 whose retention was
+	# changed as a new version: new bewaartermijn, later tijdstipRegistratie),
+	# verifies, and can be purged.
+	fout=$(psql -d oud <<-SQL
+		CREATE TEMP TABLE bevestigd (actie_id uuid, document jsonb);
+		\copy bevestigd FROM '$tmp/bevestigd'
+		SELECT count(*) FROM (SELECT b.document, verwerkingenlog.verwerkingsactie(b.actie_id) AS gelezen FROM bevestigd b) s
+		 WHERE CASE WHEN document->>'actieNaam' LIKE 'termijn %'
+		            THEN gelezen - 'tijdstipRegistratie' IS DISTINCT FROM document - 'tijdstipRegistratie' || '{"bewaartermijn": "P2D"}'
+		                 OR (gelezen->>'tijdstipRegistratie')::timestamptz <= (document->>'tijdstipRegistratie')::timestamptz
+		            ELSE gelezen IS DISTINCT FROM document END;
+	SQL
+	)
+	[ "$fout" = 0 ] || faal "$fout of 20 actions do not read back as acknowledged"
+	verifieer() {
+		[ "$verzegeld" = yes ] && [ -x "$bin/verwerkingenlog-verifieer" ] || return 0
+		psql -d oud -c 'SET client_min_messages = error' -c 'SELECT verwerkingenlog.verzegel()' >/dev/null
+		psql -d oud -c 'SELECT verwerkingenlog.publieke_sleutel()' >"$tmp/log.pub"
+		psql -d oud -c 'COPY (SELECT * FROM verwerkingenlog.verificatie_export()) TO STDOUT' >"$tmp/log.export"
+		"$bin/verwerkingenlog-verifieer" --sleutel "$tmp/log.pub" "$tmp/log.export" >"$tmp/verifieer.out" 2>&1 \
+			|| { cat "$tmp/verifieer.out"; faal "the verifier finds the upgraded log broken ($1)"; }
+		echo "  verifier ($1): $(head -1 "$tmp/verifieer.out")"
+	}
+	verifieer "after the update"
+	[ -n "$(psql -d oud -c "$(actie "na de update" 33333333-3333-4333-8333-333333333333 777001)")" ] || faal "no action logged after the update"
+	weg=$(psql -d oud -c 'SELECT verwerkingenlog.vernietig_verlopen()')
+	[ "$weg" = 21 ] || faal "the purge destroyed $weg actions, expected 21"
+	over=$(psql -d oud -c 'SELECT count(*) FROM verwerkingenlog.verwerkingsactie_versie')
+	[ "$over" = 0 ] || faal "$over versions left after the purge"
+	verifieer "after the purge"
+	echo "ok: $a -> $b: 20 actions at $a (sealed: $verzegeld), catalog equal to a fresh $b ($(wc -l <"$tmp/vers.sql") dump lines), all read back, 21 purged, $((SECONDS - start_s)) s"
+	"${runas[@]}" "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null
+done
