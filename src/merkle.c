@@ -146,9 +146,10 @@ PG_FUNCTION_INFO_V1(vwl_canoniek);
 /*
  * verwerkingenlog._canoniek(rij record, blad bigint, vorige bigint) RETURNS
  * bytea: the canonical encoding (version 1) of a stored row of one of the
- * log's tables at tree index blad, superseding leaf vorige (NULL: none).
+ * log's tables at tree index blad (NULL: not in the tree), superseding leaf
+ * vorige (NULL: none).
  *
- *	"VWL" 0x01 | u64 blad | u64 vorige (all ones: none) |
+ *	"VWL" 0x01 | u64 blad (all ones: none) | u64 vorige (all ones: none) |
  *	u16 length, table name | u16 number of columns |
  *	per column not NULL, by name: u16 length, name | u8 kind |
  *	u32 length, value
@@ -174,11 +175,11 @@ vwl_canoniek(PG_FUNCTION_ARGS)
 	StringInfoData s;
 	bytea	   *res;
 
-	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	th = PG_GETARG_HEAPTUPLEHEADER(0);
-	blad = PG_GETARG_INT64(1);
-	if (blad < 0)
+	blad = PG_ARGISNULL(1) ? -1 : PG_GETARG_INT64(1);
+	if (!PG_ARGISNULL(1) && blad < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("blad must not be negative")));
@@ -210,7 +211,7 @@ vwl_canoniek(PG_FUNCTION_ARGS)
 
 	initStringInfo(&s);
 	appendBinaryStringInfo(&s, CANONIEK_MAGIE, 4);
-	append_be(&s, (uint64) blad, 8);
+	append_be(&s, blad < 0 ? GEEN_VORIGE : (uint64) blad, 8);
 	append_be(&s, PG_ARGISNULL(2) ? GEEN_VORIGE : (uint64) PG_GETARG_INT64(2), 8);
 	append_lv(&s, tabel, strlen(tabel), 2);
 	append_be(&s, (uint64) n, 2);

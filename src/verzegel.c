@@ -42,6 +42,7 @@
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "common/base64.h"
+#include "executor/spi.h"
 #include "executor/tuptable.h"
 #include "fmgr.h"
 #include "miscadmin.h"
@@ -399,8 +400,9 @@ PG_FUNCTION_INFO_V1(vwl_verzegel_aanmelden);
  * verzegel_wachtrij, for the next verzegel().  An updated row is queued
  * (soort 'U', to be sealed again as a leaf that supersedes the old one)
  * only when nothing but encrypted identifiers (columns *_versleuteld)
- * changed, which is what re-encryption does; any other change stays
- * unsealed, so that the verifier finds the row differing from its leaf.
+ * changed, which is what re-encryption does, and then sealed at once by
+ * verzegel() in the same transaction; any other change stays unsealed, so
+ * that the verifier finds the row differing from its leaf.
  *
  * The queue has no indexes and is written directly with heap inserts, so
  * that logging pays one small insert per row and no plan.
@@ -422,6 +424,7 @@ vwl_verzegel_aanmelden(PG_FUNCTION_ARGS)
 			   *oud = NULL;
 	Oid			wachtrij_oid;
 	pg_uuid_t	nul;
+	int64		opnieuw = 0;
 
 	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_AFTER(td->tg_event) ||
 		!TRIGGER_FIRED_FOR_STATEMENT(td->tg_event) || td->tg_trigger->tgnargs != 3)
@@ -503,11 +506,26 @@ vwl_verzegel_aanmelden(PG_FUNCTION_ARGS)
 		}
 		tup = heap_form_tuple(RelationGetDescr(wachtrij), v, nl);
 		simple_heap_insert(wachtrij, tup);
+		opnieuw++;
 		heap_freetuple(tup);
 	}
 	ExecDropSingleTupleTableSlot(nieuw);
 	if (oud)
 		ExecDropSingleTupleTableSlot(oud);
 	table_close(wachtrij, RowExclusiveLock);
+
+	/*
+	 * A re-encrypted row no longer matches its leaf: seal it again in the
+	 * same transaction, so that no checkpoint ever sees the one without the
+	 * other.
+	 */
+	if (update && opnieuw > 0)
+	{
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "SPI_connect failed");
+		if (SPI_execute("SELECT verwerkingenlog.verzegel()", false, 0) != SPI_OK_SELECT)
+			elog(ERROR, "sealing the re-encrypted rows failed");
+		SPI_finish();
+	}
 	return PointerGetDatum(NULL);
 }

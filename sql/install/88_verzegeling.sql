@@ -106,7 +106,7 @@ CREATE FUNCTION _canoniek(rij record, blad bigint, vorige bigint) RETURNS bytea
     AS 'MODULE_PATHNAME', 'vwl_canoniek'
     LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION _canoniek(record, bigint, bigint) IS
-  'Internal: the canonical encoding (version 1, README "Tamper evidence") of a stored row at tree index blad, superseding leaf vorige; stable: run it with TimeZone UTC and DateStyle ISO';
+  'Internal: the canonical encoding (version 1, README "Tamper evidence") of a stored row at tree index blad (NULL: not in the tree), superseding leaf vorige (NULL: none); stable: run it with TimeZone UTC and DateStyle ISO';
 
 CREATE FUNCTION _mth(hashes bytea[]) RETURNS bytea
     AS 'MODULE_PATHNAME', 'vwl_mth'
@@ -399,7 +399,7 @@ BEGIN
                    CASE WHEN EXISTS (SELECT FROM verwerkingenlog.verzegel_wachtrij q
                                       WHERE q.tabel = %5$s AND q.u = k.u AND q.n = k.n)
                         THEN ''wachtrij'' ELSE ''onbekend'' END,
-                   NULL::text, NULL::text, NULL::bigint
+                   pg_catalog.encode(verwerkingenlog._canoniek(rij, NULL, NULL), ''hex''), NULL::text, NULL::bigint
               FROM %3$s rij CROSS JOIN LATERAL (SELECT %4$s) k(u, n)
              WHERE NOT EXISTS (SELECT FROM verwerkingenlog.verzegel_blad x
                                 WHERE x.tabel = %5$s AND x.u = k.u AND x.n = k.n)',
