@@ -523,7 +523,10 @@ vwl_verzegel_aanmelden(PG_FUNCTION_ARGS)
 	{
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "SPI_connect failed");
-		if (SPI_execute("SELECT verwerkingenlog.verzegel()", false, 0) != SPI_OK_SELECT)
+		/* before the first checkpoint nothing is sealed yet */
+		if (SPI_execute("SELECT verwerkingenlog.verzegel()"
+						" WHERE EXISTS (SELECT FROM verwerkingenlog.verzegel_controlepunt)",
+						false, 0) != SPI_OK_SELECT)
 			elog(ERROR, "sealing the re-encrypted rows failed");
 		SPI_finish();
 	}
