@@ -111,6 +111,12 @@ SELECT count(*) AS bewijzen,
                                      decode(b->'objecten'->0->>'hash', 'base64'), b->'objecten'->0->'pad', decode(b->>'wortel', 'base64'))) AS objecten,
        bool_and(b->>'controlepunt' = controlepunt()) AS controlepunt
   FROM bewijzen;
+-- The inzage's pointer for one result: the object's leaf and its proof.
+SELECT bool_and(pg_temp.opname_klopt((w->>'blad')::bigint, (w->>'boomgrootte')::bigint, decode(w->>'hash', 'base64'),
+                                     w->'pad', decode(split_part(w->>'controlepunt', E'\n', 3), 'base64'))) AS verwijzing_klopt,
+       bool_and((w->>'blad')::bigint = (b->'objecten'->0->>'blad')::bigint) AS zelfde_blad
+  FROM bewijzen, LATERAL (SELECT opname_verwijzing((b->'objecten'->0->>'verwerktObjectId')::uuid) AS w) x;
+SELECT opname_verwijzing('00000000-0000-4000-8000-000000000000') IS NULL AS onbekend;
 -- A version not in a checkpoint yet, or unknown: NULL.
 SELECT bewijs_opname('00000000-0000-4000-8000-000000000000', 1) IS NULL AS onbekend;
 

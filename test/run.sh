@@ -4,6 +4,7 @@
 #   test/run.sh check   install what is missing, build, run every test on a throwaway cluster
 #   test/run.sh demo    the same cluster, loaded with the standard's quickstart stories
 #   test/run.sh bench [args]   the benchmarks (test/bench/run.sh)
+#   test/run.sh bench-verzegeling [args]   the cost of tamper evidence (test/bench/verzegeling.sh)
 #   test/run.sh shell   a psql prompt on a throwaway cluster with the extension
 #
 # Works on a fresh Debian 12 machine: as root it installs the Debian packages it
@@ -158,8 +159,16 @@ checkpoint_timeout = 30min
 track_io_timing = on"} start_cluster
 		bash "$top/test/bench/run.sh" "$@"
 		;;
+	bench-verzegeling)
+		# The cost of tamper evidence (issue 12), durable commits as in bench.
+		VWL_PGCONF=${VWL_PGCONF:-"synchronous_commit = on
+fsync = on
+shared_buffers = 1GB
+max_wal_size = 4GB"} start_cluster
+		bash "$top/test/bench/verzegeling.sh" "$@"
+		;;
 	*)
-		echo "usage: $0 check|demo|bench|shell" >&2
+		echo "usage: $0 check|demo|bench|bench-verzegeling|shell" >&2
 		exit 2
 		;;
 esac

@@ -48,20 +48,23 @@ COMMENT ON TABLE verzegel_wachtrij IS
 -- The leaves: one row per leaf of the tree, for ever.  The retention purge
 -- destroys the row of the log but not its leaf (hash and key), so that the
 -- proofs of other rows and the consistency of old checkpoints still hold.
+-- (Columns in this order need no alignment padding; the key index leaves
+-- the table out: keys of different tables do not meet, and tabel is
+-- compared after the probe.)
 CREATE TABLE verzegel_blad (
     blad             bigint NOT NULL,
-    tabel            smallint NOT NULL,
-    u                uuid NOT NULL,
     n                bigint NOT NULL,
-    vorige           bigint,
+    u                uuid NOT NULL,
+    tabel            smallint NOT NULL,
     hash             bytea NOT NULL,
+    vorige           bigint,
     vervangen_door   bigint,
     vernietigd_in    xid8,
     vernietigd_door  bigint,
     CONSTRAINT verzegel_blad_pkey PRIMARY KEY (blad),
     CONSTRAINT hash_lengte CHECK (pg_catalog.length(hash) = 32)
 );
-CREATE INDEX verzegel_blad_sleutel ON verzegel_blad (tabel, u, n);
+CREATE INDEX verzegel_blad_sleutel ON verzegel_blad (u, n);
 CREATE INDEX verzegel_blad_vernietiging ON verzegel_blad (vernietigd_in)
     WHERE vernietigd_in IS NOT NULL AND vernietigd_door IS NULL;
 COMMENT ON TABLE verzegel_blad IS
@@ -247,6 +250,7 @@ COMMENT ON FUNCTION _verzegel_sleutel(verzegel_tabel, text) IS
 CREATE FUNCTION verzegel() RETURNS bigint
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
+    SET work_mem = '64MB'
     SET TimeZone = 'UTC'
     SET DateStyle = 'ISO, YMD'
     SET IntervalStyle = 'postgres'
@@ -283,15 +287,16 @@ BEGIN
                  r AS (SELECT k.u, k.n, v.blad AS vorige, rij
                          FROM k
                          JOIN %2$s rij ON %3$s
-                         LEFT JOIN verwerkingenlog.verzegel_blad v
-                                ON v.tabel = %1$s AND v.u = k.u AND v.n = k.n
-                               AND v.vervangen_door IS NULL AND v.vernietigd_in IS NULL
-                        WHERE (k.soort = ''I'' AND NOT EXISTS (SELECT FROM verwerkingenlog.verzegel_blad x
-                                                               WHERE x.tabel = %1$s AND x.u = k.u AND x.n = k.n))
-                           OR (k.soort = ''U'' AND v.blad IS NOT NULL)),
+                         LEFT JOIN LATERAL (SELECT x.blad, x.vervangen_door, x.vernietigd_in
+                                              FROM verwerkingenlog.verzegel_blad x
+                                             WHERE x.tabel = %1$s AND x.u = k.u AND x.n = k.n
+                                             ORDER BY x.blad DESC LIMIT 1) v ON true
+                        WHERE (k.soort = ''I'' AND v.blad IS NULL)
+                           OR (k.soort = ''U'' AND v.vervangen_door IS NULL AND v.vernietigd_in IS NULL
+                               AND v.blad IS NOT NULL)),
                  g AS (SELECT r.*, $1 + row_number() OVER (ORDER BY r.u, r.n) - 1 AS blad FROM r),
                  vervangen AS (UPDATE verwerkingenlog.verzegel_blad b SET vervangen_door = g.blad
-                                 FROM g WHERE b.blad = g.vorige)
+                                 FROM g WHERE g.vorige IS NOT NULL AND b.blad = g.vorige)
             INSERT INTO verwerkingenlog.verzegel_blad (blad, tabel, u, n, vorige, hash)
             SELECT g.blad, %1$s, g.u, g.n, g.vorige,
                    pg_catalog.sha256(''\x00''::bytea || verwerkingenlog._canoniek(g.rij, g.blad, g.vorige))
@@ -520,6 +525,38 @@ END
 $$;
 COMMENT ON FUNCTION bewijs_consistentie(bigint, bigint) IS
   'The consistency proof (RFC 9162) between the checkpoints of tree sizes oud and nieuw, as JSON with both checkpoints (README "Tamper evidence"); for every scope role: it reveals only hashes';
+
+-- The inzage's hook (issue 12, item 7): for one result of an inzage (a
+-- verwerkt object), where it is in the tree and the proof by hashes only,
+-- so that the person can check it against a checkpoint held elsewhere
+-- without the log revealing the stored row.
+CREATE FUNCTION opname_verwijzing(verwerkt_object_id uuid) RETURNS jsonb
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    b verwerkingenlog.verzegel_blad;
+    c verwerkingenlog.verzegel_controlepunt;
+BEGIN
+    SELECT * INTO b FROM verwerkingenlog.verzegel_blad x
+     WHERE x.tabel = 2 AND x.u = opname_verwijzing.verwerkt_object_id AND x.n = 0 AND x.vervangen_door IS NULL;
+    SELECT * INTO c FROM verwerkingenlog.verzegel_controlepunt ORDER BY grootte DESC LIMIT 1;
+    IF b.blad IS NULL OR c.grootte IS NULL OR b.blad >= c.grootte THEN
+        RETURN NULL;
+    END IF;
+    RETURN jsonb_build_object(
+        'verwerktObjectId', verwerkt_object_id,
+        'blad', b.blad,
+        'hash', pg_catalog.encode(b.hash, 'base64'),
+        'boomgrootte', c.grootte,
+        'controlepunt', c.tekst,
+        'pad', (SELECT coalesce(jsonb_agg(pg_catalog.encode(h, 'base64') ORDER BY i), '[]')
+                  FROM unnest(verwerkingenlog._boom_pad('opname', b.blad, c.grootte)) WITH ORDINALITY p(h, i)),
+        'bewijs', 'verwerkingenlog.bewijs_opname(actie_id, volgnummer), scope beheer, gives the leaf''s bytes too');
+END
+$$;
+COMMENT ON FUNCTION opname_verwijzing(uuid) IS
+  'For a result of an inzage: the tree index of the verwerkt object''s leaf, its hash, the latest checkpoint and the inclusion proof (hashes only, README "Tamper evidence"); NULL when not in a checkpoint yet.  For every scope role';
 
 REVOKE ALL ON FUNCTION _verzegel_tabel_toevoegen(smallint, regclass, name, name),
     _verzegel_vernietigd(), _verzegel_journaal(), _onderteken(bigint, bytea),
