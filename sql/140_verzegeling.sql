@@ -169,6 +169,11 @@ SELECT pg_temp.consistent(a.grootte, b.grootte, bewijs_consistentie(a.grootte, b
   FROM (SELECT min(grootte) AS grootte FROM verzegel_controlepunt WHERE grootte > 0) m
   JOIN verzegel_controlepunt a USING (grootte), (SELECT * FROM verzegel_controlepunt ORDER BY grootte DESC LIMIT 1) b;
 
+-- Only in READ COMMITTED.
+BEGIN ISOLATION LEVEL REPEATABLE READ;
+SELECT verzegel();
+ROLLBACK;
+
 -- Bad input.
 SELECT bewijs_consistentie(5, 3);
 SELECT bewijs_consistentie(NULL, 3);

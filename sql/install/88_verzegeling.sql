@@ -158,6 +158,10 @@ DECLARE
     t verwerkingenlog.verzegel_tabel;
 BEGIN
     SELECT * INTO STRICT t FROM verwerkingenlog.verzegel_tabel WHERE code = TG_ARGV[0]::smallint;
+    -- Wait for a verzegel() that is running (it may be sealing these very
+    -- rows), and keep the next one out until this transaction ends, so that
+    -- no leaf of a destroyed row goes unmarked.
+    LOCK TABLE verwerkingenlog.verzegel_controlepunt IN ROW EXCLUSIVE MODE;
     EXECUTE format('UPDATE verwerkingenlog.verzegel_blad b SET vernietigd_in = pg_current_xact_id()'
                    '  FROM oud o'
                    ' WHERE b.tabel = %s AND b.u = %s AND b.n = %s'
@@ -267,7 +271,14 @@ DECLARE
     wortel bytea;
 BEGIN
     PERFORM verwerkingenlog._vereis_beheer('seal the log');
-    -- one run at a time; readers of the checkpoints are not blocked
+    IF current_setting('transaction_isolation') <> 'read committed' THEN
+        RAISE EXCEPTION 'the log can only be sealed at isolation level READ COMMITTED'
+            USING ERRCODE = 'invalid_transaction_state',
+                  DETAIL = 'verzegel() reads the tree after it has waited for the previous run, which needs a new snapshot.';
+    END IF;
+    -- One run at a time, and none while a purge destroys rows (its trigger
+    -- holds ROW EXCLUSIVE); readers of the checkpoints are not blocked.
+    -- Logging never takes this lock.
     LOCK TABLE verwerkingenlog.verzegel_controlepunt IN EXCLUSIVE MODE;
     SELECT coalesce(max(blad) + 1, 0) INTO oud FROM verwerkingenlog.verzegel_blad;
     nieuw := oud;
