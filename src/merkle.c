@@ -310,75 +310,170 @@ vwl_mth(PG_FUNCTION_ARGS)
 }
 
 /*
- * Reading the stored tree.  The plans are prepared once per call of a SQL
- * function (the caller holds an SPI connection).
+ * Reading the stored tree.  A computation over the tree (a root, a proof)
+ * runs twice: first to collect which stored hashes it needs (the recursion
+ * depends only on the tree size and the leaf, never on hash values), then,
+ * after one query for the leaves and one for the inner nodes, to compute.
+ * The caller holds an SPI connection.
  */
+typedef struct Knoop
+{
+	int64		positie;
+	int16		niveau;
+	bool		gevonden;
+	unsigned char hash[VWL_HASH_LEN];
+} Knoop;
+
 typedef struct Boom
 {
-	SPIPlanPtr	bladen;			/* leaf hashes of a range of tree indexes */
-	SPIPlanPtr	knopen;			/* node hashes of a range at one level */
+	bool		verzamelen;		/* first pass: only note what is needed */
+	Knoop	   *knopen;
+	int			n;
+	int			max;
 } Boom;
 
-/* Prepare the two range reads. */
-static void
-boom_openen(Boom *b)
+/* Order of Knoop: by level, then position. */
+static int
+knoop_cmp(const void *a, const void *b)
 {
-	Oid			t2[2] = {INT8OID, INT8OID};
-	Oid			t3[3] = {INT2OID, INT8OID, INT8OID};
+	const Knoop *x = a,
+			   *y = b;
 
-	b->bladen = SPI_prepare("SELECT hash FROM verwerkingenlog.verzegel_blad"
-							" WHERE blad >= $1 AND blad < $2 ORDER BY blad", 2, t2);
-	b->knopen = SPI_prepare("SELECT hash FROM verwerkingenlog.verzegel_knoop"
-							" WHERE niveau = $1 AND positie >= $2 AND positie < $3"
-							" ORDER BY positie", 3, t3);
-	if (b->bladen == NULL || b->knopen == NULL)
-		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+	if (x->niveau != y->niveau)
+		return x->niveau < y->niveau ? -1 : 1;
+	if (x->positie != y->positie)
+		return x->positie < y->positie ? -1 : 1;
+	return 0;
 }
 
 /*
- * Read the hashes of count consecutive nodes at level (0: leaves) from
- * position van into uit; the stored tree must have every one of them.
+ * The two queries, planned once per backend (generic plans, kept with
+ * SPI_keepplan): a proof must take well under a millisecond, and planning
+ * them anew took half of one.
+ */
+static SPIPlanPtr bladen_plan = NULL;
+static SPIPlanPtr knopen_plan = NULL;
+
+/* Prepare (once) a query of the tree. */
+static SPIPlanPtr
+boom_plan(SPIPlanPtr *plan, const char *sql, int nargs, Oid *types)
+{
+	if (*plan == NULL)
+	{
+		SPIPlanPtr	p = SPI_prepare_cursor(sql, nargs, types, CURSOR_OPT_GENERIC_PLAN);
+
+		if (p == NULL || SPI_keepplan(p) != 0)
+			elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+		*plan = p;
+	}
+	return *plan;
+}
+
+/* Start the first pass. */
+static void
+boom_openen(Boom *b)
+{
+	b->verzamelen = true;
+	b->n = 0;
+	b->max = 64;
+	b->knopen = palloc(b->max * sizeof(Knoop));
+}
+
+/* Fill in one fetched hash; SPI row has (level, position, hash). */
+static void
+boom_invullen(Boom *b, HeapTuple tup, TupleDesc desc)
+{
+	bool		isnull;
+	Knoop		sleutel;
+	Knoop	   *k;
+	Datum		h;
+
+	sleutel.niveau = DatumGetInt16(SPI_getbinval(tup, desc, 1, &isnull));
+	sleutel.positie = DatumGetInt64(SPI_getbinval(tup, desc, 2, &isnull));
+	h = SPI_getbinval(tup, desc, 3, &isnull);
+	k = bsearch(&sleutel, b->knopen, b->n, sizeof(Knoop), knoop_cmp);
+	if (k == NULL || isnull)
+		return;
+	hash_uit_bytea(DatumGetByteaPP(h), k->hash, "a stored tree hash");
+	k->gevonden = true;
+}
+
+/*
+ * End the first pass: fetch every noted hash (one query for leaves, one for
+ * inner nodes); the stored tree must have every one of them.
  */
 static void
-boom_lezen(Boom *b, int niveau, int64 van, int64 aantal, unsigned char *uit)
+boom_ophalen(Boom *b)
 {
+	int			w = 0;
+	int			nbladen = 0,
+				nknopen = 0;
+	Datum	   *bladen,
+			   *niveaus,
+			   *posities;
 	int			rc;
-	Datum		args[3];
 
-	if (niveau == 0)
+	qsort(b->knopen, b->n, sizeof(Knoop), knoop_cmp);
+	for (int r = 0; r < b->n; r++)
+		if (w == 0 || knoop_cmp(&b->knopen[w - 1], &b->knopen[r]) != 0)
+			b->knopen[w++] = b->knopen[r];
+	b->n = w;
+	bladen = palloc((b->n + 1) * sizeof(Datum));
+	niveaus = palloc((b->n + 1) * sizeof(Datum));
+	posities = palloc((b->n + 1) * sizeof(Datum));
+	for (int i = 0; i < b->n; i++)
 	{
-		args[0] = Int64GetDatum(van);
-		args[1] = Int64GetDatum(van + aantal);
-		rc = SPI_execute_plan(b->bladen, args, NULL, true, 0);
+		b->knopen[i].gevonden = false;
+		if (b->knopen[i].niveau == 0)
+			bladen[nbladen++] = Int64GetDatum(b->knopen[i].positie);
+		else
+		{
+			niveaus[nknopen] = Int16GetDatum(b->knopen[i].niveau);
+			posities[nknopen++] = Int64GetDatum(b->knopen[i].positie);
+		}
 	}
-	else
+	if (nbladen > 0)
 	{
-		args[0] = Int16GetDatum((int16) niveau);
-		args[1] = Int64GetDatum(van);
-		args[2] = Int64GetDatum(van + aantal);
-		rc = SPI_execute_plan(b->knopen, args, NULL, true, 0);
-	}
-	if (rc != SPI_OK_SELECT)
-		elog(ERROR, "reading the tree failed: %s", SPI_result_code_string(rc));
-	if ((int64) SPI_processed != aantal)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("the stored tree is incomplete"),
-				 errdetail("Level %d, positions %lld to %lld: %lld of %lld hashes are stored.",
-						   niveau, (long long) van, (long long) (van + aantal - 1),
-						   (long long) SPI_processed, (long long) aantal)));
-	for (uint64 i = 0; i < SPI_processed; i++)
-	{
-		bool		isnull;
-		Datum		d = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull);
+		Oid			t[1] = {INT8ARRAYOID};
+		Datum		a[1];
 
-		if (isnull)
+		a[0] = PointerGetDatum(construct_array(bladen, nbladen, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+		rc = SPI_execute_plan(boom_plan(&bladen_plan,
+										"SELECT 0::smallint, blad, hash FROM verwerkingenlog.verzegel_blad"
+										" WHERE blad = ANY ($1)", 1, t),
+							  a, NULL, true, 0);
+		if (rc != SPI_OK_SELECT)
+			elog(ERROR, "reading the tree failed: %s", SPI_result_code_string(rc));
+		for (uint64 i = 0; i < SPI_processed; i++)
+			boom_invullen(b, SPI_tuptable->vals[i], SPI_tuptable->tupdesc);
+		SPI_freetuptable(SPI_tuptable);
+	}
+	if (nknopen > 0)
+	{
+		Oid			t[2] = {INT2ARRAYOID, INT8ARRAYOID};
+		Datum		a[2];
+
+		a[0] = PointerGetDatum(construct_array(niveaus, nknopen, INT2OID, 2, true, TYPALIGN_SHORT));
+		a[1] = PointerGetDatum(construct_array(posities, nknopen, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+		rc = SPI_execute_plan(boom_plan(&knopen_plan,
+										"SELECT k.niveau, k.positie, k.hash"
+										"  FROM unnest($1, $2) AS w(niveau, positie)"
+										"  JOIN verwerkingenlog.verzegel_knoop k USING (niveau, positie)", 2, t),
+							  a, NULL, true, 0);
+		if (rc != SPI_OK_SELECT)
+			elog(ERROR, "reading the tree failed: %s", SPI_result_code_string(rc));
+		for (uint64 i = 0; i < SPI_processed; i++)
+			boom_invullen(b, SPI_tuptable->vals[i], SPI_tuptable->tupdesc);
+		SPI_freetuptable(SPI_tuptable);
+	}
+	for (int i = 0; i < b->n; i++)
+		if (!b->knopen[i].gevonden)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_CORRUPTED),
-					 errmsg("the stored tree has a NULL hash at level %d", niveau)));
-		hash_uit_bytea(DatumGetByteaPP(d), uit + i * VWL_HASH_LEN, "a stored tree hash");
-	}
-	SPI_freetuptable(SPI_tuptable);
+					 errmsg("the stored tree is incomplete"),
+					 errdetail("The hash at level %d, position %lld is not stored.",
+							   b->knopen[i].niveau, (long long) b->knopen[i].positie)));
+	b->verzamelen = false;
 }
 
 /*
@@ -390,9 +485,38 @@ deelboom(Boom *b, int k, int64 pos, unsigned char *uit)
 {
 	int			basis = k - (k % KNOOP_STAP);
 	int64		aantal = INT64CONST(1) << (k - basis);
-	unsigned char *h = palloc(aantal * VWL_HASH_LEN);
+	int64		van = pos << (k - basis);
+	unsigned char *h;
 
-	boom_lezen(b, basis, pos << (k - basis), aantal, h);
+	if (b->verzamelen)
+	{
+		for (int64 i = 0; i < aantal; i++)
+		{
+			if (b->n == b->max)
+			{
+				b->max *= 2;
+				b->knopen = repalloc(b->knopen, b->max * sizeof(Knoop));
+			}
+			b->knopen[b->n].niveau = (int16) basis;
+			b->knopen[b->n].positie = van + i;
+			b->n++;
+		}
+		memset(uit, 0, VWL_HASH_LEN);
+		return;
+	}
+	h = palloc(aantal * VWL_HASH_LEN);
+	for (int64 i = 0; i < aantal; i++)
+	{
+		Knoop		sleutel;
+		Knoop	   *kn;
+
+		sleutel.niveau = (int16) basis;
+		sleutel.positie = van + i;
+		kn = bsearch(&sleutel, b->knopen, b->n, sizeof(Knoop), knoop_cmp);
+		if (kn == NULL)
+			elog(ERROR, "tree hash at level %d, position %lld was not fetched", basis, (long long) (van + i));
+		memcpy(h + i * VWL_HASH_LEN, kn->hash, VWL_HASH_LEN);
+	}
 	mth_geheugen(h, aantal, uit);
 	pfree(h);
 }
@@ -434,8 +558,9 @@ vwl_boom_wortel_bereken(int64 n, unsigned char *uit)
 
 	boom_openen(&b);
 	mth_bereik(&b, 0, n, uit);
-	SPI_freeplan(b.bladen);
-	SPI_freeplan(b.knopen);
+	boom_ophalen(&b);
+	mth_bereik(&b, 0, n, uit);
+	pfree(b.knopen);
 }
 
 /* A list of hashes being collected for a proof. */
@@ -561,10 +686,16 @@ vwl_boom_pad(PG_FUNCTION_ARGS)
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	boom_openen(&b);
-	if (soort[0] == 'o')
-		opname_pad(&b, &p, m, 0, n);
-	else if (m > 0 && m < n)
-		consistentie_pad(&b, &p, m, 0, n, true);
+	for (int pass = 0; pass < 2; pass++)
+	{
+		p.n = 0;
+		if (soort[0] == 'o')
+			opname_pad(&b, &p, m, 0, n);
+		else if (m > 0 && m < n)
+			consistentie_pad(&b, &p, m, 0, n, true);
+		if (pass == 0)
+			boom_ophalen(&b);
+	}
 	SPI_finish();
 	res = pad_array(&p);
 	PG_RETURN_ARRAYTYPE_P(res);
