@@ -48,9 +48,11 @@ COMMENT ON TABLE verzegel_wachtrij IS
 -- The leaves: one row per leaf of the tree, for ever.  The retention purge
 -- destroys the row of the log but not its leaf (hash and key), so that the
 -- proofs of other rows and the consistency of old checkpoints still hold.
--- (Columns in this order need no alignment padding; the key index leaves
--- the table out: keys of different tables do not meet, and tabel is
--- compared after the probe.)
+-- (Columns in this order need no alignment padding.  The key index is a
+-- hash index on the uuid part alone, a third of a b-tree on the key: a
+-- uuid belongs to one action's versions or one object, and the rows keyed
+-- by number alone, the journal's, are a few; tabel and n are compared after
+-- the probe.)
 CREATE TABLE verzegel_blad (
     blad             bigint NOT NULL,
     n                bigint NOT NULL,
@@ -64,7 +66,7 @@ CREATE TABLE verzegel_blad (
     CONSTRAINT verzegel_blad_pkey PRIMARY KEY (blad),
     CONSTRAINT hash_lengte CHECK (pg_catalog.length(hash) = 32)
 );
-CREATE INDEX verzegel_blad_sleutel ON verzegel_blad (u, n);
+CREATE INDEX verzegel_blad_sleutel ON verzegel_blad USING hash (u);
 CREATE INDEX verzegel_blad_vernietiging ON verzegel_blad (vernietigd_in)
     WHERE vernietigd_in IS NOT NULL AND vernietigd_door IS NULL;
 COMMENT ON TABLE verzegel_blad IS

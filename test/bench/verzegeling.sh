@@ -89,6 +89,8 @@ SELECT extract(epoch FROM clock_timestamp() - a) FROM t0;" | tail -1)
 rate=$(awk -v r="$rijen" -v s="$sec" 'BEGIN { printf "%.0f", r / s }')
 
 say "(T3) storage"
+# the queue's dead entries are vacuumed away, as autovacuum does
+psql -d $db -c 'VACUUM verwerkingenlog.verzegel_wachtrij'
 read -r boom log < <(psql -F ' ' -d $db -c "
 SELECT sum(pg_total_relation_size(c.oid)) FILTER (WHERE c.relname LIKE 'verzegel\_%'),
        sum(pg_total_relation_size(c.oid)) FILTER (WHERE c.relname IN ('verwerkingsactie_versie', 'verwerkt_object', 'vernietiging_journaal'))
