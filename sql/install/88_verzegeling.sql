@@ -571,6 +571,8 @@ $$;
 COMMENT ON FUNCTION opname_verwijzing(uuid) IS
   'For a result of an inzage: the tree index of the verwerkt object''s leaf, its hash, the latest checkpoint and the inclusion proof (hashes only, README "Tamper evidence"); NULL when not in a checkpoint yet.  For every scope role';
 
-REVOKE ALL ON FUNCTION _verzegel_tabel_toevoegen(smallint, regclass, name, name),
+-- (EXECUTE on a trigger function is what CREATE TRIGGER needs: nobody else
+-- can attach the queue trigger, which writes the queue directly, to a table.)
+REVOKE ALL ON FUNCTION _verzegel_tabel_toevoegen(smallint, regclass, name, name), _verzegel_aanmelden(),
     _verzegel_vernietigd(), _verzegel_journaal(), _onderteken(bigint, bytea),
     _boom_wortel(bigint), _boom_pad(text, bigint, bigint) FROM PUBLIC;

@@ -131,7 +131,7 @@ fout_bij(uint64_t i, const char *fmt,...)
 	va_end(ap);
 }
 
-/* malloc that does not return NULL. */
+/* realloc that does not return NULL. */
 static void *
 xrealloc(void *p, size_t n)
 {
@@ -175,7 +175,7 @@ hexwaarde(int c)
 	return -1;
 }
 
-/* Decode hex in place-safe fashion into uit; returns bytes or -1. */
+/* Decode hex into uit; returns the number of bytes or -1. */
 static long
 hex_decode(const char *s, size_t len, unsigned char *uit)
 {
@@ -433,7 +433,7 @@ be(const unsigned char *p, int n)
  * of vernietiging_journaal, its id goes into the journal set.
  */
 static const char *
-lees_canoniek(const unsigned char *b, size_t n, uint64_t index, const char *tabel,
+lees_canoniek(const unsigned char *b, size_t n, const char *tabel,
 			  uint64_t *vorige, uint64_t *sealed_at)
 {
 	size_t		p;
@@ -487,7 +487,6 @@ lees_canoniek(const unsigned char *b, size_t n, uint64_t index, const char *tabe
 	}
 	if (p != n)
 		return "its encoding has bytes after its last column";
-	(void) index;
 	return NULL;
 }
 
@@ -586,7 +585,7 @@ lees_export(const char *pad)
 					kan_niet("%s, line %lu: the encoding is not hex", pad, regelnr);
 				buf[0] = 0x00;
 				sha256(buf, (size_t) n + 1, b->hash);
-				reden = lees_canoniek(buf + 1, (size_t) n, nbladen, v[2], &b->vorige, &sealed_at);
+				reden = lees_canoniek(buf + 1, (size_t) n, v[2], &b->vorige, &sealed_at);
 				if (reden)
 					fout_bij(nbladen, "changed: row %s %s at tree index %llu: %s",
 							 v[2], v[3], (unsigned long long) nbladen, reden);
@@ -639,7 +638,7 @@ lees_export(const char *pad)
 				/* a purge's journal entry waits for the next checkpoint */
 				wachtend++;
 				if (v[2] && v[5] && (n = hex_decode(v[5], strlen(v[5]), buf)) > 0)
-					(void) lees_canoniek(buf, (size_t) n, GEEN, v[2], &vorige, &sealed_at);
+					(void) lees_canoniek(buf, (size_t) n, v[2], &vorige, &sealed_at);
 			}
 			if (v[4] && strcmp(v[4], "onbekend") == 0 && ingevoegd[0] == '\0')
 				snprintf(ingevoegd, sizeof(ingevoegd),
@@ -686,6 +685,11 @@ b64_hash(const unsigned char *h, char *uit)
 	EVP_EncodeBlock((unsigned char *) uit, h, HASH_LEN);
 }
 
+/*
+ * Read the key, the export and the witnesses' checkpoints, then check the
+ * leaves' links (supersession, purge runs) and the tree against every
+ * checkpoint; report the first problem in tree order.
+ */
 int
 main(int argc, char **argv)
 {

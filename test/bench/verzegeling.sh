@@ -22,6 +22,8 @@
 #   (T4) inclusion proof: median and 95th percentile of bewijs_opname (a
 #        version and its object) and of the bare proof _boom_pad, over 500
 #        random versions (< 1 ms)
+#   (T5) the offline verifier over the export of the whole log (1 million
+#        rows in < 10 s)
 # Nothing here asserts: benchmarks are not tests.
 set -euo pipefail
 BIN=/usr/lib/postgresql/15/bin
@@ -121,6 +123,18 @@ SELECT round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) FILTER (WHERE soort
        round(percentile_cont(0.95) WITHIN GROUP (ORDER BY ms) FILTER (WHERE soort = 'pad')::numeric, 3)
   FROM d")
 
+say "(T5) the offline verifier"
+psql -d $db -c 'SELECT verwerkingenlog.publieke_sleutel()' >"$work/log.pub"
+psql -d $db -c 'COPY (SELECT * FROM verwerkingenlog.verificatie_export()) TO STDOUT' >"$work/log.export"
+verifier=$PGHOST/inst/usr/lib/postgresql/15/bin/verwerkingenlog-verifieer
+[ -x "$verifier" ] || verifier=$(dirname "$0")/../../src/verifieer/verwerkingenlog-verifieer
+v0=$(date +%s.%N)
+"$verifier" --sleutel "$work/log.pub" "$work/log.export" >&2
+v1=$(date +%s.%N)
+vsec=$(awk -v a="$v0" -v b="$v1" 'BEGIN { printf "%.2f", b - a }')
+vmb=$(awk -v b="$(stat -c %s "$work/log.export")" 'BEGIN { printf "%.0f", b / 1048576 }')
+rm -f "$work/log.export"
+
 say "(T1) logging throughput, $clients clients, ${duration}s per side, with and without verzegel() every second"
 cat >"$work/log.sql" <<'SQL'
 \set p random(100000000, 999999999)
@@ -175,6 +189,7 @@ printf '| %-62s | %12s | %12s | %6s | %-10s |\n' "(T2) sealing a backlog of $rij
 printf '| %-62s | %12s | %12s | %6s | %-10s |\n' "(T3) tree storage vs log, $bladen leaves (MB)" \
 	"$(awk -v b="$boom" 'BEGIN { printf "%.1f", b / 1048576 }')" "$(awk -v b="$log" 'BEGIN { printf "%.1f", b / 1048576 }')" \
 	"$(awk -v a="$boom" -v b="$log" 'BEGIN { printf "%.2f", a / b }')" "<= 0.10"
+printf '| %-62s | %12s | %12s | %6s | %-10s |\n' "(T5) verifier, $bladen leaves, ${vmb} MB export (seconds)" "$vsec" "" "" "1M < 10 s"
 printf '| %-62s | %12s | %12s | %6s | %-10s |\n' "(T4) bewijs_opname, version + object (median / p95 ms)" "$p50" "$p95" "" "< 1 ms"
 printf '| %-62s | %12s | %12s | %6s | %-10s |\n' "(T4) bare inclusion proof _boom_pad (median / p95 ms)" "$q50" "$q95" "" "< 1 ms"
 psql -d postgres -c "DROP DATABASE $db"
