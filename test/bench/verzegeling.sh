@@ -140,6 +140,8 @@ cat >"$work/log.sql" <<'SQL'
 \set p random(100000000, 999999999)
 SELECT verwerkingenlog.log_verwerkingsactie(('{"actieNaam": "bench", "vertrouwelijkheid": "normaal", "tijdstip": "2024-04-05T14:35:42+01:00", "verwerkteObjecten": [{"objecttype": "persoon", "soortObjectId": "BSN", "objectId": "' || :p || '"}]}')::jsonb);
 SQL
+# what the load and the sealing left (autovacuum, dirty buffers) done first
+psql -d $db -c 'VACUUM ANALYZE' -c 'CHECKPOINT'
 half=$(( duration / 2 ))
 tps() {
 	"$BIN/pgbench" -n -M prepared -c "$clients" -j 2 -T "$half" -f "$work/log.sql" $db 2>&1 \
