@@ -35,13 +35,14 @@ COMMENT ON COLUMN verzegel_tabel.uuid_kolom IS 'The uuid part of the record key,
 COMMENT ON COLUMN verzegel_tabel.nummer_kolom IS 'The integer part of the record key, NULL when the key has none';
 
 -- Rows waiting for the next checkpoint.  No indexes: the C trigger inserts
--- into the heap directly.
+-- into the heap directly.  verzegel() scans it and deletes what it took, so
+-- autovacuum keeps it small by count, not by the default fraction.
 CREATE TABLE verzegel_wachtrij (
     tabel  smallint NOT NULL,
     soort  "char" NOT NULL,
     u      uuid NOT NULL,
     n      bigint NOT NULL
-);
+) WITH (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 20000);
 COMMENT ON TABLE verzegel_wachtrij IS
   'Keys of rows written since the last checkpoint (soort I: inserted, U: re-encrypted), filled by the trigger _verzegel_aanmelden in the writer''s transaction and emptied by verzegel(); no indexes';
 
