@@ -81,7 +81,17 @@ static size_t verdacht_len = 0;
 static unsigned char verdacht_hash[HASH_LEN];
 static uint64_t wachtend = 0;
 
-static uint64_t *journaal;
+/* A purge run from vernietiging_journaal, and the leaves it is said to have destroyed. */
+typedef struct Run
+{
+	uint64_t	id;
+	uint64_t	versies;		/* version rows the run removed */
+	uint64_t	objecten;		/* object rows the run removed */
+	uint64_t	versies_gezien;
+	uint64_t	objecten_gezien;
+} Run;
+
+static Run *journaal;
 static size_t njournaal = 0,
 			maxjournaal = 0;
 
@@ -440,6 +450,8 @@ lees_canoniek(const unsigned char *b, size_t n, const char *tabel,
 	size_t		tlen;
 	unsigned	kolommen;
 	int			is_journaal;
+	Run			run = {0, 0, 0, 0, 0};
+	int			gelezen = 0;
 
 	if (n < 22 || memcmp(b, "VWL\x01", 4) != 0)
 		return "its encoding is not version 1 of the canonical encoding";
@@ -470,23 +482,38 @@ lees_canoniek(const unsigned char *b, size_t n, const char *tabel,
 		vlen = (size_t) be(b + p + 1, 4);
 		if (p + 5 + vlen > n)
 			return "its encoding is truncated";
-		if (is_journaal && nlen == 2 && memcmp(naam, "id", 2) == 0 && b[p] == 't' && vlen < 24)
+		if (is_journaal && b[p] == 't' && vlen < 24)
 		{
 			char		getal[24];
+			uint64_t   *doel = NULL;
 
 			memcpy(getal, b + p + 5, vlen);
 			getal[vlen] = '\0';
-			if (njournaal == maxjournaal)
+			if (nlen == 2 && memcmp(naam, "id", 2) == 0)
+				doel = &run.id;
+			else if (nlen == 7 && memcmp(naam, "versies", 7) == 0)
+				doel = &run.versies;
+			else if (nlen == 8 && memcmp(naam, "objecten", 8) == 0)
+				doel = &run.objecten;
+			if (doel)
 			{
-				maxjournaal = maxjournaal ? maxjournaal * 2 : 64;
-				journaal = xrealloc(journaal, maxjournaal * sizeof(uint64_t));
+				*doel = strtoull(getal, NULL, 10);
+				gelezen++;
 			}
-			journaal[njournaal++] = strtoull(getal, NULL, 10);
 		}
 		p += 5 + vlen;
 	}
 	if (p != n)
 		return "its encoding has bytes after its last column";
+	if (is_journaal && gelezen == 3)
+	{
+		if (njournaal == maxjournaal)
+		{
+			maxjournaal = maxjournaal ? maxjournaal * 2 : 64;
+			journaal = xrealloc(journaal, maxjournaal * sizeof(Run));
+		}
+		journaal[njournaal++] = run;
+	}
 	return NULL;
 }
 
@@ -668,14 +695,14 @@ punt_cmp(const void *a, const void *b)
 	return x->getuige - y->getuige;
 }
 
-/* Is run in the journal? */
-static int
+/* The run of the journal with this id, or NULL. */
+static Run *
 in_journaal(int64_t run)
 {
 	for (size_t i = 0; i < njournaal; i++)
-		if ((int64_t) journaal[i] == run)
-			return 1;
-	return 0;
+		if ((int64_t) journaal[i].id == run)
+			return &journaal[i];
+	return NULL;
 }
 
 /* Base64 of a hash, for the summary. */
@@ -786,11 +813,21 @@ main(int argc, char **argv)
 		}
 		else if (b->status == 'd')
 		{
+			Run		   *run = b->verwijzing < 0 ? NULL : in_journaal(b->verwijzing);
+			int			is_versie = strcmp(tabellen[b->tabel], "verwerkingsactie_versie") == 0;
+			int			is_object = strcmp(tabellen[b->tabel], "verwerkt_object") == 0;
+
 			vernietigd++;
-			if (b->verwijzing < 0 || !in_journaal(b->verwijzing))
+			if (run == NULL)
 				fout_bij(i, "removed: row %s %s at tree index %llu was destroyed, but no run in vernietiging_journaal explains it%s",
 						 tabellen[b->tabel], b->sleutel, (unsigned long long) i,
 						 b->verwijzing < 0 ? "" : " (its run is not in the journal)");
+			else if ((is_versie && ++run->versies_gezien > run->versies) ||
+					 (is_object && ++run->objecten_gezien > run->objecten) ||
+					 (!is_versie && !is_object))
+				fout_bij(i, "removed: purge run %lld destroyed %llu rows of %s by its journal entry, but more leaves say it destroyed them (the first one too many: row %s at tree index %llu)",
+						 (long long) b->verwijzing, (unsigned long long) (is_versie ? run->versies : run->objecten),
+						 tabellen[b->tabel], b->sleutel, (unsigned long long) i);
 			else
 			{
 				int			bekend = 0;

@@ -34,6 +34,18 @@ verwacht_ok "$tmp/$db.key" "$tmp/$db.export" "$tmp"/getuige/*
 echo "a destruction that no journal entry explains is still caught:"
 sed -E 's/^(blad\t[0-9]+\tverwerkt_object\t[^\t]*\tvernietigd\t\\N\t[0-9a-f]+\t)[0-9]+$/\1999/' "$tmp/$db.export" >"$tmp/zonder_journaal.export"
 verwacht_fout "removed: row verwerkt_object .* was destroyed, but no run in vernietiging_journaal explains it" "$tmp/$db.key" "$tmp/zonder_journaal.export"
+echo "a row deleted and passed off as destroyed by that purge run is caught:"
+valse=$(psql -d $db -c "SELECT actie_id FROM verwerkingenlog.verwerkingsactie_versie ORDER BY actie_id LIMIT 1")
+psql -d $db >/dev/null <<SQL
+BEGIN;
+ALTER EVENT TRIGGER verwerkingenlog_weiger_ddl DISABLE;
+ALTER TABLE verwerkingenlog.verwerkingsactie_versie DISABLE TRIGGER ALL;
+DELETE FROM verwerkingenlog.verwerkingsactie_versie WHERE actie_id = '$valse';
+UPDATE verwerkingenlog.verzegel_blad SET vernietigd_in = '1', vernietigd_door = $run WHERE tabel = 1 AND u = '$valse';
+\copy (SELECT * FROM verwerkingenlog.verificatie_export()) TO '$tmp/extra.export'
+ROLLBACK;
+SQL
+verwacht_fout "removed: purge run $run destroyed 5 rows of verwerkingsactie_versie by its journal entry, but more leaves say it destroyed them" "$tmp/$db.key" "$tmp/extra.export"
 getuige $db getuige
 
 echo "after re-encryption under a new key version:"
