@@ -62,9 +62,10 @@ BEGIN
 END $$;
 SELECT bool_and(c.wortel = pg_temp.mth(0, c.grootte)) AS wortels_kloppen FROM verzegel_controlepunt c;
 
--- The checkpoint: a C2SP tlog-checkpoint (origin, size, base64 root) in a
--- signed note (blank line, "— name base64(key ID || signature)").
-SELECT r[1] = split_part(publieke_sleutel(), '+', 1) AS origin_is_sleutelnaam,
+-- The checkpoint: a C2SP tlog-checkpoint (origin: key name/log id, size,
+-- base64 root) in a signed note (blank line, "— name base64(key ID ||
+-- signature)").
+SELECT r[1] = split_part(publieke_sleutel(), '+', 1) || '/' || (SELECT id FROM verzegel_log) AS origin_sleutelnaam_log,
        r[2] = (SELECT max(grootte)::text FROM verzegel_controlepunt) AS grootte,
        decode(r[3], 'base64') = (SELECT wortel FROM verzegel_controlepunt ORDER BY grootte DESC LIMIT 1) AS wortel,
        r[4] = '' AS lege_regel,

@@ -19,10 +19,12 @@
  *		\n
  *		— <key name> <base64(key ID || Ed25519 signature of the text)>\n
  *
- * The key name and the origin are both "verwerkingenlog-" followed by the
- * first 16 hex digits of SHA-256 of the public key, so that a log keeps its
- * name through a dump and restore and two logs never share one.  The key
- * ID is the first 4 bytes of SHA-256(name || 0x0A || 0x01 || public key).
+ * The key name is "verwerkingenlog-" followed by the first 16 hex digits of
+ * SHA-256 of the public key; the origin is the key name, "/", and the log's
+ * own id (a uuid made by its first verzegel() and kept in verzegel_log, so
+ * that it survives a dump and restore, and two databases of one cluster,
+ * which share the key, still are two logs).  The key ID is the first 4
+ * bytes of SHA-256(name || 0x0A || 0x01 || public key).
  */
 #include "postgres.h"
 
@@ -67,7 +69,7 @@ typedef struct Ondertekensleutel
 {
 	EVP_PKEY   *pkey;
 	unsigned char publiek[ED25519_LEN];
-	char		naam[64];		/* key name = origin */
+	char		naam[64];		/* key name */
 	unsigned char sleutel_id[4];
 } Ondertekensleutel;
 
@@ -284,15 +286,16 @@ base64(const unsigned char *data, int len)
 PG_FUNCTION_INFO_V1(vwl_onderteken);
 
 /*
- * verwerkingenlog._onderteken(grootte bigint, wortel bytea) RETURNS text:
- * the checkpoint of the tree of that size and root, signed with the
- * signing key, as a C2SP signed note.
+ * verwerkingenlog._onderteken(grootte bigint, wortel bytea, log uuid)
+ * RETURNS text: the checkpoint of the tree of that size and root of that
+ * log, signed with the signing key, as a C2SP signed note.
  */
 Datum
 vwl_onderteken(PG_FUNCTION_ARGS)
 {
 	int64		grootte = PG_GETARG_INT64(0);
 	bytea	   *wortel = PG_GETARG_BYTEA_PP(1);
+	char	   *log = DatumGetCString(DirectFunctionCall1(uuid_out, PG_GETARG_DATUM(2)));
 	Ondertekensleutel s;
 	char	   *tekst;
 	EVP_MD_CTX *md;
@@ -305,7 +308,7 @@ vwl_onderteken(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("a checkpoint needs a tree size of at least 0 and a 32-byte root hash")));
 	ondertekensleutel_laden(&s, true);
-	tekst = psprintf("%s\n%lld\n%s\n", s.naam, (long long) grootte,
+	tekst = psprintf("%s/%s\n%lld\n%s\n", s.naam, log, (long long) grootte,
 					 base64((unsigned char *) VARDATA_ANY(wortel), VWL_HASH_LEN));
 	md = EVP_MD_CTX_new();
 	if (md == NULL ||

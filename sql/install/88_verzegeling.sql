@@ -99,13 +99,24 @@ CREATE TABLE verzegel_controlepunt (
 COMMENT ON TABLE verzegel_controlepunt IS
   'Every checkpoint: tree size, root hash, when, and the signed note (C2SP tlog-checkpoint)';
 
-REVOKE ALL ON verzegel_tabel, verzegel_wachtrij, verzegel_blad, verzegel_knoop, verzegel_controlepunt FROM PUBLIC;
+-- The log's own id, part of every checkpoint's origin: made by the first
+-- verzegel(), dumped, so a restored log keeps it.
+CREATE TABLE verzegel_log (
+    id    uuid NOT NULL,
+    CONSTRAINT verzegel_log_pkey PRIMARY KEY (id)
+);
+COMMENT ON TABLE verzegel_log IS
+  'The id of this log (one row, made by the first verzegel()): the origin of its checkpoints is <key name>/<id>, so two databases that share a signing key are still two logs';
+
+REVOKE ALL ON verzegel_tabel, verzegel_wachtrij, verzegel_blad, verzegel_knoop, verzegel_controlepunt,
+    verzegel_log FROM PUBLIC;
 GRANT SELECT ON verzegel_controlepunt TO verwerkingenlog_beheer;
 
 SELECT pg_catalog.pg_extension_config_dump('verzegel_wachtrij', '');
 SELECT pg_catalog.pg_extension_config_dump('verzegel_blad', '');
 SELECT pg_catalog.pg_extension_config_dump('verzegel_knoop', '');
 SELECT pg_catalog.pg_extension_config_dump('verzegel_controlepunt', '');
+SELECT pg_catalog.pg_extension_config_dump('verzegel_log', '');
 
 -- C helpers.
 CREATE FUNCTION _canoniek(rij record, blad bigint, vorige bigint) RETURNS bytea
@@ -132,11 +143,11 @@ CREATE FUNCTION _boom_pad(soort text, m bigint, n bigint) RETURNS bytea[]
 COMMENT ON FUNCTION _boom_pad(text, bigint, bigint) IS
   'Internal: RFC 9162 proof from the stored tree: soort opname, the inclusion proof of leaf m in the tree of size n; soort consistentie, the consistency proof from size m to n';
 
-CREATE FUNCTION _onderteken(grootte bigint, wortel bytea) RETURNS text
+CREATE FUNCTION _onderteken(grootte bigint, wortel bytea, log uuid) RETURNS text
     AS 'MODULE_PATHNAME', 'vwl_onderteken'
     LANGUAGE C VOLATILE STRICT;
-COMMENT ON FUNCTION _onderteken(bigint, bytea) IS
-  'Internal: the checkpoint of a tree size and root, signed with the signing key (Ed25519), as a C2SP signed note';
+COMMENT ON FUNCTION _onderteken(bigint, bytea, uuid) IS
+  'Internal: the checkpoint of a tree size and root of the log with this id, signed with the signing key (Ed25519), as a C2SP signed note';
 
 CREATE FUNCTION _verzegel_aanmelden() RETURNS trigger
     AS 'MODULE_PATHNAME', 'vwl_verzegel_aanmelden'
@@ -350,8 +361,11 @@ BEGIN
     END LOOP;
 
     wortel := verwerkingenlog._boom_wortel(nieuw);
+    INSERT INTO verwerkingenlog.verzegel_log (id)
+    SELECT pg_catalog.gen_random_uuid() WHERE NOT EXISTS (SELECT FROM verwerkingenlog.verzegel_log);
     INSERT INTO verwerkingenlog.verzegel_controlepunt (grootte, wortel, gemaakt, tekst)
-    VALUES (nieuw, wortel, clock_timestamp(), verwerkingenlog._onderteken(nieuw, wortel));
+    VALUES (nieuw, wortel, clock_timestamp(),
+            verwerkingenlog._onderteken(nieuw, wortel, (SELECT id FROM verwerkingenlog.verzegel_log)));
     RETURN nieuw;
 END
 $$;
@@ -575,5 +589,5 @@ COMMENT ON FUNCTION opname_verwijzing(uuid) IS
 -- (EXECUTE on a trigger function is what CREATE TRIGGER needs: nobody else
 -- can attach the queue trigger, which writes the queue directly, to a table.)
 REVOKE ALL ON FUNCTION _verzegel_tabel_toevoegen(smallint, regclass, name, name), _verzegel_aanmelden(),
-    _verzegel_vernietigd(), _verzegel_journaal(), _onderteken(bigint, bytea),
+    _verzegel_vernietigd(), _verzegel_journaal(), _onderteken(bigint, bytea, uuid),
     _boom_wortel(bigint), _boom_pad(text, bigint, bigint) FROM PUBLIC;

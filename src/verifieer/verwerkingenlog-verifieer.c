@@ -96,6 +96,7 @@ static size_t njournaal = 0,
 			maxjournaal = 0;
 
 static char sleutelnaam[256];
+static char herkomst[512] = "";	/* the origin of the first checkpoint read */
 static unsigned char sleutel_id[4];
 static EVP_PKEY *publiek;
 
@@ -381,8 +382,20 @@ lees_controlepunt(const char *note, size_t len, uint64_t *grootte, unsigned char
 
 		if (e3 == NULL)
 			return "its text does not have the three lines of a checkpoint";
-		if ((size_t) (e1 - note) != strlen(sleutelnaam) || strncmp(note, sleutelnaam, strlen(sleutelnaam)) != 0)
-			return "its origin is not the key's name";
+		{
+		size_t		olen = (size_t) (e1 - note);
+
+		if (olen <= strlen(sleutelnaam) + 1 || strncmp(note, sleutelnaam, strlen(sleutelnaam)) != 0 ||
+			note[strlen(sleutelnaam)] != '/' || olen >= sizeof(herkomst))
+			return "its origin is not the key's name and a log id";
+		if (herkomst[0] == '\0')
+		{
+			memcpy(herkomst, note, olen);
+			herkomst[olen] = '\0';
+		}
+		else if (strlen(herkomst) != olen || strncmp(herkomst, note, olen) != 0)
+			return "it is a checkpoint of another log (its origin differs)";
+		}
 		if (e2 - e1 - 1 <= 0 || e2 - e1 - 1 >= (long) sizeof(getal))
 			return "its tree size is malformed";
 		memcpy(getal, e1 + 1, (size_t) (e2 - e1 - 1));
@@ -909,8 +922,8 @@ main(int argc, char **argv)
 	if (npunten == 0)
 		vals("the export has no checkpoint");
 
-	printf("%s: OK: %llu leaves (%llu destroyed by purge run",
-		   prog, (unsigned long long) nbladen, (unsigned long long) vernietigd);
+	printf("%s: OK: %s: %llu leaves (%llu destroyed by purge run",
+		   prog, herkomst, (unsigned long long) nbladen, (unsigned long long) vernietigd);
 	if (nruns == 0)
 		printf("s");
 	for (int r = 0; r < nruns; r++)

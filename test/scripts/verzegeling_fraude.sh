@@ -101,7 +101,7 @@ SELECT 4, blad >> 4, verwerkingenlog._mth(array_agg(hash ORDER BY blad)) FROM ve
  GROUP BY blad >> 4 HAVING count(*) = 16;
 UPDATE verwerkingenlog.verzegel_controlepunt
    SET wortel = verwerkingenlog._boom_wortel(grootte),
-       tekst = verwerkingenlog._onderteken(grootte, verwerkingenlog._boom_wortel(grootte));"
+       tekst = verwerkingenlog._onderteken(grootte, verwerkingenlog._boom_wortel(grootte), (SELECT id FROM verwerkingenlog.verzegel_log));"
 echo " without the witness, the rebuilt log looks whole:"
 verwacht_ok "$tmp/$db.key" "$tmp/knoei.export"
 echo " with it:"
