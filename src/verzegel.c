@@ -293,9 +293,9 @@ PG_FUNCTION_INFO_V1(vwl_onderteken);
 Datum
 vwl_onderteken(PG_FUNCTION_ARGS)
 {
-	int64		grootte = PG_GETARG_INT64(0);
-	bytea	   *wortel = PG_GETARG_BYTEA_PP(1);
-	char	   *log = DatumGetCString(DirectFunctionCall1(uuid_out, PG_GETARG_DATUM(2)));
+	int64		grootte;
+	bytea	   *wortel;
+	char	   *log;
 	Ondertekensleutel s;
 	char	   *tekst;
 	EVP_MD_CTX *md;
@@ -303,6 +303,12 @@ vwl_onderteken(PG_FUNCTION_ARGS)
 	size_t		siglen = HANDTEKENING_LEN;
 	char	   *note;
 
+	/* a library newer than the function's SQL definition must not misread */
+	if (PG_NARGS() != 3)
+		elog(ERROR, "_onderteken takes three arguments; reinstall the extension");
+	grootte = PG_GETARG_INT64(0);
+	wortel = PG_GETARG_BYTEA_PP(1);
+	log = DatumGetCString(DirectFunctionCall1(uuid_out, PG_GETARG_DATUM(2)));
 	if (grootte < 0 || VARSIZE_ANY_EXHDR(wortel) != VWL_HASH_LEN)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
