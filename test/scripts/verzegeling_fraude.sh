@@ -88,6 +88,18 @@ SELECT verwerkt_object_id, actie_id, volgnummer, volgorde, tijdstip, objecttype,
   FROM kopie;"
 verwacht_fout "changed: row verwerkt_object $eerste at tree index $(blad 2 "$eerste" 0) no longer matches its leaf" "$tmp/$db.key" "$tmp/knoei.export"
 
+echo "the same with only the guard off, the queue trigger on and a verzegel() after it:"
+knoei "CREATE TEMP TABLE kopie AS SELECT * FROM verwerkingenlog.verwerkt_object;
+ALTER TABLE verwerkingenlog.verwerkt_object DISABLE TRIGGER verwerkt_object_niet_leegmaken;
+TRUNCATE verwerkingenlog.verwerkt_object;
+INSERT INTO verwerkingenlog.verwerkt_object
+SELECT verwerkt_object_id, actie_id, volgnummer, volgorde, tijdstip, objecttype, soort_object_id, object_pseudoniem,
+       verwerkingenlog._versleutel(verwerkingenlog._ontsleutel(object_versleuteld)), betrokkenheid, verwerkte_soorten_gegevens
+  FROM kopie;
+SET client_min_messages = error;
+SELECT verwerkingenlog.verzegel();"
+verwacht_fout "changed: row verwerkt_object $eerste at tree index $(blad 2 "$eerste" 0) no longer matches its leaf" "$tmp/$db.key" "$tmp/knoei.export"
+
 echo "the tree rebuilt and re-signed (caught against the witness's checkpoints):"
 knoei "ALTER TABLE verwerkingenlog.verwerkt_object DISABLE TRIGGER ALL;
 UPDATE verwerkingenlog.verwerkt_object SET objecttype = 'kat' WHERE verwerkt_object_id = '$obj';
