@@ -409,9 +409,9 @@ PG_FUNCTION_INFO_V1(vwl_verzegel_aanmelden);
  * verzegel_wachtrij, for the next verzegel().  An updated row is queued
  * (soort 'U', to be sealed again as a leaf that supersedes the old one)
  * only when nothing but encrypted identifiers (columns *_versleuteld)
- * changed, which is what re-encryption does, and then sealed at once by
- * verzegel() in the same transaction; any other change stays unsealed, so
- * that the verifier finds the row differing from its leaf.
+ * changed, which is what re-encryption does, and then sealed at once in
+ * the same transaction (_verzegel_herversleuteld); any other change stays
+ * unsealed, so that the verifier finds the row differing from its leaf.
  *
  * The queue has no indexes and is written directly with heap inserts, so
  * that logging pays one small insert per row and no plan.
@@ -525,16 +525,14 @@ vwl_verzegel_aanmelden(PG_FUNCTION_ARGS)
 
 	/*
 	 * A re-encrypted row no longer matches its leaf: seal it again in the
-	 * same transaction, so that no checkpoint ever sees the one without the
-	 * other.
+	 * same transaction (_verzegel_herversleuteld), so that no checkpoint
+	 * and no export ever sees the one without the other.
 	 */
 	if (update && opnieuw > 0)
 	{
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "SPI_connect failed");
-		/* before the first checkpoint nothing is sealed yet */
-		if (SPI_execute("SELECT verwerkingenlog.verzegel()"
-						" WHERE EXISTS (SELECT FROM verwerkingenlog.verzegel_controlepunt)",
+		if (SPI_execute("SELECT verwerkingenlog._verzegel_herversleuteld()",
 						false, 0) != SPI_OK_SELECT)
 			elog(ERROR, "sealing the re-encrypted rows failed");
 		SPI_finish();

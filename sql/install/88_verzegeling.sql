@@ -383,6 +383,28 @@ $$;
 COMMENT ON FUNCTION verzegel() IS
   'Appends every row committed since the last checkpoint to the Merkle tree (in the order table, key) and stores a signed checkpoint; returns the tree size.  Rows of transactions still in progress go into a later checkpoint.  Scope beheer; schedule it with pg_cron';
 
+-- Re-encryption (herversleutel) seals the rows it changed in its own
+-- transaction, called by the queue trigger after the UPDATE.  First it
+-- waits for a verzegel() that is running: that run may have taken the
+-- queue entries of these very rows and sealed their old ciphertexts.  Only
+-- then does it look whether there is a checkpoint (there is none while the
+-- log's first verzegel() runs, and then the new leaves must supersede that
+-- run's); with none, nothing is sealed yet and the rows' own queue entries
+-- seal their new ciphertexts later.
+CREATE FUNCTION _verzegel_herversleuteld() RETURNS void
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    LOCK TABLE verwerkingenlog.verzegel_controlepunt IN EXCLUSIVE MODE;
+    IF EXISTS (SELECT FROM verwerkingenlog.verzegel_controlepunt) THEN
+        PERFORM verwerkingenlog.verzegel();
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION _verzegel_herversleuteld() IS
+  'Internal (queue trigger, after a re-encryption): seals the re-encrypted rows in the same transaction, after a verzegel() that is running has committed';
+
 CREATE FUNCTION controlepunt() RETURNS text
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
@@ -600,5 +622,5 @@ COMMENT ON FUNCTION opname_verwijzing(uuid) IS
 -- (EXECUTE on a trigger function is what CREATE TRIGGER needs: nobody else
 -- can attach the queue trigger, which writes the queue directly, to a table.)
 REVOKE ALL ON FUNCTION _verzegel_tabel_toevoegen(smallint, regclass, name, name), _verzegel_aanmelden(),
-    _verzegel_vernietigd(), _verzegel_journaal(), _onderteken(bigint, bytea, uuid),
+    _verzegel_herversleuteld(), _verzegel_vernietigd(), _verzegel_journaal(), _onderteken(bigint, bytea, uuid),
     _boom_wortel(bigint), _boom_pad(text, bigint, bigint) FROM PUBLIC;

@@ -92,6 +92,53 @@ exporteer vwl_schoon_doel
 verwacht_ok "$tmp/vwl_schoon_doel.key" "$tmp/vwl_schoon_doel.export" "$tmp"/getuige/*
 psql -d postgres -c "DROP DATABASE $db" -c 'DROP DATABASE vwl_schoon_doel'
 
+# A re-encryption while the log's first verzegel() is still running: that
+# run has taken the rows' queue entries and sealed their old ciphertexts,
+# not yet committed.  The re-encryption must wait for it and seal the new
+# ciphertexts in its own transaction; it used to see no checkpoint yet,
+# leave that to a later verzegel(), and commit rows that no longer matched
+# their leaves (what the crash test found when it was killed before the
+# next verzegel()).  Sessions are held by locks, no timing.
+echo "a re-encryption while the first verzegel() is running, exported before any further verzegel():"
+db=vwl_schoon_gelijktijdig
+nieuwe_db $db
+log_acties $db 4 777
+psql -d $db -c 'CREATE TABLE public.vwl_schakelaar ()'
+psql -d $db -c 'BEGIN' -c 'LOCK public.vwl_schakelaar' -c "SELECT pg_sleep(120)" >/dev/null 2>&1 &
+schakelaar=$!
+wacht_op() { # wacht_op SQL-condition on pg_stat_activity: its pid
+	local p
+	for _ in $(seq 300); do
+		p=$(psql -d $db -c "SELECT pid FROM pg_stat_activity WHERE datname = '$db' AND $1")
+		[ -n "$p" ] && { echo "$p"; return 0; }
+		sleep 0.1
+	done
+	return 1
+}
+wacht_op "query LIKE 'SELECT pg_sleep(120)%' AND state = 'active'" >/dev/null || { echo "FAILED: the lock holder did not start"; exit 1; }
+psql -d $db -c 'SET client_min_messages = error' -c 'BEGIN' -c 'SELECT verwerkingenlog.verzegel()' \
+	-c 'LOCK public.vwl_schakelaar' -c 'COMMIT' >/dev/null &
+zegel=$!
+wacht_op "query LIKE 'LOCK public.vwl_schakelaar%' AND wait_event_type = 'Lock'" >/dev/null || { echo "FAILED: verzegel() did not get to its lock"; exit 1; }
+psql -d $db -c 'SELECT verwerkingenlog._sleutel_roteren()' -c 'SELECT verwerkingenlog.herversleutel()' >/dev/null &
+herversleutel=$!
+# until the re-encryption has committed or waits for the verzegel()
+for _ in $(seq 300); do
+	kill -0 $herversleutel 2>/dev/null || break
+	[ -n "$(psql -d $db -c "SELECT pid FROM pg_stat_activity WHERE datname = '$db'
+	          AND query LIKE '%herversleutel%' AND wait_event_type = 'Lock'")" ] && break
+	sleep 0.1
+done
+psql -d $db -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                 WHERE datname = '$db' AND query LIKE 'SELECT pg_sleep(120)%'" >/dev/null
+wait $zegel || { echo "FAILED: the verzegel() failed"; exit 1; }
+wait $herversleutel || { echo "FAILED: the re-encryption failed"; exit 1; }
+wait $schakelaar 2>/dev/null || true
+exporteer $db
+verwacht_ok "$tmp/$db.key" "$tmp/$db.export"
+grep -q ", 4 superseded by re-encryption" <<<"$uit" || { echo "FAILED: expected 4 leaves superseded by re-encryption"; exit 1; }
+psql -d postgres -c "DROP DATABASE $db"
+
 echo "after a kill -9 in the middle of verzegel() (a cluster of its own):"
 bin=$PGHOST/inst/usr/lib/postgresql/15/bin
 runas=()
