@@ -206,3 +206,69 @@ SELECT verwerkingenlog.controlepunt() IS NOT NULL AS controlepunt,
 SELECT * FROM verwerkingenlog.verzegel_blad;
 RESET ROLE;
 DROP ROLE vwl_verzegel_lezer;
+
+-- LDV records and OTLP spans (src/ldv.c, written in bulk through the
+-- writer's door) are queued and sealed like any other row, with their LDV
+-- columns (span_id, trace_id, status, eind_tijdstip, resource, attributen)
+-- in the canonical encoding.
+SET search_path = verwerkingenlog, pg_catalog;
+SET client_min_messages = error;
+SELECT verzegel() > 0 AS vooraf_verzegeld;
+CREATE TEMP TABLE ldv_acties AS
+SELECT a AS actie_id FROM log_logregels(jsonb_build_array(
+    jsonb_build_object(
+        'trace_id', 'aaf7651916cd43dd8448eb211c801400', 'span_id', 'a1a2a3a4a5a6a7a8',
+        'parent_span_id', '00f067aa0ba902b7', 'name', 'Opvragen inkomen', 'status', 'Ok',
+        'start_time', 1672574400123, 'end_time', 1672574400456,
+        'resource', jsonb_build_object('attributes', jsonb_build_object('service.name', 'belastingen')),
+        'attributes', jsonb_build_object(
+            'dpl.core.processing_activity_id', 'https://register.example.nl/va/verzegeld',
+            'dpl.core.data_subject_id', '777140001', 'dpl.core.data_subject_id_type', 'BSN',
+            'dpl.core.foreign_operation.processor', 'https://afnemer.example.nl/')),
+    jsonb_build_object(
+        'trace_id', 'aaf7651916cd43dd8448eb211c801400', 'span_id', 'b1b2b3b4b5b6b7b8',
+        'name', 'Opvragen inkomen', 'status', 'Error', 'start_time', 1672574400123, 'end_time', 1672574400123,
+        'attributes', jsonb_build_object(
+            'dpl.core.processing_activity_id', 'https://register.example.nl/va/verzegeld',
+            'dpl.core.data_subject_id', '777140002', 'dpl.core.data_subject_id_type', 'BSN')))) a;
+SELECT log_otlp('{"resourceSpans": [{"resource": {"attributes": [{"key": "service.name", "value": {"stringValue": "otlp-verzegeld"}}]},
+  "scopeSpans": [{"spans": [{"traceId": "abcdefabcdef43dd8448eb211c801401", "spanId": "c1c2c3c4c5c6c7c8",
+     "name": "Toekennen toeslag", "startTimeUnixNano": "1672574400123456789", "endTimeUnixNano": "1672574400223456789",
+     "attributes": [{"key": "dpl.core.processing_activity_id", "value": {"stringValue": "https://register.example.nl/va/verzegeld"}},
+                    {"key": "dpl.core.data_subject_id", "value": {"stringValue": "777140003"}},
+                    {"key": "dpl.core.data_subject_id_type", "value": {"stringValue": "BSN"}}]}]}]}]}') AS otlp;
+INSERT INTO ldv_acties SELECT actie_id FROM verwerkingsactie_versie WHERE span_id = '\xc1c2c3c4c5c6c7c8';
+-- queued in the writer's transaction: one entry per version and object
+SELECT count(*) FILTER (WHERE q.tabel = 1) AS versies_wachtend, count(*) FILTER (WHERE q.tabel = 2) AS objecten_wachtend
+  FROM verzegel_wachtrij q
+ WHERE q.u IN (SELECT actie_id FROM ldv_acties)
+    OR q.u IN (SELECT o.verwerkt_object_id FROM verwerkt_object o JOIN ldv_acties l USING (actie_id));
+SELECT verzegel() > 0 AS verzegeld;
+RESET client_min_messages;
+SET TimeZone = 'UTC';
+SET DateStyle = 'ISO, YMD';
+-- every version and object in a leaf that matches its stored bytes, the LDV
+-- columns among the encoded ones
+SELECT count(*) AS versies,
+       count(*) FILTER (WHERE b.hash = sha256('\x00'::bytea || _canoniek(v, b.blad, b.vorige))) AS kloppen
+  FROM verwerkingsactie_versie v
+  JOIN verzegel_blad b ON b.tabel = 1 AND b.u = v.actie_id AND b.n = v.volgnummer AND b.vervangen_door IS NULL
+ WHERE v.actie_id IN (SELECT actie_id FROM ldv_acties);
+-- every non-NULL column by its name (2-byte length, name) in the encoding
+SELECT string_agg(DISTINCT k.key, ', ' ORDER BY k.key)
+         FILTER (WHERE k.key IN ('trace_id', 'span_id', 'parent_span_id', 'status', 'eind_tijdstip', 'resource', 'attributen'))
+         AS ldv_kolommen,
+       count(*) FILTER (WHERE position(int2send(length(k.key)::int2) || convert_to(k.key, 'UTF8')
+                                       IN _canoniek(v, b.blad, b.vorige)) = 0) AS niet_gecodeerd
+  FROM verwerkingsactie_versie v
+  JOIN verzegel_blad b ON b.tabel = 1 AND b.u = v.actie_id AND b.n = v.volgnummer AND b.vervangen_door IS NULL
+  CROSS JOIN LATERAL jsonb_each(to_jsonb(v)) k
+ WHERE v.actie_id IN (SELECT actie_id FROM ldv_acties) AND k.value <> 'null';
+SELECT count(*) AS objecten,
+       count(*) FILTER (WHERE b.hash = sha256('\x00'::bytea || _canoniek(o, b.blad, b.vorige))) AS kloppen
+  FROM verwerkt_object o
+  JOIN verzegel_blad b ON b.tabel = 2 AND b.u = o.verwerkt_object_id AND b.vervangen_door IS NULL
+ WHERE o.actie_id IN (SELECT actie_id FROM ldv_acties);
+RESET TimeZone;
+RESET DateStyle;
+DROP TABLE ldv_acties;
