@@ -272,3 +272,30 @@ SELECT count(*) AS objecten,
 RESET TimeZone;
 RESET DateStyle;
 DROP TABLE ldv_acties;
+
+-- The signing key follows the key file's setting, also when that setting
+-- is one of the database's own (instellen) and the first thing a new
+-- session does is ask for the verification key.
+CREATE DATABASE vwl_140;
+\c vwl_140
+SET client_min_messages = error;
+CREATE EXTENSION verwerkingenlog;
+COPY (SELECT 1 WHERE false) TO PROGRAM 'cat >/dev/null; rm -rf vwl_140 && mkdir -m 700 vwl_140';
+SELECT verwerkingenlog.instellen('verwerkingenlog.sleutelbestand', 'vwl_140/sleutels');
+SELECT verwerkingenlog.sleutelbestand_aanmaken() IS NOT NULL AS sleutelbestand;
+-- In a configured folder the server never creates the signing key: an
+-- Ed25519 key of its own made here (PEM of PKCS #8 with a 32-byte seed),
+-- mode 0600.
+COPY (SELECT '-----BEGIN PRIVATE KEY-----'
+      UNION ALL SELECT encode('\x302e020100300506032b657004220420'::bytea || sha256(convert_to(random()::text, 'UTF8')), 'base64')
+      UNION ALL SELECT '-----END PRIVATE KEY-----')
+  TO PROGRAM 'umask 077 && cat > vwl_140/verwerkingenlog.ondertekensleutel';
+SELECT verwerkingenlog.verzegel() >= 0 AS verzegeld;
+CREATE TABLE public.sleutel AS SELECT verwerkingenlog.publieke_sleutel() AS k;
+\c vwl_140
+SELECT verwerkingenlog.publieke_sleutel() = (SELECT k FROM public.sleutel) AS dezelfde_sleutel;
+SELECT split_part(verwerkingenlog.controlepunt(), E'\n', 1) LIKE split_part(k, '+', 1) || '/%' AS ondertekend_met_die_sleutel
+  FROM public.sleutel;
+COPY (SELECT 1 WHERE false) TO PROGRAM 'cat >/dev/null; rm -rf vwl_140';
+\c contrib_regression
+DROP DATABASE vwl_140;

@@ -57,6 +57,7 @@
 #include "utils/tuplestore.h"
 #include "utils/uuid.h"
 
+#include "instellingen.h"
 #include "merkle.h"
 
 #define ONDERTEKEN_BESTAND	"verwerkingenlog.ondertekensleutel"
@@ -93,8 +94,12 @@ openssl_fout(const char *wat)
 static char *
 ondertekensleutel_pad(bool *standaard)
 {
-	const char *sb = GetConfigOption("verwerkingenlog.sleutelbestand", true, false);
+	const char *sb;
 	const char *slash;
+
+	/* the key file path may be one of the database's settings (instellen) */
+	vwl_instellingen_controleren();
+	sb = GetConfigOption("verwerkingenlog.sleutelbestand", true, false);
 
 	if (sb == NULL || sb[0] == '\0')
 	{
