@@ -270,7 +270,7 @@ for ((c = 1; c <= cycles; c++)); do
 	fi
 	# A disturber may lose its connection; any other error is a failure.
 	for s in "${actief[@]}"; do
-		if grep -v -E 'server closed the connection|connection to server .* failed|connection to server was lost|Is the server running|terminated abnormally|before or while processing|^$' \
+		if grep -v -E 'server closed the connection|connection to server .* failed|connection to server was lost|Is the server running|terminated abnormally|before or while processing|unexpected postmaster exit|^$' \
 			"$dir/storing.$s.$c" >"$dir/storing.fout"; then
 			echo "cycle $c: disturber $s failed:"; cat "$dir/storing.fout"
 			fouten=$((fouten + 1))
