@@ -920,8 +920,19 @@ main(int argc, char **argv)
 			 (unsigned long long) punten[p].grootte, punten[p].bron, (unsigned long long) nbladen);
 	if (ingevoegd[0])
 		vals("%s", ingevoegd);
+	if (npunten == 0 && nbladen > 0)
+		vals("removed: the export has %llu leaves but no checkpoint (every checkpoint was removed)",
+			 (unsigned long long) nbladen);
 	if (npunten == 0)
-		vals("the export has no checkpoint");
+	{
+		/*
+		 * Nothing sealed yet (a new log, or one whose first verzegel() has
+		 * not committed): nothing false to report, nothing proved either.
+		 */
+		printf("%s: OK: nothing sealed yet: 0 leaves, no checkpoint; %llu rows await the first checkpoint\n",
+			   prog, (unsigned long long) wachtend);
+		return 0;
+	}
 
 	printf("%s: OK: %s: %llu leaves (%llu destroyed by purge run",
 		   prog, herkomst, (unsigned long long) nbladen, (unsigned long long) vernietigd);

@@ -178,6 +178,11 @@ for k in "${controles[@]}"; do
 	if "beschikbaar_controle_$k"; then actieve_controles+=("$k"); else
 		echo "check $k: skipped (this version of the extension does not have it)"; fi
 done
+# The first verzegel() creates the signing key (outside any transaction):
+# made before the first kill, so that the check always has a key to verify with.
+if [[ " ${actieve_controles[*]} " == *" verzegeling "* ]]; then
+	PGOPTIONS="-c client_min_messages=error" psql -c 'SELECT verwerkingenlog.verzegel()' >/dev/null
+fi
 
 actief=()
 declare -A tijdens=()

@@ -119,5 +119,13 @@ verwacht_ok "$tmp/$db.key" "$tmp/knoei.export"
 echo " with it:"
 verwacht_fout "signed two different trees of size" "$tmp/$db.key" "$tmp/knoei.export" "$tmp"/getuige/*
 
+echo "every checkpoint deleted (the leaves kept):"
+knoei "DELETE FROM verwerkingenlog.verzegel_controlepunt;"
+verwacht_fout "removed: the export has 46 leaves but no checkpoint" "$tmp/$db.key" "$tmp/knoei.export"
+echo " the tree and its checkpoints deleted (caught against the witness's checkpoints):"
+knoei "DELETE FROM verwerkingenlog.verzegel_controlepunt; DELETE FROM verwerkingenlog.verzegel_knoop;
+DELETE FROM verwerkingenlog.verzegel_blad;"
+verwacht_fout "removed: the checkpoint of size [0-9]+ .* covers more leaves than the export has \\(0\\)" "$tmp/$db.key" "$tmp/knoei.export" "$tmp"/getuige/*
+
 psql -d postgres -c "DROP DATABASE $db"
 echo "every tampering caught"

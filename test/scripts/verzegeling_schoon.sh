@@ -14,6 +14,11 @@ trap stop_extra EXIT
 db=vwl_schoon
 nieuwe_db $db
 log_acties $db 10
+echo "a log that was never sealed:"
+exporteer $db
+verwacht_ok "$tmp/$db.key" "$tmp/$db.export"
+grep -q "OK: nothing sealed yet: 0 leaves, no checkpoint; 20 rows await the first checkpoint" <<<"$uit" ||
+	{ echo "FAILED: expected nothing sealed and 20 rows waiting"; exit 1; }
 # five actions whose retention (P1D from 2020) has long ended
 psql -d $db -c "SELECT count(verwerkingenlog.log_verwerkingsactie(jsonb_build_object(
   'actieNaam', 'kort ' || g, 'vertrouwelijkheid', 'normaal', 'tijdstip', '2020-01-01T10:00:00+01:00', 'bewaartermijn', 'P1D',
@@ -103,6 +108,13 @@ echo "a re-encryption while the first verzegel() is running, exported before any
 db=vwl_schoon_gelijktijdig
 nieuwe_db $db
 log_acties $db 4 777
+# and an LDV record: its LDV columns are in its leaf, which the verifier checks as any other
+psql -d $db -c "SELECT count(*) FROM verwerkingenlog.log_logregels(jsonb_build_array(jsonb_build_object(
+  'trace_id', '0af7651916cd43dd8448eb211c80319c', 'span_id', 'b7ad6b7169203331', 'parent_span_id', '00f067aa0ba902b7',
+  'name', 'Opvragen inkomen', 'status', 'Ok', 'start_time', 1735725600123, 'end_time', 1735725600456,
+  'resource', jsonb_build_object('attributes', jsonb_build_object('service.name', 'belastingen')),
+  'attributes', jsonb_build_object('dpl.core.processing_activity_id', 'https://register.example.nl/va/inkomen',
+    'dpl.core.data_subject_id', '777000999', 'dpl.core.data_subject_id_type', 'BSN'))))" >/dev/null
 psql -d $db -c 'CREATE TABLE public.vwl_schakelaar ()'
 psql -d $db -c 'BEGIN' -c 'LOCK public.vwl_schakelaar' -c "SELECT pg_sleep(120)" >/dev/null 2>&1 &
 schakelaar=$!
@@ -136,7 +148,8 @@ wait $herversleutel || { echo "FAILED: the re-encryption failed"; exit 1; }
 wait $schakelaar 2>/dev/null || true
 exporteer $db
 verwacht_ok "$tmp/$db.key" "$tmp/$db.export"
-grep -q ", 4 superseded by re-encryption" <<<"$uit" || { echo "FAILED: expected 4 leaves superseded by re-encryption"; exit 1; }
+grep -q ": 15 leaves (0 destroyed by purge runs, 5 superseded by re-encryption)" <<<"$uit" ||
+	{ echo "FAILED: expected 15 leaves (5 versions, 5 objects, 5 objects again), 5 superseded by re-encryption"; exit 1; }
 psql -d postgres -c "DROP DATABASE $db"
 
 echo "after a kill -9 in the middle of verzegel() (a cluster of its own):"
