@@ -43,3 +43,19 @@ dist:
 
 $(EXTENSION)--$(EXTVERSION).sql: $(INSTALL_PARTS)
 	cat $^ > $@
+
+# The offline verifier (src/verifieer/): a standalone program, C and
+# libcrypto only.  PGXS's PROGRAM would share OBJS with the module, so it has
+# its own rule.
+VERIFIER = src/verifieer/verwerkingenlog-verifieer
+all: $(VERIFIER)
+$(VERIFIER): $(VERIFIER).c
+	$(CC) -O2 -Wall -Wextra $(COPT) -o $@ $< -lcrypto
+install: install-verifier
+install-verifier: $(VERIFIER)
+	$(MKDIR_P) '$(DESTDIR)$(bindir)'
+	$(INSTALL_PROGRAM) $(VERIFIER) '$(DESTDIR)$(bindir)/'
+clean: clean-verifier
+clean-verifier:
+	rm -f $(VERIFIER)
+.PHONY: install-verifier clean-verifier

@@ -5,6 +5,7 @@
 #   test/run.sh demo    the same cluster, loaded with the standard's quickstart stories
 #   test/run.sh bench [args]   the benchmarks (test/bench/run.sh)
 #   test/run.sh bench-ldv [args]   the LDV benchmarks (test/bench/ldv.sh)
+#   test/run.sh bench-verzegeling [args]   the cost of tamper evidence (test/bench/verzegeling.sh)
 #   test/run.sh shell   a psql prompt on a throwaway cluster with the extension
 #   test/run.sh crash [args]   kill -9 the server under load, count acknowledged writes lost (test/crash)
 #   test/run.sh fuzz [args]    the libFuzzer harnesses (test/fuzz)
@@ -205,8 +206,16 @@ track_io_timing = on"} start_cluster
 		# The Debian package, built and installed into a fresh Debian 12 root.
 		bash "$top/test/release/pakket.sh" "$@"
 		;;
+	bench-verzegeling)
+		# The cost of tamper evidence (issue 12), durable commits as in bench.
+		VWL_PGCONF=${VWL_PGCONF:-"synchronous_commit = on
+fsync = on
+shared_buffers = 1GB
+max_wal_size = 4GB"} start_cluster
+		bash "$top/test/bench/verzegeling.sh" "$@"
+		;;
 	*)
-		echo "usage: $0 check|demo|bench|bench-ldv|shell|crash|fuzz|pakket" >&2
+		echo "usage: $0 check|demo|bench|bench-ldv|bench-verzegeling|shell|crash|fuzz|pakket" >&2
 		exit 2
 		;;
 esac

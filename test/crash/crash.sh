@@ -178,6 +178,11 @@ for k in "${controles[@]}"; do
 	if "beschikbaar_controle_$k"; then actieve_controles+=("$k"); else
 		echo "check $k: skipped (this version of the extension does not have it)"; fi
 done
+# The first verzegel() creates the signing key (outside any transaction):
+# made before the first kill, so that the check always has a key to verify with.
+if [[ " ${actieve_controles[*]} " == *" verzegeling "* ]]; then
+	PGOPTIONS="-c client_min_messages=error" psql -c 'SELECT verwerkingenlog.verzegel()' >/dev/null
+fi
 
 actief=()
 declare -A tijdens=()
@@ -270,7 +275,7 @@ for ((c = 1; c <= cycles; c++)); do
 	fi
 	# A disturber may lose its connection; any other error is a failure.
 	for s in "${actief[@]}"; do
-		if grep -v -E 'server closed the connection|connection to server .* failed|connection to server was lost|Is the server running|terminated abnormally|before or while processing|^$' \
+		if grep -v -E 'server closed the connection|connection to server .* failed|connection to server was lost|Is the server running|terminated abnormally|before or while processing|unexpected postmaster exit|^$' \
 			"$dir/storing.$s.$c" >"$dir/storing.fout"; then
 			echo "cycle $c: disturber $s failed:"; cat "$dir/storing.fout"
 			fouten=$((fouten + 1))
