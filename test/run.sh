@@ -52,9 +52,10 @@ ensure_packages() {
 	/usr/bin/python3 -c 'import jsonschema' 2>/dev/null || missing+=(python3-jsonschema)
 	# The benchmarks' instruction counts run callgrind.
 	if [ "$cmd" = bench ]; then command -v valgrind >/dev/null || missing+=(valgrind); fi
-	# The package test (test/release/pakket.sh): Debian's packaging tools for
-	# PostgreSQL extensions and debootstrap.
-	if [ "$cmd" = pakket ]; then
+	# The package test (test/release/pakket.sh, also in check as
+	# test/scripts/pakket.sh): Debian's packaging tools for PostgreSQL
+	# extensions and debootstrap.
+	if [ "$cmd" = pakket ] || [ "$cmd" = check ]; then
 		command -v dh >/dev/null || missing+=(debhelper)
 		command -v pg_buildext >/dev/null || missing+=(postgresql-server-dev-all)
 		command -v debootstrap >/dev/null || missing+=(debootstrap)
