@@ -49,6 +49,7 @@
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
+#include "optimizer/optimizer.h"
 #include "parser/parse_func.h"
 #include "rewrite/rewriteHandler.h"
 #include "tcop/utility.h"
@@ -155,6 +156,8 @@ typedef struct VwlPlan
 	Oid		   *domein;			/* a filled column's domain, checked per row */
 	void	  **domein_extra;	/* domain_check's cache, per column */
 	Bitmapset  *kolommen;		/* the filled columns, as insertedCols */
+	int			aantal_checks;	/* the table's CHECK constraints ... */
+	Expr	  **checks;			/* ... parsed and planned, in its order */
 } VwlPlan;
 
 /* A table the writer inserts into, opened for one call. */
@@ -1113,6 +1116,24 @@ bouw_plan(VwlDoel *d, const Oid *typen, VwlPlan *p)
 			p->standaard[i] = att->atthasdef;
 	}
 
+	/*
+	 * The CHECK constraints as ExecConstraints would prepare them for every
+	 * new ResultRelInfo (stringToNode and expression_planner of each, a
+	 * seventh of the instructions of one logged action): parsed and planned
+	 * once here, and only made executable per call (start_doel).
+	 */
+	p->aantal_checks = 0;
+	p->checks = NULL;
+	if (tupdesc->constr && tupdesc->constr->num_check > 0)
+	{
+		TupleConstr *constr = tupdesc->constr;
+
+		p->aantal_checks = constr->num_check;
+		p->checks = palloc(constr->num_check * sizeof(Expr *));
+		for (int i = 0; i < constr->num_check; i++)
+			p->checks[i] = expression_planner((Expr *) stringToNode(constr->check[i].ccbin));
+	}
+
 	/* Every value the writer produces must land in a column. */
 	for (int k = 0; k < d->aantal_kolommen; k++)
 	{
@@ -1236,6 +1257,24 @@ start_doel(VwlSchrijver *s, VwlDoel *d, Index rti)
 		lappend(estate->es_opened_result_relations, d->rri);
 	ExecOpenIndices(d->rri, false);
 	d->slot = table_slot_create(d->rel, &estate->es_tupleTable);
+
+	/*
+	 * The CHECK constraints from the plan, as ExecRelCheck would prepare
+	 * them (same order, in the query context), so ExecConstraints does not
+	 * parse and plan them again.  The plan is rebuilt whenever the table's
+	 * relcache entry is invalidated, so its constraints are the table's.
+	 */
+	if (d->plan->aantal_checks > 0 &&
+		d->rel->rd_att->constr != NULL &&
+		d->rel->rd_att->constr->num_check == d->plan->aantal_checks)
+	{
+		MemoryContext oud = MemoryContextSwitchTo(estate->es_query_cxt);
+
+		d->rri->ri_ConstraintExprs = palloc(d->plan->aantal_checks * sizeof(ExprState *));
+		for (int i = 0; i < d->plan->aantal_checks; i++)
+			d->rri->ri_ConstraintExprs[i] = ExecInitExpr(d->plan->checks[i], NULL);
+		MemoryContextSwitchTo(oud);
+	}
 
 	d->standaard = palloc0(d->plan->natts * sizeof(ExprState *));
 	for (int i = 0; i < d->plan->natts; i++)
