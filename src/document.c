@@ -443,75 +443,141 @@ ontsleutel_rij(PGFunction fn, VwlRijwaarden *r)
 }
 
 /*
- * Push the pairs of the document of object o (VerwerktObject), as
- * _object_document built it: url, verwerktObjectId, objecttype,
- * soortObjectId, objectId (decrypted), betrokkenheid,
- * verwerkteSoortenGegevens.
+ * The keys of a document in the order jsonb keeps them (shorter first, then
+ * bytewise): pushed in this order, the sort that ends every object in
+ * pushJsonbValue finds them sorted at once.  Fields by index, and these:
  */
-static void
-push_object_paren(JsonbParseState **st, VwlRijwaarden *o)
-{
-	bool		isnull;
-	Datum		id = veld(o, O_VERWERKT_OBJECT_ID, &isnull);
-	text	   *object_id = o->null ? NULL : ontsleutel_rij(vwl_ontsleutel_object, o);
+#define K_URL		(-1)		/* url of the row */
+#define K_OBJECT_ID	(-2)		/* objectId, decrypted */
+#define K_ACTIE		(-3)		/* verwerkingsactie (the inzage form) */
+#define K_OBJECTEN	(-4)		/* verwerkteObjecten */
 
-	push_sleutel(st, "url");
-	push_url(st, "/verwerkte-objecten/", id, isnull);
-	for (int k = 0; k < O_AANTAL; k++)
-		push_veld(st, object_velden, o, k);
-	push_sleutel(st, "objectId");
-	if (object_id == NULL)
-		push_tekst(st, NULL, 0);
-	else
-		push_tekst(st, VARDATA_ANY(object_id), VARSIZE_ANY_EXHDR(object_id));
-}
+static const int object_volgorde[] = {
+	K_URL, K_OBJECT_ID, O_OBJECTTYPE, O_BETROKKENHEID, O_SOORT_OBJECT_ID,
+	K_ACTIE, O_VERWERKT_OBJECT_ID, O_SOORTEN
+};
 
-/* Push the document of object o as one value. */
-static void
-push_object(JsonbParseState **st, VwlRijwaarden *o)
+static const int versie_volgorde[] = {
+	K_URL, V_ACTIE_ID, V_SYSTEEM, V_TIJDSTIP, V_ACTIE_NAAM, V_AFNEMER_ID,
+	V_GEBRUIKER, V_UITVOERDER, V_GEGEVENSBRON, V_VERWERKING_ID,
+	V_BEWAARTERMIJN, V_HANDELING_NAAM, V_SOORT_AFNEMER_ID, V_VERWERKING_NAAM,
+	V_VERTROUWELIJKHEID, K_OBJECTEN, V_TIJDSTIP_REGISTRATIE,
+	V_VERWERKING_ID_AFNEMER, V_ACTIVITEIT_ID, V_ACTIVITEIT_URL,
+	V_ACTIVITEIT_ID_AFNEMER, V_ACTIVITEIT_URL_AFNEMER
+};
+
+static void push_beperkt(JsonbParseState **st, VwlRijwaarden *v, VwlRijwaarden *o);
+static void push_jsonb(JsonbParseState **st, Jsonb *j);
+
+/*
+ * Push the document of object o (VerwerktObject) as _object_document built
+ * it: url, verwerktObjectId, objecttype, soortObjectId, objectId
+ * (decrypted), betrokkenheid, verwerkteSoortenGegevens; with v, also
+ * verwerkingsactie, v's restricted form with only o (the inzage form).
+ */
+static JsonbValue *
+push_object(JsonbParseState **st, VwlRijwaarden *o, VwlRijwaarden *v)
 {
 	pushJsonbValue(st, WJB_BEGIN_OBJECT, NULL);
-	push_object_paren(st, o);
-	pushJsonbValue(st, WJB_END_OBJECT, NULL);
+	for (int i = 0; i < (int) lengthof(object_volgorde); i++)
+	{
+		int			k = object_volgorde[i];
+		bool		isnull;
+
+		if (k >= 0)
+			push_veld(st, object_velden, o, k);
+		else if (k == K_URL)
+		{
+			Datum		id = veld(o, O_VERWERKT_OBJECT_ID, &isnull);
+
+			push_sleutel(st, "url");
+			push_url(st, "/verwerkte-objecten/", id, isnull);
+		}
+		else if (k == K_OBJECT_ID)
+		{
+			text	   *object_id = o->null ? NULL : ontsleutel_rij(vwl_ontsleutel_object, o);
+
+			push_sleutel(st, "objectId");
+			if (object_id == NULL)
+				push_tekst(st, NULL, 0);
+			else
+				push_tekst(st, VARDATA_ANY(object_id), VARSIZE_ANY_EXHDR(object_id));
+		}
+		else if (k == K_ACTIE && v != NULL)
+		{
+			push_sleutel(st, "verwerkingsactie");
+			push_beperkt(st, v, o);
+		}
+	}
+	return pushJsonbValue(st, WJB_END_OBJECT, NULL);
 }
 
 /*
- * Push the pairs of the document of version v, except verwerkteObjecten.
- * beperkt: the restricted form of the inzage (VerwerkingsactieBeperkt),
- * without systeem, gebruiker and gegevensbron, and afnemerId only when it is
- * stored in the clear (an OIN): the full form's coalesce(afnemer_id,
- * _ontsleutel_afnemer(v)), minus what the restricted form then replaced by
+ * Push the document of version v (VerwerkingsactieUitgebreid) with
+ * verwerkteObjecten objecten.  With o instead (beperkt), the restricted
+ * form of the inzage (VerwerkingsactieBeperkt): without systeem, gebruiker
+ * and gegevensbron, verwerkteObjecten only [o], and afnemerId only when it
+ * is stored in the clear (an OIN): the full form's coalesce(afnemer_id,
+ * _ontsleutel_afnemer(v)) minus what the restricted form then replaced by
  * null, so nothing is decrypted for it.
  */
-static void
-push_versie_paren(JsonbParseState **st, VwlRijwaarden *v, bool beperkt)
+static JsonbValue *
+push_versie(JsonbParseState **st, VwlRijwaarden *v, Jsonb *objecten,
+			VwlRijwaarden *o)
 {
-	bool		isnull;
-	Datum		d;
+	bool		beperkt = (o != NULL);
 
-	d = veld(v, V_ACTIE_ID, &isnull);
-	push_sleutel(st, "url");
-	push_url(st, "/verwerkingsacties/", d, isnull);
-
-	for (int k = 0; k < V_AANTAL; k++)
+	pushJsonbValue(st, WJB_BEGIN_OBJECT, NULL);
+	for (int i = 0; i < (int) lengthof(versie_volgorde); i++)
 	{
+		int			k = versie_volgorde[i];
+		bool		isnull;
+		Datum		d;
+
+		if (k == K_URL)
+		{
+			d = veld(v, V_ACTIE_ID, &isnull);
+			push_sleutel(st, "url");
+			push_url(st, "/verwerkingsacties/", d, isnull);
+			continue;
+		}
+		if (k == K_OBJECTEN)
+		{
+			push_sleutel(st, "verwerkteObjecten");
+			if (beperkt)
+			{
+				pushJsonbValue(st, WJB_BEGIN_ARRAY, NULL);
+				push_object(st, o, NULL);
+				pushJsonbValue(st, WJB_END_ARRAY, NULL);
+			}
+			else
+				push_jsonb(st, objecten);
+			continue;
+		}
 		if (beperkt && (k == V_SYSTEEM || k == V_GEBRUIKER || k == V_GEGEVENSBRON))
 			continue;
 		d = veld(v, k, &isnull);
+		push_sleutel(st, versie_velden[k].sleutel);
 		if (k == V_AFNEMER_ID && isnull && !beperkt && !v->null)
 		{
 			text	   *afnemer = ontsleutel_rij(vwl_ontsleutel_afnemer, v);
 
-			push_sleutel(st, versie_velden[k].sleutel);
 			if (afnemer == NULL)
 				push_tekst(st, NULL, 0);
 			else
 				push_tekst(st, VARDATA_ANY(afnemer), VARSIZE_ANY_EXHDR(afnemer));
 			continue;
 		}
-		push_sleutel(st, versie_velden[k].sleutel);
 		push_waarde(st, v, k, d, isnull);
 	}
+	return pushJsonbValue(st, WJB_END_OBJECT, NULL);
+}
+
+/* Push the restricted document of version v with only object o. */
+static void
+push_beperkt(JsonbParseState **st, VwlRijwaarden *v, VwlRijwaarden *o)
+{
+	(void) push_versie(st, v, NULL, o);
 }
 
 /* Push a jsonb argument as a value (SQL NULL: null). */
@@ -562,9 +628,7 @@ vwl_object_document(PG_FUNCTION_ARGS)
 
 	vwl_instellingen_controleren();
 	lees_rij(fcinfo, 0, object_velden, O_AANTAL, &c->object, &o);
-	pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
-	push_object_paren(&st, &o);
-	PG_RETURN_JSONB_P(JsonbValueToJsonb(pushJsonbValue(&st, WJB_END_OBJECT, NULL)));
+	PG_RETURN_JSONB_P(JsonbValueToJsonb(push_object(&st, &o, NULL)));
 }
 
 PG_FUNCTION_INFO_V1(vwl_document);
@@ -583,27 +647,9 @@ vwl_document(PG_FUNCTION_ARGS)
 
 	vwl_instellingen_controleren();
 	lees_rij(fcinfo, 0, versie_velden, V_AANTAL, &c->versie, &v);
-	pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
-	push_versie_paren(&st, &v, false);
-	push_sleutel(&st, "verwerkteObjecten");
-	push_jsonb(&st, PG_ARGISNULL(1) ? NULL : PG_GETARG_JSONB_P(1));
-	PG_RETURN_JSONB_P(JsonbValueToJsonb(pushJsonbValue(&st, WJB_END_OBJECT, NULL)));
-}
-
-/*
- * Push the restricted document of version v with only object o; returns
- * what the closing push returns.
- */
-static JsonbValue *
-push_beperkt(JsonbParseState **st, VwlRijwaarden *v, VwlRijwaarden *o)
-{
-	pushJsonbValue(st, WJB_BEGIN_OBJECT, NULL);
-	push_versie_paren(st, v, true);
-	push_sleutel(st, "verwerkteObjecten");
-	pushJsonbValue(st, WJB_BEGIN_ARRAY, NULL);
-	push_object(st, o);
-	pushJsonbValue(st, WJB_END_ARRAY, NULL);
-	return pushJsonbValue(st, WJB_END_OBJECT, NULL);
+	PG_RETURN_JSONB_P(JsonbValueToJsonb(push_versie(&st, &v,
+													PG_ARGISNULL(1) ? NULL : PG_GETARG_JSONB_P(1),
+													NULL)));
 }
 
 PG_FUNCTION_INFO_V1(vwl_beperkt_document);
@@ -624,7 +670,7 @@ vwl_beperkt_document(PG_FUNCTION_ARGS)
 	vwl_instellingen_controleren();
 	lees_rij(fcinfo, 0, versie_velden, V_AANTAL, &c->versie, &v);
 	lees_rij(fcinfo, 1, object_velden, O_AANTAL, &c->object, &o);
-	PG_RETURN_JSONB_P(JsonbValueToJsonb(push_beperkt(&st, &v, &o)));
+	PG_RETURN_JSONB_P(JsonbValueToJsonb(push_versie(&st, &v, NULL, &o)));
 }
 
 PG_FUNCTION_INFO_V1(vwl_inzage_document);
@@ -646,9 +692,5 @@ vwl_inzage_document(PG_FUNCTION_ARGS)
 	vwl_instellingen_controleren();
 	lees_rij(fcinfo, 0, versie_velden, V_AANTAL, &c->versie, &v);
 	lees_rij(fcinfo, 1, object_velden, O_AANTAL, &c->object, &o);
-	pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
-	push_object_paren(&st, &o);
-	push_sleutel(&st, "verwerkingsactie");
-	push_beperkt(&st, &v, &o);
-	PG_RETURN_JSONB_P(JsonbValueToJsonb(pushJsonbValue(&st, WJB_END_OBJECT, NULL)));
+	PG_RETURN_JSONB_P(JsonbValueToJsonb(push_object(&st, &o, &v)));
 }
