@@ -166,12 +166,13 @@ soort_van(Oid typ)
 }
 
 /*
- * Deform the row argument argno of fcinfo into *r, working out where its
- * columns are the first time (or when another row type comes).
+ * Deform the row rij (a composite datum; isnull: SQL NULL) into *r, working
+ * out where its columns are the first time (or when another row type
+ * comes), in the memory of fcinfo's function.
  */
 static void
-lees_rij(FunctionCallInfo fcinfo, int argno, const VwlVeld *velden, int aantal,
-		 VwlRijtype *rt, VwlRijwaarden *r)
+lees_waarde(FunctionCallInfo fcinfo, Datum rij, bool isnull, const VwlVeld *velden,
+			int aantal, VwlRijtype *rt, VwlRijwaarden *r)
 {
 	HeapTupleHeader th;
 	TupleDesc	desc;
@@ -180,10 +181,10 @@ lees_rij(FunctionCallInfo fcinfo, int argno, const VwlVeld *velden, int aantal,
 	int32		typmod;
 
 	r->rt = rt;
-	r->null = PG_ARGISNULL(argno);
+	r->null = isnull;
 	if (r->null)
 		return;
-	th = PG_GETARG_HEAPTUPLEHEADER(argno);
+	th = DatumGetHeapTupleHeader(rij);
 	r->rij = PointerGetDatum(th);
 	type = HeapTupleHeaderGetTypeId(th);
 	typmod = HeapTupleHeaderGetTypMod(th);
@@ -235,6 +236,14 @@ lees_rij(FunctionCallInfo fcinfo, int argno, const VwlVeld *velden, int aantal,
 	r->nulls = palloc(desc->natts * sizeof(bool));
 	heap_deform_tuple(&tuple, desc, r->waarden, r->nulls);
 	ReleaseTupleDesc(desc);
+}
+
+/* Deform row argument argno of fcinfo into *r (see lees_waarde). */
+static void
+lees_rij(FunctionCallInfo fcinfo, int argno, const VwlVeld *velden, int aantal,
+		 VwlRijtype *rt, VwlRijwaarden *r)
+{
+	lees_waarde(fcinfo, PG_GETARG_DATUM(argno), PG_ARGISNULL(argno), velden, aantal, rt, r);
 }
 
 /* The cache of a document function, made on its first call. */
@@ -289,12 +298,11 @@ push_tekst(JsonbParseState **st, const char *s, int len)
 	pushJsonbValue(st, WJB_VALUE, &v);
 }
 
-/* A UUID as uuid_out writes it, palloc'd. */
-static char *
-uuid_tekst(const pg_uuid_t *u)
+/* Write u as uuid_out writes it into buf (UUID_TEKST_LENGTE + 1 bytes). */
+static void
+uuid_schrijf(const pg_uuid_t *u, char *buf)
 {
 	static const char hex[] = "0123456789abcdef";
-	char	   *buf = palloc(UUID_TEKST_LENGTE + 1);
 	char	   *p = buf;
 
 	for (int i = 0; i < UUID_LEN; i++)
@@ -305,6 +313,15 @@ uuid_tekst(const pg_uuid_t *u)
 		*p++ = hex[u->data[i] & 0x0F];
 	}
 	*p = '\0';
+}
+
+/* A UUID as uuid_out writes it, palloc'd. */
+static char *
+uuid_tekst(const pg_uuid_t *u)
+{
+	char	   *buf = palloc(UUID_TEKST_LENGTE + 1);
+
+	uuid_schrijf(u, buf);
 	return buf;
 }
 
@@ -412,6 +429,7 @@ static void
 push_url(JsonbParseState **st, const char *pad, Datum d, bool isnull)
 {
 	int			basislen;
+	int			padlen;
 	const char *basis;
 	char	   *url;
 
@@ -421,8 +439,12 @@ push_url(JsonbParseState **st, const char *pad, Datum d, bool isnull)
 		return;
 	}
 	basis = vwl_basis_url(&basislen);
-	url = psprintf("%.*s%s%s", basislen, basis, pad, uuid_tekst(DatumGetUUIDP(d)));
-	push_tekst(st, url, strlen(url));
+	padlen = strlen(pad);
+	url = palloc(basislen + padlen + UUID_TEKST_LENGTE + 1);
+	memcpy(url, basis, basislen);
+	memcpy(url + basislen, pad, padlen);
+	uuid_schrijf(DatumGetUUIDP(d), url + basislen + padlen);
+	push_tekst(st, url, basislen + padlen + UUID_TEKST_LENGTE);
 }
 
 /*
@@ -523,7 +545,7 @@ push_object(JsonbParseState **st, VwlRijwaarden *o, VwlRijwaarden *v)
  */
 static JsonbValue *
 push_versie(JsonbParseState **st, VwlRijwaarden *v, Jsonb *objecten,
-			VwlRijwaarden *o)
+			VwlRijwaarden *o, VwlRijwaarden *rijen, int aantal_rijen)
 {
 	bool		beperkt = (o != NULL);
 
@@ -548,6 +570,13 @@ push_versie(JsonbParseState **st, VwlRijwaarden *v, Jsonb *objecten,
 			{
 				pushJsonbValue(st, WJB_BEGIN_ARRAY, NULL);
 				push_object(st, o, NULL);
+				pushJsonbValue(st, WJB_END_ARRAY, NULL);
+			}
+			else if (rijen != NULL)
+			{
+				pushJsonbValue(st, WJB_BEGIN_ARRAY, NULL);
+				for (int j = 0; j < aantal_rijen; j++)
+					push_object(st, &rijen[j], NULL);
 				pushJsonbValue(st, WJB_END_ARRAY, NULL);
 			}
 			else
@@ -577,7 +606,7 @@ push_versie(JsonbParseState **st, VwlRijwaarden *v, Jsonb *objecten,
 static void
 push_beperkt(JsonbParseState **st, VwlRijwaarden *v, VwlRijwaarden *o)
 {
-	(void) push_versie(st, v, NULL, o);
+	(void) push_versie(st, v, NULL, o, NULL, 0);
 }
 
 /* Push a jsonb argument as a value (SQL NULL: null). */
@@ -649,7 +678,55 @@ vwl_document(PG_FUNCTION_ARGS)
 	lees_rij(fcinfo, 0, versie_velden, V_AANTAL, &c->versie, &v);
 	PG_RETURN_JSONB_P(JsonbValueToJsonb(push_versie(&st, &v,
 													PG_ARGISNULL(1) ? NULL : PG_GETARG_JSONB_P(1),
-													NULL)));
+													NULL, NULL, 0)));
+}
+
+PG_FUNCTION_INFO_V1(vwl_document_met_objecten);
+
+/*
+ * verwerkingenlog._document_met_objecten(v verwerkingsactie_versie,
+ * objecten verwerkt_object[]) RETURNS jsonb: _document(v, the jsonb_agg of
+ * _object_document of the objects, in the array's order), built in one go:
+ * the list's documents, without an aggregate of documents in between.  NULL
+ * or no objects: verwerkteObjecten is null, as jsonb_agg over no rows.
+ */
+Datum
+vwl_document_met_objecten(PG_FUNCTION_ARGS)
+{
+	VwlDocCache *c = doc_cache(fcinfo);
+	VwlRijwaarden v;
+	VwlRijwaarden *rijen = NULL;
+	int			aantal = 0;
+	JsonbParseState *st = NULL;
+
+	vwl_instellingen_controleren();
+	lees_rij(fcinfo, 0, versie_velden, V_AANTAL, &c->versie, &v);
+	if (!PG_ARGISNULL(1))
+	{
+		ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(1);
+		Datum	   *waarden;
+		bool	   *nulls;
+		int16		typlen;
+		bool		typbyval;
+		char		typalign;
+
+		if (ARR_NDIM(arr) > 1)
+			ereport(ERROR,
+					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+					 errmsg("verwerkte objecten must be a one-dimensional array")));
+		get_typlenbyvalalign(ARR_ELEMTYPE(arr), &typlen, &typbyval, &typalign);
+		deconstruct_array(arr, ARR_ELEMTYPE(arr), typlen, typbyval, typalign,
+						  &waarden, &nulls, &aantal);
+		if (aantal > 0)
+		{
+			rijen = palloc(aantal * sizeof(VwlRijwaarden));
+			for (int j = 0; j < aantal; j++)
+				lees_waarde(fcinfo, waarden[j], nulls[j], object_velden, O_AANTAL,
+							&c->object, &rijen[j]);
+		}
+	}
+	PG_RETURN_JSONB_P(JsonbValueToJsonb(push_versie(&st, &v, NULL, NULL,
+													aantal > 0 ? rijen : NULL, aantal)));
 }
 
 PG_FUNCTION_INFO_V1(vwl_beperkt_document);
@@ -670,7 +747,7 @@ vwl_beperkt_document(PG_FUNCTION_ARGS)
 	vwl_instellingen_controleren();
 	lees_rij(fcinfo, 0, versie_velden, V_AANTAL, &c->versie, &v);
 	lees_rij(fcinfo, 1, object_velden, O_AANTAL, &c->object, &o);
-	PG_RETURN_JSONB_P(JsonbValueToJsonb(push_versie(&st, &v, NULL, &o)));
+	PG_RETURN_JSONB_P(JsonbValueToJsonb(push_versie(&st, &v, NULL, &o, NULL, 0)));
 }
 
 PG_FUNCTION_INFO_V1(vwl_inzage_document);

@@ -37,6 +37,14 @@ CREATE FUNCTION _document(v verwerkingsactie_versie, objecten jsonb) RETURNS jso
     AS 'MODULE_PATHNAME', 'vwl_document'
     LANGUAGE C STABLE PARALLEL RESTRICTED;
 
+-- _document(v, the jsonb_agg of _object_document of objecten, in their
+-- order), in one go (the list's documents): no documents aggregated in
+-- between.  NULL or no objects: verwerkteObjecten is null.
+CREATE FUNCTION _document_met_objecten(v verwerkingsactie_versie, objecten verwerkt_object[]) RETURNS jsonb
+    AS 'MODULE_PATHNAME', 'vwl_document_met_objecten'
+    LANGUAGE C STABLE PARALLEL RESTRICTED;
+REVOKE ALL ON FUNCTION _document_met_objecten(verwerkingsactie_versie, verwerkt_object[]) FROM PUBLIC;
+
 -- The current version of an action (vervallen or not); no row when unknown.
 CREATE FUNCTION _actueel(actie uuid) RETURNS SETOF verwerkingsactie_versie
     LANGUAGE sql STABLE PARALLEL SAFE ROWS 1
@@ -109,6 +117,8 @@ COMMENT ON FUNCTION verwerkingsactie(uuid) IS
 COMMENT ON FUNCTION _object_document(verwerkt_object) IS 'A verwerkt object as the API shows it (VerwerktObject)';
 COMMENT ON FUNCTION _objecten_document(uuid, integer) IS 'The verwerkte objecten of a version of an action, in their order';
 COMMENT ON FUNCTION _document(verwerkingsactie_versie, jsonb) IS 'A version as the API shows it (VerwerkingsactieUitgebreid), every element present';
+COMMENT ON FUNCTION _document_met_objecten(verwerkingsactie_versie, verwerkt_object[]) IS
+  'A version as the API shows it, with the given object rows as its verwerkteObjecten (in their order)';
 COMMENT ON FUNCTION _actueel(uuid) IS 'The current version of an action (highest volgnummer), vervallen or not';
 COMMENT ON FUNCTION _schrijf_versies(uuid[], integer[], jsonb[], vertrouwelijkheid[], integer[]) IS
   'Stores versions of actions from normalised documents; the one place that inserts new content';

@@ -89,8 +89,8 @@ BEGIN
     IF terug THEN
         OPEN rijen FOR
             SELECT t.tijdstip, t.actie_id,
-                   verwerkingenlog._document(t.v,
-                       (SELECT jsonb_agg(verwerkingenlog._object_document(x) ORDER BY x.volgorde)
+                   verwerkingenlog._document_met_objecten(t.v,
+                       (SELECT array_agg(x ORDER BY x.volgorde)
                           FROM verwerkingenlog.verwerkt_object x
                          WHERE x.actie_id = t.actie_id AND x.volgnummer = (t.v).objecten_volgnummer
                            AND x.soort_object_id = _verwerkingsacties_pagina.soort_object_id
@@ -102,8 +102,8 @@ BEGIN
     ELSE
         OPEN rijen FOR
             SELECT t.tijdstip, t.actie_id,
-                   verwerkingenlog._document(t.v,
-                       (SELECT jsonb_agg(verwerkingenlog._object_document(x) ORDER BY x.volgorde)
+                   verwerkingenlog._document_met_objecten(t.v,
+                       (SELECT array_agg(x ORDER BY x.volgorde)
                           FROM verwerkingenlog.verwerkt_object x
                          WHERE x.actie_id = t.actie_id AND x.volgnummer = (t.v).objecten_volgnummer
                            AND x.soort_object_id = _verwerkingsacties_pagina.soort_object_id
