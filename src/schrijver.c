@@ -64,6 +64,8 @@
 #include "utils/rls.h"
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
+#include "utils/typcache.h"
+#include "utils/fmgroids.h"
 #include "utils/uuid.h"
 
 #include "verwerkingenlog.h"
@@ -186,6 +188,7 @@ typedef struct VwlSchrijver
 	text	   *maker[3];		/* role, sub, client of the call (maker.c) */
 	int			basislen;
 	FmgrInfo	niveau_uit;		/* output function of vertrouwelijkheid */
+	bool		oin_bekend;		/* oin has only its own CHECK (oin_bekend()) */
 	FmgrInfo   *objecten_document;	/* _objecten_document, when needed */
 	EState	   *estate;
 	VwlDoel		versies;
@@ -1289,6 +1292,44 @@ start_doel(VwlSchrijver *s, VwlDoel *d, Index rti)
 	}
 }
 
+/*
+ * Whether the domain oin has exactly the one constraint the install script
+ * gives it, CHECK (VALUE ~ '^[0-9]{20}$') (looked at per call in the type
+ * cache, which follows every ALTER DOMAIN): then a value that kolom_oin
+ * found to be 20 ASCII digits satisfies the domain, and vul_rij need not
+ * run the regular expression again for every row (3 % of a logged action,
+ * 9 % of a batch).  With any other constraint, or none, every row's value
+ * goes through domain_check as before.
+ */
+static bool
+oin_bekend(Oid oin, MemoryContext callcxt)
+{
+	/* in callcxt: its reset callback points at it */
+	DomainConstraintRef *ref = MemoryContextAlloc(callcxt, sizeof(DomainConstraintRef));
+	DomainConstraintState *con;
+	OpExpr	   *op;
+	Const	   *patroon;
+	text	   *t;
+
+	InitDomainConstraintRef(oin, ref, callcxt, false);
+	if (list_length(ref->constraints) != 1)
+		return false;
+	con = (DomainConstraintState *) linitial(ref->constraints);
+	if (con->constrainttype != DOM_CONSTRAINT_CHECK || con->check_expr == NULL ||
+		!IsA(con->check_expr, OpExpr))
+		return false;
+	op = (OpExpr *) con->check_expr;
+	if (get_opcode(op->opno) != F_TEXTREGEXEQ || list_length(op->args) != 2 ||
+		!IsA(linitial(op->args), CoerceToDomainValue) || !IsA(lsecond(op->args), Const))
+		return false;
+	patroon = (Const *) lsecond(op->args);
+	if (patroon->constisnull || patroon->consttype != TEXTOID)
+		return false;
+	t = DatumGetTextPP(patroon->constvalue);
+	return VARSIZE_ANY_EXHDR(t) == strlen("^[0-9]{20}$") &&
+		memcmp(VARDATA_ANY(t), "^[0-9]{20}$", VARSIZE_ANY_EXHDR(t)) == 0;
+}
+
 /* Fill the slot of d for one row, in the order of the table's columns. */
 static void
 vul_rij(VwlSchrijver *s, VwlDoel *d, VwlRij *rij)
@@ -1306,8 +1347,12 @@ vul_rij(VwlSchrijver *s, VwlDoel *d, VwlRij *rij)
 		{
 			slot->tts_values[i] = kolom->bereken(rij, kolom->element,
 												 &slot->tts_isnull[i]);
-			/* As INSERT does: the domain's constraints, for every row. */
-			if (OidIsValid(d->plan->domein[i]))
+			/*
+			 * As INSERT does: the domain's constraints, for every row (an
+			 * oin from kolom_oin is known to satisfy its own CHECK).
+			 */
+			if (OidIsValid(d->plan->domein[i]) &&
+				!(kolom->bereken == kolom_oin && s->oin_bekend && !slot->tts_isnull[i]))
 				domain_check(slot->tts_values[i], slot->tts_isnull[i], d->plan->domein[i],
 							 &d->plan->domein_extra[i], plan_cache.cxt);
 		}
@@ -1457,6 +1502,7 @@ schrijver_open(VwlSchrijver *s, MemoryContext callcxt)
 	s->objecten.plan = &plan_cache.objecten;
 	s->typen = plan_cache.typen;
 	fmgr_info_cxt(plan_cache.niveau_uit, &s->niveau_uit, callcxt);
+	s->oin_bekend = oin_bekend(plan_cache.typen[VT_OIN], callcxt);
 
 	/* One tijdstipRegistratie for the whole call. */
 	s->registratie = GetCurrentTimestamp();
