@@ -1,32 +1,341 @@
 /*
  * document.c
- *		Small pieces of the API's JSON documents that SQL builds slowly.
+ *		The API's JSON documents of stored rows, built in C: what the SQL
+ *		functions _object_document, _document, _beperkt_document and
+ *		_inzage_document built with jsonb_build_object, || and -.
+ *
+ * jsonb_build_object looks up the type and output function of every
+ * argument on every call, and the restricted form was built whole and then
+ * cut down key by key, each cut a new document: two thirds of an inzage's
+ * and half of a list's instructions.  Here the columns are found by name
+ * once per query (fn_extra), each value is pushed as jsonb_build_object
+ * would push it (text and uuid as strings, timestamptz as to_jsonb prints
+ * it, any other type as its output function's string, SQL NULL as null),
+ * and the restricted form is built without what it leaves out.  The keys of
+ * a jsonb object are kept sorted, so the order of pushing does not show.
  */
 #include "postgres.h"
 
+#include "access/htup_details.h"
 #include "catalog/pg_type.h"
 #include "fmgr.h"
+#include "funcapi.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/json.h"
 #include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/typcache.h"
+#include "utils/uuid.h"
 
-PG_FUNCTION_INFO_V1(vwl_soorten_gegevens);
+#include "verwerkingenlog.h"
+#include "instellingen.h"
+#include "pseudoniem.h"
+
+/* The length of a UUID in its text form. */
+#define UUID_TEKST_LENGTE 36
+
+/* How a column's value goes into a document. */
+typedef enum VwlSoort
+{
+	VS_TEKST,					/* text or a domain over it: its string */
+	VS_UUID,					/* uuid: its string */
+	VS_TIJD,					/* timestamptz: as to_jsonb prints it */
+	VS_SOORTEN,					/* text[]: [{"soortGegeven": ...}, ...] */
+	VS_UIT						/* any other type: its output function */
+} VwlSoort;
+
+/* A column of a row type that a document shows. */
+typedef struct VwlVeld
+{
+	const char *sleutel;		/* the document's key; NULL: not shown */
+	const char *kolom;			/* the column */
+} VwlVeld;
+
+/* verwerkingsactie_versie: the document's keys, in _document's order. */
+enum
+{
+	V_ACTIE_ID,
+	V_ACTIE_NAAM,
+	V_HANDELING_NAAM,
+	V_VERWERKING_NAAM,
+	V_VERWERKING_ID,
+	V_ACTIVITEIT_ID,
+	V_ACTIVITEIT_URL,
+	V_VERTROUWELIJKHEID,
+	V_BEWAARTERMIJN,
+	V_UITVOERDER,
+	V_SYSTEEM,
+	V_GEBRUIKER,
+	V_GEGEVENSBRON,
+	V_SOORT_AFNEMER_ID,
+	V_AFNEMER_ID,
+	V_ACTIVITEIT_ID_AFNEMER,
+	V_ACTIVITEIT_URL_AFNEMER,
+	V_VERWERKING_ID_AFNEMER,
+	V_TIJDSTIP,
+	V_TIJDSTIP_REGISTRATIE,
+	V_AANTAL
+};
+
+static const VwlVeld versie_velden[V_AANTAL] = {
+	{"actieId", "actie_id"},
+	{"actieNaam", "actie_naam"},
+	{"handelingNaam", "handeling_naam"},
+	{"verwerkingNaam", "verwerking_naam"},
+	{"verwerkingId", "verwerking_id"},
+	{"verwerkingsactiviteitId", "verwerkingsactiviteit_id"},
+	{"verwerkingsactiviteitUrl", "verwerkingsactiviteit_url"},
+	{"vertrouwelijkheid", "vertrouwelijkheid"},
+	{"bewaartermijn", "bewaartermijn"},
+	{"uitvoerder", "uitvoerder"},
+	{"systeem", "systeem"},
+	{"gebruiker", "gebruiker"},
+	{"gegevensbron", "gegevensbron"},
+	{"soortAfnemerId", "soort_afnemer_id"},
+	{"afnemerId", "afnemer_id"},
+	{"verwerkingsactiviteitIdAfnemer", "verwerkingsactiviteit_id_afnemer"},
+	{"verwerkingsactiviteitUrlAfnemer", "verwerkingsactiviteit_url_afnemer"},
+	{"verwerkingIdAfnemer", "verwerking_id_afnemer"},
+	{"tijdstip", "tijdstip"},
+	{"tijdstipRegistratie", "tijdstip_registratie"},
+};
+
+/* verwerkt_object: the document's keys, in _object_document's order. */
+enum
+{
+	O_VERWERKT_OBJECT_ID,
+	O_OBJECTTYPE,
+	O_SOORT_OBJECT_ID,
+	O_BETROKKENHEID,
+	O_SOORTEN,
+	O_AANTAL
+};
+
+static const VwlVeld object_velden[O_AANTAL] = {
+	{"verwerktObjectId", "verwerkt_object_id"},
+	{"objecttype", "objecttype"},
+	{"soortObjectId", "soort_object_id"},
+	{"betrokkenheid", "betrokkenheid"},
+	{"verwerkteSoortenGegevens", "verwerkte_soorten_gegevens"},
+};
+
+/* Where the shown columns of one row type are, and how each is shown. */
+typedef struct VwlRijtype
+{
+	Oid			type;			/* InvalidOid: not worked out yet */
+	int32		typmod;
+	int			natts;
+	int			att[V_AANTAL];	/* attribute index (attnum - 1) per field */
+	VwlSoort	soort[V_AANTAL];
+	FmgrInfo	uit[V_AANTAL];	/* VS_UIT: the output function */
+} VwlRijtype;
+
+/* What a document function keeps for the query (fn_extra). */
+typedef struct VwlDocCache
+{
+	VwlRijtype	versie;
+	VwlRijtype	object;
+} VwlDocCache;
+
+/* One row, deformed. */
+typedef struct VwlRijwaarden
+{
+	bool		null;			/* the row itself is NULL */
+	Datum		rij;			/* the composite datum */
+	Datum	   *waarden;
+	bool	   *nulls;
+	VwlRijtype *rt;
+} VwlRijwaarden;
+
+/* How a column of type typ is shown. */
+static VwlSoort
+soort_van(Oid typ)
+{
+	Oid			basis = getBaseType(typ);
+
+	if (basis == TEXTOID)
+		return VS_TEKST;
+	if (basis == UUIDOID)
+		return VS_UUID;
+	if (basis == TIMESTAMPTZOID)
+		return VS_TIJD;
+	if (basis == TEXTARRAYOID)
+		return VS_SOORTEN;
+	return VS_UIT;
+}
 
 /*
- * verwerkingenlog._soorten_gegevens(text[]) RETURNS jsonb: the stored array of
- * soorten gegevens as the API shows it, [{"soortGegeven": ...}, ...].  A plain
- * expression instead of a subquery keeps the object document inlinable.
+ * Deform the row rij (a composite datum; isnull: SQL NULL) into *r, working
+ * out where its columns are the first time (or when another row type
+ * comes), in the memory of fcinfo's function.
  */
-Datum
-vwl_soorten_gegevens(PG_FUNCTION_ARGS)
+static void
+lees_waarde(FunctionCallInfo fcinfo, Datum rij, bool isnull, const VwlVeld *velden,
+			int aantal, VwlRijtype *rt, VwlRijwaarden *r)
 {
-	ArrayType  *soorten = PG_GETARG_ARRAYTYPE_P(0);
+	HeapTupleHeader th;
+	TupleDesc	desc;
+	HeapTupleData tuple;
+	Oid			type;
+	int32		typmod;
+
+	r->rt = rt;
+	r->null = isnull;
+	if (r->null)
+		return;
+	th = DatumGetHeapTupleHeader(rij);
+	r->rij = PointerGetDatum(th);
+	type = HeapTupleHeaderGetTypeId(th);
+	typmod = HeapTupleHeaderGetTypMod(th);
+	desc = lookup_rowtype_tupdesc(type, typmod);
+
+	if (rt->type != type || rt->typmod != typmod || rt->natts != desc->natts)
+	{
+		MemoryContext oud = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+
+		for (int k = 0; k < aantal; k++)
+		{
+			int			i;
+
+			for (i = 0; i < desc->natts; i++)
+			{
+				Form_pg_attribute att = TupleDescAttr(desc, i);
+
+				if (!att->attisdropped &&
+					strcmp(NameStr(att->attname), velden[k].kolom) == 0)
+					break;
+			}
+			if (i == desc->natts)
+				ereport(ERROR,
+						(errcode(ERRCODE_UNDEFINED_COLUMN),
+						 errmsg("column \"%s\" not found in data type %s",
+								velden[k].kolom, format_type_be(type))));
+			rt->att[k] = i;
+			rt->soort[k] = soort_van(TupleDescAttr(desc, i)->atttypid);
+			if (rt->soort[k] == VS_UIT)
+			{
+				Oid			uitfunc;
+				bool		varlena;
+
+				getTypeOutputInfo(TupleDescAttr(desc, i)->atttypid, &uitfunc, &varlena);
+				fmgr_info_cxt(uitfunc, &rt->uit[k], fcinfo->flinfo->fn_mcxt);
+			}
+		}
+		MemoryContextSwitchTo(oud);
+		rt->type = type;
+		rt->typmod = typmod;
+		rt->natts = desc->natts;
+	}
+
+	tuple.t_len = HeapTupleHeaderGetDatumLength(th);
+	ItemPointerSetInvalid(&tuple.t_self);
+	tuple.t_tableOid = InvalidOid;
+	tuple.t_data = th;
+	r->waarden = palloc(desc->natts * sizeof(Datum));
+	r->nulls = palloc(desc->natts * sizeof(bool));
+	heap_deform_tuple(&tuple, desc, r->waarden, r->nulls);
+	ReleaseTupleDesc(desc);
+}
+
+/* Deform row argument argno of fcinfo into *r (see lees_waarde). */
+static void
+lees_rij(FunctionCallInfo fcinfo, int argno, const VwlVeld *velden, int aantal,
+		 VwlRijtype *rt, VwlRijwaarden *r)
+{
+	lees_waarde(fcinfo, PG_GETARG_DATUM(argno), PG_ARGISNULL(argno), velden, aantal, rt, r);
+}
+
+/* The cache of a document function, made on its first call. */
+static VwlDocCache *
+doc_cache(FunctionCallInfo fcinfo)
+{
+	if (fcinfo->flinfo->fn_extra == NULL)
+		fcinfo->flinfo->fn_extra = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
+														  sizeof(VwlDocCache));
+	return (VwlDocCache *) fcinfo->flinfo->fn_extra;
+}
+
+/* Field k of row r; *isnull when the row or the column is NULL. */
+static inline Datum
+veld(VwlRijwaarden *r, int k, bool *isnull)
+{
+	if (r->null)
+	{
+		*isnull = true;
+		return (Datum) 0;
+	}
+	*isnull = r->nulls[r->rt->att[k]];
+	return r->waarden[r->rt->att[k]];
+}
+
+/* Push a key (a string constant). */
+static void
+push_sleutel(JsonbParseState **st, const char *sleutel)
+{
+	JsonbValue	v;
+
+	v.type = jbvString;
+	v.val.string.val = (char *) sleutel;
+	v.val.string.len = strlen(sleutel);
+	pushJsonbValue(st, WJB_KEY, &v);
+}
+
+/* Push a string value (NULL: null); the string must outlive the document. */
+static void
+push_tekst(JsonbParseState **st, const char *s, int len)
+{
+	JsonbValue	v;
+
+	if (s == NULL)
+		v.type = jbvNull;
+	else
+	{
+		v.type = jbvString;
+		v.val.string.val = (char *) s;
+		v.val.string.len = len;
+	}
+	pushJsonbValue(st, WJB_VALUE, &v);
+}
+
+/* Write u as uuid_out writes it into buf (UUID_TEKST_LENGTE + 1 bytes). */
+static void
+uuid_schrijf(const pg_uuid_t *u, char *buf)
+{
+	static const char hex[] = "0123456789abcdef";
+	char	   *p = buf;
+
+	for (int i = 0; i < UUID_LEN; i++)
+	{
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			*p++ = '-';
+		*p++ = hex[u->data[i] >> 4];
+		*p++ = hex[u->data[i] & 0x0F];
+	}
+	*p = '\0';
+}
+
+/* A UUID as uuid_out writes it, palloc'd. */
+static char *
+uuid_tekst(const pg_uuid_t *u)
+{
+	char	   *buf = palloc(UUID_TEKST_LENGTE + 1);
+
+	uuid_schrijf(u, buf);
+	return buf;
+}
+
+/*
+ * Push the array of soorten gegevens as the API shows it,
+ * [{"soortGegeven": ...}, ...]; returns what the closing push returns.
+ */
+static JsonbValue *
+push_soorten(JsonbParseState **st, ArrayType *soorten)
+{
 	Datum	   *elementen;
 	bool	   *nulls;
 	int			aantal;
-	JsonbParseState *state = NULL;
 	JsonbValue	sleutel;
-	JsonbValue *resultaat;
 
 	if (ARR_NDIM(soorten) > 1)
 		ereport(ERROR,
@@ -40,7 +349,7 @@ vwl_soorten_gegevens(PG_FUNCTION_ARGS)
 	sleutel.val.string.val = "soortGegeven";
 	sleutel.val.string.len = strlen("soortGegeven");
 
-	pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
+	pushJsonbValue(st, WJB_BEGIN_ARRAY, NULL);
 	for (int i = 0; i < aantal; i++)
 	{
 		JsonbValue	waarde;
@@ -55,12 +364,410 @@ vwl_soorten_gegevens(PG_FUNCTION_ARGS)
 			waarde.val.string.val = VARDATA_ANY(t);
 			waarde.val.string.len = VARSIZE_ANY_EXHDR(t);
 		}
-		pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-		pushJsonbValue(&state, WJB_KEY, &sleutel);
-		pushJsonbValue(&state, WJB_VALUE, &waarde);
-		pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+		pushJsonbValue(st, WJB_BEGIN_OBJECT, NULL);
+		pushJsonbValue(st, WJB_KEY, &sleutel);
+		pushJsonbValue(st, WJB_VALUE, &waarde);
+		pushJsonbValue(st, WJB_END_OBJECT, NULL);
 	}
-	resultaat = pushJsonbValue(&state, WJB_END_ARRAY, NULL);
+	return pushJsonbValue(st, WJB_END_ARRAY, NULL);
+}
 
+/* Push the value d of field k of r as jsonb_build_object shows it. */
+static void
+push_waarde(JsonbParseState **st, VwlRijwaarden *r, int k, Datum d, bool isnull)
+{
+	if (isnull)
+	{
+		push_tekst(st, NULL, 0);
+		return;
+	}
+	switch (r->rt->soort[k])
+	{
+		case VS_TEKST:
+			{
+				text	   *t = DatumGetTextPP(d);
+
+				push_tekst(st, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+				break;
+			}
+		case VS_UUID:
+			push_tekst(st, uuid_tekst(DatumGetUUIDP(d)), UUID_TEKST_LENGTE);
+			break;
+		case VS_TIJD:
+			{
+				char	   *s = JsonEncodeDateTime(NULL, d, TIMESTAMPTZOID, NULL);
+
+				push_tekst(st, s, strlen(s));
+				break;
+			}
+		case VS_SOORTEN:
+			push_soorten(st, DatumGetArrayTypeP(d));
+			break;
+		case VS_UIT:
+			{
+				char	   *s = OutputFunctionCall(&r->rt->uit[k], d);
+
+				push_tekst(st, s, strlen(s));
+				break;
+			}
+	}
+}
+
+/* Push key and value of field k of r. */
+static void
+push_veld(JsonbParseState **st, const VwlVeld *velden, VwlRijwaarden *r, int k)
+{
+	bool		isnull;
+	Datum		d = veld(r, k, &isnull);
+
+	push_sleutel(st, velden[k].sleutel);
+	push_waarde(st, r, k, d, isnull);
+}
+
+/* base url || pad || the uuid d, or null when d is NULL. */
+static void
+push_url(JsonbParseState **st, const char *pad, Datum d, bool isnull)
+{
+	int			basislen;
+	int			padlen;
+	const char *basis;
+	char	   *url;
+
+	if (isnull)
+	{
+		push_tekst(st, NULL, 0);
+		return;
+	}
+	basis = vwl_basis_url(&basislen);
+	padlen = strlen(pad);
+	url = palloc(basislen + padlen + UUID_TEKST_LENGTE + 1);
+	memcpy(url, basis, basislen);
+	memcpy(url + basislen, pad, padlen);
+	uuid_schrijf(DatumGetUUIDP(d), url + basislen + padlen);
+	push_tekst(st, url, basislen + padlen + UUID_TEKST_LENGTE);
+}
+
+/*
+ * Call a decryption function of pseudoniem.c on row r as SQL calls it (the
+ * row its only argument); NULL when it returns NULL.
+ */
+static text *
+ontsleutel_rij(PGFunction fn, VwlRijwaarden *r)
+{
+	LOCAL_FCINFO(fc, 1);
+	Datum		d;
+
+	InitFunctionCallInfoData(*fc, NULL, 1, InvalidOid, NULL, NULL);
+	fc->args[0].value = r->rij;
+	fc->args[0].isnull = false;
+	d = fn(fc);
+	return fc->isnull ? NULL : DatumGetTextPP(d);
+}
+
+/*
+ * The keys of a document in the order jsonb keeps them (shorter first, then
+ * bytewise): pushed in this order, the sort that ends every object in
+ * pushJsonbValue finds them sorted at once.  Fields by index, and these:
+ */
+#define K_URL		(-1)		/* url of the row */
+#define K_OBJECT_ID	(-2)		/* objectId, decrypted */
+#define K_ACTIE		(-3)		/* verwerkingsactie (the inzage form) */
+#define K_OBJECTEN	(-4)		/* verwerkteObjecten */
+
+static const int object_volgorde[] = {
+	K_URL, K_OBJECT_ID, O_OBJECTTYPE, O_BETROKKENHEID, O_SOORT_OBJECT_ID,
+	K_ACTIE, O_VERWERKT_OBJECT_ID, O_SOORTEN
+};
+
+static const int versie_volgorde[] = {
+	K_URL, V_ACTIE_ID, V_SYSTEEM, V_TIJDSTIP, V_ACTIE_NAAM, V_AFNEMER_ID,
+	V_GEBRUIKER, V_UITVOERDER, V_GEGEVENSBRON, V_VERWERKING_ID,
+	V_BEWAARTERMIJN, V_HANDELING_NAAM, V_SOORT_AFNEMER_ID, V_VERWERKING_NAAM,
+	V_VERTROUWELIJKHEID, K_OBJECTEN, V_TIJDSTIP_REGISTRATIE,
+	V_VERWERKING_ID_AFNEMER, V_ACTIVITEIT_ID, V_ACTIVITEIT_URL,
+	V_ACTIVITEIT_ID_AFNEMER, V_ACTIVITEIT_URL_AFNEMER
+};
+
+static void push_beperkt(JsonbParseState **st, VwlRijwaarden *v, VwlRijwaarden *o);
+static void push_jsonb(JsonbParseState **st, Jsonb *j);
+
+/*
+ * Push the document of object o (VerwerktObject) as _object_document built
+ * it: url, verwerktObjectId, objecttype, soortObjectId, objectId
+ * (decrypted), betrokkenheid, verwerkteSoortenGegevens; with v, also
+ * verwerkingsactie, v's restricted form with only o (the inzage form).
+ */
+static JsonbValue *
+push_object(JsonbParseState **st, VwlRijwaarden *o, VwlRijwaarden *v)
+{
+	pushJsonbValue(st, WJB_BEGIN_OBJECT, NULL);
+	for (int i = 0; i < (int) lengthof(object_volgorde); i++)
+	{
+		int			k = object_volgorde[i];
+		bool		isnull;
+
+		if (k >= 0)
+			push_veld(st, object_velden, o, k);
+		else if (k == K_URL)
+		{
+			Datum		id = veld(o, O_VERWERKT_OBJECT_ID, &isnull);
+
+			push_sleutel(st, "url");
+			push_url(st, "/verwerkte-objecten/", id, isnull);
+		}
+		else if (k == K_OBJECT_ID)
+		{
+			text	   *object_id = o->null ? NULL : ontsleutel_rij(vwl_ontsleutel_object, o);
+
+			push_sleutel(st, "objectId");
+			if (object_id == NULL)
+				push_tekst(st, NULL, 0);
+			else
+				push_tekst(st, VARDATA_ANY(object_id), VARSIZE_ANY_EXHDR(object_id));
+		}
+		else if (k == K_ACTIE && v != NULL)
+		{
+			push_sleutel(st, "verwerkingsactie");
+			push_beperkt(st, v, o);
+		}
+	}
+	return pushJsonbValue(st, WJB_END_OBJECT, NULL);
+}
+
+/*
+ * Push the document of version v (VerwerkingsactieUitgebreid) with
+ * verwerkteObjecten objecten.  With o instead (beperkt), the restricted
+ * form of the inzage (VerwerkingsactieBeperkt): without systeem, gebruiker
+ * and gegevensbron, verwerkteObjecten only [o], and afnemerId only when it
+ * is stored in the clear (an OIN): the full form's coalesce(afnemer_id,
+ * _ontsleutel_afnemer(v)) minus what the restricted form then replaced by
+ * null, so nothing is decrypted for it.
+ */
+static JsonbValue *
+push_versie(JsonbParseState **st, VwlRijwaarden *v, Jsonb *objecten,
+			VwlRijwaarden *o, VwlRijwaarden *rijen, int aantal_rijen)
+{
+	bool		beperkt = (o != NULL);
+
+	pushJsonbValue(st, WJB_BEGIN_OBJECT, NULL);
+	for (int i = 0; i < (int) lengthof(versie_volgorde); i++)
+	{
+		int			k = versie_volgorde[i];
+		bool		isnull;
+		Datum		d;
+
+		if (k == K_URL)
+		{
+			d = veld(v, V_ACTIE_ID, &isnull);
+			push_sleutel(st, "url");
+			push_url(st, "/verwerkingsacties/", d, isnull);
+			continue;
+		}
+		if (k == K_OBJECTEN)
+		{
+			push_sleutel(st, "verwerkteObjecten");
+			if (beperkt)
+			{
+				pushJsonbValue(st, WJB_BEGIN_ARRAY, NULL);
+				push_object(st, o, NULL);
+				pushJsonbValue(st, WJB_END_ARRAY, NULL);
+			}
+			else if (rijen != NULL)
+			{
+				pushJsonbValue(st, WJB_BEGIN_ARRAY, NULL);
+				for (int j = 0; j < aantal_rijen; j++)
+					push_object(st, &rijen[j], NULL);
+				pushJsonbValue(st, WJB_END_ARRAY, NULL);
+			}
+			else
+				push_jsonb(st, objecten);
+			continue;
+		}
+		if (beperkt && (k == V_SYSTEEM || k == V_GEBRUIKER || k == V_GEGEVENSBRON))
+			continue;
+		d = veld(v, k, &isnull);
+		push_sleutel(st, versie_velden[k].sleutel);
+		if (k == V_AFNEMER_ID && isnull && !beperkt && !v->null)
+		{
+			text	   *afnemer = ontsleutel_rij(vwl_ontsleutel_afnemer, v);
+
+			if (afnemer == NULL)
+				push_tekst(st, NULL, 0);
+			else
+				push_tekst(st, VARDATA_ANY(afnemer), VARSIZE_ANY_EXHDR(afnemer));
+			continue;
+		}
+		push_waarde(st, v, k, d, isnull);
+	}
+	return pushJsonbValue(st, WJB_END_OBJECT, NULL);
+}
+
+/* Push the restricted document of version v with only object o. */
+static void
+push_beperkt(JsonbParseState **st, VwlRijwaarden *v, VwlRijwaarden *o)
+{
+	(void) push_versie(st, v, NULL, o, NULL, 0);
+}
+
+/* Push a jsonb argument as a value (SQL NULL: null). */
+static void
+push_jsonb(JsonbParseState **st, Jsonb *j)
+{
+	JsonbValue	jv;
+
+	if (j == NULL)
+	{
+		push_tekst(st, NULL, 0);
+		return;
+	}
+	jv.type = jbvBinary;
+	jv.val.binary.data = &j->root;
+	jv.val.binary.len = VARSIZE(j) - VARHDRSZ;
+	pushJsonbValue(st, WJB_VALUE, &jv);
+}
+
+PG_FUNCTION_INFO_V1(vwl_soorten_gegevens);
+
+/*
+ * verwerkingenlog._soorten_gegevens(text[]) RETURNS jsonb: the stored array of
+ * soorten gegevens as the API shows it, [{"soortGegeven": ...}, ...].
+ */
+Datum
+vwl_soorten_gegevens(PG_FUNCTION_ARGS)
+{
+	JsonbParseState *state = NULL;
+	JsonbValue *resultaat;
+
+	resultaat = push_soorten(&state, PG_GETARG_ARRAYTYPE_P(0));
 	PG_RETURN_JSONB_P(JsonbValueToJsonb(resultaat));
+}
+
+PG_FUNCTION_INFO_V1(vwl_object_document);
+
+/*
+ * verwerkingenlog._object_document(o verwerkt_object) RETURNS jsonb: a
+ * verwerkt object as the API shows it (VerwerktObject).
+ */
+Datum
+vwl_object_document(PG_FUNCTION_ARGS)
+{
+	VwlDocCache *c = doc_cache(fcinfo);
+	VwlRijwaarden o;
+	JsonbParseState *st = NULL;
+
+	vwl_instellingen_controleren();
+	lees_rij(fcinfo, 0, object_velden, O_AANTAL, &c->object, &o);
+	PG_RETURN_JSONB_P(JsonbValueToJsonb(push_object(&st, &o, NULL)));
+}
+
+PG_FUNCTION_INFO_V1(vwl_document);
+
+/*
+ * verwerkingenlog._document(v verwerkingsactie_versie, objecten jsonb)
+ * RETURNS jsonb: a version as the API shows it (VerwerkingsactieUitgebreid),
+ * every element present, with objecten as its verwerkteObjecten.
+ */
+Datum
+vwl_document(PG_FUNCTION_ARGS)
+{
+	VwlDocCache *c = doc_cache(fcinfo);
+	VwlRijwaarden v;
+	JsonbParseState *st = NULL;
+
+	vwl_instellingen_controleren();
+	lees_rij(fcinfo, 0, versie_velden, V_AANTAL, &c->versie, &v);
+	PG_RETURN_JSONB_P(JsonbValueToJsonb(push_versie(&st, &v,
+													PG_ARGISNULL(1) ? NULL : PG_GETARG_JSONB_P(1),
+													NULL, NULL, 0)));
+}
+
+PG_FUNCTION_INFO_V1(vwl_document_met_objecten);
+
+/*
+ * verwerkingenlog._document_met_objecten(v verwerkingsactie_versie,
+ * objecten verwerkt_object[]) RETURNS jsonb: _document(v, the jsonb_agg of
+ * _object_document of the objects, in the array's order), built in one go:
+ * the list's documents, without an aggregate of documents in between.  NULL
+ * or no objects: verwerkteObjecten is null, as jsonb_agg over no rows.
+ */
+Datum
+vwl_document_met_objecten(PG_FUNCTION_ARGS)
+{
+	VwlDocCache *c = doc_cache(fcinfo);
+	VwlRijwaarden v;
+	VwlRijwaarden *rijen = NULL;
+	int			aantal = 0;
+	JsonbParseState *st = NULL;
+
+	vwl_instellingen_controleren();
+	lees_rij(fcinfo, 0, versie_velden, V_AANTAL, &c->versie, &v);
+	if (!PG_ARGISNULL(1))
+	{
+		ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(1);
+		Datum	   *waarden;
+		bool	   *nulls;
+		int16		typlen;
+		bool		typbyval;
+		char		typalign;
+
+		if (ARR_NDIM(arr) > 1)
+			ereport(ERROR,
+					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+					 errmsg("verwerkte objecten must be a one-dimensional array")));
+		get_typlenbyvalalign(ARR_ELEMTYPE(arr), &typlen, &typbyval, &typalign);
+		deconstruct_array(arr, ARR_ELEMTYPE(arr), typlen, typbyval, typalign,
+						  &waarden, &nulls, &aantal);
+		if (aantal > 0)
+		{
+			rijen = palloc(aantal * sizeof(VwlRijwaarden));
+			for (int j = 0; j < aantal; j++)
+				lees_waarde(fcinfo, waarden[j], nulls[j], object_velden, O_AANTAL,
+							&c->object, &rijen[j]);
+		}
+	}
+	PG_RETURN_JSONB_P(JsonbValueToJsonb(push_versie(&st, &v, NULL, NULL,
+													aantal > 0 ? rijen : NULL, aantal)));
+}
+
+PG_FUNCTION_INFO_V1(vwl_beperkt_document);
+
+/*
+ * verwerkingenlog._beperkt_document(v verwerkingsactie_versie, o
+ * verwerkt_object) RETURNS jsonb: the restricted form of the inzage API
+ * (VerwerkingsactieBeperkt), see 70_inzage.sql.
+ */
+Datum
+vwl_beperkt_document(PG_FUNCTION_ARGS)
+{
+	VwlDocCache *c = doc_cache(fcinfo);
+	VwlRijwaarden v;
+	VwlRijwaarden o;
+	JsonbParseState *st = NULL;
+
+	vwl_instellingen_controleren();
+	lees_rij(fcinfo, 0, versie_velden, V_AANTAL, &c->versie, &v);
+	lees_rij(fcinfo, 1, object_velden, O_AANTAL, &c->object, &o);
+	PG_RETURN_JSONB_P(JsonbValueToJsonb(push_versie(&st, &v, NULL, &o, NULL, 0)));
+}
+
+PG_FUNCTION_INFO_V1(vwl_inzage_document);
+
+/*
+ * verwerkingenlog._inzage_document(v verwerkingsactie_versie, o
+ * verwerkt_object) RETURNS jsonb: a verwerkt object with its action in the
+ * restricted form (VerwerktObjectUitgebreid): _object_document(o) ||
+ * {"verwerkingsactie": _beperkt_document(v, o)}.
+ */
+Datum
+vwl_inzage_document(PG_FUNCTION_ARGS)
+{
+	VwlDocCache *c = doc_cache(fcinfo);
+	VwlRijwaarden v;
+	VwlRijwaarden o;
+	JsonbParseState *st = NULL;
+
+	vwl_instellingen_controleren();
+	lees_rij(fcinfo, 0, versie_velden, V_AANTAL, &c->versie, &v);
+	lees_rij(fcinfo, 1, object_velden, O_AANTAL, &c->object, &o);
+	PG_RETURN_JSONB_P(JsonbValueToJsonb(push_object(&st, &o, &v)));
 }

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "access/htup.h"
+#include "fmgr.h"
 #include "access/tupdesc.h"
 #include "utils/uuid.h"
 
@@ -62,6 +63,14 @@ extern bytea *vwl_versleutel_afnemer(const char *id, size_t len,
  * row gives, as a palloc'd bytea; XX001 when the tag does not match.
  */
 extern bytea *vwl_ontsleutel_kolom(TupleDesc desc, HeapTuple tuple, int attnum);
+
+/*
+ * verwerkingenlog._ontsleutel_object(verwerkt_object) and
+ * _ontsleutel_afnemer(verwerkingsactie_versie), for the documents of
+ * document.c (called with the row as their only argument).
+ */
+extern PGDLLEXPORT Datum vwl_ontsleutel_object(PG_FUNCTION_ARGS);
+extern PGDLLEXPORT Datum vwl_ontsleutel_afnemer(PG_FUNCTION_ARGS);
 
 /*
  * Check an open file of secrets: regular, owned by the server's operating

@@ -49,6 +49,7 @@
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
+#include "optimizer/optimizer.h"
 #include "parser/parse_func.h"
 #include "rewrite/rewriteHandler.h"
 #include "tcop/utility.h"
@@ -63,6 +64,8 @@
 #include "utils/rls.h"
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
+#include "utils/typcache.h"
+#include "utils/fmgroids.h"
 #include "utils/uuid.h"
 
 #include "verwerkingenlog.h"
@@ -155,6 +158,8 @@ typedef struct VwlPlan
 	Oid		   *domein;			/* a filled column's domain, checked per row */
 	void	  **domein_extra;	/* domain_check's cache, per column */
 	Bitmapset  *kolommen;		/* the filled columns, as insertedCols */
+	int			aantal_checks;	/* the table's CHECK constraints ... */
+	Expr	  **checks;			/* ... parsed and planned, in its order */
 } VwlPlan;
 
 /* A table the writer inserts into, opened for one call. */
@@ -183,6 +188,7 @@ typedef struct VwlSchrijver
 	text	   *maker[3];		/* role, sub, client of the call (maker.c) */
 	int			basislen;
 	FmgrInfo	niveau_uit;		/* output function of vertrouwelijkheid */
+	bool		oin_bekend;		/* oin has only its own CHECK (oin_bekend()) */
 	FmgrInfo   *objecten_document;	/* _objecten_document, when needed */
 	EState	   *estate;
 	VwlDoel		versies;
@@ -284,11 +290,6 @@ static const VwlKolom object_kolommen[] = {
 	{"verwerkte_soorten_gegevens", VT_TEXT_ARRAY, kolom_soorten, "verwerkteSoortenGegevens"},
 };
 
-/* Elements of the input a returned document replaces. */
-static const char *const versie_vervangen[] = {
-	"url", "actieId", "vertrouwelijkheid", "tijdstipRegistratie", "verwerkteObjecten", NULL
-};
-static const char *const object_vervangen[] = {"url", "verwerktObjectId", NULL};
 
 /* -------------------------------------------------------------------------
  * JSON helpers
@@ -414,37 +415,66 @@ push_null(JsonbParseState **st)
 	pushJsonbValue(st, WJB_VALUE, &v);
 }
 
+/* Pushes the value of a key the writer adds (object j, or -1). */
+typedef void (*VwlPushNieuw) (struct VwlSchrijver *s, VwlVersie *v, int j,
+							  MemoryContext callcxt, JsonbParseState **st);
+
+/* A key the writer adds to a returned document, replacing the input's. */
+typedef struct VwlNieuw
+{
+	const char *sleutel;
+	VwlPushNieuw push;
+} VwlNieuw;
+
+/* Whether key a sorts before the key k in a jsonb object (length, bytes). */
+static inline bool
+sleutel_voor(const char *a, const JsonbValue *k)
+{
+	int			len = strlen(a);
+
+	return len < k->val.string.len ||
+		(len == k->val.string.len && memcmp(a, k->val.string.val, len) < 0);
+}
+
 /*
- * Push the pairs of object c except those named in behalve: the left side
- * of c || {...}, where the right side's keys win anyway.
+ * Push the pairs of object c || {the n keys of nieuw, each with what its
+ * push gives}: the input's pairs but those nieuw replaces, and the new keys
+ * merged in at their place in jsonb's order (nieuw is in that order), so
+ * that the sort at the end of the object finds every key in place.
  */
 static void
-push_paren(JsonbParseState **st, JsonbContainer *c, const char *const *behalve)
+push_samen(JsonbParseState **st, JsonbContainer *c, const VwlNieuw *nieuw, int n,
+		   struct VwlSchrijver *s, VwlVersie *v, int j, MemoryContext callcxt)
 {
 	JsonbIterator *it = JsonbIteratorInit(c);
 	JsonbIteratorToken tok;
-	JsonbValue	v;
+	JsonbValue	jv;
 	bool		overslaan = false;
+	int			volgende = 0;
 
-	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	while ((tok = JsonbIteratorNext(&it, &jv, true)) != WJB_DONE)
 	{
 		if (tok == WJB_KEY)
 		{
-			overslaan = false;
-			for (const char *const *b = behalve; *b; b++)
+			for (; volgende < n && sleutel_voor(nieuw[volgende].sleutel, &jv); volgende++)
 			{
-				if (v.val.string.len == (int) strlen(*b) &&
-					memcmp(v.val.string.val, *b, v.val.string.len) == 0)
-				{
-					overslaan = true;
-					break;
-				}
+				push_sleutel(st, nieuw[volgende].sleutel);
+				nieuw[volgende].push(s, v, j, callcxt, st);
 			}
+			overslaan = false;
+			for (int k = 0; k < n && !overslaan; k++)
+				overslaan = (jv.val.string.len == (int) strlen(nieuw[k].sleutel) &&
+							 memcmp(jv.val.string.val, nieuw[k].sleutel, jv.val.string.len) == 0);
 			if (!overslaan)
-				pushJsonbValue(st, WJB_KEY, &v);
+				pushJsonbValue(st, WJB_KEY, &jv);
 		}
 		else if (tok == WJB_VALUE && !overslaan)
-			pushJsonbValue(st, WJB_VALUE, &v);
+			pushJsonbValue(st, WJB_VALUE, &jv);
+	}
+	for (; volgende < n; volgende++)
+	{
+		push_sleutel(st, nieuw[volgende].sleutel);
+		nieuw[volgende].push(s, v, j, callcxt, st);
 	}
 }
 
@@ -486,6 +516,31 @@ url_van(VwlSchrijver *s, const char *pad, const pg_uuid_t *id, int *len)
  * -------------------------------------------------------------------------
  */
 
+/* url of object j of v. */
+static void
+push_object_url(VwlSchrijver *s, VwlVersie *v, int j, MemoryContext callcxt,
+				JsonbParseState **st)
+{
+	int			len;
+	char	   *url = url_van(s, "/verwerkte-objecten/", &v->object_ids[j], &len);
+
+	push_tekst(st, url, len);
+}
+
+/* verwerktObjectId of object j of v. */
+static void
+push_object_id(VwlSchrijver *s, VwlVersie *v, int j, MemoryContext callcxt,
+			   JsonbParseState **st)
+{
+	push_tekst(st, uuid_tekst(&v->object_ids[j]), UUID_TEKST_LENGTE);
+}
+
+/* What a returned object replaces of its input, in jsonb's order of keys. */
+static const VwlNieuw object_nieuw[] = {
+	{"url", push_object_url},
+	{"verwerktObjectId", push_object_id},
+};
+
 /*
  * Push the new object set of version v: each input object with its url and
  * the verwerktObjectId handed out now; null when there are no objects (as
@@ -511,8 +566,6 @@ push_nieuwe_objecten(VwlSchrijver *s, VwlVersie *v, MemoryContext callcxt,
 	{
 		JsonbValue *el = getIthJsonbValueFromContainer(lijst, j);
 		JsonbContainer *object = als_object(el);
-		char	   *url;
-		int			len;
 
 		if (object == NULL)
 			ereport(ERROR,
@@ -521,12 +574,7 @@ push_nieuwe_objecten(VwlSchrijver *s, VwlVersie *v, MemoryContext callcxt,
 		vwl_uuidv7_genereer(&v->object_ids[j]);
 
 		pushJsonbValue(st, WJB_BEGIN_OBJECT, NULL);
-		push_paren(st, object, object_vervangen);
-		url = url_van(s, "/verwerkte-objecten/", &v->object_ids[j], &len);
-		push_sleutel(st, "url");
-		push_tekst(st, url, len);
-		push_sleutel(st, "verwerktObjectId");
-		push_tekst(st, uuid_tekst(&v->object_ids[j]), UUID_TEKST_LENGTE);
+		push_samen(st, object, object_nieuw, lengthof(object_nieuw), s, v, j, callcxt);
 		pushJsonbValue(st, WJB_END_OBJECT, NULL);
 	}
 	pushJsonbValue(st, WJB_END_ARRAY, NULL);
@@ -569,6 +617,78 @@ push_bestaande_objecten(VwlSchrijver *s, VwlVersie *v, MemoryContext callcxt,
 	pushJsonbValue(st, WJB_VALUE, &jv);
 }
 
+/* url of version v. */
+static void
+push_versie_url(VwlSchrijver *s, VwlVersie *v, int j, MemoryContext callcxt,
+				JsonbParseState **st)
+{
+	int			len;
+	char	   *url;
+
+	if (v->actie_null)
+	{
+		push_null(st);
+		return;
+	}
+	url = url_van(s, "/verwerkingsacties/", DatumGetUUIDP(v->actie), &len);
+	push_tekst(st, url, len);
+}
+
+/* actieId of version v. */
+static void
+push_actie_id(VwlSchrijver *s, VwlVersie *v, int j, MemoryContext callcxt,
+			  JsonbParseState **st)
+{
+	if (v->actie_null)
+		push_null(st);
+	else
+		push_tekst(st, uuid_tekst(DatumGetUUIDP(v->actie)), UUID_TEKST_LENGTE);
+}
+
+/* vertrouwelijkheid of version v: the level decided, not the input's. */
+static void
+push_niveau(VwlSchrijver *s, VwlVersie *v, int j, MemoryContext callcxt,
+			JsonbParseState **st)
+{
+	char	   *label;
+
+	if (v->niveau_null)
+	{
+		push_null(st);
+		return;
+	}
+	label = OutputFunctionCall(&s->niveau_uit, v->niveau);
+	push_tekst(st, label, strlen(label));
+}
+
+/* verwerkteObjecten of version v. */
+static void
+push_objecten(VwlSchrijver *s, VwlVersie *v, int j, MemoryContext callcxt,
+			  JsonbParseState **st)
+{
+	if (v->nieuwe_objecten)
+		push_nieuwe_objecten(s, v, callcxt, st);
+	else
+		push_bestaande_objecten(s, v, callcxt, st);
+}
+
+/* tijdstipRegistratie of the call. */
+static void
+push_registratie(VwlSchrijver *s, VwlVersie *v, int j, MemoryContext callcxt,
+				 JsonbParseState **st)
+{
+	push_tekst(st, s->registratie_json, strlen(s->registratie_json));
+}
+
+/* What a returned document replaces of its input, in jsonb's order of keys. */
+static const VwlNieuw versie_nieuw[] = {
+	{"url", push_versie_url},
+	{"actieId", push_actie_id},
+	{"vertrouwelijkheid", push_niveau},
+	{"verwerkteObjecten", push_objecten},
+	{"tijdstipRegistratie", push_registratie},
+};
+
 /*
  * The document of version v as the SQL writer built it: the input document
  * || {url, actieId, vertrouwelijkheid, tijdstipRegistratie,
@@ -586,45 +706,7 @@ bouw_document(VwlSchrijver *s, VwlVersie *v, MemoryContext callcxt)
 				 errmsg("a verwerkingsactie document must be a JSON object")));
 
 	pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
-	push_paren(&st, &v->doc->root, versie_vervangen);
-
-	push_sleutel(&st, "url");
-	if (v->actie_null)
-		push_null(&st);
-	else
-	{
-		int			len;
-		char	   *url = url_van(s, "/verwerkingsacties/",
-								  DatumGetUUIDP(v->actie), &len);
-
-		push_tekst(&st, url, len);
-	}
-
-	push_sleutel(&st, "actieId");
-	if (v->actie_null)
-		push_null(&st);
-	else
-		push_tekst(&st, uuid_tekst(DatumGetUUIDP(v->actie)), UUID_TEKST_LENGTE);
-
-	push_sleutel(&st, "vertrouwelijkheid");
-	if (v->niveau_null)
-		push_null(&st);
-	else
-	{
-		char	   *label = OutputFunctionCall(&s->niveau_uit, v->niveau);
-
-		push_tekst(&st, label, strlen(label));
-	}
-
-	push_sleutel(&st, "tijdstipRegistratie");
-	push_tekst(&st, s->registratie_json, strlen(s->registratie_json));
-
-	push_sleutel(&st, "verwerkteObjecten");
-	if (v->nieuwe_objecten)
-		push_nieuwe_objecten(s, v, callcxt, &st);
-	else
-		push_bestaande_objecten(s, v, callcxt, &st);
-
+	push_samen(&st, &v->doc->root, versie_nieuw, lengthof(versie_nieuw), s, v, -1, callcxt);
 	res = pushJsonbValue(&st, WJB_END_OBJECT, NULL);
 	return JsonbValueToJsonb(res);
 }
@@ -667,6 +749,55 @@ deel_ids_uit(VwlVersie *v, MemoryContext callcxt)
  * Column values
  * -------------------------------------------------------------------------
  */
+
+/* The value of one hex digit, or -1. */
+static inline int
+hex_waarde(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * A UUID written as 8-4-4-4-12 hex digits (UUID_TEKST_LENGTE bytes at s),
+ * palloc'd, as uuid_in reads it; NULL when s is not in that form.
+ */
+static pg_uuid_t *
+uuid_lezen(const char *s)
+{
+	pg_uuid_t	u;
+	int			j = 0;
+
+	for (int i = 0; i < UUID_LEN; i++)
+	{
+		int			hoog,
+					laag;
+
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+		{
+			if (s[j] != '-')
+				return NULL;
+			j++;
+		}
+		hoog = hex_waarde(s[j]);
+		laag = hex_waarde(s[j + 1]);
+		if (hoog < 0 || laag < 0)
+			return NULL;
+		u.data[i] = (unsigned char) (hoog << 4 | laag);
+		j += 2;
+	}
+	{
+		pg_uuid_t  *uit = palloc(sizeof(pg_uuid_t));
+
+		*uit = u;
+		return uit;
+	}
+}
 
 /* The actieId of the version. */
 static Datum
@@ -714,8 +845,22 @@ kolom_tekst(VwlRij *rij, const char *element, bool *isnull)
 static Datum
 kolom_uuid(VwlRij *rij, const char *element, bool *isnull)
 {
-	text	   *t = element_tekst(rij->bron, element);
+	JsonbValue	buf;
+	JsonbValue *v = element_waarde(rij->bron, element, &buf);
+	pg_uuid_t  *u;
+	text	   *t;
 
+	/*
+	 * The form the API writes, 8-4-4-4-12 hex digits, read here; any other
+	 * (and every error) is uuid_in's.
+	 */
+	if (v != NULL && v->type == jbvString && v->val.string.len == UUID_TEKST_LENGTE &&
+		(u = uuid_lezen(v->val.string.val)) != NULL)
+	{
+		*isnull = false;
+		return UUIDPGetDatum(u);
+	}
+	t = element_tekst(rij->bron, element);
 	*isnull = (t == NULL);
 	if (t == NULL)
 		return (Datum) 0;
@@ -1113,6 +1258,24 @@ bouw_plan(VwlDoel *d, const Oid *typen, VwlPlan *p)
 			p->standaard[i] = att->atthasdef;
 	}
 
+	/*
+	 * The CHECK constraints as ExecConstraints would prepare them for every
+	 * new ResultRelInfo (stringToNode and expression_planner of each, a
+	 * seventh of the instructions of one logged action): parsed and planned
+	 * once here, and only made executable per call (start_doel).
+	 */
+	p->aantal_checks = 0;
+	p->checks = NULL;
+	if (tupdesc->constr && tupdesc->constr->num_check > 0)
+	{
+		TupleConstr *constr = tupdesc->constr;
+
+		p->aantal_checks = constr->num_check;
+		p->checks = palloc(constr->num_check * sizeof(Expr *));
+		for (int i = 0; i < constr->num_check; i++)
+			p->checks[i] = expression_planner((Expr *) stringToNode(constr->check[i].ccbin));
+	}
+
 	/* Every value the writer produces must land in a column. */
 	for (int k = 0; k < d->aantal_kolommen; k++)
 	{
@@ -1237,6 +1400,24 @@ start_doel(VwlSchrijver *s, VwlDoel *d, Index rti)
 	ExecOpenIndices(d->rri, false);
 	d->slot = table_slot_create(d->rel, &estate->es_tupleTable);
 
+	/*
+	 * The CHECK constraints from the plan, as ExecRelCheck would prepare
+	 * them (same order, in the query context), so ExecConstraints does not
+	 * parse and plan them again.  The plan is rebuilt whenever the table's
+	 * relcache entry is invalidated, so its constraints are the table's.
+	 */
+	if (d->plan->aantal_checks > 0 &&
+		d->rel->rd_att->constr != NULL &&
+		d->rel->rd_att->constr->num_check == d->plan->aantal_checks)
+	{
+		MemoryContext oud = MemoryContextSwitchTo(estate->es_query_cxt);
+
+		d->rri->ri_ConstraintExprs = palloc(d->plan->aantal_checks * sizeof(ExprState *));
+		for (int i = 0; i < d->plan->aantal_checks; i++)
+			d->rri->ri_ConstraintExprs[i] = ExecInitExpr(d->plan->checks[i], NULL);
+		MemoryContextSwitchTo(oud);
+	}
+
 	d->standaard = palloc0(d->plan->natts * sizeof(ExprState *));
 	for (int i = 0; i < d->plan->natts; i++)
 	{
@@ -1248,6 +1429,44 @@ start_doel(VwlSchrijver *s, VwlDoel *d, Index rti)
 		if (def != NULL)
 			d->standaard[i] = ExecPrepareExpr((Expr *) def, estate);
 	}
+}
+
+/*
+ * Whether the domain oin has exactly the one constraint the install script
+ * gives it, CHECK (VALUE ~ '^[0-9]{20}$') (looked at per call in the type
+ * cache, which follows every ALTER DOMAIN): then a value that kolom_oin
+ * found to be 20 ASCII digits satisfies the domain, and vul_rij need not
+ * run the regular expression again for every row (3 % of a logged action,
+ * 9 % of a batch).  With any other constraint, or none, every row's value
+ * goes through domain_check as before.
+ */
+static bool
+oin_bekend(Oid oin, MemoryContext callcxt)
+{
+	/* in callcxt: its reset callback points at it */
+	DomainConstraintRef *ref = MemoryContextAlloc(callcxt, sizeof(DomainConstraintRef));
+	DomainConstraintState *con;
+	OpExpr	   *op;
+	Const	   *patroon;
+	text	   *t;
+
+	InitDomainConstraintRef(oin, ref, callcxt, false);
+	if (list_length(ref->constraints) != 1)
+		return false;
+	con = (DomainConstraintState *) linitial(ref->constraints);
+	if (con->constrainttype != DOM_CONSTRAINT_CHECK || con->check_expr == NULL ||
+		!IsA(con->check_expr, OpExpr))
+		return false;
+	op = (OpExpr *) con->check_expr;
+	if (get_opcode(op->opno) != F_TEXTREGEXEQ || list_length(op->args) != 2 ||
+		!IsA(linitial(op->args), CoerceToDomainValue) || !IsA(lsecond(op->args), Const))
+		return false;
+	patroon = (Const *) lsecond(op->args);
+	if (patroon->constisnull || patroon->consttype != TEXTOID)
+		return false;
+	t = DatumGetTextPP(patroon->constvalue);
+	return VARSIZE_ANY_EXHDR(t) == strlen("^[0-9]{20}$") &&
+		memcmp(VARDATA_ANY(t), "^[0-9]{20}$", VARSIZE_ANY_EXHDR(t)) == 0;
 }
 
 /* Fill the slot of d for one row, in the order of the table's columns. */
@@ -1267,8 +1486,12 @@ vul_rij(VwlSchrijver *s, VwlDoel *d, VwlRij *rij)
 		{
 			slot->tts_values[i] = kolom->bereken(rij, kolom->element,
 												 &slot->tts_isnull[i]);
-			/* As INSERT does: the domain's constraints, for every row. */
-			if (OidIsValid(d->plan->domein[i]))
+			/*
+			 * As INSERT does: the domain's constraints, for every row (an
+			 * oin from kolom_oin is known to satisfy its own CHECK).
+			 */
+			if (OidIsValid(d->plan->domein[i]) &&
+				!(kolom->bereken == kolom_oin && s->oin_bekend && !slot->tts_isnull[i]))
 				domain_check(slot->tts_values[i], slot->tts_isnull[i], d->plan->domein[i],
 							 &d->plan->domein_extra[i], plan_cache.cxt);
 		}
@@ -1418,6 +1641,7 @@ schrijver_open(VwlSchrijver *s, MemoryContext callcxt)
 	s->objecten.plan = &plan_cache.objecten;
 	s->typen = plan_cache.typen;
 	fmgr_info_cxt(plan_cache.niveau_uit, &s->niveau_uit, callcxt);
+	s->oin_bekend = oin_bekend(plan_cache.typen[VT_OIN], callcxt);
 
 	/* One tijdstipRegistratie for the whole call. */
 	s->registratie = GetCurrentTimestamp();

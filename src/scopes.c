@@ -31,6 +31,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
+#include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/syscache.h"
@@ -295,6 +296,28 @@ claims_scopes(void)
  * has the privileges of (all of them for a superuser), narrowed by the scope
  * claim.  A scope role that does not exist grants nothing.
  */
+/*
+ * The scope roles the last caller has the privileges of, kept until a role
+ * or a membership changes anywhere (syscache invalidation of pg_authid or
+ * pg_auth_members): eight role lookups and membership checks per call cost
+ * a logged action some 14,000 instructions, twice (the scopes, then the
+ * maker's check of the claims).
+ */
+static struct
+{
+	bool		geldig;
+	bool		geregistreerd;
+	Oid			beller;
+	int			scopes;
+}			rol_scopes;
+
+/* Syscache invalidation of a role or a membership: forget the roles' scopes. */
+static void
+rol_scopes_ongeldig(Datum arg, int cacheid, uint32 hashvalue)
+{
+	rol_scopes.geldig = false;
+}
+
 int
 vwl_scopes(void)
 {
@@ -303,17 +326,31 @@ vwl_scopes(void)
 
 	/* Every operation asks for the scopes first: check the settings here. */
 	vwl_instellingen_controleren();
-	if (superuser_arg(beller))
-		scopes = SCOPE_ALLE;
+	if (!rol_scopes.geregistreerd)
+	{
+		CacheRegisterSyscacheCallback(AUTHOID, rol_scopes_ongeldig, (Datum) 0);
+		CacheRegisterSyscacheCallback(AUTHMEMROLEMEM, rol_scopes_ongeldig, (Datum) 0);
+		rol_scopes.geregistreerd = true;
+	}
+	if (rol_scopes.geldig && rol_scopes.beller == beller)
+		scopes = rol_scopes.scopes;
 	else
 	{
-		for (int i = 0; i < AANTAL_SCOPES; i++)
+		if (superuser_arg(beller))
+			scopes = SCOPE_ALLE;
+		else
 		{
-			Oid			rol = get_role_oid(scope_defs[i].rol, true);
+			for (int i = 0; i < AANTAL_SCOPES; i++)
+			{
+				Oid			rol = get_role_oid(scope_defs[i].rol, true);
 
-			if (OidIsValid(rol) && has_privs_of_role(beller, rol))
-				scopes |= scope_defs[i].bit;
+				if (OidIsValid(rol) && has_privs_of_role(beller, rol))
+					scopes |= scope_defs[i].bit;
+			}
 		}
+		rol_scopes.beller = beller;
+		rol_scopes.scopes = scopes;
+		rol_scopes.geldig = true;
 	}
 	return scopes & claims_scopes();
 }

@@ -7,19 +7,14 @@ CREATE FUNCTION _soorten_gegevens(soorten text[]) RETURNS jsonb
 COMMENT ON FUNCTION _soorten_gegevens(text[]) IS
   'Stored soorten gegevens as the API shows them: [{"soortGegeven": ...}, ...]';
 
--- A verwerkt object as the API shows it (VerwerktObject).
+-- A verwerkt object as the API shows it (VerwerktObject): url,
+-- verwerktObjectId, objecttype, soortObjectId, objectId (decrypted),
+-- betrokkenheid, verwerkteSoortenGegevens.  In C (src/document.c), as are
+-- _document, _beperkt_document and _inzage_document: jsonb_build_object looks
+-- up every argument's type and output function on every call.
 CREATE FUNCTION _object_document(o verwerkt_object) RETURNS jsonb
-    LANGUAGE sql STABLE PARALLEL RESTRICTED
-AS $$
-    SELECT jsonb_build_object(
-        'url', verwerkingenlog.base_url() || '/verwerkte-objecten/' || o.verwerkt_object_id,
-        'verwerktObjectId', o.verwerkt_object_id,
-        'objecttype', o.objecttype,
-        'soortObjectId', o.soort_object_id,
-        'objectId', verwerkingenlog._ontsleutel_object(o),
-        'betrokkenheid', o.betrokkenheid,
-        'verwerkteSoortenGegevens', verwerkingenlog._soorten_gegevens(o.verwerkte_soorten_gegevens))
-$$;
+    AS 'MODULE_PATHNAME', 'vwl_object_document'
+    LANGUAGE C STABLE PARALLEL RESTRICTED;
 
 -- The objects of version `volgnummer` of an action, in their order.
 CREATE FUNCTION _objecten_document(actie uuid, volgnummer integer) RETURNS jsonb
@@ -31,34 +26,24 @@ AS $$
 $$;
 
 -- A version as the API shows it (VerwerkingsactieUitgebreid): every element,
--- absent ones as null, tijdstip exactly as supplied.
+-- absent ones as null, tijdstip exactly as supplied (url, actieId, actieNaam,
+-- handelingNaam, verwerkingNaam, verwerkingId, verwerkingsactiviteitId,
+-- verwerkingsactiviteitUrl, vertrouwelijkheid, bewaartermijn, uitvoerder,
+-- systeem, gebruiker, gegevensbron, soortAfnemerId, afnemerId (decrypted
+-- when stored encrypted), verwerkingsactiviteitIdAfnemer,
+-- verwerkingsactiviteitUrlAfnemer, verwerkingIdAfnemer, tijdstip,
+-- tijdstipRegistratie, and objecten as verwerkteObjecten).
 CREATE FUNCTION _document(v verwerkingsactie_versie, objecten jsonb) RETURNS jsonb
-    LANGUAGE sql STABLE PARALLEL RESTRICTED
-AS $$
-    SELECT jsonb_build_object(
-        'url', verwerkingenlog.base_url() || '/verwerkingsacties/' || v.actie_id,
-        'actieId', v.actie_id,
-        'actieNaam', v.actie_naam,
-        'handelingNaam', v.handeling_naam,
-        'verwerkingNaam', v.verwerking_naam,
-        'verwerkingId', v.verwerking_id,
-        'verwerkingsactiviteitId', v.verwerkingsactiviteit_id,
-        'verwerkingsactiviteitUrl', v.verwerkingsactiviteit_url,
-        'vertrouwelijkheid', v.vertrouwelijkheid,
-        'bewaartermijn', v.bewaartermijn::text,
-        'uitvoerder', v.uitvoerder,
-        'systeem', v.systeem,
-        'gebruiker', v.gebruiker,
-        'gegevensbron', v.gegevensbron,
-        'soortAfnemerId', v.soort_afnemer_id,
-        'afnemerId', coalesce(v.afnemer_id, verwerkingenlog._ontsleutel_afnemer(v)),
-        'verwerkingsactiviteitIdAfnemer', v.verwerkingsactiviteit_id_afnemer,
-        'verwerkingsactiviteitUrlAfnemer', v.verwerkingsactiviteit_url_afnemer,
-        'verwerkingIdAfnemer', v.verwerking_id_afnemer,
-        'tijdstip', v.tijdstip::text,
-        'tijdstipRegistratie', v.tijdstip_registratie,
-        'verwerkteObjecten', objecten)
-$$;
+    AS 'MODULE_PATHNAME', 'vwl_document'
+    LANGUAGE C STABLE PARALLEL RESTRICTED;
+
+-- _document(v, the jsonb_agg of _object_document of objecten, in their
+-- order), in one go (the list's documents): no documents aggregated in
+-- between.  NULL or no objects: verwerkteObjecten is null.
+CREATE FUNCTION _document_met_objecten(v verwerkingsactie_versie, objecten verwerkt_object[]) RETURNS jsonb
+    AS 'MODULE_PATHNAME', 'vwl_document_met_objecten'
+    LANGUAGE C STABLE PARALLEL RESTRICTED;
+REVOKE ALL ON FUNCTION _document_met_objecten(verwerkingsactie_versie, verwerkt_object[]) FROM PUBLIC;
 
 -- The current version of an action (vervallen or not); no row when unknown.
 CREATE FUNCTION _actueel(actie uuid) RETURNS SETOF verwerkingsactie_versie
@@ -132,6 +117,8 @@ COMMENT ON FUNCTION verwerkingsactie(uuid) IS
 COMMENT ON FUNCTION _object_document(verwerkt_object) IS 'A verwerkt object as the API shows it (VerwerktObject)';
 COMMENT ON FUNCTION _objecten_document(uuid, integer) IS 'The verwerkte objecten of a version of an action, in their order';
 COMMENT ON FUNCTION _document(verwerkingsactie_versie, jsonb) IS 'A version as the API shows it (VerwerkingsactieUitgebreid), every element present';
+COMMENT ON FUNCTION _document_met_objecten(verwerkingsactie_versie, verwerkt_object[]) IS
+  'A version as the API shows it, with the given object rows as its verwerkteObjecten (in their order)';
 COMMENT ON FUNCTION _actueel(uuid) IS 'The current version of an action (highest volgnummer), vervallen or not';
 COMMENT ON FUNCTION _schrijf_versies(uuid[], integer[], jsonb[], vertrouwelijkheid[], integer[]) IS
   'Stores versions of actions from normalised documents; the one place that inserts new content';

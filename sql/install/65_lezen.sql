@@ -81,17 +81,33 @@ BEGIN
     -- key, or forward for the page before it), one probe of the current
     -- version per row, until the page is full.  An explicit cursor, so that
     -- the plan is a fast-start one: the walk in index order that stops,
-    -- never a sort of all the person's rows.
+    -- never a sort of all the person's rows.  The document, with the objects
+    -- about that object only, is built in the cursor's select list: its
+    -- subquery is then set up once per page and only rescanned per row,
+    -- where an assignment in the loop ran a whole new executor per row.  (Its
+    -- rows are x, not o: a bare o would be the column o of _treffers.)
     IF terug THEN
         OPEN rijen FOR
-            SELECT t.tijdstip, t.actie_id, t.v
+            SELECT t.tijdstip, t.actie_id,
+                   verwerkingenlog._document_met_objecten(t.v,
+                       (SELECT array_agg(x ORDER BY x.volgorde)
+                          FROM verwerkingenlog.verwerkt_object x
+                         WHERE x.actie_id = t.actie_id AND x.volgnummer = (t.v).objecten_volgnummer
+                           AND x.soort_object_id = _verwerkingsacties_pagina.soort_object_id
+                           AND x.object_pseudoniem = pseudoniem)) AS document
               FROM verwerkingenlog._treffers(soort_object_id, pseudoniem, lower(objecttype), van, tot,
                                              zichtbaar, verwerkingsactiviteit_id) t
              WHERE (t.tijdstip, t.actie_id) > (na_tijdstip, na_actie_id)
              ORDER BY t.tijdstip, t.actie_id, t.volgorde;
     ELSE
         OPEN rijen FOR
-            SELECT t.tijdstip, t.actie_id, t.v
+            SELECT t.tijdstip, t.actie_id,
+                   verwerkingenlog._document_met_objecten(t.v,
+                       (SELECT array_agg(x ORDER BY x.volgorde)
+                          FROM verwerkingenlog.verwerkt_object x
+                         WHERE x.actie_id = t.actie_id AND x.volgnummer = (t.v).objecten_volgnummer
+                           AND x.soort_object_id = _verwerkingsacties_pagina.soort_object_id
+                           AND x.object_pseudoniem = pseudoniem)) AS document
               FROM verwerkingenlog._treffers(soort_object_id, pseudoniem, lower(objecttype), van, tot,
                                              zichtbaar, verwerkingsactiviteit_id) t
              WHERE (t.tijdstip, t.actie_id) < (coalesce(na_tijdstip, 'infinity'),
@@ -106,12 +122,7 @@ BEGIN
         vorige := r.actie_id;
         gezien := gezien + 1;
         EXIT WHEN gezien > aantal;
-        document := verwerkingenlog._document(r.v,
-            (SELECT jsonb_agg(verwerkingenlog._object_document(o) ORDER BY o.volgorde)
-               FROM verwerkingenlog.verwerkt_object o
-              WHERE o.actie_id = r.actie_id AND o.volgnummer = (r.v).objecten_volgnummer
-                AND o.soort_object_id = _verwerkingsacties_pagina.soort_object_id
-                AND o.object_pseudoniem = pseudoniem));
+        document := r.document;
         tijdstip := r.tijdstip;
         actie_id := r.actie_id;
         RETURN NEXT;

@@ -21,21 +21,17 @@
 -- never the other objects of the action.  afnemerId is shown only when it
 -- is an OIN (an organisation): any other afnemerId may be another person's
 -- BSN, and an inzage never shows another person's identifier.
+-- (In C, src/document.c: built without what it leaves out, and nothing is
+-- decrypted for afnemerId.)
 CREATE FUNCTION _beperkt_document(v verwerkingsactie_versie, o verwerkt_object) RETURNS jsonb
-    LANGUAGE sql STABLE PARALLEL RESTRICTED
-AS $$
-    SELECT verwerkingenlog._document(v, jsonb_build_array(verwerkingenlog._object_document(o)))
-           - 'systeem' - 'gebruiker' - 'gegevensbron'
-           || CASE WHEN v.afnemer_id IS NULL THEN '{"afnemerId": null}'::jsonb ELSE '{}'::jsonb END
-$$;
+    AS 'MODULE_PATHNAME', 'vwl_beperkt_document'
+    LANGUAGE C STABLE PARALLEL RESTRICTED;
 
--- A verwerkt object with its action (VerwerktObjectUitgebreid).
+-- A verwerkt object with its action (VerwerktObjectUitgebreid):
+-- _object_document(o) || {"verwerkingsactie": _beperkt_document(v, o)}, in C.
 CREATE FUNCTION _inzage_document(v verwerkingsactie_versie, o verwerkt_object) RETURNS jsonb
-    LANGUAGE sql STABLE PARALLEL RESTRICTED
-AS $$
-    SELECT verwerkingenlog._object_document(o)
-           || jsonb_build_object('verwerkingsactie', verwerkingenlog._beperkt_document(v, o))
-$$;
+    AS 'MODULE_PATHNAME', 'vwl_inzage_document'
+    LANGUAGE C STABLE PARALLEL RESTRICTED;
 
 -- An inzage must be logged; in a read-only transaction it cannot be.
 CREATE FUNCTION _inzage_schrijfbaar() RETURNS void

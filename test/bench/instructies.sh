@@ -199,6 +199,22 @@ out_row "(3i) instructions per call: inzage vs the raw query + INSERT of its rec
 	"$(per_call ext_inzage "$reads")" "$(per_call base_inzage "$reads")" max 1.5
 out_row "(4i) instructions per call: list verwerkingsacties vs the raw query" \
 	"$(per_call ext_lijst "$reads")" "$(per_call base_lijst "$reads")" max 1.5
+# The inzage's record is written and committed by the session's record
+# writer (issue 10), a background worker: a process of its own, so not in
+# (3i).  (3w) adds its whole count (its start-up too, spread over the
+# session's inzages, warm-up included) to the inzage.
+werker=0
+for f in "$cg"/cg.*; do
+	grep -q 'vwl_vastleggen_main' "$f" 2>/dev/null || continue
+	n=$(sed -n 's/^\(summary\|totals\): \([0-9]*\)$/\2/p' "$f" | tail -1)
+	werker=$(( werker + ${n:-0} ))
+	werker_bestand=$f
+done
+if [ "$werker" -gt 0 ]; then
+	out_row "(3w) instructions per call: (3i) plus the record writer's process (its start-up spread over the session's $(( rwarm + reads )) inzages)" \
+		"$(awk -v a="$(per_call ext_inzage "$reads")" -v w="$werker" -v c="$(( rwarm + reads ))" 'BEGIN { printf "%.0f", a + w / c }')" \
+		"$(per_call base_inzage "$reads")" max 1.5
+fi
 printf 'note\tinstruction counts (i): callgrind (%s) in the pgbench session'"'"'s backend (-M prepared, 1 client, the scripts of (1)-(4), --random-seed=15), %s calls per side of (1), %s of (3) and (4), %s batches of (2), each after a warm-up (%s, %s, %s), connection and warm-up excluded by markers, one marker statement (%s instructions) subtracted; cluster under callgrind with autovacuum off; %ss under callgrind, %ss in all\n' \
 	"$(valgrind --version)" "$calls" "$reads" "$batches" "$warm" "$rwarm" "$bwarm" "$leeg" "$t_cg" "$(since "$t_all")"
 
@@ -236,5 +252,10 @@ if [ -n "$keep" ]; then
 		callgrind_annotate --inclusive=yes "$keep/$label.callgrind" >"$keep/$label.txt" 2>/dev/null || true
 		profile "$keep/$label.callgrind" "${count[$label]}" >"$keep/$label.md"
 	done
+	if [ -n "${werker_bestand:-}" ]; then
+		cp "$werker_bestand" "$keep/ext_inzage_werker.callgrind"
+		callgrind_annotate --inclusive=yes "$keep/ext_inzage_werker.callgrind" >"$keep/ext_inzage_werker.txt" 2>/dev/null || true
+		profile "$keep/ext_inzage_werker.callgrind" "$(( rwarm + reads ))" >"$keep/ext_inzage_werker.md"
+	fi
 	say "callgrind files, inclusive profiles (.txt) and per-call tables (.md) in $keep"
 fi
