@@ -1115,19 +1115,14 @@ CREATE FUNCTION _soorten_gegevens(soorten text[]) RETURNS jsonb
 COMMENT ON FUNCTION _soorten_gegevens(text[]) IS
   'Stored soorten gegevens as the API shows them: [{"soortGegeven": ...}, ...]';
 
--- A verwerkt object as the API shows it (VerwerktObject).
+-- A verwerkt object as the API shows it (VerwerktObject): url,
+-- verwerktObjectId, objecttype, soortObjectId, objectId (decrypted),
+-- betrokkenheid, verwerkteSoortenGegevens.  In C (src/document.c), as are
+-- _document, _beperkt_document and _inzage_document: jsonb_build_object looks
+-- up every argument's type and output function on every call.
 CREATE FUNCTION _object_document(o verwerkt_object) RETURNS jsonb
-    LANGUAGE sql STABLE PARALLEL RESTRICTED
-AS $$
-    SELECT jsonb_build_object(
-        'url', verwerkingenlog.base_url() || '/verwerkte-objecten/' || o.verwerkt_object_id,
-        'verwerktObjectId', o.verwerkt_object_id,
-        'objecttype', o.objecttype,
-        'soortObjectId', o.soort_object_id,
-        'objectId', verwerkingenlog._ontsleutel_object(o),
-        'betrokkenheid', o.betrokkenheid,
-        'verwerkteSoortenGegevens', verwerkingenlog._soorten_gegevens(o.verwerkte_soorten_gegevens))
-$$;
+    AS 'MODULE_PATHNAME', 'vwl_object_document'
+    LANGUAGE C STABLE PARALLEL RESTRICTED;
 
 -- The objects of version `volgnummer` of an action, in their order.
 CREATE FUNCTION _objecten_document(actie uuid, volgnummer integer) RETURNS jsonb
@@ -1139,34 +1134,24 @@ AS $$
 $$;
 
 -- A version as the API shows it (VerwerkingsactieUitgebreid): every element,
--- absent ones as null, tijdstip exactly as supplied.
+-- absent ones as null, tijdstip exactly as supplied (url, actieId, actieNaam,
+-- handelingNaam, verwerkingNaam, verwerkingId, verwerkingsactiviteitId,
+-- verwerkingsactiviteitUrl, vertrouwelijkheid, bewaartermijn, uitvoerder,
+-- systeem, gebruiker, gegevensbron, soortAfnemerId, afnemerId (decrypted
+-- when stored encrypted), verwerkingsactiviteitIdAfnemer,
+-- verwerkingsactiviteitUrlAfnemer, verwerkingIdAfnemer, tijdstip,
+-- tijdstipRegistratie, and objecten as verwerkteObjecten).
 CREATE FUNCTION _document(v verwerkingsactie_versie, objecten jsonb) RETURNS jsonb
-    LANGUAGE sql STABLE PARALLEL RESTRICTED
-AS $$
-    SELECT jsonb_build_object(
-        'url', verwerkingenlog.base_url() || '/verwerkingsacties/' || v.actie_id,
-        'actieId', v.actie_id,
-        'actieNaam', v.actie_naam,
-        'handelingNaam', v.handeling_naam,
-        'verwerkingNaam', v.verwerking_naam,
-        'verwerkingId', v.verwerking_id,
-        'verwerkingsactiviteitId', v.verwerkingsactiviteit_id,
-        'verwerkingsactiviteitUrl', v.verwerkingsactiviteit_url,
-        'vertrouwelijkheid', v.vertrouwelijkheid,
-        'bewaartermijn', v.bewaartermijn::text,
-        'uitvoerder', v.uitvoerder,
-        'systeem', v.systeem,
-        'gebruiker', v.gebruiker,
-        'gegevensbron', v.gegevensbron,
-        'soortAfnemerId', v.soort_afnemer_id,
-        'afnemerId', coalesce(v.afnemer_id, verwerkingenlog._ontsleutel_afnemer(v)),
-        'verwerkingsactiviteitIdAfnemer', v.verwerkingsactiviteit_id_afnemer,
-        'verwerkingsactiviteitUrlAfnemer', v.verwerkingsactiviteit_url_afnemer,
-        'verwerkingIdAfnemer', v.verwerking_id_afnemer,
-        'tijdstip', v.tijdstip::text,
-        'tijdstipRegistratie', v.tijdstip_registratie,
-        'verwerkteObjecten', objecten)
-$$;
+    AS 'MODULE_PATHNAME', 'vwl_document'
+    LANGUAGE C STABLE PARALLEL RESTRICTED;
+
+-- _document(v, the jsonb_agg of _object_document of objecten, in their
+-- order), in one go (the list's documents): no documents aggregated in
+-- between.  NULL or no objects: verwerkteObjecten is null.
+CREATE FUNCTION _document_met_objecten(v verwerkingsactie_versie, objecten verwerkt_object[]) RETURNS jsonb
+    AS 'MODULE_PATHNAME', 'vwl_document_met_objecten'
+    LANGUAGE C STABLE PARALLEL RESTRICTED;
+REVOKE ALL ON FUNCTION _document_met_objecten(verwerkingsactie_versie, verwerkt_object[]) FROM PUBLIC;
 
 -- The current version of an action (vervallen or not); no row when unknown.
 CREATE FUNCTION _actueel(actie uuid) RETURNS SETOF verwerkingsactie_versie
@@ -1240,6 +1225,8 @@ COMMENT ON FUNCTION verwerkingsactie(uuid) IS
 COMMENT ON FUNCTION _object_document(verwerkt_object) IS 'A verwerkt object as the API shows it (VerwerktObject)';
 COMMENT ON FUNCTION _objecten_document(uuid, integer) IS 'The verwerkte objecten of a version of an action, in their order';
 COMMENT ON FUNCTION _document(verwerkingsactie_versie, jsonb) IS 'A version as the API shows it (VerwerkingsactieUitgebreid), every element present';
+COMMENT ON FUNCTION _document_met_objecten(verwerkingsactie_versie, verwerkt_object[]) IS
+  'A version as the API shows it, with the given object rows as its verwerkteObjecten (in their order)';
 COMMENT ON FUNCTION _actueel(uuid) IS 'The current version of an action (highest volgnummer), vervallen or not';
 COMMENT ON FUNCTION _schrijf_versies(uuid[], integer[], jsonb[], vertrouwelijkheid[], integer[]) IS
   'Stores versions of actions from normalised documents; the one place that inserts new content';
@@ -1668,17 +1655,33 @@ BEGIN
     -- key, or forward for the page before it), one probe of the current
     -- version per row, until the page is full.  An explicit cursor, so that
     -- the plan is a fast-start one: the walk in index order that stops,
-    -- never a sort of all the person's rows.
+    -- never a sort of all the person's rows.  The document, with the objects
+    -- about that object only, is built in the cursor's select list: its
+    -- subquery is then set up once per page and only rescanned per row,
+    -- where an assignment in the loop ran a whole new executor per row.  (Its
+    -- rows are x, not o: a bare o would be the column o of _treffers.)
     IF terug THEN
         OPEN rijen FOR
-            SELECT t.tijdstip, t.actie_id, t.v
+            SELECT t.tijdstip, t.actie_id,
+                   verwerkingenlog._document_met_objecten(t.v,
+                       (SELECT array_agg(x ORDER BY x.volgorde)
+                          FROM verwerkingenlog.verwerkt_object x
+                         WHERE x.actie_id = t.actie_id AND x.volgnummer = (t.v).objecten_volgnummer
+                           AND x.soort_object_id = _verwerkingsacties_pagina.soort_object_id
+                           AND x.object_pseudoniem = pseudoniem)) AS document
               FROM verwerkingenlog._treffers(soort_object_id, pseudoniem, lower(objecttype), van, tot,
                                              zichtbaar, verwerkingsactiviteit_id) t
              WHERE (t.tijdstip, t.actie_id) > (na_tijdstip, na_actie_id)
              ORDER BY t.tijdstip, t.actie_id, t.volgorde;
     ELSE
         OPEN rijen FOR
-            SELECT t.tijdstip, t.actie_id, t.v
+            SELECT t.tijdstip, t.actie_id,
+                   verwerkingenlog._document_met_objecten(t.v,
+                       (SELECT array_agg(x ORDER BY x.volgorde)
+                          FROM verwerkingenlog.verwerkt_object x
+                         WHERE x.actie_id = t.actie_id AND x.volgnummer = (t.v).objecten_volgnummer
+                           AND x.soort_object_id = _verwerkingsacties_pagina.soort_object_id
+                           AND x.object_pseudoniem = pseudoniem)) AS document
               FROM verwerkingenlog._treffers(soort_object_id, pseudoniem, lower(objecttype), van, tot,
                                              zichtbaar, verwerkingsactiviteit_id) t
              WHERE (t.tijdstip, t.actie_id) < (coalesce(na_tijdstip, 'infinity'),
@@ -1693,12 +1696,7 @@ BEGIN
         vorige := r.actie_id;
         gezien := gezien + 1;
         EXIT WHEN gezien > aantal;
-        document := verwerkingenlog._document(r.v,
-            (SELECT jsonb_agg(verwerkingenlog._object_document(o) ORDER BY o.volgorde)
-               FROM verwerkingenlog.verwerkt_object o
-              WHERE o.actie_id = r.actie_id AND o.volgnummer = (r.v).objecten_volgnummer
-                AND o.soort_object_id = _verwerkingsacties_pagina.soort_object_id
-                AND o.object_pseudoniem = pseudoniem));
+        document := r.document;
         tijdstip := r.tijdstip;
         actie_id := r.actie_id;
         RETURN NEXT;
@@ -1902,21 +1900,17 @@ REVOKE ALL ON FUNCTION _vastleggen(regprocedure, jsonb) FROM PUBLIC;
 -- never the other objects of the action.  afnemerId is shown only when it
 -- is an OIN (an organisation): any other afnemerId may be another person's
 -- BSN, and an inzage never shows another person's identifier.
+-- (In C, src/document.c: built without what it leaves out, and nothing is
+-- decrypted for afnemerId.)
 CREATE FUNCTION _beperkt_document(v verwerkingsactie_versie, o verwerkt_object) RETURNS jsonb
-    LANGUAGE sql STABLE PARALLEL RESTRICTED
-AS $$
-    SELECT verwerkingenlog._document(v, jsonb_build_array(verwerkingenlog._object_document(o)))
-           - 'systeem' - 'gebruiker' - 'gegevensbron'
-           || CASE WHEN v.afnemer_id IS NULL THEN '{"afnemerId": null}'::jsonb ELSE '{}'::jsonb END
-$$;
+    AS 'MODULE_PATHNAME', 'vwl_beperkt_document'
+    LANGUAGE C STABLE PARALLEL RESTRICTED;
 
--- A verwerkt object with its action (VerwerktObjectUitgebreid).
+-- A verwerkt object with its action (VerwerktObjectUitgebreid):
+-- _object_document(o) || {"verwerkingsactie": _beperkt_document(v, o)}, in C.
 CREATE FUNCTION _inzage_document(v verwerkingsactie_versie, o verwerkt_object) RETURNS jsonb
-    LANGUAGE sql STABLE PARALLEL RESTRICTED
-AS $$
-    SELECT verwerkingenlog._object_document(o)
-           || jsonb_build_object('verwerkingsactie', verwerkingenlog._beperkt_document(v, o))
-$$;
+    AS 'MODULE_PATHNAME', 'vwl_inzage_document'
+    LANGUAGE C STABLE PARALLEL RESTRICTED;
 
 -- An inzage must be logged; in a read-only transaction it cannot be.
 CREATE FUNCTION _inzage_schrijfbaar() RETURNS void
