@@ -1,4 +1,4 @@
--- Validation of a verwerkingsactie document (src/validatie.c): every rule with
+-- Validation of a verwerkingsactie document (src/validation.c): every rule with
 -- a valid and an invalid case, several problems at once, complete mode (PUT),
 -- the normalised output, the error raised and the batch.
 \set VERBOSITY default
@@ -32,17 +32,17 @@ $$;
 -- The minimal document is valid and normalised: every writable element
 -- present, absent ones null, verwerkteSoortenGegevens [].
 SELECT * FROM pg_temp.toets(pg_temp.actie());
-SELECT jsonb_pretty(_verwerkingsactie_invoer(pg_temp.actie()));
+SELECT jsonb_pretty(_verwerkingsactie_input(pg_temp.actie()));
 
 -- The standard's example values, read-only elements included (ignored) and
 -- enums and UUIDs in mixed case: the normalised document.
 \set voorbeeld '{"url": "https://verwerkingenlogging-bewerking-api.vng.cloud/api/v1/verwerkingsacties/7a22eb38-bca6-463f-9955-54ab040287cb", "actieId": "7a22eb38-bca6-463f-9955-54ab040287cb", "actieNaam": "Zoeken personen", "handelingNaam": "Intake", "verwerkingNaam": "Huwelijk", "verwerkingId": "48086BF2-11B7-4603-9526-67D7C3BB6587", "verwerkingsactiviteitId": "5f0bef4c-f66f-4311-84a5-19e8bf359eaf", "verwerkingsactiviteitUrl": "https://verwerkingsactiviteiten-api.vng.cloud/api/v1/verwerkingsactiviteiten/5f0bef4c-f66f-4311-84a5-19e8bf359eaf", "vertrouwelijkheid": "Normaal", "bewaartermijn": "P10Y", "uitvoerder": "00000001821002193000", "systeem": "FooBarApp v2.1", "gebruiker": "123456789", "gegevensbron": "FooBar Database Publiekszaken", "soortAfnemerId": "OIN", "afnemerId": "00000001821002193000", "verwerkingsactiviteitIdAfnemer": "c5b9f4e7-8c79-41b9-91e2-6268419cb167", "verwerkingsactiviteitUrlAfnemer": "https://www.amsterdam.nl/var/api/v1/verwerkingsactiviteiten/5f0bef4c-f66f-4311-84a5-19e8bf359eaf", "verwerkingIdAfnemer": "4b698de3-ffba-45e7-8697-a283ec863db2", "tijdstip": "2024-04-05T14:35:42+01:00", "tijdstipRegistratie": "2024-04-05T14:35:43.123+01:00", "vervallen": false, "verwerkteObjecten": [{"url": "https://verwerkingenlogging-bewerking-api.vng.cloud/api/v1/verwerkte-objecten/5f089abb-7ed1-4714-92d4-1850453eda5d", "verwerktObjectId": "5f089abb-7ed1-4714-92d4-1850453eda5d", "objecttype": "Persoon", "soortObjectId": "BSN", "objectId": "1234567", "betrokkenheid": "Getuige", "verwerkteSoortenGegevens": [{"soortGegeven": "BSN"}, {"soortGegeven": "Geslachtsnaam"}]}, {"objecttype": "PERSOON", "soortObjectId": "BSN", "objectId": "7654321", "betrokkenheid": null, "verwerkteSoortenGegevens": null}]}'
 SELECT * FROM pg_temp.toets(:'voorbeeld');
 SELECT * FROM pg_temp.toets(:'voorbeeld', true);
-SELECT jsonb_pretty(_verwerkingsactie_invoer(:'voorbeeld'));
+SELECT jsonb_pretty(_verwerkingsactie_input(:'voorbeeld'));
 -- Valid output is valid (complete) input and normalises to itself.
-SELECT _verwerkingsactie_invoer(_verwerkingsactie_invoer(:'voorbeeld'), true)
-       = _verwerkingsactie_invoer(:'voorbeeld') AS idempotent;
+SELECT _verwerkingsactie_input(_verwerkingsactie_input(:'voorbeeld'), true)
+       = _verwerkingsactie_input(:'voorbeeld') AS idempotent;
 -- The output is written in jsonb's binary format without a sort: it must be
 -- exactly what PostgreSQL makes of its text, and every key must be found by
 -- lookup (binary search), at both levels.
@@ -52,7 +52,7 @@ SELECT r::text::jsonb = r AS text_round_trip,
           FROM jsonb_object_keys(r) k) AS keys_found,
        (SELECT bool_and(o ? k) FROM jsonb_array_elements(r -> 'verwerkteObjecten') o,
                                     jsonb_object_keys(o) k) AS object_keys_found
-  FROM _verwerkingsactie_invoer(:'voorbeeld') r;
+  FROM _verwerkingsactie_input(:'voorbeeld') r;
 
 -- A document must be a JSON object.
 SELECT c.geval, t.name, t.code, t.reason
@@ -62,9 +62,9 @@ SELECT c.geval, t.name, t.code, t.reason
        c(n, geval, doc),
        LATERAL pg_temp.toets(c.doc) WITH ORDINALITY t
  ORDER BY c.n, t.ordinality;
-SELECT _verwerkingsactie_invoer('[]');
-SELECT _verwerkingsactie_invoer(NULL);
-SELECT _verwerkingsactie_invoer('{}');
+SELECT _verwerkingsactie_input('[]');
+SELECT _verwerkingsactie_input(NULL);
+SELECT _verwerkingsactie_input('{}');
 
 -- Free text: at most 242 (names) or 40 (gebruiker, afnemerId) characters,
 -- counted in characters, not bytes; empty strings are kept.
@@ -107,7 +107,7 @@ SELECT c.geval, t.name, t.code, t.reason
        c(n, geval, doc),
        LATERAL pg_temp.toets(c.doc) WITH ORDINALITY t
  ORDER BY c.n, t.ordinality;
-SELECT _verwerkingsactie_invoer(pg_temp.actie('{"verwerkingId": "48086BF2-11B7-4603-9526-67D7C3BB6587"}'))
+SELECT _verwerkingsactie_input(pg_temp.actie('{"verwerkingId": "48086BF2-11B7-4603-9526-67D7C3BB6587"}'))
        ->> 'verwerkingId' AS lower_case;
 
 -- URIs: absolute (a scheme and something after it), RFC 3986 characters only,
@@ -143,9 +143,9 @@ SELECT c.geval, t.name, t.code, t.reason
        c(n, geval, doc),
        LATERAL pg_temp.toets(c.doc) WITH ORDINALITY t
  ORDER BY c.n, t.ordinality;
-SELECT _verwerkingsactie_invoer(pg_temp.actie('{"vertrouwelijkheid": "VertrouweLIJK"}'))
+SELECT _verwerkingsactie_input(pg_temp.actie('{"vertrouwelijkheid": "VertrouweLIJK"}'))
        ->> 'vertrouwelijkheid' AS lower_case;
-SELECT _verwerkingsactie_invoer(pg_temp.actie() - 'vertrouwelijkheid');
+SELECT _verwerkingsactie_input(pg_temp.actie() - 'vertrouwelijkheid');
 
 -- bewaartermijn: an ISO 8601 duration, written in canonical form.
 SELECT c.geval, t.name, t.code, t.reason
@@ -160,7 +160,7 @@ SELECT c.geval, t.name, t.code, t.reason
        c(n, geval, doc),
        LATERAL pg_temp.toets(c.doc) WITH ORDINALITY t
  ORDER BY c.n, t.ordinality;
-SELECT _verwerkingsactie_invoer(pg_temp.actie('{"bewaartermijn": "P010Y"}'))
+SELECT _verwerkingsactie_input(pg_temp.actie('{"bewaartermijn": "P010Y"}'))
        ->> 'bewaartermijn' AS canonical;
 
 -- uitvoerder: an OIN, exactly 20 digits.
@@ -190,7 +190,7 @@ SELECT c.geval, t.name, t.code, t.reason
        c(n, geval, doc),
        LATERAL pg_temp.toets(c.doc) WITH ORDINALITY t
  ORDER BY c.n, t.ordinality;
-SELECT _verwerkingsactie_invoer(pg_temp.actie('{"tijdstip": "2024-04-05T13:35:42.120Z"}'))
+SELECT _verwerkingsactie_input(pg_temp.actie('{"tijdstip": "2024-04-05T13:35:42.120Z"}'))
        ->> 'tijdstip' AS as_supplied;
 
 -- verwerkteObjecten: required, a non-empty array of objects.
@@ -240,7 +240,7 @@ SELECT c.geval, t.name, t.code, t.reason
        c(n, geval, doc),
        LATERAL pg_temp.toets(c.doc) WITH ORDINALITY t
  ORDER BY c.n, t.ordinality;
-SELECT _verwerkingsactie_invoer(pg_temp.object('{"verwerkteSoortenGegevens": null}'))
+SELECT _verwerkingsactie_input(pg_temp.object('{"verwerkteSoortenGegevens": null}'))
        -> 'verwerkteObjecten' AS absent_is_empty;
 
 -- Unknown elements are refused (a typo must not silently drop data), at
@@ -260,10 +260,10 @@ SELECT c.geval, t.name, t.code, t.reason
 -- Read-only elements are ignored whatever their value, and left out.
 SELECT * FROM pg_temp.toets(pg_temp.actie('{"url": 1, "actieId": "not a uuid", "tijdstipRegistratie": [], "vervallen": "ja"}'));
 SELECT * FROM pg_temp.toets(pg_temp.object('{"url": false, "verwerktObjectId": {}}'));
-SELECT _verwerkingsactie_invoer(pg_temp.object('{"url": "u", "verwerktObjectId": "v"}')
+SELECT _verwerkingsactie_input(pg_temp.object('{"url": "u", "verwerktObjectId": "v"}')
                                 || '{"url": "u", "actieId": "a", "tijdstipRegistratie": "t", "vervallen": true}')
        ?| ARRAY['url', 'actieId', 'tijdstipRegistratie', 'vervallen'] AS read_only_kept,
-       _verwerkingsactie_invoer(pg_temp.object('{"url": "u", "verwerktObjectId": "v"}'))
+       _verwerkingsactie_input(pg_temp.object('{"url": "u", "verwerktObjectId": "v"}'))
        -> 'verwerkteObjecten' -> 0 ?| ARRAY['url', 'verwerktObjectId'] AS object_read_only_kept;
 
 -- null counts as absent for every optional element.
@@ -273,8 +273,8 @@ SELECT * FROM pg_temp.toets(pg_temp.actie('{"actieNaam": null, "handelingNaam": 
 -- error names the first and lists them all in its detail.
 \set veel '{"actieNaam": 7, "verwerkingId": "nope", "vertrouwelijkheid": "Geheim", "bewaartermijn": "10 jaar", "uitvoerder": "123", "gebruiker": "12345678901234567890123456789012345678901", "tijdstip": "2024-04-05T14:35:42", "vertouwelijkheid": "normaal", "verwerkteObjecten": [{"objecttype": "persoon", "soortObjectId": "BSN", "objectId": "1"}, {"objecttype": "huis", "objectId": "12345678901234567890123456789012345678901", "verwerkteSoortenGegevens": [{"soortGegeven": "BSN"}, {"soortgegeven": "naam"}]}]}'
 SELECT * FROM verwerkingsactie_fouten(:'veel');
-SELECT _verwerkingsactie_invoer(:'veel');
-SELECT _verwerkingsactie_invoer(pg_temp.object('{"objectId": "12345678901234567890123456789012345678901"}')
+SELECT _verwerkingsactie_input(:'veel');
+SELECT _verwerkingsactie_input(pg_temp.object('{"objectId": "12345678901234567890123456789012345678901"}')
          #- '{verwerkteObjecten,1}'
          || '{"verwerkteObjecten": [{"objecttype": "persoon", "soortObjectId": "BSN", "objectId": "1"}, {"objecttype": "persoon", "soortObjectId": "BSN", "objectId": "12345678901234567890123456789012345678901"}]}');
 
@@ -285,7 +285,7 @@ LANGUAGE plpgsql AS $$
 DECLARE
   d text;
 BEGIN
-  PERFORM verwerkingenlog._verwerkingsactie_invoer(doc);
+  PERFORM verwerkingenlog._verwerkingsactie_input(doc);
   RAISE EXCEPTION 'no error';
 EXCEPTION WHEN invalid_parameter_value THEN
   GET STACKED DIAGNOSTICS d = PG_EXCEPTION_DETAIL;
@@ -307,8 +307,8 @@ SELECT (SELECT array_agg(d) FROM pg_temp.detail(doc) d)
 SELECT * FROM pg_temp.toets(pg_temp.actie(), true);
 SELECT * FROM pg_temp.toets(pg_temp.actie('{"actieNaam": null, "handelingNaam": null, "verwerkingNaam": null, "verwerkingId": null, "verwerkingsactiviteitId": null, "verwerkingsactiviteitUrl": null, "bewaartermijn": null, "uitvoerder": null, "systeem": null, "gebruiker": null, "gegevensbron": null, "soortAfnemerId": null, "afnemerId": null, "verwerkingsactiviteitIdAfnemer": null, "verwerkingsactiviteitUrlAfnemer": null, "verwerkingIdAfnemer": null}'), true);
 SELECT * FROM pg_temp.toets('{}', true);
-SELECT _verwerkingsactie_invoer(_verwerkingsactie_invoer(pg_temp.actie()) - 'gebruiker', true);
-SELECT _verwerkingsactie_invoer(pg_temp.actie(), NULL);
+SELECT _verwerkingsactie_input(_verwerkingsactie_input(pg_temp.actie()) - 'gebruiker', true);
+SELECT _verwerkingsactie_input(pg_temp.actie(), NULL);
 SELECT * FROM verwerkingsactie_fouten(pg_temp.actie(), NULL);
 
 -- Batch: a non-empty array; every problem of every item, prefixed with the
@@ -320,7 +320,7 @@ SELECT * FROM verwerkingsacties_fouten(jsonb_build_array(
          pg_temp.actie(),
          pg_temp.object('{"objectId": "", "verwerkteSoortenGegevens": [{"soortGegeven": 5}]}'),
          '"not an object"'::jsonb));
-SELECT _verwerkingsacties_invoer(jsonb_build_array(
+SELECT _verwerkingsacties_input(jsonb_build_array(
          pg_temp.actie(),
          pg_temp.actie() - 'tijdstip',
          pg_temp.object('{"objectId": ""}')));
@@ -329,9 +329,9 @@ SELECT c.geval, t.name, t.code, t.reason
                (3, 'SQL NULL', NULL)) c(n, geval, doc),
        LATERAL verwerkingsacties_fouten(c.doc) WITH ORDINALITY t
  ORDER BY c.n, t.ordinality;
-SELECT _verwerkingsacties_invoer(pg_temp.actie());
-SELECT _verwerkingsacties_invoer('[]');
-SELECT jsonb_pretty(_verwerkingsacties_invoer(jsonb_build_array(
+SELECT _verwerkingsacties_input(pg_temp.actie());
+SELECT _verwerkingsacties_input('[]');
+SELECT jsonb_pretty(_verwerkingsacties_input(jsonb_build_array(
          pg_temp.actie('{"vertrouwelijkheid": "NORMAAL"}'),
          pg_temp.object('{"objecttype": "Persoon", "betrokkenheid": "Partner", "url": "x"}'))));
 -- The batch result is assembled in jsonb's binary format item by item: it
@@ -343,11 +343,11 @@ SELECT n,
        pg_column_size(r) = pg_column_size(een_voor_een) AS same_size,
        r::text::jsonb = r AS text_round_trip,
        jsonb_array_length(r) AS items,
-       (SELECT bool_and(r -> (o::int - 1) = _verwerkingsactie_invoer(e))
+       (SELECT bool_and(r -> (o::int - 1) = _verwerkingsactie_input(e))
           FROM jsonb_array_elements(arr) WITH ORDINALITY x(e, o)) AS by_position,
        r -> -1 ->> 'actieNaam' AS last
-  FROM (SELECT n, arr, _verwerkingsacties_invoer(arr) AS r,
-               (SELECT jsonb_agg(_verwerkingsactie_invoer(e) ORDER BY o)
+  FROM (SELECT n, arr, _verwerkingsacties_input(arr) AS r,
+               (SELECT jsonb_agg(_verwerkingsactie_input(e) ORDER BY o)
                   FROM jsonb_array_elements(arr) WITH ORDINALITY x(e, o)) AS een_voor_een
           FROM (SELECT n, (SELECT jsonb_agg(pg_temp.actie(jsonb_build_object(
                                    'actieNaam', repeat('x', i % 7) || ' actie ' || i,
@@ -359,6 +359,6 @@ SELECT n,
 SELECT proname, provolatile, proisstrict, proparallel
   FROM pg_proc
  WHERE pronamespace = 'verwerkingenlog'::regnamespace
-   AND proname IN ('verwerkingsactie_fouten', '_verwerkingsactie_invoer',
-                   'verwerkingsacties_fouten', '_verwerkingsacties_invoer')
+   AND proname IN ('verwerkingsactie_fouten', '_verwerkingsactie_input',
+                   'verwerkingsacties_fouten', '_verwerkingsacties_input')
  ORDER BY proname;

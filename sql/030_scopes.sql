@@ -178,8 +178,8 @@ RESET ROLE;
 -- The internal functions are not for PUBLIC.
 SET ROLE regress_vwl_app;
 SELECT verwerkingenlog._scopes();
-SELECT verwerkingenlog._beslis('create', 1, NULL, 'normaal');
-SELECT verwerkingenlog._leesbaar('actie', 4, NULL);
+SELECT verwerkingenlog._decide('create', 1, NULL, 'normaal');
+SELECT verwerkingenlog._readable('actie', 4, NULL);
 RESET ROLE;
 
 DROP FUNCTION public.regress_vwl_via_definer();

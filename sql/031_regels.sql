@@ -1,4 +1,4 @@
--- The confidentiality rule engine: the whole table of _beslis and _leesbaar.
+-- The confidentiality rule engine: the whole table of _decide and _readable.
 \set VERBOSITY default
 
 -- The outcome of one decision: the level to store, or SQLSTATE and message.
@@ -7,7 +7,7 @@ CREATE FUNCTION pg_temp.beslis(op text, scopes int,
                                g verwerkingenlog.vertrouwelijkheid) RETURNS text
   LANGUAGE plpgsql AS $$
 BEGIN
-  RETURN 'stores ' || verwerkingenlog._beslis(op, scopes, h, g);
+  RETURN 'stores ' || verwerkingenlog._decide(op, scopes, h, g);
 EXCEPTION WHEN OTHERS THEN
   RETURN SQLSTATE || ' ' || SQLERRM;
 END $$;
@@ -16,7 +16,7 @@ CREATE FUNCTION pg_temp.leesbaar(soort text, scopes int,
                                  g verwerkingenlog.vertrouwelijkheid[]) RETURNS text
   LANGUAGE plpgsql AS $$
 BEGIN
-  RETURN verwerkingenlog._leesbaar(soort, scopes, g)::text;
+  RETURN verwerkingenlog._readable(soort, scopes, g)::text;
 EXCEPTION WHEN OTHERS THEN
   RETURN SQLSTATE || ' ' || SQLERRM;
 END $$;
@@ -85,13 +85,13 @@ SELECT pg_temp.beslis(op, bits, h, g) AS uitkomst, op, bits, h, g
   ) AS t(op, bits, h, g);
 
 -- Messages in full.
-SELECT verwerkingenlog._beslis('create', 1, NULL, 'opgeheven');
-SELECT verwerkingenlog._beslis('update', 48, 'normaal', 'opgeheven');
-SELECT verwerkingenlog._beslis('update', 0, 'vertrouwelijk', 'vertrouwelijk');
-SELECT verwerkingenlog._beslis('update', 16, 'vertrouwelijk', 'normaal');
-SELECT verwerkingenlog._beslis('delete', 64, 'opgeheven', NULL);
-SELECT verwerkingenlog._beslis('patch', 16, 'normaal', 'vertrouwelijk');
-SELECT verwerkingenlog._beslis('verwijder', 511, 'normaal', NULL);
+SELECT verwerkingenlog._decide('create', 1, NULL, 'opgeheven');
+SELECT verwerkingenlog._decide('update', 48, 'normaal', 'opgeheven');
+SELECT verwerkingenlog._decide('update', 0, 'vertrouwelijk', 'vertrouwelijk');
+SELECT verwerkingenlog._decide('update', 16, 'vertrouwelijk', 'normaal');
+SELECT verwerkingenlog._decide('delete', 64, 'opgeheven', NULL);
+SELECT verwerkingenlog._decide('patch', 16, 'normaal', 'vertrouwelijk');
+SELECT verwerkingenlog._decide('verwijder', 511, 'normaal', NULL);
 
 -- Properties over every scope combination (512), operation, and every
 -- current and requested level the operation takes.
@@ -186,10 +186,10 @@ SELECT pg_temp.leesbaar(soort, bits, g) AS uitkomst, soort, bits, g
   ) AS t(soort, bits, g);
 
 -- Messages in full.
-SELECT verwerkingenlog._leesbaar('lijst', 4, NULL);
-SELECT verwerkingenlog._leesbaar('lijst', 0, '{normaal}');
-SELECT verwerkingenlog._leesbaar('historie', 4, NULL);
-SELECT verwerkingenlog._leesbaar('inzage', 0, NULL);
+SELECT verwerkingenlog._readable('lijst', 4, NULL);
+SELECT verwerkingenlog._readable('lijst', 0, '{normaal}');
+SELECT verwerkingenlog._readable('historie', 4, NULL);
+SELECT verwerkingenlog._readable('inzage', 0, NULL);
 
 -- The convenience forms use the caller's scopes.
 CREATE ROLE regress_vwl_regels;

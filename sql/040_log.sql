@@ -128,7 +128,7 @@ RESET ROLE;
 -- What is stored: one version per logged action, its objects, soorten gegevens as an array.
 SELECT volgnummer, objecten_volgnummer, vertrouwelijkheid, tijdstip, tijdstip::timestamptz AS instant, vervallen
   FROM verwerkingenlog.verwerkingsactie_versie ORDER BY versie_id;
-SELECT volgorde, objecttype, soort_object_id, verwerkingenlog._ontsleutel_object(verwerkt_object) AS object_id,
+SELECT volgorde, objecttype, soort_object_id, verwerkingenlog._decrypt_object(verwerkt_object) AS object_id,
        length(object_pseudoniem) AS pseudoniem_bytes, betrokkenheid, verwerkte_soorten_gegevens, tijdstip
   FROM verwerkingenlog.verwerkt_object ORDER BY verwerkt_object_id;
 
@@ -169,4 +169,4 @@ SELECT verwerkingenlog.log_verwerkingsacties($$[
    "verwerkteObjecten": [{"objecttype": "persoon", "soortObjectId": "BSN", "objectId": "307"}]}
 ]$$);
 RESET ROLE;
-SELECT count(*) AS niets_van_de_fouten FROM verwerkingenlog.verwerkt_object WHERE verwerkingenlog._ontsleutel_object(verwerkt_object) IN ('305', '306', '307');
+SELECT count(*) AS niets_van_de_fouten FROM verwerkingenlog.verwerkt_object WHERE verwerkingenlog._decrypt_object(verwerkt_object) IN ('305', '306', '307');

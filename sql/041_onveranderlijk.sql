@@ -34,9 +34,9 @@ DELETE FROM verwerkingenlog.verwerkt_object;
 RESET ROLE;
 
 -- Switching the guard off is refused too, for the owner and superusers.
-ALTER TABLE verwerkingenlog.verwerkingsactie_versie DISABLE TRIGGER verwerkingsactie_versie_onveranderlijk;
+ALTER TABLE verwerkingenlog.verwerkingsactie_versie DISABLE TRIGGER verwerkingsactie_versie_append_only;
 ALTER TABLE verwerkingenlog.verwerkt_object DISABLE TRIGGER ALL;
-DROP TRIGGER verwerkt_object_onveranderlijk ON verwerkingenlog.verwerkt_object;
+DROP TRIGGER verwerkt_object_append_only ON verwerkingenlog.verwerkt_object;
 CREATE RULE geen_delete AS ON DELETE TO verwerkingenlog.verwerkt_object DO INSTEAD NOTHING;
 ALTER TABLE verwerkingenlog.verwerkingsactie_versie ADD COLUMN notitie text;
 DROP TABLE verwerkingenlog.verwerkt_object;

@@ -12,7 +12,7 @@ SELECT count(*) AS versies FROM verwerkingenlog.verwerkingsactie_versie;
 -- Dropping and creating again works too (the roles stay, they belong to the
 -- cluster); while the log holds rows, only after disabling the guard.
 DROP EXTENSION verwerkingenlog;
-ALTER EVENT TRIGGER verwerkingenlog_weiger_ddl_begin DISABLE;
+ALTER EVENT TRIGGER verwerkingenlog_ddl_guard_start DISABLE;
 DROP EXTENSION verwerkingenlog;
 CREATE EXTENSION verwerkingenlog;
 SELECT count(*) AS versies_na_opnieuw FROM verwerkingenlog.verwerkingsactie_versie;

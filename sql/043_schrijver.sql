@@ -1,15 +1,15 @@
--- The writer (_schrijf_versies, src/schrijver.c) inserts without an INSERT
+-- The writer (_write_versions, src/writer.c) inserts without an INSERT
 -- statement: what an INSERT would guarantee must still hold.
 SET TimeZone = 'Europe/Amsterdam';
 SET verwerkingenlog.base_url = 'https://log.example/api/v1';
 CREATE FUNCTION pg_temp.doc(objectid text DEFAULT '1') RETURNS jsonb LANGUAGE sql AS $$
-  SELECT verwerkingenlog._verwerkingsactie_invoer(jsonb_build_object(
+  SELECT verwerkingenlog._verwerkingsactie_input(jsonb_build_object(
     'actieNaam', 'Schrijver', 'vertrouwelijkheid', 'normaal', 'tijdstip', '2024-04-05T14:35:42+01:00',
     'uitvoerder', '00000001821002193000', 'verwerkteObjecten',
     jsonb_build_array(jsonb_build_object('objecttype', 'persoon', 'soortObjectId', 'BSN', 'objectId', objectid))), false)
 $$;
 CREATE FUNCTION pg_temp.schrijf(actie uuid, volgnummer integer, d jsonb) RETURNS jsonb LANGUAGE sql AS $$
-  SELECT verwerkingenlog._schrijf_versies(ARRAY[actie], ARRAY[volgnummer], ARRAY[d], '{normaal}', '{NULL}')
+  SELECT verwerkingenlog._write_versions(ARRAY[actie], ARRAY[volgnummer], ARRAY[d], '{normaal}', '{NULL}')
 $$;
 SELECT verwerkingenlog.uuidv7() AS actie \gset
 
@@ -57,7 +57,7 @@ SELECT count(*) AS versies, (SELECT count(*) FROM verwerkingenlog.verwerkt_objec
 -- tables is for ALTER EXTENSION ... UPDATE only; here the guard is switched
 -- off inside transactions that are rolled back.)
 BEGIN;
-ALTER EVENT TRIGGER verwerkingenlog_weiger_ddl DISABLE;
+ALTER EVENT TRIGGER verwerkingenlog_ddl_guard_end DISABLE;
 ALTER TABLE verwerkingenlog.verwerkt_object ADD COLUMN later_toegevoegd text DEFAULT 'standaard',
   ADD COLUMN zonder_standaard integer;
 ALTER TABLE verwerkingenlog.verwerkingsactie_versie ADD COLUMN bron text DEFAULT current_user;
@@ -69,7 +69,7 @@ SELECT o.later_toegevoegd, o.zonder_standaard, v.bron, v.versie_id > 0 AS versie
 ROLLBACK;
 -- A column of another type than the writer produces is refused, not cast.
 BEGIN;
-ALTER EVENT TRIGGER verwerkingenlog_weiger_ddl DISABLE;
+ALTER EVENT TRIGGER verwerkingenlog_ddl_guard_end DISABLE;
 ALTER TABLE verwerkingenlog.verwerkt_object ALTER COLUMN object_pseudoniem TYPE text USING encode(object_pseudoniem, 'hex');
 SELECT pg_temp.schrijf(verwerkingenlog.uuidv7(), 1, pg_temp.doc());
 ROLLBACK;
@@ -78,7 +78,7 @@ SELECT count(*) AS na_terugdraaien FROM pg_temp.schrijf(verwerkingenlog.uuidv7()
 -- Triggers fire as for an INSERT: BEFORE ROW may change the row, AFTER
 -- STATEMENT sees the rows in a transition table, one statement per table.
 BEGIN;
-ALTER EVENT TRIGGER verwerkingenlog_weiger_ddl DISABLE;
+ALTER EVENT TRIGGER verwerkingenlog_ddl_guard_end DISABLE;
 CREATE FUNCTION pg_temp.voor_rij() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN NEW.gebruiker := 'door trigger'; RETURN NEW; END $$;
 CREATE FUNCTION pg_temp.na_opdracht() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -93,7 +93,7 @@ CREATE TRIGGER na_opdracht AFTER INSERT ON verwerkingenlog.verwerkingsactie_vers
 CREATE TRIGGER na_opdracht AFTER INSERT ON verwerkingenlog.verwerkt_object
   REFERENCING NEW TABLE AS nieuw FOR EACH STATEMENT EXECUTE FUNCTION pg_temp.na_opdracht();
 CREATE TEMP TABLE geschreven AS
-SELECT d FROM verwerkingenlog._schrijf_versies(ARRAY[verwerkingenlog.uuidv7(), verwerkingenlog.uuidv7()], '{1,1}',
+SELECT d FROM verwerkingenlog._write_versions(ARRAY[verwerkingenlog.uuidv7(), verwerkingenlog.uuidv7()], '{1,1}',
          ARRAY[pg_temp.doc('2'), pg_temp.doc('3')], '{normaal,normaal}', '{NULL,NULL}') d;
 -- (the documents are built before the rows are stored, as before)
 SELECT d->>'gebruiker' AS in_document, v.gebruiker AS opgeslagen
@@ -103,7 +103,7 @@ ROLLBACK;
 -- A batch runs in bounded memory: the per-row context is reset for every
 -- row (sizes seen from a BEFORE ROW trigger, row 1 against row 2000).
 BEGIN;
-ALTER EVENT TRIGGER verwerkingenlog_weiger_ddl DISABLE;
+ALTER EVENT TRIGGER verwerkingenlog_ddl_guard_end DISABLE;
 CREATE TEMP TABLE geheugen (n bigserial, bytes bigint);
 CREATE FUNCTION pg_temp.meet() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -113,7 +113,7 @@ BEGIN
 END $$;
 CREATE TRIGGER meet BEFORE INSERT ON verwerkingenlog.verwerkt_object
   FOR EACH ROW EXECUTE FUNCTION pg_temp.meet();
-SELECT count(*) FROM verwerkingenlog._schrijf_versies(
+SELECT count(*) FROM verwerkingenlog._write_versions(
   (SELECT array_agg(verwerkingenlog.uuidv7()) FROM generate_series(1, 2000)),
   array_fill(1, ARRAY[2000]),
   (SELECT array_agg(pg_temp.doc(g::text) ORDER BY g) FROM generate_series(1, 2000) g),
@@ -129,14 +129,14 @@ CREATE DATABASE vwl_schrijver;
 \c vwl_schrijver
 SET client_min_messages = warning;
 CREATE EXTENSION verwerkingenlog;
-SELECT count(*) AS eerste FROM verwerkingenlog._schrijf_versies(ARRAY[verwerkingenlog.uuidv7()], '{1}',
-  ARRAY[verwerkingenlog._verwerkingsactie_invoer('{"tijdstip": "2024-04-05T14:35:42Z", "vertrouwelijkheid": "normaal",
+SELECT count(*) AS eerste FROM verwerkingenlog._write_versions(ARRAY[verwerkingenlog.uuidv7()], '{1}',
+  ARRAY[verwerkingenlog._verwerkingsactie_input('{"tijdstip": "2024-04-05T14:35:42Z", "vertrouwelijkheid": "normaal",
     "verwerkteObjecten": [{"objecttype": "persoon", "soortObjectId": "BSN", "objectId": "1"}]}', false)], '{normaal}', '{NULL}');
-ALTER EVENT TRIGGER verwerkingenlog_weiger_ddl_begin DISABLE;
+ALTER EVENT TRIGGER verwerkingenlog_ddl_guard_start DISABLE;
 DROP EXTENSION verwerkingenlog;
 CREATE EXTENSION verwerkingenlog;
-SELECT count(*) AS na_opnieuw FROM verwerkingenlog._schrijf_versies(ARRAY[verwerkingenlog.uuidv7()], '{1}',
-  ARRAY[verwerkingenlog._verwerkingsactie_invoer('{"tijdstip": "2024-04-05T14:35:42Z", "vertrouwelijkheid": "normaal",
+SELECT count(*) AS na_opnieuw FROM verwerkingenlog._write_versions(ARRAY[verwerkingenlog.uuidv7()], '{1}',
+  ARRAY[verwerkingenlog._verwerkingsactie_input('{"tijdstip": "2024-04-05T14:35:42Z", "vertrouwelijkheid": "normaal",
     "verwerkteObjecten": [{"objecttype": "persoon", "soortObjectId": "BSN", "objectId": "1"}]}', false)], '{normaal}', '{NULL}');
 SELECT count(*) AS versies FROM verwerkingenlog.verwerkingsactie_versie;
 \c contrib_regression

@@ -45,7 +45,7 @@ CREATE FUNCTION inz_records() RETURNS SETOF verwerkingenlog.verwerkingsactie_ver
     SELECT v.* FROM verwerkingenlog.verwerkingsactie_versie v
      WHERE v.systeem LIKE 'verwerkingenlog %'
        AND EXISTS (SELECT FROM verwerkingenlog.verwerkt_object o
-                    WHERE o.actie_id = v.actie_id AND verwerkingenlog._ontsleutel_object(o) LIKE '9900000%')
+                    WHERE o.actie_id = v.actie_id AND verwerkingenlog._decrypt_object(o) LIKE '9900000%')
      ORDER BY v.versie_id
 $$;
 

@@ -172,7 +172,7 @@ SELECT status, body->'invalidParams' AS invalid_params FROM http.aanroep('GET', 
   'verwerkingsactie_list', '"objecttype=persoon&soortObjectId=BSN&objectId=9800%G1"');
 RESET verwerkingenlog.page_size;
 -- Values in the links are percent-encoded as UTF-8 (RFC 3986).
-SELECT verwerkingenlog._http_url_codeer('A-z_0.9~ &=?/#%+é€') AS gecodeerd;
+SELECT verwerkingenlog._http_url_encode('A-z_0.9~ &=?/#%+é€') AS gecodeerd;
 -- An empty list is a list.
 SELECT status, body FROM http.aanroep('GET', 'api_read_normal', NULL, 'verwerkingsactie_list',
   '{"objecttype": "persoon", "soortObjectId": "BSN", "objectId": "000000000", "vertrouwelijkheid": "normaal"}');
@@ -334,10 +334,10 @@ COMMIT;
 
 -- == The mapping of the remaining SQLSTATEs: a concurrent change is a 409
 -- (retry); anything unexpected a 500 whose message stays in the server log.
-SELECT verwerkingenlog._http_fout('40001', 'verwerkingsactie x was changed by a concurrent transaction', NULL)
+SELECT verwerkingenlog._http_error('40001', 'verwerkingsactie x was changed by a concurrent transaction', NULL)
        - 'instance' AS conflict, current_setting('response.status') AS status;
 SET client_min_messages = error;
-SELECT verwerkingenlog._http_fout('XX000', 'cache lookup failed', NULL) - 'instance' AS fout,
+SELECT verwerkingenlog._http_error('XX000', 'cache lookup failed', NULL) - 'instance' AS fout,
        current_setting('response.status') AS status, current_setting('response.headers') AS headers;
 RESET client_min_messages;
 

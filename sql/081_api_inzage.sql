@@ -34,7 +34,7 @@ GRANT verwerkingenlog_create_normal TO api_create_normal;
 CREATE FUNCTION http.inzage_records() RETURNS bigint LANGUAGE sql STABLE AS $$
     SELECT count(*) FROM verwerkingenlog.verwerkingsactie_versie v
       JOIN verwerkingenlog.verwerkt_object o ON o.actie_id = v.actie_id AND o.volgnummer = v.objecten_volgnummer
-     WHERE v.systeem LIKE 'verwerkingenlog %' AND verwerkingenlog._ontsleutel_object(o) LIKE '9700000%'
+     WHERE v.systeem LIKE 'verwerkingenlog %' AND verwerkingenlog._decrypt_object(o) LIKE '9700000%'
 $$;
 
 -- A marriage of 970000001 and 970000002, and four more actions about
@@ -48,7 +48,7 @@ SELECT http.onthoud('i.huwelijk', verwerkingenlog.log_verwerkingsactie($${
     {"objecttype": "persoon", "soortObjectId": "BSN", "objectId": "970000001", "betrokkenheid": "Partner"},
     {"objecttype": "persoon", "soortObjectId": "BSN", "objectId": "970000002", "betrokkenheid": "Partner"}]}$$)->>'actieId');
 SELECT http.onthoud('i.huwelijk.partner2', verwerkt_object_id::text) FROM verwerkingenlog.verwerkt_object
- WHERE actie_id = (SELECT id FROM http.id WHERE naam = 'i.huwelijk') AND verwerkingenlog._ontsleutel_object(verwerkt_object) = '970000002';
+ WHERE actie_id = (SELECT id FROM http.id WHERE naam = 'i.huwelijk') AND verwerkingenlog._decrypt_object(verwerkt_object) = '970000002';
 CREATE FUNCTION http.log_over_970000001(naam text, niveau text, tijdstip text, verwerking text DEFAULT NULL)
     RETURNS text LANGUAGE sql AS $$
     SELECT http.onthoud(naam, verwerkingenlog.log_verwerkingsactie(jsonb_build_object(

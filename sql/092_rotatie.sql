@@ -9,31 +9,31 @@ COPY (SELECT r FROM (VALUES
   TO PROGRAM 'cat > vwl_regress/rotatie && chmod 600 vwl_regress/rotatie';
 SET verwerkingenlog.sleutelbestand = 'vwl_regress/rotatie';
 CREATE TEMP TABLE oud AS
-    SELECT _versleutel('999990019') AS c, _pseudoniem('BSN', '999990019') AS p;
+    SELECT _encrypt('999990019') AS c, _pseudoniem('BSN', '999990019') AS p;
 SELECT get_byte(c, 0) AS versie FROM oud;
 
-SELECT _sleutel_roteren() AS nieuwe_versie;
+SELECT _rotate_key() AS nieuwe_versie;
 SELECT versies, huidige_versie FROM sleutel_info();
-SELECT get_byte(_versleutel('999990019'), 0) AS versie_nieuw,
-       _ontsleutel(_versleutel('999990019')) AS nieuw_leesbaar;
-SELECT _ontsleutel(c) AS oud_leesbaar,
+SELECT get_byte(_encrypt('999990019'), 0) AS versie_nieuw,
+       _decrypt(_encrypt('999990019')) AS nieuw_leesbaar;
+SELECT _decrypt(c) AS oud_leesbaar,
        _pseudoniem('BSN', '999990019') = p AS pseudoniem_gelijk,
        _pseudoniem('BSN', '999990019')
          = '\x5e812ad37c98554cf73db3dc9ebb2c7b7073a1aaf19425db4537bd1b8645e117'::bytea AS bekend_antwoord
   FROM oud;
 
 -- Re-encryption: the old ciphertext under the new version, same identifier.
-SELECT get_byte(_herversleutel(c), 0) AS versie,
-       _ontsleutel(_herversleutel(c)) AS terug,
-       _herversleutel(c) <> c AS anders
+SELECT get_byte(_reencrypt(c), 0) AS versie,
+       _decrypt(_reencrypt(c)) AS terug,
+       _reencrypt(c) <> c AS anders
   FROM oud;
-SELECT _herversleutel(NULL) IS NULL AS herversleutel_null;
-SELECT _herversleutel(set_byte(c, 30, get_byte(c, 30) # 1)) FROM oud;
+SELECT _reencrypt(NULL) IS NULL AS herversleutel_null;
+SELECT _reencrypt(set_byte(c, 30, get_byte(c, 30) # 1)) FROM oud;
 \echo :LAST_ERROR_SQLSTATE
 
 -- The version byte is authenticated: relabelling a version 1 ciphertext as
 -- version 2 (which exists) fails.
-SELECT _ontsleutel(set_byte(c, 0, 2)) FROM oud;
+SELECT _decrypt(set_byte(c, 0, 2)) FROM oud;
 \echo :LAST_ERROR_SQLSTATE
 
 -- The file: the comment kept, one line per version, the same HMAC key on
@@ -51,7 +51,7 @@ SELECT r FROM uitvoer ORDER BY n;
 
 -- Not transactional: a rollback keeps the new version (an unused key is harmless).
 BEGIN;
-SELECT _sleutel_roteren() AS nieuwe_versie;
+SELECT _rotate_key() AS nieuwe_versie;
 ROLLBACK;
 SELECT versies, huidige_versie FROM sleutel_info();
 
@@ -60,14 +60,14 @@ SELECT versies, huidige_versie FROM sleutel_info();
 COPY (SELECT '9 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f 909192939495969798999a9b9c9d9e9fa0a1a2a3a4a5a6a7a8a9aaabacadaeaf')
   TO PROGRAM 'cat >> vwl_regress/rotatie';
 SELECT versies, huidige_versie FROM sleutel_info();
-SELECT get_byte(_versleutel('999990019'), 0) AS versie, _ontsleutel(c) AS oud_leesbaar FROM oud;
-SELECT _sleutel_roteren() AS nieuwe_versie;
+SELECT get_byte(_encrypt('999990019'), 0) AS versie, _decrypt(c) AS oud_leesbaar FROM oud;
+SELECT _rotate_key() AS nieuwe_versie;
 
 -- Rotation refuses a file it cannot trust, and leaves it alone.
 COPY (SELECT '1 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f 202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f')
   TO PROGRAM 'cat > vwl_regress/open && chmod 640 vwl_regress/open';
 SET verwerkingenlog.sleutelbestand = 'vwl_regress/open';
-SELECT _sleutel_roteren();
+SELECT _rotate_key();
 TRUNCATE uitvoer;
 COPY uitvoer (r) FROM PROGRAM 'stat -c %a vwl_regress/open; wc -l < vwl_regress/open';
 SELECT r FROM uitvoer ORDER BY n;
@@ -76,7 +76,7 @@ SELECT r FROM uitvoer ORDER BY n;
 COPY (SELECT '255 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f 202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f')
   TO PROGRAM 'cat > vwl_regress/vol && chmod 600 vwl_regress/vol';
 SET verwerkingenlog.sleutelbestand = 'vwl_regress/vol';
-SELECT get_byte(_versleutel('999990019'), 0) AS versie;
-SELECT _sleutel_roteren();
+SELECT get_byte(_encrypt('999990019'), 0) AS versie;
+SELECT _rotate_key();
 \echo :LAST_ERROR_SQLSTATE
 RESET verwerkingenlog.sleutelbestand;

@@ -30,7 +30,7 @@ SELECT _pseudoniem('BSN', '999990019');
 \echo :LAST_ERROR_SQLSTATE
 CALL pg_temp.sleutelbestand('wereld', '1 ' || :'h' || ' ' || :'a' || '\n', '604');
 SET verwerkingenlog.sleutelbestand = 'vwl_regress/wereld';
-SELECT _versleutel('999990019');
+SELECT _encrypt('999990019');
 \echo :LAST_ERROR_SQLSTATE
 
 -- Unreadable for the server, and not a file.
@@ -113,10 +113,10 @@ CREATE ROLE regress_vwl_klant;
 GRANT USAGE ON SCHEMA verwerkingenlog TO regress_vwl_klant;
 SET ROLE regress_vwl_klant;
 SELECT verwerkingenlog._pseudoniem('BSN', '999990019');
-SELECT verwerkingenlog._versleutel('999990019');
-SELECT verwerkingenlog._ontsleutel('\x00');
-SELECT verwerkingenlog._herversleutel('\x00');
-SELECT verwerkingenlog._sleutel_roteren();
+SELECT verwerkingenlog._encrypt('999990019');
+SELECT verwerkingenlog._decrypt('\x00');
+SELECT verwerkingenlog._reencrypt('\x00');
+SELECT verwerkingenlog._rotate_key();
 SELECT * FROM verwerkingenlog.sleutel_info();
 SET verwerkingenlog.sleutelbestand = '/tmp/mijn_sleutels';
 SHOW verwerkingenlog.sleutelbestand;
@@ -135,7 +135,7 @@ COPY (SELECT 1 WHERE false) TO PROGRAM 'cat >/dev/null; if [ -e verwerkingenlog.
 SET verwerkingenlog.sleutelbestand = '';
 SELECT _pseudoniem('BSN', '999990019');
 \echo :LAST_ERROR_SQLSTATE
-SELECT _versleutel('999990019');
+SELECT _encrypt('999990019');
 \echo :LAST_ERROR_SQLSTATE
 SELECT * FROM sleutel_info();
 \echo :LAST_ERROR_SQLSTATE

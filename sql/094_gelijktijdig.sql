@@ -10,13 +10,13 @@ SELECT format('host=%s port=%s dbname=%s user=%s',
 COPY (SELECT '1 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f 202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f')
   TO PROGRAM 'cat > vwl_regress/gelijktijdig && chmod 600 vwl_regress/gelijktijdig';
 SET verwerkingenlog.sleutelbestand = 'vwl_regress/gelijktijdig';
-SELECT _versleutel('999990019') AS c1 \gset
+SELECT _encrypt('999990019') AS c1 \gset
 
 -- Four backends rotate ten times each, at the same time.
 SELECT dblink_connect('r' || i, :'verbinding' || ' options=''-c verwerkingenlog.sleutelbestand=vwl_regress/gelijktijdig''')
   FROM generate_series(1, 4) i;
 SELECT dblink_send_query('r' || i,
-         'SELECT array_agg(verwerkingenlog._sleutel_roteren()) FROM generate_series(1, 10)')
+         'SELECT array_agg(verwerkingenlog._rotate_key()) FROM generate_series(1, 10)')
   FROM generate_series(1, 4) i;
 CREATE TEMP TABLE versies AS
     SELECT unnest(v) AS versie
@@ -33,8 +33,8 @@ SELECT count(*) FILTER (WHERE r ~ '^\d+ [0-9a-f]{64} [0-9a-f]{64}$') AS sleutelr
        max(r) FILTER (WHERE r !~ ' ') AS bestanden
   FROM regels;
 -- Everything encrypted before and after still decrypts.
-SELECT _ontsleutel(:'c1') AS oud, _ontsleutel(_versleutel('999990019')) AS nieuw,
-       get_byte(_versleutel('999990019'), 0) AS versie;
+SELECT _decrypt(:'c1') AS oud, _decrypt(_encrypt('999990019')) AS nieuw,
+       get_byte(_encrypt('999990019'), 0) AS versie;
 RESET verwerkingenlog.sleutelbestand;
 
 -- Four backends create the missing default key file at the same time: one

@@ -184,7 +184,7 @@ ROLLBACK;
 SELECT _vernietiging_start('1959-12-31T00:00:00Z', 1000) AS run \gset
 SELECT r.* FROM (SELECT array_agg(id) AS acties FROM t WHERE naam = 'eeuwig') s,
        LATERAL _vernietig(s.acties, :run) r;
-SELECT _vernietiging_einde(:run) AS vernietigd;
+SELECT _vernietiging_end(:run) AS vernietigd;
 SELECT * FROM pg_temp.stand() WHERE naam = 'eeuwig';
 
 -- The door is closed again after the purge: in the same transaction, a
@@ -243,7 +243,7 @@ SELECT p.oid::regprocedure AS functie, p.prosecdef,
   FROM pg_proc p
  WHERE p.pronamespace = 'verwerkingenlog'::regnamespace
    AND p.proname IN ('vernietig_verlopen', 'registreer_bewaartermijn', 'verwijder_bewaartermijn',
-                     '_vernietig', '_vereis_beheer', '_beller', '_vernietigingscriterium')
+                     '_vernietig', '_require_beheer', '_caller', '_vernietigingscriterium')
  ORDER BY 1;
 SELECT c.relname, has_table_privilege('verwerkingenlog_beheer', c.oid, 'SELECT') AS beheer_leest,
        has_table_privilege('verwerkingenlog_beheer', c.oid, 'INSERT') AS beheer_schrijft,

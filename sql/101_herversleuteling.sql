@@ -20,41 +20,41 @@ SELECT count(*) FILTER (WHERE get_byte(object_versleuteld, 0) <> :oud) AS andere
 
 -- Rotate: new identifiers are encrypted under the new version, the old ones
 -- stay readable and findable.
-SELECT _sleutel_roteren() = :oud + 1 AS geroteerd;
+SELECT _rotate_key() = :oud + 1 AS geroteerd;
 SELECT huidige_versie AS nieuw, versies - 1 = :oud AS oude_sleutels_bewaard FROM sleutel_info() \gset
 SELECT :'oude_sleutels_bewaard' AS oude_sleutels_bewaard;
 SELECT count(*) AS oude_objecten FROM verwerkt_object WHERE get_byte(object_versleuteld, 0) < :nieuw \gset
 SELECT count(*) AS oude_afnemers FROM verwerkingsactie_versie WHERE get_byte(afnemer_versleuteld, 0) < :nieuw \gset
 SELECT :oude_objecten > 0 AS oude_objecten, :oude_afnemers > 0 AS oude_afnemers;
 CREATE TEMP TABLE voor AS
-SELECT verwerkt_object_id, object_pseudoniem, object_versleuteld, _ontsleutel_object(o) AS object_id,
+SELECT verwerkt_object_id, object_pseudoniem, object_versleuteld, _decrypt_object(o) AS object_id,
        to_jsonb(o) - 'object_versleuteld' AS rest
   FROM verwerkt_object o;
 CREATE TEMP TABLE voor_afnemer AS
-SELECT actie_id, volgnummer, afnemer_versleuteld, _ontsleutel_afnemer(v) AS afnemer_id,
+SELECT actie_id, volgnummer, afnemer_versleuteld, _decrypt_afnemer(v) AS afnemer_id,
        to_jsonb(v) - 'afnemer_versleuteld' AS rest
   FROM verwerkingsactie_versie v WHERE afnemer_versleuteld IS NOT NULL;
 
 -- Outside the function the door is closed: re-encrypting with a plain
 -- UPDATE is refused, superuser or not.
-UPDATE verwerkt_object o SET object_versleuteld = _herversleutel_object(o)
+UPDATE verwerkt_object o SET object_versleuteld = _reencrypt_object(o)
  WHERE verwerkt_object_id = (SELECT verwerkt_object_id FROM voor ORDER BY 1 LIMIT 1);
 
 -- Inside it, the trigger still checks every row.  Simulate a tampered
--- helper (a superuser disables the DDL guard and replaces _herversleutel, inside a transaction that is
+-- helper (a superuser disables the DDL guard and replaces _reencrypt, inside a transaction that is
 -- rolled back): another identifier, another column, a delete, a NULL are all
 -- refused while the door is open.
 BEGIN;
-ALTER EVENT TRIGGER verwerkingenlog_weiger_ddl_begin DISABLE;
-ALTER EVENT TRIGGER verwerkingenlog_weiger_ddl DISABLE;
-CREATE OR REPLACE FUNCTION verwerkingenlog._herversleutel_object(o verwerkingenlog.verwerkt_object) RETURNS bytea
-    LANGUAGE sql AS $$ SELECT verwerkingenlog._versleutel('000000000', o.soort_object_id, o.object_pseudoniem) $$;
+ALTER EVENT TRIGGER verwerkingenlog_ddl_guard_start DISABLE;
+ALTER EVENT TRIGGER verwerkingenlog_ddl_guard_end DISABLE;
+CREATE OR REPLACE FUNCTION verwerkingenlog._reencrypt_object(o verwerkingenlog.verwerkt_object) RETURNS bytea
+    LANGUAGE sql AS $$ SELECT verwerkingenlog._encrypt('000000000', o.soort_object_id, o.object_pseudoniem) $$;
 SELECT herversleutel(10);
 ROLLBACK;
 BEGIN;
-ALTER EVENT TRIGGER verwerkingenlog_weiger_ddl_begin DISABLE;
-ALTER EVENT TRIGGER verwerkingenlog_weiger_ddl DISABLE;
-CREATE OR REPLACE FUNCTION verwerkingenlog._herversleutel_object(o verwerkingenlog.verwerkt_object) RETURNS bytea
+ALTER EVENT TRIGGER verwerkingenlog_ddl_guard_start DISABLE;
+ALTER EVENT TRIGGER verwerkingenlog_ddl_guard_end DISABLE;
+CREATE OR REPLACE FUNCTION verwerkingenlog._reencrypt_object(o verwerkingenlog.verwerkt_object) RETURNS bytea
     LANGUAGE plpgsql AS $$
 BEGIN
     UPDATE verwerkingenlog.verwerkt_object SET betrokkenheid = 'Getuige' WHERE betrokkenheid = 'Aanvrager';
@@ -63,9 +63,9 @@ END $$;
 SELECT herversleutel(10);
 ROLLBACK;
 BEGIN;
-ALTER EVENT TRIGGER verwerkingenlog_weiger_ddl_begin DISABLE;
-ALTER EVENT TRIGGER verwerkingenlog_weiger_ddl DISABLE;
-CREATE OR REPLACE FUNCTION verwerkingenlog._herversleutel_object(o verwerkingenlog.verwerkt_object) RETURNS bytea
+ALTER EVENT TRIGGER verwerkingenlog_ddl_guard_start DISABLE;
+ALTER EVENT TRIGGER verwerkingenlog_ddl_guard_end DISABLE;
+CREATE OR REPLACE FUNCTION verwerkingenlog._reencrypt_object(o verwerkingenlog.verwerkt_object) RETURNS bytea
     LANGUAGE plpgsql AS $$
 BEGIN
     DELETE FROM verwerkingenlog.verwerkt_object WHERE betrokkenheid = 'Aanvrager';
@@ -74,9 +74,9 @@ END $$;
 SELECT herversleutel(10);
 ROLLBACK;
 BEGIN;
-ALTER EVENT TRIGGER verwerkingenlog_weiger_ddl_begin DISABLE;
-ALTER EVENT TRIGGER verwerkingenlog_weiger_ddl DISABLE;
-CREATE OR REPLACE FUNCTION verwerkingenlog._herversleutel_object(o verwerkingenlog.verwerkt_object) RETURNS bytea
+ALTER EVENT TRIGGER verwerkingenlog_ddl_guard_start DISABLE;
+ALTER EVENT TRIGGER verwerkingenlog_ddl_guard_end DISABLE;
+CREATE OR REPLACE FUNCTION verwerkingenlog._reencrypt_object(o verwerkingenlog.verwerkt_object) RETURNS bytea
     LANGUAGE sql AS $$ SELECT NULL::bytea $$;
 SELECT herversleutel(10);
 ROLLBACK;
@@ -89,7 +89,7 @@ CREATE ROLE regress_vwl_beheerder;
 GRANT verwerkingenlog_beheer TO regress_vwl_beheerder;
 SET ROLE regress_vwl_client;
 SELECT herversleutel();
-SELECT _herversleutel_rijen(10);
+SELECT _reencrypt_rows(10);
 SELECT huidige_versie FROM sleutel_info();
 RESET ROLE;
 SELECT herversleutel(0);
@@ -112,13 +112,13 @@ SELECT :objecten_oud AS objecten_oud, :objecten = (SELECT count(*) FROM voor) AS
 SELECT count(*) FILTER (WHERE get_byte(afnemer_versleuteld, 0) <> :nieuw) AS afnemers_oud
   FROM verwerkingsactie_versie WHERE afnemer_versleuteld IS NOT NULL;
 SELECT count(*) = (SELECT count(*) FROM voor) AS alle_vergeleken,
-       bool_and(_ontsleutel_object(o) = v.object_id) AS zelfde_id,
+       bool_and(_decrypt_object(o) = v.object_id) AS zelfde_id,
        bool_and(o.object_pseudoniem = v.object_pseudoniem) AS zelfde_pseudoniem,
        bool_and(o.object_versleuteld <> v.object_versleuteld) AS nieuwe_ciphertext,
        bool_and(to_jsonb(o) - 'object_versleuteld' = v.rest) AS rest_gelijk
   FROM voor v JOIN verwerkt_object o USING (verwerkt_object_id);
 SELECT count(*) = (SELECT count(*) FROM voor_afnemer) AS alle_vergeleken,
-       bool_and(_ontsleutel_afnemer(a) = v.afnemer_id) AS zelfde_afnemer,
+       bool_and(_decrypt_afnemer(a) = v.afnemer_id) AS zelfde_afnemer,
        bool_and(a.afnemer_versleuteld <> v.afnemer_versleuteld) AS nieuwe_ciphertext,
        bool_and(to_jsonb(a) - 'afnemer_versleuteld' = v.rest) AS rest_gelijk
   FROM voor_afnemer v JOIN verwerkingsactie_versie a USING (actie_id, volgnummer);

@@ -74,13 +74,13 @@ SET search_path = verwerkingenlog, pg_catalog;
 
 -- A rotated key version is recorded when the log first stores under it;
 -- a key file whose new version differs is refused from then on.
-SELECT _sleutel_roteren() AS nieuw \gset
+SELECT _rotate_key() AS nieuw \gset
 SELECT count(*) AS nog_niet_geregistreerd FROM sleutelcontrole WHERE versie = :nieuw;
 SELECT log_verwerkingsactie('{"vertrouwelijkheid": "normaal", "tijdstip": "2024-04-06T10:00:00Z",
   "verwerkteObjecten": [{"objecttype": "persoon", "soortObjectId": "BSN", "objectId": "111000444"}]}') IS NOT NULL AS gelogd;
 SELECT count(*) AS geregistreerd FROM sleutelcontrole WHERE versie = :nieuw;
 -- A rollback takes the recording back; the next write records it again.
-SELECT _sleutel_roteren() AS nieuwer \gset
+SELECT _rotate_key() AS nieuwer \gset
 BEGIN;
 SELECT log_verwerkingsactie('{"vertrouwelijkheid": "normaal", "tijdstip": "2024-04-06T10:00:00Z",
   "verwerkteObjecten": [{"objecttype": "persoon", "soortObjectId": "BSN", "objectId": "111000555"}]}') IS NOT NULL AS gelogd;
@@ -92,15 +92,15 @@ SELECT count(*) AS geregistreerd FROM sleutelcontrole WHERE versie = :nieuwer;
 
 -- Bound to its place: a ciphertext moved to another object, another kind or
 -- another action does not authenticate.
-SELECT _ontsleutel_object(o) AS eigen_plek FROM verwerkt_object o WHERE o.actie_id = :'id' AND o.volgorde = 1;
-SELECT _ontsleutel_object(jsonb_populate_record(o2, jsonb_build_object('object_versleuteld', o1.object_versleuteld)))
+SELECT _decrypt_object(o) AS eigen_plek FROM verwerkt_object o WHERE o.actie_id = :'id' AND o.volgorde = 1;
+SELECT _decrypt_object(jsonb_populate_record(o2, jsonb_build_object('object_versleuteld', o1.object_versleuteld)))
   FROM verwerkt_object o1, verwerkt_object o2
  WHERE o1.actie_id = :'id' AND o1.volgorde = 1 AND o2.actie_id = :'id' AND o2.volgorde = 2;
-SELECT _ontsleutel(o.object_versleuteld, 'RSIN', o.object_pseudoniem) FROM verwerkt_object o
+SELECT _decrypt(o.object_versleuteld, 'RSIN', o.object_pseudoniem) FROM verwerkt_object o
  WHERE o.actie_id = :'id' AND o.volgorde = 1;
-SELECT _ontsleutel(o.object_versleuteld) FROM verwerkt_object o WHERE o.actie_id = :'id' AND o.volgorde = 1;
-SELECT _ontsleutel_afnemer(v) AS eigen_actie FROM verwerkingsactie_versie v WHERE v.actie_id = :'id';
-SELECT _ontsleutel_afnemer(jsonb_populate_record(w, jsonb_build_object('afnemer_versleuteld', v.afnemer_versleuteld)))
+SELECT _decrypt(o.object_versleuteld) FROM verwerkt_object o WHERE o.actie_id = :'id' AND o.volgorde = 1;
+SELECT _decrypt_afnemer(v) AS eigen_actie FROM verwerkingsactie_versie v WHERE v.actie_id = :'id';
+SELECT _decrypt_afnemer(jsonb_populate_record(w, jsonb_build_object('afnemer_versleuteld', v.afnemer_versleuteld)))
   FROM verwerkingsactie_versie v, verwerkingsactie_versie w
  WHERE v.actie_id = :'id' AND w.actie_id <> :'id' AND w.volgnummer = 1
  LIMIT 1;
@@ -111,18 +111,18 @@ SELECT _ontsleutel_afnemer(jsonb_populate_record(w, jsonb_build_object('afnemer_
 SELECT p.oid::regprocedure AS functie, r.rolname
   FROM pg_proc p CROSS JOIN pg_roles r
  WHERE p.pronamespace = 'verwerkingenlog'::regnamespace AND p.prolang = (SELECT oid FROM pg_language WHERE lanname = 'c')
-   AND p.prosrc IN ('vwl_pseudoniem', 'vwl_versleutel', 'vwl_ontsleutel', 'vwl_ontsleutel_object', 'vwl_ontsleutel_afnemer',
-                    'vwl_herversleutel', 'vwl_herversleutel_object', 'vwl_herversleutel_afnemer', 'vwl_sleutel_roteren',
-                    'vwl_sleutelbestand_aanmaken', 'vwl_sleutelbestand_installeren')
+   AND p.prosrc IN ('vwl_pseudoniem', 'vwl_encrypt', 'vwl_decrypt', 'vwl_decrypt_object', 'vwl_decrypt_afnemer',
+                    'vwl_reencrypt', 'vwl_reencrypt_object', 'vwl_reencrypt_afnemer', 'vwl_rotate_key',
+                    'vwl_sleutelbestand_aanmaken', 'vwl_install_keyfile')
    AND r.rolname LIKE 'verwerkingenlog\_%' AND has_function_privilege(r.oid, p.oid, 'EXECUTE')
  ORDER BY 1, 2;
 SELECT count(*) AS sleutelfuncties, count(*) FILTER (WHERE proparallel = 's') AS parallel_safe
   FROM pg_proc WHERE pronamespace = 'verwerkingenlog'::regnamespace
-   AND (prosrc LIKE 'vwl\_%sleutel%' OR prosrc = 'vwl_pseudoniem');
+   AND (prosrc LIKE ANY (ARRAY['vwl\_%crypt%', 'vwl\_%key%', 'vwl\_%sleutel%']) OR prosrc = 'vwl_pseudoniem');
 CREATE ROLE regress_vwl_lezer;
 GRANT verwerkingenlog_read_confidential TO regress_vwl_lezer;
 SET ROLE regress_vwl_lezer;
-SELECT verwerkingenlog._ontsleutel(o.object_versleuteld) FROM (SELECT '\x01'::bytea AS object_versleuteld) o;
+SELECT verwerkingenlog._decrypt(o.object_versleuteld) FROM (SELECT '\x01'::bytea AS object_versleuteld) o;
 SELECT object_id FROM verwerkingenlog.actuele_verwerkte_objecten ORDER BY object_id;
 SELECT afnemer_id FROM verwerkingenlog.actuele_verwerkingsacties WHERE afnemer_id IS NOT NULL;
 RESET ROLE;

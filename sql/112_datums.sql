@@ -30,8 +30,8 @@ SELECT d->>'actieNaam' AS april_utc FROM verwerkingsacties('persoon', 'BSN', '11
 RESET verwerkingenlog.tijdzone;
 -- The boundary itself: midnight in Amsterdam, across the change to summer time.
 SET TimeZone = 'Etc/UTC';
-SELECT _datum_instant('2024-04-01') AS april, _datum_instant('2024-03-31') AS overgang,
-       _datum_instant('infinity') AS oneindig, _datum_instant('-infinity') AS min_oneindig;
+SELECT _date_instant('2024-04-01') AS april, _date_instant('2024-03-31') AS overgang,
+       _date_instant('infinity') AS oneindig, _date_instant('-infinity') AS min_oneindig;
 -- Not a client setting, and only a zone PostgreSQL knows.
 SET verwerkingenlog.tijdzone = 'Mars/Olympus_Mons';
 SET verwerkingenlog.tijdzone = '';

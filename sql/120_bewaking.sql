@@ -55,7 +55,7 @@ CREATE OR REPLACE FUNCTION verwerkingenlog.bewaking_einde() RETURNS event_trigge
 ALTER FUNCTION verwerkingenlog.bewaking_begin() SECURITY INVOKER;
 ALTER FUNCTION verwerkingenlog.verwerkingsactie(uuid) SET search_path = public;
 SET session_replication_role = replica;
-ALTER TABLE verwerkingenlog.verwerkt_object DISABLE TRIGGER verwerkt_object_onveranderlijk;
+ALTER TABLE verwerkingenlog.verwerkt_object DISABLE TRIGGER verwerkt_object_append_only;
 RESET session_replication_role;
 ALTER TYPE verwerkingenlog.vertrouwelijkheid RENAME VALUE 'vertrouwelijk' TO 'geheim';
 CREATE TABLE public.kind () INHERITS (verwerkingenlog.verwerkingsactie_versie);
@@ -67,7 +67,7 @@ CREATE TABLE public.verwijst (v uuid REFERENCES verwerkingenlog.verwerkt_object)
 GRANT INSERT ON verwerkingenlog.verwerkingsactie_versie TO regress_vwl_buur;
 GRANT SELECT (actie_id) ON verwerkingenlog.verwerkingsactie_versie TO regress_vwl_buur;
 GRANT ALL ON ALL TABLES IN SCHEMA verwerkingenlog TO regress_vwl_buur;
-GRANT EXECUTE ON FUNCTION verwerkingenlog._voeg_versie_in(verwerkingenlog.verwerkingsactie_versie) TO regress_vwl_buur;
+GRANT EXECUTE ON FUNCTION verwerkingenlog._insert_version(verwerkingenlog.verwerkingsactie_versie) TO regress_vwl_buur;
 REVOKE INSERT ON verwerkingenlog.verwerkt_object FROM CURRENT_USER;
 CREATE INDEX ON verwerkingenlog.verwerkt_object (betrokkenheid);
 DROP INDEX verwerkingenlog.verwerkt_object_persoon;

@@ -95,13 +95,13 @@ SELECT count(*) AS record_writers FROM pg_stat_activity
 -- (so an inzage whose record fails returns nothing).
 BEGIN;
 \set VERBOSITY terse
-SELECT verwerkingenlog._vastleggen('verwerkingenlog._schrijf_inzage(jsonb)'::regprocedure, '{"vertrouwelijkheid": "normaal"}') IS NOT NULL AS zonder_objecten;
+SELECT verwerkingenlog._record('verwerkingenlog._write_inzage(jsonb)'::regprocedure, '{"vertrouwelijkheid": "normaal"}') IS NOT NULL AS zonder_objecten;
 \set VERBOSITY default
 ROLLBACK;
 -- The door takes only the extension's record writers, and only the owner.
-SELECT verwerkingenlog._vastleggen('pg_catalog.jsonb_typeof(jsonb)'::regprocedure, '{}');
+SELECT verwerkingenlog._record('pg_catalog.jsonb_typeof(jsonb)'::regprocedure, '{}');
 SET ROLE regress_vwl_portaal;
-SELECT verwerkingenlog._vastleggen('verwerkingenlog._schrijf_inzage(jsonb)'::regprocedure, '{}');
+SELECT verwerkingenlog._record('verwerkingenlog._write_inzage(jsonb)'::regprocedure, '{}');
 RESET ROLE;
 SELECT pg_temp.records() AS aan_het_eind;
 DROP ROLE regress_vwl_portaal;

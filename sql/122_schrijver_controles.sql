@@ -34,13 +34,13 @@ DROP FUNCTION public.regress_vwl_parallel_log();
 
 -- A value the writer produces that no column takes: an error, not dropped.
 BEGIN;
-ALTER EVENT TRIGGER verwerkingenlog_weiger_ddl DISABLE;
+ALTER EVENT TRIGGER verwerkingenlog_ddl_guard_end DISABLE;
 ALTER TABLE verwerkingenlog.verwerkt_object RENAME COLUMN betrokkenheid TO rol;
 SELECT verwerkingenlog.log_verwerkingsactie(pg_temp.doc());
 ROLLBACK;
 -- A NOT NULL column without default that the writer cannot fill.
 BEGIN;
-ALTER EVENT TRIGGER verwerkingenlog_weiger_ddl DISABLE;
+ALTER EVENT TRIGGER verwerkingenlog_ddl_guard_end DISABLE;
 ALTER TABLE verwerkingenlog.verwerkingsactie_versie ADD COLUMN verplicht text NOT NULL DEFAULT 'x';
 ALTER TABLE verwerkingenlog.verwerkingsactie_versie ALTER COLUMN verplicht DROP DEFAULT;
 SELECT verwerkingenlog.log_verwerkingsactie(pg_temp.doc());
@@ -48,7 +48,7 @@ ROLLBACK;
 -- A domain column is checked for every row, as INSERT checks it: here a
 -- constraint added to the domain oin (in the single call and the batch).
 BEGIN;
-ALTER EVENT TRIGGER verwerkingenlog_weiger_ddl DISABLE;
+ALTER EVENT TRIGGER verwerkingenlog_ddl_guard_end DISABLE;
 ALTER DOMAIN verwerkingenlog.oin ADD CONSTRAINT regress_geen_nullen CHECK (VALUE <> '00000000000000000000') NOT VALID;
 SELECT verwerkingenlog.log_verwerkingsactie(pg_temp.doc() || '{"uitvoerder": "00000000000000000001"}')->>'uitvoerder' AS opgeslagen;
 SAVEPOINT s;

@@ -59,7 +59,7 @@ SELECT t.nr, v.criterium, v.bewaartermijn
   FROM verwerkingenlog.vernietigde_acties(:onderbroken) v JOIN t ON t.id = v.actie_id ORDER BY t.nr;
 -- Resuming a finished run changes nothing.
 SELECT verwerkingenlog._vernietiging_batch(:onderbroken) AS nog_een_batch,
-       verwerkingenlog._vernietiging_einde(:onderbroken) AS totaal;
+       verwerkingenlog._vernietiging_end(:onderbroken) AS totaal;
 SELECT count(*) AS journaalregels FROM verwerkingenlog.vernietiging_journaal WHERE run = :onderbroken;
 -- Append-only.
 UPDATE verwerkingenlog.vernietigde_actie SET criterium = 'maximum';

@@ -22,14 +22,14 @@ SELECT count(log_verwerkingsactie(jsonb_build_object(
   FROM generate_series(1, 40) g;
 SELECT verzegel() > 0 AS verzegeld;
 RESET client_min_messages;
-SELECT max(grootte) = (SELECT count(*) FROM verzegel_blad) AS alles_verzegeld FROM verzegel_controlepunt;
-SELECT count(*) AS wachtend FROM verzegel_wachtrij;
+SELECT max(grootte) = (SELECT count(*) FROM seal_leaf) AS alles_verzegeld FROM verzegel_controlepunt;
+SELECT count(*) AS wachtend FROM seal_queue;
 -- Every row of the log is in the tree, once.
 SELECT (SELECT count(*) FROM verwerkingsactie_versie) + (SELECT count(*) FROM verwerkt_object)
        + (SELECT count(*) FROM vernietiging_journaal) + (SELECT count(*) FROM vernietiging_run)
        + (SELECT count(*) FROM vernietiging_batch) + (SELECT count(*) FROM vernietigde_actie)
-       + (SELECT count(*) FROM bewaartermijn_registratie) = (SELECT count(*) FROM verzegel_blad) AS elke_rij,
-       (SELECT count(DISTINCT (tabel, u, n)) FROM verzegel_blad) = (SELECT count(*) FROM verzegel_blad) AS eenmaal;
+       + (SELECT count(*) FROM bewaartermijn_registratie) = (SELECT count(*) FROM seal_leaf) AS elke_rij,
+       (SELECT count(DISTINCT (tabel, u, n)) FROM seal_leaf) = (SELECT count(*) FROM seal_leaf) AS eenmaal;
 -- Nothing new: no new checkpoint.
 SELECT (SELECT count(*) FROM verzegel_controlepunt) AS voor, verzegel() = (SELECT max(grootte) FROM verzegel_controlepunt) AS zelfde,
        (SELECT count(*) FROM verzegel_controlepunt) AS na;
@@ -38,10 +38,10 @@ SELECT (SELECT count(*) FROM verzegel_controlepunt) AS voor, verzegel() = (SELEC
 -- the encoding does not depend on the session's TimeZone or DateStyle.
 SET TimeZone = 'America/New_York';
 SET DateStyle = 'SQL, DMY';
-SELECT bool_and(b.hash = sha256('\x00'::bytea || _canoniek(v, b.blad, b.vorige))) AS versies_kloppen
-  FROM verzegel_blad b JOIN verwerkingsactie_versie v ON b.tabel = 1 AND (b.u, b.n) = (v.actie_id, v.volgnummer);
-SELECT bool_and(b.hash = sha256('\x00'::bytea || _canoniek(o, b.blad, b.vorige))) AS objecten_kloppen
-  FROM verzegel_blad b JOIN verwerkt_object o ON b.tabel = 2 AND b.u = o.verwerkt_object_id;
+SELECT bool_and(b.hash = sha256('\x00'::bytea || _canonical(v, b.blad, b.vorige))) AS versies_kloppen
+  FROM seal_leaf b JOIN verwerkingsactie_versie v ON b.tabel = 1 AND (b.u, b.n) = (v.actie_id, v.volgnummer);
+SELECT bool_and(b.hash = sha256('\x00'::bytea || _canonical(o, b.blad, b.vorige))) AS objecten_kloppen
+  FROM seal_leaf b JOIN verwerkt_object o ON b.tabel = 2 AND b.u = o.verwerkt_object_id;
 RESET TimeZone;
 RESET DateStyle;
 -- The encoding: magic, tree index, superseded leaf, table, then the columns
@@ -50,15 +50,15 @@ SELECT encode(substr(e, 1, 4), 'hex') AS magie, substr(e, 5, 8) = int8send(b.bla
        encode(substr(e, 13, 8), 'hex') AS geen_vorige,
        convert_from(substr(e, 23, get_byte(e, 21)), 'UTF8') AS tabel,
        position('12345' IN encode(e, 'escape')) = 0 AS geen_bsn
-  FROM (SELECT b.blad, _canoniek(o, b.blad, NULL) AS e
-          FROM verzegel_blad b JOIN verwerkt_object o ON b.tabel = 2 AND b.u = o.verwerkt_object_id
+  FROM (SELECT b.blad, _canonical(o, b.blad, NULL) AS e
+          FROM seal_leaf b JOIN verwerkt_object o ON b.tabel = 2 AND b.u = o.verwerkt_object_id
          ORDER BY b.blad LIMIT 1) b;
 
 -- The root, by this test's own RFC 9162 recursion over the leaves.
 CREATE FUNCTION pg_temp.mth(lo bigint, hi bigint) RETURNS bytea LANGUAGE plpgsql AS $$
 DECLARE k bigint := 1;
 BEGIN
-    IF hi - lo = 1 THEN RETURN (SELECT hash FROM verwerkingenlog.verzegel_blad WHERE blad = lo); END IF;
+    IF hi - lo = 1 THEN RETURN (SELECT hash FROM verwerkingenlog.seal_leaf WHERE blad = lo); END IF;
     WHILE k * 2 < hi - lo LOOP k := k * 2; END LOOP;
     RETURN sha256('\x01'::bytea || pg_temp.mth(lo, lo + k) || pg_temp.mth(lo + k, hi));
 END $$;
@@ -67,7 +67,7 @@ SELECT bool_and(c.wortel = pg_temp.mth(0, c.grootte)) AS wortels_kloppen FROM ve
 -- The checkpoint: a C2SP tlog-checkpoint (origin: key name/log id, size,
 -- base64 root) in a signed note (blank line, "— name base64(key ID ||
 -- signature)").
-SELECT r[1] = split_part(publieke_sleutel(), '+', 1) || '/' || (SELECT id FROM verzegel_log) AS origin_sleutelnaam_log,
+SELECT r[1] = split_part(publieke_sleutel(), '+', 1) || '/' || (SELECT id FROM seal_log) AS origin_sleutelnaam_log,
        r[2] = (SELECT max(grootte)::text FROM verzegel_controlepunt) AS grootte,
        decode(r[3], 'base64') = (SELECT wortel FROM verzegel_controlepunt ORDER BY grootte DESC LIMIT 1) AS wortel,
        r[4] = '' AS lege_regel,
@@ -182,10 +182,10 @@ SELECT bewijs_consistentie(5, 3);
 SELECT bewijs_consistentie(NULL, 3);
 SELECT bewijs_consistentie(1, 3);
 SELECT bewijs_opname(NULL, 1);
-SELECT _boom_pad('opname', 5, 5);
+SELECT _tree_path('opname', 5, 5);
 
 -- The export: one line per leaf in tree order, then the checkpoints.
-SELECT soort, count(*) = CASE soort WHEN 'blad' THEN (SELECT count(*) FROM verzegel_blad)
+SELECT soort, count(*) = CASE soort WHEN 'blad' THEN (SELECT count(*) FROM seal_leaf)
                                     ELSE (SELECT count(*) FROM verzegel_controlepunt) END AS alles,
        bool_and(status IS NOT DISTINCT FROM CASE soort WHEN 'blad' THEN 'aanwezig' END) AS aanwezig
   FROM verificatie_export() GROUP BY soort ORDER BY soort;
@@ -203,7 +203,7 @@ SELECT verwerkingenlog.controlepunt() IS NOT NULL AS controlepunt,
        verwerkingenlog.bewijs_consistentie(split_part(verwerkingenlog.controlepunt(), E'\n', 2)::bigint,
                                            split_part(verwerkingenlog.controlepunt(), E'\n', 2)::bigint) IS NOT NULL AS consistentie,
        verwerkingenlog.publieke_sleutel() IS NOT NULL AS sleutel;
-SELECT * FROM verwerkingenlog.verzegel_blad;
+SELECT * FROM verwerkingenlog.seal_leaf;
 RESET ROLE;
 DROP ROLE vwl_verzegel_lezer;
 
@@ -240,7 +240,7 @@ SELECT log_otlp('{"resourceSpans": [{"resource": {"attributes": [{"key": "servic
 INSERT INTO ldv_acties SELECT actie_id FROM verwerkingsactie_versie WHERE span_id = '\xc1c2c3c4c5c6c7c8';
 -- queued in the writer's transaction: one entry per version and object
 SELECT count(*) FILTER (WHERE q.tabel = 1) AS versies_wachtend, count(*) FILTER (WHERE q.tabel = 2) AS objecten_wachtend
-  FROM verzegel_wachtrij q
+  FROM seal_queue q
  WHERE q.u IN (SELECT actie_id FROM ldv_acties)
     OR q.u IN (SELECT o.verwerkt_object_id FROM verwerkt_object o JOIN ldv_acties l USING (actie_id));
 SELECT verzegel() > 0 AS verzegeld;
@@ -250,24 +250,24 @@ SET DateStyle = 'ISO, YMD';
 -- every version and object in a leaf that matches its stored bytes, the LDV
 -- columns among the encoded ones
 SELECT count(*) AS versies,
-       count(*) FILTER (WHERE b.hash = sha256('\x00'::bytea || _canoniek(v, b.blad, b.vorige))) AS kloppen
+       count(*) FILTER (WHERE b.hash = sha256('\x00'::bytea || _canonical(v, b.blad, b.vorige))) AS kloppen
   FROM verwerkingsactie_versie v
-  JOIN verzegel_blad b ON b.tabel = 1 AND b.u = v.actie_id AND b.n = v.volgnummer AND b.vervangen_door IS NULL
+  JOIN seal_leaf b ON b.tabel = 1 AND b.u = v.actie_id AND b.n = v.volgnummer AND b.vervangen_door IS NULL
  WHERE v.actie_id IN (SELECT actie_id FROM ldv_acties);
 -- every non-NULL column by its name (2-byte length, name) in the encoding
 SELECT string_agg(DISTINCT k.key, ', ' ORDER BY k.key)
          FILTER (WHERE k.key IN ('trace_id', 'span_id', 'parent_span_id', 'status', 'eind_tijdstip', 'resource', 'attributen'))
          AS ldv_kolommen,
        count(*) FILTER (WHERE position(int2send(length(k.key)::int2) || convert_to(k.key, 'UTF8')
-                                       IN _canoniek(v, b.blad, b.vorige)) = 0) AS niet_gecodeerd
+                                       IN _canonical(v, b.blad, b.vorige)) = 0) AS niet_gecodeerd
   FROM verwerkingsactie_versie v
-  JOIN verzegel_blad b ON b.tabel = 1 AND b.u = v.actie_id AND b.n = v.volgnummer AND b.vervangen_door IS NULL
+  JOIN seal_leaf b ON b.tabel = 1 AND b.u = v.actie_id AND b.n = v.volgnummer AND b.vervangen_door IS NULL
   CROSS JOIN LATERAL jsonb_each(to_jsonb(v)) k
  WHERE v.actie_id IN (SELECT actie_id FROM ldv_acties) AND k.value <> 'null';
 SELECT count(*) AS objecten,
-       count(*) FILTER (WHERE b.hash = sha256('\x00'::bytea || _canoniek(o, b.blad, b.vorige))) AS kloppen
+       count(*) FILTER (WHERE b.hash = sha256('\x00'::bytea || _canonical(o, b.blad, b.vorige))) AS kloppen
   FROM verwerkt_object o
-  JOIN verzegel_blad b ON b.tabel = 2 AND b.u = o.verwerkt_object_id AND b.vervangen_door IS NULL
+  JOIN seal_leaf b ON b.tabel = 2 AND b.u = o.verwerkt_object_id AND b.vervangen_door IS NULL
  WHERE o.actie_id IN (SELECT actie_id FROM ldv_acties);
 RESET TimeZone;
 RESET DateStyle;

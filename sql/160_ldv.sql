@@ -57,7 +57,7 @@ SELECT v.volgnummer, v.actie_naam, v.verwerking_id, v.verwerkingsactiviteit_url,
   FROM verwerkingenlog.verwerkingsactie_versie v JOIN ids USING (actie_id);
 SELECT o.volgorde, o.objecttype, o.soort_object_id, o.tijdstip,
        o.object_pseudoniem = verwerkingenlog._pseudoniem('BSN', '777000111') AS pseudoniem_klopt,
-       verwerkingenlog._ontsleutel_object(o) AS ontsleuteld
+       verwerkingenlog._decrypt_object(o) AS ontsleuteld
   FROM verwerkingenlog.verwerkt_object o JOIN ids USING (actie_id);
 -- Who made it (B3891): the calling role, as for every version.
 SELECT v.gemaakt_door_rol FROM verwerkingenlog.verwerkingsactie_versie v JOIN ids USING (actie_id);

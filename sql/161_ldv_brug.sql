@@ -33,7 +33,7 @@ SELECT count(*) AS records, count(DISTINCT r->>'span_id') AS spans,
   FROM verwerkingenlog.als_logregels((SELECT actie_id FROM acties WHERE naam = 'vwl')) r
   JOIN verwerkingenlog.verwerkt_object o
     ON o.actie_id = (SELECT actie_id FROM acties WHERE naam = 'vwl')
-   AND verwerkingenlog._ontsleutel_object(o) = r->'attributes'->>'dpl.core.data_subject_id';
+   AND verwerkingenlog._decrypt_object(o) = r->'attributes'->>'dpl.core.data_subject_id';
 
 -- Round trip verwerkingsactie -> LDV -> log: every mappable element kept.
 INSERT INTO acties

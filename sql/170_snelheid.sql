@@ -37,7 +37,7 @@ CREATE FUNCTION pg_temp.oud_object(o verwerkingenlog.verwerkt_object) RETURNS js
     SELECT jsonb_build_object(
         'url', verwerkingenlog.base_url() || '/verwerkte-objecten/' || o.verwerkt_object_id,
         'verwerktObjectId', o.verwerkt_object_id, 'objecttype', o.objecttype,
-        'soortObjectId', o.soort_object_id, 'objectId', verwerkingenlog._ontsleutel_object(o),
+        'soortObjectId', o.soort_object_id, 'objectId', verwerkingenlog._decrypt_object(o),
         'betrokkenheid', o.betrokkenheid,
         'verwerkteSoortenGegevens', verwerkingenlog._soorten_gegevens(o.verwerkte_soorten_gegevens))
 $$;
@@ -51,7 +51,7 @@ CREATE FUNCTION pg_temp.oud_document(v verwerkingenlog.verwerkingsactie_versie, 
         'vertrouwelijkheid', v.vertrouwelijkheid, 'bewaartermijn', v.bewaartermijn::text,
         'uitvoerder', v.uitvoerder, 'systeem', v.systeem, 'gebruiker', v.gebruiker,
         'gegevensbron', v.gegevensbron, 'soortAfnemerId', v.soort_afnemer_id,
-        'afnemerId', coalesce(v.afnemer_id, verwerkingenlog._ontsleutel_afnemer(v)),
+        'afnemerId', coalesce(v.afnemer_id, verwerkingenlog._decrypt_afnemer(v)),
         'verwerkingsactiviteitIdAfnemer', v.verwerkingsactiviteit_id_afnemer,
         'verwerkingsactiviteitUrlAfnemer', v.verwerkingsactiviteit_url_afnemer,
         'verwerkingIdAfnemer', v.verwerking_id_afnemer, 'tijdstip', v.tijdstip::text,
@@ -74,7 +74,7 @@ SELECT a.naam,
                                    WHERE x.actie_id = v.actie_id))::text
          = _document(v, _objecten_document(v.actie_id, v.objecten_volgnummer))::text AS met_objecten,
        _document_met_objecten(v, NULL)::text = pg_temp.oud_document(v, NULL)::text AS met_geen_objecten,
-       _beperkt_document(v, o)::text = pg_temp.oud_beperkt(v, o)::text AS beperkt,
+       _restricted_document(v, o)::text = pg_temp.oud_beperkt(v, o)::text AS beperkt,
        _inzage_document(v, o)::text
          = (pg_temp.oud_object(o) || jsonb_build_object('verwerkingsactie', pg_temp.oud_beperkt(v, o)))::text AS inzage
   FROM s_acties a
@@ -86,8 +86,8 @@ SELECT _object_document(NULL)::text = pg_temp.oud_object(NULL)::text AS null_obj
        _document(NULL, NULL)::text = pg_temp.oud_document(NULL, NULL)::text AS null_document;
 -- The restricted form shows neither the encrypted afnemerId nor systeem,
 -- gebruiker, gegevensbron; the full form decrypts it.
-SELECT a.naam, _beperkt_document(v, o)->'afnemerId' AS beperkt, _document(v, NULL)->'afnemerId' AS vol,
-       _beperkt_document(v, o) ?| '{systeem,gebruiker,gegevensbron}' AS beperkt_toont_systeem
+SELECT a.naam, _restricted_document(v, o)->'afnemerId' AS beperkt, _document(v, NULL)->'afnemerId' AS vol,
+       _restricted_document(v, o) ?| '{systeem,gebruiker,gegevensbron}' AS beperkt_toont_systeem
   FROM s_acties a JOIN verwerkingsactie_versie v ON v.actie_id = a.actie
   JOIN verwerkt_object o ON o.actie_id = a.actie AND o.volgorde = 1
  ORDER BY a.naam;
@@ -98,8 +98,8 @@ SELECT a.naam, _beperkt_document(v, o)->'afnemerId' AS beperkt, _document(v, NUL
 -- while it is the only one).
 \set VERBOSITY terse
 BEGIN;
-ALTER EVENT TRIGGER verwerkingenlog_weiger_ddl_begin DISABLE;
-ALTER EVENT TRIGGER verwerkingenlog_weiger_ddl DISABLE;
+ALTER EVENT TRIGGER verwerkingenlog_ddl_guard_start DISABLE;
+ALTER EVENT TRIGGER verwerkingenlog_ddl_guard_end DISABLE;
 SELECT log_verwerkingsactie('{"actieNaam": "kort", "vertrouwelijkheid": "normaal", "tijdstip": "2024-06-01T10:00:00Z",
     "verwerkteObjecten": [{"objecttype": "persoon", "soortObjectId": "BSN", "objectId": "111222333"}]}') ? 'actieId' AS voor;
 ALTER TABLE verwerkingsactie_versie ADD CONSTRAINT s_naam_lang CHECK (length(actie_naam) > 4) NOT VALID;

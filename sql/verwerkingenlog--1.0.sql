@@ -566,7 +566,7 @@ CREATE FUNCTION uuidv7() RETURNS uuid
     LANGUAGE C VOLATILE PARALLEL SAFE;
 COMMENT ON FUNCTION uuidv7() IS
   'A time-ordered UUID (RFC 9562 version 7), used for actieId and verwerktObjectId';
--- The append-only guard (src/onveranderlijk.c).  Every table of the log
+-- The append-only guard (src/append_only.c).  Every table of the log
 -- carries it BEFORE UPDATE OR DELETE FOR EACH ROW and BEFORE TRUNCATE FOR
 -- EACH STATEMENT, both ENABLE ALWAYS; the log's tables also BEFORE INSERT
 -- FOR EACH ROW (25_bescherming), so that only the log's writer adds rows.
@@ -684,22 +684,22 @@ CREATE INDEX verwerkt_object_persoon ON verwerkt_object (soort_object_id, object
 
 -- Append-only for everyone, the owner included; ENABLE ALWAYS so that
 -- session_replication_role = replica cannot skip the guard.
-CREATE TRIGGER verwerkingsactie_versie_onveranderlijk
+CREATE TRIGGER verwerkingsactie_versie_append_only
     BEFORE UPDATE OR DELETE ON verwerkingsactie_versie
     FOR EACH ROW EXECUTE FUNCTION weiger_wijziging();
-CREATE TRIGGER verwerkingsactie_versie_niet_leegmaken
+CREATE TRIGGER verwerkingsactie_versie_no_truncate
     BEFORE TRUNCATE ON verwerkingsactie_versie
     FOR EACH STATEMENT EXECUTE FUNCTION weiger_wijziging();
-CREATE TRIGGER verwerkt_object_onveranderlijk
+CREATE TRIGGER verwerkt_object_append_only
     BEFORE UPDATE OR DELETE ON verwerkt_object
     FOR EACH ROW EXECUTE FUNCTION weiger_wijziging();
-CREATE TRIGGER verwerkt_object_niet_leegmaken
+CREATE TRIGGER verwerkt_object_no_truncate
     BEFORE TRUNCATE ON verwerkt_object
     FOR EACH STATEMENT EXECUTE FUNCTION weiger_wijziging();
-ALTER TABLE verwerkingsactie_versie ENABLE ALWAYS TRIGGER verwerkingsactie_versie_onveranderlijk;
-ALTER TABLE verwerkingsactie_versie ENABLE ALWAYS TRIGGER verwerkingsactie_versie_niet_leegmaken;
-ALTER TABLE verwerkt_object ENABLE ALWAYS TRIGGER verwerkt_object_onveranderlijk;
-ALTER TABLE verwerkt_object ENABLE ALWAYS TRIGGER verwerkt_object_niet_leegmaken;
+ALTER TABLE verwerkingsactie_versie ENABLE ALWAYS TRIGGER verwerkingsactie_versie_append_only;
+ALTER TABLE verwerkingsactie_versie ENABLE ALWAYS TRIGGER verwerkingsactie_versie_no_truncate;
+ALTER TABLE verwerkt_object ENABLE ALWAYS TRIGGER verwerkt_object_append_only;
+ALTER TABLE verwerkt_object ENABLE ALWAYS TRIGGER verwerkt_object_no_truncate;
 
 REVOKE ALL ON verwerkingsactie_versie, verwerkt_object FROM PUBLIC;
 
@@ -713,7 +713,7 @@ SELECT pg_catalog.pg_extension_config_dump(
 -- Who made each version (B3891): the calling role and, from
 -- request.jwt.claims, the token's sub and azp/client_id (src/maker.c).  The
 -- C writer fills the columns gemaakt_door_* itself; the copy that DELETE
--- and PATCH make (_kopieer_versie) asks _maker().  Shown in the history and
+-- and PATCH make (_copy_version) asks _maker().  Shown in the history and
 -- the export, never in the standard's bewerking or inzage documents.
 
 CREATE FUNCTION _maker(OUT rol text, OUT sub text, OUT client text)
@@ -735,7 +735,7 @@ COMMENT ON FUNCTION _maker_document(verwerkingsactie_versie) IS
 REVOKE ALL ON FUNCTION _maker() FROM PUBLIC;
 -- The append-only trigger only holds while it exists and is enabled, and
 -- while only the log's writer adds rows.  This part adds the INSERT guard,
--- row-level security, and the event triggers of src/bescherming.c that
+-- row-level security, and the event triggers of src/guard.c that
 -- refuse the DDL that would switch the guard off quietly, outside the
 -- extension's own scripts, for the owner and superusers too (see the README,
 -- "Threat model").  The event triggers match objects by identity (OIDs and
@@ -744,16 +744,16 @@ REVOKE ALL ON FUNCTION _maker() FROM PUBLIC;
 -- not measurably slowed.  They are ENABLE ALWAYS, so session_replication_role
 -- does not switch them off.
 
--- Only the writer adds rows (src/onveranderlijk.c): a direct INSERT or COPY
+-- Only the writer adds rows (src/append_only.c): a direct INSERT or COPY
 -- is refused, for the owner, superusers and pg_write_all_data too.
-CREATE TRIGGER verwerkingsactie_versie_alleen_schrijver
+CREATE TRIGGER verwerkingsactie_versie_writer_only
     BEFORE INSERT ON verwerkingsactie_versie
     FOR EACH ROW EXECUTE FUNCTION weiger_wijziging();
-CREATE TRIGGER verwerkt_object_alleen_schrijver
+CREATE TRIGGER verwerkt_object_writer_only
     BEFORE INSERT ON verwerkt_object
     FOR EACH ROW EXECUTE FUNCTION weiger_wijziging();
-ALTER TABLE verwerkingsactie_versie ENABLE ALWAYS TRIGGER verwerkingsactie_versie_alleen_schrijver;
-ALTER TABLE verwerkt_object ENABLE ALWAYS TRIGGER verwerkt_object_alleen_schrijver;
+ALTER TABLE verwerkingsactie_versie ENABLE ALWAYS TRIGGER verwerkingsactie_versie_writer_only;
+ALTER TABLE verwerkt_object ENABLE ALWAYS TRIGGER verwerkt_object_writer_only;
 
 -- pg_read_all_data gives SELECT on every table; row-level security without
 -- a policy shows such a reader no row (the owner, whose functions serve
@@ -762,10 +762,10 @@ ALTER TABLE verwerkingsactie_versie ENABLE ROW LEVEL SECURITY;
 ALTER TABLE verwerkt_object ENABLE ROW LEVEL SECURITY;
 
 -- Inserts a copied version (PATCH, DELETE) through the writer's door.
-CREATE FUNCTION _voeg_versie_in(n verwerkingsactie_versie) RETURNS verwerkingsactie_versie
+CREATE FUNCTION _insert_version(n verwerkingsactie_versie) RETURNS verwerkingsactie_versie
     LANGUAGE c VOLATILE STRICT
-    AS 'MODULE_PATHNAME', 'vwl_voeg_versie_in';
-REVOKE ALL ON FUNCTION _voeg_versie_in(verwerkingsactie_versie) FROM PUBLIC;
+    AS 'MODULE_PATHNAME', 'vwl_insert_version';
+REVOKE ALL ON FUNCTION _insert_version(verwerkingsactie_versie) FROM PUBLIC;
 
 CREATE FUNCTION bewaking_begin() RETURNS event_trigger
     LANGUAGE c SECURITY DEFINER
@@ -777,24 +777,24 @@ CREATE FUNCTION bewaking_einde() RETURNS event_trigger
     AS 'MODULE_PATHNAME', 'vwl_bewaking_einde';
 REVOKE ALL ON FUNCTION bewaking_begin(), bewaking_einde() FROM PUBLIC;
 
-CREATE EVENT TRIGGER verwerkingenlog_weiger_ddl_begin ON ddl_command_start
+CREATE EVENT TRIGGER verwerkingenlog_ddl_guard_start ON ddl_command_start
     EXECUTE FUNCTION bewaking_begin();
-CREATE EVENT TRIGGER verwerkingenlog_weiger_ddl ON ddl_command_end
+CREATE EVENT TRIGGER verwerkingenlog_ddl_guard_end ON ddl_command_end
     EXECUTE FUNCTION bewaking_einde();
-ALTER EVENT TRIGGER verwerkingenlog_weiger_ddl_begin ENABLE ALWAYS;
-ALTER EVENT TRIGGER verwerkingenlog_weiger_ddl ENABLE ALWAYS;
+ALTER EVENT TRIGGER verwerkingenlog_ddl_guard_start ENABLE ALWAYS;
+ALTER EVENT TRIGGER verwerkingenlog_ddl_guard_end ENABLE ALWAYS;
 
-COMMENT ON TRIGGER verwerkingsactie_versie_alleen_schrijver ON verwerkingsactie_versie IS
+COMMENT ON TRIGGER verwerkingsactie_versie_writer_only ON verwerkingsactie_versie IS
   'Append-only guard: only the log''s own writer adds rows (42501 for a direct INSERT or COPY)';
-COMMENT ON TRIGGER verwerkt_object_alleen_schrijver ON verwerkt_object IS
+COMMENT ON TRIGGER verwerkt_object_writer_only ON verwerkt_object IS
   'Append-only guard: only the log''s own writer adds rows (42501 for a direct INSERT or COPY)';
-COMMENT ON FUNCTION _voeg_versie_in(verwerkingsactie_versie) IS
+COMMENT ON FUNCTION _insert_version(verwerkingsactie_versie) IS
   'Inserts a copied version of an action (PATCH, DELETE) through the writer''s door of the append-only guard; returns the stored row';
 COMMENT ON FUNCTION bewaking_begin() IS
   'Event trigger (ddl_command_start): refuses ALTER EXTENSION verwerkingenlog ADD/DROP, GRANT/REVOKE on the log''s objects, DROP of triggers, rules, policies, indexes of its tables, and DROP EXTENSION / DROP SCHEMA CASCADE / DROP OWNED while the log holds rows';
 COMMENT ON FUNCTION bewaking_einde() IS
   'Event trigger (ddl_command_end): refuses changes to the extension''s objects other than maintenance, and tables that inherit from, partition or reference the log''s tables';
--- Validation of a verwerkingsactie document (src/validatie.c).
+-- Validation of a verwerkingsactie document (src/validation.c).
 --
 -- Problems are (name, code, reason): name is the element's path with 0-based
 -- array indexes (verwerkteObjecten[1].objectId; "[3]." before it for item 3 of
@@ -818,13 +818,13 @@ CREATE FUNCTION verwerkingenlog.verwerkingsactie_fouten(
 COMMENT ON FUNCTION verwerkingenlog.verwerkingsactie_fouten(jsonb, boolean) IS
   'Every problem of a verwerkingsactie document as (name, code, reason), in schema order; no rows when it is valid. volledig: a complete document (PUT) in which every writable element must be present (null where optional).';
 
-CREATE FUNCTION verwerkingenlog._verwerkingsactie_invoer(
+CREATE FUNCTION verwerkingenlog._verwerkingsactie_input(
     actie jsonb, volledig boolean DEFAULT false)
   RETURNS jsonb
-  AS 'MODULE_PATHNAME', 'vwl_verwerkingsactie_invoer'
+  AS 'MODULE_PATHNAME', 'vwl_verwerkingsactie_input'
   LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
-COMMENT ON FUNCTION verwerkingenlog._verwerkingsactie_invoer(jsonb, boolean) IS
+COMMENT ON FUNCTION verwerkingenlog._verwerkingsactie_input(jsonb, boolean) IS
   'The normalised verwerkingsactie document (every writable element present, absent ones null, enums and UUIDs in lower case, read-only elements removed); raises SQLSTATE 22023 listing every problem ("<name>: <reason> (<code>)" per detail line) when it is invalid. Internal to the SQL API.';
 
 CREATE FUNCTION verwerkingenlog.verwerkingsacties_fouten(acties jsonb)
@@ -835,12 +835,12 @@ CREATE FUNCTION verwerkingenlog.verwerkingsacties_fouten(acties jsonb)
 COMMENT ON FUNCTION verwerkingenlog.verwerkingsacties_fouten(jsonb) IS
   'Every problem of a batch (a non-empty JSON array of verwerkingsactie documents) as (name, code, reason), names prefixed with the item''s 0-based index ("[3].tijdstip"); no rows when every item is valid.';
 
-CREATE FUNCTION verwerkingenlog._verwerkingsacties_invoer(acties jsonb)
+CREATE FUNCTION verwerkingenlog._verwerkingsacties_input(acties jsonb)
   RETURNS jsonb
-  AS 'MODULE_PATHNAME', 'vwl_verwerkingsacties_invoer'
+  AS 'MODULE_PATHNAME', 'vwl_verwerkingsacties_input'
   LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
-COMMENT ON FUNCTION verwerkingenlog._verwerkingsacties_invoer(jsonb) IS
+COMMENT ON FUNCTION verwerkingenlog._verwerkingsacties_input(jsonb) IS
   'The array of normalised verwerkingsactie documents of a batch, all or nothing: raises one SQLSTATE 22023 error listing every problem of every item. Internal to the SQL API.';
 
 GRANT EXECUTE ON FUNCTION
@@ -851,7 +851,7 @@ GRANT EXECUTE ON FUNCTION
 -- Scopes of the caller and the confidentiality rule engine (src/scopes.c).
 -- Scope names: create:normal, create:confidential, read:normal,
 -- read:confidential, update:normal, update:confidential, delete:normal,
--- delete:confidential and beheer.  Bits (for _scopes, _beslis, _leesbaar):
+-- delete:confidential and beheer.  Bits (for _scopes, _decide, _readable):
 -- 1, 2, 4, 8, 16, 32, 64, 128 and 256, in that order.
 
 CREATE FUNCTION verwerkingenlog.scopes() RETURNS text[]
@@ -867,17 +867,17 @@ COMMENT ON FUNCTION verwerkingenlog._scopes() IS
   'Internal: the scopes the caller holds as bits (create:normal 1, create:confidential 2, read:normal 4, read:confidential 8, update:normal 16, update:confidential 32, delete:normal 64, delete:confidential 128, beheer 256)';
 REVOKE ALL ON FUNCTION verwerkingenlog._scopes() FROM PUBLIC;
 
-CREATE FUNCTION verwerkingenlog._beslis(
+CREATE FUNCTION verwerkingenlog._decide(
     operatie text,
     scopes integer,
     huidig verwerkingenlog.vertrouwelijkheid,
     gevraagd verwerkingenlog.vertrouwelijkheid)
   RETURNS verwerkingenlog.vertrouwelijkheid
   LANGUAGE c IMMUTABLE PARALLEL SAFE
-  AS 'MODULE_PATHNAME', 'vwl__beslis';
-COMMENT ON FUNCTION verwerkingenlog._beslis(text, integer, verwerkingenlog.vertrouwelijkheid, verwerkingenlog.vertrouwelijkheid) IS
+  AS 'MODULE_PATHNAME', 'vwl__decide';
+COMMENT ON FUNCTION verwerkingenlog._decide(text, integer, verwerkingenlog.vertrouwelijkheid, verwerkingenlog.vertrouwelijkheid) IS
   'Internal: the rule engine for writes.  operatie create, update, patch or delete; scopes as bits; huidig the current level (NULL on create); gevraagd the requested level (NULL: unchanged).  Returns the level to store or raises 42501 naming the missing scope';
-REVOKE ALL ON FUNCTION verwerkingenlog._beslis(text, integer, verwerkingenlog.vertrouwelijkheid, verwerkingenlog.vertrouwelijkheid) FROM PUBLIC;
+REVOKE ALL ON FUNCTION verwerkingenlog._decide(text, integer, verwerkingenlog.vertrouwelijkheid, verwerkingenlog.vertrouwelijkheid) FROM PUBLIC;
 
 CREATE FUNCTION verwerkingenlog.beslis(
     operatie text,
@@ -889,16 +889,16 @@ CREATE FUNCTION verwerkingenlog.beslis(
 COMMENT ON FUNCTION verwerkingenlog.beslis(text, verwerkingenlog.vertrouwelijkheid, verwerkingenlog.vertrouwelijkheid) IS
   'The rule engine for writes, for the caller''s scopes: the level that would be stored, or 42501 naming the missing scope';
 
-CREATE FUNCTION verwerkingenlog._leesbaar(
+CREATE FUNCTION verwerkingenlog._readable(
     soort text,
     scopes integer,
     gevraagd verwerkingenlog.vertrouwelijkheid[])
   RETURNS verwerkingenlog.vertrouwelijkheid[]
   LANGUAGE c IMMUTABLE PARALLEL SAFE
-  AS 'MODULE_PATHNAME', 'vwl__leesbaar';
-COMMENT ON FUNCTION verwerkingenlog._leesbaar(text, integer, verwerkingenlog.vertrouwelijkheid[]) IS
+  AS 'MODULE_PATHNAME', 'vwl__readable';
+COMMENT ON FUNCTION verwerkingenlog._readable(text, integer, verwerkingenlog.vertrouwelijkheid[]) IS
   'Internal: the rule engine for reads.  soort lijst, actie, inzage or historie; scopes as bits; gevraagd the levels asked for (NULL or empty: all).  Returns the current levels the read may return, or raises 42501';
-REVOKE ALL ON FUNCTION verwerkingenlog._leesbaar(text, integer, verwerkingenlog.vertrouwelijkheid[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION verwerkingenlog._readable(text, integer, verwerkingenlog.vertrouwelijkheid[]) FROM PUBLIC;
 
 CREATE FUNCTION verwerkingenlog.leesbaar(
     soort text,
@@ -917,7 +917,7 @@ COMMENT ON FUNCTION verwerkingenlog.leesbaar(text, verwerkingenlog.vertrouwelijk
 -- a client role: a pseudonym oracle would let a caller try all possible
 -- BSNs, and a decryption function would decrypt ciphertexts taken from a
 -- backup.  The API functions call them as the extension's owner; the views
--- decrypt through _zichtbaar_object_id and _zichtbaar_afnemer_id (65_lezen),
+-- decrypt through _visible_object_id and _visible_afnemer_id (65_lezen),
 -- which decrypt only what the caller may see.  None is PARALLEL SAFE: each
 -- reads a file and the database's check values.
 
@@ -944,65 +944,65 @@ CREATE FUNCTION _pseudoniem(soort text, id text) RETURNS bytea
 COMMENT ON FUNCTION _pseudoniem(text, text) IS
   'Pseudonym of an identifier of a kind: HMAC-SHA-256 under the key file''s HMAC key, which never rotates, over the length-prefixed pair (soort, id); 32 bytes, deterministic, what lookups use';
 
-CREATE FUNCTION _versleutel(id text) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'vwl_versleutel'
+CREATE FUNCTION _encrypt(id text) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'vwl_encrypt'
     LANGUAGE C VOLATILE STRICT PARALLEL RESTRICTED;
-COMMENT ON FUNCTION _versleutel(text) IS
+COMMENT ON FUNCTION _encrypt(text) IS
   'An identifier encrypted with AES-256-GCM under the current key version, bound to nothing but its key version: version (1 byte) || nonce (12) || ciphertext || tag (16)';
-CREATE FUNCTION _versleutel(id text, soort text, plaats bytea) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'vwl_versleutel'
+CREATE FUNCTION _encrypt(id text, soort text, plaats bytea) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'vwl_encrypt'
     LANGUAGE C VOLATILE STRICT PARALLEL RESTRICTED;
-COMMENT ON FUNCTION _versleutel(text, text, bytea) IS
+COMMENT ON FUNCTION _encrypt(text, text, bytea) IS
   'An identifier encrypted under the current key version and bound (as AES-GCM additional data) to (soort, plaats); the log binds an objectId to its soortObjectId and pseudonym';
 
-CREATE FUNCTION _ontsleutel(versleuteld bytea) RETURNS text
-    AS 'MODULE_PATHNAME', 'vwl_ontsleutel'
+CREATE FUNCTION _decrypt(versleuteld bytea) RETURNS text
+    AS 'MODULE_PATHNAME', 'vwl_decrypt'
     LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
-COMMENT ON FUNCTION _ontsleutel(bytea) IS
-  'The identifier back from _versleutel(text); an error (XX001) if the authentication tag does not match, as for every ciphertext the log stores (those are bound to their place)';
-CREATE FUNCTION _ontsleutel(versleuteld bytea, soort text, plaats bytea) RETURNS text
-    AS 'MODULE_PATHNAME', 'vwl_ontsleutel'
+COMMENT ON FUNCTION _decrypt(bytea) IS
+  'The identifier back from _encrypt(text); an error (XX001) if the authentication tag does not match, as for every ciphertext the log stores (those are bound to their place)';
+CREATE FUNCTION _decrypt(versleuteld bytea, soort text, plaats bytea) RETURNS text
+    AS 'MODULE_PATHNAME', 'vwl_decrypt'
     LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
-COMMENT ON FUNCTION _ontsleutel(bytea, text, bytea) IS
-  'The identifier back from _versleutel(text, text, bytea) with the same binding; XX001 otherwise';
+COMMENT ON FUNCTION _decrypt(bytea, text, bytea) IS
+  'The identifier back from _encrypt(text, text, bytea) with the same binding; XX001 otherwise';
 
-CREATE FUNCTION _ontsleutel_object(o verwerkt_object) RETURNS text
-    AS 'MODULE_PATHNAME', 'vwl_ontsleutel_object'
+CREATE FUNCTION _decrypt_object(o verwerkt_object) RETURNS text
+    AS 'MODULE_PATHNAME', 'vwl_decrypt_object'
     LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
-COMMENT ON FUNCTION _ontsleutel_object(verwerkt_object) IS
+COMMENT ON FUNCTION _decrypt_object(verwerkt_object) IS
   'The objectId of a stored verwerkt object, authenticated against its soortObjectId and pseudonym: a ciphertext moved to another row is XX001';
 
-CREATE FUNCTION _ontsleutel_afnemer(v verwerkingsactie_versie) RETURNS text
-    AS 'MODULE_PATHNAME', 'vwl_ontsleutel_afnemer'
+CREATE FUNCTION _decrypt_afnemer(v verwerkingsactie_versie) RETURNS text
+    AS 'MODULE_PATHNAME', 'vwl_decrypt_afnemer'
     LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
-COMMENT ON FUNCTION _ontsleutel_afnemer(verwerkingsactie_versie) IS
+COMMENT ON FUNCTION _decrypt_afnemer(verwerkingsactie_versie) IS
   'The encrypted afnemerId of a version (NULL when it has none), authenticated against its soortAfnemerId and actieId';
 
-CREATE FUNCTION _herversleutel(versleuteld bytea) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'vwl_herversleutel'
+CREATE FUNCTION _reencrypt(versleuteld bytea) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'vwl_reencrypt'
     LANGUAGE C VOLATILE STRICT PARALLEL RESTRICTED;
-COMMENT ON FUNCTION _herversleutel(bytea) IS
-  'Decrypts and encrypts again under the current key version (after _sleutel_roteren), for ciphertexts of _versleutel(text)';
-CREATE FUNCTION _herversleutel(versleuteld bytea, soort text, plaats bytea) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'vwl_herversleutel'
+COMMENT ON FUNCTION _reencrypt(bytea) IS
+  'Decrypts and encrypts again under the current key version (after _rotate_key), for ciphertexts of _encrypt(text)';
+CREATE FUNCTION _reencrypt(versleuteld bytea, soort text, plaats bytea) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'vwl_reencrypt'
     LANGUAGE C VOLATILE STRICT PARALLEL RESTRICTED;
-COMMENT ON FUNCTION _herversleutel(bytea, text, bytea) IS
+COMMENT ON FUNCTION _reencrypt(bytea, text, bytea) IS
   'Decrypts and encrypts again under the current key version, with the same binding';
-CREATE FUNCTION _herversleutel_object(o verwerkt_object) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'vwl_herversleutel_object'
+CREATE FUNCTION _reencrypt_object(o verwerkt_object) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'vwl_reencrypt_object'
     LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
-COMMENT ON FUNCTION _herversleutel_object(verwerkt_object) IS
+COMMENT ON FUNCTION _reencrypt_object(verwerkt_object) IS
   'The object''s objectId encrypted again under the current key version, with its binding';
-CREATE FUNCTION _herversleutel_afnemer(v verwerkingsactie_versie) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'vwl_herversleutel_afnemer'
+CREATE FUNCTION _reencrypt_afnemer(v verwerkingsactie_versie) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'vwl_reencrypt_afnemer'
     LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
-COMMENT ON FUNCTION _herversleutel_afnemer(verwerkingsactie_versie) IS
+COMMENT ON FUNCTION _reencrypt_afnemer(verwerkingsactie_versie) IS
   'The version''s afnemerId encrypted again under the current key version, with its binding (NULL when it has none)';
 
-CREATE FUNCTION _sleutel_roteren() RETURNS integer
-    AS 'MODULE_PATHNAME', 'vwl_sleutel_roteren'
+CREATE FUNCTION _rotate_key() RETURNS integer
+    AS 'MODULE_PATHNAME', 'vwl_rotate_key'
     LANGUAGE C VOLATILE PARALLEL UNSAFE;
-COMMENT ON FUNCTION _sleutel_roteren() IS
+COMMENT ON FUNCTION _rotate_key() IS
   'Appends a key version with a new AES key (the HMAC key stays) to the key file, atomically, and returns its number; not undone by a rollback; back the key file up afterwards';
 
 CREATE FUNCTION sleutelbestand_aanmaken(bestand text DEFAULT NULL) RETURNS text
@@ -1011,10 +1011,10 @@ CREATE FUNCTION sleutelbestand_aanmaken(bestand text DEFAULT NULL) RETURNS text
 COMMENT ON FUNCTION sleutelbestand_aanmaken(text) IS
   'Creates a key file with fresh keys (mode 0600) at bestand, or at the file verwerkingenlog.sleutelbestand names, and returns its absolute path; refused when the file exists.  Superuser only.  Only for a log that has no identifiers yet under other keys';
 
-CREATE FUNCTION _sleutelbestand_installeren() RETURNS boolean
-    AS 'MODULE_PATHNAME', 'vwl_sleutelbestand_installeren'
+CREATE FUNCTION _install_keyfile() RETURNS boolean
+    AS 'MODULE_PATHNAME', 'vwl_install_keyfile'
     LANGUAGE C VOLATILE PARALLEL UNSAFE;
-COMMENT ON FUNCTION _sleutelbestand_installeren() IS
+COMMENT ON FUNCTION _install_keyfile() IS
   'For CREATE EXTENSION: creates the configured (or default) key file when it does not exist yet';
 
 CREATE FUNCTION sleutel_info() RETURNS TABLE(bestand text, versies integer, huidige_versie integer)
@@ -1023,19 +1023,19 @@ CREATE FUNCTION sleutel_info() RETURNS TABLE(bestand text, versies integer, huid
 COMMENT ON FUNCTION sleutel_info() IS
   'The key file in use (absolute path), its number of key versions and the current version; never the keys';
 
-REVOKE ALL ON FUNCTION _pseudoniem(text, text), _versleutel(text), _versleutel(text, text, bytea),
-    _ontsleutel(bytea), _ontsleutel(bytea, text, bytea), _ontsleutel_object(verwerkt_object),
-    _ontsleutel_afnemer(verwerkingsactie_versie), _herversleutel(bytea), _herversleutel(bytea, text, bytea),
-    _herversleutel_object(verwerkt_object), _herversleutel_afnemer(verwerkingsactie_versie),
-    _sleutel_roteren(), sleutelbestand_aanmaken(text), _sleutelbestand_installeren(), sleutel_info()
+REVOKE ALL ON FUNCTION _pseudoniem(text, text), _encrypt(text), _encrypt(text, text, bytea),
+    _decrypt(bytea), _decrypt(bytea, text, bytea), _decrypt_object(verwerkt_object),
+    _decrypt_afnemer(verwerkingsactie_versie), _reencrypt(bytea), _reencrypt(bytea, text, bytea),
+    _reencrypt_object(verwerkt_object), _reencrypt_afnemer(verwerkingsactie_versie),
+    _rotate_key(), sleutelbestand_aanmaken(text), _install_keyfile(), sleutel_info()
     FROM PUBLIC;
 
 -- The key file exists from CREATE EXTENSION on (a WARNING names it when it
 -- was created here).  In a restore, a cluster without the original key file
 -- gets a new one here, and the restored check values then refuse it (VL001)
 -- until the original is put in its place.
-SELECT _sleutelbestand_installeren();
--- The settings of the log, kept in the database (src/instellingen.c).
+SELECT _install_keyfile();
+-- The settings of the log, kept in the database (src/settings.c).
 -- verwerkingenlog.instelling holds the database's values of the
 -- verwerkingenlog.* settings; pg_dump keeps it, so a restored database
 -- behaves like the original (base url, key file, inzage record, maximum
@@ -1046,17 +1046,17 @@ SELECT _sleutelbestand_installeren();
 -- log first serves anything, and again after every change; a session's own
 -- SET still wins for that session.
 
-CREATE FUNCTION _instelling_geldig(naam text, waarde text) RETURNS boolean
-    AS 'MODULE_PATHNAME', 'vwl_instelling_geldig'
+CREATE FUNCTION _setting_valid(naam text, waarde text) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'vwl_setting_valid'
     LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
-COMMENT ON FUNCTION _instelling_geldig(text, text) IS
+COMMENT ON FUNCTION _setting_valid(text, text) IS
   'True when naam is a setting of verwerkingenlog and waarde a value it takes; otherwise the error SET would raise (42704 unknown, 22023 bad value)';
 
 CREATE TABLE instelling (
     naam      text PRIMARY KEY,
     waarde    text NOT NULL,
     gewijzigd timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    CONSTRAINT instelling_geldig CHECK (verwerkingenlog._instelling_geldig(naam, waarde)),
+    CONSTRAINT instelling_geldig CHECK (verwerkingenlog._setting_valid(naam, waarde)),
     CONSTRAINT naam_in_kleine_letters CHECK (naam OPERATOR(pg_catalog.=) pg_catalog.lower(naam))
 );
 COMMENT ON TABLE instelling IS
@@ -1064,10 +1064,10 @@ COMMENT ON TABLE instelling IS
 REVOKE ALL ON instelling FROM PUBLIC;
 SELECT pg_catalog.pg_extension_config_dump('instelling', '');
 
-CREATE FUNCTION _instellingen_vernieuwd() RETURNS void
-    AS 'MODULE_PATHNAME', 'vwl_instellingen_vernieuwd'
+CREATE FUNCTION _settings_refreshed() RETURNS void
+    AS 'MODULE_PATHNAME', 'vwl_settings_refreshed'
     LANGUAGE C VOLATILE PARALLEL UNSAFE;
-COMMENT ON FUNCTION _instellingen_vernieuwd() IS
+COMMENT ON FUNCTION _settings_refreshed() IS
   'After a change of verwerkingenlog.instelling: every backend applies it again from its next transaction on';
 
 -- Not SECURITY DEFINER: only superusers may call it (the settings are
@@ -1086,25 +1086,25 @@ BEGIN
     IF waarde IS NULL THEN
         DELETE FROM verwerkingenlog.instelling i WHERE i.naam = sleutel;
     ELSE
-        PERFORM verwerkingenlog._instelling_geldig(sleutel, waarde);
+        PERFORM verwerkingenlog._setting_valid(sleutel, waarde);
         INSERT INTO verwerkingenlog.instelling AS i (naam, waarde) VALUES (sleutel, waarde)
             ON CONFLICT ON CONSTRAINT instelling_pkey
             DO UPDATE SET waarde = EXCLUDED.waarde, gewijzigd = pg_catalog.now();
     END IF;
-    PERFORM verwerkingenlog._instellingen_vernieuwd();
+    PERFORM verwerkingenlog._settings_refreshed();
     RETURN waarde;
 END
 $$;
 COMMENT ON FUNCTION instellen(text, text) IS
   'Sets a verwerkingenlog.* setting for this database (kept by pg_dump), refused at once when the name or the value is wrong; NULL removes it (open sessions keep the old value until they reconnect).  Superuser only';
 
-CREATE FUNCTION _datum_instant(d date) RETURNS timestamptz
-    AS 'MODULE_PATHNAME', 'vwl_datum_instant'
+CREATE FUNCTION _date_instant(d date) RETURNS timestamptz
+    AS 'MODULE_PATHNAME', 'vwl_date_instant'
     LANGUAGE C STABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION _datum_instant(date) IS
+COMMENT ON FUNCTION _date_instant(date) IS
   'The start of a date (beginDatum, eindDatum) in the zone of verwerkingenlog.tijdzone, the same for every session';
 
-REVOKE ALL ON FUNCTION _instelling_geldig(text, text), _instellingen_vernieuwd(), instellen(text, text)
+REVOKE ALL ON FUNCTION _setting_valid(text, text), _settings_refreshed(), instellen(text, text)
     FROM PUBLIC;
 -- Writing and reading one verwerkingsactie: the document format of the
 -- OpenAPI contract (camelCase) in and out, versions underneath.
@@ -1118,7 +1118,7 @@ COMMENT ON FUNCTION _soorten_gegevens(text[]) IS
 -- A verwerkt object as the API shows it (VerwerktObject): url,
 -- verwerktObjectId, objecttype, soortObjectId, objectId (decrypted),
 -- betrokkenheid, verwerkteSoortenGegevens.  In C (src/document.c), as are
--- _document, _beperkt_document and _inzage_document: jsonb_build_object looks
+-- _document, _restricted_document and _inzage_document: jsonb_build_object looks
 -- up every argument's type and output function on every call.
 CREATE FUNCTION _object_document(o verwerkt_object) RETURNS jsonb
     AS 'MODULE_PATHNAME', 'vwl_object_document'
@@ -1154,7 +1154,7 @@ CREATE FUNCTION _document_met_objecten(v verwerkingsactie_versie, objecten verwe
 REVOKE ALL ON FUNCTION _document_met_objecten(verwerkingsactie_versie, verwerkt_object[]) FROM PUBLIC;
 
 -- The current version of an action (vervallen or not); no row when unknown.
-CREATE FUNCTION _actueel(actie uuid) RETURNS SETOF verwerkingsactie_versie
+CREATE FUNCTION _current(actie uuid) RETURNS SETOF verwerkingsactie_versie
     LANGUAGE sql STABLE PARALLEL SAFE ROWS 1
 AS $$
     SELECT * FROM verwerkingenlog.verwerkingsactie_versie v
@@ -1164,25 +1164,25 @@ AS $$
 $$;
 
 -- Stores new versions of actions from normalised documents (the output of
--- _verwerkingsactie_invoer) and returns the stored documents in input order.
+-- _verwerkingsactie_input) and returns the stored documents in input order.
 -- The arrays run in parallel, one element per version: the action, its
 -- volgnummer, the document, the level to store (the rule engine's verdict)
 -- and the objects: NULL stores the document's objects as a new object set,
 -- a volgnummer keeps the objects of that earlier version.  One writer for
--- POST, PUT, the batch and the inzage record, in C (src/schrijver.c): it
+-- POST, PUT, the batch and the inzage record, in C (src/writer.c): it
 -- builds the documents it returns first (with the ids it hands out), each
 -- the input document || {url, actieId, vertrouwelijkheid,
 -- tijdstipRegistratie, verwerkteObjecten}, then inserts the version rows and
 -- the object rows directly, as COPY FROM does: privileges, triggers,
 -- constraints and unique indexes as for an INSERT, without the planning of
 -- one.  All versions of one call share one tijdstipRegistratie.
-CREATE FUNCTION _schrijf_versies(acties uuid[], volgnummers integer[], docs jsonb[],
+CREATE FUNCTION _write_versions(acties uuid[], volgnummers integer[], docs jsonb[],
                                  niveaus vertrouwelijkheid[], objecten_volgnummers integer[])
     RETURNS SETOF jsonb
-    AS 'MODULE_PATHNAME', 'vwl_schrijf_versies'
+    AS 'MODULE_PATHNAME', 'vwl_write_versions'
     LANGUAGE C VOLATILE;
 
--- One action, in C (src/schrijver.c), with the checks of the batch in its
+-- One action, in C (src/writer.c), with the checks of the batch in its
 -- order: create:normal first (nothing is looked at without it), then the
 -- validator, then the rule engine for the level asked for, then the writer,
 -- which returns the stored document.
@@ -1193,7 +1193,7 @@ CREATE FUNCTION log_verwerkingsactie(actie jsonb) RETURNS jsonb
 COMMENT ON FUNCTION log_verwerkingsactie(jsonb) IS
   'POST /verwerkingsacties: logs one verwerkingsactie (VerwerkingsactieUitgebreidBasis) and returns it as stored';
 
--- The batch, in C (src/schrijver.c): the caller's scopes, the validator
+-- The batch, in C (src/writer.c): the caller's scopes, the validator
 -- over the whole array (every problem of every element with its index, or
 -- none), the rule engine per element, then the writer, which builds no
 -- documents for it.  Returns the actieIds in input order.
@@ -1209,10 +1209,10 @@ CREATE FUNCTION verwerkingsactie(actie_id uuid) RETURNS jsonb
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    zichtbaar verwerkingenlog.vertrouwelijkheid[] := verwerkingenlog._leesbaar('actie', verwerkingenlog._scopes(), NULL);
+    zichtbaar verwerkingenlog.vertrouwelijkheid[] := verwerkingenlog._readable('actie', verwerkingenlog._scopes(), NULL);
     v verwerkingenlog.verwerkingsactie_versie;
 BEGIN
-    SELECT * INTO v FROM verwerkingenlog._actueel(actie_id);
+    SELECT * INTO v FROM verwerkingenlog._current(actie_id);
     IF NOT FOUND OR v.vervallen OR NOT v.vertrouwelijkheid = ANY (zichtbaar) THEN
         RETURN NULL;
     END IF;
@@ -1227,8 +1227,8 @@ COMMENT ON FUNCTION _objecten_document(uuid, integer) IS 'The verwerkte objecten
 COMMENT ON FUNCTION _document(verwerkingsactie_versie, jsonb) IS 'A version as the API shows it (VerwerkingsactieUitgebreid), every element present';
 COMMENT ON FUNCTION _document_met_objecten(verwerkingsactie_versie, verwerkt_object[]) IS
   'A version as the API shows it, with the given object rows as its verwerkteObjecten (in their order)';
-COMMENT ON FUNCTION _actueel(uuid) IS 'The current version of an action (highest volgnummer), vervallen or not';
-COMMENT ON FUNCTION _schrijf_versies(uuid[], integer[], jsonb[], vertrouwelijkheid[], integer[]) IS
+COMMENT ON FUNCTION _current(uuid) IS 'The current version of an action (highest volgnummer), vervallen or not';
+COMMENT ON FUNCTION _write_versions(uuid[], integer[], jsonb[], vertrouwelijkheid[], integer[]) IS
   'Stores versions of actions from normalised documents; the one place that inserts new content';
 -- The bewerking API beyond POST: replace (PUT), annul (DELETE), patch a
 -- verwerking (PATCH), list the actions about one object, the full history.
@@ -1244,7 +1244,7 @@ COMMENT ON FUNCTION _schrijf_versies(uuid[], integer[], jsonb[], vertrouwelijkhe
 -- Every writer that adds a version to an existing action must call this
 -- first (or, for many actions, lock their first versions in actieId order
 -- the same way, as wijzig_verwerking does).
-CREATE FUNCTION _vergrendel(actie uuid) RETURNS void
+CREATE FUNCTION _lock(actie uuid) RETURNS void
     LANGUAGE sql VOLATILE
 AS $$
     SELECT FROM verwerkingenlog.verwerkingsactie_versie v
@@ -1254,32 +1254,32 @@ $$;
 
 -- The objects of a version in the normalised input form, to tell whether a
 -- PUT keeps them.
-CREATE FUNCTION _objecten_invoer(actie uuid, volgnummer integer) RETURNS jsonb
+CREATE FUNCTION _objecten_input(actie uuid, volgnummer integer) RETURNS jsonb
     LANGUAGE sql STABLE
 AS $$
     SELECT coalesce(jsonb_agg(jsonb_build_object(
                'objecttype', o.objecttype,
                'soortObjectId', o.soort_object_id,
-               'objectId', verwerkingenlog._ontsleutel_object(o),
+               'objectId', verwerkingenlog._decrypt_object(o),
                'betrokkenheid', o.betrokkenheid,
                'verwerkteSoortenGegevens',
                    (SELECT coalesce(jsonb_agg(jsonb_build_object('soortGegeven', s) ORDER BY n), '[]')
                       FROM unnest(o.verwerkte_soorten_gegevens) WITH ORDINALITY AS g(s, n)))
              ORDER BY o.volgorde), '[]')
       FROM verwerkingenlog.verwerkt_object o
-     WHERE o.actie_id = actie AND o.volgnummer = _objecten_invoer.volgnummer
+     WHERE o.actie_id = actie AND o.volgnummer = _objecten_input.volgnummer
 $$;
 
 -- The current version of an action that a writer may change: locked, not
 -- vervallen; P0002 otherwise.
-CREATE FUNCTION _actueel_voor_wijziging(actie uuid) RETURNS verwerkingsactie_versie
+CREATE FUNCTION _current_for_update(actie uuid) RETURNS verwerkingsactie_versie
     LANGUAGE plpgsql VOLATILE
 AS $$
 DECLARE
     v verwerkingenlog.verwerkingsactie_versie;
 BEGIN
-    PERFORM verwerkingenlog._vergrendel(actie);
-    SELECT * INTO v FROM verwerkingenlog._actueel(actie);
+    PERFORM verwerkingenlog._lock(actie);
+    SELECT * INTO v FROM verwerkingenlog._current(actie);
     IF NOT FOUND THEN
         RAISE EXCEPTION 'verwerkingsactie % does not exist', actie
             USING ERRCODE = 'no_data_found';
@@ -1295,7 +1295,7 @@ $$;
 -- retention or vervallen; keeps the objects.  Returns the stored row.  The
 -- row is copied whole, so a column added later is carried along without
 -- being named here; OVERRIDING USER VALUE gives it a new versie_id.
-CREATE FUNCTION _kopieer_versie(v verwerkingsactie_versie, niveau vertrouwelijkheid,
+CREATE FUNCTION _copy_version(v verwerkingsactie_versie, niveau vertrouwelijkheid,
                                 termijn bewaartermijn, vervalt boolean)
     RETURNS verwerkingsactie_versie
     LANGUAGE plpgsql VOLATILE
@@ -1312,7 +1312,7 @@ BEGIN
     SELECT m.rol, m.sub, m.client INTO n.gemaakt_door_rol, n.gemaakt_door_sub, n.gemaakt_door_client
       FROM verwerkingenlog._maker() m;
     -- Through the writer's door of the append-only guard (15_onveranderlijk).
-    RETURN verwerkingenlog._voeg_versie_in(n);
+    RETURN verwerkingenlog._insert_version(n);
 END
 $$;
 
@@ -1328,17 +1328,17 @@ DECLARE
     objecten integer;
 BEGIN
     -- Without an update scope nothing is looked at.
-    PERFORM verwerkingenlog._beslis('update', scopes, 'normaal', 'normaal');
-    d := verwerkingenlog._verwerkingsactie_invoer(actie, true);
-    huidig := verwerkingenlog._actueel_voor_wijziging(actie_id);
-    niveau := verwerkingenlog._beslis('update', scopes, huidig.vertrouwelijkheid,
+    PERFORM verwerkingenlog._decide('update', scopes, 'normaal', 'normaal');
+    d := verwerkingenlog._verwerkingsactie_input(actie, true);
+    huidig := verwerkingenlog._current_for_update(actie_id);
+    niveau := verwerkingenlog._decide('update', scopes, huidig.vertrouwelijkheid,
                                       (d->>'vertrouwelijkheid')::verwerkingenlog.vertrouwelijkheid);
     -- Unchanged objects and tijdstip: keep the object set (and its ids).
     IF (d->>'tijdstip')::verwerkingenlog.moment = huidig.tijdstip
-       AND d->'verwerkteObjecten' = verwerkingenlog._objecten_invoer(huidig.actie_id, huidig.objecten_volgnummer) THEN
+       AND d->'verwerkteObjecten' = verwerkingenlog._objecten_input(huidig.actie_id, huidig.objecten_volgnummer) THEN
         objecten := huidig.objecten_volgnummer;
     END IF;
-    SELECT * INTO d FROM verwerkingenlog._schrijf_versies(ARRAY[huidig.actie_id], ARRAY[huidig.volgnummer + 1],
+    SELECT * INTO d FROM verwerkingenlog._write_versions(ARRAY[huidig.actie_id], ARRAY[huidig.volgnummer + 1],
                                                           ARRAY[d], ARRAY[niveau], ARRAY[objecten]);
     RETURN d;
 EXCEPTION WHEN unique_violation THEN
@@ -1358,10 +1358,10 @@ DECLARE
     scopes integer := verwerkingenlog._scopes();
     huidig verwerkingenlog.verwerkingsactie_versie;
 BEGIN
-    PERFORM verwerkingenlog._beslis('delete', scopes, 'normaal', NULL);
-    huidig := verwerkingenlog._actueel_voor_wijziging(actie_id);
-    PERFORM verwerkingenlog._kopieer_versie(
-        huidig, verwerkingenlog._beslis('delete', scopes, huidig.vertrouwelijkheid, NULL),
+    PERFORM verwerkingenlog._decide('delete', scopes, 'normaal', NULL);
+    huidig := verwerkingenlog._current_for_update(actie_id);
+    PERFORM verwerkingenlog._copy_version(
+        huidig, verwerkingenlog._decide('delete', scopes, huidig.vertrouwelijkheid, NULL),
         huidig.bewaartermijn, true);
 EXCEPTION WHEN unique_violation THEN
     RAISE EXCEPTION 'could not serialize access due to a concurrent change of a verwerkingsactie'
@@ -1375,7 +1375,7 @@ COMMENT ON FUNCTION verwijder_verwerkingsactie(uuid) IS
 -- The PATCH body: {"bewaartermijn": ..., "vertrouwelijkheid": ...}, at least
 -- one, nothing else.  22023 lists every problem, as the validator does (the
 -- digits of an unknown name as #: it may be an identifier, and is logged).
-CREATE FUNCTION _wijziging_invoer(wijziging jsonb,
+CREATE FUNCTION _update_input(wijziging jsonb,
                                   OUT wijzigt_termijn boolean, OUT termijn bewaartermijn,
                                   OUT niveau vertrouwelijkheid)
     LANGUAGE plpgsql IMMUTABLE
@@ -1430,7 +1430,7 @@ $$;
 -- (F2969, F4415), or by the consumer's verwerkingIdAfnemer (B8157, see
 -- 62_afnemer.sql); one body for both, so the two keep the same scopes,
 -- rules, validation, locking and atomicity.
-CREATE FUNCTION _wijzig_verwerking(id uuid, wijziging jsonb, afnemer boolean) RETURNS integer
+CREATE FUNCTION _update_verwerking(id uuid, wijziging jsonb, afnemer boolean) RETURNS integer
     LANGUAGE plpgsql VOLATILE
 AS $$
 DECLARE
@@ -1440,10 +1440,10 @@ DECLARE
     acties uuid[];
     aantal integer;
 BEGIN
-    PERFORM verwerkingenlog._beslis('patch', scopes, 'normaal', NULL);
-    w := verwerkingenlog._wijziging_invoer(wijziging);
+    PERFORM verwerkingenlog._decide('patch', scopes, 'normaal', NULL);
+    w := verwerkingenlog._update_input(wijziging);
 
-    -- Lock the actions' first versions as _vergrendel does (row locks: no
+    -- Lock the actions' first versions as _lock does (row locks: no
     -- limit from the lock table), in one statement and actieId order (no
     -- deadlock between two PATCHes), then read them again: a PUT committed
     -- meanwhile is seen; only what is current, not vervallen, in this verwerking changes.
@@ -1460,11 +1460,11 @@ BEGIN
 
     WITH huidig AS MATERIALIZED (
         SELECT h FROM unnest(acties) a
-         CROSS JOIN LATERAL verwerkingenlog._actueel(a) h
+         CROSS JOIN LATERAL verwerkingenlog._current(a) h
          WHERE CASE WHEN afnemer THEN h.verwerking_id_afnemer ELSE h.verwerking_id END = id AND NOT h.vervallen)
-    SELECT count(verwerkingenlog._kopieer_versie(
+    SELECT count(verwerkingenlog._copy_version(
                huidig.h,
-               verwerkingenlog._beslis('patch', scopes, (huidig.h).vertrouwelijkheid, w.niveau),
+               verwerkingenlog._decide('patch', scopes, (huidig.h).vertrouwelijkheid, w.niveau),
                CASE WHEN w.wijzigt_termijn THEN w.termijn ELSE (huidig.h).bewaartermijn END,
                false))
       INTO aantal FROM huidig;
@@ -1481,15 +1481,15 @@ EXCEPTION WHEN unique_violation THEN
               HINT = 'Retry the transaction.';
 END
 $$;
-COMMENT ON FUNCTION _wijzig_verwerking(uuid, jsonb, boolean) IS
+COMMENT ON FUNCTION _update_verwerking(uuid, jsonb, boolean) IS
   'The PATCH of every current action of a verwerking, by verwerkingId or (afnemer) by verwerkingIdAfnemer';
-REVOKE ALL ON FUNCTION _wijzig_verwerking(uuid, jsonb, boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION _update_verwerking(uuid, jsonb, boolean) FROM PUBLIC;
 
 CREATE FUNCTION wijzig_verwerking(verwerking_id uuid, wijziging jsonb) RETURNS integer
     LANGUAGE sql VOLATILE SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT verwerkingenlog._wijzig_verwerking(verwerking_id, wijziging, false)
+    SELECT verwerkingenlog._update_verwerking(verwerking_id, wijziging, false)
 $$;
 COMMENT ON FUNCTION wijzig_verwerking(uuid, jsonb) IS
   'PATCH /verwerkingsacties?verwerkingId=: sets bewaartermijn and/or vertrouwelijkheid of every current action of a verwerking; returns how many';
@@ -1512,12 +1512,12 @@ $$;
 COMMENT ON FUNCTION wijzig_vertrouwelijkheid_verwerking(uuid, text) IS
   'F2969: sets the vertrouwelijkheid of every current action of a verwerking (needs update:confidential)';
 
-COMMENT ON FUNCTION _vergrendel(uuid) IS 'Serialises the writers of one action until the end of the transaction, and holds off the retention purge (FOR NO KEY UPDATE on its first version)';
-COMMENT ON FUNCTION _objecten_invoer(uuid, integer) IS 'The objects of a version in the normalised input form';
-COMMENT ON FUNCTION _actueel_voor_wijziging(uuid) IS 'The locked current version of an action that may be changed; P0002 when unknown or vervallen';
-COMMENT ON FUNCTION _kopieer_versie(verwerkingsactie_versie, vertrouwelijkheid, bewaartermijn, boolean) IS
+COMMENT ON FUNCTION _lock(uuid) IS 'Serialises the writers of one action until the end of the transaction, and holds off the retention purge (FOR NO KEY UPDATE on its first version)';
+COMMENT ON FUNCTION _objecten_input(uuid, integer) IS 'The objects of a version in the normalised input form';
+COMMENT ON FUNCTION _current_for_update(uuid) IS 'The locked current version of an action that may be changed; P0002 when unknown or vervallen';
+COMMENT ON FUNCTION _copy_version(verwerkingsactie_versie, vertrouwelijkheid, bewaartermijn, boolean) IS
   'A new version copied from another with a new level, retention or vervallen; keeps the objects';
-COMMENT ON FUNCTION _wijziging_invoer(jsonb) IS 'Validates a PATCH body; 22023 lists every problem';
+COMMENT ON FUNCTION _update_input(jsonb) IS 'Validates a PATCH body; 22023 lists every problem';
 -- The consumer's verwerking (B8157).  A consumer that called this
 -- organisation's API sent its own VerwerkingId (header, B9177), logged as
 -- verwerkingIdAfnemer.  When the consumer later changes the retention or
@@ -1531,18 +1531,18 @@ CREATE INDEX verwerkingsactie_versie_verwerking_afnemer
     ON verwerkingsactie_versie (verwerking_id_afnemer) WHERE verwerking_id_afnemer IS NOT NULL;
 
 -- The PATCH of wijzig_verwerking by verwerkingIdAfnemer: the same body
--- (_wijzig_verwerking, 60_bewerking.sql), only the key differs.
+-- (_update_verwerking, 60_bewerking.sql), only the key differs.
 CREATE FUNCTION wijzig_verwerking_afnemer(verwerking_id_afnemer uuid, wijziging jsonb) RETURNS integer
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     IF verwerking_id_afnemer IS NULL THEN
-        PERFORM verwerkingenlog._beslis('patch', verwerkingenlog._scopes(), 'normaal', NULL);
-        PERFORM verwerkingenlog._wijziging_invoer(wijziging);
+        PERFORM verwerkingenlog._decide('patch', verwerkingenlog._scopes(), 'normaal', NULL);
+        PERFORM verwerkingenlog._update_input(wijziging);
         RAISE EXCEPTION 'verwerkingIdAfnemer must not be null' USING ERRCODE = 'null_value_not_allowed';
     END IF;
-    RETURN verwerkingenlog._wijzig_verwerking(verwerking_id_afnemer, wijziging, true);
+    RETURN verwerkingenlog._update_verwerking(verwerking_id_afnemer, wijziging, true);
 END
 $$;
 COMMENT ON FUNCTION wijzig_verwerking_afnemer(uuid, jsonb) IS
@@ -1555,7 +1555,7 @@ AS $$
 DECLARE
     zichtbaar verwerkingenlog.vertrouwelijkheid[];
 BEGIN
-    zichtbaar := verwerkingenlog._leesbaar('actie', verwerkingenlog._scopes(), NULL);
+    zichtbaar := verwerkingenlog._readable('actie', verwerkingenlog._scopes(), NULL);
     IF verwerking_id_afnemer IS NULL THEN
         RAISE EXCEPTION 'verwerkingIdAfnemer must not be null' USING ERRCODE = 'null_value_not_allowed';
     END IF;
@@ -1563,7 +1563,7 @@ BEGIN
     SELECT verwerkingenlog._document(h, verwerkingenlog._objecten_document(h.actie_id, h.objecten_volgnummer))
       FROM (SELECT DISTINCT v.actie_id FROM verwerkingenlog.verwerkingsactie_versie v
              WHERE v.verwerking_id_afnemer = verwerkingsacties_afnemer.verwerking_id_afnemer) a
-     CROSS JOIN LATERAL verwerkingenlog._actueel(a.actie_id) h
+     CROSS JOIN LATERAL verwerkingenlog._current(a.actie_id) h
      WHERE h.verwerking_id_afnemer = verwerkingsacties_afnemer.verwerking_id_afnemer
        AND NOT h.vervallen
        AND h.vertrouwelijkheid = ANY (zichtbaar)
@@ -1574,7 +1574,7 @@ COMMENT ON FUNCTION verwerkingsacties_afnemer(uuid) IS
   'B8157: the current actions logged with this verwerkingIdAfnemer, newest first, as GET /verwerkingsacties shows them (all their objects); read:normal sees the normaal ones, read:confidential all';
 -- Reading for the organisation: the actions about one object in a period,
 -- the history of one action, and views of the current actions.  What a
--- caller sees follows the read rules (_leesbaar): read:normal sees only
+-- caller sees follows the read rules (_readable): read:normal sees only
 -- actions that are normaal, which by the never-forget rule means actions
 -- that never were confidential.
 
@@ -1586,7 +1586,7 @@ COMMENT ON FUNCTION verwerkingsacties_afnemer(uuid) IS
 -- its callers: a key bound they add on (tijdstip, actie_id[, volgorde])
 -- becomes an index condition, and an ORDER BY in the person index's order
 -- needs no sort, so a cursor over it stops after one page (keyset paging).
-CREATE FUNCTION _treffers(soort_object_id text, pseudoniem bytea, objecttype text,
+CREATE FUNCTION _matches(soort_object_id text, pseudoniem bytea, objecttype text,
                           van timestamptz, tot timestamptz,
                           zichtbaar vertrouwelijkheid[], activiteit uuid)
     RETURNS TABLE (tijdstip timestamptz, actie_id uuid, volgorde smallint,
@@ -1595,7 +1595,7 @@ CREATE FUNCTION _treffers(soort_object_id text, pseudoniem bytea, objecttype tex
 AS $$
     SELECT o.tijdstip, o.actie_id, o.volgorde, o, v
       FROM verwerkingenlog.verwerkt_object o
-     CROSS JOIN LATERAL verwerkingenlog._actueel(o.actie_id) v
+     CROSS JOIN LATERAL verwerkingenlog._current(o.actie_id) v
      WHERE o.soort_object_id = $1
        AND o.object_pseudoniem = $2
        AND o.objecttype = $3
@@ -1606,7 +1606,7 @@ AS $$
        AND v.vertrouwelijkheid = ANY ($6)
        AND ($7 IS NULL OR v.verwerkingsactiviteit_id = $7)
 $$;
-COMMENT ON FUNCTION _treffers(text, bytea, text, timestamptz, timestamptz, vertrouwelijkheid[], uuid) IS
+COMMENT ON FUNCTION _matches(text, bytea, text, timestamptz, timestamptz, vertrouwelijkheid[], uuid) IS
   'The object rows about one object in a period that count (current object set, not vervallen, visible); inlined, so callers page on the person index';
 
 -- One page of GET /verwerkingsacties: the current actions about one object
@@ -1618,7 +1618,7 @@ COMMENT ON FUNCTION _treffers(text, bytea, text, timestamptz, timestamptz, vertr
 -- (NULL: all).  A page costs about aantal probes of the person index,
 -- whichever page it is.
 -- Scopes, filters and visibility as verwerkingsacties().
-CREATE FUNCTION _verwerkingsacties_pagina(objecttype text, soort_object_id text, object_id text,
+CREATE FUNCTION _verwerkingsacties_page(objecttype text, soort_object_id text, object_id text,
                                           begin_datum date, eind_datum date,
                                           vertrouwelijkheid text[], verwerkingsactiviteit_id uuid,
                                           na_tijdstip timestamptz, na_actie_id uuid, terug boolean,
@@ -1630,8 +1630,8 @@ DECLARE
     gevraagd verwerkingenlog.vertrouwelijkheid[];
     zichtbaar verwerkingenlog.vertrouwelijkheid[];
     pseudoniem bytea;
-    van timestamptz := verwerkingenlog._datum_instant(begin_datum);
-    tot timestamptz := verwerkingenlog._datum_instant(eind_datum);
+    van timestamptz := verwerkingenlog._date_instant(begin_datum);
+    tot timestamptz := verwerkingenlog._date_instant(eind_datum);
     rijen refcursor;
     r record;
     vorige uuid;
@@ -1648,7 +1648,7 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value',
                   DETAIL = 'vertrouwelijkheid: must be one of normaal, vertrouwelijk, opgeheven (invalid_choice)';
     END;
-    zichtbaar := verwerkingenlog._leesbaar('lijst', verwerkingenlog._scopes(), gevraagd);
+    zichtbaar := verwerkingenlog._readable('lijst', verwerkingenlog._scopes(), gevraagd);
     pseudoniem := verwerkingenlog._pseudoniem(soort_object_id, object_id);
 
     -- The person index row by row in the list's order (backward from the
@@ -1659,7 +1659,7 @@ BEGIN
     -- about that object only, is built in the cursor's select list: its
     -- subquery is then set up once per page and only rescanned per row,
     -- where an assignment in the loop ran a whole new executor per row.  (Its
-    -- rows are x, not o: a bare o would be the column o of _treffers.)
+    -- rows are x, not o: a bare o would be the column o of _matches.)
     IF terug THEN
         OPEN rijen FOR
             SELECT t.tijdstip, t.actie_id,
@@ -1667,9 +1667,9 @@ BEGIN
                        (SELECT array_agg(x ORDER BY x.volgorde)
                           FROM verwerkingenlog.verwerkt_object x
                          WHERE x.actie_id = t.actie_id AND x.volgnummer = (t.v).objecten_volgnummer
-                           AND x.soort_object_id = _verwerkingsacties_pagina.soort_object_id
+                           AND x.soort_object_id = _verwerkingsacties_page.soort_object_id
                            AND x.object_pseudoniem = pseudoniem)) AS document
-              FROM verwerkingenlog._treffers(soort_object_id, pseudoniem, lower(objecttype), van, tot,
+              FROM verwerkingenlog._matches(soort_object_id, pseudoniem, lower(objecttype), van, tot,
                                              zichtbaar, verwerkingsactiviteit_id) t
              WHERE (t.tijdstip, t.actie_id) > (na_tijdstip, na_actie_id)
              ORDER BY t.tijdstip, t.actie_id, t.volgorde;
@@ -1680,9 +1680,9 @@ BEGIN
                        (SELECT array_agg(x ORDER BY x.volgorde)
                           FROM verwerkingenlog.verwerkt_object x
                          WHERE x.actie_id = t.actie_id AND x.volgnummer = (t.v).objecten_volgnummer
-                           AND x.soort_object_id = _verwerkingsacties_pagina.soort_object_id
+                           AND x.soort_object_id = _verwerkingsacties_page.soort_object_id
                            AND x.object_pseudoniem = pseudoniem)) AS document
-              FROM verwerkingenlog._treffers(soort_object_id, pseudoniem, lower(objecttype), van, tot,
+              FROM verwerkingenlog._matches(soort_object_id, pseudoniem, lower(objecttype), van, tot,
                                              zichtbaar, verwerkingsactiviteit_id) t
              WHERE (t.tijdstip, t.actie_id) < (coalesce(na_tijdstip, 'infinity'),
                                                coalesce(na_actie_id, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
@@ -1704,30 +1704,30 @@ BEGIN
     CLOSE rijen;
 END
 $$;
-COMMENT ON FUNCTION _verwerkingsacties_pagina(text, text, text, date, date, text[], uuid, timestamptz, uuid, boolean, integer) IS
+COMMENT ON FUNCTION _verwerkingsacties_page(text, text, text, date, date, text[], uuid, timestamptz, uuid, boolean, integer) IS
   'One keyset page of GET /verwerkingsacties (after or before an action, at most aantal), newest first, with the sort key of every row';
 
 -- The number of actions GET /verwerkingsacties lists for these filters
 -- (the count of the list envelope): the person index and one probe of the
 -- current version per object row in the period; no document is built and
 -- nothing is decrypted.
-CREATE FUNCTION _verwerkingsacties_aantal(objecttype text, soort_object_id text, object_id text,
+CREATE FUNCTION _verwerkingsacties_count(objecttype text, soort_object_id text, object_id text,
                                           begin_datum date, eind_datum date,
                                           vertrouwelijkheid text[], verwerkingsactiviteit_id uuid)
     RETURNS bigint
     LANGUAGE plpgsql STABLE
 AS $$
 DECLARE
-    zichtbaar verwerkingenlog.vertrouwelijkheid[] := verwerkingenlog._leesbaar('lijst', verwerkingenlog._scopes(),
+    zichtbaar verwerkingenlog.vertrouwelijkheid[] := verwerkingenlog._readable('lijst', verwerkingenlog._scopes(),
         (SELECT array_agg(lower(n)::verwerkingenlog.vertrouwelijkheid) FROM unnest(vertrouwelijkheid) n));
 BEGIN
     RETURN (SELECT count(DISTINCT t.actie_id)
-              FROM verwerkingenlog._treffers(soort_object_id, verwerkingenlog._pseudoniem(soort_object_id, object_id),
-                                             lower(objecttype), verwerkingenlog._datum_instant(begin_datum), verwerkingenlog._datum_instant(eind_datum),
+              FROM verwerkingenlog._matches(soort_object_id, verwerkingenlog._pseudoniem(soort_object_id, object_id),
+                                             lower(objecttype), verwerkingenlog._date_instant(begin_datum), verwerkingenlog._date_instant(eind_datum),
                                              zichtbaar, verwerkingsactiviteit_id) t);
 END
 $$;
-COMMENT ON FUNCTION _verwerkingsacties_aantal(text, text, text, date, date, text[], uuid) IS
+COMMENT ON FUNCTION _verwerkingsacties_count(text, text, text, date, date, text[], uuid) IS
   'The number of actions GET /verwerkingsacties lists for these filters (no documents built)';
 
 CREATE FUNCTION verwerkingsacties(objecttype text, soort_object_id text, object_id text,
@@ -1742,7 +1742,7 @@ BEGIN
     -- Every action: one page without a key and without a limit.
     RETURN QUERY
     SELECT p.document
-      FROM verwerkingenlog._verwerkingsacties_pagina(objecttype, soort_object_id, object_id, begin_datum, eind_datum,
+      FROM verwerkingenlog._verwerkingsacties_page(objecttype, soort_object_id, object_id, begin_datum, eind_datum,
                                                      vertrouwelijkheid, verwerkingsactiviteit_id,
                                                      NULL, NULL, false, NULL) p;
 END
@@ -1755,7 +1755,7 @@ CREATE FUNCTION verwerkingsactie_historie(actie_id uuid) RETURNS SETOF jsonb
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    PERFORM verwerkingenlog._leesbaar('historie', verwerkingenlog._scopes(), NULL);
+    PERFORM verwerkingenlog._readable('historie', verwerkingenlog._scopes(), NULL);
     RETURN QUERY
     SELECT verwerkingenlog._document(v, verwerkingenlog._objecten_document(v.actie_id, v.objecten_volgnummer))
            || jsonb_build_object('vervallen', v.vervallen, 'gemaaktDoor', verwerkingenlog._maker_document(v))
@@ -1787,38 +1787,38 @@ COMMENT ON FUNCTION verwerkingsactie_historie(uuid) IS
 
 -- afnemerId of a version, when it is the current version of an action the
 -- caller may see; NULL otherwise.
-CREATE FUNCTION _zichtbaar_afnemer_id(actie uuid, volgnummer integer) RETURNS text
+CREATE FUNCTION _visible_afnemer_id(actie uuid, volgnummer integer) RETURNS text
     LANGUAGE sql STABLE SECURITY DEFINER PARALLEL RESTRICTED
     SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT coalesce(v.afnemer_id, verwerkingenlog._ontsleutel_afnemer(v))
+    SELECT coalesce(v.afnemer_id, verwerkingenlog._decrypt_afnemer(v))
       FROM verwerkingenlog.verwerkingsactie_versie v
      WHERE v.actie_id OPERATOR(pg_catalog.=) actie
-       AND v.volgnummer OPERATOR(pg_catalog.=) _zichtbaar_afnemer_id.volgnummer
+       AND v.volgnummer OPERATOR(pg_catalog.=) _visible_afnemer_id.volgnummer
        AND NOT EXISTS (SELECT 1 FROM verwerkingenlog.verwerkingsactie_versie w
                         WHERE w.actie_id OPERATOR(pg_catalog.=) v.actie_id
                           AND w.volgnummer OPERATOR(pg_catalog.>) v.volgnummer)
        AND NOT v.vervallen
        AND v.vertrouwelijkheid OPERATOR(pg_catalog.=) ANY (coalesce(verwerkingenlog.leesbaar('actie'), '{}'))
 $$;
-COMMENT ON FUNCTION _zichtbaar_afnemer_id(uuid, integer) IS
+COMMENT ON FUNCTION _visible_afnemer_id(uuid, integer) IS
   'For the views: the afnemerId of a version when it is the current version of an action the caller may see, else NULL';
 
 -- objectId of a verwerkt object, when it belongs to the current version of
 -- an action the caller may see; NULL otherwise.
-CREATE FUNCTION _zichtbaar_object_id(verwerkt_object_id uuid) RETURNS text
+CREATE FUNCTION _visible_object_id(verwerkt_object_id uuid) RETURNS text
     LANGUAGE sql STABLE SECURITY DEFINER PARALLEL RESTRICTED
     SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT verwerkingenlog._ontsleutel_object(o)
+    SELECT verwerkingenlog._decrypt_object(o)
       FROM verwerkingenlog.verwerkt_object o
-     CROSS JOIN LATERAL verwerkingenlog._actueel(o.actie_id) v
-     WHERE o.verwerkt_object_id OPERATOR(pg_catalog.=) _zichtbaar_object_id.verwerkt_object_id
+     CROSS JOIN LATERAL verwerkingenlog._current(o.actie_id) v
+     WHERE o.verwerkt_object_id OPERATOR(pg_catalog.=) _visible_object_id.verwerkt_object_id
        AND v.objecten_volgnummer OPERATOR(pg_catalog.=) o.volgnummer
        AND NOT v.vervallen
        AND v.vertrouwelijkheid OPERATOR(pg_catalog.=) ANY (coalesce(verwerkingenlog.leesbaar('actie'), '{}'))
 $$;
-COMMENT ON FUNCTION _zichtbaar_object_id(uuid) IS
+COMMENT ON FUNCTION _visible_object_id(uuid) IS
   'For the views: the objectId of a verwerkt object of an action the caller may see, else NULL';
 
 CREATE VIEW actuele_verwerkingsacties WITH (security_barrier) AS
@@ -1826,7 +1826,7 @@ SELECT z.actie_id, z.actie_naam, z.handeling_naam, z.verwerking_naam, z.verwerki
        z.verwerkingsactiviteit_id, z.verwerkingsactiviteit_url, z.vertrouwelijkheid,
        z.bewaartermijn, z.uitvoerder, z.systeem, z.gebruiker, z.gegevensbron,
        z.soort_afnemer_id,
-       CASE WHEN z.afnemer_versleuteld THEN _zichtbaar_afnemer_id(z.actie_id, z.versie)
+       CASE WHEN z.afnemer_versleuteld THEN _visible_afnemer_id(z.actie_id, z.versie)
             ELSE z.afnemer_id END AS afnemer_id,
        z.verwerkingsactiviteit_id_afnemer,
        z.verwerkingsactiviteit_url_afnemer, z.verwerking_id_afnemer, z.tijdstip,
@@ -1849,7 +1849,7 @@ COMMENT ON VIEW actuele_verwerkingsacties IS
 
 CREATE VIEW actuele_verwerkte_objecten WITH (security_barrier) AS
 SELECT z.verwerkt_object_id, z.actie_id, z.volgorde, z.objecttype, z.soort_object_id,
-       _zichtbaar_object_id(z.verwerkt_object_id) AS object_id,
+       _visible_object_id(z.verwerkt_object_id) AS object_id,
        z.betrokkenheid, z.verwerkte_soorten_gegevens, z.tijdstip, z.vertrouwelijkheid
   FROM (SELECT o.verwerkt_object_id, a.actie_id, o.volgorde, o.objecttype, o.soort_object_id,
                o.betrokkenheid, o.verwerkte_soorten_gegevens, a.tijdstip, a.vertrouwelijkheid
@@ -1860,23 +1860,23 @@ SELECT z.verwerkt_object_id, z.actie_id, z.volgorde, z.objecttype, z.soort_objec
 COMMENT ON VIEW actuele_verwerkte_objecten IS
   'The verwerkte objecten of every action in actuele_verwerkingsacties; conditions on it see only those rows (EXPLAIN too)';
 
-REVOKE ALL ON FUNCTION _treffers(text, bytea, text, timestamptz, timestamptz, vertrouwelijkheid[], uuid),
-                       _verwerkingsacties_pagina(text, text, text, date, date, text[], uuid, timestamptz, uuid, boolean, integer),
-                       _verwerkingsacties_aantal(text, text, text, date, date, text[], uuid)
+REVOKE ALL ON FUNCTION _matches(text, bytea, text, timestamptz, timestamptz, vertrouwelijkheid[], uuid),
+                       _verwerkingsacties_page(text, text, text, date, date, text[], uuid, timestamptz, uuid, boolean, integer),
+                       _verwerkingsacties_count(text, text, text, date, date, text[], uuid)
     FROM PUBLIC;
 -- The door that commits a record in a transaction of its own before the
--- caller goes on (src/vastleggen.c): the session's record writer, a
+-- caller goes on (src/record_writer.c): the session's record writer, a
 -- background worker, calls functie(invoer) as the extension's owner and
 -- commits, while the caller waits.  Every inzage's
 -- record goes through it (C3677, 70_inzage); any other record that must
 -- stay whatever the caller's transaction does may use it too.  functie
 -- must be a function of the extension with one jsonb argument.
-CREATE FUNCTION _vastleggen(functie regprocedure, invoer jsonb) RETURNS text
+CREATE FUNCTION _record(functie regprocedure, invoer jsonb) RETURNS text
     LANGUAGE c VOLATILE STRICT
-    AS 'MODULE_PATHNAME', 'vwl_vastleggen_fn';
-COMMENT ON FUNCTION _vastleggen(regprocedure, jsonb) IS
+    AS 'MODULE_PATHNAME', 'vwl_record_fn';
+COMMENT ON FUNCTION _record(regprocedure, jsonb) IS
   'Calls functie(invoer), a record writer of the extension, in a transaction of its own (the session''s record writer, a background worker) that is committed before this returns; returns its result';
-REVOKE ALL ON FUNCTION _vastleggen(regprocedure, jsonb) FROM PUBLIC;
+REVOKE ALL ON FUNCTION _record(regprocedure, jsonb) FROM PUBLIC;
 -- Inzage for the data subject (inzage API, F4086, F2008): the verwerkte
 -- objecten about one person, each with its action in the restricted form,
 -- and the record of every inzage (C3677).
@@ -1886,7 +1886,7 @@ REVOKE ALL ON FUNCTION _vastleggen(regprocedure, jsonb) FROM PUBLIC;
 -- never systeem, gebruiker or gegevensbron.  Only current, non-vervallen
 -- actions; read:normal sees what is normaal (which by the never-forget rule
 -- means: never confidential), read:confidential also what is opgeheven,
--- nobody what is vertrouwelijk now (_leesbaar('inzage', ...)).
+-- nobody what is vertrouwelijk now (_readable('inzage', ...)).
 --
 -- Reading the log is itself processing of personal data, so every inzage is
 -- logged as a verwerkingsactie by the log itself about the person looked up,
@@ -1902,18 +1902,18 @@ REVOKE ALL ON FUNCTION _vastleggen(regprocedure, jsonb) FROM PUBLIC;
 -- BSN, and an inzage never shows another person's identifier.
 -- (In C, src/document.c: built without what it leaves out, and nothing is
 -- decrypted for afnemerId.)
-CREATE FUNCTION _beperkt_document(v verwerkingsactie_versie, o verwerkt_object) RETURNS jsonb
+CREATE FUNCTION _restricted_document(v verwerkingsactie_versie, o verwerkt_object) RETURNS jsonb
     AS 'MODULE_PATHNAME', 'vwl_beperkt_document'
     LANGUAGE C STABLE PARALLEL RESTRICTED;
 
 -- A verwerkt object with its action (VerwerktObjectUitgebreid):
--- _object_document(o) || {"verwerkingsactie": _beperkt_document(v, o)}, in C.
+-- _object_document(o) || {"verwerkingsactie": _restricted_document(v, o)}, in C.
 CREATE FUNCTION _inzage_document(v verwerkingsactie_versie, o verwerkt_object) RETURNS jsonb
     AS 'MODULE_PATHNAME', 'vwl_inzage_document'
     LANGUAGE C STABLE PARALLEL RESTRICTED;
 
 -- An inzage must be logged; in a read-only transaction it cannot be.
-CREATE FUNCTION _inzage_schrijfbaar() RETURNS void
+CREATE FUNCTION _inzage_writable() RETURNS void
     LANGUAGE plpgsql STABLE
 AS $$
 BEGIN
@@ -1928,7 +1928,7 @@ $$;
 
 -- request.headers as PostgREST sets it (a JSON object, names in lower
 -- case); an empty object when the setting is absent or empty.
-CREATE FUNCTION _inzage_koppen() RETURNS jsonb
+CREATE FUNCTION _inzage_headers() RETURNS jsonb
     LANGUAGE plpgsql STABLE
 AS $$
 DECLARE
@@ -1966,11 +1966,11 @@ $$;
 -- parameter; a setting the validator refuses raises 55000 (the log is
 -- misconfigured, not the request).  With objecttype NULL only the headers
 -- are checked (the object is not known yet) and NULL is returned.
-CREATE FUNCTION _inzage_invoer(objecttype text, soort_object_id text, object_id text) RETURNS jsonb
+CREATE FUNCTION _inzage_input(objecttype text, soort_object_id text, object_id text) RETURNS jsonb
     LANGUAGE plpgsql STABLE
 AS $$
 DECLARE
-    koppen jsonb := verwerkingenlog._inzage_koppen();
+    koppen jsonb := verwerkingenlog._inzage_headers();
     alleen_koppen boolean := objecttype IS NULL;
     rol text := current_setting('role');
     d jsonb;
@@ -2076,21 +2076,21 @@ BEGIN
     IF alleen_koppen THEN
         RETURN NULL;
     END IF;
-    RETURN verwerkingenlog._verwerkingsactie_invoer(d, false);
+    RETURN verwerkingenlog._verwerkingsactie_input(d, false);
 END
 $$;
 
--- Stores the record of an inzage (normalised by _inzage_invoer) as a new
+-- Stores the record of an inzage (normalised by _inzage_input) as a new
 -- action of the log itself: no create scope of the caller is involved.
--- Runs in the transaction of its own that _vastleggen opens (68_vastleggen);
+-- Runs in the transaction of its own that _record opens (68_vastleggen);
 -- returns the record's actieId.
-CREATE FUNCTION _schrijf_inzage(d jsonb) RETURNS text
+CREATE FUNCTION _write_inzage(d jsonb) RETURNS text
     LANGUAGE plpgsql VOLATILE
 AS $$
 DECLARE
     id uuid := verwerkingenlog.uuidv7();
 BEGIN
-    PERFORM FROM verwerkingenlog._schrijf_versies(
+    PERFORM FROM verwerkingenlog._write_versions(
         ARRAY[id], '{1}', ARRAY[d],
         ARRAY[(d->>'vertrouwelijkheid')::verwerkingenlog.vertrouwelijkheid], '{NULL}');
     RETURN id::text;
@@ -2105,7 +2105,7 @@ CREATE FUNCTION _log_inzage(d jsonb) RETURNS void
     LANGUAGE plpgsql VOLATILE
 AS $$
 BEGIN
-    PERFORM verwerkingenlog._vastleggen('verwerkingenlog._schrijf_inzage(jsonb)'::regprocedure, d);
+    PERFORM verwerkingenlog._record('verwerkingenlog._write_inzage(jsonb)'::regprocedure, d);
 END
 $$;
 
@@ -2117,7 +2117,7 @@ $$;
 -- na_volgorde only the rows after that one (terug: before it, returned
 -- oldest first, nearest the key first), at most aantal of them (NULL: all).  Every page is an
 -- inzage of its own and is logged.
-CREATE FUNCTION _verwerkte_objecten_pagina(objecttype text, soort_object_id text, object_id text,
+CREATE FUNCTION _verwerkte_objecten_page(objecttype text, soort_object_id text, object_id text,
                                            begin_datum date, eind_datum date,
                                            verwerkingsactiviteit_id uuid,
                                            na_tijdstip timestamptz, na_actie_id uuid, na_volgorde smallint,
@@ -2126,12 +2126,12 @@ CREATE FUNCTION _verwerkte_objecten_pagina(objecttype text, soort_object_id text
     LANGUAGE plpgsql VOLATILE
 AS $$
 DECLARE
-    zichtbaar verwerkingenlog.vertrouwelijkheid[] := verwerkingenlog._leesbaar('inzage', verwerkingenlog._scopes(), NULL);
+    zichtbaar verwerkingenlog.vertrouwelijkheid[] := verwerkingenlog._readable('inzage', verwerkingenlog._scopes(), NULL);
     ontbreekt text[];
     d jsonb;
     pseudoniem bytea;
-    van timestamptz := verwerkingenlog._datum_instant(begin_datum);
-    tot timestamptz := verwerkingenlog._datum_instant(eind_datum);
+    van timestamptz := verwerkingenlog._date_instant(begin_datum);
+    tot timestamptz := verwerkingenlog._date_instant(eind_datum);
     rijen refcursor;
     r record;
     gezien integer := 0;
@@ -2147,24 +2147,24 @@ BEGIN
         RAISE EXCEPTION 'objecttype, soortObjectId, objectId, beginDatum and eindDatum are required'
             USING ERRCODE = 'null_value_not_allowed', DETAIL = array_to_string(ontbreekt, E'\n');
     END IF;
-    PERFORM verwerkingenlog._inzage_schrijfbaar();
-    d := verwerkingenlog._inzage_invoer(objecttype, soort_object_id, object_id);
+    PERFORM verwerkingenlog._inzage_writable();
+    d := verwerkingenlog._inzage_input(objecttype, soort_object_id, object_id);
     pseudoniem := verwerkingenlog._pseudoniem(soort_object_id, object_id);
 
     -- The person index row by row in the list's order, one probe of the
     -- current version per row, until the page is full (see
-    -- _verwerkingsacties_pagina: an explicit cursor, a fast-start plan).
+    -- _verwerkingsacties_page: an explicit cursor, a fast-start plan).
     IF terug THEN
         OPEN rijen FOR
             SELECT t.tijdstip, t.actie_id, t.volgorde, t.o, t.v
-              FROM verwerkingenlog._treffers(soort_object_id, pseudoniem, d->'verwerkteObjecten'->0->>'objecttype',
+              FROM verwerkingenlog._matches(soort_object_id, pseudoniem, d->'verwerkteObjecten'->0->>'objecttype',
                                              van, tot, zichtbaar, verwerkingsactiviteit_id) t
              WHERE (t.tijdstip, t.actie_id, t.volgorde) > (na_tijdstip, na_actie_id, na_volgorde)
              ORDER BY t.tijdstip, t.actie_id, t.volgorde;
     ELSE
         OPEN rijen FOR
             SELECT t.tijdstip, t.actie_id, t.volgorde, t.o, t.v
-              FROM verwerkingenlog._treffers(soort_object_id, pseudoniem, d->'verwerkteObjecten'->0->>'objecttype',
+              FROM verwerkingenlog._matches(soort_object_id, pseudoniem, d->'verwerkteObjecten'->0->>'objecttype',
                                              van, tot, zichtbaar, verwerkingsactiviteit_id) t
              WHERE (t.tijdstip, t.actie_id, t.volgorde) < (coalesce(na_tijdstip, 'infinity'),
                                                            coalesce(na_actie_id, 'ffffffff-ffff-ffff-ffff-ffffffffffff'),
@@ -2190,26 +2190,26 @@ BEGIN
     PERFORM verwerkingenlog._log_inzage(d);
 END
 $$;
-COMMENT ON FUNCTION _verwerkte_objecten_pagina(text, text, text, date, date, uuid, timestamptz, uuid, smallint, boolean, integer) IS
+COMMENT ON FUNCTION _verwerkte_objecten_page(text, text, text, date, date, uuid, timestamptz, uuid, smallint, boolean, integer) IS
   'One keyset page of GET /verwerkte-objecten (after or before a row, at most aantal), newest first, with the sort key of every row; logs the inzage';
 
 -- The number of verwerkte objecten GET /verwerkte-objecten lists for these
 -- filters (the count of the list envelope): the person index and one probe
 -- of the current version per object row; no document, no decryption.
 -- Not an inzage by itself: it is only called with a page.
-CREATE FUNCTION _verwerkte_objecten_aantal(objecttype text, soort_object_id text, object_id text,
+CREATE FUNCTION _verwerkte_objecten_count(objecttype text, soort_object_id text, object_id text,
                                            begin_datum date, eind_datum date,
                                            verwerkingsactiviteit_id uuid)
     RETURNS bigint
     LANGUAGE sql STABLE
 AS $$
     SELECT count(*)
-      FROM verwerkingenlog._treffers(soort_object_id, verwerkingenlog._pseudoniem(soort_object_id, object_id),
-                                     lower(objecttype), verwerkingenlog._datum_instant(begin_datum), verwerkingenlog._datum_instant(eind_datum),
-                                     verwerkingenlog._leesbaar('inzage', verwerkingenlog._scopes(), NULL),
+      FROM verwerkingenlog._matches(soort_object_id, verwerkingenlog._pseudoniem(soort_object_id, object_id),
+                                     lower(objecttype), verwerkingenlog._date_instant(begin_datum), verwerkingenlog._date_instant(eind_datum),
+                                     verwerkingenlog._readable('inzage', verwerkingenlog._scopes(), NULL),
                                      verwerkingsactiviteit_id) t
 $$;
-COMMENT ON FUNCTION _verwerkte_objecten_aantal(text, text, text, date, date, uuid) IS
+COMMENT ON FUNCTION _verwerkte_objecten_count(text, text, text, date, date, uuid) IS
   'The number of verwerkte objecten GET /verwerkte-objecten lists for these filters (no documents built)';
 
 CREATE FUNCTION verwerkte_objecten(objecttype text, soort_object_id text, object_id text,
@@ -2223,7 +2223,7 @@ BEGIN
     -- Every row: one page without a key and without a limit.
     RETURN QUERY
     SELECT p.document
-      FROM verwerkingenlog._verwerkte_objecten_pagina(objecttype, soort_object_id, object_id, begin_datum, eind_datum,
+      FROM verwerkingenlog._verwerkte_objecten_page(objecttype, soort_object_id, object_id, begin_datum, eind_datum,
                                                       verwerkingsactiviteit_id, NULL, NULL, NULL, false, NULL) p;
 END
 $$;
@@ -2235,7 +2235,7 @@ CREATE FUNCTION verwerkt_object(verwerkt_object_id uuid) RETURNS jsonb
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    zichtbaar verwerkingenlog.vertrouwelijkheid[] := verwerkingenlog._leesbaar('inzage', verwerkingenlog._scopes(), NULL);
+    zichtbaar verwerkingenlog.vertrouwelijkheid[] := verwerkingenlog._readable('inzage', verwerkingenlog._scopes(), NULL);
     o verwerkingenlog.verwerkt_object;
     v verwerkingenlog.verwerkingsactie_versie;
 BEGIN
@@ -2243,50 +2243,50 @@ BEGIN
         RAISE EXCEPTION 'verwerktObjectId is required'
             USING ERRCODE = 'null_value_not_allowed', DETAIL = 'verwerktObjectId: is required (required)';
     END IF;
-    PERFORM verwerkingenlog._inzage_schrijfbaar();
+    PERFORM verwerkingenlog._inzage_writable();
     -- Bad headers are refused whether or not the object is found.
-    PERFORM verwerkingenlog._inzage_invoer(NULL, NULL, NULL);
+    PERFORM verwerkingenlog._inzage_input(NULL, NULL, NULL);
 
     SELECT * INTO o FROM verwerkingenlog.verwerkt_object x
      WHERE x.verwerkt_object_id = verwerkt_object.verwerkt_object_id;
     IF NOT FOUND THEN
         RETURN NULL;
     END IF;
-    SELECT * INTO v FROM verwerkingenlog._actueel(o.actie_id);
+    SELECT * INTO v FROM verwerkingenlog._current(o.actie_id);
     -- Null-safe: when a purge committed since o was read, there is no v.
     IF v.actie_id IS NULL OR v.objecten_volgnummer IS DISTINCT FROM o.volgnummer
        OR v.vervallen IS NOT FALSE OR (v.vertrouwelijkheid = ANY (zichtbaar)) IS NOT TRUE THEN
         RETURN NULL;
     END IF;
     PERFORM verwerkingenlog._log_inzage(
-        verwerkingenlog._inzage_invoer(o.objecttype, o.soort_object_id, verwerkingenlog._ontsleutel_object(o)));
+        verwerkingenlog._inzage_input(o.objecttype, o.soort_object_id, verwerkingenlog._decrypt_object(o)));
     RETURN verwerkingenlog._inzage_document(v, o);
 END
 $$;
 COMMENT ON FUNCTION verwerkt_object(uuid) IS
   'GET /verwerkte-objecten/{verwerktObjectId}: one verwerkt object with its action in the restricted form, NULL when unknown, replaced, vervallen or not visible; logs the inzage when it returns one';
 
-COMMENT ON FUNCTION _beperkt_document(verwerkingsactie_versie, verwerkt_object) IS
+COMMENT ON FUNCTION _restricted_document(verwerkingsactie_versie, verwerkt_object) IS
   'The restricted form of a version of an action (VerwerkingsactieBeperkt): no systeem, gebruiker, gegevensbron; only object o';
 COMMENT ON FUNCTION _inzage_document(verwerkingsactie_versie, verwerkt_object) IS
   'A verwerkt object with its action in the restricted form (VerwerktObjectUitgebreid)';
-COMMENT ON FUNCTION _inzage_schrijfbaar() IS
+COMMENT ON FUNCTION _inzage_writable() IS
   'Raises 25006 in a read-only transaction: an inzage that cannot be logged is not served';
-COMMENT ON FUNCTION _inzage_koppen() IS
+COMMENT ON FUNCTION _inzage_headers() IS
   'The setting request.headers as a JSON object ({} when absent); 22023 when it is not an object';
-COMMENT ON FUNCTION _inzage_invoer(text, text, text) IS
+COMMENT ON FUNCTION _inzage_input(text, text, text) IS
   'The normalised verwerkingsactie recording an inzage about one object, from the inzage settings and the request headers; 22023 names invalid headers and parameters';
-COMMENT ON FUNCTION _schrijf_inzage(jsonb) IS
-  'Stores the record of an inzage as a new action of the log itself; returns its actieId (called by _vastleggen in a transaction of its own)';
+COMMENT ON FUNCTION _write_inzage(jsonb) IS
+  'Stores the record of an inzage as a new action of the log itself; returns its actieId (called by _record in a transaction of its own)';
 COMMENT ON FUNCTION _log_inzage(jsonb) IS
-  'Commits the record of an inzage in a transaction of its own (_vastleggen) before the inzage returns rows';
+  'Commits the record of an inzage in a transaction of its own (_record) before the inzage returns rows';
 
-REVOKE ALL ON FUNCTION _beperkt_document(verwerkingsactie_versie, verwerkt_object),
+REVOKE ALL ON FUNCTION _restricted_document(verwerkingsactie_versie, verwerkt_object),
                        _inzage_document(verwerkingsactie_versie, verwerkt_object),
-                       _inzage_schrijfbaar(), _inzage_koppen(),
-                       _inzage_invoer(text, text, text), _log_inzage(jsonb), _schrijf_inzage(jsonb),
-                       _verwerkte_objecten_pagina(text, text, text, date, date, uuid, timestamptz, uuid, smallint, boolean, integer),
-                       _verwerkte_objecten_aantal(text, text, text, date, date, uuid)
+                       _inzage_writable(), _inzage_headers(),
+                       _inzage_input(text, text, text), _log_inzage(jsonb), _write_inzage(jsonb),
+                       _verwerkte_objecten_page(text, text, text, date, date, uuid, timestamptz, uuid, smallint, boolean, integer),
+                       _verwerkte_objecten_count(text, text, text, date, date, uuid)
     FROM PUBLIC;
 -- Logboek Dataverwerkingen (LDV 1.0) and OpenTelemetry in the same log.
 --
@@ -2347,10 +2347,10 @@ CREATE INDEX verwerkingsactie_versie_trace
 -- create:confidential), with the activity's bewaartermijn as its own, so
 -- the read rules and the purge treat it like any action.
 
-CREATE FUNCTION _uri_fout(uri text) RETURNS text
-    AS 'MODULE_PATHNAME', 'vwl_uri_fout_fn'
+CREATE FUNCTION _uri_error(uri text) RETURNS text
+    AS 'MODULE_PATHNAME', 'vwl_uri_error_fn'
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION _uri_fout(text) IS
+COMMENT ON FUNCTION _uri_error(text) IS
   'Internal: NULL when uri is an absolute URI by the validator''s rules, else the reason';
 
 CREATE FUNCTION registreer_verwerkingsactiviteit(verwerkingsactiviteit text, vertrouwelijkheid text,
@@ -2366,13 +2366,13 @@ DECLARE
     niveau verwerkingenlog.vertrouwelijkheid;
     termijn verwerkingenlog.bewaartermijn;
 BEGIN
-    PERFORM verwerkingenlog._vereis_beheer('register a processing activity');
+    PERFORM verwerkingenlog._require_beheer('register a processing activity');
     IF verwerkingsactiviteit IS NULL THEN
         fouten := fouten || 'verwerkingsactiviteit: is required (required)'::text;
     ELSIF char_length(verwerkingsactiviteit) > 2042 THEN
         fouten := fouten || 'verwerkingsactiviteit: is longer than 2042 characters (max_length)'::text;
     ELSE
-        reden := verwerkingenlog._uri_fout(verwerkingsactiviteit);
+        reden := verwerkingenlog._uri_error(verwerkingsactiviteit);
         IF reden IS NOT NULL THEN
             fouten := fouten || format('verwerkingsactiviteit: %s (invalid)', reden);
         END IF;
@@ -2396,7 +2396,7 @@ BEGIN
         RAISE EXCEPTION 'invalid processing activity: %', fouten[1]
             USING ERRCODE = 'invalid_parameter_value', DETAIL = array_to_string(fouten, E'\n');
     END IF;
-    PERFORM verwerkingenlog._registreer(verwerkingsactiviteit, niveau, termijn, omschrijving, false);
+    PERFORM verwerkingenlog._register(verwerkingsactiviteit, niveau, termijn, omschrijving, false);
 END
 $$;
 COMMENT ON FUNCTION registreer_verwerkingsactiviteit(text, text, text, text) IS
@@ -2407,13 +2407,13 @@ CREATE FUNCTION verwijder_verwerkingsactiviteit(verwerkingsactiviteit text) RETU
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    PERFORM verwerkingenlog._vereis_beheer('remove a processing activity from the register');
+    PERFORM verwerkingenlog._require_beheer('remove a processing activity from the register');
     PERFORM pg_advisory_xact_lock(1447511881, hashtext(verwerkingsactiviteit));
     IF NOT EXISTS (SELECT FROM verwerkingenlog.verwerkingsactiviteit_register r
                     WHERE r.verwerkingsactiviteit = verwijder_verwerkingsactiviteit.verwerkingsactiviteit) THEN
         RETURN false;
     END IF;
-    PERFORM verwerkingenlog._registreer(verwerkingsactiviteit, NULL, NULL, NULL, false);
+    PERFORM verwerkingenlog._register(verwerkingsactiviteit, NULL, NULL, NULL, false);
     RETURN true;
 END
 $$;
@@ -2436,7 +2436,7 @@ DECLARE
     acties uuid[];
     aantal integer;
 BEGIN
-    PERFORM verwerkingenlog._vereis_beheer('apply the register to logged records');
+    PERFORM verwerkingenlog._require_beheer('apply the register to logged records');
     SELECT * INTO r FROM verwerkingenlog.ldv_verwerkingsactiviteit x
      WHERE x.verwerkingsactiviteit = pas_verwerkingsactiviteit_toe.verwerkingsactiviteit;
     IF NOT FOUND THEN
@@ -2449,17 +2449,17 @@ BEGIN
       FROM (SELECT DISTINCT v.actie_id FROM verwerkingenlog.verwerkingsactie_versie v
              WHERE v.span_id IS NOT NULL
                AND verwerkingenlog._activiteit_uri(v) = r.verwerkingsactiviteit) a;
-    PERFORM verwerkingenlog._vergrendel(a) FROM unnest(acties) a ORDER BY a;
+    PERFORM verwerkingenlog._lock(a) FROM unnest(acties) a ORDER BY a;
     WITH huidig AS MATERIALIZED (
         SELECT h FROM unnest(acties) a
-         CROSS JOIN LATERAL verwerkingenlog._actueel(a) h
+         CROSS JOIN LATERAL verwerkingenlog._current(a) h
          WHERE NOT h.vervallen AND verwerkingenlog._activiteit_uri(h) = r.verwerkingsactiviteit
            AND (h.vertrouwelijkheid IS DISTINCT FROM r.vertrouwelijkheid
                 AND NOT (h.vertrouwelijkheid = 'opgeheven' AND r.vertrouwelijkheid = 'normaal')
                 OR h.bewaartermijn::text IS DISTINCT FROM r.bewaartermijn::text))
-    SELECT count(verwerkingenlog._kopieer_versie(
+    SELECT count(verwerkingenlog._copy_version(
                huidig.h,
-               verwerkingenlog._beslis('patch', scopes, (huidig.h).vertrouwelijkheid, r.vertrouwelijkheid),
+               verwerkingenlog._decide('patch', scopes, (huidig.h).vertrouwelijkheid, r.vertrouwelijkheid),
                r.bewaartermijn, false))
       INTO aantal FROM huidig;
     RETURN aantal;
@@ -2523,7 +2523,7 @@ AS $$
                                                       'verwerkingenlog.gegevensbron', v.gegevensbron)))),
         'attributes', pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
                           'dpl.core.processing_activity_id', verwerkingenlog._activiteit_uri(v),
-                          'dpl.core.data_subject_id', verwerkingenlog._ontsleutel_object(o),
+                          'dpl.core.data_subject_id', verwerkingenlog._decrypt_object(o),
                           'dpl.core.data_subject_id_type', o.soort_object_id))
                       OPERATOR(pg_catalog.||) coalesce(v.attributen, '{}'))
     OPERATOR(pg_catalog.||) CASE WHEN v.parent_span_id IS NULL THEN '{}'::jsonb
@@ -2533,7 +2533,7 @@ COMMENT ON FUNCTION _logregel(verwerkingsactie_versie, verwerkt_object) IS
   'Internal: one verwerkt object of a version as an LDV record (trace_id, span_id, parent_span_id, name, status, start_time, end_time, resource, attributes)';
 
 -- An LDV record in the camelCase of the LDV read API.
-CREATE FUNCTION _logregel_lezen(r jsonb) RETURNS jsonb
+CREATE FUNCTION _read_logregel(r jsonb) RETURNS jsonb
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 AS $$
     SELECT pg_catalog.jsonb_build_object(
@@ -2544,7 +2544,7 @@ AS $$
                                  THEN pg_catalog.jsonb_build_object('parentSpanId', r->'parent_span_id')
                                  ELSE '{}'::jsonb END
 $$;
-COMMENT ON FUNCTION _logregel_lezen(jsonb) IS
+COMMENT ON FUNCTION _read_logregel(jsonb) IS
   'Internal: an LDV record in the field names of the LDV read API (traceId, spanId, parentSpanId, startTime, endTime, ...)';
 
 CREATE FUNCTION logregels(trace_id text DEFAULT NULL, processing_activity_id text DEFAULT NULL,
@@ -2555,7 +2555,7 @@ CREATE FUNCTION logregels(trace_id text DEFAULT NULL, processing_activity_id tex
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    zichtbaar verwerkingenlog.vertrouwelijkheid[] := verwerkingenlog._leesbaar('actie', verwerkingenlog._scopes(), NULL);
+    zichtbaar verwerkingenlog.vertrouwelijkheid[] := verwerkingenlog._readable('actie', verwerkingenlog._scopes(), NULL);
     soort text := coalesce(data_subject_id_type, 'BSN');
     trace uuid;
     activiteit_id uuid;
@@ -2574,9 +2574,9 @@ BEGIN
     ELSE
         trace := trace_id::uuid;
     END IF;
-    IF verwerkingenlog._uri_fout(processing_activity_id) IS NOT NULL THEN
+    IF verwerkingenlog._uri_error(processing_activity_id) IS NOT NULL THEN
         fouten := fouten || format('dpl.core.processingActivityId: %s (invalid)',
-                                   verwerkingenlog._uri_fout(processing_activity_id));
+                                   verwerkingenlog._uri_error(processing_activity_id));
     ELSIF processing_activity_id ~* '^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN
         activiteit_id := substr(processing_activity_id, 10)::uuid;
     END IF;
@@ -2599,12 +2599,12 @@ BEGIN
     IF data_subject_id IS NOT NULL THEN
         -- A read by subject is an inzage (C3677): logged like one, after
         -- the lookup, by the inzage's own record function.
-        PERFORM verwerkingenlog._inzage_schrijfbaar();
-        d := verwerkingenlog._inzage_invoer('persoon', soort, data_subject_id);
+        PERFORM verwerkingenlog._inzage_writable();
+        d := verwerkingenlog._inzage_input('persoon', soort, data_subject_id);
         RETURN QUERY
-        SELECT verwerkingenlog._logregel_lezen(verwerkingenlog._logregel(v, o))
+        SELECT verwerkingenlog._read_logregel(verwerkingenlog._logregel(v, o))
           FROM verwerkingenlog.verwerkt_object o
-         CROSS JOIN LATERAL verwerkingenlog._actueel(o.actie_id) v
+         CROSS JOIN LATERAL verwerkingenlog._current(o.actie_id) v
          WHERE o.soort_object_id = soort
            AND o.object_pseudoniem = verwerkingenlog._pseudoniem(soort, data_subject_id)
            AND (van IS NULL OR o.tijdstip >= van)
@@ -2620,13 +2620,13 @@ BEGIN
     END IF;
 
     RETURN QUERY
-    SELECT verwerkingenlog._logregel_lezen(verwerkingenlog._logregel(v, o))
+    SELECT verwerkingenlog._read_logregel(verwerkingenlog._logregel(v, o))
       FROM (SELECT DISTINCT w.actie_id FROM verwerkingenlog.verwerkingsactie_versie w
              WHERE CASE WHEN trace IS NOT NULL
                         THEN w.verwerking_id = trace OR w.trace_id = trace OR w.actie_id = trace
                         ELSE w.verwerkingsactiviteit_url = processing_activity_id
                              OR w.verwerkingsactiviteit_id = activiteit_id END) a
-     CROSS JOIN LATERAL verwerkingenlog._actueel(a.actie_id) v
+     CROSS JOIN LATERAL verwerkingenlog._current(a.actie_id) v
       JOIN verwerkingenlog.verwerkt_object o ON o.actie_id = v.actie_id AND o.volgnummer = v.objecten_volgnummer
      WHERE NOT v.vervallen
        AND v.vertrouwelijkheid = ANY (zichtbaar)
@@ -2645,11 +2645,11 @@ CREATE FUNCTION als_logregels(actie_id uuid) RETURNS SETOF jsonb
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    zichtbaar verwerkingenlog.vertrouwelijkheid[] := verwerkingenlog._leesbaar('actie', verwerkingenlog._scopes(), NULL);
+    zichtbaar verwerkingenlog.vertrouwelijkheid[] := verwerkingenlog._readable('actie', verwerkingenlog._scopes(), NULL);
 BEGIN
     RETURN QUERY
     SELECT verwerkingenlog._logregel(v, o)
-      FROM verwerkingenlog._actueel(als_logregels.actie_id) v
+      FROM verwerkingenlog._current(als_logregels.actie_id) v
       JOIN verwerkingenlog.verwerkt_object o ON o.actie_id = v.actie_id AND o.volgnummer = v.objecten_volgnummer
      WHERE NOT v.vervallen AND v.vertrouwelijkheid = ANY (zichtbaar)
      ORDER BY o.volgorde;
@@ -2658,8 +2658,8 @@ $$;
 COMMENT ON FUNCTION als_logregels(uuid) IS
   'The current version of a verwerkingsactie as LDV records, one per verwerkt object, in the field names log_logregels takes; no rows when unknown, vervallen or not visible';
 
-REVOKE ALL ON FUNCTION _uri_fout(text), _ms(moment), _activiteit_uri(verwerkingsactie_versie),
-                       _logregel(verwerkingsactie_versie, verwerkt_object), _logregel_lezen(jsonb)
+REVOKE ALL ON FUNCTION _uri_error(text), _ms(moment), _activiteit_uri(verwerkingsactie_versie),
+                       _logregel(verwerkingsactie_versie, verwerkt_object), _read_logregel(jsonb)
     FROM PUBLIC;
 
 -- W3C Trace Context (B9177, logging from headers): a verwerkingsactie logged
@@ -2739,19 +2739,19 @@ COMMENT ON SCHEMA verwerkingenlog_api IS
 
 -- The version of the OpenAPI contract these functions implement; sent in
 -- the API-version header of every response.
-CREATE FUNCTION _http_api_versie() RETURNS text
+CREATE FUNCTION _http_api_version() RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$ SELECT '0.9.0' $$;
 
 -- Sets response.status and response.headers (API-version plus koppen, an
 -- array of single-key objects as PostgREST wants them) and returns body.
-CREATE FUNCTION _http_antwoord(status integer, body jsonb, koppen jsonb DEFAULT '[]') RETURNS jsonb
+CREATE FUNCTION _http_response(status integer, body jsonb, koppen jsonb DEFAULT '[]') RETURNS jsonb
     LANGUAGE plpgsql VOLATILE
 AS $$
 BEGIN
     PERFORM set_config('response.status', status::text, true);
     PERFORM set_config('response.headers',
-                       (jsonb_build_array(jsonb_build_object('API-version', verwerkingenlog._http_api_versie()))
+                       (jsonb_build_array(jsonb_build_object('API-version', verwerkingenlog._http_api_version()))
                         || koppen)::text, true);
     RETURN body;
 END
@@ -2760,7 +2760,7 @@ $$;
 -- A problem body (Fout; ValidatieFout when invalid_params is given) with its
 -- status and Content-Type application/problem+json.  instance names this
 -- occurrence; the server log of a 500 carries the same urn.
-CREATE FUNCTION _http_probleem(status integer, detail text, invalid_params jsonb DEFAULT NULL,
+CREATE FUNCTION _http_problem(status integer, detail text, invalid_params jsonb DEFAULT NULL,
                                koppen jsonb DEFAULT '[]') RETURNS jsonb
     LANGUAGE plpgsql VOLATILE
 AS $$
@@ -2782,7 +2782,7 @@ BEGIN
     IF invalid_params IS NOT NULL THEN
         body := body || jsonb_build_object('invalidParams', invalid_params);
     END IF;
-    RETURN verwerkingenlog._http_antwoord(
+    RETURN verwerkingenlog._http_response(
         status, body, jsonb_build_array(jsonb_build_object('Content-Type', 'application/problem+json')) || koppen);
 END
 $$;
@@ -2790,7 +2790,7 @@ $$;
 -- invalidParams from an error detail: every line "<name>: <reason> (<code>)"
 -- (the validator's format) becomes {name, code, reason}.  A detail without
 -- such lines gives one entry for the request as a whole.
-CREATE FUNCTION _http_ongeldig(bericht text, detail text) RETURNS jsonb
+CREATE FUNCTION _http_invalid(bericht text, detail text) RETURNS jsonb
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$
     SELECT coalesce(
@@ -2806,7 +2806,7 @@ $$;
 -- The answer to an error of the SQL API (see the table at the top).  For
 -- P0002 the caller says which status fits its operation and, for 400, which
 -- parameter names the missing resource.
-CREATE FUNCTION _http_fout(sqlstate text, bericht text, detail text,
+CREATE FUNCTION _http_error(sqlstate text, bericht text, detail text,
                            niet_gevonden integer DEFAULT 404, niet_gevonden_param text DEFAULT NULL)
     RETURNS jsonb
     LANGUAGE plpgsql VOLATILE
@@ -2815,26 +2815,26 @@ DECLARE
     body jsonb;
 BEGIN
     IF sqlstate LIKE '22%' THEN
-        RETURN verwerkingenlog._http_probleem(400, bericht, verwerkingenlog._http_ongeldig(bericht, detail));
+        RETURN verwerkingenlog._http_problem(400, bericht, verwerkingenlog._http_invalid(bericht, detail));
     ELSIF sqlstate = '42501' THEN
-        RETURN verwerkingenlog._http_probleem(403, bericht);
+        RETURN verwerkingenlog._http_problem(403, bericht);
     ELSIF sqlstate = 'P0002' AND niet_gevonden = 400 THEN
-        RETURN verwerkingenlog._http_probleem(400, bericht, jsonb_build_array(jsonb_build_object(
+        RETURN verwerkingenlog._http_problem(400, bericht, jsonb_build_array(jsonb_build_object(
             'name', niet_gevonden_param, 'code', 'does_not_exist',
             'reason', CASE WHEN niet_gevonden_param IN ('verwerkingId', 'verwerkingIdAfnemer')
                            THEN 'has no current verwerkingsacties'
                            ELSE 'does not name a current verwerkingsactie' END)));
     ELSIF sqlstate = 'P0002' THEN
-        RETURN verwerkingenlog._http_probleem(niet_gevonden, bericht);
+        RETURN verwerkingenlog._http_problem(niet_gevonden, bericht);
     ELSIF sqlstate IN ('40001', '40P01') THEN
-        RETURN verwerkingenlog._http_probleem(409, bericht || '; retry the request');
+        RETURN verwerkingenlog._http_problem(409, bericht || '; retry the request');
     ELSIF sqlstate LIKE '28%' THEN
-        RETURN verwerkingenlog._http_probleem(401, bericht);
+        RETURN verwerkingenlog._http_problem(401, bericht);
     ELSIF sqlstate = '25006' THEN
-        RETURN verwerkingenlog._http_probleem(405, bericht,
+        RETURN verwerkingenlog._http_problem(405, bericht,
             koppen => jsonb_build_array(jsonb_build_object('Allow', 'POST')));
     END IF;
-    body := verwerkingenlog._http_probleem(500, 'The request could not be completed; the server log has the details.');
+    body := verwerkingenlog._http_problem(500, 'The request could not be completed; the server log has the details.');
     RAISE WARNING 'verwerkingenlog_api: % (SQLSTATE %), answered with status 500 as %', bericht, sqlstate, body->>'instance'
         USING DETAIL = coalesce(detail, '');
     RETURN body;
@@ -2908,7 +2908,7 @@ $$;
 
 -- Percent-encoding of a query parameter value (RFC 3986 unreserved
 -- characters stay as they are).
-CREATE FUNCTION _http_url_codeer(waarde text) RETURNS text
+CREATE FUNCTION _http_url_encode(waarde text) RETURNS text
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 AS $$
     SELECT coalesce(string_agg(
@@ -2924,7 +2924,7 @@ $$;
 -- `alle` (every result, in order), or a 404 for a page past the end.  pad
 -- and params (an array of [name, value] pairs, NULL values left out) make
 -- the next and previous links.
-CREATE FUNCTION _http_lijst(alle jsonb, pagina integer, pad text, params jsonb) RETURNS jsonb
+CREATE FUNCTION _http_list(alle jsonb, pagina integer, pad text, params jsonb) RETURNS jsonb
     LANGUAGE plpgsql VOLATILE
 AS $$
 DECLARE
@@ -2933,14 +2933,14 @@ DECLARE
     basis text;
 BEGIN
     IF pagina > 1 AND (pagina - 1)::bigint * grootte >= aantal THEN
-        RETURN verwerkingenlog._http_probleem(404, format('page %s does not exist: there are %s results, %s per page',
+        RETURN verwerkingenlog._http_problem(404, format('page %s does not exist: there are %s results, %s per page',
                                                           pagina, aantal, grootte));
     END IF;
     basis := verwerkingenlog.base_url() || pad || '?' ||
-             coalesce((SELECT string_agg(p->>0 || '=' || verwerkingenlog._http_url_codeer(p->>1) || '&', '' ORDER BY n)
+             coalesce((SELECT string_agg(p->>0 || '=' || verwerkingenlog._http_url_encode(p->>1) || '&', '' ORDER BY n)
                          FROM jsonb_array_elements(params) WITH ORDINALITY AS e(p, n)
                         WHERE p->>1 IS NOT NULL), '') || 'page=';
-    RETURN verwerkingenlog._http_antwoord(200, jsonb_build_object(
+    RETURN verwerkingenlog._http_response(200, jsonb_build_object(
         'count', aantal,
         'next', CASE WHEN pagina::bigint * grootte < aantal THEN basis || (pagina + 1) END,
         'previous', CASE WHEN pagina > 1 THEN basis || (pagina - 1) END,
@@ -2950,23 +2950,23 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION _http_api_versie() IS 'The OpenAPI version the REST layer implements (header API-version)';
-COMMENT ON FUNCTION _http_antwoord(integer, jsonb, jsonb) IS
+COMMENT ON FUNCTION _http_api_version() IS 'The OpenAPI version the REST layer implements (header API-version)';
+COMMENT ON FUNCTION _http_response(integer, jsonb, jsonb) IS
   'REST layer: sets response.status and response.headers (API-version and more) and returns the body';
-COMMENT ON FUNCTION _http_probleem(integer, text, jsonb, jsonb) IS
+COMMENT ON FUNCTION _http_problem(integer, text, jsonb, jsonb) IS
   'REST layer: a Fout or ValidatieFout body with its status and Content-Type application/problem+json';
-COMMENT ON FUNCTION _http_ongeldig(text, text) IS
+COMMENT ON FUNCTION _http_invalid(text, text) IS
   'REST layer: invalidParams from the "<name>: <reason> (<code>)" lines of an error detail';
-COMMENT ON FUNCTION _http_fout(text, text, text, integer, text) IS
+COMMENT ON FUNCTION _http_error(text, text, text, integer, text) IS
   'REST layer: the problem answer to an error of the SQL API, by SQLSTATE';
 COMMENT ON FUNCTION _http_param(text, text, text, boolean, integer) IS
   'REST layer: the problems of one query or path parameter as [{name, code, reason}]';
-COMMENT ON FUNCTION _http_url_codeer(text) IS 'Percent-encoding of a query parameter value (RFC 3986)';
-COMMENT ON FUNCTION _http_lijst(jsonb, integer, text, jsonb) IS
+COMMENT ON FUNCTION _http_url_encode(text) IS 'Percent-encoding of a query parameter value (RFC 3986)';
+COMMENT ON FUNCTION _http_list(jsonb, integer, text, jsonb) IS
   'REST layer: one page of a list as {count, next, previous, results}, or 404 past the last page';
 
-REVOKE ALL ON FUNCTION _http_antwoord(integer, jsonb, jsonb), _http_probleem(integer, text, jsonb, jsonb),
-                       _http_fout(text, text, text, integer, text), _http_lijst(jsonb, integer, text, jsonb)
+REVOKE ALL ON FUNCTION _http_response(integer, jsonb, jsonb), _http_problem(integer, text, jsonb, jsonb),
+                       _http_error(text, text, text, integer, text), _http_list(jsonb, integer, text, jsonb)
     FROM PUBLIC;
 
 -- The request as nginx passes it (test/deploy/nginx.conf): nothing of the
@@ -2977,14 +2977,14 @@ REVOKE ALL ON FUNCTION _http_antwoord(integer, jsonb, jsonb), _http_probleem(int
 -- headers in request.headers (names in lower case).
 
 -- One request header, NULL when absent.
-CREATE FUNCTION _http_kop(naam text) RETURNS text
+CREATE FUNCTION _http_header(naam text) RETURNS text
     LANGUAGE sql STABLE
-AS $$ SELECT verwerkingenlog._inzage_koppen()->>lower(naam) $$;
+AS $$ SELECT verwerkingenlog._inzage_headers()->>lower(naam) $$;
 
 -- Percent-decoding of one name or value of a query string ('+' is a
 -- space, as in form encoding); 22023 when a '%' is not followed by two hex
 -- digits or the bytes are not UTF-8.
-CREATE FUNCTION _http_url_decodeer(waarde text) RETURNS text
+CREATE FUNCTION _http_url_decode(waarde text) RETURNS text
     LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
 AS $$
 DECLARE
@@ -3020,12 +3020,12 @@ DECLARE
     waarden jsonb := '{}';
     fouten text[] := '{}';
 BEGIN
-    FOREACH deel IN ARRAY string_to_array(coalesce(verwerkingenlog._http_kop('verwerkingenlog-query'), ''), '&') LOOP
+    FOREACH deel IN ARRAY string_to_array(coalesce(verwerkingenlog._http_header('verwerkingenlog-query'), ''), '&') LOOP
         CONTINUE WHEN deel = '';
         BEGIN
-            naam := verwerkingenlog._http_url_decodeer(split_part(deel, '=', 1));
+            naam := verwerkingenlog._http_url_decode(split_part(deel, '=', 1));
             waarde := CASE WHEN strpos(deel, '=') > 0
-                           THEN verwerkingenlog._http_url_decodeer(substr(deel, strpos(deel, '=') + 1)) ELSE '' END;
+                           THEN verwerkingenlog._http_url_decode(substr(deel, strpos(deel, '=') + 1)) ELSE '' END;
         EXCEPTION WHEN invalid_parameter_value THEN
             fouten := fouten || format('%s: is not percent-encoded UTF-8 (invalid)', left(split_part(deel, '=', 1), 64));
             CONTINUE;
@@ -3082,7 +3082,7 @@ END
 $$;
 
 -- The cursor of a row: see _http_cursor.
-CREATE FUNCTION _http_cursor_van(richting text, tijdstip timestamptz, actie_id uuid, volgorde smallint DEFAULT NULL)
+CREATE FUNCTION _http_cursor_from(richting text, tijdstip timestamptz, actie_id uuid, volgorde smallint DEFAULT NULL)
     RETURNS text
     LANGUAGE sql STABLE PARALLEL SAFE
 AS $$
@@ -3097,7 +3097,7 @@ $$;
 -- that there is more in that direction.  pad and params (an array of
 -- [name, value] pairs, NULL values left out) make the links, which carry
 -- every parameter and a cursor.
-CREATE FUNCTION _http_pagina(rijen jsonb, grootte integer, terug boolean, aantal bigint,
+CREATE FUNCTION _http_page(rijen jsonb, grootte integer, terug boolean, aantal bigint,
                              pad text, params jsonb) RETURNS jsonb
     LANGUAGE plpgsql VOLATILE
 AS $$
@@ -3117,33 +3117,33 @@ BEGIN
     eerste := rijen->0;
     laatste := rijen->(n - 1);
     basis := verwerkingenlog.base_url() || pad || '?' ||
-             coalesce((SELECT string_agg(p->>0 || '=' || verwerkingenlog._http_url_codeer(p->>1) || '&', '' ORDER BY i)
+             coalesce((SELECT string_agg(p->>0 || '=' || verwerkingenlog._http_url_encode(p->>1) || '&', '' ORDER BY i)
                          FROM jsonb_array_elements(params) WITH ORDINALITY AS e(p, i)
                         WHERE p->>1 IS NOT NULL), '') || 'cursor=';
-    RETURN verwerkingenlog._http_antwoord(200, jsonb_build_object(
+    RETURN verwerkingenlog._http_response(200, jsonb_build_object(
         'count', aantal,
         'next', CASE WHEN n > 0 AND (CASE WHEN terug THEN true ELSE meer END)
-                     THEN basis || verwerkingenlog._http_cursor_van('n', (laatste->>'tijdstip')::timestamptz,
+                     THEN basis || verwerkingenlog._http_cursor_from('n', (laatste->>'tijdstip')::timestamptz,
                                                                    (laatste->>'actie_id')::uuid, (laatste->>'volgorde')::smallint) END,
         'previous', CASE WHEN n > 0 AND (CASE WHEN terug THEN meer ELSE terug IS NOT NULL END)
-                         THEN basis || verwerkingenlog._http_cursor_van('p', (eerste->>'tijdstip')::timestamptz,
+                         THEN basis || verwerkingenlog._http_cursor_from('p', (eerste->>'tijdstip')::timestamptz,
                                                                        (eerste->>'actie_id')::uuid, (eerste->>'volgorde')::smallint) END,
         'results', coalesce((SELECT jsonb_agg(r->'document' ORDER BY i)
                                FROM jsonb_array_elements(rijen) WITH ORDINALITY AS e(r, i)), '[]')));
 END
 $$;
 
-COMMENT ON FUNCTION _http_kop(text) IS 'REST layer: one request header from request.headers (NULL when absent)';
-COMMENT ON FUNCTION _http_url_decodeer(text) IS 'REST layer: percent-decoding of a query string name or value (UTF-8; + is a space)';
+COMMENT ON FUNCTION _http_header(text) IS 'REST layer: one request header from request.headers (NULL when absent)';
+COMMENT ON FUNCTION _http_url_decode(text) IS 'REST layer: percent-decoding of a query string name or value (UTF-8; + is a space)';
 COMMENT ON FUNCTION _http_parameters(text[], text[]) IS
   'REST layer: the operation''s query parameters from header Verwerkingenlog-Query; array parameters repeated or comma-separated; 22023 for unknown or repeated ones';
 COMMENT ON FUNCTION _http_cursor(text, boolean) IS 'REST layer: the direction and sort key in a cursor of the list links';
-COMMENT ON FUNCTION _http_cursor_van(text, timestamptz, uuid, smallint) IS 'REST layer: the cursor of a row of a list';
-COMMENT ON FUNCTION _http_pagina(jsonb, integer, boolean, bigint, text, jsonb) IS
+COMMENT ON FUNCTION _http_cursor_from(text, timestamptz, uuid, smallint) IS 'REST layer: the cursor of a row of a list';
+COMMENT ON FUNCTION _http_page(jsonb, integer, boolean, bigint, text, jsonb) IS
   'REST layer: the list envelope {count, next, previous, results} of one keyset page';
 
-REVOKE ALL ON FUNCTION _http_kop(text), _http_parameters(text[], text[]),
-                       _http_pagina(jsonb, integer, boolean, bigint, text, jsonb)
+REVOKE ALL ON FUNCTION _http_header(text), _http_parameters(text[], text[]),
+                       _http_page(jsonb, integer, boolean, bigint, text, jsonb)
     FROM PUBLIC;
 
 -- GET /verwerkingsacties: the query string (see _http_parameters);
@@ -3163,7 +3163,7 @@ DECLARE
     st text; bericht text; detail text;
 BEGIN
     -- Without a read scope nothing is looked at, not even the parameters.
-    PERFORM verwerkingenlog._leesbaar('actie', verwerkingenlog._scopes(), NULL);
+    PERFORM verwerkingenlog._readable('actie', verwerkingenlog._scopes(), NULL);
     -- (Read after the first call into the library, which defines it.)
     grootte := current_setting('verwerkingenlog.page_size')::integer;
     q := verwerkingenlog._http_parameters(ARRAY['objecttype', 'soortObjectId', 'objectId', 'beginDatum', 'eindDatum',
@@ -3177,7 +3177,7 @@ BEGIN
            || verwerkingenlog._http_param('vertrouwelijkheid', q->>'vertrouwelijkheid', 'vertrouwelijkheid', false)
            || verwerkingenlog._http_param('verwerkingsactiviteitId', q->>'verwerkingsactiviteitId', 'uuid', false);
     IF jsonb_array_length(fouten) > 0 THEN
-        RETURN verwerkingenlog._http_probleem(400, format('invalid query parameter "%s": %s',
+        RETURN verwerkingenlog._http_problem(400, format('invalid query parameter "%s": %s',
                                                           fouten->0->>'name', fouten->0->>'reason'), fouten);
     END IF;
     c := verwerkingenlog._http_cursor(q->>'cursor', false);
@@ -3186,12 +3186,12 @@ BEGIN
     SELECT coalesce(jsonb_agg(jsonb_build_object('document', p.document, 'tijdstip', p.tijdstip, 'actie_id', p.actie_id)
                               ORDER BY p.tijdstip DESC, p.actie_id DESC), '[]')
       INTO rijen
-      FROM verwerkingenlog._verwerkingsacties_pagina(
+      FROM verwerkingenlog._verwerkingsacties_page(
                q->>'objecttype', q->>'soortObjectId', q->>'objectId', (q->>'beginDatum')::date, (q->>'eindDatum')::date,
                niveaus, (q->>'verwerkingsactiviteitId')::uuid,
                c.tijdstip, c.actie_id, coalesce(c.terug, false), grootte + 1) p;
-    RETURN verwerkingenlog._http_pagina(rijen, grootte, c.terug,
-        verwerkingenlog._verwerkingsacties_aantal(
+    RETURN verwerkingenlog._http_page(rijen, grootte, c.terug,
+        verwerkingenlog._verwerkingsacties_count(
             q->>'objecttype', q->>'soortObjectId', q->>'objectId', (q->>'beginDatum')::date, (q->>'eindDatum')::date,
             niveaus, (q->>'verwerkingsactiviteitId')::uuid),
         '/verwerkingsacties', jsonb_build_array(
@@ -3201,7 +3201,7 @@ BEGIN
         jsonb_build_array('verwerkingsactiviteitId', q->>'verwerkingsactiviteitId')));
 EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, bericht = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
-    RETURN verwerkingenlog._http_fout(st, bericht, detail);
+    RETURN verwerkingenlog._http_error(st, bericht, detail);
 END
 $$;
 COMMENT ON FUNCTION verwerkingenlog_api.verwerkingsactie_list() IS
@@ -3219,10 +3219,10 @@ DECLARE
     st text; bericht text; detail text;
 BEGIN
     d := verwerkingenlog.log_verwerkingsactie($1);
-    RETURN verwerkingenlog._http_antwoord(201, d, jsonb_build_array(jsonb_build_object('Location', d->>'url')));
+    RETURN verwerkingenlog._http_response(201, d, jsonb_build_array(jsonb_build_object('Location', d->>'url')));
 EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, bericht = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
-    RETURN verwerkingenlog._http_fout(st, bericht, detail);
+    RETURN verwerkingenlog._http_error(st, bericht, detail);
 END
 $$;
 COMMENT ON FUNCTION verwerkingenlog_api.verwerkingsactie_create(jsonb) IS
@@ -3235,25 +3235,25 @@ CREATE FUNCTION verwerkingenlog_api.verwerkingsactie_read()
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    id text := verwerkingenlog._http_kop('verwerkingenlog-id');
+    id text := verwerkingenlog._http_header('verwerkingenlog-id');
     fouten jsonb;
     d jsonb;
     st text; bericht text; detail text;
 BEGIN
-    PERFORM verwerkingenlog._leesbaar('actie', verwerkingenlog._scopes(), NULL);
+    PERFORM verwerkingenlog._readable('actie', verwerkingenlog._scopes(), NULL);
     fouten := verwerkingenlog._http_param('actieId', id, 'uuid', true);
     IF jsonb_array_length(fouten) > 0 THEN
-        RETURN verwerkingenlog._http_probleem(400, format('invalid path parameter "actieId": %s',
+        RETURN verwerkingenlog._http_problem(400, format('invalid path parameter "actieId": %s',
                                                           fouten->0->>'reason'), fouten);
     END IF;
     d := verwerkingenlog.verwerkingsactie(id::uuid);
     IF d IS NULL THEN
-        RETURN verwerkingenlog._http_probleem(404, format('verwerkingsactie %s does not exist', lower(id)));
+        RETURN verwerkingenlog._http_problem(404, format('verwerkingsactie %s does not exist', lower(id)));
     END IF;
-    RETURN verwerkingenlog._http_antwoord(200, d);
+    RETURN verwerkingenlog._http_response(200, d);
 EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, bericht = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
-    RETURN verwerkingenlog._http_fout(st, bericht, detail);
+    RETURN verwerkingenlog._http_error(st, bericht, detail);
 END
 $$;
 COMMENT ON FUNCTION verwerkingenlog_api.verwerkingsactie_read() IS
@@ -3268,22 +3268,22 @@ CREATE FUNCTION verwerkingenlog_api.verwerkingsactie_update(jsonb)
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    id text := verwerkingenlog._http_kop('verwerkingenlog-id');
+    id text := verwerkingenlog._http_header('verwerkingenlog-id');
     fouten jsonb;
     st text; bericht text; detail text;
 BEGIN
     -- Without an update scope nothing is looked at.
-    PERFORM verwerkingenlog._beslis('update', verwerkingenlog._scopes(), 'normaal', 'normaal');
+    PERFORM verwerkingenlog._decide('update', verwerkingenlog._scopes(), 'normaal', 'normaal');
     fouten := verwerkingenlog._http_param('actieId', id, 'uuid', true);
     IF jsonb_array_length(fouten) > 0 THEN
-        RETURN verwerkingenlog._http_probleem(400, format('invalid path parameter "actieId": %s',
+        RETURN verwerkingenlog._http_problem(400, format('invalid path parameter "actieId": %s',
                                                           fouten->0->>'reason'), fouten);
     END IF;
-    RETURN verwerkingenlog._http_antwoord(200, verwerkingenlog.wijzig_verwerkingsactie(id::uuid, $1));
+    RETURN verwerkingenlog._http_response(200, verwerkingenlog.wijzig_verwerkingsactie(id::uuid, $1));
 EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, bericht = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
     -- The standard: PUT of an unknown or vervallen action is a 400.
-    RETURN verwerkingenlog._http_fout(st, bericht, detail, 400, 'actieId');
+    RETURN verwerkingenlog._http_error(st, bericht, detail, 400, 'actieId');
 END
 $$;
 COMMENT ON FUNCTION verwerkingenlog_api.verwerkingsactie_update(jsonb) IS
@@ -3296,23 +3296,23 @@ CREATE FUNCTION verwerkingenlog_api.verwerkingsactie_delete()
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    id text := verwerkingenlog._http_kop('verwerkingenlog-id');
+    id text := verwerkingenlog._http_header('verwerkingenlog-id');
     fouten jsonb;
     st text; bericht text; detail text;
 BEGIN
-    PERFORM verwerkingenlog._beslis('delete', verwerkingenlog._scopes(), 'normaal', NULL);
+    PERFORM verwerkingenlog._decide('delete', verwerkingenlog._scopes(), 'normaal', NULL);
     fouten := verwerkingenlog._http_param('actieId', id, 'uuid', true);
     -- The OpenAPI contract of DELETE has no 400: a path that names no
     -- action, malformed or unknown or vervallen, is a 404.
     IF jsonb_array_length(fouten) > 0 THEN
-        RETURN verwerkingenlog._http_probleem(404, format('verwerkingsactie %s does not exist: actieId %s',
+        RETURN verwerkingenlog._http_problem(404, format('verwerkingsactie %s does not exist: actieId %s',
                                                           coalesce(id, ''), fouten->0->>'reason'));
     END IF;
     PERFORM verwerkingenlog.verwijder_verwerkingsactie(id::uuid);
-    RETURN verwerkingenlog._http_antwoord(204, NULL);
+    RETURN verwerkingenlog._http_response(204, NULL);
 EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, bericht = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
-    RETURN verwerkingenlog._http_fout(st, bericht, detail, 404);
+    RETURN verwerkingenlog._http_error(st, bericht, detail, 404);
 END
 $$;
 COMMENT ON FUNCTION verwerkingenlog_api.verwerkingsactie_delete() IS
@@ -3330,19 +3330,19 @@ DECLARE
     fouten jsonb;
     st text; bericht text; detail text;
 BEGIN
-    PERFORM verwerkingenlog._beslis('patch', verwerkingenlog._scopes(), 'normaal', NULL);
+    PERFORM verwerkingenlog._decide('patch', verwerkingenlog._scopes(), 'normaal', NULL);
     q := verwerkingenlog._http_parameters(ARRAY['verwerkingId']);
     fouten := verwerkingenlog._http_param('verwerkingId', q->>'verwerkingId', 'uuid', true);
     IF jsonb_array_length(fouten) > 0 THEN
-        RETURN verwerkingenlog._http_probleem(400, format('invalid query parameter "verwerkingId": %s',
+        RETURN verwerkingenlog._http_problem(400, format('invalid query parameter "verwerkingId": %s',
                                                           fouten->0->>'reason'), fouten);
     END IF;
     PERFORM verwerkingenlog.wijzig_verwerking((q->>'verwerkingId')::uuid, $1);
-    RETURN verwerkingenlog._http_antwoord(204, NULL);
+    RETURN verwerkingenlog._http_response(204, NULL);
 EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, bericht = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
     -- The standard: no current action in the verwerking is a 400.
-    RETURN verwerkingenlog._http_fout(st, bericht, detail, 400, 'verwerkingId');
+    RETURN verwerkingenlog._http_error(st, bericht, detail, 400, 'verwerkingId');
 END
 $$;
 COMMENT ON FUNCTION verwerkingenlog_api.verwerkingsactie_list_patch(jsonb) IS
@@ -3365,7 +3365,7 @@ DECLARE
     st text; bericht text; detail text;
 BEGIN
     -- Without a read scope nothing is looked at, not even the parameters.
-    PERFORM verwerkingenlog._leesbaar('inzage', verwerkingenlog._scopes(), NULL);
+    PERFORM verwerkingenlog._readable('inzage', verwerkingenlog._scopes(), NULL);
     -- (Read after the first call into the library, which defines it.)
     grootte := current_setting('verwerkingenlog.page_size')::integer;
     q := verwerkingenlog._http_parameters(ARRAY['objecttype', 'soortObjectId', 'objectId', 'beginDatum', 'eindDatum',
@@ -3377,7 +3377,7 @@ BEGIN
            || verwerkingenlog._http_param('eindDatum', q->>'eindDatum', 'datum', true)
            || verwerkingenlog._http_param('verwerkingsactiviteitId', q->>'verwerkingsactiviteitId', 'uuid', false);
     IF jsonb_array_length(fouten) > 0 THEN
-        RETURN verwerkingenlog._http_probleem(400, format('invalid query parameter "%s": %s',
+        RETURN verwerkingenlog._http_problem(400, format('invalid query parameter "%s": %s',
                                                           fouten->0->>'name', fouten->0->>'reason'), fouten);
     END IF;
     c := verwerkingenlog._http_cursor(q->>'cursor', true);
@@ -3387,12 +3387,12 @@ BEGIN
                                                  'actie_id', p.actie_id, 'volgorde', p.volgorde)
                               ORDER BY p.tijdstip DESC, p.actie_id DESC, p.volgorde DESC), '[]')
       INTO rijen
-      FROM verwerkingenlog._verwerkte_objecten_pagina(
+      FROM verwerkingenlog._verwerkte_objecten_page(
                q->>'objecttype', q->>'soortObjectId', q->>'objectId', (q->>'beginDatum')::date, (q->>'eindDatum')::date,
                (q->>'verwerkingsactiviteitId')::uuid,
                c.tijdstip, c.actie_id, c.volgorde, coalesce(c.terug, false), grootte + 1) p;
-    RETURN verwerkingenlog._http_pagina(rijen, grootte, c.terug,
-        verwerkingenlog._verwerkte_objecten_aantal(
+    RETURN verwerkingenlog._http_page(rijen, grootte, c.terug,
+        verwerkingenlog._verwerkte_objecten_count(
             q->>'objecttype', q->>'soortObjectId', q->>'objectId', (q->>'beginDatum')::date, (q->>'eindDatum')::date,
             (q->>'verwerkingsactiviteitId')::uuid),
         '/verwerkte-objecten', jsonb_build_array(
@@ -3402,7 +3402,7 @@ BEGIN
         jsonb_build_array('verwerkingsactiviteitId', q->>'verwerkingsactiviteitId')));
 EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, bericht = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
-    RETURN verwerkingenlog._http_fout(st, bericht, detail);
+    RETURN verwerkingenlog._http_error(st, bericht, detail);
 END
 $$;
 COMMENT ON FUNCTION verwerkingenlog_api.verwerkte_objecten_list() IS
@@ -3416,25 +3416,25 @@ CREATE FUNCTION verwerkingenlog_api.verwerktobject_read()
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    id text := verwerkingenlog._http_kop('verwerkingenlog-id');
+    id text := verwerkingenlog._http_header('verwerkingenlog-id');
     fouten jsonb;
     d jsonb;
     st text; bericht text; detail text;
 BEGIN
-    PERFORM verwerkingenlog._leesbaar('inzage', verwerkingenlog._scopes(), NULL);
+    PERFORM verwerkingenlog._readable('inzage', verwerkingenlog._scopes(), NULL);
     fouten := verwerkingenlog._http_param('verwerktObjectId', id, 'uuid', true);
     IF jsonb_array_length(fouten) > 0 THEN
-        RETURN verwerkingenlog._http_probleem(400, format('invalid path parameter "verwerktObjectId": %s',
+        RETURN verwerkingenlog._http_problem(400, format('invalid path parameter "verwerktObjectId": %s',
                                                           fouten->0->>'reason'), fouten);
     END IF;
     d := verwerkingenlog.verwerkt_object(id::uuid);
     IF d IS NULL THEN
-        RETURN verwerkingenlog._http_probleem(404, format('verwerkt object %s does not exist', lower(id)));
+        RETURN verwerkingenlog._http_problem(404, format('verwerkt object %s does not exist', lower(id)));
     END IF;
-    RETURN verwerkingenlog._http_antwoord(200, d);
+    RETURN verwerkingenlog._http_response(200, d);
 EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, bericht = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
-    RETURN verwerkingenlog._http_fout(st, bericht, detail);
+    RETURN verwerkingenlog._http_error(st, bericht, detail);
 END
 $$;
 COMMENT ON FUNCTION verwerkingenlog_api.verwerktobject_read() IS
@@ -3486,27 +3486,27 @@ CREATE FUNCTION verwerkingenlog_api.verwerkingsactie_afnemer_list()
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    id text := verwerkingenlog._http_kop('verwerkingenlog-id');
+    id text := verwerkingenlog._http_header('verwerkingenlog-id');
     q jsonb;
     fouten jsonb;
     alle jsonb;
     st text; bericht text; detail text;
 BEGIN
-    PERFORM verwerkingenlog._leesbaar('actie', verwerkingenlog._scopes(), NULL);
+    PERFORM verwerkingenlog._readable('actie', verwerkingenlog._scopes(), NULL);
     q := verwerkingenlog._http_parameters(ARRAY['page']);
     fouten := verwerkingenlog._http_param('verwerkingIdAfnemer', id, 'uuid', true)
            || verwerkingenlog._http_param('page', q->>'page', 'pagina', false);
     IF jsonb_array_length(fouten) > 0 THEN
-        RETURN verwerkingenlog._http_probleem(400, format('invalid parameter "%s": %s',
+        RETURN verwerkingenlog._http_problem(400, format('invalid parameter "%s": %s',
                                                           fouten->0->>'name', fouten->0->>'reason'), fouten);
     END IF;
     SELECT coalesce(jsonb_agg(r ORDER BY n), '[]') INTO alle
       FROM verwerkingenlog.verwerkingsacties_afnemer(id::uuid) WITH ORDINALITY AS t(r, n);
-    RETURN verwerkingenlog._http_lijst(alle, coalesce((q->>'page')::integer, 1),
+    RETURN verwerkingenlog._http_list(alle, coalesce((q->>'page')::integer, 1),
                                        '/verwerkingsacties/afnemer/' || lower(id), '[]');
 EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, bericht = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
-    RETURN verwerkingenlog._http_fout(st, bericht, detail);
+    RETURN verwerkingenlog._http_error(st, bericht, detail);
 END
 $$;
 COMMENT ON FUNCTION verwerkingenlog_api.verwerkingsactie_afnemer_list() IS
@@ -3521,22 +3521,22 @@ CREATE FUNCTION verwerkingenlog_api.verwerkingsactie_afnemer_patch(jsonb)
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    id text := verwerkingenlog._http_kop('verwerkingenlog-id');
+    id text := verwerkingenlog._http_header('verwerkingenlog-id');
     fouten jsonb;
     st text; bericht text; detail text;
 BEGIN
-    PERFORM verwerkingenlog._beslis('patch', verwerkingenlog._scopes(), 'normaal', NULL);
+    PERFORM verwerkingenlog._decide('patch', verwerkingenlog._scopes(), 'normaal', NULL);
     fouten := verwerkingenlog._http_param('verwerkingIdAfnemer', id, 'uuid', true);
     IF jsonb_array_length(fouten) > 0 THEN
-        RETURN verwerkingenlog._http_probleem(400, format('invalid parameter "verwerkingIdAfnemer": %s',
+        RETURN verwerkingenlog._http_problem(400, format('invalid parameter "verwerkingIdAfnemer": %s',
                                                           fouten->0->>'reason'), fouten);
     END IF;
     PERFORM verwerkingenlog.wijzig_verwerking_afnemer(id::uuid, $1);
-    RETURN verwerkingenlog._http_antwoord(204, NULL);
+    RETURN verwerkingenlog._http_response(204, NULL);
 EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, bericht = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
     -- As PATCH by verwerkingId: no current action is a 400.
-    RETURN verwerkingenlog._http_fout(st, bericht, detail, 400, 'verwerkingIdAfnemer');
+    RETURN verwerkingenlog._http_error(st, bericht, detail, 400, 'verwerkingIdAfnemer');
 END
 $$;
 COMMENT ON FUNCTION verwerkingenlog_api.verwerkingsactie_afnemer_patch(jsonb) IS
@@ -3577,7 +3577,7 @@ $$;
 -- the API-Version header.
 
 -- Sets response.status and response.headers and returns body.
-CREATE FUNCTION _ldv_antwoord(status integer, body jsonb, koppen jsonb) RETURNS jsonb
+CREATE FUNCTION _ldv_response(status integer, body jsonb, koppen jsonb) RETURNS jsonb
     LANGUAGE plpgsql VOLATILE
 AS $$
 BEGIN
@@ -3586,7 +3586,7 @@ BEGIN
     RETURN body;
 END
 $$;
-COMMENT ON FUNCTION _ldv_antwoord(integer, jsonb, jsonb) IS
+COMMENT ON FUNCTION _ldv_response(integer, jsonb, jsonb) IS
   'Internal: sets response.status and response.headers (an array of single-key objects) for PostgREST and returns the body';
 
 CREATE FUNCTION verwerkingenlog_api.otlp_traces(jsonb)
@@ -3598,21 +3598,21 @@ DECLARE
     koppen jsonb := '[{"Content-Type": "application/json"}]';
     st text; bericht text; detail text;
 BEGIN
-    RETURN verwerkingenlog._ldv_antwoord(200, verwerkingenlog.log_otlp($1), koppen);
+    RETURN verwerkingenlog._ldv_response(200, verwerkingenlog.log_otlp($1), koppen);
 EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, bericht = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
     -- google.rpc.Status codes: 3 INVALID_ARGUMENT, 7 PERMISSION_DENIED,
     -- 16 UNAUTHENTICATED, 13 INTERNAL.
     IF st LIKE '22%' THEN
-        RETURN verwerkingenlog._ldv_antwoord(400, jsonb_build_object('code', 3, 'message',
+        RETURN verwerkingenlog._ldv_response(400, jsonb_build_object('code', 3, 'message',
             bericht || CASE WHEN detail IS NULL THEN '' ELSE E'\n' || detail END), koppen);
     ELSIF st = '42501' THEN
-        RETURN verwerkingenlog._ldv_antwoord(403, jsonb_build_object('code', 7, 'message', bericht), koppen);
+        RETURN verwerkingenlog._ldv_response(403, jsonb_build_object('code', 7, 'message', bericht), koppen);
     ELSIF st LIKE '28%' THEN
-        RETURN verwerkingenlog._ldv_antwoord(401, jsonb_build_object('code', 16, 'message', bericht), koppen);
+        RETURN verwerkingenlog._ldv_response(401, jsonb_build_object('code', 16, 'message', bericht), koppen);
     END IF;
     RAISE WARNING 'verwerkingenlog_api.otlp_traces: % (SQLSTATE %), answered with status 500', bericht, st;
-    RETURN verwerkingenlog._ldv_antwoord(500, jsonb_build_object('code', 13, 'message',
+    RETURN verwerkingenlog._ldv_response(500, jsonb_build_object('code', 13, 'message',
         'The spans could not be stored; the server log has the details.'), koppen);
 END
 $$;
@@ -3673,37 +3673,37 @@ BEGIN
         END;
     END IF;
     IF cardinality(fouten) > 0 THEN
-        RETURN verwerkingenlog._ldv_antwoord(400, jsonb_build_object(
+        RETURN verwerkingenlog._ldv_response(400, jsonb_build_object(
                    'status', 400, 'title', 'Bad Request',
                    'errors', jsonb_build_object('in', 'query', 'detail', array_to_string(fouten, '; '))),
                koppen || '[{"Content-Type": "application/problem+json"}]'::jsonb);
     END IF;
-    RETURN verwerkingenlog._ldv_antwoord(200,
+    RETURN verwerkingenlog._ldv_response(200,
                CASE versie WHEN '1.1' THEN jsonb_build_object('processingActivities', regels) ELSE regels END,
                koppen || '[{"Content-Type": "application/json"}]'::jsonb);
 EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, bericht = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
     koppen := coalesce(koppen, '[{"API-Version": "1.0.0"}]') || '[{"Content-Type": "application/problem+json"}]'::jsonb;
     IF st = '42501' THEN
-        RETURN verwerkingenlog._ldv_antwoord(403, jsonb_build_object('status', 403, 'title', 'Forbidden',
+        RETURN verwerkingenlog._ldv_response(403, jsonb_build_object('status', 403, 'title', 'Forbidden',
                    'errors', jsonb_build_object('in', 'header', 'detail', bericht)), koppen);
     ELSIF st LIKE '28%' THEN
-        RETURN verwerkingenlog._ldv_antwoord(401, jsonb_build_object('status', 401, 'title', 'Unauthorized',
+        RETURN verwerkingenlog._ldv_response(401, jsonb_build_object('status', 401, 'title', 'Unauthorized',
                    'errors', jsonb_build_object('in', 'header', 'detail', bericht)), koppen);
     ELSIF st = '25006' THEN
-        RETURN verwerkingenlog._ldv_antwoord(405, jsonb_build_object('status', 405, 'title', 'Method Not Allowed',
+        RETURN verwerkingenlog._ldv_response(405, jsonb_build_object('status', 405, 'title', 'Method Not Allowed',
                    'errors', jsonb_build_object('in', 'query', 'detail', bericht)),
                koppen || '[{"Allow": "POST"}]'::jsonb);
     END IF;
     RAISE WARNING 'verwerkingenlog_api.processing_activities_list: % (SQLSTATE %), answered with status 500', bericht, st;
-    RETURN verwerkingenlog._ldv_antwoord(500, jsonb_build_object('status', 500, 'title', 'Internal Server Error',
+    RETURN verwerkingenlog._ldv_response(500, jsonb_build_object('status', 500, 'title', 'Internal Server Error',
                'errors', jsonb_build_object('in', 'query', 'detail', 'the server log has the details')), koppen);
 END
 $$;
 COMMENT ON FUNCTION verwerkingenlog_api.processing_activities_list() IS
   'GET /processing-activities (LDV read API 1.0; apiVersion=1.1 for the 1.1 shape): the query string from the header Verwerkingenlog-Query; a read by subject is an inzage and is logged (call with POST)';
 
-REVOKE ALL ON FUNCTION _ldv_antwoord(integer, jsonb, jsonb) FROM PUBLIC;
+REVOKE ALL ON FUNCTION _ldv_response(integer, jsonb, jsonb) FROM PUBLIC;
 REVOKE ALL ON FUNCTION verwerkingenlog_api.otlp_traces(jsonb),
                        verwerkingenlog_api.processing_activities_list() FROM PUBLIC;
 -- As for the other REST functions (80_api): every scope role may call them;
@@ -3750,16 +3750,16 @@ $$;
 -- log itself, readable by beheer, kept by pg_dump.
 
 -- Internal helpers (src/vernietiging.c).
-CREATE FUNCTION _vereis_beheer(doel text) RETURNS void
-    AS 'MODULE_PATHNAME', 'vwl_vereis_beheer_fn'
+CREATE FUNCTION _require_beheer(doel text) RETURNS void
+    AS 'MODULE_PATHNAME', 'vwl_require_beheer_fn'
     LANGUAGE C STABLE PARALLEL SAFE;
-COMMENT ON FUNCTION _vereis_beheer(text) IS
+COMMENT ON FUNCTION _require_beheer(text) IS
   'Internal: 42501 ("scope "beheer" is required to <doel>") unless the caller holds scope beheer';
 
-CREATE FUNCTION _beller() RETURNS text
-    AS 'MODULE_PATHNAME', 'vwl_beller'
+CREATE FUNCTION _caller() RETURNS text
+    AS 'MODULE_PATHNAME', 'vwl_caller'
     LANGUAGE C STABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION _beller() IS
+COMMENT ON FUNCTION _caller() IS
   'Internal: the calling role (session or SET ROLE), not the owner of a SECURITY DEFINER function';
 
 CREATE FUNCTION _vernietigingscriterium(tijdstip moment, eigen bewaartermijn, register bewaartermijn,
@@ -3954,11 +3954,11 @@ BEGIN
     FOREACH t IN ARRAY ARRAY['bewaartermijn_registratie', 'vernietiging_run', 'vernietiging_batch',
                              'vernietigde_actie', 'vernietiging_journaal'] LOOP
         EXECUTE format('CREATE TRIGGER %I BEFORE UPDATE OR DELETE ON verwerkingenlog.%I
-                        FOR EACH ROW EXECUTE FUNCTION verwerkingenlog.weiger_wijziging()', t || '_onveranderlijk', t);
+                        FOR EACH ROW EXECUTE FUNCTION verwerkingenlog.weiger_wijziging()', t || '_append_only', t);
         EXECUTE format('CREATE TRIGGER %I BEFORE TRUNCATE ON verwerkingenlog.%I
-                        FOR EACH STATEMENT EXECUTE FUNCTION verwerkingenlog.weiger_wijziging()', t || '_niet_leegmaken', t);
-        EXECUTE format('ALTER TABLE verwerkingenlog.%I ENABLE ALWAYS TRIGGER %I', t, t || '_onveranderlijk');
-        EXECUTE format('ALTER TABLE verwerkingenlog.%I ENABLE ALWAYS TRIGGER %I', t, t || '_niet_leegmaken');
+                        FOR EACH STATEMENT EXECUTE FUNCTION verwerkingenlog.weiger_wijziging()', t || '_no_truncate', t);
+        EXECUTE format('ALTER TABLE verwerkingenlog.%I ENABLE ALWAYS TRIGGER %I', t, t || '_append_only');
+        EXECUTE format('ALTER TABLE verwerkingenlog.%I ENABLE ALWAYS TRIGGER %I', t, t || '_no_truncate');
         EXECUTE format('REVOKE ALL ON verwerkingenlog.%I FROM PUBLIC', t);
         EXECUTE format('GRANT SELECT ON verwerkingenlog.%I TO verwerkingenlog_beheer', t);
         -- pg_dump keeps the rows, and where the ids had got to.
@@ -3995,7 +3995,7 @@ AS $$
 DECLARE
     run bigint;
 BEGIN
-    PERFORM verwerkingenlog._vereis_beheer('destroy expired verwerkingsacties');
+    PERFORM verwerkingenlog._require_beheer('destroy expired verwerkingsacties');
     IF peilmoment IS NULL THEN
         RAISE EXCEPTION 'peilmoment must not be null' USING ERRCODE = 'null_value_not_allowed';
     END IF;
@@ -4014,7 +4014,7 @@ BEGIN
     END IF;
     INSERT INTO verwerkingenlog.vernietiging_run
         (begonnen, peilmoment, uitgevoerd_door, minimale_bewaartermijn, maximale_bewaartermijn, batch)
-    VALUES (clock_timestamp(), peilmoment, verwerkingenlog._beller(),
+    VALUES (clock_timestamp(), peilmoment, verwerkingenlog._caller(),
             nullif(current_setting('verwerkingenlog.minimale_bewaartermijn'), '')::verwerkingenlog.bewaartermijn,
             nullif(current_setting('verwerkingenlog.maximale_bewaartermijn'), '')::verwerkingenlog.bewaartermijn,
             batch)
@@ -4045,7 +4045,7 @@ DECLARE
     acties uuid[];
     u record;
 BEGIN
-    PERFORM verwerkingenlog._vereis_beheer('destroy expired verwerkingsacties');
+    PERFORM verwerkingenlog._require_beheer('destroy expired verwerkingsacties');
     PERFORM pg_advisory_xact_lock(1447511880, 0);
     SELECT * INTO r FROM verwerkingenlog.vernietiging_run x WHERE x.id = _vernietiging_batch.run;
     IF NOT FOUND THEN
@@ -4096,52 +4096,52 @@ COMMENT ON FUNCTION _vernietiging_batch(bigint) IS
   'Internal: destroys and journals the expired actions among the next batch of actions of a purge run and records the batch; false when the run has nothing left or has finished.  Scope beheer';
 
 -- Finishes a run: its journal row, the sums of its batches (once).
-CREATE FUNCTION _vernietiging_einde(run bigint) RETURNS bigint
+CREATE FUNCTION _vernietiging_end(run bigint) RETURNS bigint
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     j verwerkingenlog.vernietiging_journaal;
 BEGIN
-    PERFORM verwerkingenlog._vereis_beheer('destroy expired verwerkingsacties');
+    PERFORM verwerkingenlog._require_beheer('destroy expired verwerkingsacties');
     PERFORM pg_advisory_xact_lock(1447511880, 0);
-    SELECT * INTO j FROM verwerkingenlog.vernietiging_journaal x WHERE x.run = _vernietiging_einde.run;
+    SELECT * INTO j FROM verwerkingenlog.vernietiging_journaal x WHERE x.run = _vernietiging_end.run;
     IF NOT FOUND THEN
         INSERT INTO verwerkingenlog.vernietiging_journaal
             (begonnen, geeindigd, peilmoment, uitgevoerd_door, maximale_bewaartermijn, minimale_bewaartermijn,
              eigen_bewaartermijn, register, maximum, totaal, overgeslagen, versies, objecten, run)
-        SELECT r.begonnen, clock_timestamp(), r.peilmoment, verwerkingenlog._beller(), r.maximale_bewaartermijn,
+        SELECT r.begonnen, clock_timestamp(), r.peilmoment, verwerkingenlog._caller(), r.maximale_bewaartermijn,
                r.minimale_bewaartermijn,
                coalesce(sum(b.eigen_bewaartermijn), 0), coalesce(sum(b.register), 0), coalesce(sum(b.maximum), 0),
                coalesce(sum(b.eigen_bewaartermijn + b.register + b.maximum), 0),
                coalesce(sum(b.overgeslagen), 0), coalesce(sum(b.versies), 0), coalesce(sum(b.objecten), 0), r.id
           FROM verwerkingenlog.vernietiging_run r
           LEFT JOIN verwerkingenlog.vernietiging_batch b ON b.run = r.id
-         WHERE r.id = _vernietiging_einde.run
+         WHERE r.id = _vernietiging_end.run
          GROUP BY r.id
         RETURNING * INTO j;
     END IF;
     RETURN j.totaal;
 END
 $$;
-COMMENT ON FUNCTION _vernietiging_einde(bigint) IS
+COMMENT ON FUNCTION _vernietiging_end(bigint) IS
   'Internal: writes the journal row of a finished purge run (once; the sums of its batches) and returns how many actions it destroyed.  Scope beheer';
 
 -- The first unfinished run after run na (NULL: from the start); NULL when
 -- there is none.
-CREATE FUNCTION _vernietiging_onvoltooid(na bigint) RETURNS bigint
+CREATE FUNCTION _vernietiging_unfinished(na bigint) RETURNS bigint
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    PERFORM verwerkingenlog._vereis_beheer('destroy expired verwerkingsacties');
+    PERFORM verwerkingenlog._require_beheer('destroy expired verwerkingsacties');
     RETURN (SELECT r.id FROM verwerkingenlog.vernietiging_run r
              WHERE r.id > coalesce(na, 0)
                AND NOT EXISTS (SELECT FROM verwerkingenlog.vernietiging_journaal j WHERE j.run = r.id)
              ORDER BY r.id LIMIT 1);
 END
 $$;
-COMMENT ON FUNCTION _vernietiging_onvoltooid(bigint) IS
+COMMENT ON FUNCTION _vernietiging_unfinished(bigint) IS
   'Internal: the first purge run after na that has not finished (no journal row), NULL when none.  Scope beheer';
 
 CREATE FUNCTION vernietig_verlopen(peilmoment timestamptz DEFAULT pg_catalog.now()) RETURNS bigint
@@ -4154,7 +4154,7 @@ BEGIN
     run := verwerkingenlog._vernietiging_start(peilmoment, 1000);
     WHILE verwerkingenlog._vernietiging_batch(run) LOOP
     END LOOP;
-    RETURN verwerkingenlog._vernietiging_einde(run);
+    RETURN verwerkingenlog._vernietiging_end(run);
 END
 $$;
 COMMENT ON FUNCTION vernietig_verlopen(timestamptz) IS
@@ -4176,14 +4176,14 @@ BEGIN
     -- First the runs that a crash or a cancel interrupted, each with its
     -- own peilmoment, from where their last committed batch ended.
     LOOP
-        run := verwerkingenlog._vernietiging_onvoltooid(run);
+        run := verwerkingenlog._vernietiging_unfinished(run);
         EXIT WHEN run IS NULL;
         RAISE NOTICE 'resuming purge run % that did not finish', run
             USING DETAIL = 'It was interrupted, or another session is still running it; batches take turns, so nothing is done twice.';
         WHILE verwerkingenlog._vernietiging_batch(run) LOOP
             COMMIT;
         END LOOP;
-        PERFORM verwerkingenlog._vernietiging_einde(run);
+        PERFORM verwerkingenlog._vernietiging_end(run);
         COMMIT;
     END LOOP;
     -- Then a new run.
@@ -4192,7 +4192,7 @@ BEGIN
     WHILE verwerkingenlog._vernietiging_batch(run) LOOP
         COMMIT;
     END LOOP;
-    PERFORM verwerkingenlog._vernietiging_einde(run);
+    PERFORM verwerkingenlog._vernietiging_end(run);
     COMMIT;
 END
 $$;
@@ -4207,7 +4207,7 @@ CREATE FUNCTION vernietigde_acties(run bigint)
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    PERFORM verwerkingenlog._vereis_beheer('list destroyed verwerkingsacties');
+    PERFORM verwerkingenlog._require_beheer('list destroyed verwerkingsacties');
     RETURN QUERY
     SELECT d.actie_id, d.verwerkingsactiviteit_id, d.criterium, d.bewaartermijn, d.verlopen_op, d.vernietigd_op
       FROM verwerkingenlog.vernietigde_actie d
@@ -4225,14 +4225,14 @@ CREATE FUNCTION registreer_bewaartermijn(verwerkingsactiviteit_id uuid, bewaarte
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    PERFORM verwerkingenlog._vereis_beheer('register the retention of a verwerkingsactiviteit');
+    PERFORM verwerkingenlog._require_beheer('register the retention of a verwerkingsactiviteit');
     IF verwerkingsactiviteit_id IS NULL OR bewaartermijn IS NULL THEN
         RAISE EXCEPTION 'verwerkingsactiviteit_id and bewaartermijn must not be null'
             USING ERRCODE = 'null_value_not_allowed',
                   HINT = 'Use verwijder_bewaartermijn to remove an entry.';
     END IF;
     -- The entry's confidentiality (LDV) stays as it was.
-    PERFORM verwerkingenlog._registreer('urn:uuid:' || verwerkingsactiviteit_id, NULL, bewaartermijn, omschrijving, true);
+    PERFORM verwerkingenlog._register('urn:uuid:' || verwerkingsactiviteit_id, NULL, bewaartermijn, omschrijving, true);
 END
 $$;
 COMMENT ON FUNCTION registreer_bewaartermijn(uuid, bewaartermijn, text) IS
@@ -4245,13 +4245,13 @@ AS $$
 DECLARE
     uri text := 'urn:uuid:' || verwerkingsactiviteit_id;
 BEGIN
-    PERFORM verwerkingenlog._vereis_beheer('remove the retention of a verwerkingsactiviteit');
+    PERFORM verwerkingenlog._require_beheer('remove the retention of a verwerkingsactiviteit');
     PERFORM pg_advisory_xact_lock(1447511881, hashtext(uri));
     IF NOT EXISTS (SELECT FROM verwerkingenlog.verwerkingsactiviteit_register r
                     WHERE r.verwerkingsactiviteit = uri AND r.bewaartermijn IS NOT NULL) THEN
         RETURN false;
     END IF;
-    PERFORM verwerkingenlog._registreer(uri, NULL, NULL, NULL, true);
+    PERFORM verwerkingenlog._register(uri, NULL, NULL, NULL, true);
     RETURN true;
 END
 $$;
@@ -4261,7 +4261,7 @@ COMMENT ON FUNCTION verwijder_bewaartermijn(uuid) IS
 -- Appends a registration, with who and when; registrations of one activity
 -- take turns.  houd_niveau: keep the confidentiality in force (a
 -- registration of the retention alone; omschrijving too when NULL).
-CREATE FUNCTION _registreer(uri text, niveau vertrouwelijkheid, termijn bewaartermijn, omschrijving text,
+CREATE FUNCTION _register(uri text, niveau vertrouwelijkheid, termijn bewaartermijn, omschrijving text,
                             houd_niveau boolean) RETURNS void
     LANGUAGE plpgsql VOLATILE
 AS $$
@@ -4283,22 +4283,22 @@ BEGIN
     VALUES (uri, niveau, termijn, omschrijving, pg_catalog.clock_timestamp(), m.rol, m.sub, m.client);
 END
 $$;
-COMMENT ON FUNCTION _registreer(text, vertrouwelijkheid, bewaartermijn, text, boolean) IS
+COMMENT ON FUNCTION _register(text, vertrouwelijkheid, bewaartermijn, text, boolean) IS
   'Internal: appends a row to the history of the register of processing activities (niveau and termijn NULL: removal; houd_niveau: keep the confidentiality in force)';
 
-REVOKE ALL ON FUNCTION _vereis_beheer(text), _beller(), _vernietig(uuid[], bigint),
-    _registreer(text, vertrouwelijkheid, bewaartermijn, text, boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION _require_beheer(text), _caller(), _vernietig(uuid[], bigint),
+    _register(text, vertrouwelijkheid, bewaartermijn, text, boolean) FROM PUBLIC;
 REVOKE ALL ON PROCEDURE vernietig_verlopen_per_batch(timestamptz, integer) FROM PUBLIC;
 GRANT EXECUTE ON PROCEDURE vernietig_verlopen_per_batch(timestamptz, integer) TO verwerkingenlog_beheer;
--- Re-encryption after a key rotation (B2042), src/herversleuteling.c.  The
+-- Re-encryption after a key rotation (B2042), src/reencrypt.c.  The
 -- only code that updates the log: it opens the append-only trigger's second
 -- door, through which an UPDATE passes only when nothing but the ciphertext
 -- of an identifier changes, to another ciphertext of the same identifier.
 
-CREATE FUNCTION _herversleutel_rijen(batch integer) RETURNS bigint
-    AS 'MODULE_PATHNAME', 'vwl_herversleutel_rijen'
+CREATE FUNCTION _reencrypt_rows(batch integer) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'vwl_reencrypt_rows'
     LANGUAGE C VOLATILE;
-COMMENT ON FUNCTION _herversleutel_rijen(integer) IS
+COMMENT ON FUNCTION _reencrypt_rows(integer) IS
   'Internal: re-encrypts at most batch stored ciphertexts older than the current key version; the only code that updates the log';
 
 CREATE FUNCTION herversleutel(batch integer DEFAULT 10000) RETURNS bigint
@@ -4306,17 +4306,17 @@ CREATE FUNCTION herversleutel(batch integer DEFAULT 10000) RETURNS bigint
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    PERFORM verwerkingenlog._vereis_beheer('re-encrypt identifiers');
-    RETURN verwerkingenlog._herversleutel_rijen(batch);
+    PERFORM verwerkingenlog._require_beheer('re-encrypt identifiers');
+    RETURN verwerkingenlog._reencrypt_rows(batch);
 END
 $$;
 COMMENT ON FUNCTION herversleutel(integer) IS
-  'After _sleutel_roteren: re-encrypts at most batch stored identifiers (object_versleuteld, afnemer_versleuteld) whose key version is older than the current one, under the current one, and returns how many; repeat until it returns 0.  Pseudonyms and lookups are unaffected.  Scope beheer';
+  'After _rotate_key: re-encrypts at most batch stored identifiers (object_versleuteld, afnemer_versleuteld) whose key version is older than the current one, under the current one, and returns how many; repeat until it returns 0.  Pseudonyms and lookups are unaffected.  Scope beheer';
 
 -- The key file's state, for whoever re-encrypts.
 GRANT EXECUTE ON FUNCTION sleutel_info() TO verwerkingenlog_beheer;
 
-REVOKE ALL ON FUNCTION _herversleutel_rijen(integer) FROM PUBLIC;
+REVOKE ALL ON FUNCTION _reencrypt_rows(integer) FROM PUBLIC;
 -- Export for migration (B2042: a pseudonym must be traceable to the BSN):
 -- every stored version with its volgnummer, its record id and its maker,
 -- streamed from a cursor (src/export.c).  An identifier that cannot be
@@ -4327,15 +4327,15 @@ REVOKE ALL ON FUNCTION _herversleutel_rijen(integer) FROM PUBLIC;
 -- plaats are the ciphertext's binding (45_pseudoniem): for an objectId its
 -- soortObjectId and pseudonym, for an afnemerId its soortAfnemerId ('' for
 -- none) and 'afnemer' followed by the actieId's 16 bytes.
-CREATE FUNCTION _ontsleutel_export(versleuteld bytea, soort text, plaats bytea, tabel text, record text) RETURNS text
-    AS 'MODULE_PATHNAME', 'vwl_ontsleutel_export'
+CREATE FUNCTION _decrypt_export(versleuteld bytea, soort text, plaats bytea, tabel text, record text) RETURNS text
+    AS 'MODULE_PATHNAME', 'vwl_decrypt_export'
     LANGUAGE C VOLATILE;
-COMMENT ON FUNCTION _ontsleutel_export(bytea, text, bytea, text, text) IS
-  'Internal: _ontsleutel with a binding, or NULL with a WARNING naming table and record when the identifier cannot be decrypted (the export goes on)';
+COMMENT ON FUNCTION _decrypt_export(bytea, text, bytea, text, text) IS
+  'Internal: _decrypt with a binding, or NULL with a WARNING naming table and record when the identifier cannot be decrypted (the export goes on)';
 
 -- A version as the export shows it: the history's document, with
 -- volgnummer, versieId (the record id), vervallen and gemaaktDoor, its
--- identifiers decrypted by _ontsleutel_export.
+-- identifiers decrypted by _decrypt_export.
 CREATE FUNCTION _export_document(v verwerkingsactie_versie) RETURNS jsonb
     LANGUAGE plpgsql VOLATILE
 AS $$
@@ -4345,7 +4345,7 @@ DECLARE
     z verwerkingenlog.verwerkt_object;
     o verwerkingenlog.verwerkt_object;
 BEGIN
-    -- _document and _object_document decrypt with _ontsleutel (which is
+    -- _document and _object_document decrypt with _decrypt (which is
     -- STRICT): hand them no ciphertext, and decrypt here instead.
     zonder.afnemer_versleuteld := NULL;
     FOR o IN SELECT * FROM verwerkingenlog.verwerkt_object x
@@ -4357,13 +4357,13 @@ BEGIN
         -- An array appended in place (a jsonb array would be copied on
         -- every append: quadratic in an action of 20,000 objects).
         objecten := array_append(objecten, verwerkingenlog._object_document(z)
-            || jsonb_build_object('objectId', verwerkingenlog._ontsleutel_export(o.object_versleuteld, o.soort_object_id, o.object_pseudoniem, 'verwerkt_object',
+            || jsonb_build_object('objectId', verwerkingenlog._decrypt_export(o.object_versleuteld, o.soort_object_id, o.object_pseudoniem, 'verwerkt_object',
                                                                                   o.verwerkt_object_id::text)));
     END LOOP;
     RETURN verwerkingenlog._document(zonder, to_jsonb(objecten))
         || jsonb_build_object(
                'afnemerId', coalesce(v.afnemer_id,
-                                     verwerkingenlog._ontsleutel_export(v.afnemer_versleuteld, coalesce(v.soort_afnemer_id, ''),
+                                     verwerkingenlog._decrypt_export(v.afnemer_versleuteld, coalesce(v.soort_afnemer_id, ''),
                                                                         '\x61666e656d6572'::bytea || uuid_send(v.actie_id), 'verwerkingsactie_versie',
                                                                         v.versie_id::text)),
                'volgnummer', v.volgnummer,
@@ -4388,49 +4388,49 @@ COMMENT ON FUNCTION exporteer_verwerkingsacties(timestamptz, timestamptz) IS
 -- stores, signed checkpoints (C2SP signed-note / tlog-checkpoint, Ed25519),
 -- proofs, and an export for the offline verifier verwerkingenlog-verifieer
 -- (src/verifieer/).  C parts: src/merkle.c (hashing, canonical encoding,
--- proofs), src/verzegel.c (signing key, checkpoint note, queue trigger).
+-- proofs), src/seal.c (signing key, checkpoint note, queue trigger).
 --
 -- How a row gets into the tree:
 --   1. an AFTER ... FOR EACH STATEMENT trigger on every sealed table
---      (_verzegel_aanmelden, C) puts the key of every new row into
---      verzegel_wachtrij, in the writer's own transaction;
+--      (_seal_register, C) puts the key of every new row into
+--      seal_queue, in the writer's own transaction;
 --   2. verzegel() takes, with one DELETE ... RETURNING, every queue entry
 --      that is committed (visible to its snapshot); entries of transactions
 --      still in progress are invisible to it and stay for a later run, so no
 --      row is ever skipped, and a crash rolls the whole run back;
 --   3. it appends the rows as leaves in a deterministic order (table, then
 --      key), stores the new inner nodes and a signed checkpoint.
--- The tables that are sealed are listed in verzegel_tabel (one row per
+-- The tables that are sealed are listed in seal_table (one row per
 -- table: another part that adds a table to the log adds a row there and
--- the three triggers, see _verzegel_tabel_toevoegen).
+-- the three triggers, see _seal_add_table).
 
 -- The sealed tables.  Not dumped: the install script fills it.
-CREATE TABLE verzegel_tabel (
+CREATE TABLE seal_table (
     code          smallint NOT NULL,
     tabel         regclass NOT NULL,
     uuid_kolom    name,
     nummer_kolom  name,
-    CONSTRAINT verzegel_tabel_pkey PRIMARY KEY (code),
-    CONSTRAINT verzegel_tabel_uniek UNIQUE (tabel),
-    CONSTRAINT verzegel_tabel_sleutel CHECK (uuid_kolom IS NOT NULL OR nummer_kolom IS NOT NULL)
+    CONSTRAINT seal_table_pkey PRIMARY KEY (code),
+    CONSTRAINT seal_table_unique UNIQUE (tabel),
+    CONSTRAINT seal_table_key CHECK (uuid_kolom IS NOT NULL OR nummer_kolom IS NOT NULL)
 );
-COMMENT ON TABLE verzegel_tabel IS
+COMMENT ON TABLE seal_table IS
   'The tables whose rows the Merkle tree covers, each with its record key: a uuid column, a number column, or both';
-COMMENT ON COLUMN verzegel_tabel.code IS 'The table''s number in verzegel_wachtrij and verzegel_blad; also the order of tables within a checkpoint';
-COMMENT ON COLUMN verzegel_tabel.uuid_kolom IS 'The uuid part of the record key, NULL when the key has none';
-COMMENT ON COLUMN verzegel_tabel.nummer_kolom IS 'The integer part of the record key, NULL when the key has none';
+COMMENT ON COLUMN seal_table.code IS 'The table''s number in seal_queue and seal_leaf; also the order of tables within a checkpoint';
+COMMENT ON COLUMN seal_table.uuid_kolom IS 'The uuid part of the record key, NULL when the key has none';
+COMMENT ON COLUMN seal_table.nummer_kolom IS 'The integer part of the record key, NULL when the key has none';
 
 -- Rows waiting for the next checkpoint.  No indexes: the C trigger inserts
 -- into the heap directly.  verzegel() scans it and deletes what it took, so
 -- autovacuum keeps it small by count, not by the default fraction.
-CREATE TABLE verzegel_wachtrij (
+CREATE TABLE seal_queue (
     tabel  smallint NOT NULL,
     soort  "char" NOT NULL,
     u      uuid NOT NULL,
     n      bigint NOT NULL
 ) WITH (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 20000);
-COMMENT ON TABLE verzegel_wachtrij IS
-  'Keys of rows written since the last checkpoint (soort I: inserted, U: re-encrypted), filled by the trigger _verzegel_aanmelden in the writer''s transaction and emptied by verzegel(); no indexes';
+COMMENT ON TABLE seal_queue IS
+  'Keys of rows written since the last checkpoint (soort I: inserted, U: re-encrypted), filled by the trigger _seal_register in the writer''s transaction and emptied by verzegel(); no indexes';
 
 -- The leaves: one row per leaf of the tree, for ever.  The retention purge
 -- destroys the row of the log but not its leaf (hash and key), so that the
@@ -4440,7 +4440,7 @@ COMMENT ON TABLE verzegel_wachtrij IS
 -- uuid belongs to one action's versions or one object, and the rows keyed
 -- by number alone, the journal's, are a few; tabel and n are compared after
 -- the probe.)
-CREATE TABLE verzegel_blad (
+CREATE TABLE seal_leaf (
     blad             bigint NOT NULL,
     n                bigint NOT NULL,
     u                uuid NOT NULL,
@@ -4450,29 +4450,29 @@ CREATE TABLE verzegel_blad (
     vervangen_door   bigint,
     vernietigd_in    xid8,
     vernietigd_door  bigint,
-    CONSTRAINT verzegel_blad_pkey PRIMARY KEY (blad),
+    CONSTRAINT seal_leaf_pkey PRIMARY KEY (blad),
     CONSTRAINT hash_lengte CHECK (pg_catalog.length(hash) = 32)
 );
-CREATE INDEX verzegel_blad_sleutel ON verzegel_blad USING hash (u);
-CREATE INDEX verzegel_blad_vernietiging ON verzegel_blad (vernietigd_in)
+CREATE INDEX seal_leaf_key ON seal_leaf USING hash (u);
+CREATE INDEX seal_leaf_vernietiging ON seal_leaf (vernietigd_in)
     WHERE vernietigd_in IS NOT NULL AND vernietigd_door IS NULL;
-COMMENT ON TABLE verzegel_blad IS
+COMMENT ON TABLE seal_leaf IS
   'The leaves of the Merkle tree, in tree order: which row (table, key) and its leaf hash SHA-256(0x00 || canonical encoding); kept when the purge destroys the row';
-COMMENT ON COLUMN verzegel_blad.blad IS 'Tree index, from 0';
-COMMENT ON COLUMN verzegel_blad.vorige IS 'The leaf of the same row that this one supersedes (re-encryption), else NULL';
-COMMENT ON COLUMN verzegel_blad.vervangen_door IS 'The leaf that supersedes this one (the row was re-encrypted), else NULL';
-COMMENT ON COLUMN verzegel_blad.vernietigd_in IS 'The transaction that destroyed the row (retention purge)';
-COMMENT ON COLUMN verzegel_blad.vernietigd_door IS 'The purge run (vernietiging_run.id, vernietiging_journaal.run) that destroyed the row';
+COMMENT ON COLUMN seal_leaf.blad IS 'Tree index, from 0';
+COMMENT ON COLUMN seal_leaf.vorige IS 'The leaf of the same row that this one supersedes (re-encryption), else NULL';
+COMMENT ON COLUMN seal_leaf.vervangen_door IS 'The leaf that supersedes this one (the row was re-encrypted), else NULL';
+COMMENT ON COLUMN seal_leaf.vernietigd_in IS 'The transaction that destroyed the row (retention purge)';
+COMMENT ON COLUMN seal_leaf.vernietigd_door IS 'The purge run (vernietiging_run.id, vernietiging_journaal.run) that destroyed the row';
 
 -- Inner nodes: the hash of every complete subtree of 16^k leaves (levels
 -- 4, 8, 12, ...).
-CREATE TABLE verzegel_knoop (
+CREATE TABLE seal_node (
     niveau   smallint NOT NULL,
     positie  bigint NOT NULL,
     hash     bytea NOT NULL,
-    CONSTRAINT verzegel_knoop_pkey PRIMARY KEY (niveau, positie)
+    CONSTRAINT seal_node_pkey PRIMARY KEY (niveau, positie)
 );
-COMMENT ON TABLE verzegel_knoop IS
+COMMENT ON TABLE seal_node IS
   'Stored inner nodes of the Merkle tree: the hash of the complete subtree of leaves [positie * 2^niveau, (positie + 1) * 2^niveau), for niveau 4, 8, 12, ...';
 
 CREATE TABLE verzegel_controlepunt (
@@ -4487,28 +4487,28 @@ COMMENT ON TABLE verzegel_controlepunt IS
 
 -- The log's own id, part of every checkpoint's origin: made by the first
 -- verzegel(), dumped, so a restored log keeps it.
-CREATE TABLE verzegel_log (
+CREATE TABLE seal_log (
     id    uuid NOT NULL,
-    CONSTRAINT verzegel_log_pkey PRIMARY KEY (id)
+    CONSTRAINT seal_log_pkey PRIMARY KEY (id)
 );
-COMMENT ON TABLE verzegel_log IS
+COMMENT ON TABLE seal_log IS
   'The id of this log (one row, made by the first verzegel()): the origin of its checkpoints is <key name>/<id>, so two databases that share a signing key are still two logs';
 
-REVOKE ALL ON verzegel_tabel, verzegel_wachtrij, verzegel_blad, verzegel_knoop, verzegel_controlepunt,
-    verzegel_log FROM PUBLIC;
+REVOKE ALL ON seal_table, seal_queue, seal_leaf, seal_node, verzegel_controlepunt,
+    seal_log FROM PUBLIC;
 GRANT SELECT ON verzegel_controlepunt TO verwerkingenlog_beheer;
 
-SELECT pg_catalog.pg_extension_config_dump('verzegel_wachtrij', '');
-SELECT pg_catalog.pg_extension_config_dump('verzegel_blad', '');
-SELECT pg_catalog.pg_extension_config_dump('verzegel_knoop', '');
+SELECT pg_catalog.pg_extension_config_dump('seal_queue', '');
+SELECT pg_catalog.pg_extension_config_dump('seal_leaf', '');
+SELECT pg_catalog.pg_extension_config_dump('seal_node', '');
 SELECT pg_catalog.pg_extension_config_dump('verzegel_controlepunt', '');
-SELECT pg_catalog.pg_extension_config_dump('verzegel_log', '');
+SELECT pg_catalog.pg_extension_config_dump('seal_log', '');
 
 -- C helpers.
-CREATE FUNCTION _canoniek(rij record, blad bigint, vorige bigint) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'vwl_canoniek'
+CREATE FUNCTION _canonical(rij record, blad bigint, vorige bigint) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'vwl_canonical'
     LANGUAGE C STABLE PARALLEL SAFE;
-COMMENT ON FUNCTION _canoniek(record, bigint, bigint) IS
+COMMENT ON FUNCTION _canonical(record, bigint, bigint) IS
   'Internal: the canonical encoding (version 1, README "Tamper evidence") of a stored row at tree index blad (NULL: not in the tree), superseding leaf vorige (NULL: none); stable: run it with TimeZone UTC and DateStyle ISO';
 
 CREATE FUNCTION _mth(hashes bytea[]) RETURNS bytea
@@ -4517,28 +4517,28 @@ CREATE FUNCTION _mth(hashes bytea[]) RETURNS bytea
 COMMENT ON FUNCTION _mth(bytea[]) IS
   'Internal: the RFC 9162 Merkle tree hash over the given leaf or subtree hashes';
 
-CREATE FUNCTION _boom_wortel(grootte bigint) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'vwl_boom_wortel'
+CREATE FUNCTION _tree_root(grootte bigint) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'vwl_tree_root'
     LANGUAGE C STABLE STRICT;
-COMMENT ON FUNCTION _boom_wortel(bigint) IS
+COMMENT ON FUNCTION _tree_root(bigint) IS
   'Internal: the root hash of the first grootte leaves of the stored tree';
 
-CREATE FUNCTION _boom_pad(soort text, m bigint, n bigint) RETURNS bytea[]
-    AS 'MODULE_PATHNAME', 'vwl_boom_pad'
+CREATE FUNCTION _tree_path(soort text, m bigint, n bigint) RETURNS bytea[]
+    AS 'MODULE_PATHNAME', 'vwl_tree_path'
     LANGUAGE C STABLE STRICT;
-COMMENT ON FUNCTION _boom_pad(text, bigint, bigint) IS
+COMMENT ON FUNCTION _tree_path(text, bigint, bigint) IS
   'Internal: RFC 9162 proof from the stored tree: soort opname, the inclusion proof of leaf m in the tree of size n; soort consistentie, the consistency proof from size m to n';
 
-CREATE FUNCTION _onderteken(grootte bigint, wortel bytea, log uuid) RETURNS text
-    AS 'MODULE_PATHNAME', 'vwl_onderteken'
+CREATE FUNCTION _sign(grootte bigint, wortel bytea, log uuid) RETURNS text
+    AS 'MODULE_PATHNAME', 'vwl_sign'
     LANGUAGE C VOLATILE STRICT;
-COMMENT ON FUNCTION _onderteken(bigint, bytea, uuid) IS
+COMMENT ON FUNCTION _sign(bigint, bytea, uuid) IS
   'Internal: the checkpoint of a tree size and root of the log with this id, signed with the signing key (Ed25519), as a C2SP signed note';
 
-CREATE FUNCTION _verzegel_aanmelden() RETURNS trigger
-    AS 'MODULE_PATHNAME', 'vwl_verzegel_aanmelden'
+CREATE FUNCTION _seal_register() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'vwl_seal_register'
     LANGUAGE C;
-COMMENT ON FUNCTION _verzegel_aanmelden() IS
+COMMENT ON FUNCTION _seal_register() IS
   'Trigger (AFTER INSERT or UPDATE FOR EACH STATEMENT with transition tables; arguments code, uuid key column, number key column): queues every new or re-encrypted row for the next checkpoint';
 
 CREATE FUNCTION publieke_sleutel() RETURNS text
@@ -4550,19 +4550,19 @@ COMMENT ON FUNCTION publieke_sleutel() IS
 -- A destroyed row keeps its leaf: mark the leaf with the destroying
 -- transaction (the purge's deletes), and then with the journal entry that
 -- the same transaction writes.
-CREATE FUNCTION _verzegel_vernietigd() RETURNS trigger
+CREATE FUNCTION _seal_vernietigd() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    t verwerkingenlog.verzegel_tabel;
+    t verwerkingenlog.seal_table;
 BEGIN
-    SELECT * INTO STRICT t FROM verwerkingenlog.verzegel_tabel WHERE code = TG_ARGV[0]::smallint;
+    SELECT * INTO STRICT t FROM verwerkingenlog.seal_table WHERE code = TG_ARGV[0]::smallint;
     -- Wait for a verzegel() that is running (it may be sealing these very
     -- rows), and keep the next one out until this transaction ends, so that
     -- no leaf of a destroyed row goes unmarked.
     LOCK TABLE verwerkingenlog.verzegel_controlepunt IN ROW EXCLUSIVE MODE;
-    EXECUTE format('UPDATE verwerkingenlog.verzegel_blad b SET vernietigd_in = pg_current_xact_id()'
+    EXECUTE format('UPDATE verwerkingenlog.seal_leaf b SET vernietigd_in = pg_current_xact_id()'
                    '  FROM oud o'
                    ' WHERE b.tabel = %s AND b.u = %s AND b.n = %s'
                    '   AND b.vervangen_door IS NULL AND b.vernietigd_in IS NULL',
@@ -4572,25 +4572,25 @@ BEGIN
     RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION _verzegel_vernietigd() IS
+COMMENT ON FUNCTION _seal_vernietigd() IS
   'Trigger (AFTER DELETE FOR EACH STATEMENT, REFERENCING OLD TABLE AS oud; argument code): marks the leaves of destroyed rows with the destroying transaction';
 
-CREATE FUNCTION _verzegel_journaal() RETURNS trigger
+CREATE FUNCTION _seal_journaal() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    UPDATE verwerkingenlog.verzegel_blad SET vernietigd_door = NEW.run
+    UPDATE verwerkingenlog.seal_leaf SET vernietigd_door = NEW.run
      WHERE vernietigd_in = pg_current_xact_id() AND vernietigd_door IS NULL;
     RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION _verzegel_journaal() IS
+COMMENT ON FUNCTION _seal_journaal() IS
   'Trigger (AFTER INSERT ON vernietiging_batch, written in the transaction of the batch''s DELETEs): records which purge run destroyed the rows whose leaves this transaction marked';
 
 -- Add a table to the tree: the registry row and the three triggers.  For the
 -- install script of this and later parts (i11's and i14's tables).
-CREATE FUNCTION _verzegel_tabel_toevoegen(code smallint, tabel regclass, uuid_kolom name, nummer_kolom name)
+CREATE FUNCTION _seal_add_table(code smallint, tabel regclass, uuid_kolom name, nummer_kolom name)
     RETURNS void
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
@@ -4598,47 +4598,47 @@ AS $$
 DECLARE
     naam text := (SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = tabel);
 BEGIN
-    INSERT INTO verwerkingenlog.verzegel_tabel VALUES (code, tabel, uuid_kolom, nummer_kolom);
+    INSERT INTO verwerkingenlog.seal_table VALUES (code, tabel, uuid_kolom, nummer_kolom);
     EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %s REFERENCING NEW TABLE AS nieuw'
-                   ' FOR EACH STATEMENT EXECUTE FUNCTION verwerkingenlog._verzegel_aanmelden(%L, %L, %L)',
-                   naam || '_verzegel_nieuw', tabel, code, coalesce(uuid_kolom, ''), coalesce(nummer_kolom, ''));
+                   ' FOR EACH STATEMENT EXECUTE FUNCTION verwerkingenlog._seal_register(%L, %L, %L)',
+                   naam || '_seal_insert', tabel, code, coalesce(uuid_kolom, ''), coalesce(nummer_kolom, ''));
     EXECUTE format('CREATE TRIGGER %I AFTER UPDATE ON %s REFERENCING OLD TABLE AS oud NEW TABLE AS nieuw'
-                   ' FOR EACH STATEMENT EXECUTE FUNCTION verwerkingenlog._verzegel_aanmelden(%L, %L, %L)',
-                   naam || '_verzegel_wijziging', tabel, code, coalesce(uuid_kolom, ''), coalesce(nummer_kolom, ''));
+                   ' FOR EACH STATEMENT EXECUTE FUNCTION verwerkingenlog._seal_register(%L, %L, %L)',
+                   naam || '_seal_update', tabel, code, coalesce(uuid_kolom, ''), coalesce(nummer_kolom, ''));
     EXECUTE format('CREATE TRIGGER %I AFTER DELETE ON %s REFERENCING OLD TABLE AS oud'
-                   ' FOR EACH STATEMENT EXECUTE FUNCTION verwerkingenlog._verzegel_vernietigd(%L)',
-                   naam || '_verzegel_vernietigd', tabel, code);
+                   ' FOR EACH STATEMENT EXECUTE FUNCTION verwerkingenlog._seal_vernietigd(%L)',
+                   naam || '_seal_vernietigd', tabel, code);
     -- like the guard: session_replication_role = replica does not skip them
-    EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER %I', tabel, naam || '_verzegel_nieuw');
-    EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER %I', tabel, naam || '_verzegel_wijziging');
-    EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER %I', tabel, naam || '_verzegel_vernietigd');
+    EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER %I', tabel, naam || '_seal_insert');
+    EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER %I', tabel, naam || '_seal_update');
+    EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER %I', tabel, naam || '_seal_vernietigd');
 END
 $$;
-COMMENT ON FUNCTION _verzegel_tabel_toevoegen(smallint, regclass, name, name) IS
+COMMENT ON FUNCTION _seal_add_table(smallint, regclass, name, name) IS
   'Install script only: puts a table of the log under the Merkle tree (registry row and queue, re-encryption and destruction triggers)';
 
-SELECT _verzegel_tabel_toevoegen(1::smallint, 'verwerkingsactie_versie', 'actie_id', 'volgnummer');
-SELECT _verzegel_tabel_toevoegen(2::smallint, 'verwerkt_object', 'verwerkt_object_id', NULL);
-SELECT _verzegel_tabel_toevoegen(3::smallint, 'vernietiging_journaal', NULL, 'id');
+SELECT _seal_add_table(1::smallint, 'verwerkingsactie_versie', 'actie_id', 'volgnummer');
+SELECT _seal_add_table(2::smallint, 'verwerkt_object', 'verwerkt_object_id', NULL);
+SELECT _seal_add_table(3::smallint, 'vernietiging_journaal', NULL, 'id');
 -- The rest of the purge's journal and the retention register's history
 -- (85_vernietiging.sql): append-only tables with a bigint identity.
-SELECT _verzegel_tabel_toevoegen(4::smallint, 'vernietiging_run', NULL, 'id');
-SELECT _verzegel_tabel_toevoegen(5::smallint, 'vernietiging_batch', NULL, 'id');
-SELECT _verzegel_tabel_toevoegen(6::smallint, 'vernietigde_actie', NULL, 'id');
-SELECT _verzegel_tabel_toevoegen(7::smallint, 'bewaartermijn_registratie', NULL, 'id');
+SELECT _seal_add_table(4::smallint, 'vernietiging_run', NULL, 'id');
+SELECT _seal_add_table(5::smallint, 'vernietiging_batch', NULL, 'id');
+SELECT _seal_add_table(6::smallint, 'vernietigde_actie', NULL, 'id');
+SELECT _seal_add_table(7::smallint, 'bewaartermijn_registratie', NULL, 'id');
 
 -- Every batch of a purge run (vernietig_verlopen and the per-batch
 -- procedure alike) records itself in the transaction of its DELETEs, so
 -- the leaves it destroyed are linked to its run, whether the run commits
 -- once or per batch.  The verifier explains them by the run's journal row
 -- (vernietiging_journaal.run), written when the run finishes.
-CREATE TRIGGER vernietiging_batch_verzegel_run
+CREATE TRIGGER vernietiging_batch_seal_run
     AFTER INSERT ON vernietiging_batch
-    FOR EACH ROW EXECUTE FUNCTION _verzegel_journaal();
-ALTER TABLE vernietiging_batch ENABLE ALWAYS TRIGGER vernietiging_batch_verzegel_run;
+    FOR EACH ROW EXECUTE FUNCTION _seal_journaal();
+ALTER TABLE vernietiging_batch ENABLE ALWAYS TRIGGER vernietiging_batch_seal_run;
 
 -- The SQL that reads the rows of one sealed table for a list of keys k(u, n).
-CREATE FUNCTION _verzegel_join(t verzegel_tabel, rij text, k text) RETURNS text
+CREATE FUNCTION _seal_join(t seal_table, rij text, k text) RETURNS text
     LANGUAGE sql IMMUTABLE
     SET search_path = pg_catalog, pg_temp
 AS $$
@@ -4646,10 +4646,10 @@ AS $$
                      CASE WHEN t.uuid_kolom IS NOT NULL THEN format('%I.%I = %I.u', rij, t.uuid_kolom, k) END,
                      CASE WHEN t.nummer_kolom IS NOT NULL THEN format('%I.%I = %I.n', rij, t.nummer_kolom, k) END)
 $$;
-COMMENT ON FUNCTION _verzegel_join(verzegel_tabel, text, text) IS
+COMMENT ON FUNCTION _seal_join(seal_table, text, text) IS
   'Internal: the join condition between rows of a sealed table (alias rij) and keys (alias k, columns u and n)';
 
-CREATE FUNCTION _verzegel_sleutel(t verzegel_tabel, rij text) RETURNS text
+CREATE FUNCTION _seal_key(t seal_table, rij text) RETURNS text
     LANGUAGE sql IMMUTABLE
     SET search_path = pg_catalog, pg_temp
 AS $$
@@ -4659,7 +4659,7 @@ AS $$
                   CASE WHEN t.nummer_kolom IS NULL THEN '0::bigint'
                        ELSE format('%I.%I::bigint', rij, t.nummer_kolom) END)
 $$;
-COMMENT ON FUNCTION _verzegel_sleutel(verzegel_tabel, text) IS
+COMMENT ON FUNCTION _seal_key(seal_table, text) IS
   'Internal: the record key (u, n) of a row of a sealed table (alias rij), as two SQL expressions';
 
 CREATE FUNCTION verzegel() RETURNS bigint
@@ -4674,14 +4674,14 @@ AS $$
 DECLARE
     oud bigint;
     nieuw bigint;
-    t verwerkingenlog.verzegel_tabel;
+    t verwerkingenlog.seal_table;
     aantal bigint;
     hoogte int;
     van bigint;
     tot bigint;
     wortel bytea;
 BEGIN
-    PERFORM verwerkingenlog._vereis_beheer('seal the log');
+    PERFORM verwerkingenlog._require_beheer('seal the log');
     IF current_setting('transaction_isolation') <> 'read committed' THEN
         RAISE EXCEPTION 'the log can only be sealed at isolation level READ COMMITTED'
             USING ERRCODE = 'invalid_transaction_state',
@@ -4691,10 +4691,10 @@ BEGIN
     -- holds ROW EXCLUSIVE); readers of the checkpoints are not blocked.
     -- Logging never takes this lock.
     LOCK TABLE verwerkingenlog.verzegel_controlepunt IN EXCLUSIVE MODE;
-    SELECT coalesce(max(blad) + 1, 0) INTO oud FROM verwerkingenlog.verzegel_blad;
+    SELECT coalesce(max(blad) + 1, 0) INTO oud FROM verwerkingenlog.seal_leaf;
     nieuw := oud;
 
-    FOR t IN SELECT * FROM verwerkingenlog.verzegel_tabel ORDER BY code LOOP
+    FOR t IN SELECT * FROM verwerkingenlog.seal_table ORDER BY code LOOP
         -- Take this table's committed queue entries; one entry per key (a
         -- row inserted and re-encrypted before it was sealed is sealed
         -- once, as inserted).  A new row (I) gets its first leaf, a
@@ -4703,27 +4703,27 @@ BEGIN
         -- never was, a row already destroyed) gets nothing, so the verifier
         -- judges it.
         EXECUTE format(
-           'WITH w AS (DELETE FROM verwerkingenlog.verzegel_wachtrij q WHERE q.tabel = %1$s
+           'WITH w AS (DELETE FROM verwerkingenlog.seal_queue q WHERE q.tabel = %1$s
                        RETURNING q.soort, q.u, q.n),
                  k AS (SELECT DISTINCT ON (u, n) soort, u, n FROM w ORDER BY u, n, soort),
                  r AS (SELECT k.u, k.n, v.blad AS vorige, rij
                          FROM k
                          JOIN %2$s rij ON %3$s
                          LEFT JOIN LATERAL (SELECT x.blad, x.vervangen_door, x.vernietigd_in
-                                              FROM verwerkingenlog.verzegel_blad x
+                                              FROM verwerkingenlog.seal_leaf x
                                              WHERE x.tabel = %1$s AND x.u = k.u AND x.n = k.n
                                              ORDER BY x.blad DESC LIMIT 1) v ON true
                         WHERE (k.soort = ''I'' AND v.blad IS NULL)
                            OR (k.soort = ''U'' AND v.vervangen_door IS NULL AND v.vernietigd_in IS NULL
                                AND v.blad IS NOT NULL)),
                  g AS (SELECT r.*, $1 + row_number() OVER (ORDER BY r.u, r.n) - 1 AS blad FROM r),
-                 vervangen AS (UPDATE verwerkingenlog.verzegel_blad b SET vervangen_door = g.blad
+                 vervangen AS (UPDATE verwerkingenlog.seal_leaf b SET vervangen_door = g.blad
                                  FROM g WHERE g.vorige IS NOT NULL AND b.blad = g.vorige)
-            INSERT INTO verwerkingenlog.verzegel_blad (blad, tabel, u, n, vorige, hash)
+            INSERT INTO verwerkingenlog.seal_leaf (blad, tabel, u, n, vorige, hash)
             SELECT g.blad, %1$s, g.u, g.n, g.vorige,
-                   pg_catalog.sha256(''\x00''::bytea || verwerkingenlog._canoniek(g.rij, g.blad, g.vorige))
+                   pg_catalog.sha256(''\x00''::bytea || verwerkingenlog._canonical(g.rij, g.blad, g.vorige))
               FROM g',
-           t.code, t.tabel, verwerkingenlog._verzegel_join(t, 'rij', 'k'))
+           t.code, t.tabel, verwerkingenlog._seal_join(t, 'rij', 'k'))
         USING nieuw;
         GET DIAGNOSTICS aantal = ROW_COUNT;
         nieuw := nieuw + aantal;
@@ -4741,15 +4741,15 @@ BEGIN
         tot := nieuw >> hoogte;
         IF tot > van THEN
             IF hoogte = 4 THEN
-                INSERT INTO verwerkingenlog.verzegel_knoop (niveau, positie, hash)
+                INSERT INTO verwerkingenlog.seal_node (niveau, positie, hash)
                 SELECT 4, b.blad >> 4, verwerkingenlog._mth(array_agg(b.hash ORDER BY b.blad))
-                  FROM verwerkingenlog.verzegel_blad b
+                  FROM verwerkingenlog.seal_leaf b
                  WHERE b.blad >= van << 4 AND b.blad < tot << 4
                  GROUP BY b.blad >> 4;
             ELSE
-                INSERT INTO verwerkingenlog.verzegel_knoop (niveau, positie, hash)
+                INSERT INTO verwerkingenlog.seal_node (niveau, positie, hash)
                 SELECT hoogte, c.positie >> 4, verwerkingenlog._mth(array_agg(c.hash ORDER BY c.positie))
-                  FROM verwerkingenlog.verzegel_knoop c
+                  FROM verwerkingenlog.seal_node c
                  WHERE c.niveau = hoogte - 4 AND c.positie >= van << 4 AND c.positie < tot << 4
                  GROUP BY c.positie >> 4;
             END IF;
@@ -4757,12 +4757,12 @@ BEGIN
         hoogte := hoogte + 4;
     END LOOP;
 
-    wortel := verwerkingenlog._boom_wortel(nieuw);
-    INSERT INTO verwerkingenlog.verzegel_log (id)
-    SELECT pg_catalog.gen_random_uuid() WHERE NOT EXISTS (SELECT FROM verwerkingenlog.verzegel_log);
+    wortel := verwerkingenlog._tree_root(nieuw);
+    INSERT INTO verwerkingenlog.seal_log (id)
+    SELECT pg_catalog.gen_random_uuid() WHERE NOT EXISTS (SELECT FROM verwerkingenlog.seal_log);
     INSERT INTO verwerkingenlog.verzegel_controlepunt (grootte, wortel, gemaakt, tekst)
     VALUES (nieuw, wortel, clock_timestamp(),
-            verwerkingenlog._onderteken(nieuw, wortel, (SELECT id FROM verwerkingenlog.verzegel_log)));
+            verwerkingenlog._sign(nieuw, wortel, (SELECT id FROM verwerkingenlog.seal_log)));
     RETURN nieuw;
 END
 $$;
@@ -4777,7 +4777,7 @@ COMMENT ON FUNCTION verzegel() IS
 -- log's first verzegel() runs, and then the new leaves must supersede that
 -- run's); with none, nothing is sealed yet and the rows' own queue entries
 -- seal their new ciphertexts later.
-CREATE FUNCTION _verzegel_herversleuteld() RETURNS void
+CREATE FUNCTION _seal_reencrypted() RETURNS void
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
@@ -4788,7 +4788,7 @@ BEGIN
     END IF;
 END
 $$;
-COMMENT ON FUNCTION _verzegel_herversleuteld() IS
+COMMENT ON FUNCTION _seal_reencrypted() IS
   'Internal (queue trigger, after a re-encryption): seals the re-encrypted rows in the same transaction, after a verzegel() that is running has committed';
 
 CREATE FUNCTION controlepunt() RETURNS text
@@ -4801,14 +4801,14 @@ COMMENT ON FUNCTION controlepunt() IS
   'The latest checkpoint as text (C2SP tlog-checkpoint signed note), NULL before the first verzegel(); for every scope role: it reveals only the tree size and root';
 
 -- The record key as text, for people: "uuid", "number" or "uuid/number".
-CREATE FUNCTION _verzegel_sleuteltekst(t verzegel_tabel, u uuid, n bigint) RETURNS text
+CREATE FUNCTION _seal_key_text(t seal_table, u uuid, n bigint) RETURNS text
     LANGUAGE sql IMMUTABLE
     SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT concat_ws('/', CASE WHEN t.uuid_kolom IS NOT NULL THEN u::text END,
                           CASE WHEN t.nummer_kolom IS NOT NULL THEN n::text END)
 $$;
-COMMENT ON FUNCTION _verzegel_sleuteltekst(verzegel_tabel, uuid, bigint) IS
+COMMENT ON FUNCTION _seal_key_text(seal_table, uuid, bigint) IS
   'Internal: a record key as people read it, uuid/number';
 
 CREATE FUNCTION verificatie_export()
@@ -4822,41 +4822,41 @@ CREATE FUNCTION verificatie_export()
     SET extra_float_digits = 3
 AS $$
 DECLARE
-    t verwerkingenlog.verzegel_tabel;
+    t verwerkingenlog.seal_table;
     delen text[] := '{}';
     los text[] := '{}';
 BEGIN
-    PERFORM verwerkingenlog._vereis_beheer('export the log for verification');
-    FOR t IN SELECT * FROM verwerkingenlog.verzegel_tabel ORDER BY code LOOP
+    PERFORM verwerkingenlog._require_beheer('export the log for verification');
+    FOR t IN SELECT * FROM verwerkingenlog.seal_table ORDER BY code LOOP
         delen := delen || format(
-           'SELECT ''blad''::text, b.blad, %1$L::text, verwerkingenlog._verzegel_sleuteltekst(%2$L, b.u, b.n),
+           'SELECT ''blad''::text, b.blad, %1$L::text, verwerkingenlog._seal_key_text(%2$L, b.u, b.n),
                    CASE WHEN b.vervangen_door IS NOT NULL THEN ''vervangen''
                         WHEN NOT (rij IS NULL) THEN ''aanwezig''
                         WHEN b.vernietigd_in IS NOT NULL THEN ''vernietigd''
                         ELSE ''ontbreekt'' END,
                    CASE WHEN b.vervangen_door IS NULL AND NOT (rij IS NULL)
-                        THEN pg_catalog.encode(verwerkingenlog._canoniek(rij, b.blad, b.vorige), ''hex'') END,
+                        THEN pg_catalog.encode(verwerkingenlog._canonical(rij, b.blad, b.vorige), ''hex'') END,
                    pg_catalog.encode(b.hash, ''hex''),
                    CASE WHEN b.vervangen_door IS NOT NULL THEN b.vervangen_door
                         WHEN rij IS NULL THEN b.vernietigd_door END
-              FROM verwerkingenlog.verzegel_blad b
+              FROM verwerkingenlog.seal_leaf b
               LEFT JOIN %3$s rij ON %4$s
              WHERE b.tabel = %5$s',
            (SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = t.tabel), t, t.tabel,
-           verwerkingenlog._verzegel_join(t, 'rij', 'b'),
+           verwerkingenlog._seal_join(t, 'rij', 'b'),
            t.code);
         los := los || format(
            'SELECT ''ongezegeld''::text, NULL::bigint, %1$L::text,
-                   verwerkingenlog._verzegel_sleuteltekst(%2$L, k.u, k.n),
-                   CASE WHEN EXISTS (SELECT FROM verwerkingenlog.verzegel_wachtrij q
+                   verwerkingenlog._seal_key_text(%2$L, k.u, k.n),
+                   CASE WHEN EXISTS (SELECT FROM verwerkingenlog.seal_queue q
                                       WHERE q.tabel = %5$s AND q.u = k.u AND q.n = k.n)
                         THEN ''wachtrij'' ELSE ''onbekend'' END,
-                   pg_catalog.encode(verwerkingenlog._canoniek(rij, NULL, NULL), ''hex''), NULL::text, NULL::bigint
+                   pg_catalog.encode(verwerkingenlog._canonical(rij, NULL, NULL), ''hex''), NULL::text, NULL::bigint
               FROM %3$s rij CROSS JOIN LATERAL (SELECT %4$s) k(u, n)
-             WHERE NOT EXISTS (SELECT FROM verwerkingenlog.verzegel_blad x
+             WHERE NOT EXISTS (SELECT FROM verwerkingenlog.seal_leaf x
                                 WHERE x.tabel = %5$s AND x.u = k.u AND x.n = k.n)',
            (SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = t.tabel), t, t.tabel,
-           verwerkingenlog._verzegel_sleutel(t, 'rij'), t.code);
+           verwerkingenlog._seal_key(t, 'rij'), t.code);
     END LOOP;
     RETURN QUERY EXECUTE
         'SELECT * FROM (' || array_to_string(delen, ' UNION ALL ') || ') x ORDER BY 2';
@@ -4874,19 +4874,19 @@ COMMENT ON FUNCTION verificatie_export() IS
   'Everything the offline verifier verwerkingenlog-verifieer needs, for COPY ... TO: one line per leaf in tree order (the canonical encoding of its row, its stored hash, or why the row is gone), then every checkpoint, then the rows that no leaf covers (README "Tamper evidence").  Scope beheer';
 
 -- Proofs.
-CREATE FUNCTION _verzegel_bewijs_blad(b verzegel_blad, grootte bigint) RETURNS jsonb
+CREATE FUNCTION _seal_leaf_proof(b seal_leaf, grootte bigint) RETURNS jsonb
     LANGUAGE sql STABLE
     SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT jsonb_build_object(
-        'tabel', (SELECT c.relname FROM pg_catalog.pg_class c JOIN verwerkingenlog.verzegel_tabel t ON t.tabel = c.oid
+        'tabel', (SELECT c.relname FROM pg_catalog.pg_class c JOIN verwerkingenlog.seal_table t ON t.tabel = c.oid
                    WHERE t.code = b.tabel),
         'blad', b.blad,
         'hash', pg_catalog.encode(b.hash, 'base64'),
         'pad', (SELECT coalesce(jsonb_agg(pg_catalog.encode(h, 'base64') ORDER BY i), '[]')
-                  FROM unnest(verwerkingenlog._boom_pad('opname', b.blad, grootte)) WITH ORDINALITY p(h, i)))
+                  FROM unnest(verwerkingenlog._tree_path('opname', b.blad, grootte)) WITH ORDINALITY p(h, i)))
 $$;
-COMMENT ON FUNCTION _verzegel_bewijs_blad(verzegel_blad, bigint) IS
+COMMENT ON FUNCTION _seal_leaf_proof(seal_leaf, bigint) IS
   'Internal: one leaf''s part of bewijs_opname';
 
 CREATE FUNCTION bewijs_opname(actie_id uuid, volgnummer integer) RETURNS jsonb
@@ -4899,16 +4899,16 @@ CREATE FUNCTION bewijs_opname(actie_id uuid, volgnummer integer) RETURNS jsonb
 AS $$
 DECLARE
     c verwerkingenlog.verzegel_controlepunt;
-    v verwerkingenlog.verzegel_blad;
+    v verwerkingenlog.seal_leaf;
     rij verwerkingenlog.verwerkingsactie_versie;
     objecten jsonb;
 BEGIN
-    PERFORM verwerkingenlog._vereis_beheer('read inclusion proofs');
+    PERFORM verwerkingenlog._require_beheer('read inclusion proofs');
     IF actie_id IS NULL OR volgnummer IS NULL THEN
         RAISE EXCEPTION 'actie_id and volgnummer must not be null' USING ERRCODE = 'null_value_not_allowed';
     END IF;
     SELECT * INTO c FROM verwerkingenlog.verzegel_controlepunt ORDER BY grootte DESC LIMIT 1;
-    SELECT * INTO v FROM verwerkingenlog.verzegel_blad b
+    SELECT * INTO v FROM verwerkingenlog.seal_leaf b
      WHERE b.tabel = 1 AND b.u = bewijs_opname.actie_id AND b.n = bewijs_opname.volgnummer
        AND b.vervangen_door IS NULL;
     IF c.grootte IS NULL OR v.blad IS NULL OR v.blad >= c.grootte THEN
@@ -4916,13 +4916,13 @@ BEGIN
     END IF;
     SELECT * INTO rij FROM verwerkingenlog.verwerkingsactie_versie x
      WHERE x.actie_id = bewijs_opname.actie_id AND x.volgnummer = bewijs_opname.volgnummer;
-    SELECT coalesce(jsonb_agg(verwerkingenlog._verzegel_bewijs_blad(ob, c.grootte)
+    SELECT coalesce(jsonb_agg(verwerkingenlog._seal_leaf_proof(ob, c.grootte)
                               || jsonb_build_object('verwerktObjectId', o.verwerkt_object_id,
-                                                    'inhoud', pg_catalog.encode(verwerkingenlog._canoniek(o, ob.blad, ob.vorige), 'hex'))
+                                                    'inhoud', pg_catalog.encode(verwerkingenlog._canonical(o, ob.blad, ob.vorige), 'hex'))
                               ORDER BY o.volgorde), '[]')
       INTO objecten
       FROM verwerkingenlog.verwerkt_object o
-      JOIN verwerkingenlog.verzegel_blad ob
+      JOIN verwerkingenlog.seal_leaf ob
         ON ob.tabel = 2 AND ob.u = o.verwerkt_object_id AND ob.n = 0 AND ob.vervangen_door IS NULL
      WHERE o.actie_id = bewijs_opname.actie_id AND o.volgnummer = rij.objecten_volgnummer
        AND ob.blad < c.grootte;
@@ -4932,9 +4932,9 @@ BEGIN
         'controlepunt', c.tekst,
         'boomgrootte', c.grootte,
         'wortel', pg_catalog.encode(c.wortel, 'base64'),
-        'versie', verwerkingenlog._verzegel_bewijs_blad(v, c.grootte)
+        'versie', verwerkingenlog._seal_leaf_proof(v, c.grootte)
                   || jsonb_build_object('inhoud', CASE WHEN rij.actie_id IS NOT NULL
-                                                       THEN pg_catalog.encode(verwerkingenlog._canoniek(rij, v.blad, v.vorige), 'hex') END),
+                                                       THEN pg_catalog.encode(verwerkingenlog._canonical(rij, v.blad, v.vorige), 'hex') END),
         'objecten', objecten);
 END
 $$;
@@ -4967,7 +4967,7 @@ BEGIN
         'oud', jsonb_build_object('boomgrootte', a.grootte, 'wortel', pg_catalog.encode(a.wortel, 'base64'), 'controlepunt', a.tekst),
         'nieuw', jsonb_build_object('boomgrootte', b.grootte, 'wortel', pg_catalog.encode(b.wortel, 'base64'), 'controlepunt', b.tekst),
         'pad', (SELECT coalesce(jsonb_agg(pg_catalog.encode(h, 'base64') ORDER BY i), '[]')
-                  FROM unnest(verwerkingenlog._boom_pad('consistentie', oud, nieuw)) WITH ORDINALITY p(h, i)));
+                  FROM unnest(verwerkingenlog._tree_path('consistentie', oud, nieuw)) WITH ORDINALITY p(h, i)));
 END
 $$;
 COMMENT ON FUNCTION bewijs_consistentie(bigint, bigint) IS
@@ -4982,10 +4982,10 @@ CREATE FUNCTION opname_verwijzing(verwerkt_object_id uuid) RETURNS jsonb
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    b verwerkingenlog.verzegel_blad;
+    b verwerkingenlog.seal_leaf;
     c verwerkingenlog.verzegel_controlepunt;
 BEGIN
-    SELECT * INTO b FROM verwerkingenlog.verzegel_blad x
+    SELECT * INTO b FROM verwerkingenlog.seal_leaf x
      WHERE x.tabel = 2 AND x.u = opname_verwijzing.verwerkt_object_id AND x.n = 0 AND x.vervangen_door IS NULL;
     SELECT * INTO c FROM verwerkingenlog.verzegel_controlepunt ORDER BY grootte DESC LIMIT 1;
     IF b.blad IS NULL OR c.grootte IS NULL OR b.blad >= c.grootte THEN
@@ -4998,7 +4998,7 @@ BEGIN
         'boomgrootte', c.grootte,
         'controlepunt', c.tekst,
         'pad', (SELECT coalesce(jsonb_agg(pg_catalog.encode(h, 'base64') ORDER BY i), '[]')
-                  FROM unnest(verwerkingenlog._boom_pad('opname', b.blad, c.grootte)) WITH ORDINALITY p(h, i)),
+                  FROM unnest(verwerkingenlog._tree_path('opname', b.blad, c.grootte)) WITH ORDINALITY p(h, i)),
         'bewijs', 'verwerkingenlog.bewijs_opname(actie_id, volgnummer), scope beheer, gives the leaf''s bytes too');
 END
 $$;
@@ -5007,9 +5007,9 @@ COMMENT ON FUNCTION opname_verwijzing(uuid) IS
 
 -- (EXECUTE on a trigger function is what CREATE TRIGGER needs: nobody else
 -- can attach the queue trigger, which writes the queue directly, to a table.)
-REVOKE ALL ON FUNCTION _verzegel_tabel_toevoegen(smallint, regclass, name, name), _verzegel_aanmelden(),
-    _verzegel_herversleuteld(), _verzegel_vernietigd(), _verzegel_journaal(), _onderteken(bigint, bytea, uuid),
-    _boom_wortel(bigint), _boom_pad(text, bigint, bigint) FROM PUBLIC;
+REVOKE ALL ON FUNCTION _seal_add_table(smallint, regclass, name, name), _seal_register(),
+    _seal_reencrypted(), _seal_vernietigd(), _seal_journaal(), _sign(bigint, bytea, uuid),
+    _tree_root(bigint), _tree_path(text, bigint, bigint) FROM PUBLIC;
 -- Privileges.  Clients never own or read the tables; they call the API
 -- functions, which run as the extension's owner with a pinned search_path.
 -- The scope roles carry everything an application needs: schema usage,
@@ -5029,7 +5029,7 @@ BEGIN
     -- Internal helpers that write or reveal: owner only.
     FOR f IN SELECT p.oid::regprocedure FROM pg_catalog.pg_proc p
               WHERE p.pronamespace = 'verwerkingenlog'::regnamespace
-                AND (p.prosecdef OR p.provolatile = 'v' OR p.proname IN ('_actueel', '_objecten_document', '_objecten_invoer'))
+                AND (p.prosecdef OR p.provolatile = 'v' OR p.proname IN ('_current', '_objecten_document', '_objecten_input'))
                 AND p.proname NOT IN ('uuidv7')
     LOOP
         EXECUTE format('REVOKE ALL ON ROUTINE %s FROM PUBLIC', f);

@@ -45,14 +45,14 @@ StaticAssertDecl(sizeof(Bewaartermijn) == 40,
 #define PG_GETARG_BEWAARTERMIJN_P(n)	((Bewaartermijn *) PG_GETARG_POINTER(n))
 #define PG_GETARG_MOMENT_P(n)			((Moment *) PG_GETARG_POINTER(n))
 
-#define BT_ALLE		(BT_JAREN | BT_MAANDEN | BT_WEKEN | BT_DAGEN | \
+#define BT_ALL		(BT_JAREN | BT_MAANDEN | BT_WEKEN | BT_DAGEN | \
 					 BT_UREN | BT_MINUTEN | BT_SECONDEN)
 
 /*
  * The total length as interval fields; false when it does not fit.
  */
 static bool
-bt_interval_velden(const Bewaartermijn *b, int32 *month, int32 *day, int64 *time)
+bt_interval_fields(const Bewaartermijn *b, int32 *month, int32 *day, int64 *time)
 {
 	int64		m = (int64) b->jaren * MONTHS_PER_YEAR + b->maanden;
 	int64		d = (int64) b->weken * 7 + b->dagen;
@@ -311,7 +311,7 @@ vwl_bewaartermijn_parse(const char *str, int len, Bewaartermijn *result,
 					day;
 		int64		time;
 
-		if (!bt_interval_velden(result, &month, &day, &time))
+		if (!bt_interval_fields(result, &month, &day, &time))
 		{
 			*reason = "duration out of range";
 			return false;
@@ -370,7 +370,7 @@ vwl_bewaartermijn_interval(const Bewaartermijn *b)
 {
 	Interval   *result = palloc0(sizeof(Interval));
 
-	if (!bt_interval_velden(b, &result->month, &result->day, &result->time))
+	if (!bt_interval_fields(b, &result->month, &result->day, &result->time))
 		ereport(ERROR,
 				(errcode(ERRCODE_INTERVAL_FIELD_OVERFLOW),
 				 errmsg("bewaartermijn out of range for type interval")));
@@ -427,7 +427,7 @@ vwl_bewaartermijn_recv(PG_FUNCTION_ARGS)
 	result->aanwezig = (int32) pq_getmsgint(buf, 4);
 	result->fracdigits = (int32) pq_getmsgint(buf, 4);
 
-	if ((result->aanwezig & ~BT_ALLE) != 0 ||
+	if ((result->aanwezig & ~BT_ALL) != 0 ||
 		result->fracdigits < 0 || result->fracdigits > 6)
 		reason = "unknown components or fraction";
 	else
@@ -470,7 +470,7 @@ vwl_bewaartermijn_send(PG_FUNCTION_ARGS)
 
 /* Same written duration: every field equal. */
 static bool
-bt_gelijk(const Bewaartermijn *a, const Bewaartermijn *b)
+bt_equal(const Bewaartermijn *a, const Bewaartermijn *b)
 {
 	return a->jaren == b->jaren && a->maanden == b->maanden &&
 		a->weken == b->weken && a->dagen == b->dagen &&
@@ -484,7 +484,7 @@ PG_FUNCTION_INFO_V1(vwl_bewaartermijn_eq);
 Datum
 vwl_bewaartermijn_eq(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_BOOL(bt_gelijk(PG_GETARG_BEWAARTERMIJN_P(0),
+	PG_RETURN_BOOL(bt_equal(PG_GETARG_BEWAARTERMIJN_P(0),
 							 PG_GETARG_BEWAARTERMIJN_P(1)));
 }
 
@@ -493,7 +493,7 @@ PG_FUNCTION_INFO_V1(vwl_bewaartermijn_ne);
 Datum
 vwl_bewaartermijn_ne(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_BOOL(!bt_gelijk(PG_GETARG_BEWAARTERMIJN_P(0),
+	PG_RETURN_BOOL(!bt_equal(PG_GETARG_BEWAARTERMIJN_P(0),
 							  PG_GETARG_BEWAARTERMIJN_P(1)));
 }
 
@@ -512,19 +512,19 @@ bt_cmp(const Bewaartermijn *a, const Bewaartermijn *b)
 										  IntervalPGetDatum(vwl_bewaartermijn_interval(b))));
 	if (c != 0)
 		return c;
-#define BT_VERGELIJK(veld) \
+#define BT_COMPARE(veld) \
 	if (a->veld != b->veld) \
 		return a->veld < b->veld ? -1 : 1
-	BT_VERGELIJK(jaren);
-	BT_VERGELIJK(maanden);
-	BT_VERGELIJK(weken);
-	BT_VERGELIJK(dagen);
-	BT_VERGELIJK(uren);
-	BT_VERGELIJK(minuten);
-	BT_VERGELIJK(microseconden);
-	BT_VERGELIJK(aanwezig);
-	BT_VERGELIJK(fracdigits);
-#undef BT_VERGELIJK
+	BT_COMPARE(jaren);
+	BT_COMPARE(maanden);
+	BT_COMPARE(weken);
+	BT_COMPARE(dagen);
+	BT_COMPARE(uren);
+	BT_COMPARE(minuten);
+	BT_COMPARE(microseconden);
+	BT_COMPARE(aanwezig);
+	BT_COMPARE(fracdigits);
+#undef BT_COMPARE
 	return 0;
 }
 

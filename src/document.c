@@ -1,7 +1,7 @@
 /*
  * document.c
  *		The API's JSON documents of stored rows, built in C: what the SQL
- *		functions _object_document, _document, _beperkt_document and
+ *		functions _object_document, _document, _restricted_document and
  *		_inzage_document built with jsonb_build_object, || and -.
  *
  * jsonb_build_object looks up the type and output function of every
@@ -29,28 +29,28 @@
 #include "utils/uuid.h"
 
 #include "verwerkingenlog.h"
-#include "instellingen.h"
+#include "settings.h"
 #include "pseudoniem.h"
 
 /* The length of a UUID in its text form. */
-#define UUID_TEKST_LENGTE 36
+#define UUID_TEXT_LENGTH 36
 
 /* How a column's value goes into a document. */
-typedef enum VwlSoort
+typedef enum VwlKind
 {
 	VS_TEKST,					/* text or a domain over it: its string */
 	VS_UUID,					/* uuid: its string */
 	VS_TIJD,					/* timestamptz: as to_jsonb prints it */
 	VS_SOORTEN,					/* text[]: [{"soortGegeven": ...}, ...] */
 	VS_UIT						/* any other type: its output function */
-} VwlSoort;
+} VwlKind;
 
 /* A column of a row type that a document shows. */
-typedef struct VwlVeld
+typedef struct VwlField
 {
 	const char *sleutel;		/* the document's key; NULL: not shown */
 	const char *kolom;			/* the column */
-} VwlVeld;
+} VwlField;
 
 /* verwerkingsactie_versie: the document's keys, in _document's order. */
 enum
@@ -75,10 +75,10 @@ enum
 	V_VERWERKING_ID_AFNEMER,
 	V_TIJDSTIP,
 	V_TIJDSTIP_REGISTRATIE,
-	V_AANTAL
+	V_COUNT
 };
 
-static const VwlVeld versie_velden[V_AANTAL] = {
+static const VwlField version_fields[V_COUNT] = {
 	{"actieId", "actie_id"},
 	{"actieNaam", "actie_naam"},
 	{"handelingNaam", "handeling_naam"},
@@ -109,10 +109,10 @@ enum
 	O_SOORT_OBJECT_ID,
 	O_BETROKKENHEID,
 	O_SOORTEN,
-	O_AANTAL
+	O_COUNT
 };
 
-static const VwlVeld object_velden[O_AANTAL] = {
+static const VwlField object_fields[O_COUNT] = {
 	{"verwerktObjectId", "verwerkt_object_id"},
 	{"objecttype", "objecttype"},
 	{"soortObjectId", "soort_object_id"},
@@ -126,9 +126,9 @@ typedef struct VwlRijtype
 	Oid			type;			/* InvalidOid: not worked out yet */
 	int32		typmod;
 	int			natts;
-	int			att[V_AANTAL];	/* attribute index (attnum - 1) per field */
-	VwlSoort	soort[V_AANTAL];
-	FmgrInfo	uit[V_AANTAL];	/* VS_UIT: the output function */
+	int			att[V_COUNT];	/* attribute index (attnum - 1) per field */
+	VwlKind	soort[V_COUNT];
+	FmgrInfo	uit[V_COUNT];	/* VS_UIT: the output function */
 } VwlRijtype;
 
 /* What a document function keeps for the query (fn_extra). */
@@ -149,8 +149,8 @@ typedef struct VwlRijwaarden
 } VwlRijwaarden;
 
 /* How a column of type typ is shown. */
-static VwlSoort
-soort_van(Oid typ)
+static VwlKind
+kind_of(Oid typ)
 {
 	Oid			basis = getBaseType(typ);
 
@@ -171,7 +171,7 @@ soort_van(Oid typ)
  * comes), in the memory of fcinfo's function.
  */
 static void
-lees_waarde(FunctionCallInfo fcinfo, Datum rij, bool isnull, const VwlVeld *velden,
+read_value(FunctionCallInfo fcinfo, Datum rij, bool isnull, const VwlField *velden,
 			int aantal, VwlRijtype *rt, VwlRijwaarden *r)
 {
 	HeapTupleHeader th;
@@ -212,7 +212,7 @@ lees_waarde(FunctionCallInfo fcinfo, Datum rij, bool isnull, const VwlVeld *veld
 						 errmsg("column \"%s\" not found in data type %s",
 								velden[k].kolom, format_type_be(type))));
 			rt->att[k] = i;
-			rt->soort[k] = soort_van(TupleDescAttr(desc, i)->atttypid);
+			rt->soort[k] = kind_of(TupleDescAttr(desc, i)->atttypid);
 			if (rt->soort[k] == VS_UIT)
 			{
 				Oid			uitfunc;
@@ -238,12 +238,12 @@ lees_waarde(FunctionCallInfo fcinfo, Datum rij, bool isnull, const VwlVeld *veld
 	ReleaseTupleDesc(desc);
 }
 
-/* Deform row argument argno of fcinfo into *r (see lees_waarde). */
+/* Deform row argument argno of fcinfo into *r (see read_value). */
 static void
-lees_rij(FunctionCallInfo fcinfo, int argno, const VwlVeld *velden, int aantal,
+read_row(FunctionCallInfo fcinfo, int argno, const VwlField *velden, int aantal,
 		 VwlRijtype *rt, VwlRijwaarden *r)
 {
-	lees_waarde(fcinfo, PG_GETARG_DATUM(argno), PG_ARGISNULL(argno), velden, aantal, rt, r);
+	read_value(fcinfo, PG_GETARG_DATUM(argno), PG_ARGISNULL(argno), velden, aantal, rt, r);
 }
 
 /* The cache of a document function, made on its first call. */
@@ -271,7 +271,7 @@ veld(VwlRijwaarden *r, int k, bool *isnull)
 
 /* Push a key (a string constant). */
 static void
-push_sleutel(JsonbParseState **st, const char *sleutel)
+push_key(JsonbParseState **st, const char *sleutel)
 {
 	JsonbValue	v;
 
@@ -283,7 +283,7 @@ push_sleutel(JsonbParseState **st, const char *sleutel)
 
 /* Push a string value (NULL: null); the string must outlive the document. */
 static void
-push_tekst(JsonbParseState **st, const char *s, int len)
+push_text(JsonbParseState **st, const char *s, int len)
 {
 	JsonbValue	v;
 
@@ -298,9 +298,9 @@ push_tekst(JsonbParseState **st, const char *s, int len)
 	pushJsonbValue(st, WJB_VALUE, &v);
 }
 
-/* Write u as uuid_out writes it into buf (UUID_TEKST_LENGTE + 1 bytes). */
+/* Write u as uuid_out writes it into buf (UUID_TEXT_LENGTH + 1 bytes). */
 static void
-uuid_schrijf(const pg_uuid_t *u, char *buf)
+uuid_write(const pg_uuid_t *u, char *buf)
 {
 	static const char hex[] = "0123456789abcdef";
 	char	   *p = buf;
@@ -317,11 +317,11 @@ uuid_schrijf(const pg_uuid_t *u, char *buf)
 
 /* A UUID as uuid_out writes it, palloc'd. */
 static char *
-uuid_tekst(const pg_uuid_t *u)
+uuid_text(const pg_uuid_t *u)
 {
-	char	   *buf = palloc(UUID_TEKST_LENGTE + 1);
+	char	   *buf = palloc(UUID_TEXT_LENGTH + 1);
 
-	uuid_schrijf(u, buf);
+	uuid_write(u, buf);
 	return buf;
 }
 
@@ -374,11 +374,11 @@ push_soorten(JsonbParseState **st, ArrayType *soorten)
 
 /* Push the value d of field k of r as jsonb_build_object shows it. */
 static void
-push_waarde(JsonbParseState **st, VwlRijwaarden *r, int k, Datum d, bool isnull)
+push_value(JsonbParseState **st, VwlRijwaarden *r, int k, Datum d, bool isnull)
 {
 	if (isnull)
 	{
-		push_tekst(st, NULL, 0);
+		push_text(st, NULL, 0);
 		return;
 	}
 	switch (r->rt->soort[k])
@@ -387,17 +387,17 @@ push_waarde(JsonbParseState **st, VwlRijwaarden *r, int k, Datum d, bool isnull)
 			{
 				text	   *t = DatumGetTextPP(d);
 
-				push_tekst(st, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+				push_text(st, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
 				break;
 			}
 		case VS_UUID:
-			push_tekst(st, uuid_tekst(DatumGetUUIDP(d)), UUID_TEKST_LENGTE);
+			push_text(st, uuid_text(DatumGetUUIDP(d)), UUID_TEXT_LENGTH);
 			break;
 		case VS_TIJD:
 			{
 				char	   *s = JsonEncodeDateTime(NULL, d, TIMESTAMPTZOID, NULL);
 
-				push_tekst(st, s, strlen(s));
+				push_text(st, s, strlen(s));
 				break;
 			}
 		case VS_SOORTEN:
@@ -407,7 +407,7 @@ push_waarde(JsonbParseState **st, VwlRijwaarden *r, int k, Datum d, bool isnull)
 			{
 				char	   *s = OutputFunctionCall(&r->rt->uit[k], d);
 
-				push_tekst(st, s, strlen(s));
+				push_text(st, s, strlen(s));
 				break;
 			}
 	}
@@ -415,13 +415,13 @@ push_waarde(JsonbParseState **st, VwlRijwaarden *r, int k, Datum d, bool isnull)
 
 /* Push key and value of field k of r. */
 static void
-push_veld(JsonbParseState **st, const VwlVeld *velden, VwlRijwaarden *r, int k)
+push_field(JsonbParseState **st, const VwlField *velden, VwlRijwaarden *r, int k)
 {
 	bool		isnull;
 	Datum		d = veld(r, k, &isnull);
 
-	push_sleutel(st, velden[k].sleutel);
-	push_waarde(st, r, k, d, isnull);
+	push_key(st, velden[k].sleutel);
+	push_value(st, r, k, d, isnull);
 }
 
 /* base url || pad || the uuid d, or null when d is NULL. */
@@ -435,16 +435,16 @@ push_url(JsonbParseState **st, const char *pad, Datum d, bool isnull)
 
 	if (isnull)
 	{
-		push_tekst(st, NULL, 0);
+		push_text(st, NULL, 0);
 		return;
 	}
-	basis = vwl_basis_url(&basislen);
+	basis = vwl_base_url_text(&basislen);
 	padlen = strlen(pad);
-	url = palloc(basislen + padlen + UUID_TEKST_LENGTE + 1);
+	url = palloc(basislen + padlen + UUID_TEXT_LENGTH + 1);
 	memcpy(url, basis, basislen);
 	memcpy(url + basislen, pad, padlen);
-	uuid_schrijf(DatumGetUUIDP(d), url + basislen + padlen);
-	push_tekst(st, url, basislen + padlen + UUID_TEKST_LENGTE);
+	uuid_write(DatumGetUUIDP(d), url + basislen + padlen);
+	push_text(st, url, basislen + padlen + UUID_TEXT_LENGTH);
 }
 
 /*
@@ -452,7 +452,7 @@ push_url(JsonbParseState **st, const char *pad, Datum d, bool isnull)
  * row its only argument); NULL when it returns NULL.
  */
 static text *
-ontsleutel_rij(PGFunction fn, VwlRijwaarden *r)
+decrypt_row(PGFunction fn, VwlRijwaarden *r)
 {
 	LOCAL_FCINFO(fc, 1);
 	Datum		d;
@@ -507,27 +507,27 @@ push_object(JsonbParseState **st, VwlRijwaarden *o, VwlRijwaarden *v)
 		bool		isnull;
 
 		if (k >= 0)
-			push_veld(st, object_velden, o, k);
+			push_field(st, object_fields, o, k);
 		else if (k == K_URL)
 		{
 			Datum		id = veld(o, O_VERWERKT_OBJECT_ID, &isnull);
 
-			push_sleutel(st, "url");
+			push_key(st, "url");
 			push_url(st, "/verwerkte-objecten/", id, isnull);
 		}
 		else if (k == K_OBJECT_ID)
 		{
-			text	   *object_id = o->null ? NULL : ontsleutel_rij(vwl_ontsleutel_object, o);
+			text	   *object_id = o->null ? NULL : decrypt_row(vwl_decrypt_object, o);
 
-			push_sleutel(st, "objectId");
+			push_key(st, "objectId");
 			if (object_id == NULL)
-				push_tekst(st, NULL, 0);
+				push_text(st, NULL, 0);
 			else
-				push_tekst(st, VARDATA_ANY(object_id), VARSIZE_ANY_EXHDR(object_id));
+				push_text(st, VARDATA_ANY(object_id), VARSIZE_ANY_EXHDR(object_id));
 		}
 		else if (k == K_ACTIE && v != NULL)
 		{
-			push_sleutel(st, "verwerkingsactie");
+			push_key(st, "verwerkingsactie");
 			push_beperkt(st, v, o);
 		}
 	}
@@ -540,7 +540,7 @@ push_object(JsonbParseState **st, VwlRijwaarden *o, VwlRijwaarden *v)
  * form of the inzage (VerwerkingsactieBeperkt): without systeem, gebruiker
  * and gegevensbron, verwerkteObjecten only [o], and afnemerId only when it
  * is stored in the clear (an OIN): the full form's coalesce(afnemer_id,
- * _ontsleutel_afnemer(v)) minus what the restricted form then replaced by
+ * _decrypt_afnemer(v)) minus what the restricted form then replaced by
  * null, so nothing is decrypted for it.
  */
 static JsonbValue *
@@ -559,13 +559,13 @@ push_versie(JsonbParseState **st, VwlRijwaarden *v, Jsonb *objecten,
 		if (k == K_URL)
 		{
 			d = veld(v, V_ACTIE_ID, &isnull);
-			push_sleutel(st, "url");
+			push_key(st, "url");
 			push_url(st, "/verwerkingsacties/", d, isnull);
 			continue;
 		}
 		if (k == K_OBJECTEN)
 		{
-			push_sleutel(st, "verwerkteObjecten");
+			push_key(st, "verwerkteObjecten");
 			if (beperkt)
 			{
 				pushJsonbValue(st, WJB_BEGIN_ARRAY, NULL);
@@ -586,18 +586,18 @@ push_versie(JsonbParseState **st, VwlRijwaarden *v, Jsonb *objecten,
 		if (beperkt && (k == V_SYSTEEM || k == V_GEBRUIKER || k == V_GEGEVENSBRON))
 			continue;
 		d = veld(v, k, &isnull);
-		push_sleutel(st, versie_velden[k].sleutel);
+		push_key(st, version_fields[k].sleutel);
 		if (k == V_AFNEMER_ID && isnull && !beperkt && !v->null)
 		{
-			text	   *afnemer = ontsleutel_rij(vwl_ontsleutel_afnemer, v);
+			text	   *afnemer = decrypt_row(vwl_decrypt_afnemer, v);
 
 			if (afnemer == NULL)
-				push_tekst(st, NULL, 0);
+				push_text(st, NULL, 0);
 			else
-				push_tekst(st, VARDATA_ANY(afnemer), VARSIZE_ANY_EXHDR(afnemer));
+				push_text(st, VARDATA_ANY(afnemer), VARSIZE_ANY_EXHDR(afnemer));
 			continue;
 		}
-		push_waarde(st, v, k, d, isnull);
+		push_value(st, v, k, d, isnull);
 	}
 	return pushJsonbValue(st, WJB_END_OBJECT, NULL);
 }
@@ -617,7 +617,7 @@ push_jsonb(JsonbParseState **st, Jsonb *j)
 
 	if (j == NULL)
 	{
-		push_tekst(st, NULL, 0);
+		push_text(st, NULL, 0);
 		return;
 	}
 	jv.type = jbvBinary;
@@ -655,8 +655,8 @@ vwl_object_document(PG_FUNCTION_ARGS)
 	VwlRijwaarden o;
 	JsonbParseState *st = NULL;
 
-	vwl_instellingen_controleren();
-	lees_rij(fcinfo, 0, object_velden, O_AANTAL, &c->object, &o);
+	vwl_settings_check();
+	read_row(fcinfo, 0, object_fields, O_COUNT, &c->object, &o);
 	PG_RETURN_JSONB_P(JsonbValueToJsonb(push_object(&st, &o, NULL)));
 }
 
@@ -674,8 +674,8 @@ vwl_document(PG_FUNCTION_ARGS)
 	VwlRijwaarden v;
 	JsonbParseState *st = NULL;
 
-	vwl_instellingen_controleren();
-	lees_rij(fcinfo, 0, versie_velden, V_AANTAL, &c->versie, &v);
+	vwl_settings_check();
+	read_row(fcinfo, 0, version_fields, V_COUNT, &c->versie, &v);
 	PG_RETURN_JSONB_P(JsonbValueToJsonb(push_versie(&st, &v,
 													PG_ARGISNULL(1) ? NULL : PG_GETARG_JSONB_P(1),
 													NULL, NULL, 0)));
@@ -699,8 +699,8 @@ vwl_document_met_objecten(PG_FUNCTION_ARGS)
 	int			aantal = 0;
 	JsonbParseState *st = NULL;
 
-	vwl_instellingen_controleren();
-	lees_rij(fcinfo, 0, versie_velden, V_AANTAL, &c->versie, &v);
+	vwl_settings_check();
+	read_row(fcinfo, 0, version_fields, V_COUNT, &c->versie, &v);
 	if (!PG_ARGISNULL(1))
 	{
 		ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(1);
@@ -721,7 +721,7 @@ vwl_document_met_objecten(PG_FUNCTION_ARGS)
 		{
 			rijen = palloc(aantal * sizeof(VwlRijwaarden));
 			for (int j = 0; j < aantal; j++)
-				lees_waarde(fcinfo, waarden[j], nulls[j], object_velden, O_AANTAL,
+				read_value(fcinfo, waarden[j], nulls[j], object_fields, O_COUNT,
 							&c->object, &rijen[j]);
 		}
 	}
@@ -732,7 +732,7 @@ vwl_document_met_objecten(PG_FUNCTION_ARGS)
 PG_FUNCTION_INFO_V1(vwl_beperkt_document);
 
 /*
- * verwerkingenlog._beperkt_document(v verwerkingsactie_versie, o
+ * verwerkingenlog._restricted_document(v verwerkingsactie_versie, o
  * verwerkt_object) RETURNS jsonb: the restricted form of the inzage API
  * (VerwerkingsactieBeperkt), see 70_inzage.sql.
  */
@@ -744,9 +744,9 @@ vwl_beperkt_document(PG_FUNCTION_ARGS)
 	VwlRijwaarden o;
 	JsonbParseState *st = NULL;
 
-	vwl_instellingen_controleren();
-	lees_rij(fcinfo, 0, versie_velden, V_AANTAL, &c->versie, &v);
-	lees_rij(fcinfo, 1, object_velden, O_AANTAL, &c->object, &o);
+	vwl_settings_check();
+	read_row(fcinfo, 0, version_fields, V_COUNT, &c->versie, &v);
+	read_row(fcinfo, 1, object_fields, O_COUNT, &c->object, &o);
 	PG_RETURN_JSONB_P(JsonbValueToJsonb(push_versie(&st, &v, NULL, &o, NULL, 0)));
 }
 
@@ -756,7 +756,7 @@ PG_FUNCTION_INFO_V1(vwl_inzage_document);
  * verwerkingenlog._inzage_document(v verwerkingsactie_versie, o
  * verwerkt_object) RETURNS jsonb: a verwerkt object with its action in the
  * restricted form (VerwerktObjectUitgebreid): _object_document(o) ||
- * {"verwerkingsactie": _beperkt_document(v, o)}.
+ * {"verwerkingsactie": _restricted_document(v, o)}.
  */
 Datum
 vwl_inzage_document(PG_FUNCTION_ARGS)
@@ -766,8 +766,8 @@ vwl_inzage_document(PG_FUNCTION_ARGS)
 	VwlRijwaarden o;
 	JsonbParseState *st = NULL;
 
-	vwl_instellingen_controleren();
-	lees_rij(fcinfo, 0, versie_velden, V_AANTAL, &c->versie, &v);
-	lees_rij(fcinfo, 1, object_velden, O_AANTAL, &c->object, &o);
+	vwl_settings_check();
+	read_row(fcinfo, 0, version_fields, V_COUNT, &c->versie, &v);
+	read_row(fcinfo, 1, object_fields, O_COUNT, &c->object, &o);
 	PG_RETURN_JSONB_P(JsonbValueToJsonb(push_object(&st, &o, &v)));
 }

@@ -15,7 +15,7 @@
  * collects the whole result.
  *
  * An identifier that cannot be decrypted (a missing key version, a corrupt
- * ciphertext) does not abort the export: _ontsleutel_export() reports it
+ * ciphertext) does not abort the export: _decrypt_export() reports it
  * with a WARNING naming the table and record id and returns NULL, the
  * version it belongs to is left out with a WARNING naming its record id
  * (versie_id), and when the cursor is exhausted the export fails with an
@@ -40,38 +40,38 @@
 #include "verwerkingenlog.h"
 #include "pseudoniem.h"
 
-/* _ontsleutel in pseudoniem.c. */
-extern Datum vwl_ontsleutel(PG_FUNCTION_ARGS);
+/* _decrypt in pseudoniem.c. */
+extern Datum vwl_decrypt(PG_FUNCTION_ARGS);
 
 /* Record ids named in the final error; the rest are counted. */
-#define MAX_GENOEMD		20
+#define MAX_NAMED		20
 
 /*
- * Identifiers _ontsleutel_export() could not decrypt in this backend.  The
+ * Identifiers _decrypt_export() could not decrypt in this backend.  The
  * export compares it before and after each row to know whether that row
  * lost an identifier; it is only ever incremented.
  */
-static uint64 ontsleutel_fouten = 0;
+static uint64 decrypt_errors = 0;
 
 /* The state of one export between calls. */
-typedef struct ExportStand
+typedef struct ExportState
 {
 	char	   *cursor;			/* name of the SPI cursor */
 	int64		weggelaten;		/* versions left out */
-	int64		genoemd[MAX_GENOEMD];	/* ... the first of their record ids */
-} ExportStand;
+	int64		genoemd[MAX_NAMED];	/* ... the first of their record ids */
+} ExportState;
 
-PG_FUNCTION_INFO_V1(vwl_ontsleutel_export);
+PG_FUNCTION_INFO_V1(vwl_decrypt_export);
 
 /*
- * verwerkingenlog._ontsleutel_export(versleuteld bytea, soort text, plaats
+ * verwerkingenlog._decrypt_export(versleuteld bytea, soort text, plaats
  * bytea, tabel text, record text) RETURNS text: the identifier back
  * (authenticated with its binding soort, plaats), or NULL with a WARNING
  * naming the table and the record when it cannot be decrypted.  The decryption runs in
  * a subtransaction, so its error is caught safely.
  */
 Datum
-vwl_ontsleutel_export(PG_FUNCTION_ARGS)
+vwl_decrypt_export(PG_FUNCTION_ARGS)
 {
 	MemoryContext oud = CurrentMemoryContext;
 	ResourceOwner eigenaar = CurrentResourceOwner;
@@ -83,7 +83,7 @@ vwl_ontsleutel_export(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
-		elog(ERROR, "_ontsleutel_export needs the binding of the ciphertext");
+		elog(ERROR, "_decrypt_export needs the binding of the ciphertext");
 	tabel = PG_ARGISNULL(3) ? "?" : text_to_cstring(PG_GETARG_TEXT_PP(3));
 	record = PG_ARGISNULL(4) ? "?" : text_to_cstring(PG_GETARG_TEXT_PP(4));
 
@@ -91,7 +91,7 @@ vwl_ontsleutel_export(PG_FUNCTION_ARGS)
 	MemoryContextSwitchTo(oud);
 	PG_TRY();
 	{
-		res = DirectFunctionCall3(vwl_ontsleutel, PG_GETARG_DATUM(0),
+		res = DirectFunctionCall3(vwl_decrypt, PG_GETARG_DATUM(0),
 								  PG_GETARG_DATUM(1), PG_GETARG_DATUM(2));
 		ReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(oud);
@@ -113,10 +113,10 @@ vwl_ontsleutel_export(PG_FUNCTION_ARGS)
 		 * A key file that is missing or not this database's is no problem
 		 * of one record: nothing could be decrypted.  End the export.
 		 */
-		if (fout->sqlerrcode == ERRCODE_VWL_SLEUTELBESTAND)
+		if (fout->sqlerrcode == ERRCODE_VWL_KEYFILE)
 			ReThrowError(fout);
 
-		ontsleutel_fouten++;
+		decrypt_errors++;
 		ereport(WARNING,
 				(errcode(fout->sqlerrcode),
 				 errmsg("could not decrypt the identifier in %s record %s", tabel, record),
@@ -140,7 +140,7 @@ Datum
 vwl_exporteer(PG_FUNCTION_ARGS)
 {
 	FuncCallContext *funcctx;
-	ExportStand *stand;
+	ExportState *stand;
 	MemoryContext oud;
 	Portal		portal;
 	Datum		doc = (Datum) 0;
@@ -152,13 +152,13 @@ vwl_exporteer(PG_FUNCTION_ARGS)
 		Datum		args[2];
 		SPIPlanPtr	plan;
 
-		vwl_vereis_beheer("export verwerkingsacties");
+		vwl_require_beheer("export verwerkingsacties");
 		if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("vanaf and tot must not be null")));
 		funcctx = SRF_FIRSTCALL_INIT();
-		stand = MemoryContextAllocZero(funcctx->multi_call_memory_ctx, sizeof(ExportStand));
+		stand = MemoryContextAllocZero(funcctx->multi_call_memory_ctx, sizeof(ExportState));
 		args[0] = PG_GETARG_DATUM(0);
 		args[1] = PG_GETARG_DATUM(1);
 
@@ -187,7 +187,7 @@ vwl_exporteer(PG_FUNCTION_ARGS)
 	}
 
 	funcctx = SRF_PERCALL_SETUP();
-	stand = (ExportStand *) funcctx->user_fctx;
+	stand = (ExportState *) funcctx->user_fctx;
 
 	/* The next version that could be read whole. */
 	oud = CurrentMemoryContext;
@@ -198,7 +198,7 @@ vwl_exporteer(PG_FUNCTION_ARGS)
 		elog(ERROR, "cursor of the export is gone");
 	for (;;)
 	{
-		uint64		fouten_voor = ontsleutel_fouten;
+		uint64		fouten_voor = decrypt_errors;
 		bool		isnull;
 		int64		versie_id;
 		Datum		d;
@@ -210,7 +210,7 @@ vwl_exporteer(PG_FUNCTION_ARGS)
 		versie_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
 												SPI_tuptable->tupdesc, 1, &isnull));
 		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);
-		if (ontsleutel_fouten == fouten_voor && !isnull)
+		if (decrypt_errors == fouten_voor && !isnull)
 		{
 			MemoryContext spi = MemoryContextSwitchTo(oud);
 
@@ -224,7 +224,7 @@ vwl_exporteer(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("version with record id " INT64_FORMAT " left out of the export", versie_id),
 				 errdetail("An identifier of the version could not be decrypted.")));
-		if (stand->weggelaten < MAX_GENOEMD)
+		if (stand->weggelaten < MAX_NAMED)
 			stand->genoemd[stand->weggelaten] = versie_id;
 		stand->weggelaten++;
 		SPI_freetuptable(SPI_tuptable);
@@ -241,10 +241,10 @@ vwl_exporteer(PG_FUNCTION_ARGS)
 		StringInfoData lijst;
 
 		initStringInfo(&lijst);
-		for (int64 i = 0; i < stand->weggelaten && i < MAX_GENOEMD; i++)
+		for (int64 i = 0; i < stand->weggelaten && i < MAX_NAMED; i++)
 			appendStringInfo(&lijst, "%s" INT64_FORMAT, i > 0 ? ", " : "", stand->genoemd[i]);
-		if (stand->weggelaten > MAX_GENOEMD)
-			appendStringInfo(&lijst, " and " INT64_FORMAT " more", stand->weggelaten - MAX_GENOEMD);
+		if (stand->weggelaten > MAX_NAMED)
+			appendStringInfo(&lijst, " and " INT64_FORMAT " more", stand->weggelaten - MAX_NAMED);
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("export incomplete: " INT64_FORMAT " version(s) could not be decrypted", stand->weggelaten),

@@ -13,8 +13,8 @@
  *		stored, the others are counted in the answer's partialSuccess.
  *
  * Both validate in one walk over the jsonb containers, in the style of
- * validatie.c: every problem is collected as (name, code, reason) with the
- * same VwlValidatie, names are paths in JavaScript notation, an attribute
+ * validation.c: every problem is collected as (name, code, reason) with the
+ * same VwlValidation, names are paths in JavaScript notation, an attribute
  * is named after its key (attributes["dpl.core.data_subject_id"]), reasons
  * never quote a value.  Checks:
  *	- required fields; trace_id 16 bytes and span ids 8 bytes as hex
@@ -38,7 +38,7 @@
  *	  are accepted and not stored.
  *
  * Storage.  A record is a verwerkingsactie of one version with one
- * verwerkt object, in the same tables (20_opslag.sql), with the columns
+ * verwerkt object, in the same tables (20_storage.sql), with the columns
  * 75_ldv.sql adds:
  *	trace_id -> verwerking_id (bijective), span_id, parent_span_id, status,
  *	end_time -> eind_tijdstip, resource, the optional attributes -> attributen;
@@ -84,12 +84,12 @@
 #include "utils/uuid.h"
 
 #include "verwerkingenlog.h"
-#include "onveranderlijk.h"
+#include "append_only.h"
 #include "pseudoniem.h"
-#include "validatie.h"
+#include "validation.h"
 
 /* LDV status values, in the order of OTLP's status codes. */
-static const char *const ldv_statussen[] = {"Unset", "Ok", "Error"};
+static const char *const ldv_statuses[] = {"Unset", "Ok", "Error"};
 
 /*
  * Latest start or end accepted: what fits in 64 bits of nanoseconds since
@@ -105,7 +105,7 @@ static const char *const ldv_statussen[] = {"Unset", "Ok", "Error"};
 #define LDV_EPOCH_US	((int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY)
 
 /* One record, validated and converted. */
-typedef struct LdvRegel
+typedef struct LdvRecord
 {
 	pg_uuid_t	trace;
 	uint8		span[8];
@@ -113,7 +113,7 @@ typedef struct LdvRegel
 	uint8		ouder[8];
 	const char *naam;
 	int			naamlen;
-	int			status;			/* index into ldv_statussen */
+	int			status;			/* index into ldv_statuses */
 	int64		start_ns;		/* since the epoch */
 	int64		eind_ns;
 	int8		fracdigits;		/* 3 (LDV, ms) or 9 (OTLP, ns) */
@@ -133,10 +133,10 @@ typedef struct LdvRegel
 	bool		gezien[3];		/* the three required attributes */
 	bool		gezien_extra[2];	/* the two optional ones */
 	JsonbParseState *extra_st;	/* while collecting extra */
-} LdvRegel;
+} LdvRecord;
 
 /* What the span attributes may be. */
-typedef enum LdvAttribuut
+typedef enum LdvAttribute
 {
 	ATTR_ACTIVITEIT,
 	ATTR_SUBJECT,
@@ -145,7 +145,7 @@ typedef enum LdvAttribuut
 	ATTR_FOREIGN_SPAN,
 	ATTR_ONBEKEND_CORE,
 	ATTR_NIET_AANGENOMEN
-} LdvAttribuut;
+} LdvAttribute;
 
 static const char *const verplichte_attributen[3] = {
 	"dpl.core.processing_activity_id",
@@ -158,11 +158,11 @@ static const char *const verplichte_attributen[3] = {
  * -------------------------------------------------------------------------
  */
 
-/* Enter element sleutel of the current object (cf. validatie.c). */
+/* Enter element sleutel of the current object (cf. validation.c). */
 static void
-pad_in(VwlValidatie *v, const char *sleutel)
+path_enter(VwlValidation *v, const char *sleutel)
 {
-	if (v->diepte >= VWL_MAX_DIEPTE)
+	if (v->diepte >= VWL_MAX_DEPTH)
 		elog(ERROR, "logregel path too deep");
 	v->pad[v->diepte].sleutel = sleutel;
 	v->pad[v->diepte].lengte = strlen(sleutel);
@@ -171,14 +171,14 @@ pad_in(VwlValidatie *v, const char *sleutel)
 
 /* Record a problem with element sleutel (NUL-terminated) of the container. */
 static void
-probleem(VwlValidatie *v, const char *sleutel, const char *code, const char *reden)
+problem(VwlValidation *v, const char *sleutel, const char *code, const char *reden)
 {
-	vwl_probleem(v, sleutel, sleutel ? strlen(sleutel) : 0, code, reden);
+	vwl_problem(v, sleutel, sleutel ? strlen(sleutel) : 0, code, reden);
 }
 
 /* The JSON type of a value, for "must be a string, not ..." reasons. */
 static const char *
-soort_van(const JsonbValue *w)
+kind_of(const JsonbValue *w)
 {
 	switch (w->type)
 	{
@@ -199,10 +199,10 @@ soort_van(const JsonbValue *w)
 
 /* Problem: the value has the wrong JSON type. */
 static void
-probleem_type(VwlValidatie *v, const char *sleutel, const char *moet, const JsonbValue *w)
+problem_type(VwlValidation *v, const char *sleutel, const char *moet, const JsonbValue *w)
 {
-	probleem(v, sleutel, VWL_CODE_INVALID_TYPE,
-			 psprintf("must be %s, not %s", moet, soort_van(w)));
+	problem(v, sleutel, VWL_CODE_INVALID_TYPE,
+			 psprintf("must be %s, not %s", moet, kind_of(w)));
 }
 
 /* Is w an object container / an array container? */
@@ -220,7 +220,7 @@ is_array(const JsonbValue *w)
 
 /* The value of key in object container c, or NULL when absent or null. */
 static JsonbValue *
-veld(JsonbContainer *c, const char *key)
+field(JsonbContainer *c, const char *key)
 {
 	JsonbValue *w = getKeyJsonValueFromContainer(c, key, strlen(key), NULL);
 
@@ -231,7 +231,7 @@ veld(JsonbContainer *c, const char *key)
 
 /* Value of one hexadecimal digit, -1 if it is none. */
 static inline int
-hexwaarde(unsigned char c)
+hex_value(unsigned char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -255,8 +255,8 @@ hex_id(const char *s, int len, uint8 *out, int n)
 		return psprintf("must be %d hexadecimal digits (%d bytes)", 2 * n, n);
 	for (int i = 0; i < n; i++)
 	{
-		int			h = hexwaarde((unsigned char) s[2 * i]);
-		int			l = hexwaarde((unsigned char) s[2 * i + 1]);
+		int			h = hex_value((unsigned char) s[2 * i]);
+		int			l = hex_value((unsigned char) s[2 * i + 1]);
 
 		if (h < 0 || l < 0)
 			return psprintf("must be %d hexadecimal digits (%d bytes)", 2 * n, n);
@@ -271,7 +271,7 @@ hex_id(const char *s, int len, uint8 *out, int n)
 
 /* Number of characters of s in the database encoding. */
 static inline int
-tekens(const char *s, int len)
+chars(const char *s, int len)
 {
 	return pg_mbstrlen_with_len(s, len);
 }
@@ -282,7 +282,7 @@ tekens(const char *s, int len)
  * writes 64-bit integers as strings).
  */
 static const char *
-geheel(const JsonbValue *w, bool tekst_ok, int64 max, int64 *out)
+integer_value(const JsonbValue *w, bool tekst_ok, int64 max, int64 *out)
 {
 	const char *s;
 	int			len;
@@ -300,7 +300,7 @@ geheel(const JsonbValue *w, bool tekst_ok, int64 max, int64 *out)
 	}
 	else
 		return psprintf("must be %s, not %s", tekst_ok ? "a string of digits" : "a number",
-						soort_van(w));
+						kind_of(w));
 	if (len == 0 || len > 19)
 		return len == 0 ? "must be a whole number of at least 0" : "is too large";
 	for (int i = 0; i < len; i++)
@@ -315,7 +315,7 @@ geheel(const JsonbValue *w, bool tekst_ok, int64 max, int64 *out)
 	return NULL;
 }
 
-/* An absolute http(s) URL?  (After uri_fout said it is a URI.) */
+/* An absolute http(s) URL?  (After uri_error said it is a URI.) */
 static bool
 is_http_url(const char *s, int len)
 {
@@ -325,22 +325,22 @@ is_http_url(const char *s, int len)
 
 /* A string attribute's value, or a problem; false when there was one. */
 static bool
-tekst_waarde(VwlValidatie *v, const char *sleutel, const JsonbValue *w,
+text_value(VwlValidation *v, const char *sleutel, const JsonbValue *w,
 			 int max, const char **s, int *len)
 {
 	if (w->type != jbvString)
 	{
-		probleem_type(v, sleutel, "a string", w);
+		problem_type(v, sleutel, "a string", w);
 		return false;
 	}
 	if (w->val.string.len == 0)
 	{
-		probleem(v, sleutel, VWL_CODE_BLANK, "must not be empty");
+		problem(v, sleutel, VWL_CODE_BLANK, "must not be empty");
 		return false;
 	}
-	if (tekens(w->val.string.val, w->val.string.len) > max)
+	if (chars(w->val.string.val, w->val.string.len) > max)
 	{
-		probleem(v, sleutel, VWL_CODE_MAX_LENGTH,
+		problem(v, sleutel, VWL_CODE_MAX_LENGTH,
 				 psprintf("is longer than %d characters", max));
 		return false;
 	}
@@ -351,7 +351,7 @@ tekst_waarde(VwlValidatie *v, const char *sleutel, const JsonbValue *w,
 
 /* Push a key onto an object being built. */
 static void
-push_sleutel(JsonbParseState **st, const char *key, int keylen)
+push_key(JsonbParseState **st, const char *key, int keylen)
 {
 	JsonbValue	k;
 
@@ -363,9 +363,9 @@ push_sleutel(JsonbParseState **st, const char *key, int keylen)
 
 /* Push a pair onto an object being built. */
 static void
-push_paar(JsonbParseState **st, const char *key, int keylen, JsonbValue *waarde)
+push_pair(JsonbParseState **st, const char *key, int keylen, JsonbValue *waarde)
 {
-	push_sleutel(st, key, keylen);
+	push_key(st, key, keylen);
 	pushJsonbValue(st, WJB_VALUE, waarde);
 }
 
@@ -375,8 +375,8 @@ push_paar(JsonbParseState **st, const char *key, int keylen, JsonbValue *waarde)
  */
 
 /* What a span attribute key is. */
-static LdvAttribuut
-attribuut_soort(const char *key, int len)
+static LdvAttribute
+attribute_kind(const char *key, int len)
 {
 #define IS(naam) (len == (int) sizeof(naam) - 1 && memcmp(key, naam, len) == 0)
 	if (IS("dpl.core.processing_activity_id"))
@@ -401,20 +401,20 @@ attribuut_soort(const char *key, int len)
  * unwrapped for strings).
  */
 static void
-attribuut(VwlValidatie *v, LdvRegel *r, const char *key, int keylen, JsonbValue *w)
+attribute(VwlValidation *v, LdvRecord *r, const char *key, int keylen, JsonbValue *w)
 {
 	char	   *sleutel = pnstrdup(key, keylen);
 	const char *s;
 	int			len;
 	const char *reden;
-	LdvAttribuut soort = attribuut_soort(key, keylen);
+	LdvAttribute soort = attribute_kind(key, keylen);
 	bool	   *gezien = soort <= ATTR_SOORT ? &r->gezien[soort] :
 		soort <= ATTR_FOREIGN_SPAN ? &r->gezien_extra[soort - ATTR_PROCESSOR] : NULL;
 
 	/* an OTLP KeyValue list can name a key twice: which value would count? */
 	if (gezien && *gezien)
 	{
-		probleem(v, sleutel, VWL_CODE_INVALID, "is given more than once");
+		problem(v, sleutel, VWL_CODE_INVALID, "is given more than once");
 		return;
 	}
 	if (gezien && soort >= ATTR_PROCESSOR)
@@ -424,11 +424,11 @@ attribuut(VwlValidatie *v, LdvRegel *r, const char *key, int keylen, JsonbValue 
 	{
 		case ATTR_ACTIVITEIT:
 			r->gezien[0] = true;
-			if (!tekst_waarde(v, sleutel, w, VWL_MAX_URI, &s, &len))
+			if (!text_value(v, sleutel, w, VWL_MAX_URI, &s, &len))
 				return;
-			if ((reden = vwl_uri_fout(s, len)) != NULL)
+			if ((reden = vwl_uri_error(s, len)) != NULL)
 			{
-				probleem(v, sleutel, VWL_CODE_INVALID, reden);
+				problem(v, sleutel, VWL_CODE_INVALID, reden);
 				return;
 			}
 			r->activiteit = s;
@@ -437,7 +437,7 @@ attribuut(VwlValidatie *v, LdvRegel *r, const char *key, int keylen, JsonbValue 
 		case ATTR_SUBJECT:
 			/* objectId's limit, so that the inzage can name the subject */
 			r->gezien[1] = true;
-			if (tekst_waarde(v, sleutel, w, VWL_MAX_ID, &s, &len))
+			if (text_value(v, sleutel, w, VWL_MAX_ID, &s, &len))
 			{
 				r->subject = s;
 				r->subjectlen = len;
@@ -445,22 +445,22 @@ attribuut(VwlValidatie *v, LdvRegel *r, const char *key, int keylen, JsonbValue 
 			return;
 		case ATTR_SOORT:
 			r->gezien[2] = true;
-			if (!tekst_waarde(v, sleutel, w, VWL_MAX_NAAM, &s, &len))
+			if (!text_value(v, sleutel, w, VWL_MAX_NAME, &s, &len))
 				return;
-			if (memchr(s, ':', len) != NULL && (reden = vwl_uri_fout(s, len)) != NULL)
+			if (memchr(s, ':', len) != NULL && (reden = vwl_uri_error(s, len)) != NULL)
 			{
-				probleem(v, sleutel, VWL_CODE_INVALID, reden);
+				problem(v, sleutel, VWL_CODE_INVALID, reden);
 				return;
 			}
 			r->soort = s;
 			r->soortlen = len;
 			return;
 		case ATTR_PROCESSOR:
-			if (!tekst_waarde(v, sleutel, w, VWL_MAX_URI, &s, &len))
+			if (!text_value(v, sleutel, w, VWL_MAX_URI, &s, &len))
 				return;
-			if ((reden = vwl_uri_fout(s, len)) != NULL || !is_http_url(s, len))
+			if ((reden = vwl_uri_error(s, len)) != NULL || !is_http_url(s, len))
 			{
-				probleem(v, sleutel, VWL_CODE_INVALID,
+				problem(v, sleutel, VWL_CODE_INVALID,
 						 reden ? reden : "is not an http or https URL");
 				return;
 			}
@@ -471,22 +471,22 @@ attribuut(VwlValidatie *v, LdvRegel *r, const char *key, int keylen, JsonbValue 
 
 				if (w->type != jbvString)
 				{
-					probleem_type(v, sleutel, "a string", w);
+					problem_type(v, sleutel, "a string", w);
 					return;
 				}
 				if ((reden = hex_id(w->val.string.val, w->val.string.len, buf, 8)) != NULL)
 				{
-					probleem(v, sleutel, VWL_CODE_INVALID, reden);
+					problem(v, sleutel, VWL_CODE_INVALID, reden);
 					return;
 				}
 				break;
 			}
 		case ATTR_ONBEKEND_CORE:
-			probleem(v, sleutel, VWL_CODE_UNKNOWN,
+			problem(v, sleutel, VWL_CODE_UNKNOWN,
 					 "is not an attribute of namespace dpl.core (LDV 1.0)");
 			return;
 		case ATTR_NIET_AANGENOMEN:
-			probleem(v, sleutel, VWL_CODE_UNKNOWN,
+			problem(v, sleutel, VWL_CODE_UNKNOWN,
 					 "is not in an adopted namespace: only dpl.core attributes are accepted");
 			return;
 	}
@@ -494,16 +494,16 @@ attribuut(VwlValidatie *v, LdvRegel *r, const char *key, int keylen, JsonbValue 
 	/* An optional attribute, kept as given. */
 	if (r->extra_st == NULL)
 		pushJsonbValue(&r->extra_st, WJB_BEGIN_OBJECT, NULL);
-	push_paar(&r->extra_st, key, keylen, w);
+	push_pair(&r->extra_st, key, keylen, w);
 }
 
 /* After the attributes: the required ones that were absent, and extra. */
 static void
-attributen_af(VwlValidatie *v, LdvRegel *r)
+attributes_done(VwlValidation *v, LdvRecord *r)
 {
 	for (int i = 0; i < 3; i++)
 		if (!r->gezien[i])
-			probleem(v, verplichte_attributen[i], VWL_CODE_REQUIRED, "is required");
+			problem(v, verplichte_attributen[i], VWL_CODE_REQUIRED, "is required");
 	if (r->extra_st != NULL)
 	{
 		JsonbValue *obj = pushJsonbValue(&r->extra_st, WJB_END_OBJECT, NULL);
@@ -519,7 +519,7 @@ attributen_af(VwlValidatie *v, LdvRegel *r)
  * OIN), verwerkingenlog.gegevensbron.  The path is at "resource".
  */
 static void
-resource_velden(VwlValidatie *v, LdvRegel *r)
+resource_fields(VwlValidation *v, LdvRecord *r)
 {
 	JsonbValue *attrs;
 	static const char *const sleutels[3] = {
@@ -528,29 +528,29 @@ resource_velden(VwlValidatie *v, LdvRegel *r)
 
 	if (r->resource == NULL)
 		return;
-	attrs = veld(&r->resource->root, "attributes");
+	attrs = field(&r->resource->root, "attributes");
 	if (attrs == NULL || !is_object(attrs))
 		return;
-	pad_in(v, "attributes");
+	path_enter(v, "attributes");
 	for (int i = 0; i < 3; i++)
 	{
-		JsonbValue *w = veld(attrs->val.binary.data, sleutels[i]);
+		JsonbValue *w = field(attrs->val.binary.data, sleutels[i]);
 		const char *s;
 		int			len;
 
 		if (w == NULL)
 			continue;
-		if (!tekst_waarde(v, sleutels[i], w, VWL_MAX_NAAM, &s, &len))
+		if (!text_value(v, sleutels[i], w, VWL_MAX_NAME, &s, &len))
 			continue;
 		if (i == 1)
 		{
-			bool		oin = (len == VWL_OIN_LENGTE);
+			bool		oin = (len == VWL_OIN_LENGTH);
 
 			for (int j = 0; oin && j < len; j++)
 				oin = (s[j] >= '0' && s[j] <= '9');
 			if (!oin)
 			{
-				probleem(v, sleutels[i], VWL_CODE_INVALID, "is not an OIN (exactly 20 digits)");
+				problem(v, sleutels[i], VWL_CODE_INVALID, "is not an OIN (exactly 20 digits)");
 				continue;
 			}
 		}
@@ -561,15 +561,15 @@ resource_velden(VwlValidatie *v, LdvRegel *r)
 		else
 			r->gegevensbron = pnstrdup(s, len);
 	}
-	vwl_pad_terug(v);
+	vwl_path_pop(v);
 }
 
 /* Checks shared by both formats once the fields are read. */
 static void
-regel_af(VwlValidatie *v, LdvRegel *r, const char *eind_naam, bool eind_gezien)
+record_done(VwlValidation *v, LdvRecord *r, const char *eind_naam, bool eind_gezien)
 {
 	if (eind_gezien && r->eind_ns < r->start_ns)
-		probleem(v, eind_naam, VWL_CODE_INVALID, "is before the start time");
+		problem(v, eind_naam, VWL_CODE_INVALID, "is before the start time");
 }
 
 /* -------------------------------------------------------------------------
@@ -578,25 +578,25 @@ regel_af(VwlValidatie *v, LdvRegel *r, const char *eind_naam, bool eind_gezien)
  */
 
 /* The fields of an LDV record, in the order of the standard. */
-static const char *const ldv_velden[] = {
+static const char *const ldv_fields[] = {
 	"trace_id", "span_id", "parent_span_id", "name", "status",
 	"start_time", "end_time", "resource", "attributes"
 };
 
 /* A trace or span id field; the path is at the record. */
 static void
-id_veld(VwlValidatie *v, JsonbValue *w, const char *naam, uint8 *out, int n, bool *gezet)
+id_field(VwlValidation *v, JsonbValue *w, const char *naam, uint8 *out, int n, bool *gezet)
 {
 	const char *reden;
 
 	if (w->type != jbvString)
 	{
-		probleem_type(v, naam, "a string", w);
+		problem_type(v, naam, "a string", w);
 		return;
 	}
 	if ((reden = hex_id(w->val.string.val, w->val.string.len, out, n)) != NULL)
 	{
-		probleem(v, naam, VWL_CODE_INVALID, reden);
+		problem(v, naam, VWL_CODE_INVALID, reden);
 		return;
 	}
 	if (gezet)
@@ -605,7 +605,7 @@ id_veld(VwlValidatie *v, JsonbValue *w, const char *naam, uint8 *out, int n, boo
 
 /* One LDV record (the path is at the record). */
 static void
-lees_logregel(VwlValidatie *v, JsonbValue *doc, LdvRegel *r)
+read_logregel(VwlValidation *v, JsonbValue *doc, LdvRecord *r)
 {
 	JsonbContainer *c;
 	JsonbValue *w;
@@ -618,53 +618,53 @@ lees_logregel(VwlValidatie *v, JsonbValue *doc, LdvRegel *r)
 
 	if (!is_object(doc))
 	{
-		probleem_type(v, NULL, "an object", doc);
+		problem_type(v, NULL, "an object", doc);
 		return;
 	}
 	c = doc->val.binary.data;
 
-	if ((w = veld(c, "trace_id")) == NULL)
-		probleem(v, "trace_id", VWL_CODE_REQUIRED, "is required");
+	if ((w = field(c, "trace_id")) == NULL)
+		problem(v, "trace_id", VWL_CODE_REQUIRED, "is required");
 	else
-		id_veld(v, w, "trace_id", r->trace.data, 16, NULL);
+		id_field(v, w, "trace_id", r->trace.data, 16, NULL);
 
-	if ((w = veld(c, "span_id")) == NULL)
-		probleem(v, "span_id", VWL_CODE_REQUIRED, "is required");
+	if ((w = field(c, "span_id")) == NULL)
+		problem(v, "span_id", VWL_CODE_REQUIRED, "is required");
 	else
-		id_veld(v, w, "span_id", r->span, 8, NULL);
+		id_field(v, w, "span_id", r->span, 8, NULL);
 
-	if ((w = veld(c, "parent_span_id")) != NULL)
-		id_veld(v, w, "parent_span_id", r->ouder, 8, &r->heeft_ouder);
+	if ((w = field(c, "parent_span_id")) != NULL)
+		id_field(v, w, "parent_span_id", r->ouder, 8, &r->heeft_ouder);
 
-	if ((w = veld(c, "name")) == NULL)
-		probleem(v, "name", VWL_CODE_REQUIRED, "is required");
+	if ((w = field(c, "name")) == NULL)
+		problem(v, "name", VWL_CODE_REQUIRED, "is required");
 	else
-		(void) tekst_waarde(v, "name", w, VWL_MAX_NAAM, &r->naam, &r->naamlen);
+		(void) text_value(v, "name", w, VWL_MAX_NAME, &r->naam, &r->naamlen);
 
-	if ((w = veld(c, "status")) == NULL)
-		probleem(v, "status", VWL_CODE_REQUIRED, "is required");
+	if ((w = field(c, "status")) == NULL)
+		problem(v, "status", VWL_CODE_REQUIRED, "is required");
 	else if (w->type != jbvString)
-		probleem_type(v, "status", "a string", w);
+		problem_type(v, "status", "a string", w);
 	else
 	{
 		r->status = -1;
 		for (int i = 0; i < 3; i++)
-			if (w->val.string.len == (int) strlen(ldv_statussen[i]) &&
-				memcmp(w->val.string.val, ldv_statussen[i], w->val.string.len) == 0)
+			if (w->val.string.len == (int) strlen(ldv_statuses[i]) &&
+				memcmp(w->val.string.val, ldv_statuses[i], w->val.string.len) == 0)
 				r->status = i;
 		if (r->status < 0)
-			probleem(v, "status", VWL_CODE_INVALID_CHOICE, "must be one of Unset, Ok, Error");
+			problem(v, "status", VWL_CODE_INVALID_CHOICE, "must be one of Unset, Ok, Error");
 	}
 
 	r->fracdigits = 3;
-	if ((w = veld(c, "start_time")) == NULL)
-		probleem(v, "start_time", VWL_CODE_REQUIRED, "is required");
+	if ((w = field(c, "start_time")) == NULL)
+		problem(v, "start_time", VWL_CODE_REQUIRED, "is required");
 	else
 	{
-		const char *reden = geheel(w, false, LDV_MAX_MS, &r->start_ns);
+		const char *reden = integer_value(w, false, LDV_MAX_MS, &r->start_ns);
 
 		if (reden)
-			probleem(v, "start_time",
+			problem(v, "start_time",
 					 w->type == jbvNumeric ? VWL_CODE_INVALID : VWL_CODE_INVALID_TYPE, reden);
 		else
 		{
@@ -672,14 +672,14 @@ lees_logregel(VwlValidatie *v, JsonbValue *doc, LdvRegel *r)
 			start_gezien = true;
 		}
 	}
-	if ((w = veld(c, "end_time")) == NULL)
-		probleem(v, "end_time", VWL_CODE_REQUIRED, "is required");
+	if ((w = field(c, "end_time")) == NULL)
+		problem(v, "end_time", VWL_CODE_REQUIRED, "is required");
 	else
 	{
-		const char *reden = geheel(w, false, LDV_MAX_MS, &r->eind_ns);
+		const char *reden = integer_value(w, false, LDV_MAX_MS, &r->eind_ns);
 
 		if (reden)
-			probleem(v, "end_time",
+			problem(v, "end_time",
 					 w->type == jbvNumeric ? VWL_CODE_INVALID : VWL_CODE_INVALID_TYPE, reden);
 		else
 		{
@@ -688,45 +688,45 @@ lees_logregel(VwlValidatie *v, JsonbValue *doc, LdvRegel *r)
 		}
 	}
 
-	if ((w = veld(c, "resource")) != NULL)
+	if ((w = field(c, "resource")) != NULL)
 	{
 		if (!is_object(w))
-			probleem_type(v, "resource", "an object", w);
+			problem_type(v, "resource", "an object", w);
 		else
 		{
-			JsonbValue *a = veld(w->val.binary.data, "attributes");
+			JsonbValue *a = field(w->val.binary.data, "attributes");
 
-			pad_in(v, "resource");
+			path_enter(v, "resource");
 			it = JsonbIteratorInit(w->val.binary.data);
 			while ((tok = JsonbIteratorNext(&it, &k, true)) != WJB_DONE)
 			{
 				if (tok == WJB_KEY &&
 					!(k.val.string.len == 10 && memcmp(k.val.string.val, "attributes", 10) == 0))
-					vwl_probleem(v, k.val.string.val, k.val.string.len, VWL_CODE_UNKNOWN,
+					vwl_problem(v, k.val.string.val, k.val.string.len, VWL_CODE_UNKNOWN,
 								 "is not a field of a resource");
 			}
 			if (a != NULL && !is_object(a))
-				probleem_type(v, "attributes", "an object", a);
-			vwl_pad_terug(v);
+				problem_type(v, "attributes", "an object", a);
+			vwl_path_pop(v);
 			if (v->aantal == voor)
 			{
 				r->resource = JsonbValueToJsonb(w);
-				pad_in(v, "resource");
-				resource_velden(v, r);
-				vwl_pad_terug(v);
+				path_enter(v, "resource");
+				resource_fields(v, r);
+				vwl_path_pop(v);
 			}
 		}
 	}
 
-	if ((w = veld(c, "attributes")) == NULL)
-		probleem(v, "attributes", VWL_CODE_REQUIRED, "is required");
+	if ((w = field(c, "attributes")) == NULL)
+		problem(v, "attributes", VWL_CODE_REQUIRED, "is required");
 	else if (!is_object(w))
-		probleem_type(v, "attributes", "an object", w);
+		problem_type(v, "attributes", "an object", w);
 	else
 	{
 		JsonbValue	waarde;
 
-		pad_in(v, "attributes");
+		path_enter(v, "attributes");
 		it = JsonbIteratorInit(w->val.binary.data);
 		while ((tok = JsonbIteratorNext(&it, &k, true)) != WJB_DONE)
 		{
@@ -734,10 +734,10 @@ lees_logregel(VwlValidatie *v, JsonbValue *doc, LdvRegel *r)
 				continue;
 			tok = JsonbIteratorNext(&it, &waarde, true);
 			Assert(tok == WJB_VALUE);
-			attribuut(v, r, k.val.string.val, k.val.string.len, &waarde);
+			attribute(v, r, k.val.string.val, k.val.string.len, &waarde);
 		}
-		attributen_af(v, r);
-		vwl_pad_terug(v);
+		attributes_done(v, r);
+		vwl_path_pop(v);
 	}
 
 	/* Unknown fields: a typo never drops data silently. */
@@ -748,16 +748,16 @@ lees_logregel(VwlValidatie *v, JsonbValue *doc, LdvRegel *r)
 
 		if (tok != WJB_KEY)
 			continue;
-		for (int i = 0; i < (int) lengthof(ldv_velden); i++)
-			if (k.val.string.len == (int) strlen(ldv_velden[i]) &&
-				memcmp(k.val.string.val, ldv_velden[i], k.val.string.len) == 0)
+		for (int i = 0; i < (int) lengthof(ldv_fields); i++)
+			if (k.val.string.len == (int) strlen(ldv_fields[i]) &&
+				memcmp(k.val.string.val, ldv_fields[i], k.val.string.len) == 0)
 				bekend = true;
 		if (!bekend)
-			vwl_probleem(v, k.val.string.val, k.val.string.len, VWL_CODE_UNKNOWN,
+			vwl_problem(v, k.val.string.val, k.val.string.len, VWL_CODE_UNKNOWN,
 						 "is not a field of an LDV record");
 	}
 
-	regel_af(v, r, "end_time", eind_gezien);
+	record_done(v, r, "end_time", eind_gezien);
 	r->geldig = (v->aantal == voor);
 }
 
@@ -766,12 +766,12 @@ lees_logregel(VwlValidatie *v, JsonbValue *doc, LdvRegel *r)
  * -------------------------------------------------------------------------
  */
 
-static void otlp_keyvalues(VwlValidatie *v, JsonbContainer *lijst, JsonbParseState **st,
+static void otlp_keyvalues(VwlValidation *v, JsonbContainer *lijst, JsonbParseState **st,
 						   int nesting, bool *te_diep);
 
 /* Is s (len bytes) an optionally signed decimal integer? */
 static bool
-is_geheel_getal(const char *s, int len)
+is_integer(const char *s, int len)
 {
 	int			i = (len > 0 && s[0] == '-') ? 1 : 0;
 
@@ -790,7 +790,7 @@ is_geheel_getal(const char *s, int len)
  * numbers, bytes as base64 strings (kept as such).
  */
 static void
-otlp_waarde(VwlValidatie *v, JsonbValue *any, JsonbParseState **st, JsonbIteratorToken tok,
+otlp_value(VwlValidation *v, JsonbValue *any, JsonbParseState **st, JsonbIteratorToken tok,
 			int nesting, bool *te_diep)
 {
 	JsonbValue *w;
@@ -801,7 +801,7 @@ otlp_waarde(VwlValidatie *v, JsonbValue *any, JsonbParseState **st, JsonbIterato
 	{
 		/* once per attribute, however many branches are too deep */
 		if (!*te_diep)
-			probleem(v, NULL, VWL_CODE_INVALID,
+			problem(v, NULL, VWL_CODE_INVALID,
 					 psprintf("nests arrays and lists deeper than %d levels", LDV_MAX_NESTING));
 		*te_diep = true;
 		pushJsonbValue(st, tok, &nul);
@@ -809,27 +809,27 @@ otlp_waarde(VwlValidatie *v, JsonbValue *any, JsonbParseState **st, JsonbIterato
 	}
 	if (!is_object(any))
 	{
-		probleem_type(v, NULL, "an object (AnyValue)", any);
+		problem_type(v, NULL, "an object (AnyValue)", any);
 		pushJsonbValue(st, tok, &nul);
 		return;
 	}
-	if ((w = veld(any->val.binary.data, "stringValue")) != NULL ||
-		(w = veld(any->val.binary.data, "boolValue")) != NULL ||
-		(w = veld(any->val.binary.data, "doubleValue")) != NULL ||
-		(w = veld(any->val.binary.data, "bytesValue")) != NULL)
+	if ((w = field(any->val.binary.data, "stringValue")) != NULL ||
+		(w = field(any->val.binary.data, "boolValue")) != NULL ||
+		(w = field(any->val.binary.data, "doubleValue")) != NULL ||
+		(w = field(any->val.binary.data, "bytesValue")) != NULL)
 	{
 		if (w->type == jbvBinary)
 		{
-			probleem_type(v, NULL, "a scalar", w);
+			problem_type(v, NULL, "a scalar", w);
 			pushJsonbValue(st, tok, &nul);
 		}
 		else
 			pushJsonbValue(st, tok, w);
 		return;
 	}
-	if ((w = veld(any->val.binary.data, "intValue")) != NULL)
+	if ((w = field(any->val.binary.data, "intValue")) != NULL)
 	{
-		if (w->type == jbvString && is_geheel_getal(w->val.string.val, w->val.string.len))
+		if (w->type == jbvString && is_integer(w->val.string.val, w->val.string.len))
 		{
 			JsonbValue	num;
 			char	   *tekst = pnstrdup(w->val.string.val, w->val.string.len);
@@ -845,14 +845,14 @@ otlp_waarde(VwlValidatie *v, JsonbValue *any, JsonbParseState **st, JsonbIterato
 			pushJsonbValue(st, tok, w);
 		else
 		{
-			probleem(v, "intValue", VWL_CODE_INVALID, "must be a whole number of at most 20 characters");
+			problem(v, "intValue", VWL_CODE_INVALID, "must be a whole number of at most 20 characters");
 			pushJsonbValue(st, tok, &nul);
 		}
 		return;
 	}
-	if ((w = veld(any->val.binary.data, "arrayValue")) != NULL)
+	if ((w = field(any->val.binary.data, "arrayValue")) != NULL)
 	{
-		JsonbValue *lijst = is_object(w) ? veld(w->val.binary.data, "values") : NULL;
+		JsonbValue *lijst = is_object(w) ? field(w->val.binary.data, "values") : NULL;
 
 		pushJsonbValue(st, WJB_BEGIN_ARRAY, NULL);
 		if (lijst && is_array(lijst))
@@ -860,15 +860,15 @@ otlp_waarde(VwlValidatie *v, JsonbValue *any, JsonbParseState **st, JsonbIterato
 			int			n = JsonContainerSize(lijst->val.binary.data);
 
 			for (int i = 0; i < n; i++)
-				otlp_waarde(v, getIthJsonbValueFromContainer(lijst->val.binary.data, i), st,
+				otlp_value(v, getIthJsonbValueFromContainer(lijst->val.binary.data, i), st,
 							WJB_ELEM, nesting + 1, te_diep);
 		}
 		pushJsonbValue(st, WJB_END_ARRAY, NULL);
 		return;
 	}
-	if ((w = veld(any->val.binary.data, "kvlistValue")) != NULL)
+	if ((w = field(any->val.binary.data, "kvlistValue")) != NULL)
 	{
-		JsonbValue *lijst = is_object(w) ? veld(w->val.binary.data, "values") : NULL;
+		JsonbValue *lijst = is_object(w) ? field(w->val.binary.data, "values") : NULL;
 
 		pushJsonbValue(st, WJB_BEGIN_OBJECT, NULL);
 		if (lijst && is_array(lijst))
@@ -884,7 +884,7 @@ otlp_waarde(VwlValidatie *v, JsonbValue *any, JsonbParseState **st, JsonbIterato
  * comes twice keeps its last value (as jsonb does).
  */
 static void
-otlp_keyvalues(VwlValidatie *v, JsonbContainer *lijst, JsonbParseState **st, int nesting,
+otlp_keyvalues(VwlValidation *v, JsonbContainer *lijst, JsonbParseState **st, int nesting,
 			   bool *te_diep)
 {
 	int			n = JsonContainerSize(lijst);
@@ -893,23 +893,23 @@ otlp_keyvalues(VwlValidatie *v, JsonbContainer *lijst, JsonbParseState **st, int
 	for (int i = 0; i < n; i++)
 	{
 		JsonbValue *kv = getIthJsonbValueFromContainer(lijst, i);
-		JsonbValue *key = is_object(kv) ? veld(kv->val.binary.data, "key") : NULL;
+		JsonbValue *key = is_object(kv) ? field(kv->val.binary.data, "key") : NULL;
 		JsonbValue *val;
 
 		if (key == NULL || key->type != jbvString)
 		{
-			vwl_pad_index(v, i);
-			probleem(v, "key", key ? VWL_CODE_INVALID_TYPE : VWL_CODE_REQUIRED,
+			vwl_path_index(v, i);
+			problem(v, "key", key ? VWL_CODE_INVALID_TYPE : VWL_CODE_REQUIRED,
 					 key ? "must be a string" : "is required");
-			vwl_pad_terug(v);
+			vwl_path_pop(v);
 			continue;
 		}
-		val = veld(kv->val.binary.data, "value");
-		push_sleutel(st, key->val.string.val, key->val.string.len);
+		val = field(kv->val.binary.data, "value");
+		push_key(st, key->val.string.val, key->val.string.len);
 		/* nested lists are named after the outermost key */
 		if (nesting == 0)
 		{
-			pad_in(v, pnstrdup(key->val.string.val, key->val.string.len));
+			path_enter(v, pnstrdup(key->val.string.val, key->val.string.len));
 			eigen_te_diep = false;
 			te_diep = &eigen_te_diep;
 		}
@@ -921,9 +921,9 @@ otlp_keyvalues(VwlValidatie *v, JsonbContainer *lijst, JsonbParseState **st, int
 			pushJsonbValue(st, WJB_VALUE, &nul);
 		}
 		else
-			otlp_waarde(v, val, st, WJB_VALUE, nesting, te_diep);
+			otlp_value(v, val, st, WJB_VALUE, nesting, te_diep);
 		if (nesting == 0)
-			vwl_pad_terug(v);
+			vwl_path_pop(v);
 	}
 }
 
@@ -932,11 +932,11 @@ otlp_keyvalues(VwlValidatie *v, JsonbContainer *lijst, JsonbParseState **st, int
  * span.  Values of dpl.core attributes are strings (stringValue).
  */
 static void
-otlp_attributen(VwlValidatie *v, LdvRegel *r, JsonbValue *lijst)
+otlp_attributes(VwlValidation *v, LdvRecord *r, JsonbValue *lijst)
 {
-	pad_in(v, "attributes");
+	path_enter(v, "attributes");
 	if (lijst != NULL && !is_array(lijst))
-		probleem_type(v, NULL, "an array", lijst);
+		problem_type(v, NULL, "an array", lijst);
 	else if (lijst != NULL)
 	{
 		int			n = JsonContainerSize(lijst->val.binary.data);
@@ -944,28 +944,28 @@ otlp_attributen(VwlValidatie *v, LdvRegel *r, JsonbValue *lijst)
 		for (int i = 0; i < n; i++)
 		{
 			JsonbValue *kv = getIthJsonbValueFromContainer(lijst->val.binary.data, i);
-			JsonbValue *key = is_object(kv) ? veld(kv->val.binary.data, "key") : NULL;
+			JsonbValue *key = is_object(kv) ? field(kv->val.binary.data, "key") : NULL;
 			JsonbValue *val;
 			JsonbValue	waarde;
-			LdvAttribuut soort;
+			LdvAttribute soort;
 
 			if (key == NULL || key->type != jbvString)
 			{
-				vwl_pad_index(v, i);
-				probleem(v, "key", key ? VWL_CODE_INVALID_TYPE : VWL_CODE_REQUIRED,
+				vwl_path_index(v, i);
+				problem(v, "key", key ? VWL_CODE_INVALID_TYPE : VWL_CODE_REQUIRED,
 						 key ? "must be a string" : "is required");
-				vwl_pad_terug(v);
+				vwl_path_pop(v);
 				continue;
 			}
-			val = veld(kv->val.binary.data, "value");
-			soort = attribuut_soort(key->val.string.val, key->val.string.len);
+			val = field(kv->val.binary.data, "value");
+			soort = attribute_kind(key->val.string.val, key->val.string.len);
 			if (val != NULL && is_object(val) &&
-				(val = veld(val->val.binary.data, "stringValue")) != NULL)
+				(val = field(val->val.binary.data, "stringValue")) != NULL)
 				waarde = *val;
 			else if (soort < ATTR_ONBEKEND_CORE)
 			{
 				/* the dpl.core attributes are strings */
-				probleem(v, pnstrdup(key->val.string.val, key->val.string.len),
+				problem(v, pnstrdup(key->val.string.val, key->val.string.len),
 						 VWL_CODE_INVALID_TYPE, "must be a stringValue");
 				if (soort <= ATTR_SOORT)
 					r->gezien[soort] = true;
@@ -973,16 +973,16 @@ otlp_attributen(VwlValidatie *v, LdvRegel *r, JsonbValue *lijst)
 			}
 			else
 				waarde.type = jbvNull;	/* refused below by its key alone */
-			attribuut(v, r, key->val.string.val, key->val.string.len, &waarde);
+			attribute(v, r, key->val.string.val, key->val.string.len, &waarde);
 		}
 	}
-	attributen_af(v, r);
-	vwl_pad_terug(v);
+	attributes_done(v, r);
+	vwl_path_pop(v);
 }
 
 /* The resource of a ResourceSpans as {"attributes": {...}}, or NULL. */
 static Jsonb *
-otlp_resource(VwlValidatie *v, JsonbValue *res)
+otlp_resource(VwlValidation *v, JsonbValue *res)
 {
 	JsonbParseState *st = NULL;
 	JsonbValue *attrs;
@@ -990,14 +990,14 @@ otlp_resource(VwlValidatie *v, JsonbValue *res)
 
 	if (res == NULL)
 		return NULL;
-	pad_in(v, "resource");
+	path_enter(v, "resource");
 	if (!is_object(res))
 	{
-		probleem_type(v, NULL, "an object", res);
-		vwl_pad_terug(v);
+		problem_type(v, NULL, "an object", res);
+		vwl_path_pop(v);
 		return NULL;
 	}
-	attrs = veld(res->val.binary.data, "attributes");
+	attrs = field(res->val.binary.data, "attributes");
 	pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
 	k.type = jbvString;
 	k.val.string.val = "attributes";
@@ -1006,20 +1006,20 @@ otlp_resource(VwlValidatie *v, JsonbValue *res)
 	pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
 	if (attrs && is_array(attrs))
 	{
-		pad_in(v, "attributes");
+		path_enter(v, "attributes");
 		otlp_keyvalues(v, attrs->val.binary.data, &st, 0, NULL);
-		vwl_pad_terug(v);
+		vwl_path_pop(v);
 	}
 	else if (attrs)
-		probleem_type(v, "attributes", "an array", attrs);
+		problem_type(v, "attributes", "an array", attrs);
 	pushJsonbValue(&st, WJB_END_OBJECT, NULL);
-	vwl_pad_terug(v);
+	vwl_path_pop(v);
 	return JsonbValueToJsonb(pushJsonbValue(&st, WJB_END_OBJECT, NULL));
 }
 
 /* One span into record r (the path is at the span). */
 static void
-lees_span(VwlValidatie *v, JsonbValue *span, const LdvRegel *bron, LdvRegel *r)
+read_span(VwlValidation *v, JsonbValue *span, const LdvRecord *bron, LdvRecord *r)
 {
 	JsonbContainer *c;
 	JsonbValue *w;
@@ -1030,38 +1030,38 @@ lees_span(VwlValidatie *v, JsonbValue *span, const LdvRegel *bron, LdvRegel *r)
 
 	if (!is_object(span))
 	{
-		probleem_type(v, NULL, "an object", span);
+		problem_type(v, NULL, "an object", span);
 		return;
 	}
 	c = span->val.binary.data;
 
-	if ((w = veld(c, "traceId")) == NULL)
-		probleem(v, "traceId", VWL_CODE_REQUIRED, "is required");
+	if ((w = field(c, "traceId")) == NULL)
+		problem(v, "traceId", VWL_CODE_REQUIRED, "is required");
 	else
-		id_veld(v, w, "traceId", r->trace.data, 16, NULL);
-	if ((w = veld(c, "spanId")) == NULL)
-		probleem(v, "spanId", VWL_CODE_REQUIRED, "is required");
+		id_field(v, w, "traceId", r->trace.data, 16, NULL);
+	if ((w = field(c, "spanId")) == NULL)
+		problem(v, "spanId", VWL_CODE_REQUIRED, "is required");
 	else
-		id_veld(v, w, "spanId", r->span, 8, NULL);
+		id_field(v, w, "spanId", r->span, 8, NULL);
 	/* an empty parentSpanId is OTLP's "no parent" */
-	if ((w = veld(c, "parentSpanId")) != NULL &&
+	if ((w = field(c, "parentSpanId")) != NULL &&
 		!(w->type == jbvString && w->val.string.len == 0))
-		id_veld(v, w, "parentSpanId", r->ouder, 8, &r->heeft_ouder);
+		id_field(v, w, "parentSpanId", r->ouder, 8, &r->heeft_ouder);
 
-	if ((w = veld(c, "name")) == NULL)
-		probleem(v, "name", VWL_CODE_REQUIRED, "is required");
+	if ((w = field(c, "name")) == NULL)
+		problem(v, "name", VWL_CODE_REQUIRED, "is required");
 	else
-		(void) tekst_waarde(v, "name", w, VWL_MAX_NAAM, &r->naam, &r->naamlen);
+		(void) text_value(v, "name", w, VWL_MAX_NAME, &r->naam, &r->naamlen);
 
 	/* status: absent is Unset (OTLP's default) */
 	r->status = 0;
-	if ((w = veld(c, "status")) != NULL)
+	if ((w = field(c, "status")) != NULL)
 	{
-		JsonbValue *code = is_object(w) ? veld(w->val.binary.data, "code") : NULL;
+		JsonbValue *code = is_object(w) ? field(w->val.binary.data, "code") : NULL;
 
-		pad_in(v, "status");
+		path_enter(v, "status");
 		if (!is_object(w))
-			probleem_type(v, NULL, "an object", w);
+			problem_type(v, NULL, "an object", w);
 		else if (code != NULL)
 		{
 			int64		n = -1;
@@ -1077,38 +1077,38 @@ lees_span(VwlValidatie *v, JsonbValue *span, const LdvRegel *bron, LdvRegel *r)
 						memcmp(code->val.string.val, namen[i], code->val.string.len) == 0)
 						n = i;
 			}
-			else if (geheel(code, false, 2, &n) != NULL)
+			else if (integer_value(code, false, 2, &n) != NULL)
 				n = -1;
 			if (n < 0)
-				probleem(v, "code", VWL_CODE_INVALID_CHOICE,
+				problem(v, "code", VWL_CODE_INVALID_CHOICE,
 						 "must be 0, 1 or 2 (STATUS_CODE_UNSET, STATUS_CODE_OK, STATUS_CODE_ERROR)");
 			else
 				r->status = (int) n;
 		}
-		vwl_pad_terug(v);
+		vwl_path_pop(v);
 	}
 
 	r->fracdigits = 9;
-	if ((w = veld(c, "startTimeUnixNano")) == NULL)
-		probleem(v, "startTimeUnixNano", VWL_CODE_REQUIRED, "is required");
-	else if ((reden = geheel(w, true, LDV_MAX_NS, &r->start_ns)) != NULL)
-		probleem(v, "startTimeUnixNano", VWL_CODE_INVALID, reden);
+	if ((w = field(c, "startTimeUnixNano")) == NULL)
+		problem(v, "startTimeUnixNano", VWL_CODE_REQUIRED, "is required");
+	else if ((reden = integer_value(w, true, LDV_MAX_NS, &r->start_ns)) != NULL)
+		problem(v, "startTimeUnixNano", VWL_CODE_INVALID, reden);
 	else
 		start_gezien = true;
-	if ((w = veld(c, "endTimeUnixNano")) == NULL)
-		probleem(v, "endTimeUnixNano", VWL_CODE_REQUIRED, "is required");
-	else if ((reden = geheel(w, true, LDV_MAX_NS, &r->eind_ns)) != NULL)
-		probleem(v, "endTimeUnixNano", VWL_CODE_INVALID, reden);
+	if ((w = field(c, "endTimeUnixNano")) == NULL)
+		problem(v, "endTimeUnixNano", VWL_CODE_REQUIRED, "is required");
+	else if ((reden = integer_value(w, true, LDV_MAX_NS, &r->eind_ns)) != NULL)
+		problem(v, "endTimeUnixNano", VWL_CODE_INVALID, reden);
 	else
 		eind_gezien = start_gezien;
 
-	otlp_attributen(v, r, veld(c, "attributes"));
+	otlp_attributes(v, r, field(c, "attributes"));
 
 	r->resource = bron->resource;
 	r->systeem = bron->systeem;
 	r->uitvoerder = bron->uitvoerder;
 	r->gegevensbron = bron->gegevensbron;
-	regel_af(v, r, "endTimeUnixNano", eind_gezien);
+	record_done(v, r, "endTimeUnixNano", eind_gezien);
 	r->geldig = (v->aantal == voor);
 }
 
@@ -1119,12 +1119,12 @@ lees_span(VwlValidatie *v, JsonbValue *span, const LdvRegel *bron, LdvRegel *r)
 
 /* Saved plans, kept for the backend's life (SPI_keepplan). */
 static SPIPlanPtr plan_register = NULL;
-static SPIPlanPtr plan_versies = NULL;
+static SPIPlanPtr plan_versions = NULL;
 static SPIPlanPtr plan_objecten = NULL;
 
 /* Prepare and keep a plan. */
 static SPIPlanPtr
-bereid(const char *sql, int n, Oid *typen)
+prepare(const char *sql, int n, Oid *typen)
 {
 	SPIPlanPtr	p = SPI_prepare(sql, n, typen);
 
@@ -1137,7 +1137,7 @@ bereid(const char *sql, int n, Oid *typen)
 
 /* A one-dimensional array of n Datums of type typ, NULLs where isnull. */
 static Datum
-reeks(Datum *w, bool *isnull, int n, Oid typ)
+array_of(Datum *w, bool *isnull, int n, Oid typ)
 {
 	int16		typlen;
 	bool		typbyval;
@@ -1152,7 +1152,7 @@ reeks(Datum *w, bool *isnull, int n, Oid typ)
 
 /* The moment text of ns since the epoch, in Z with fracdigits digits. */
 static Datum
-moment_tekst(int64 ns, int8 fracdigits)
+moment_text(int64 ns, int8 fracdigits)
 {
 	Moment		m;
 
@@ -1167,7 +1167,7 @@ moment_tekst(int64 ns, int8 fracdigits)
 
 /* Parse a UUID in 8-4-4-4-12 hex form (36 bytes at s) into *u. */
 static bool
-uuid_uit_tekst(const char *s, pg_uuid_t *u)
+uuid_from_text(const char *s, pg_uuid_t *u)
 {
 	int			j = 0;
 
@@ -1179,10 +1179,10 @@ uuid_uit_tekst(const char *s, pg_uuid_t *u)
 				return false;
 			continue;
 		}
-		if (hexwaarde((unsigned char) s[i]) < 0 || hexwaarde((unsigned char) s[i + 1]) < 0)
+		if (hex_value((unsigned char) s[i]) < 0 || hex_value((unsigned char) s[i + 1]) < 0)
 			return false;
-		u->data[j++] = (uint8) (hexwaarde((unsigned char) s[i]) * 16 +
-								hexwaarde((unsigned char) s[i + 1]));
+		u->data[j++] = (uint8) (hex_value((unsigned char) s[i]) * 16 +
+								hex_value((unsigned char) s[i + 1]));
 		i++;
 	}
 	return j == 16;
@@ -1205,7 +1205,7 @@ id_bytea(const uint8 *id)
  * Datum, or NULL in bt_null[i]).  In an SPI connection.
  */
 static void
-uit_register(LdvRegel *regels, int n, Niveau *niveaus, Datum *bewaartermijnen, bool *bt_null)
+from_register(LdvRecord *regels, int n, Niveau *niveaus, Datum *bewaartermijnen, bool *bt_null)
 {
 	Datum	   *uris = palloc(n * sizeof(Datum));
 	bool	   *nulls = palloc0(n * sizeof(bool));
@@ -1216,7 +1216,7 @@ uit_register(LdvRegel *regels, int n, Niveau *niveaus, Datum *bewaartermijnen, b
 	{
 		Oid			typen[1] = {TEXTARRAYOID};
 
-		plan_register = bereid(
+		plan_register = prepare(
 			"SELECT r.vertrouwelijkheid OPERATOR(pg_catalog.=) 'vertrouwelijk',"
 			"       r.bewaartermijn::pg_catalog.text"
 			"  FROM pg_catalog.unnest($1) WITH ORDINALITY AS u(uri, i)"
@@ -1232,7 +1232,7 @@ uit_register(LdvRegel *regels, int n, Niveau *niveaus, Datum *bewaartermijnen, b
 		else
 			nulls[i] = true;
 	}
-	arg = reeks(uris, nulls, n, TEXTOID);
+	arg = array_of(uris, nulls, n, TEXTOID);
 	rc = SPI_execute_plan(plan_register, &arg, NULL, true, 0);
 	if (rc != SPI_OK_SELECT || SPI_processed != (uint64) n)
 		elog(ERROR, "register lookup failed");
@@ -1253,7 +1253,7 @@ uit_register(LdvRegel *regels, int n, Niveau *niveaus, Datum *bewaartermijnen, b
  * niveaus and retentions bewaartermijnen; their new actieIds into ids[i].
  */
 static void
-schrijf(LdvRegel *regels, int n, Niveau *niveaus, Datum *bt, bool *bt_null, pg_uuid_t *ids)
+write_record(LdvRecord *regels, int n, Niveau *niveaus, Datum *bt, bool *bt_null, pg_uuid_t *ids)
 {
 #define NV 18
 #define NO 6
@@ -1279,8 +1279,8 @@ schrijf(LdvRegel *regels, int n, Niveau *niveaus, Datum *bt, bool *bt_null, pg_u
 	};
 	static const Oid oelem[NO] = {UUIDOID, UUIDOID, TIMESTAMPTZOID, TEXTOID, BYTEAOID, BYTEAOID};
 
-	if (plan_versies == NULL)
-		plan_versies = bereid(
+	if (plan_versions == NULL)
+		plan_versions = prepare(
 			"INSERT INTO verwerkingenlog.verwerkingsactie_versie"
 			" (actie_id, volgnummer, objecten_volgnummer, actie_naam, verwerking_id,"
 			"  verwerkingsactiviteit_id, verwerkingsactiviteit_url, vertrouwelijkheid, bewaartermijn,"
@@ -1301,7 +1301,7 @@ schrijf(LdvRegel *regels, int n, Niveau *niveaus, Datum *bt, bool *bt_null, pg_u
 			"        verwerkingenlog._maker() AS m",
 			NV, (Oid *) vtypen);
 	if (plan_objecten == NULL)
-		plan_objecten = bereid(
+		plan_objecten = prepare(
 			"INSERT INTO verwerkingenlog.verwerkt_object"
 			" (verwerkt_object_id, actie_id, volgnummer, volgorde, tijdstip, objecttype,"
 			"  soort_object_id, object_pseudoniem, object_versleuteld)"
@@ -1324,7 +1324,7 @@ schrijf(LdvRegel *regels, int n, Niveau *niveaus, Datum *bt, bool *bt_null, pg_u
 
 	for (int i = 0; i < n; i++)
 	{
-		LdvRegel   *r = &regels[i];
+		LdvRecord   *r = &regels[i];
 		pg_uuid_t  *actie = &ids[i];
 		pg_uuid_t  *object = palloc(sizeof(pg_uuid_t));
 		pg_uuid_t  *trace = palloc(sizeof(pg_uuid_t));
@@ -1335,15 +1335,15 @@ schrijf(LdvRegel *regels, int n, Niveau *niveaus, Datum *bt, bool *bt_null, pg_u
 		if (!r->geldig)
 			continue;
 		CHECK_FOR_INTERRUPTS();
-		vwl_uuidv7_genereer(actie);
-		vwl_uuidv7_genereer(object);
+		vwl_uuidv7_generate(actie);
+		vwl_uuidv7_generate(object);
 		*trace = r->trace;
 
 		/* urn:uuid:<uuid> is a verwerkingsactiviteitId */
 		if (r->activiteitlen == 45 && pg_strncasecmp(r->activiteit, "urn:uuid:", 9) == 0)
 		{
 			va = palloc(sizeof(pg_uuid_t));
-			urn_uuid = uuid_uit_tekst(r->activiteit + 9, va);
+			urn_uuid = uuid_from_text(r->activiteit + 9, va);
 		}
 
 		kol[0][m] = UUIDPGetDatum(actie);
@@ -1374,14 +1374,14 @@ schrijf(LdvRegel *regels, int n, Niveau *niveaus, Datum *bt, bool *bt_null, pg_u
 			kol[9][m] = CStringGetTextDatum(r->gegevensbron);
 		else
 			nul[9][m] = true;
-		kol[10][m] = moment_tekst(r->start_ns, r->fracdigits);
+		kol[10][m] = moment_text(r->start_ns, r->fracdigits);
 		kol[11][m] = id_bytea(r->span);
 		if (r->heeft_ouder)
 			kol[12][m] = id_bytea(r->ouder);
 		else
 			nul[12][m] = true;
-		kol[13][m] = CStringGetTextDatum(ldv_statussen[r->status]);
-		kol[14][m] = moment_tekst(r->eind_ns, r->fracdigits);
+		kol[13][m] = CStringGetTextDatum(ldv_statuses[r->status]);
+		kol[14][m] = moment_text(r->eind_ns, r->fracdigits);
 		if (r->resource)
 			kol[15][m] = JsonbPGetDatum(r->resource);
 		else
@@ -1395,16 +1395,16 @@ schrijf(LdvRegel *regels, int n, Niveau *niveaus, Datum *bt, bool *bt_null, pg_u
 		 * The subject as an objectId: pseudonym and ciphertext bound to its
 		 * type and pseudonym, as the writer stores one (B2042).
 		 */
-		pseudoniem = palloc(VARHDRSZ + VWL_PSEUDONIEM_LENGTE);
-		SET_VARSIZE(pseudoniem, VARHDRSZ + VWL_PSEUDONIEM_LENGTE);
-		vwl_pseudoniem_bereken(r->soort, r->soortlen, r->subject, r->subjectlen,
+		pseudoniem = palloc(VARHDRSZ + VWL_PSEUDONIEM_LENGTH);
+		SET_VARSIZE(pseudoniem, VARHDRSZ + VWL_PSEUDONIEM_LENGTH);
+		vwl_pseudoniem_compute(r->soort, r->soortlen, r->subject, r->subjectlen,
 							   (unsigned char *) VARDATA(pseudoniem));
 		okol[0][m] = UUIDPGetDatum(object);
 		okol[1][m] = UUIDPGetDatum(actie);
 		okol[2][m] = TimestampTzGetDatum(r->start_ns / 1000 - LDV_EPOCH_US);
 		okol[3][m] = PointerGetDatum(cstring_to_text_with_len(r->soort, r->soortlen));
 		okol[4][m] = PointerGetDatum(pseudoniem);
-		okol[5][m] = PointerGetDatum(vwl_versleutel_object(r->subject, r->subjectlen,
+		okol[5][m] = PointerGetDatum(vwl_encrypt_object(r->subject, r->subjectlen,
 														   r->soort, r->soortlen,
 														   (unsigned char *) VARDATA(pseudoniem)));
 		m++;
@@ -1413,15 +1413,15 @@ schrijf(LdvRegel *regels, int n, Niveau *niveaus, Datum *bt, bool *bt_null, pg_u
 		return;
 
 	for (int j = 0; j < NV - 1; j++)
-		args[j] = reeks(kol[j], nul[j], m, velem[j]);
+		args[j] = array_of(kol[j], nul[j], m, velem[j]);
 	args[NV - 1] = TimestampTzGetDatum(GetCurrentTimestamp());
 	for (int j = 0; j < NO; j++)
-		oargs[j] = reeks(okol[j], onul[j], m, oelem[j]);
-	/* Through the writer's door of the append-only guard (onveranderlijk.c). */
-	vwl_schrijven_begin();
+		oargs[j] = array_of(okol[j], onul[j], m, oelem[j]);
+	/* Through the writer's door of the append-only guard (append_only.c). */
+	vwl_writer_door_open();
 	PG_TRY();
 	{
-		rc = SPI_execute_plan(plan_versies, args, NULL, false, 0);
+		rc = SPI_execute_plan(plan_versions, args, NULL, false, 0);
 		if (rc != SPI_OK_INSERT)
 			elog(ERROR, "inserting logregels failed: %s", SPI_result_code_string(rc));
 		rc = SPI_execute_plan(plan_objecten, oargs, NULL, false, 0);
@@ -1430,7 +1430,7 @@ schrijf(LdvRegel *regels, int n, Niveau *niveaus, Datum *bt, bool *bt_null, pg_u
 	}
 	PG_FINALLY();
 	{
-		vwl_schrijven_einde();
+		vwl_writer_door_close();
 	}
 	PG_END_TRY();
 #undef NV
@@ -1439,7 +1439,7 @@ schrijf(LdvRegel *regels, int n, Niveau *niveaus, Datum *bt, bool *bt_null, pg_u
 
 /* The root of a jsonb datum as a JsonbValue. */
 static void
-wortel(Jsonb *jb, JsonbValue *w)
+root(Jsonb *jb, JsonbValue *w)
 {
 	if (JB_ROOT_IS_SCALAR(jb))
 	{
@@ -1454,15 +1454,15 @@ wortel(Jsonb *jb, JsonbValue *w)
 	}
 }
 
-/* Raise 22023 with every problem (cf. vwl_validatie_meld). */
+/* Raise 22023 with every problem (cf. vwl_validation_report). */
 static void
-meld(VwlValidatie *v, const char *wat) pg_attribute_noreturn();
+report(VwlValidation *v, const char *wat) pg_attribute_noreturn();
 
 static void
-meld(VwlValidatie *v, const char *wat)
+report(VwlValidation *v, const char *wat)
 {
 	StringInfoData detail;
-	const VwlProbleem *eerste = &v->problemen[0];
+	const VwlProblem *eerste = &v->problemen[0];
 
 	initStringInfo(&detail);
 	for (int i = 0; i < v->aantal; i++)
@@ -1497,9 +1497,9 @@ vwl_log_logregels(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	int			scopes = vwl_scopes();
-	VwlValidatie val;
+	VwlValidation val;
 	JsonbValue	doc;
-	LdvRegel   *regels;
+	LdvRecord   *regels;
 	Niveau	   *niveaus;
 	Datum	   *bt;
 	bool	   *bt_null;
@@ -1509,34 +1509,34 @@ vwl_log_logregels(PG_FUNCTION_ARGS)
 				oud;
 
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
-	(void) vwl_beslis_niveau("create", scopes, NIVEAU_GEEN, NIVEAU_NORMAAL);
+	(void) vwl_decide_niveau("create", scopes, NIVEAU_GEEN, NIVEAU_NORMAAL);
 
 	cxt = AllocSetContextCreate(CurrentMemoryContext, "verwerkingenlog logregels",
 								ALLOCSET_DEFAULT_SIZES);
 	oud = MemoryContextSwitchTo(cxt);
-	vwl_validatie_init(&val, false, false);
+	vwl_validation_init(&val, false, false);
 
 	if (PG_ARGISNULL(0))
-		probleem(&val, NULL, VWL_CODE_REQUIRED, "is required");
+		problem(&val, NULL, VWL_CODE_REQUIRED, "is required");
 	else
 	{
-		wortel(PG_GETARG_JSONB_P(0), &doc);
+		root(PG_GETARG_JSONB_P(0), &doc);
 		if (!is_array(&doc))
-			probleem_type(&val, NULL, "an array", &doc);
+			problem_type(&val, NULL, "an array", &doc);
 		else
 			n = JsonContainerSize(doc.val.binary.data);
 	}
-	regels = palloc0(Max(n, 1) * sizeof(LdvRegel));
+	regels = palloc0(Max(n, 1) * sizeof(LdvRecord));
 	for (int i = 0; i < n; i++)
 	{
 		JsonbValue *item = getIthJsonbValueFromContainer(doc.val.binary.data, i);
 
-		vwl_pad_index(&val, i);
-		lees_logregel(&val, item, &regels[i]);
-		vwl_pad_terug(&val);
+		vwl_path_index(&val, i);
+		read_logregel(&val, item, &regels[i]);
+		vwl_path_pop(&val);
 	}
 	if (val.aantal > 0)
-		meld(&val, "logregels");
+		report(&val, "logregels");
 
 	niveaus = palloc(Max(n, 1) * sizeof(Niveau));
 	bt = palloc(Max(n, 1) * sizeof(Datum));
@@ -1545,10 +1545,10 @@ vwl_log_logregels(PG_FUNCTION_ARGS)
 	if (n > 0)
 	{
 		SPI_connect();
-		uit_register(regels, n, niveaus, bt, bt_null);
+		from_register(regels, n, niveaus, bt, bt_null);
 		for (int i = 0; i < n; i++)
-			(void) vwl_beslis_niveau("create", scopes, NIVEAU_GEEN, niveaus[i]);
-		schrijf(regels, n, niveaus, bt, bt_null, ids);
+			(void) vwl_decide_niveau("create", scopes, NIVEAU_GEEN, niveaus[i]);
+		write_record(regels, n, niveaus, bt, bt_null, ids);
 		SPI_finish();
 	}
 
@@ -1579,10 +1579,10 @@ Datum
 vwl_log_otlp(PG_FUNCTION_ARGS)
 {
 	int			scopes = vwl_scopes();
-	VwlValidatie val;
+	VwlValidation val;
 	JsonbValue	doc;
 	JsonbValue *rs;
-	LdvRegel   *regels = NULL;
+	LdvRecord   *regels = NULL;
 	int			n = 0,
 				ruimte = 0,
 				afgewezen = 0;
@@ -1591,73 +1591,73 @@ vwl_log_otlp(PG_FUNCTION_ARGS)
 	MemoryContext cxt,
 				oud;
 
-	(void) vwl_beslis_niveau("create", scopes, NIVEAU_GEEN, NIVEAU_NORMAAL);
+	(void) vwl_decide_niveau("create", scopes, NIVEAU_GEEN, NIVEAU_NORMAAL);
 
 	cxt = AllocSetContextCreate(CurrentMemoryContext, "verwerkingenlog otlp",
 								ALLOCSET_DEFAULT_SIZES);
 	oud = MemoryContextSwitchTo(cxt);
-	vwl_validatie_init(&val, false, false);
+	vwl_validation_init(&val, false, false);
 	initStringInfo(&fouten);
 
 	/* The envelope: anything wrong here refuses the whole request. */
 	if (PG_ARGISNULL(0))
-		probleem(&val, NULL, VWL_CODE_REQUIRED, "is required");
+		problem(&val, NULL, VWL_CODE_REQUIRED, "is required");
 	else
 	{
-		wortel(PG_GETARG_JSONB_P(0), &doc);
+		root(PG_GETARG_JSONB_P(0), &doc);
 		if (!is_object(&doc))
-			probleem_type(&val, NULL, "an object (ExportTraceServiceRequest)", &doc);
-		else if ((rs = veld(doc.val.binary.data, "resourceSpans")) != NULL && !is_array(rs))
-			probleem_type(&val, "resourceSpans", "an array", rs);
+			problem_type(&val, NULL, "an object (ExportTraceServiceRequest)", &doc);
+		else if ((rs = field(doc.val.binary.data, "resourceSpans")) != NULL && !is_array(rs))
+			problem_type(&val, "resourceSpans", "an array", rs);
 	}
 	if (val.aantal > 0)
-		meld(&val, "OTLP export");
+		report(&val, "OTLP export");
 
-	rs = veld(doc.val.binary.data, "resourceSpans");
+	rs = field(doc.val.binary.data, "resourceSpans");
 	for (int i = 0; rs && i < (int) JsonContainerSize(rs->val.binary.data); i++)
 	{
 		JsonbValue *r = getIthJsonbValueFromContainer(rs->val.binary.data, i);
 		JsonbValue *ss = NULL;
-		LdvRegel	bron;
+		LdvRecord	bron;
 		bool		bron_fout;
 		int			voor;
 
-		pad_in(&val, "resourceSpans");
-		vwl_pad_index(&val, i);
+		path_enter(&val, "resourceSpans");
+		vwl_path_index(&val, i);
 		voor = val.aantal;
 		memset(&bron, 0, sizeof(bron));
 		if (!is_object(r))
-			probleem_type(&val, NULL, "an object", r);
+			problem_type(&val, NULL, "an object", r);
 		else
 		{
-			ss = veld(r->val.binary.data, "scopeSpans");
-			bron.resource = otlp_resource(&val, veld(r->val.binary.data, "resource"));
+			ss = field(r->val.binary.data, "scopeSpans");
+			bron.resource = otlp_resource(&val, field(r->val.binary.data, "resource"));
 			if (bron.resource)
 			{
-				pad_in(&val, "resource");
-				resource_velden(&val, &bron);
-				vwl_pad_terug(&val);
+				path_enter(&val, "resource");
+				resource_fields(&val, &bron);
+				vwl_path_pop(&val);
 			}
 		}
 		/* a resource with a problem rejects every span it has */
 		bron_fout = (val.aantal > voor);
 		if (ss != NULL && !is_array(ss))
 		{
-			probleem_type(&val, "scopeSpans", "an array", ss);
+			problem_type(&val, "scopeSpans", "an array", ss);
 			ss = NULL;
 		}
 		for (int j = 0; ss && j < (int) JsonContainerSize(ss->val.binary.data); j++)
 		{
 			JsonbValue *sc = getIthJsonbValueFromContainer(ss->val.binary.data, j);
-			JsonbValue *spans = is_object(sc) ? veld(sc->val.binary.data, "spans") : NULL;
+			JsonbValue *spans = is_object(sc) ? field(sc->val.binary.data, "spans") : NULL;
 
-			pad_in(&val, "scopeSpans");
-			vwl_pad_index(&val, j);
+			path_enter(&val, "scopeSpans");
+			vwl_path_index(&val, j);
 			if (!is_object(sc))
-				probleem_type(&val, NULL, "an object", sc);
+				problem_type(&val, NULL, "an object", sc);
 			else if (spans != NULL && !is_array(spans))
 			{
-				probleem_type(&val, "spans", "an array", spans);
+				problem_type(&val, "spans", "an array", spans);
 				spans = NULL;
 			}
 			for (int k = 0; spans && k < (int) JsonContainerSize(spans->val.binary.data); k++)
@@ -1667,27 +1667,27 @@ vwl_log_otlp(PG_FUNCTION_ARGS)
 				if (n >= ruimte)
 				{
 					ruimte = ruimte ? 2 * ruimte : 64;
-					regels = regels ? repalloc(regels, ruimte * sizeof(LdvRegel)) :
-						palloc(ruimte * sizeof(LdvRegel));
+					regels = regels ? repalloc(regels, ruimte * sizeof(LdvRecord)) :
+						palloc(ruimte * sizeof(LdvRecord));
 				}
-				memset(&regels[n], 0, sizeof(LdvRegel));
+				memset(&regels[n], 0, sizeof(LdvRecord));
 				regels[n].positie[0] = i;
 				regels[n].positie[1] = j;
 				regels[n].positie[2] = k;
-				pad_in(&val, "spans");
-				vwl_pad_index(&val, k);
-				lees_span(&val, span, &bron, &regels[n]);
+				path_enter(&val, "spans");
+				vwl_path_index(&val, k);
+				read_span(&val, span, &bron, &regels[n]);
 				if (bron_fout)
 					regels[n].geldig = false;
-				vwl_pad_terug(&val);
-				vwl_pad_terug(&val);
+				vwl_path_pop(&val);
+				vwl_path_pop(&val);
 				n++;
 			}
-			vwl_pad_terug(&val);
-			vwl_pad_terug(&val);
+			vwl_path_pop(&val);
+			vwl_path_pop(&val);
 		}
-		vwl_pad_terug(&val);
-		vwl_pad_terug(&val);
+		vwl_path_pop(&val);
+		vwl_path_pop(&val);
 	}
 
 	if (n > 0)
@@ -1698,24 +1698,24 @@ vwl_log_otlp(PG_FUNCTION_ARGS)
 		pg_uuid_t  *ids = palloc(n * sizeof(pg_uuid_t));
 
 		SPI_connect();
-		uit_register(regels, n, niveaus, bt, bt_null);
+		from_register(regels, n, niveaus, bt, bt_null);
 		for (int i = 0; i < n; i++)
 			if (regels[i].geldig && niveaus[i] == NIVEAU_VERTROUWELIJK &&
 				(scopes & SCOPE_CREATE_CONFIDENTIAL) == 0)
 			{
 				/* named after the span, as its other problems are */
 				regels[i].geldig = false;
-				pad_in(&val, "resourceSpans");
-				vwl_pad_index(&val, regels[i].positie[0]);
-				pad_in(&val, "scopeSpans");
-				vwl_pad_index(&val, regels[i].positie[1]);
-				pad_in(&val, "spans");
-				vwl_pad_index(&val, regels[i].positie[2]);
-				probleem(&val, NULL, "insufficient_privilege",
+				path_enter(&val, "resourceSpans");
+				vwl_path_index(&val, regels[i].positie[0]);
+				path_enter(&val, "scopeSpans");
+				vwl_path_index(&val, regels[i].positie[1]);
+				path_enter(&val, "spans");
+				vwl_path_index(&val, regels[i].positie[2]);
+				problem(&val, NULL, "insufficient_privilege",
 						 "is of a confidential processing activity: scope \"create:confidential\" is required");
 				val.diepte = 0;
 			}
-		schrijf(regels, n, niveaus, bt, bt_null, ids);
+		write_record(regels, n, niveaus, bt, bt_null, ids);
 		SPI_finish();
 		for (int i = 0; i < n; i++)
 			if (!regels[i].geldig)
@@ -1738,15 +1738,15 @@ vwl_log_otlp(PG_FUNCTION_ARGS)
 							 val.problemen[i].reden, val.problemen[i].code);
 		}
 		pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
-		push_sleutel(&st, "partialSuccess", 14);
+		push_key(&st, "partialSuccess", 14);
 		pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
 		w.type = jbvNumeric;
 		w.val.numeric = DatumGetNumeric(DirectFunctionCall1(int4_numeric, Int32GetDatum(afgewezen)));
-		push_paar(&st, "rejectedSpans", 13, &w);
+		push_pair(&st, "rejectedSpans", 13, &w);
 		w.type = jbvString;
 		w.val.string.val = fouten.data;
 		w.val.string.len = fouten.len;
-		push_paar(&st, "errorMessage", 12, &w);
+		push_pair(&st, "errorMessage", 12, &w);
 		pushJsonbValue(&st, WJB_END_OBJECT, NULL);
 		uit = JsonbValueToJsonb(pushJsonbValue(&st, WJB_END_OBJECT, NULL));
 	}
@@ -1754,17 +1754,17 @@ vwl_log_otlp(PG_FUNCTION_ARGS)
 	PG_RETURN_JSONB_P(uit);
 }
 
-PG_FUNCTION_INFO_V1(vwl_uri_fout_fn);
+PG_FUNCTION_INFO_V1(vwl_uri_error_fn);
 
 /*
- * verwerkingenlog._uri_fout(uri text) RETURNS text: NULL when uri is an
+ * verwerkingenlog._uri_error(uri text) RETURNS text: NULL when uri is an
  * absolute URI by the validator's rules, else the reason.
  */
 Datum
-vwl_uri_fout_fn(PG_FUNCTION_ARGS)
+vwl_uri_error_fn(PG_FUNCTION_ARGS)
 {
 	text	   *t = PG_GETARG_TEXT_PP(0);
-	const char *reden = vwl_uri_fout(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+	const char *reden = vwl_uri_error(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
 
 	if (reden == NULL)
 		PG_RETURN_NULL();
@@ -1782,7 +1782,7 @@ vwl_uri_fout_fn(PG_FUNCTION_ARGS)
  * case W3C Trace Context says to ignore it.
  */
 static bool
-traceparent_lees(const char *s, uint8 *trace, uint8 *ouder)
+traceparent_read(const char *s, uint8 *trace, uint8 *ouder)
 {
 	int			len = strlen(s);
 	int			versie;
@@ -1790,9 +1790,9 @@ traceparent_lees(const char *s, uint8 *trace, uint8 *ouder)
 	/* version "-" trace-id "-" parent-id "-" flags: 2+1+32+1+16+1+2 = 55 */
 	if (len < 55 || s[2] != '-' || s[35] != '-' || s[52] != '-')
 		return false;
-	if (hexwaarde((unsigned char) s[0]) < 0 || hexwaarde((unsigned char) s[1]) < 0)
+	if (hex_value((unsigned char) s[0]) < 0 || hex_value((unsigned char) s[1]) < 0)
 		return false;
-	versie = hexwaarde((unsigned char) s[0]) * 16 + hexwaarde((unsigned char) s[1]);
+	versie = hex_value((unsigned char) s[0]) * 16 + hex_value((unsigned char) s[1]);
 	if (versie == 0xff || (versie == 0 && len != 55) || (len > 55 && s[55] != '-'))
 		return false;
 	/* lower-case hex only, as the specification writes them */
@@ -1802,7 +1802,7 @@ traceparent_lees(const char *s, uint8 *trace, uint8 *ouder)
 	if (hex_id(s + 3, 32, trace, 16) != NULL || hex_id(s + 36, 16, ouder, 8) != NULL)
 		return false;
 	/* the flags */
-	if (hexwaarde((unsigned char) s[53]) < 0 || hexwaarde((unsigned char) s[54]) < 0)
+	if (hex_value((unsigned char) s[53]) < 0 || hex_value((unsigned char) s[54]) < 0)
 		return false;
 	return true;
 }
@@ -1812,7 +1812,7 @@ traceparent_lees(const char *s, uint8 *trace, uint8 *ouder)
  * sets it, names in lower case) as a C string, or NULL.
  */
 static char *
-traceparent_kop(void)
+traceparent_header(void)
 {
 	const char *koppen = GetConfigOption("request.headers", true, false);
 	JsonLexContext *lex;
@@ -1831,7 +1831,7 @@ traceparent_kop(void)
 	jb = DatumGetJsonbP(d);
 	if (JB_ROOT_IS_SCALAR(jb) || !JB_ROOT_IS_OBJECT(jb))
 		return NULL;
-	w = veld(&jb->root, "traceparent");
+	w = field(&jb->root, "traceparent");
 	if (w == NULL || w->type != jbvString)
 		return NULL;
 	return pnstrdup(w->val.string.val, w->val.string.len);
@@ -1879,7 +1879,7 @@ vwl_traceparent(PG_FUNCTION_ARGS)
 	rij = td->tg_trigtuple;
 
 	/* the common case first: no header at all */
-	kop = traceparent_kop();
+	kop = traceparent_header();
 	if (kop == NULL)
 		return PointerGetDatum(rij);
 
@@ -1902,7 +1902,7 @@ vwl_traceparent(PG_FUNCTION_ARGS)
 	(void) heap_getattr(rij, k_ouder, desc, &isnull);
 	if (!isnull)
 		return PointerGetDatum(rij);
-	if (!traceparent_lees(kop, trace, ouder))
+	if (!traceparent_read(kop, trace, ouder))
 		return PointerGetDatum(rij);
 
 	u = palloc(sizeof(pg_uuid_t));

@@ -4,8 +4,8 @@
  *		the token's subject and client (B3891: every change traceable).
  *
  * Every stored version records its maker in three columns of
- * verwerkingsactie_versie, filled by the writer (schrijver.c) and by the
- * copy that DELETE and PATCH make (_kopieer_versie, through _maker()):
+ * verwerkingsactie_versie, filled by the writer (writer.c) and by the
+ * copy that DELETE and PATCH make (_copy_version, through _maker()):
  *
  *	gemaakt_door_rol	the outer role: the role of the session or of SET ROLE
  *						(what PostgREST sets), not the owner of the SECURITY
@@ -45,13 +45,13 @@
  * TopMemoryContext: the writer asks on every call, and the claims do not
  * change within a request.  The key is the whole string.
  */
-static char *laatste_claims = NULL;
-static char *laatste_sub = NULL;
-static char *laatste_client = NULL;
+static char *last_claims = NULL;
+static char *last_sub = NULL;
+static char *last_client = NULL;
 
 /* A claim as stored: a string as is, another value as JSON; NULL if absent. */
 static char *
-claim_tekst(Jsonb *claims, const char *naam)
+claim_text(Jsonb *claims, const char *naam)
 {
 	JsonbValue *w;
 	char	   *s;
@@ -78,7 +78,7 @@ claim_tekst(Jsonb *claims, const char *naam)
 
 /* Read sub and client from a claims string into the session's cache. */
 static void
-lees_claims(const char *claims)
+read_claims(const char *claims)
 {
 	Jsonb	   *j;
 	char	   *sub = NULL;
@@ -88,22 +88,22 @@ lees_claims(const char *claims)
 	j = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(claims)));
 	if (JB_ROOT_IS_OBJECT(j))
 	{
-		sub = claim_tekst(j, "sub");
-		client = claim_tekst(j, "azp");
+		sub = claim_text(j, "sub");
+		client = claim_text(j, "azp");
 		if (client == NULL)
-			client = claim_tekst(j, "client_id");
+			client = claim_text(j, "client_id");
 	}
 
 	oud = MemoryContextSwitchTo(TopMemoryContext);
-	if (laatste_claims)
-		pfree(laatste_claims);
-	if (laatste_sub)
-		pfree(laatste_sub);
-	if (laatste_client)
-		pfree(laatste_client);
-	laatste_sub = sub ? pstrdup(sub) : NULL;
-	laatste_client = client ? pstrdup(client) : NULL;
-	laatste_claims = pstrdup(claims);
+	if (last_claims)
+		pfree(last_claims);
+	if (last_sub)
+		pfree(last_sub);
+	if (last_client)
+		pfree(last_client);
+	last_sub = sub ? pstrdup(sub) : NULL;
+	last_client = client ? pstrdup(client) : NULL;
+	last_claims = pstrdup(claims);
 	MemoryContextSwitchTo(oud);
 }
 
@@ -125,10 +125,10 @@ vwl_maker(char **rol, char **sub, char **client)
 	claims = GetConfigOption(CLAIMS_SETTING, true, false);
 	if (claims == NULL || claims[0] == '\0')
 		return;
-	if (laatste_claims == NULL || strcmp(laatste_claims, claims) != 0)
-		lees_claims(claims);
-	*sub = laatste_sub ? pstrdup(laatste_sub) : NULL;
-	*client = laatste_client ? pstrdup(laatste_client) : NULL;
+	if (last_claims == NULL || strcmp(last_claims, claims) != 0)
+		read_claims(claims);
+	*sub = last_sub ? pstrdup(last_sub) : NULL;
+	*client = last_client ? pstrdup(last_client) : NULL;
 }
 
 PG_FUNCTION_INFO_V1(vwl_maker_fn);

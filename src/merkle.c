@@ -6,10 +6,10 @@
  * Hashing is RFC 9162's (section 2.1.1): a leaf is SHA-256(0x00 || bytes),
  * an inner node SHA-256(0x01 || left || right), and the tree of n leaves
  * splits at the largest power of two below n.  The tree is stored in two
- * tables (88_verzegeling.sql):
+ * tables (88_sealing.sql):
  *
- *	- verzegel_blad: one row per leaf, with its hash;
- *	- verzegel_knoop: the hash of every complete subtree whose level is a
+ *	- seal_leaf: one row per leaf, with its hash;
+ *	- seal_node: the hash of every complete subtree whose level is a
  *	  multiple of 4 (16, 256, 4096, ... leaves), so that any complete
  *	  subtree is at most 8 stored hashes away and a proof reads at most one
  *	  short range per level.
@@ -45,10 +45,10 @@
 
 #include "merkle.h"
 
-#define CANONIEK_MAGIE		"VWL\x01"
-#define GEEN_VORIGE			UINT64CONST(0xFFFFFFFFFFFFFFFF)
+#define CANONICAL_MAGIC		"VWL\x01"
+#define NO_PREVIOUS			UINT64CONST(0xFFFFFFFFFFFFFFFF)
 /* Levels of the stored inner nodes are multiples of this. */
-#define KNOOP_STAP			4
+#define NODE_STEP			4
 
 /* SHA-256 of data into uit. */
 void
@@ -65,7 +65,7 @@ vwl_sha256(const void *data, size_t len, unsigned char *uit)
 
 /* Inner node hash of RFC 9162: SHA-256(0x01 || links || rechts). */
 void
-vwl_knoop_hash(const unsigned char *links, const unsigned char *rechts,
+vwl_node_hash(const unsigned char *links, const unsigned char *rechts,
 			   unsigned char *uit)
 {
 	unsigned char buf[1 + 2 * VWL_HASH_LEN];
@@ -78,7 +78,7 @@ vwl_knoop_hash(const unsigned char *links, const unsigned char *rechts,
 
 /* The largest power of two strictly below n (n >= 2). */
 static int64
-grootste_macht_onder(int64 n)
+largest_power_below(int64 n)
 {
 	int64		k = 1;
 
@@ -92,7 +92,7 @@ grootste_macht_onder(int64 n)
  * in memory; n = 0 gives the hash of the empty string.
  */
 static void
-mth_geheugen(const unsigned char *h, int64 n, unsigned char *uit)
+mth_in_memory(const unsigned char *h, int64 n, unsigned char *uit)
 {
 	unsigned char l[VWL_HASH_LEN],
 				r[VWL_HASH_LEN];
@@ -108,10 +108,10 @@ mth_geheugen(const unsigned char *h, int64 n, unsigned char *uit)
 		memcpy(uit, h, VWL_HASH_LEN);
 		return;
 	}
-	k = grootste_macht_onder(n);
-	mth_geheugen(h, k, l);
-	mth_geheugen(h + k * VWL_HASH_LEN, n - k, r);
-	vwl_knoop_hash(l, r, uit);
+	k = largest_power_below(n);
+	mth_in_memory(h, k, l);
+	mth_in_memory(h + k * VWL_HASH_LEN, n - k, r);
+	vwl_node_hash(l, r, uit);
 }
 
 /* Append an unsigned integer of n bytes, big-endian. */
@@ -132,7 +132,7 @@ append_lv(StringInfo s, const char *data, size_t len, int lenbytes)
 
 /* Compare two attribute numbers (of the TupleDesc arg) by their names. */
 static int
-attnaam_cmp(const void *a, const void *b, void *arg)
+attname_cmp(const void *a, const void *b, void *arg)
 {
 	TupleDesc	desc = (TupleDesc) arg;
 	Form_pg_attribute x = TupleDescAttr(desc, *(const int *) a);
@@ -141,10 +141,10 @@ attnaam_cmp(const void *a, const void *b, void *arg)
 	return strcmp(NameStr(x->attname), NameStr(y->attname));
 }
 
-PG_FUNCTION_INFO_V1(vwl_canoniek);
+PG_FUNCTION_INFO_V1(vwl_canonical);
 
 /*
- * verwerkingenlog._canoniek(rij record, blad bigint, vorige bigint) RETURNS
+ * verwerkingenlog._canonical(rij record, blad bigint, vorige bigint) RETURNS
  * bytea: the canonical encoding (version 1) of a stored row of one of the
  * log's tables at tree index blad (NULL: not in the tree), superseding leaf
  * vorige (NULL: none).
@@ -158,7 +158,7 @@ PG_FUNCTION_INFO_V1(vwl_canoniek);
  * a signed 64-bit count of microseconds since 2000-01-01 00:00 UTC.
  */
 Datum
-vwl_canoniek(PG_FUNCTION_ARGS)
+vwl_canonical(PG_FUNCTION_ARGS)
 {
 	HeapTupleHeader th;
 	Oid			typid;
@@ -207,12 +207,12 @@ vwl_canoniek(PG_FUNCTION_ARGS)
 			continue;
 		volgorde[n++] = i;
 	}
-	qsort_arg(volgorde, n, sizeof(int), attnaam_cmp, desc);
+	qsort_arg(volgorde, n, sizeof(int), attname_cmp, desc);
 
 	initStringInfo(&s);
-	appendBinaryStringInfo(&s, CANONIEK_MAGIE, 4);
-	append_be(&s, blad < 0 ? GEEN_VORIGE : (uint64) blad, 8);
-	append_be(&s, PG_ARGISNULL(2) ? GEEN_VORIGE : (uint64) PG_GETARG_INT64(2), 8);
+	appendBinaryStringInfo(&s, CANONICAL_MAGIC, 4);
+	append_be(&s, blad < 0 ? NO_PREVIOUS : (uint64) blad, 8);
+	append_be(&s, PG_ARGISNULL(2) ? NO_PREVIOUS : (uint64) PG_GETARG_INT64(2), 8);
 	append_lv(&s, tabel, strlen(tabel), 2);
 	append_be(&s, (uint64) n, 2);
 	for (int j = 0; j < n; j++)
@@ -270,7 +270,7 @@ hash_bytea(const unsigned char *h)
 
 /* Copy a bytea that must be a 32-byte hash into uit; wat names it. */
 static void
-hash_uit_bytea(bytea *b, unsigned char *uit, const char *wat)
+hash_from_bytea(bytea *b, unsigned char *uit, const char *wat)
 {
 	if (VARSIZE_ANY_EXHDR(b) != VWL_HASH_LEN)
 		ereport(ERROR,
@@ -303,9 +303,9 @@ vwl_mth(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("hashes[%d] must not be null", i + 1)));
-		hash_uit_bytea(DatumGetByteaPP(elems[i]), h + i * VWL_HASH_LEN, "hashes element");
+		hash_from_bytea(DatumGetByteaPP(elems[i]), h + i * VWL_HASH_LEN, "hashes element");
 	}
-	mth_geheugen(h, n, uit);
+	mth_in_memory(h, n, uit);
 	PG_RETURN_BYTEA_P(hash_bytea(uit));
 }
 
@@ -316,27 +316,27 @@ vwl_mth(PG_FUNCTION_ARGS)
  * after one query for the leaves and one for the inner nodes, to compute.
  * The caller holds an SPI connection.
  */
-typedef struct Knoop
+typedef struct TreeNode
 {
 	int64		positie;
 	int16		niveau;
 	bool		gevonden;
 	unsigned char hash[VWL_HASH_LEN];
-} Knoop;
+} TreeNode;
 
-typedef struct Boom
+typedef struct Tree
 {
 	bool		verzamelen;		/* first pass: only note what is needed */
-	Knoop	   *knopen;
+	TreeNode	   *knopen;
 	int			n;
 	int			max;
-} Boom;
+} Tree;
 
-/* Order of Knoop: by level, then position. */
+/* Order of TreeNode: by level, then position. */
 static int
-knoop_cmp(const void *a, const void *b)
+node_cmp(const void *a, const void *b)
 {
-	const Knoop *x = a,
+	const TreeNode *x = a,
 			   *y = b;
 
 	if (x->niveau != y->niveau)
@@ -351,12 +351,12 @@ knoop_cmp(const void *a, const void *b)
  * SPI_keepplan): a proof must take well under a millisecond, and planning
  * them anew took half of one.
  */
-static SPIPlanPtr bladen_plan = NULL;
-static SPIPlanPtr knopen_plan = NULL;
+static SPIPlanPtr leaves_plan = NULL;
+static SPIPlanPtr nodes_plan = NULL;
 
 /* Prepare (once) a query of the tree. */
 static SPIPlanPtr
-boom_plan(SPIPlanPtr *plan, const char *sql, int nargs, Oid *types)
+tree_plan(SPIPlanPtr *plan, const char *sql, int nargs, Oid *types)
 {
 	if (*plan == NULL)
 	{
@@ -371,30 +371,30 @@ boom_plan(SPIPlanPtr *plan, const char *sql, int nargs, Oid *types)
 
 /* Start the first pass. */
 static void
-boom_openen(Boom *b)
+tree_open(Tree *b)
 {
 	b->verzamelen = true;
 	b->n = 0;
 	b->max = 64;
-	b->knopen = palloc(b->max * sizeof(Knoop));
+	b->knopen = palloc(b->max * sizeof(TreeNode));
 }
 
 /* Fill in one fetched hash; SPI row has (level, position, hash). */
 static void
-boom_invullen(Boom *b, HeapTuple tup, TupleDesc desc)
+tree_fill(Tree *b, HeapTuple tup, TupleDesc desc)
 {
 	bool		isnull;
-	Knoop		sleutel;
-	Knoop	   *k;
+	TreeNode		sleutel;
+	TreeNode	   *k;
 	Datum		h;
 
 	sleutel.niveau = DatumGetInt16(SPI_getbinval(tup, desc, 1, &isnull));
 	sleutel.positie = DatumGetInt64(SPI_getbinval(tup, desc, 2, &isnull));
 	h = SPI_getbinval(tup, desc, 3, &isnull);
-	k = bsearch(&sleutel, b->knopen, b->n, sizeof(Knoop), knoop_cmp);
+	k = bsearch(&sleutel, b->knopen, b->n, sizeof(TreeNode), node_cmp);
 	if (k == NULL || isnull)
 		return;
-	hash_uit_bytea(DatumGetByteaPP(h), k->hash, "a stored tree hash");
+	hash_from_bytea(DatumGetByteaPP(h), k->hash, "a stored tree hash");
 	k->gevonden = true;
 }
 
@@ -403,7 +403,7 @@ boom_invullen(Boom *b, HeapTuple tup, TupleDesc desc)
  * inner nodes); the stored tree must have every one of them.
  */
 static void
-boom_ophalen(Boom *b)
+tree_fetch(Tree *b)
 {
 	int			w = 0;
 	int			nbladen = 0,
@@ -413,9 +413,9 @@ boom_ophalen(Boom *b)
 			   *posities;
 	int			rc;
 
-	qsort(b->knopen, b->n, sizeof(Knoop), knoop_cmp);
+	qsort(b->knopen, b->n, sizeof(TreeNode), node_cmp);
 	for (int r = 0; r < b->n; r++)
-		if (w == 0 || knoop_cmp(&b->knopen[w - 1], &b->knopen[r]) != 0)
+		if (w == 0 || node_cmp(&b->knopen[w - 1], &b->knopen[r]) != 0)
 			b->knopen[w++] = b->knopen[r];
 	b->n = w;
 	bladen = palloc((b->n + 1) * sizeof(Datum));
@@ -438,14 +438,14 @@ boom_ophalen(Boom *b)
 		Datum		a[1];
 
 		a[0] = PointerGetDatum(construct_array(bladen, nbladen, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-		rc = SPI_execute_plan(boom_plan(&bladen_plan,
-										"SELECT 0::smallint, blad, hash FROM verwerkingenlog.verzegel_blad"
+		rc = SPI_execute_plan(tree_plan(&leaves_plan,
+										"SELECT 0::smallint, blad, hash FROM verwerkingenlog.seal_leaf"
 										" WHERE blad = ANY ($1)", 1, t),
 							  a, NULL, true, 0);
 		if (rc != SPI_OK_SELECT)
 			elog(ERROR, "reading the tree failed: %s", SPI_result_code_string(rc));
 		for (uint64 i = 0; i < SPI_processed; i++)
-			boom_invullen(b, SPI_tuptable->vals[i], SPI_tuptable->tupdesc);
+			tree_fill(b, SPI_tuptable->vals[i], SPI_tuptable->tupdesc);
 		SPI_freetuptable(SPI_tuptable);
 	}
 	if (nknopen > 0)
@@ -455,15 +455,15 @@ boom_ophalen(Boom *b)
 
 		a[0] = PointerGetDatum(construct_array(niveaus, nknopen, INT2OID, 2, true, TYPALIGN_SHORT));
 		a[1] = PointerGetDatum(construct_array(posities, nknopen, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-		rc = SPI_execute_plan(boom_plan(&knopen_plan,
+		rc = SPI_execute_plan(tree_plan(&nodes_plan,
 										"SELECT k.niveau, k.positie, k.hash"
 										"  FROM unnest($1, $2) AS w(niveau, positie)"
-										"  JOIN verwerkingenlog.verzegel_knoop k USING (niveau, positie)", 2, t),
+										"  JOIN verwerkingenlog.seal_node k USING (niveau, positie)", 2, t),
 							  a, NULL, true, 0);
 		if (rc != SPI_OK_SELECT)
 			elog(ERROR, "reading the tree failed: %s", SPI_result_code_string(rc));
 		for (uint64 i = 0; i < SPI_processed; i++)
-			boom_invullen(b, SPI_tuptable->vals[i], SPI_tuptable->tupdesc);
+			tree_fill(b, SPI_tuptable->vals[i], SPI_tuptable->tupdesc);
 		SPI_freetuptable(SPI_tuptable);
 	}
 	for (int i = 0; i < b->n; i++)
@@ -481,9 +481,9 @@ boom_ophalen(Boom *b)
  * from the nearest stored level at or below k.
  */
 static void
-deelboom(Boom *b, int k, int64 pos, unsigned char *uit)
+subtree(Tree *b, int k, int64 pos, unsigned char *uit)
 {
-	int			basis = k - (k % KNOOP_STAP);
+	int			basis = k - (k % NODE_STEP);
 	int64		aantal = INT64CONST(1) << (k - basis);
 	int64		van = pos << (k - basis);
 	unsigned char *h;
@@ -495,7 +495,7 @@ deelboom(Boom *b, int k, int64 pos, unsigned char *uit)
 			if (b->n == b->max)
 			{
 				b->max *= 2;
-				b->knopen = repalloc(b->knopen, b->max * sizeof(Knoop));
+				b->knopen = repalloc(b->knopen, b->max * sizeof(TreeNode));
 			}
 			b->knopen[b->n].niveau = (int16) basis;
 			b->knopen[b->n].positie = van + i;
@@ -507,23 +507,23 @@ deelboom(Boom *b, int k, int64 pos, unsigned char *uit)
 	h = palloc(aantal * VWL_HASH_LEN);
 	for (int64 i = 0; i < aantal; i++)
 	{
-		Knoop		sleutel;
-		Knoop	   *kn;
+		TreeNode		sleutel;
+		TreeNode	   *kn;
 
 		sleutel.niveau = (int16) basis;
 		sleutel.positie = van + i;
-		kn = bsearch(&sleutel, b->knopen, b->n, sizeof(Knoop), knoop_cmp);
+		kn = bsearch(&sleutel, b->knopen, b->n, sizeof(TreeNode), node_cmp);
 		if (kn == NULL)
 			elog(ERROR, "tree hash at level %d, position %lld was not fetched", basis, (long long) (van + i));
 		memcpy(h + i * VWL_HASH_LEN, kn->hash, VWL_HASH_LEN);
 	}
-	mth_geheugen(h, aantal, uit);
+	mth_in_memory(h, aantal, uit);
 	pfree(h);
 }
 
 /* MTH of the leaves [lo, hi), lo aligned as RFC 9162's recursion keeps it. */
 static void
-mth_bereik(Boom *b, int64 lo, int64 hi, unsigned char *uit)
+mth_range(Tree *b, int64 lo, int64 hi, unsigned char *uit)
 {
 	int64		n = hi - lo;
 	unsigned char l[VWL_HASH_LEN],
@@ -541,98 +541,98 @@ mth_bereik(Boom *b, int64 lo, int64 hi, unsigned char *uit)
 
 		while ((INT64CONST(1) << niveau) < n)
 			niveau++;
-		deelboom(b, niveau, lo / n, uit);
+		subtree(b, niveau, lo / n, uit);
 		return;
 	}
-	k = grootste_macht_onder(n);
-	mth_bereik(b, lo, lo + k, l);
-	mth_bereik(b, lo + k, hi, r);
-	vwl_knoop_hash(l, r, uit);
+	k = largest_power_below(n);
+	mth_range(b, lo, lo + k, l);
+	mth_range(b, lo + k, hi, r);
+	vwl_node_hash(l, r, uit);
 }
 
 /* The root of the first n leaves of the stored tree. */
 void
-vwl_boom_wortel_bereken(int64 n, unsigned char *uit)
+vwl_tree_root_compute(int64 n, unsigned char *uit)
 {
-	Boom		b;
+	Tree		b;
 
-	boom_openen(&b);
-	mth_bereik(&b, 0, n, uit);
-	boom_ophalen(&b);
-	mth_bereik(&b, 0, n, uit);
+	tree_open(&b);
+	mth_range(&b, 0, n, uit);
+	tree_fetch(&b);
+	mth_range(&b, 0, n, uit);
 	pfree(b.knopen);
 }
 
 /* A list of hashes being collected for a proof. */
-typedef struct Pad
+typedef struct ProofPath
 {
 	unsigned char *h;
 	int			n;
 	int			max;
-} Pad;
+} ProofPath;
 
 /* Append the MTH of [lo, hi) to the proof. */
 static void
-pad_erbij(Boom *b, Pad *p, int64 lo, int64 hi)
+path_append(Tree *b, ProofPath *p, int64 lo, int64 hi)
 {
 	if (p->n == p->max)
 	{
 		p->max *= 2;
 		p->h = repalloc(p->h, p->max * VWL_HASH_LEN);
 	}
-	mth_bereik(b, lo, hi, p->h + p->n * VWL_HASH_LEN);
+	mth_range(b, lo, hi, p->h + p->n * VWL_HASH_LEN);
 	p->n++;
 }
 
 /* RFC 9162 2.1.3.1 PATH(m, D[lo:hi]), m an absolute tree index. */
 static void
-opname_pad(Boom *b, Pad *p, int64 m, int64 lo, int64 hi)
+inclusion_path(Tree *b, ProofPath *p, int64 m, int64 lo, int64 hi)
 {
 	int64		k;
 
 	if (hi - lo <= 1)
 		return;
-	k = grootste_macht_onder(hi - lo);
+	k = largest_power_below(hi - lo);
 	if (m < lo + k)
 	{
-		opname_pad(b, p, m, lo, lo + k);
-		pad_erbij(b, p, lo + k, hi);
+		inclusion_path(b, p, m, lo, lo + k);
+		path_append(b, p, lo + k, hi);
 	}
 	else
 	{
-		opname_pad(b, p, m, lo + k, hi);
-		pad_erbij(b, p, lo, lo + k);
+		inclusion_path(b, p, m, lo + k, hi);
+		path_append(b, p, lo, lo + k);
 	}
 }
 
 /* RFC 9162 2.1.4.1 SUBPROOF(m, D[lo:hi], b), m counted from lo. */
 static void
-consistentie_pad(Boom *b, Pad *p, int64 m, int64 lo, int64 hi, bool volledig)
+consistency_path(Tree *b, ProofPath *p, int64 m, int64 lo, int64 hi, bool volledig)
 {
 	int64		k;
 
 	if (m == hi - lo)
 	{
 		if (!volledig)
-			pad_erbij(b, p, lo, hi);
+			path_append(b, p, lo, hi);
 		return;
 	}
-	k = grootste_macht_onder(hi - lo);
+	k = largest_power_below(hi - lo);
 	if (m <= k)
 	{
-		consistentie_pad(b, p, m, lo, lo + k, volledig);
-		pad_erbij(b, p, lo + k, hi);
+		consistency_path(b, p, m, lo, lo + k, volledig);
+		path_append(b, p, lo + k, hi);
 	}
 	else
 	{
-		consistentie_pad(b, p, m - k, lo + k, hi, false);
-		pad_erbij(b, p, lo, lo + k);
+		consistency_path(b, p, m - k, lo + k, hi, false);
+		path_append(b, p, lo, lo + k);
 	}
 }
 
 /* The proof as a bytea[] (hashes in RFC 9162's order). */
 static ArrayType *
-pad_array(Pad *p)
+path_array(ProofPath *p)
 {
 	Datum	   *d = palloc(Max(p->n, 1) * sizeof(Datum));
 
@@ -641,21 +641,21 @@ pad_array(Pad *p)
 	return construct_array(d, p->n, BYTEAOID, -1, false, TYPALIGN_INT);
 }
 
-PG_FUNCTION_INFO_V1(vwl_boom_pad);
+PG_FUNCTION_INFO_V1(vwl_tree_path);
 
 /*
- * verwerkingenlog._boom_pad(soort text, m bigint, n bigint) RETURNS
+ * verwerkingenlog._tree_path(soort text, m bigint, n bigint) RETURNS
  * bytea[]: soort 'opname' gives the inclusion proof of leaf m in the tree
  * of size n, 'consistentie' the consistency proof from size m to n.
  */
 Datum
-vwl_boom_pad(PG_FUNCTION_ARGS)
+vwl_tree_path(PG_FUNCTION_ARGS)
 {
 	char	   *soort = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	int64		m = PG_GETARG_INT64(1);
 	int64		n = PG_GETARG_INT64(2);
-	Boom		b;
-	Pad			p;
+	Tree		b;
+	ProofPath			p;
 	ArrayType  *res;
 
 	if (strcmp(soort, "opname") == 0)
@@ -685,30 +685,30 @@ vwl_boom_pad(PG_FUNCTION_ARGS)
 	p.h = palloc(p.max * VWL_HASH_LEN);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	boom_openen(&b);
+	tree_open(&b);
 	for (int pass = 0; pass < 2; pass++)
 	{
 		p.n = 0;
 		if (soort[0] == 'o')
-			opname_pad(&b, &p, m, 0, n);
+			inclusion_path(&b, &p, m, 0, n);
 		else if (m > 0 && m < n)
-			consistentie_pad(&b, &p, m, 0, n, true);
+			consistency_path(&b, &p, m, 0, n, true);
 		if (pass == 0)
-			boom_ophalen(&b);
+			tree_fetch(&b);
 	}
 	SPI_finish();
-	res = pad_array(&p);
+	res = path_array(&p);
 	PG_RETURN_ARRAYTYPE_P(res);
 }
 
-PG_FUNCTION_INFO_V1(vwl_boom_wortel);
+PG_FUNCTION_INFO_V1(vwl_tree_root);
 
 /*
- * verwerkingenlog._boom_wortel(n bigint) RETURNS bytea: the root hash of
+ * verwerkingenlog._tree_root(n bigint) RETURNS bytea: the root hash of
  * the first n leaves of the stored tree.
  */
 Datum
-vwl_boom_wortel(PG_FUNCTION_ARGS)
+vwl_tree_root(PG_FUNCTION_ARGS)
 {
 	int64		n = PG_GETARG_INT64(0);
 	unsigned char uit[VWL_HASH_LEN];
@@ -719,7 +719,7 @@ vwl_boom_wortel(PG_FUNCTION_ARGS)
 				 errmsg("tree size must not be negative")));
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	vwl_boom_wortel_bereken(n, uit);
+	vwl_tree_root_compute(n, uit);
 	SPI_finish();
 	PG_RETURN_BYTEA_P(hash_bytea(uit));
 }

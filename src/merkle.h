@@ -11,7 +11,7 @@
 #define VWL_HASH_LEN	32
 
 /* SHA-256(0x01 || links || rechts) into uit, RFC 9162 section 2.1.1. */
-extern void vwl_knoop_hash(const unsigned char *links,
+extern void vwl_node_hash(const unsigned char *links,
 						   const unsigned char *rechts, unsigned char *uit);
 
 /* SHA-256 of data into uit (32 bytes); OpenSSL errors are reported. */
@@ -19,8 +19,8 @@ extern void vwl_sha256(const void *data, size_t len, unsigned char *uit);
 
 /*
  * The root of the tree of the first n leaves, from the stored tree
- * (verzegel_blad, verzegel_knoop); needs an SPI connection.
+ * (seal_leaf, seal_node); needs an SPI connection.
  */
-extern void vwl_boom_wortel_bereken(int64 n, unsigned char *uit);
+extern void vwl_tree_root_compute(int64 n, unsigned char *uit);
 
 #endif							/* MERKLE_H */

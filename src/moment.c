@@ -44,20 +44,20 @@ StaticAssertDecl(sizeof(Moment) == 16, "moment must be 16 bytes");
 #define MOMENT_MAX_OFFSET	(18 * SECS_PER_HOUR)
 
 /* What kind of refusal, so the SQL input function can pick its SQLSTATE. */
-typedef enum MomentFout
+typedef enum MomentError
 {
 	MOMENT_GOED,				/* parsed */
 	MOMENT_SYNTAX,				/* malformed: 22007 */
 	MOMENT_VELD,				/* a field out of range: 22008 */
 	MOMENT_OFFSET				/* offset out of range: 22009 */
-} MomentFout;
+} MomentError;
 
 #define PG_GETARG_MOMENT_P(n)	((Moment *) PG_GETARG_POINTER(n))
 #define PG_RETURN_MOMENT_P(x)	PG_RETURN_POINTER(x)
 
 /* Value of n ASCII digits that the caller has checked. */
 static int
-cijfers(const char *s, int n)
+digits(const char *s, int n)
 {
 	int			v = 0;
 
@@ -67,7 +67,7 @@ cijfers(const char *s, int n)
 }
 
 static inline bool
-is_cijfer(char c)
+is_digit(char c)
 {
 	return c >= '0' && c <= '9';
 }
@@ -75,7 +75,7 @@ is_cijfer(char c)
 /*
  * The parser proper.  Never throws; returns what kind of refusal it was.
  */
-static MomentFout
+static MomentError
 moment_parse(const char *str, int len, Moment *result, const char **reason)
 {
 	static const char patroon[] = "dddd-dd-ddTdd:dd:dd";
@@ -115,7 +115,7 @@ moment_parse(const char *str, int len, Moment *result, const char **reason)
 		c = str[i];
 		if (patroon[i] == 'd')
 		{
-			if (!is_cijfer(c))
+			if (!is_digit(c))
 			{
 				*reason = "not a date-time of the form YYYY-MM-DDThh:mm:ss followed by Z, +hh:mm or -hh:mm";
 				return MOMENT_SYNTAX;
@@ -132,12 +132,12 @@ moment_parse(const char *str, int len, Moment *result, const char **reason)
 			return MOMENT_SYNTAX;
 		}
 	}
-	jaar = cijfers(str, 4);
-	maand = cijfers(str + 5, 2);
-	dag = cijfers(str + 8, 2);
-	uur = cijfers(str + 11, 2);
-	minuut = cijfers(str + 14, 2);
-	seconde = cijfers(str + 17, 2);
+	jaar = digits(str, 4);
+	maand = digits(str + 5, 2);
+	dag = digits(str + 8, 2);
+	uur = digits(str + 11, 2);
+	minuut = digits(str + 14, 2);
+	seconde = digits(str + 17, 2);
 	p = str + 19;
 
 	/* Fraction. */
@@ -151,7 +151,7 @@ moment_parse(const char *str, int len, Moment *result, const char **reason)
 			return MOMENT_SYNTAX;
 		}
 		p++;
-		while (p < end && is_cijfer(*p))
+		while (p < end && is_digit(*p))
 		{
 			if (fracdigits == 9)
 			{
@@ -191,14 +191,14 @@ moment_parse(const char *str, int len, Moment *result, const char **reason)
 		int			oh,
 					om;
 
-		if (end - p < 6 || !is_cijfer(p[1]) || !is_cijfer(p[2]) ||
-			p[3] != ':' || !is_cijfer(p[4]) || !is_cijfer(p[5]))
+		if (end - p < 6 || !is_digit(p[1]) || !is_digit(p[2]) ||
+			p[3] != ':' || !is_digit(p[4]) || !is_digit(p[5]))
 		{
 			*reason = "offset must be Z, +hh:mm or -hh:mm";
 			return MOMENT_SYNTAX;
 		}
-		oh = cijfers(p + 1, 2);
-		om = cijfers(p + 4, 2);
+		oh = digits(p + 1, 2);
+		om = digits(p + 4, 2);
 		if (om > 59)
 		{
 			*reason = "offset minutes out of range";
@@ -298,7 +298,7 @@ vwl_moment_parse(const char *str, int len, Moment *result, const char **reason)
  * and microseconds into the day.
  */
 static void
-moment_lokaal(const Moment *m, int64 *dagen, int64 *tijd)
+moment_local(const Moment *m, int64 *dagen, int64 *tijd)
 {
 	int64		lokaal = m->instant + (int64) m->offset * USECS_PER_SEC;
 
@@ -330,7 +330,7 @@ vwl_moment_format(const Moment *m)
 				microseconde;
 	int			n;
 
-	moment_lokaal(m, &dagen, &tijd);
+	moment_local(m, &dagen, &tijd);
 	j2date((int) (dagen + POSTGRES_EPOCH_JDATE), &jaar, &maand, &dag);
 	uur = (int) (tijd / USECS_PER_HOUR);
 	tijd -= uur * USECS_PER_HOUR;
@@ -370,7 +370,7 @@ vwl_moment_format(const Moment *m)
  * same bytes, so binary input is exactly as strict as text input.
  */
 static bool
-moment_geldig(const Moment *m, const char **reason)
+moment_valid(const Moment *m, const char **reason)
 {
 	int64		dagen,
 				tijd;
@@ -419,7 +419,7 @@ moment_geldig(const Moment *m, const char **reason)
 		return false;
 	}
 	/* Year 0000..9999 in the moment's own offset. */
-	moment_lokaal(m, &dagen, &tijd);
+	moment_local(m, &dagen, &tijd);
 	if (dagen < date2j(0, 1, 1) - POSTGRES_EPOCH_JDATE ||
 		dagen > date2j(9999, 12, 31) - POSTGRES_EPOCH_JDATE)
 	{
@@ -501,7 +501,7 @@ vwl_moment_recv(PG_FUNCTION_ARGS)
 	result->fracdigits = (int8) pq_getmsgbyte(buf);
 	result->flags = (int8) pq_getmsgbyte(buf);
 
-	if (!moment_geldig(result, &reason))
+	if (!moment_valid(result, &reason))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid binary value for type moment"),
@@ -550,7 +550,7 @@ moment_cmp_tstz(const Moment *a, TimestampTz b)
  * The comparison functions behind the operators, for moment op moment,
  * moment op timestamptz and timestamptz op moment.
  */
-#define MOMENT_VERGELIJKING(naam, test) \
+#define MOMENT_COMPARISON(naam, test) \
 PG_FUNCTION_INFO_V1(vwl_moment_##naam); \
 Datum \
 vwl_moment_##naam(PG_FUNCTION_ARGS) \
@@ -573,12 +573,12 @@ vwl_timestamptz_##naam##_moment(PG_FUNCTION_ARGS) \
 	PG_RETURN_BOOL(test); \
 }
 
-MOMENT_VERGELIJKING(eq, c == 0)
-MOMENT_VERGELIJKING(ne, c != 0)
-MOMENT_VERGELIJKING(lt, c < 0)
-MOMENT_VERGELIJKING(le, c <= 0)
-MOMENT_VERGELIJKING(gt, c > 0)
-MOMENT_VERGELIJKING(ge, c >= 0)
+MOMENT_COMPARISON(eq, c == 0)
+MOMENT_COMPARISON(ne, c != 0)
+MOMENT_COMPARISON(lt, c < 0)
+MOMENT_COMPARISON(le, c <= 0)
+MOMENT_COMPARISON(gt, c > 0)
+MOMENT_COMPARISON(ge, c >= 0)
 
 /* btree support: three-way comparison of two moments. */
 PG_FUNCTION_INFO_V1(vwl_moment_cmp);
@@ -721,7 +721,7 @@ vwl_timestamptz_to_moment(PG_FUNCTION_ARGS)
 		}
 	result->fracdigits = (int8) digits;
 
-	moment_lokaal(result, &dagen, &tijd);
+	moment_local(result, &dagen, &tijd);
 	if (dagen < date2j(0, 1, 1) - POSTGRES_EPOCH_JDATE ||
 		dagen > date2j(9999, 12, 31) - POSTGRES_EPOCH_JDATE)
 		ereport(ERROR,

@@ -32,7 +32,7 @@
  * decrypting all of them anyway.  The secret that protects the stored form
  * of a BSN against guessing is the HMAC key; the AES key protects the
  * reversible form, and that is what rotation re-encrypts
- * (verwerkingenlog._herversleutel).
+ * (verwerkingenlog._reencrypt).
  *
  * The additional authenticated data of a ciphertext binds it to its place:
  * the key version, and for a stored objectId its soortObjectId and its
@@ -86,14 +86,14 @@
 #include "utils/typcache.h"
 #include "utils/uuid.h"
 
-#include "instellingen.h"
+#include "settings.h"
 #include "pseudoniem.h"
 
 #if OPENSSL_VERSION_NUMBER < 0x30000000L
 #error "verwerkingenlog needs OpenSSL 3.0 or newer (EVP_MAC)"
 #endif
 
-#define SLEUTEL_LENGTE		32	/* both keys: 256 bits */
+#define KEY_LENGTH		32	/* both keys: 256 bits */
 
 /* Nanoseconds of a file time, so that quick rewrites in place are seen. */
 #ifdef __APPLE__
@@ -103,7 +103,7 @@
 #define MTIME_NS(st)	((st).st_mtim.tv_nsec)
 #define CTIME_NS(st)	((st).st_ctim.tv_nsec)
 #endif
-#define MAX_BESTAND_GROOTTE 65536	/* 255 lines of keys take about 34 kB */
+#define MAX_FILE_SIZE 65536	/* 255 lines of keys take about 34 kB */
 
 /* Setting verwerkingenlog.sleutelbestand; empty means the default file. */
 char	   *vwl_sleutelbestand = NULL;
@@ -111,7 +111,7 @@ char	   *vwl_sleutelbestand = NULL;
 /*
  * The keys of one key file, parsed.
  */
-typedef struct Sleutelring
+typedef struct KeyRing
 {
 	bool		geldig;			/* parsed from the file identified below */
 	char		pad[MAXPGPATH]; /* the path as given (relative: to DataDir) */
@@ -126,16 +126,16 @@ typedef struct Sleutelring
 	bool		in_transactie;	/* ... and in the current transaction */
 	int			aantal;			/* number of versions */
 	int			huidige;		/* highest version */
-	bool		aanwezig[VWL_MAX_SLEUTELVERSIE + 1];
-	unsigned char hmac[SLEUTEL_LENGTE];
-	unsigned char aes[VWL_MAX_SLEUTELVERSIE + 1][SLEUTEL_LENGTE];
-	unsigned char kladblok[SLEUTEL_LENGTE]; /* parsing, wiped with the ring */
+	bool		aanwezig[VWL_MAX_KEY_VERSION + 1];
+	unsigned char hmac[KEY_LENGTH];
+	unsigned char aes[VWL_MAX_KEY_VERSION + 1][KEY_LENGTH];
+	unsigned char kladblok[KEY_LENGTH]; /* parsing, wiped with the ring */
 	bool		db_compleet;	/* the database holds check values for the
 								 * HMAC key and the current version, and they
 								 * match */
 	bool		db_in_transactie;	/* checked against the database in the
 									 * current transaction */
-} Sleutelring;
+} KeyRing;
 
 /* A ciphertext's binding to its place (see the file header). */
 typedef struct Binding
@@ -148,8 +148,8 @@ typedef struct Binding
 
 /* The place of a stored afnemerId: this marker, then the actieId. */
 #define AFNEMER_MERK		"afnemer"
-#define AFNEMER_MERK_LENGTE	7
-#define AFNEMER_PLAATS_LENGTE (AFNEMER_MERK_LENGTE + UUID_LEN)
+#define AFNEMER_MARK_LENGTH	7
+#define AFNEMER_SLOT_LENGTH (AFNEMER_MARK_LENGTH + UUID_LEN)
 
 /*
  * Per-backend cache of the parsed key file.  These functions run for every
@@ -163,7 +163,7 @@ typedef struct Binding
  * renames a new file into place, is seen by the next statement.  A static is
  * enough: it is a fixed 8 kB and lives as long as the backend.
  */
-static Sleutelring ring;
+static KeyRing ring;
 
 /*
  * OpenSSL objects, made once per backend and reused: fetching an algorithm
@@ -174,12 +174,12 @@ static Sleutelring ring;
  * leaks nothing: the next call initialises the context again.
  */
 static EVP_MAC_CTX *hmac_ctx = NULL;
-static bool hmac_gesleuteld = false;
+static bool hmac_keyed = false;
 static EVP_CIPHER *aes_gcm = NULL;
-static EVP_CIPHER_CTX *versleutel_ctx = NULL;
-static int	versleutel_versie = 0;
-static EVP_CIPHER_CTX *ontsleutel_ctx = NULL;
-static int	ontsleutel_versie = 0;
+static EVP_CIPHER_CTX *encrypt_ctx = NULL;
+static int	encrypt_version = 0;
+static EVP_CIPHER_CTX *decrypt_ctx = NULL;
+static int	decrypt_version = 0;
 
 /*
  * Nonces are taken from a per-process stock of random bytes.  One call of
@@ -191,50 +191,50 @@ static int	ontsleutel_versie = 0;
  * that a process forked after filling it could never hand out the same
  * bytes as its parent; each byte is handed out once.
  */
-#define NONCE_VOORRAAD		(VWL_NONCE_LENGTE * 256)
-static unsigned char nonce_voorraad[NONCE_VOORRAAD];
-static int	nonce_over = 0;
+#define NONCE_POOL		(VWL_NONCE_LENGTH * 256)
+static unsigned char nonce_pool[NONCE_POOL];
+static int	nonce_left = 0;
 static int	nonce_pid = 0;
 
-static bool xact_callback_geregistreerd = false;
+static bool xact_callback_registered = false;
 
-static void sleutels_xact_callback(XactEvent event, void *arg);
-static const char *sleutelpad(void);
-static bool is_standaardpad(void);
-static void sleutels_laden(bool opnieuw);
-static void sleutelbestand_lezen(int fd, const char *pad, struct stat *st,
+static void keys_xact_callback(XactEvent event, void *arg);
+static const char *key_path(void);
+static bool is_default_path(void);
+static void keys_load(bool opnieuw);
+static void keyfile_read(int fd, const char *pad, struct stat *st,
 								 char *inhoud, size_t *lengte);
-static void sleutels_ontleden(const char *pad, char *inhoud, size_t lengte,
-							  Sleutelring *r);
+static void keys_parse(const char *pad, char *inhoud, size_t lengte,
+							  KeyRing *r);
 static bool sleutelbestand_aanmaken(const char *pad, bool mag_bestaan);
-static void sleutels_controleren(bool registreren);
-static void ring_wissen(void);
-static void bestand_schrijven(const char *pad, const char *inhoud,
+static void keys_check(bool registreren);
+static void ring_clear(void);
+static void write_file(const char *pad, const char *inhoud,
 							  size_t lengte);
-static char *sleutelregel(int versie, const unsigned char *hmac,
+static char *key_line(int versie, const unsigned char *hmac,
 						  const unsigned char *aes);
-static void willekeurig(void *buf, size_t len);
-static void openssl_fout(const char *wat) pg_attribute_noreturn();
-static void corrupt(const char *pad, int regel, const char *reden)
+static void random_bytes(void *buf, size_t len);
+static void openssl_error(const char *wat) pg_attribute_noreturn();
+static void corrupt_keyfile(const char *pad, int regel, const char *reden)
 			pg_attribute_noreturn();
-static bytea *versleutel(const char *data, size_t len, const Binding *b);
-static char *ontsleutel(bytea *invoer, size_t *lengte, const Binding *b);
+static bytea *encrypt(const char *data, size_t len, const Binding *b);
+static char *decrypt(bytea *invoer, size_t *lengte, const Binding *b);
 
 /*
  * The key file as configured, or the default (relative paths are relative to
  * the data directory, the working directory of every backend).
  */
 static const char *
-sleutelpad(void)
+key_path(void)
 {
 	if (vwl_sleutelbestand == NULL || vwl_sleutelbestand[0] == '\0')
-		return VWL_STANDAARD_SLEUTELBESTAND;
+		return VWL_DEFAULT_KEYFILE;
 	return vwl_sleutelbestand;
 }
 
 /* Whether the setting is unset, so that a missing file may be created. */
 static bool
-is_standaardpad(void)
+is_default_path(void)
 {
 	return vwl_sleutelbestand == NULL || vwl_sleutelbestand[0] == '\0';
 }
@@ -244,7 +244,7 @@ is_standaardpad(void)
  * the database's check values, until they are complete).
  */
 static void
-sleutels_xact_callback(XactEvent event, void *arg)
+keys_xact_callback(XactEvent event, void *arg)
 {
 	ring.in_transactie = false;
 	ring.db_in_transactie = false;
@@ -255,12 +255,12 @@ sleutels_xact_callback(XactEvent event, void *arg)
 
 /* Forget the keys: wipe every key byte of the cache. */
 static void
-ring_wissen(void)
+ring_clear(void)
 {
-	explicit_bzero(&ring, sizeof(Sleutelring));
-	versleutel_versie = 0;
-	ontsleutel_versie = 0;
-	hmac_gesleuteld = false;
+	explicit_bzero(&ring, sizeof(KeyRing));
+	encrypt_version = 0;
+	decrypt_version = 0;
+	hmac_keyed = false;
 }
 
 /*
@@ -269,14 +269,14 @@ ring_wissen(void)
  * unfindable).
  */
 static void
-sleutelbestand_ontbreekt(const char *pad)
+keyfile_missing(const char *pad)
 {
 	ereport(ERROR,
-			(errcode(ERRCODE_VWL_SLEUTELBESTAND),
+			(errcode(ERRCODE_VWL_KEYFILE),
 			 errmsg("key file \"%s\" does not exist", pad),
-			 is_standaardpad() ?
+			 is_default_path() ?
 			 errdetail("The key file is %s in the data directory (verwerkingenlog.sleutelbestand is empty).  A key file is created only by CREATE EXTENSION and by verwerkingenlog.sleutelbestand_aanmaken().",
-					   VWL_STANDAARD_SLEUTELBESTAND) :
+					   VWL_DEFAULT_KEYFILE) :
 			 errdetail("The setting verwerkingenlog.sleutelbestand names this file.  A key file is created only by CREATE EXTENSION and by verwerkingenlog.sleutelbestand_aanmaken()."),
 			 errhint("Restore the key file that belongs to this database from its backup (on a standby: copy the primary's).  Only for a log that has never stored an identifier, create a new one with SELECT verwerkingenlog.sleutelbestand_aanmaken().")));
 }
@@ -287,15 +287,15 @@ sleutelbestand_ontbreekt(const char *pad)
  * is an ERROR: there is no fallback to another key.
  */
 static void
-sleutels_laden(bool opnieuw)
+keys_load(bool opnieuw)
 {
-	const char *volatile pad = sleutelpad();
+	const char *volatile pad = key_path();
 	TimestampTz nu = GetCurrentStatementStartTimestamp();
 	struct stat st;
 	int			fd;
 	char	   *inhoud;
 	size_t		lengte;
-	Sleutelring *nieuw;
+	KeyRing *nieuw;
 	int			rc;
 
 	if (!opnieuw && ring.geldig && ring.in_transactie &&
@@ -303,13 +303,13 @@ sleutels_laden(bool opnieuw)
 		return;
 
 	/* The path may come from the database's settings: apply them first. */
-	vwl_instellingen_controleren();
-	pad = sleutelpad();
+	vwl_settings_check();
+	pad = key_path();
 
-	if (!xact_callback_geregistreerd)
+	if (!xact_callback_registered)
 	{
-		RegisterXactCallback(sleutels_xact_callback, NULL);
-		xact_callback_geregistreerd = true;
+		RegisterXactCallback(keys_xact_callback, NULL);
+		xact_callback_registered = true;
 	}
 
 	if (strlen(pad) >= MAXPGPATH)
@@ -321,7 +321,7 @@ sleutels_laden(bool opnieuw)
 
 	rc = stat(pad, &st);
 	if (rc < 0 && errno == ENOENT)
-		sleutelbestand_ontbreekt(pad);
+		keyfile_missing(pad);
 	if (rc < 0)
 		ereport(ERROR,
 				(errcode_for_file_access(),
@@ -337,36 +337,36 @@ sleutels_laden(bool opnieuw)
 		ring.gecontroleerd = nu;
 		ring.in_transactie = true;
 		if (!ring.db_compleet && !ring.db_in_transactie)
-			sleutels_controleren(false);
+			keys_check(false);
 		return;
 	}
 
 	/* Read it again.  From here on a failure leaves no usable cache. */
-	ring_wissen();
+	ring_clear();
 
 	fd = OpenTransientFile(pad, O_RDONLY | PG_BINARY);
 	if (fd < 0 && errno == ENOENT)
-		sleutelbestand_ontbreekt(pad);
+		keyfile_missing(pad);
 	if (fd < 0)
 		ereport(ERROR,
 				(errcode_for_file_access(),
 				 errmsg("could not open key file \"%s\": %m", pad),
 				 errhint("The file must be readable by the operating system user that runs the server.")));
 
-	nieuw = palloc0(sizeof(Sleutelring));
-	inhoud = palloc0(MAX_BESTAND_GROOTTE + 2);
+	nieuw = palloc0(sizeof(KeyRing));
+	inhoud = palloc0(MAX_FILE_SIZE + 2);
 	PG_TRY();
 	{
-		sleutelbestand_lezen(fd, pad, &st, inhoud, &lengte);
-		sleutels_ontleden(pad, inhoud, lengte, nieuw);
-		memcpy(&ring, nieuw, sizeof(Sleutelring));
+		keyfile_read(fd, pad, &st, inhoud, &lengte);
+		keys_parse(pad, inhoud, lengte, nieuw);
+		memcpy(&ring, nieuw, sizeof(KeyRing));
 	}
 	PG_FINALLY();
 	{
 		/* The file's text and the parsed keys, also when parsing failed. */
-		explicit_bzero(inhoud, MAX_BESTAND_GROOTTE + 2);
+		explicit_bzero(inhoud, MAX_FILE_SIZE + 2);
 		pfree(inhoud);
-		explicit_bzero(nieuw, sizeof(Sleutelring));
+		explicit_bzero(nieuw, sizeof(KeyRing));
 		pfree(nieuw);
 	}
 	PG_END_TRY();
@@ -390,11 +390,11 @@ sleutels_laden(bool opnieuw)
 	/* Compare with what the database recorded; a mismatch forgets the keys. */
 	PG_TRY();
 	{
-		sleutels_controleren(false);
+		keys_check(false);
 	}
 	PG_CATCH();
 	{
-		ring_wissen();
+		ring_clear();
 		PG_RE_THROW();
 	}
 	PG_END_TRY();
@@ -408,7 +408,7 @@ sleutels_laden(bool opnieuw)
  * reads, so that all of them are held to the same rules.
  */
 void
-vwl_geheim_bestand_controleren(int fd, const char *pad, const char *wat,
+vwl_check_secret_file(int fd, const char *pad, const char *wat,
 							   struct stat *st)
 {
 	if (fstat(fd, st) < 0)
@@ -436,31 +436,31 @@ vwl_geheim_bestand_controleren(int fd, const char *pad, const char *wat,
 }
 
 /*
- * Check the open key file (vwl_geheim_bestand_controleren, and not too
- * large) and read its contents into inhoud (MAX_BESTAND_GROOTTE + 2 bytes,
+ * Check the open key file (vwl_check_secret_file, and not too
+ * large) and read its contents into inhoud (MAX_FILE_SIZE + 2 bytes,
  * allocated by the caller, who wipes it whatever happens), NUL-terminated;
  * *st receives the file's state as read.
  */
 static void
-sleutelbestand_lezen(int fd, const char *pad, struct stat *st, char *inhoud,
+keyfile_read(int fd, const char *pad, struct stat *st, char *inhoud,
 					 size_t *lengte)
 {
 	size_t		gelezen = 0;
 
 	*lengte = 0;
-	vwl_geheim_bestand_controleren(fd, pad, "key file", st);
-	if (st->st_size > MAX_BESTAND_GROOTTE)
+	vwl_check_secret_file(fd, pad, "key file", st);
+	if (st->st_size > MAX_FILE_SIZE)
 		ereport(ERROR,
 				(errcode(ERRCODE_CONFIG_FILE_ERROR),
 				 errmsg("key file \"%s\" is corrupt", pad),
 				 errdetail("It has %lld bytes; a key file has at most %d.",
-						   (long long) st->st_size, MAX_BESTAND_GROOTTE),
+						   (long long) st->st_size, MAX_FILE_SIZE),
 				 errhint("Restore the key file from its backup.")));
 
 	for (;;)
 	{
 		ssize_t		n = read(fd, inhoud + gelezen,
-							 MAX_BESTAND_GROOTTE + 1 - gelezen);
+							 MAX_FILE_SIZE + 1 - gelezen);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -471,11 +471,11 @@ sleutelbestand_lezen(int fd, const char *pad, struct stat *st, char *inhoud,
 		if (n == 0)
 			break;
 		gelezen += n;
-		if (gelezen > MAX_BESTAND_GROOTTE)
+		if (gelezen > MAX_FILE_SIZE)
 			ereport(ERROR,
 					(errcode(ERRCODE_CONFIG_FILE_ERROR),
 					 errmsg("key file \"%s\" is corrupt", pad),
-					 errdetail("It has more than %d bytes.", MAX_BESTAND_GROOTTE),
+					 errdetail("It has more than %d bytes.", MAX_FILE_SIZE),
 					 errhint("Restore the key file from its backup.")));
 	}
 	inhoud[gelezen] = '\0';
@@ -484,7 +484,7 @@ sleutelbestand_lezen(int fd, const char *pad, struct stat *st, char *inhoud,
 
 /* The value of one hexadecimal digit, or -1. */
 static inline int
-hexcijfer(char c)
+hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -500,29 +500,29 @@ hexcijfer(char c)
  * are not there.
  */
 static bool
-hexsleutel(const char **p, unsigned char *sleutel)
+hex_key(const char **p, unsigned char *sleutel)
 {
 	const char *s = *p;
 
-	for (int i = 0; i < SLEUTEL_LENGTE; i++)
+	for (int i = 0; i < KEY_LENGTH; i++)
 	{
-		int			hoog = hexcijfer(s[2 * i]);
+		int			hoog = hex_digit(s[2 * i]);
 		int			laag;
 
 		if (hoog < 0)
 			return false;
-		laag = hexcijfer(s[2 * i + 1]);
+		laag = hex_digit(s[2 * i + 1]);
 		if (laag < 0)
 			return false;
 		sleutel[i] = (unsigned char) (hoog << 4 | laag);
 	}
-	*p = s + 2 * SLEUTEL_LENGTE;
+	*p = s + 2 * KEY_LENGTH;
 	return true;
 }
 
 /* Report a corrupt key file; never quotes the line, which holds keys. */
 static void
-corrupt(const char *pad, int regel, const char *reden)
+corrupt_keyfile(const char *pad, int regel, const char *reden)
 {
 	if (regel > 0)
 		ereport(ERROR,
@@ -543,7 +543,7 @@ corrupt(const char *pad, int regel, const char *reden)
  * whole file corrupt.
  */
 static void
-sleutels_ontleden(const char *pad, char *inhoud, size_t lengte, Sleutelring *r)
+keys_parse(const char *pad, char *inhoud, size_t lengte, KeyRing *r)
 {
 	const char *p = inhoud;
 	const char *eind = inhoud + lengte;
@@ -551,7 +551,7 @@ sleutels_ontleden(const char *pad, char *inhoud, size_t lengte, Sleutelring *r)
 	unsigned char *hmac = r->kladblok;	/* wiped with *r by the caller */
 
 	if (memchr(inhoud, '\0', lengte) != NULL)
-		corrupt(pad, 0, "It contains a NUL byte");
+		corrupt_keyfile(pad, 0, "It contains a NUL byte");
 
 	while (p < eind)
 	{
@@ -578,31 +578,31 @@ sleutels_ontleden(const char *pad, char *inhoud, size_t lengte, Sleutelring *r)
 			q++;
 			cijfers++;
 		}
-		if (cijfers == 0 || versie < 1 || versie > VWL_MAX_SLEUTELVERSIE ||
+		if (cijfers == 0 || versie < 1 || versie > VWL_MAX_KEY_VERSION ||
 			(*q != ' ' && *q != '\t'))
-			corrupt(pad, regel, "the key version must be a number from 1 to 255, followed by a space");
+			corrupt_keyfile(pad, regel, "the key version must be a number from 1 to 255, followed by a space");
 		if (versie <= r->huidige)
-			corrupt(pad, regel, "key versions must increase from line to line");
+			corrupt_keyfile(pad, regel, "key versions must increase from line to line");
 		while (*q == ' ' || *q == '\t')
 			q++;
-		if (regeleind - q < 2 * SLEUTEL_LENGTE || !hexsleutel(&q, hmac) ||
+		if (regeleind - q < 2 * KEY_LENGTH || !hex_key(&q, hmac) ||
 			(*q != ' ' && *q != '\t' && q != regeleind && *q != '\r'))
-			corrupt(pad, regel, "the HMAC key must be 64 hexadecimal digits, followed by a space");
+			corrupt_keyfile(pad, regel, "the HMAC key must be 64 hexadecimal digits, followed by a space");
 		while (q < regeleind && (*q == ' ' || *q == '\t' || *q == '\r'))
 			q++;
 		if (q == regeleind)
-			corrupt(pad, regel, "the AES key is missing");
-		if (regeleind - q < 2 * SLEUTEL_LENGTE || !hexsleutel(&q, r->aes[versie]))
-			corrupt(pad, regel, "the AES key must be 64 hexadecimal digits");
+			corrupt_keyfile(pad, regel, "the AES key is missing");
+		if (regeleind - q < 2 * KEY_LENGTH || !hex_key(&q, r->aes[versie]))
+			corrupt_keyfile(pad, regel, "the AES key must be 64 hexadecimal digits");
 		while (q < regeleind && (*q == ' ' || *q == '\t' || *q == '\r'))
 			q++;
 		if (q != regeleind)
-			corrupt(pad, regel, "unexpected text after the AES key");
+			corrupt_keyfile(pad, regel, "unexpected text after the AES key");
 
 		if (r->aantal == 0)
-			memcpy(r->hmac, hmac, SLEUTEL_LENGTE);
-		else if (memcmp(r->hmac, hmac, SLEUTEL_LENGTE) != 0)
-			corrupt(pad, regel, "the HMAC key differs from the one on the first key line; it must never change, or pseudonyms stored earlier would no longer be found");
+			memcpy(r->hmac, hmac, KEY_LENGTH);
+		else if (memcmp(r->hmac, hmac, KEY_LENGTH) != 0)
+			corrupt_keyfile(pad, regel, "the HMAC key differs from the one on the first key line; it must never change, or pseudonyms stored earlier would no longer be found");
 		r->aanwezig[versie] = true;
 		r->huidige = versie;
 		r->aantal++;
@@ -610,24 +610,24 @@ sleutels_ontleden(const char *pad, char *inhoud, size_t lengte, Sleutelring *r)
 	}
 	explicit_bzero(r->kladblok, sizeof(r->kladblok));
 	if (r->aantal == 0)
-		corrupt(pad, 0, "It holds no key line");
+		corrupt_keyfile(pad, 0, "It holds no key line");
 }
 
 /* One key line, palloc'd. */
 static char *
-sleutelregel(int versie, const unsigned char *hmac, const unsigned char *aes)
+key_line(int versie, const unsigned char *hmac, const unsigned char *aes)
 {
 	static const char hex[] = "0123456789abcdef";
-	char	   *regel = palloc(4 + 1 + 2 * SLEUTEL_LENGTE + 1 + 2 * SLEUTEL_LENGTE + 2);
+	char	   *regel = palloc(4 + 1 + 2 * KEY_LENGTH + 1 + 2 * KEY_LENGTH + 2);
 	char	   *p = regel + sprintf(regel, "%d ", versie);
 
-	for (int i = 0; i < SLEUTEL_LENGTE; i++)
+	for (int i = 0; i < KEY_LENGTH; i++)
 	{
 		*p++ = hex[hmac[i] >> 4];
 		*p++ = hex[hmac[i] & 0x0F];
 	}
 	*p++ = ' ';
-	for (int i = 0; i < SLEUTEL_LENGTE; i++)
+	for (int i = 0; i < KEY_LENGTH; i++)
 	{
 		*p++ = hex[aes[i] >> 4];
 		*p++ = hex[aes[i] & 0x0F];
@@ -639,7 +639,7 @@ sleutelregel(int versie, const unsigned char *hmac, const unsigned char *aes)
 
 /* Fill buf with cryptographically strong random bytes. */
 static void
-willekeurig(void *buf, size_t len)
+random_bytes(void *buf, size_t len)
 {
 	if (!pg_strong_random(buf, len))
 		ereport(ERROR,
@@ -647,19 +647,19 @@ willekeurig(void *buf, size_t len)
 				 errmsg("could not generate random values")));
 }
 
-/* A fresh random nonce from the stock (see nonce_voorraad). */
+/* A fresh random nonce from the stock (see nonce_pool). */
 static void
-nieuwe_nonce(unsigned char *nonce)
+new_nonce(unsigned char *nonce)
 {
-	if (nonce_pid != MyProcPid || nonce_over < VWL_NONCE_LENGTE)
+	if (nonce_pid != MyProcPid || nonce_left < VWL_NONCE_LENGTH)
 	{
-		nonce_over = 0;
-		willekeurig(nonce_voorraad, NONCE_VOORRAAD);
-		nonce_over = NONCE_VOORRAAD;
+		nonce_left = 0;
+		random_bytes(nonce_pool, NONCE_POOL);
+		nonce_left = NONCE_POOL;
 		nonce_pid = MyProcPid;
 	}
-	nonce_over -= VWL_NONCE_LENGTE;
-	memcpy(nonce, nonce_voorraad + nonce_over, VWL_NONCE_LENGTE);
+	nonce_left -= VWL_NONCE_LENGTH;
+	memcpy(nonce, nonce_pool + nonce_left, VWL_NONCE_LENGTH);
 }
 
 /*
@@ -667,7 +667,7 @@ nieuwe_nonce(unsigned char *nonce)
  * caller has removed any leftover of an earlier attempt.
  */
 static void
-bestand_schrijven(const char *pad, const char *inhoud, size_t lengte)
+write_file(const char *pad, const char *inhoud, size_t lengte)
 {
 	int			fd;
 	size_t		geschreven = 0;
@@ -706,7 +706,7 @@ bestand_schrijven(const char *pad, const char *inhoud, size_t lengte)
 
 /* The absolute form of a key file path (relative: to the data directory). */
 static char *
-absoluut_pad(const char *pad)
+absolute_path(const char *pad)
 {
 	if (is_absolute_path(pad))
 		return pstrdup(pad);
@@ -724,7 +724,7 @@ absoluut_pad(const char *pad)
 static bool
 sleutelbestand_aanmaken(const char *pad, bool mag_bestaan)
 {
-	unsigned char sleutels[2 * SLEUTEL_LENGTE];
+	unsigned char sleutels[2 * KEY_LENGTH];
 	char	   *tijdelijk;
 	char	   *volatile regel = NULL;	/* read after a longjmp */
 	char	   *map;
@@ -747,7 +747,7 @@ sleutelbestand_aanmaken(const char *pad, bool mag_bestaan)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("key file path is too long")));
 
-	map = absoluut_pad(pad);
+	map = absolute_path(pad);
 	get_parent_directory(map);
 	if (stat(map, &st) < 0 || !S_ISDIR(st.st_mode))
 		ereport(ERROR,
@@ -764,8 +764,8 @@ sleutelbestand_aanmaken(const char *pad, bool mag_bestaan)
 	initStringInfo(&inhoud);
 	PG_TRY();
 	{
-		willekeurig(sleutels, sizeof(sleutels));
-		regel = sleutelregel(1, sleutels, sleutels + SLEUTEL_LENGTE);
+		random_bytes(sleutels, sizeof(sleutels));
+		regel = key_line(1, sleutels, sleutels + KEY_LENGTH);
 		appendStringInfoString(&inhoud,
 							   "# verwerkingenlog key file: the keys that pseudonymise and encrypt the\n"
 							   "# identifiers in the log.  Back it up separately from the database, and\n"
@@ -774,7 +774,7 @@ sleutelbestand_aanmaken(const char *pad, bool mag_bestaan)
 							   "# One line per key version: <version> <HMAC-SHA-256 key> <AES-256 key>, in hex.\n"
 							   "# The HMAC key never changes; the highest version encrypts new identifiers.\n");
 		appendStringInfoString(&inhoud, regel);
-		bestand_schrijven(tijdelijk, inhoud.data, inhoud.len);
+		write_file(tijdelijk, inhoud.data, inhoud.len);
 	}
 	PG_FINALLY();
 	{
@@ -794,7 +794,7 @@ sleutelbestand_aanmaken(const char *pad, bool mag_bestaan)
 				(errcode(ERRCODE_DUPLICATE_FILE),
 				 errmsg("key file \"%s\" already exists", pad),
 				 errdetail("A key file is never replaced: the identifiers in the log were stored under its keys."),
-				 errhint("Use verwerkingenlog._sleutel_roteren() for a new key version.")));
+				 errhint("Use verwerkingenlog._rotate_key() for a new key version.")));
 	if (fout != 0)
 	{
 		errno = fout;
@@ -806,14 +806,14 @@ sleutelbestand_aanmaken(const char *pad, bool mag_bestaan)
 
 	ereport(WARNING,
 			(errmsg("created key file \"%s\"", pad),
-			 errdetail("The file is %s.  It holds the keys that pseudonymise and encrypt the log's object identifiers; it is not in the database and not in any pg_dump output.", absoluut_pad(pad)),
+			 errdetail("The file is %s.  It holds the keys that pseudonymise and encrypt the log's object identifiers; it is not in the database and not in any pg_dump output.", absolute_path(pad)),
 			 errhint("Back up this file now, separately from the database, and again after every key rotation.  Without it the log's identifiers can neither be found nor decrypted.")));
 	return true;
 }
 
 /* Report a failed OpenSSL call. */
 static void
-openssl_fout(const char *wat)
+openssl_error(const char *wat)
 {
 	unsigned long e = ERR_get_error();
 	const char *reden = e ? ERR_reason_error_string(e) : NULL;
@@ -827,7 +827,7 @@ openssl_fout(const char *wat)
 
 /* Big-endian 32-bit length prefix. */
 static inline void
-lengte_prefix(size_t n, unsigned char *uit)
+length_prefix(size_t n, unsigned char *uit)
 {
 	uit[0] = (unsigned char) (n >> 24);
 	uit[1] = (unsigned char) (n >> 16);
@@ -841,50 +841,50 @@ lengte_prefix(size_t n, unsigned char *uit)
  * that no two different pairs encode alike ("AB","C" versus "A","BC").
  */
 void
-vwl_pseudoniem_bereken(const char *soort, size_t soortlen,
+vwl_pseudoniem_compute(const char *soort, size_t soortlen,
 					   const char *id, size_t idlen, unsigned char *out)
 {
 	unsigned char prefix[4];
 	size_t		outlen = 0;
 
-	sleutels_laden(false);
+	keys_load(false);
 
 	if (hmac_ctx == NULL)
 	{
 		EVP_MAC    *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
 
 		if (mac == NULL)
-			openssl_fout("could not load HMAC");
+			openssl_error("could not load HMAC");
 		hmac_ctx = EVP_MAC_CTX_new(mac);
 		EVP_MAC_free(mac);		/* the context keeps its own reference */
 		if (hmac_ctx == NULL)
-			openssl_fout("could not create HMAC context");
-		hmac_gesleuteld = false;
+			openssl_error("could not create HMAC context");
+		hmac_keyed = false;
 	}
-	if (!hmac_gesleuteld)
+	if (!hmac_keyed)
 	{
 		OSSL_PARAM	params[2];
 
 		params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
 													 "SHA256", 0);
 		params[1] = OSSL_PARAM_construct_end();
-		if (!EVP_MAC_init(hmac_ctx, ring.hmac, SLEUTEL_LENGTE, params))
-			openssl_fout("could not compute pseudonym");
-		hmac_gesleuteld = true;
+		if (!EVP_MAC_init(hmac_ctx, ring.hmac, KEY_LENGTH, params))
+			openssl_error("could not compute pseudonym");
+		hmac_keyed = true;
 	}
 	else if (!EVP_MAC_init(hmac_ctx, NULL, 0, NULL))
-		openssl_fout("could not compute pseudonym");
+		openssl_error("could not compute pseudonym");
 
-	lengte_prefix(soortlen, prefix);
+	length_prefix(soortlen, prefix);
 	if (!EVP_MAC_update(hmac_ctx, prefix, 4) ||
 		!EVP_MAC_update(hmac_ctx, (const unsigned char *) soort, soortlen))
-		openssl_fout("could not compute pseudonym");
-	lengte_prefix(idlen, prefix);
+		openssl_error("could not compute pseudonym");
+	length_prefix(idlen, prefix);
 	if (!EVP_MAC_update(hmac_ctx, prefix, 4) ||
 		!EVP_MAC_update(hmac_ctx, (const unsigned char *) id, idlen) ||
-		!EVP_MAC_final(hmac_ctx, out, &outlen, VWL_PSEUDONIEM_LENGTE) ||
-		outlen != VWL_PSEUDONIEM_LENGTE)
-		openssl_fout("could not compute pseudonym");
+		!EVP_MAC_final(hmac_ctx, out, &outlen, VWL_PSEUDONIEM_LENGTH) ||
+		outlen != VWL_PSEUDONIEM_LENGTH)
+		openssl_error("could not compute pseudonym");
 }
 
 /* Make the AES-256-GCM cipher and a context, once per backend. */
@@ -895,13 +895,13 @@ gcm_context(EVP_CIPHER_CTX **ctx)
 	{
 		aes_gcm = EVP_CIPHER_fetch(NULL, "AES-256-GCM", NULL);
 		if (aes_gcm == NULL)
-			openssl_fout("could not load AES-256-GCM");
+			openssl_error("could not load AES-256-GCM");
 	}
 	if (*ctx == NULL)
 	{
 		*ctx = EVP_CIPHER_CTX_new();
 		if (*ctx == NULL)
-			openssl_fout("could not create cipher context");
+			openssl_error("could not create cipher context");
 	}
 	return *ctx;
 }
@@ -912,7 +912,7 @@ gcm_context(EVP_CIPHER_CTX **ctx)
  * key and reveals nothing about the key.
  */
 static void
-controlewaarde(const unsigned char *sleutel, int versie, unsigned char *uit)
+check_value(const unsigned char *sleutel, int versie, unsigned char *uit)
 {
 	char		label[64];
 	size_t		uitlen = 0;
@@ -922,22 +922,22 @@ controlewaarde(const unsigned char *sleutel, int versie, unsigned char *uit)
 	else
 		snprintf(label, sizeof(label), "verwerkingenlog sleutelcontrole aes %d",
 				 versie);
-	if (EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, sleutel, SLEUTEL_LENGTE,
+	if (EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, sleutel, KEY_LENGTH,
 				  (const unsigned char *) label, strlen(label),
-				  uit, VWL_PSEUDONIEM_LENGTE, &uitlen) == NULL ||
-		uitlen != VWL_PSEUDONIEM_LENGTE)
-		openssl_fout("could not compute a key check value");
+				  uit, VWL_PSEUDONIEM_LENGTH, &uitlen) == NULL ||
+		uitlen != VWL_PSEUDONIEM_LENGTH)
+		openssl_error("could not compute a key check value");
 }
 
 /* The error for a key file whose key does not match the database's. */
 static void
-sleutel_past_niet(int versie)
+key_mismatch(int versie)
 {
 	char	   *pad = pstrdup(ring.pad);
 
-	ring_wissen();
+	ring_clear();
 	ereport(ERROR,
-			(errcode(ERRCODE_VWL_SLEUTELBESTAND),
+			(errcode(ERRCODE_VWL_KEYFILE),
 			 errmsg("key file \"%s\" does not belong to this database", pad),
 			 versie == 0 ?
 			 errdetail("Its HMAC key does not match the check value that database \"%s\" recorded when it first stored identifiers.",
@@ -958,10 +958,10 @@ sleutel_past_niet(int versie)
  * caller need not be able to read the table.
  */
 static void
-sleutels_controleren(bool registreren)
+keys_check(bool registreren)
 {
-	bool		bekend[VWL_MAX_SLEUTELVERSIE + 1];
-	unsigned char verwacht[VWL_PSEUDONIEM_LENGTE];
+	bool		bekend[VWL_MAX_KEY_VERSION + 1];
+	unsigned char verwacht[VWL_PSEUDONIEM_LENGTH];
 	Oid			gebruiker;
 	int			context;
 	int			nodig[2];
@@ -984,18 +984,18 @@ sleutels_controleren(bool registreren)
 
 		versie = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[r],
 											 SPI_tuptable->tupdesc, 1, &isnull));
-		if (isnull || versie < 0 || versie > VWL_MAX_SLEUTELVERSIE)
+		if (isnull || versie < 0 || versie > VWL_MAX_KEY_VERSION)
 			continue;
 		controle = DatumGetByteaPP(SPI_getbinval(SPI_tuptable->vals[r],
 												 SPI_tuptable->tupdesc, 2, &isnull));
 		bekend[versie] = true;
 		if (versie > 0 && !ring.aanwezig[versie])
 			continue;			/* removed from the file: see ontsleutel */
-		controlewaarde(versie == 0 ? ring.hmac : ring.aes[versie], versie,
+		check_value(versie == 0 ? ring.hmac : ring.aes[versie], versie,
 					   verwacht);
-		if (isnull || VARSIZE_ANY_EXHDR(controle) != VWL_PSEUDONIEM_LENGTE ||
-			memcmp(VARDATA_ANY(controle), verwacht, VWL_PSEUDONIEM_LENGTE) != 0)
-			sleutel_past_niet(versie);
+		if (isnull || VARSIZE_ANY_EXHDR(controle) != VWL_PSEUDONIEM_LENGTH ||
+			memcmp(VARDATA_ANY(controle), verwacht, VWL_PSEUDONIEM_LENGTH) != 0)
+			key_mismatch(versie);
 	}
 
 	nodig[0] = 0;
@@ -1013,11 +1013,11 @@ sleutels_controleren(bool registreren)
 
 			if (bekend[versie])
 				continue;
-			controlewaarde(versie == 0 ? ring.hmac : ring.aes[versie], versie,
+			check_value(versie == 0 ? ring.hmac : ring.aes[versie], versie,
 						   verwacht);
-			waarde = palloc(VARHDRSZ + VWL_PSEUDONIEM_LENGTE);
-			SET_VARSIZE(waarde, VARHDRSZ + VWL_PSEUDONIEM_LENGTE);
-			memcpy(VARDATA(waarde), verwacht, VWL_PSEUDONIEM_LENGTE);
+			waarde = palloc(VARHDRSZ + VWL_PSEUDONIEM_LENGTH);
+			SET_VARSIZE(waarde, VARHDRSZ + VWL_PSEUDONIEM_LENGTH);
+			memcpy(VARDATA(waarde), verwacht, VWL_PSEUDONIEM_LENGTH);
 			args[0] = Int32GetDatum(versie);
 			args[1] = PointerGetDatum(waarde);
 			if (SPI_execute_with_args("INSERT INTO verwerkingenlog.sleutelcontrole (versie, controle)"
@@ -1035,7 +1035,7 @@ sleutels_controleren(bool registreren)
 
 				if (!DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
 												SPI_tuptable->tupdesc, 1, &isnull)))
-					sleutel_past_niet(versie);
+					key_mismatch(versie);
 			}
 		}
 		/* Complete once a later transaction sees the rows committed. */
@@ -1047,7 +1047,7 @@ sleutels_controleren(bool registreren)
 
 /* Feed the additional authenticated data of a ciphertext to ctx. */
 static void
-aad_toevoegen(EVP_CIPHER_CTX *ctx, const unsigned char *versie,
+add_aad(EVP_CIPHER_CTX *ctx, const unsigned char *versie,
 			  const Binding *b, bool versleutelen)
 {
 	unsigned char prefix[4];
@@ -1059,19 +1059,19 @@ aad_toevoegen(EVP_CIPHER_CTX *ctx, const unsigned char *versie,
 
 	bijwerken = versleutelen ? EVP_EncryptUpdate : EVP_DecryptUpdate;
 	if (!bijwerken(ctx, NULL, &n, versie, 1))
-		openssl_fout(fout);
+		openssl_error(fout);
 	if (b == NULL)
 		return;
-	lengte_prefix(b->soortlen, prefix);
+	length_prefix(b->soortlen, prefix);
 	if (!bijwerken(ctx, NULL, &n, prefix, 4) ||
 		(b->soortlen > 0 &&
 		 !bijwerken(ctx, NULL, &n, (const unsigned char *) b->soort, (int) b->soortlen)))
-		openssl_fout(fout);
-	lengte_prefix(b->plaatslen, prefix);
+		openssl_error(fout);
+	length_prefix(b->plaatslen, prefix);
 	if (!bijwerken(ctx, NULL, &n, prefix, 4) ||
 		(b->plaatslen > 0 &&
 		 !bijwerken(ctx, NULL, &n, b->plaats, (int) b->plaatslen)))
-		openssl_fout(fout);
+		openssl_error(fout);
 }
 
 /*
@@ -1080,7 +1080,7 @@ aad_toevoegen(EVP_CIPHER_CTX *ctx, const unsigned char *versie,
  * authenticated as AAD.
  */
 static bytea *
-versleutel(const char *data, size_t len, const Binding *b)
+encrypt(const char *data, size_t len, const Binding *b)
 {
 	EVP_CIPHER_CTX *ctx;
 	bytea	   *res;
@@ -1088,42 +1088,42 @@ versleutel(const char *data, size_t len, const Binding *b)
 	int			versie;
 	int			n;
 
-	sleutels_laden(false);
+	keys_load(false);
 	versie = ring.huidige;
-	ctx = gcm_context(&versleutel_ctx);
+	ctx = gcm_context(&encrypt_ctx);
 
-	if (len > MaxAllocSize - VARHDRSZ - VWL_VERSLEUTELD_EXTRA)
+	if (len > MaxAllocSize - VARHDRSZ - VWL_ENCRYPTED_EXTRA)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("identifier is too long to encrypt")));
-	res = palloc(VARHDRSZ + VWL_VERSLEUTELD_EXTRA + len);
-	SET_VARSIZE(res, VARHDRSZ + VWL_VERSLEUTELD_EXTRA + len);
+	res = palloc(VARHDRSZ + VWL_ENCRYPTED_EXTRA + len);
+	SET_VARSIZE(res, VARHDRSZ + VWL_ENCRYPTED_EXTRA + len);
 	p = (unsigned char *) VARDATA(res);
 	p[0] = (unsigned char) versie;
-	nieuwe_nonce(p + 1);
+	new_nonce(p + 1);
 
 	/* Set the key only when it changed; otherwise just the new nonce. */
-	if (versleutel_versie != versie)
+	if (encrypt_version != versie)
 	{
-		versleutel_versie = 0;
+		encrypt_version = 0;
 		if (!EVP_EncryptInit_ex2(ctx, aes_gcm, ring.aes[versie], p + 1, NULL))
-			openssl_fout("could not encrypt identifier");
-		versleutel_versie = versie;
+			openssl_error("could not encrypt identifier");
+		encrypt_version = versie;
 	}
 	else if (!EVP_EncryptInit_ex2(ctx, NULL, NULL, p + 1, NULL))
-		openssl_fout("could not encrypt identifier");
+		openssl_error("could not encrypt identifier");
 
-	aad_toevoegen(ctx, p, b, true);
+	add_aad(ctx, p, b, true);
 	if (len > 0 &&
-		(!EVP_EncryptUpdate(ctx, p + 1 + VWL_NONCE_LENGTE, &n,
+		(!EVP_EncryptUpdate(ctx, p + 1 + VWL_NONCE_LENGTH, &n,
 							(const unsigned char *) data, (int) len) ||
 		 (size_t) n != len))
-		openssl_fout("could not encrypt identifier");
-	if (!EVP_EncryptFinal_ex(ctx, p + 1 + VWL_NONCE_LENGTE + len, &n) ||
+		openssl_error("could not encrypt identifier");
+	if (!EVP_EncryptFinal_ex(ctx, p + 1 + VWL_NONCE_LENGTH + len, &n) ||
 		n != 0 ||
-		!EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, VWL_TAG_LENGTE,
-							 p + 1 + VWL_NONCE_LENGTE + len))
-		openssl_fout("could not encrypt identifier");
+		!EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, VWL_TAG_LENGTH,
+							 p + 1 + VWL_NONCE_LENGTH + len))
+		openssl_error("could not encrypt identifier");
 	return res;
 }
 
@@ -1133,7 +1133,7 @@ versleutel(const char *data, size_t len, const Binding *b)
  * the caller can make a text of it in place), and their number in *lengte.
  */
 static char *
-ontsleutel(bytea *invoer, size_t *lengte, const Binding *b)
+decrypt(bytea *invoer, size_t *lengte, const Binding *b)
 {
 	const unsigned char *p = (const unsigned char *) VARDATA_ANY(invoer);
 	size_t		totaal = VARSIZE_ANY_EXHDR(invoer);
@@ -1144,13 +1144,13 @@ ontsleutel(bytea *invoer, size_t *lengte, const Binding *b)
 	int			n;
 	bool		goed;
 
-	if (totaal < VWL_VERSLEUTELD_EXTRA)
+	if (totaal < VWL_ENCRYPTED_EXTRA)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("encrypted identifier is corrupt"),
 				 errdetail("It has %zu bytes; an encrypted identifier has at least %d.",
-						   totaal, VWL_VERSLEUTELD_EXTRA)));
-	len = totaal - VWL_VERSLEUTELD_EXTRA;
+						   totaal, VWL_ENCRYPTED_EXTRA)));
+	len = totaal - VWL_ENCRYPTED_EXTRA;
 	versie = p[0];
 	if (versie == 0)
 		ereport(ERROR,
@@ -1158,11 +1158,11 @@ ontsleutel(bytea *invoer, size_t *lengte, const Binding *b)
 				 errmsg("encrypted identifier is corrupt"),
 				 errdetail("It names key version 0, which is never used.")));
 
-	sleutels_laden(false);
+	keys_load(false);
 	if (!ring.aanwezig[versie])
 	{
 		/* Perhaps another backend rotated within this statement. */
-		sleutels_laden(true);
+		keys_load(true);
 		if (!ring.aanwezig[versie])
 			ereport(ERROR,
 					(errcode(ERRCODE_CONFIG_FILE_ERROR),
@@ -1173,29 +1173,29 @@ ontsleutel(bytea *invoer, size_t *lengte, const Binding *b)
 					 errhint("Restore the key file from the backup made after the rotation that created version %d.",
 							 versie)));
 	}
-	ctx = gcm_context(&ontsleutel_ctx);
+	ctx = gcm_context(&decrypt_ctx);
 
-	if (ontsleutel_versie != versie)
+	if (decrypt_version != versie)
 	{
-		ontsleutel_versie = 0;
+		decrypt_version = 0;
 		if (!EVP_DecryptInit_ex2(ctx, aes_gcm, ring.aes[versie], p + 1, NULL))
-			openssl_fout("could not decrypt identifier");
-		ontsleutel_versie = versie;
+			openssl_error("could not decrypt identifier");
+		decrypt_version = versie;
 	}
 	else if (!EVP_DecryptInit_ex2(ctx, NULL, NULL, p + 1, NULL))
-		openssl_fout("could not decrypt identifier");
+		openssl_error("could not decrypt identifier");
 
-	aad_toevoegen(ctx, p, b, false);
+	add_aad(ctx, p, b, false);
 	uit = palloc(VARHDRSZ + len + 1);
 	if ((len > 0 &&
 		 (!EVP_DecryptUpdate(ctx, (unsigned char *) uit + VARHDRSZ, &n,
-							 p + 1 + VWL_NONCE_LENGTE, (int) len) ||
+							 p + 1 + VWL_NONCE_LENGTH, (int) len) ||
 		  (size_t) n != len)) ||
-		!EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, VWL_TAG_LENGTE,
-							 (void *) (p + 1 + VWL_NONCE_LENGTE + len)))
+		!EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, VWL_TAG_LENGTH,
+							 (void *) (p + 1 + VWL_NONCE_LENGTH + len)))
 	{
 		explicit_bzero(uit, VARHDRSZ + len + 1);
-		openssl_fout("could not decrypt identifier");
+		openssl_error("could not decrypt identifier");
 	}
 	goed = EVP_DecryptFinal_ex(ctx, (unsigned char *) uit + VARHDRSZ + len, &n) > 0;
 	if (!goed)
@@ -1226,46 +1226,46 @@ binding_object(Binding *b, text *soort, bytea *pseudoniem)
 /*
  * The binding of a stored afnemerId: its soortAfnemerId (NULL: empty) and
  * the marker AFNEMER_MERK followed by the actieId, in plaats (which must
- * have AFNEMER_PLAATS_LENGTE bytes).
+ * have AFNEMER_SLOT_LENGTH bytes).
  */
 static void
 binding_afnemer(Binding *b, const char *soort, size_t soortlen,
 				const pg_uuid_t *actie, unsigned char *plaats)
 {
-	memcpy(plaats, AFNEMER_MERK, AFNEMER_MERK_LENGTE);
-	memcpy(plaats + AFNEMER_MERK_LENGTE, actie->data, UUID_LEN);
+	memcpy(plaats, AFNEMER_MERK, AFNEMER_MARK_LENGTH);
+	memcpy(plaats + AFNEMER_MARK_LENGTH, actie->data, UUID_LEN);
 	b->soort = soort ? soort : "";
 	b->soortlen = soort ? soortlen : 0;
 	b->plaats = plaats;
-	b->plaatslen = AFNEMER_PLAATS_LENGTE;
+	b->plaatslen = AFNEMER_SLOT_LENGTH;
 }
 
 /* The database records check values before the log stores identifiers. */
 static void
-sleutels_voor_opslag(void)
+keys_for_storage(void)
 {
-	sleutels_laden(false);
+	keys_load(false);
 	if (!ring.db_compleet)
-		sleutels_controleren(true);
+		keys_check(true);
 }
 
 /*
  * For the writer: an objectId encrypted under the current key version,
- * bound to its soortObjectId and its pseudonym (VWL_PSEUDONIEM_LENGTE
+ * bound to its soortObjectId and its pseudonym (VWL_PSEUDONIEM_LENGTH
  * bytes); palloc'd.  Records the keys' check values first if needed.
  */
 bytea *
-vwl_versleutel_object(const char *id, size_t len, const char *soort,
+vwl_encrypt_object(const char *id, size_t len, const char *soort,
 					  size_t soortlen, const unsigned char *pseudoniem)
 {
 	Binding		b;
 
-	sleutels_voor_opslag();
+	keys_for_storage();
 	b.soort = soort;
 	b.soortlen = soortlen;
 	b.plaats = pseudoniem;
-	b.plaatslen = VWL_PSEUDONIEM_LENGTE;
-	return versleutel(id, len, &b);
+	b.plaatslen = VWL_PSEUDONIEM_LENGTH;
+	return encrypt(id, len, &b);
 }
 
 /*
@@ -1273,20 +1273,20 @@ vwl_versleutel_object(const char *id, size_t len, const char *soort,
  * bound to its soortAfnemerId (NULL: none) and its action; palloc'd.
  */
 bytea *
-vwl_versleutel_afnemer(const char *id, size_t len, const char *soort,
+vwl_encrypt_afnemer(const char *id, size_t len, const char *soort,
 					   size_t soortlen, const pg_uuid_t *actie)
 {
 	Binding		b;
-	unsigned char plaats[AFNEMER_PLAATS_LENGTE];
+	unsigned char plaats[AFNEMER_SLOT_LENGTH];
 
-	sleutels_voor_opslag();
+	keys_for_storage();
 	binding_afnemer(&b, soort, soortlen, actie, plaats);
-	return versleutel(id, len, &b);
+	return encrypt(id, len, &b);
 }
 
 /* A text column of a row by name, or NULL. */
 static text *
-rij_tekst(TupleDesc desc, HeapTuple tuple, const char *kolom)
+row_text(TupleDesc desc, HeapTuple tuple, const char *kolom)
 {
 	int			attnum = SPI_fnumber(desc, kolom);
 	bool		isnull;
@@ -1301,16 +1301,16 @@ rij_tekst(TupleDesc desc, HeapTuple tuple, const char *kolom)
 /*
  * The binding of ciphertext column kolom of a row of verwerkt_object
  * (object_versleuteld) or verwerkingsactie_versie (afnemer_versleuteld),
- * read from the row itself.  plaats must have AFNEMER_PLAATS_LENGTE bytes.
+ * read from the row itself.  plaats must have AFNEMER_SLOT_LENGTH bytes.
  */
 static void
-binding_uit_rij(TupleDesc desc, HeapTuple tuple, const char *kolom,
+binding_from_row(TupleDesc desc, HeapTuple tuple, const char *kolom,
 				Binding *b, unsigned char *plaats)
 {
 	if (strcmp(kolom, "object_versleuteld") == 0)
 	{
-		text	   *soort = rij_tekst(desc, tuple, "soort_object_id");
-		bytea	   *pseudoniem = (bytea *) rij_tekst(desc, tuple, "object_pseudoniem");
+		text	   *soort = row_text(desc, tuple, "soort_object_id");
+		bytea	   *pseudoniem = (bytea *) row_text(desc, tuple, "object_pseudoniem");
 
 		if (soort == NULL || pseudoniem == NULL)
 			ereport(ERROR,
@@ -1320,7 +1320,7 @@ binding_uit_rij(TupleDesc desc, HeapTuple tuple, const char *kolom,
 	}
 	else if (strcmp(kolom, "afnemer_versleuteld") == 0)
 	{
-		text	   *soort = rij_tekst(desc, tuple, "soort_afnemer_id");
+		text	   *soort = row_text(desc, tuple, "soort_afnemer_id");
 		int			attnum = SPI_fnumber(desc, "actie_id");
 		bool		isnull;
 		Datum		actie;
@@ -1341,16 +1341,16 @@ binding_uit_rij(TupleDesc desc, HeapTuple tuple, const char *kolom,
 }
 
 /*
- * For C callers (the re-encryption check of onveranderlijk.c): the plain
+ * For C callers (the re-encryption check of append_only.c): the plain
  * bytes of ciphertext column attnum of a row, as a palloc'd bytea, after
  * verifying its tag with the binding the row itself gives.  The caller
  * should wipe and free it.
  */
 bytea *
-vwl_ontsleutel_kolom(TupleDesc desc, HeapTuple tuple, int attnum)
+vwl_decrypt_column(TupleDesc desc, HeapTuple tuple, int attnum)
 {
 	Binding		b;
-	unsigned char plaats[AFNEMER_PLAATS_LENGTE];
+	unsigned char plaats[AFNEMER_SLOT_LENGTH];
 	bool		isnull;
 	Datum		d = heap_getattr(tuple, attnum, desc, &isnull);
 	size_t		len;
@@ -1358,18 +1358,18 @@ vwl_ontsleutel_kolom(TupleDesc desc, HeapTuple tuple, int attnum)
 
 	if (isnull)
 		elog(ERROR, "ciphertext column %d is null", attnum);
-	binding_uit_rij(desc, tuple, NameStr(TupleDescAttr(desc, attnum - 1)->attname),
+	binding_from_row(desc, tuple, NameStr(TupleDescAttr(desc, attnum - 1)->attname),
 					&b, plaats);
-	uit = ontsleutel(DatumGetByteaPP(d), &len, &b);
+	uit = decrypt(DatumGetByteaPP(d), &len, &b);
 	SET_VARSIZE(uit, VARHDRSZ + len);
 	return (bytea *) uit;
 }
 
 /* For C callers: the current key version, the one that encrypts. */
 int
-vwl_huidige_sleutelversie(void)
+vwl_current_key_version(void)
 {
-	sleutels_laden(false);
+	keys_load(false);
 	return ring.huidige;
 }
 
@@ -1384,12 +1384,12 @@ vwl_pseudoniem(PG_FUNCTION_ARGS)
 {
 	text	   *soort = PG_GETARG_TEXT_PP(0);
 	text	   *id = PG_GETARG_TEXT_PP(1);
-	bytea	   *res = palloc(VARHDRSZ + VWL_PSEUDONIEM_LENGTE);
+	bytea	   *res = palloc(VARHDRSZ + VWL_PSEUDONIEM_LENGTH);
 
-	vwl_pseudoniem_bereken(VARDATA_ANY(soort), VARSIZE_ANY_EXHDR(soort),
+	vwl_pseudoniem_compute(VARDATA_ANY(soort), VARSIZE_ANY_EXHDR(soort),
 						   VARDATA_ANY(id), VARSIZE_ANY_EXHDR(id),
 						   (unsigned char *) VARDATA(res));
-	SET_VARSIZE(res, VARHDRSZ + VWL_PSEUDONIEM_LENGTE);
+	SET_VARSIZE(res, VARHDRSZ + VWL_PSEUDONIEM_LENGTH);
 	PG_RETURN_BYTEA_P(res);
 }
 
@@ -1408,20 +1408,20 @@ binding_argumenten(FunctionCallInfo fcinfo, int argno, Binding *b)
 	return b;
 }
 
-PG_FUNCTION_INFO_V1(vwl_versleutel);
+PG_FUNCTION_INFO_V1(vwl_encrypt);
 
 /*
- * verwerkingenlog._versleutel(id text [, soort text, plaats bytea]) RETURNS
+ * verwerkingenlog._encrypt(id text [, soort text, plaats bytea]) RETURNS
  * bytea: the identifier encrypted under the current key version, bound to
  * (soort, plaats) when they are given.
  */
 Datum
-vwl_versleutel(PG_FUNCTION_ARGS)
+vwl_encrypt(PG_FUNCTION_ARGS)
 {
 	text	   *id = PG_GETARG_TEXT_PP(0);
 	Binding		b;
 
-	PG_RETURN_BYTEA_P(versleutel(VARDATA_ANY(id), VARSIZE_ANY_EXHDR(id),
+	PG_RETURN_BYTEA_P(encrypt(VARDATA_ANY(id), VARSIZE_ANY_EXHDR(id),
 								 binding_argumenten(fcinfo, 1, &b)));
 }
 
@@ -1431,7 +1431,7 @@ vwl_versleutel(PG_FUNCTION_ARGS)
  * encoding could still refuse it), without quoting the bytes.
  */
 static text *
-als_tekst(char *uit, size_t len)
+as_text(char *uit, size_t len)
 {
 	if (!pg_verify_mbstr(GetDatabaseEncoding(), uit + VARHDRSZ, (int) len, true))
 	{
@@ -1445,22 +1445,22 @@ als_tekst(char *uit, size_t len)
 	return (text *) uit;
 }
 
-PG_FUNCTION_INFO_V1(vwl_ontsleutel);
+PG_FUNCTION_INFO_V1(vwl_decrypt);
 
 /*
- * verwerkingenlog._ontsleutel(bytea [, soort text, plaats bytea]) RETURNS
+ * verwerkingenlog._decrypt(bytea [, soort text, plaats bytea]) RETURNS
  * text: the identifier back, after verifying the authentication tag (with
  * the binding, when given).
  */
 Datum
-vwl_ontsleutel(PG_FUNCTION_ARGS)
+vwl_decrypt(PG_FUNCTION_ARGS)
 {
 	bytea	   *invoer = PG_GETARG_BYTEA_PP(0);
 	Binding		b;
 	size_t		len;
-	char	   *uit = ontsleutel(invoer, &len, binding_argumenten(fcinfo, 1, &b));
+	char	   *uit = decrypt(invoer, &len, binding_argumenten(fcinfo, 1, &b));
 
-	PG_RETURN_TEXT_P(als_tekst(uit, len));
+	PG_RETURN_TEXT_P(as_text(uit, len));
 }
 
 /*
@@ -1469,7 +1469,7 @@ vwl_ontsleutel(PG_FUNCTION_ARGS)
  * when the column is NULL.
  */
 static char *
-rij_ontsleutelen(FunctionCallInfo fcinfo, const char *kolom, size_t *len)
+row_decrypt(FunctionCallInfo fcinfo, const char *kolom, size_t *len)
 {
 	HeapTupleHeader th = PG_GETARG_HEAPTUPLEHEADER(0);
 	Oid			type = HeapTupleHeaderGetTypeId(th);
@@ -1477,7 +1477,7 @@ rij_ontsleutelen(FunctionCallInfo fcinfo, const char *kolom, size_t *len)
 	TupleDesc	desc = lookup_rowtype_tupdesc(type, typmod);
 	HeapTupleData tuple;
 	Binding		b;
-	unsigned char plaats[AFNEMER_PLAATS_LENGTE];
+	unsigned char plaats[AFNEMER_SLOT_LENGTH];
 	int			attnum;
 	bool		isnull;
 	Datum		d;
@@ -1494,45 +1494,45 @@ rij_ontsleutelen(FunctionCallInfo fcinfo, const char *kolom, size_t *len)
 	d = heap_getattr(&tuple, attnum, desc, &isnull);
 	if (!isnull)
 	{
-		binding_uit_rij(desc, &tuple, kolom, &b, plaats);
-		uit = ontsleutel(DatumGetByteaPP(d), len, &b);
+		binding_from_row(desc, &tuple, kolom, &b, plaats);
+		uit = decrypt(DatumGetByteaPP(d), len, &b);
 	}
 	ReleaseTupleDesc(desc);
 	return uit;
 }
 
-PG_FUNCTION_INFO_V1(vwl_ontsleutel_object);
+PG_FUNCTION_INFO_V1(vwl_decrypt_object);
 
 /*
- * verwerkingenlog._ontsleutel_object(o verwerkt_object) RETURNS text: the
+ * verwerkingenlog._decrypt_object(o verwerkt_object) RETURNS text: the
  * objectId of a stored object, verified against its place in the log.
  */
 Datum
-vwl_ontsleutel_object(PG_FUNCTION_ARGS)
+vwl_decrypt_object(PG_FUNCTION_ARGS)
 {
 	size_t		len;
-	char	   *uit = rij_ontsleutelen(fcinfo, "object_versleuteld", &len);
+	char	   *uit = row_decrypt(fcinfo, "object_versleuteld", &len);
 
 	if (uit == NULL)
 		PG_RETURN_NULL();
-	PG_RETURN_TEXT_P(als_tekst(uit, len));
+	PG_RETURN_TEXT_P(as_text(uit, len));
 }
 
-PG_FUNCTION_INFO_V1(vwl_ontsleutel_afnemer);
+PG_FUNCTION_INFO_V1(vwl_decrypt_afnemer);
 
 /*
- * verwerkingenlog._ontsleutel_afnemer(v verwerkingsactie_versie) RETURNS
+ * verwerkingenlog._decrypt_afnemer(v verwerkingsactie_versie) RETURNS
  * text: the encrypted afnemerId of a version (NULL when it has none).
  */
 Datum
-vwl_ontsleutel_afnemer(PG_FUNCTION_ARGS)
+vwl_decrypt_afnemer(PG_FUNCTION_ARGS)
 {
 	size_t		len;
-	char	   *uit = rij_ontsleutelen(fcinfo, "afnemer_versleuteld", &len);
+	char	   *uit = row_decrypt(fcinfo, "afnemer_versleuteld", &len);
 
 	if (uit == NULL)
 		PG_RETURN_NULL();
-	PG_RETURN_TEXT_P(als_tekst(uit, len));
+	PG_RETURN_TEXT_P(as_text(uit, len));
 }
 
 /*
@@ -1541,14 +1541,14 @@ vwl_ontsleutel_afnemer(PG_FUNCTION_ARGS)
  * the column is NULL.
  */
 static Datum
-rij_herversleutelen(FunctionCallInfo fcinfo, const char *kolom)
+row_reencrypt(FunctionCallInfo fcinfo, const char *kolom)
 {
 	HeapTupleHeader th = PG_GETARG_HEAPTUPLEHEADER(0);
 	TupleDesc	desc = lookup_rowtype_tupdesc(HeapTupleHeaderGetTypeId(th),
 											  HeapTupleHeaderGetTypMod(th));
 	HeapTupleData tuple;
 	Binding		b;
-	unsigned char plaats[AFNEMER_PLAATS_LENGTE];
+	unsigned char plaats[AFNEMER_SLOT_LENGTH];
 	int			attnum;
 	bool		isnull;
 	Datum		d;
@@ -1571,12 +1571,12 @@ rij_herversleutelen(FunctionCallInfo fcinfo, const char *kolom)
 		fcinfo->isnull = true;
 		return (Datum) 0;
 	}
-	binding_uit_rij(desc, &tuple, kolom, &b, plaats);
-	sleutels_voor_opslag();
-	plat = ontsleutel(DatumGetByteaPP(d), &len, &b);
+	binding_from_row(desc, &tuple, kolom, &b, plaats);
+	keys_for_storage();
+	plat = decrypt(DatumGetByteaPP(d), &len, &b);
 	PG_TRY();
 	{
-		res = versleutel(plat + VARHDRSZ, len, &b);
+		res = encrypt(plat + VARHDRSZ, len, &b);
 	}
 	PG_FINALLY();
 	{
@@ -1588,50 +1588,50 @@ rij_herversleutelen(FunctionCallInfo fcinfo, const char *kolom)
 	return PointerGetDatum(res);
 }
 
-PG_FUNCTION_INFO_V1(vwl_herversleutel_object);
+PG_FUNCTION_INFO_V1(vwl_reencrypt_object);
 
 /*
- * verwerkingenlog._herversleutel_object(o verwerkt_object) RETURNS bytea:
+ * verwerkingenlog._reencrypt_object(o verwerkt_object) RETURNS bytea:
  * its objectId encrypted again under the current key version.
  */
 Datum
-vwl_herversleutel_object(PG_FUNCTION_ARGS)
+vwl_reencrypt_object(PG_FUNCTION_ARGS)
 {
-	return rij_herversleutelen(fcinfo, "object_versleuteld");
+	return row_reencrypt(fcinfo, "object_versleuteld");
 }
 
-PG_FUNCTION_INFO_V1(vwl_herversleutel_afnemer);
+PG_FUNCTION_INFO_V1(vwl_reencrypt_afnemer);
 
 /*
- * verwerkingenlog._herversleutel_afnemer(v verwerkingsactie_versie) RETURNS
+ * verwerkingenlog._reencrypt_afnemer(v verwerkingsactie_versie) RETURNS
  * bytea: its afnemerId encrypted again under the current key version.
  */
 Datum
-vwl_herversleutel_afnemer(PG_FUNCTION_ARGS)
+vwl_reencrypt_afnemer(PG_FUNCTION_ARGS)
 {
-	return rij_herversleutelen(fcinfo, "afnemer_versleuteld");
+	return row_reencrypt(fcinfo, "afnemer_versleuteld");
 }
 
-PG_FUNCTION_INFO_V1(vwl_herversleutel);
+PG_FUNCTION_INFO_V1(vwl_reencrypt);
 
 /*
- * verwerkingenlog._herversleutel(bytea [, soort text, plaats bytea]) RETURNS
+ * verwerkingenlog._reencrypt(bytea [, soort text, plaats bytea]) RETURNS
  * bytea: decrypt and encrypt again under the current key version (and a new
  * nonce), with the same binding.
  */
 Datum
-vwl_herversleutel(PG_FUNCTION_ARGS)
+vwl_reencrypt(PG_FUNCTION_ARGS)
 {
 	bytea	   *invoer = PG_GETARG_BYTEA_PP(0);
 	Binding		opslag;
 	const Binding *b = binding_argumenten(fcinfo, 1, &opslag);
 	size_t		len;
-	char	   *plat = ontsleutel(invoer, &len, b);
+	char	   *plat = decrypt(invoer, &len, b);
 	bytea	   *res;
 
 	PG_TRY();
 	{
-		res = versleutel(plat + VARHDRSZ, len, b);
+		res = encrypt(plat + VARHDRSZ, len, b);
 	}
 	PG_FINALLY();
 	{
@@ -1642,10 +1642,10 @@ vwl_herversleutel(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(res);
 }
 
-PG_FUNCTION_INFO_V1(vwl_sleutel_roteren);
+PG_FUNCTION_INFO_V1(vwl_rotate_key);
 
 /*
- * verwerkingenlog._sleutel_roteren() RETURNS integer: append a key version
+ * verwerkingenlog._rotate_key() RETURNS integer: append a key version
  * with a new AES key (the HMAC key carried over) and return its number.
  *
  * The new file is written in full next to the old one (mode 0600, fsync)
@@ -1658,7 +1658,7 @@ PG_FUNCTION_INFO_V1(vwl_sleutel_roteren);
  * its check value when it first stores an identifier under it).
  */
 Datum
-vwl_sleutel_roteren(PG_FUNCTION_ARGS)
+vwl_rotate_key(PG_FUNCTION_ARGS)
 {
 	char	   *pad;
 	char	   *tijdelijk;
@@ -1667,9 +1667,9 @@ vwl_sleutel_roteren(PG_FUNCTION_ARGS)
 	size_t		lengte = 0;
 	struct stat st;
 	struct stat st_pad;
-	Sleutelring *oud;
+	KeyRing *oud;
 	StringInfoData nieuw;
-	unsigned char aes[SLEUTEL_LENGTE];
+	unsigned char aes[KEY_LENGTH];
 	volatile int versie = 0;
 	int			fd;
 
@@ -1680,7 +1680,7 @@ vwl_sleutel_roteren(PG_FUNCTION_ARGS)
 				 errhint("Rotate on the primary and copy its key file to the standbys.")));
 
 	/* Validates the file, and that it is this database's. */
-	sleutels_laden(true);
+	keys_load(true);
 	pad = pstrdup(ring.pad);
 
 	for (;;)
@@ -1710,23 +1710,23 @@ vwl_sleutel_roteren(PG_FUNCTION_ARGS)
 		CloseTransientFile(fd);	/* replaced while we waited: again */
 	}
 
-	inhoud = palloc0(MAX_BESTAND_GROOTTE + 2);
-	oud = palloc0(sizeof(Sleutelring));
+	inhoud = palloc0(MAX_FILE_SIZE + 2);
+	oud = palloc0(sizeof(KeyRing));
 	initStringInfo(&nieuw);
 	PG_TRY();
 	{
-		sleutelbestand_lezen(fd, pad, &st, inhoud, &lengte);
-		sleutels_ontleden(pad, inhoud, lengte, oud);
+		keyfile_read(fd, pad, &st, inhoud, &lengte);
+		keys_parse(pad, inhoud, lengte, oud);
 
 		versie = oud->huidige + 1;
-		if (versie > VWL_MAX_SLEUTELVERSIE)
+		if (versie > VWL_MAX_KEY_VERSION)
 			ereport(ERROR,
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 					 errmsg("key file \"%s\" has no key versions left", pad),
-					 errdetail("Key versions run up to %d.", VWL_MAX_SLEUTELVERSIE)));
+					 errdetail("Key versions run up to %d.", VWL_MAX_KEY_VERSION)));
 
-		willekeurig(aes, sizeof(aes));
-		regel = sleutelregel(versie, oud->hmac, aes);
+		random_bytes(aes, sizeof(aes));
+		regel = key_line(versie, oud->hmac, aes);
 
 		appendBinaryStringInfo(&nieuw, inhoud, lengte);
 		if (lengte > 0 && inhoud[lengte - 1] != '\n')
@@ -1738,14 +1738,14 @@ vwl_sleutel_roteren(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode_for_file_access(),
 					 errmsg("could not remove file \"%s\": %m", tijdelijk)));
-		bestand_schrijven(tijdelijk, nieuw.data, nieuw.len);
+		write_file(tijdelijk, nieuw.data, nieuw.len);
 		durable_rename(tijdelijk, pad, ERROR);
 	}
 	PG_FINALLY();
 	{
 		explicit_bzero(aes, sizeof(aes));
-		explicit_bzero(oud, sizeof(Sleutelring));
-		explicit_bzero(inhoud, MAX_BESTAND_GROOTTE + 2);
+		explicit_bzero(oud, sizeof(KeyRing));
+		explicit_bzero(inhoud, MAX_FILE_SIZE + 2);
 		explicit_bzero(nieuw.data, nieuw.maxlen);
 		if (regel != NULL)
 			explicit_bzero(regel, strlen(regel));
@@ -1755,7 +1755,7 @@ vwl_sleutel_roteren(PG_FUNCTION_ARGS)
 	pfree(inhoud);
 
 	CloseTransientFile(fd);		/* releases the lock */
-	ring_wissen();
+	ring_clear();
 	PG_RETURN_INT32(versie);
 }
 
@@ -1779,9 +1779,9 @@ vwl_sleutelbestand_aanmaken(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("only a superuser may create a key file")));
 	/* The path may have just been set with instellen(). */
-	vwl_instellingen_controleren();
+	vwl_settings_check();
 	if (PG_ARGISNULL(0))
-		pad = sleutelpad();
+		pad = key_path();
 	else
 		pad = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	if (pad[0] == '\0')
@@ -1789,25 +1789,25 @@ vwl_sleutelbestand_aanmaken(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("key file path must not be empty")));
 	(void) sleutelbestand_aanmaken(pad, false);
-	ring_wissen();
-	PG_RETURN_TEXT_P(cstring_to_text(absoluut_pad(pad)));
+	ring_clear();
+	PG_RETURN_TEXT_P(cstring_to_text(absolute_path(pad)));
 }
 
-PG_FUNCTION_INFO_V1(vwl_sleutelbestand_installeren);
+PG_FUNCTION_INFO_V1(vwl_install_keyfile);
 
 /*
- * verwerkingenlog._sleutelbestand_installeren() RETURNS boolean: for CREATE
+ * verwerkingenlog._install_keyfile() RETURNS boolean: for CREATE
  * EXTENSION, create the key file the setting names (or the default) when it
  * does not exist yet; true when it did so.
  */
 Datum
-vwl_sleutelbestand_installeren(PG_FUNCTION_ARGS)
+vwl_install_keyfile(PG_FUNCTION_ARGS)
 {
 	const char *pad;
 	struct stat st;
 
-	vwl_instellingen_controleren();
-	pad = sleutelpad();
+	vwl_settings_check();
+	pad = key_path();
 
 	if (stat(pad, &st) == 0)
 		PG_RETURN_BOOL(false);
@@ -1833,9 +1833,9 @@ vwl_sleutel_info(PG_FUNCTION_ARGS)
 	bool		nulls[3] = {false, false, false};
 
 	InitMaterializedSRF(fcinfo, 0);
-	sleutels_laden(false);
+	keys_load(false);
 
-	values[0] = CStringGetTextDatum(absoluut_pad(ring.pad));
+	values[0] = CStringGetTextDatum(absolute_path(ring.pad));
 	values[1] = Int32GetDatum(ring.aantal);
 	values[2] = Int32GetDatum(ring.huidige);
 	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);

@@ -13,7 +13,7 @@
  * holds only the scopes that both the roles and the claim grant.  Any SQL
  * user can set that setting, so a claim narrows and never widens.
  *
- * The rule engine (_beslis for writes, _leesbaar for reads) is pure: it
+ * The rule engine (_decide for writes, _readable for reads) is pure: it
  * gets the scope bits, the levels involved and the operation, and decides.
  * Every entry point of the SQL layer calls it, so the rules of the standard
  * live here and nowhere else.
@@ -37,7 +37,7 @@
 #include "utils/syscache.h"
 
 #include "verwerkingenlog.h"
-#include "instellingen.h"
+#include "settings.h"
 
 /* The setting PostgREST fills with the verified claims of the token. */
 #define CLAIMS_SETTING		"request.jwt.claims"
@@ -63,13 +63,13 @@ static const ScopeDef scope_defs[] = {
 	{"update:normal", "verwerkingenlog_update_normal", SCOPE_UPDATE_NORMAL},
 };
 
-#define AANTAL_SCOPES	((int) lengthof(scope_defs))
+#define SCOPE_COUNT	((int) lengthof(scope_defs))
 
 /* The bit of one scope name, 0 for a name the standard does not know. */
 static int
 scope_bit(const char *naam, int len)
 {
-	for (int i = 0; i < AANTAL_SCOPES; i++)
+	for (int i = 0; i < SCOPE_COUNT; i++)
 	{
 		if (strlen(scope_defs[i].naam) == (size_t) len &&
 			strncmp(scope_defs[i].naam, naam, len) == 0)
@@ -80,7 +80,7 @@ scope_bit(const char *naam, int len)
 
 /* The scopes named in a space-separated scope string (RFC 6749, 3.3). */
 static int
-scope_bits_in_string(const char *s)
+scope_bits_in_text(const char *s)
 {
 	int			bits = 0;
 
@@ -203,7 +203,7 @@ claims_scalar(void *state, char *token, JsonTokenType tokentype)
 	if (tokentype != JSON_TOKEN_STRING)
 		cs->bad_scope = true;
 	else if (cs->depth == 1)
-		cs->bits |= scope_bits_in_string(token);
+		cs->bits |= scope_bits_in_text(token);
 	else if (cs->depth == 2 && cs->in_array)
 		cs->bits |= scope_bit(token, strlen(token));
 	else
@@ -211,7 +211,7 @@ claims_scalar(void *state, char *token, JsonTokenType tokentype)
 }
 
 /*
- * The scopes the claims allow: SCOPE_ALLE when they do not narrow.  Claims
+ * The scopes the claims allow: SCOPE_ALL when they do not narrow.  Claims
  * that cannot be read fail closed, with an error rather than silently with
  * no scopes, so that a misconfigured gateway is noticed.
  */
@@ -224,7 +224,7 @@ claims_parse(const char *claims)
 	ClaimsState cs;
 
 	memset(&cs, 0, sizeof(cs));
-	cs.mask = SCOPE_ALLE;
+	cs.mask = SCOPE_ALL;
 	memset(&sem, 0, sizeof(sem));
 	sem.semstate = &cs;
 	sem.object_start = claims_object_start;
@@ -255,11 +255,11 @@ claims_parse(const char *claims)
 				 errmsg("claim \"scope\" in setting \"%s\" must be a string or an array of strings",
 						CLAIMS_SETTING),
 				 errhint("No scopes are granted while the claims cannot be read.")));
-	return cs.has_scope ? cs.mask : SCOPE_ALLE;
+	return cs.has_scope ? cs.mask : SCOPE_ALL;
 }
 
 /*
- * The scopes request.jwt.claims allows, SCOPE_ALLE when it is not set, is
+ * The scopes request.jwt.claims allows, SCOPE_ALL when it is not set, is
  * empty or has no "scope" claim.
  *
  * The last claims string and its result are kept for the session, in
@@ -278,7 +278,7 @@ claims_scopes(void)
 
 	claims = GetConfigOption(CLAIMS_SETTING, true, false);
 	if (claims == NULL || claims[0] == '\0')
-		return SCOPE_ALLE;
+		return SCOPE_ALL;
 	if (cached_claims != NULL && strcmp(cached_claims, claims) == 0)
 		return cached_mask;
 
@@ -313,7 +313,7 @@ static struct
 
 /* Syscache invalidation of a role or a membership: forget the roles' scopes. */
 static void
-rol_scopes_ongeldig(Datum arg, int cacheid, uint32 hashvalue)
+role_scopes_invalidate(Datum arg, int cacheid, uint32 hashvalue)
 {
 	rol_scopes.geldig = false;
 }
@@ -325,11 +325,11 @@ vwl_scopes(void)
 	int			scopes = 0;
 
 	/* Every operation asks for the scopes first: check the settings here. */
-	vwl_instellingen_controleren();
+	vwl_settings_check();
 	if (!rol_scopes.geregistreerd)
 	{
-		CacheRegisterSyscacheCallback(AUTHOID, rol_scopes_ongeldig, (Datum) 0);
-		CacheRegisterSyscacheCallback(AUTHMEMROLEMEM, rol_scopes_ongeldig, (Datum) 0);
+		CacheRegisterSyscacheCallback(AUTHOID, role_scopes_invalidate, (Datum) 0);
+		CacheRegisterSyscacheCallback(AUTHMEMROLEMEM, role_scopes_invalidate, (Datum) 0);
 		rol_scopes.geregistreerd = true;
 	}
 	if (rol_scopes.geldig && rol_scopes.beller == beller)
@@ -337,10 +337,10 @@ vwl_scopes(void)
 	else
 	{
 		if (superuser_arg(beller))
-			scopes = SCOPE_ALLE;
+			scopes = SCOPE_ALL;
 		else
 		{
-			for (int i = 0; i < AANTAL_SCOPES; i++)
+			for (int i = 0; i < SCOPE_COUNT; i++)
 			{
 				Oid			rol = get_role_oid(scope_defs[i].rol, true);
 
@@ -364,10 +364,10 @@ Datum
 vwl_scopes_namen(PG_FUNCTION_ARGS)
 {
 	int			scopes = vwl_scopes();
-	Datum		namen[AANTAL_SCOPES];
+	Datum		namen[SCOPE_COUNT];
 	int			n = 0;
 
-	for (int i = 0; i < AANTAL_SCOPES; i++)
+	for (int i = 0; i < SCOPE_COUNT; i++)
 	{
 		if (scopes & scope_defs[i].bit)
 			namen[n++] = CStringGetTextDatum(scope_defs[i].naam);
@@ -378,7 +378,7 @@ vwl_scopes_namen(PG_FUNCTION_ARGS)
 
 /*
  * verwerkingenlog._scopes() RETURNS integer: the caller's scopes as bits,
- * for the SQL layer to hand to _beslis and _leesbaar.
+ * for the SQL layer to hand to _decide and _readable.
  */
 PG_FUNCTION_INFO_V1(vwl__scopes);
 Datum
@@ -392,11 +392,11 @@ vwl__scopes(PG_FUNCTION_ARGS)
  * for C callers of vwl_beslis.
  */
 #define NIVEAU_BIT(n)	(1 << (n))
-#define ALLE_NIVEAUS	(NIVEAU_BIT(NIVEAU_NORMAAL) | NIVEAU_BIT(NIVEAU_VERTROUWELIJK) | \
+#define ALL_NIVEAUS	(NIVEAU_BIT(NIVEAU_NORMAAL) | NIVEAU_BIT(NIVEAU_VERTROUWELIJK) | \
 						 NIVEAU_BIT(NIVEAU_OPGEHEVEN))
 
 /* The labels of the enum, in the order of Niveau. */
-const char *const vwl_niveau_namen[AANTAL_NIVEAUS] = {
+const char *const vwl_niveau_namen[NIVEAU_COUNT] = {
 	"normaal", "vertrouwelijk", "opgeheven"
 };
 
@@ -411,7 +411,7 @@ typedef struct NiveauTypeInfo
 	int16		typlen;
 	bool		typbyval;
 	char		typalign;
-	Oid			labels[AANTAL_NIVEAUS];
+	Oid			labels[NIVEAU_COUNT];
 } NiveauTypeInfo;
 
 /* The type info of the enum typid, cached in flinfo. */
@@ -434,7 +434,7 @@ niveau_type(FunctionCallInfo fcinfo, bool array)
 		info->typid = typid;
 		get_typlenbyvalalign(typid, &info->typlen, &info->typbyval,
 							 &info->typalign);
-		for (int i = 0; i < AANTAL_NIVEAUS; i++)
+		for (int i = 0; i < NIVEAU_COUNT; i++)
 		{
 			HeapTuple	tup = SearchSysCache2(ENUMTYPOIDNAME,
 											  ObjectIdGetDatum(typid),
@@ -453,11 +453,11 @@ niveau_type(FunctionCallInfo fcinfo, bool array)
 
 /* The level of an enum value. */
 static Niveau
-niveau_van(NiveauTypeInfo *info, Datum d)
+niveau_of(NiveauTypeInfo *info, Datum d)
 {
 	Oid			label = DatumGetObjectId(d);
 
-	for (int i = 0; i < AANTAL_NIVEAUS; i++)
+	for (int i = 0; i < NIVEAU_COUNT; i++)
 	{
 		if (info->labels[i] == label)
 			return (Niveau) i;
@@ -472,10 +472,10 @@ niveau_arg(FunctionCallInfo fcinfo, NiveauTypeInfo *info, int n)
 {
 	if (PG_ARGISNULL(n))
 		return NIVEAU_GEEN;
-	return niveau_van(info, PG_GETARG_DATUM(n));
+	return niveau_of(info, PG_GETARG_DATUM(n));
 }
 
-/* Scope bits given by a caller of _beslis or _leesbaar. */
+/* Scope bits given by a caller of _decide or _readable. */
 static int
 scopes_arg(FunctionCallInfo fcinfo, int n)
 {
@@ -486,7 +486,7 @@ scopes_arg(FunctionCallInfo fcinfo, int n)
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("scopes must not be null")));
 	scopes = PG_GETARG_INT32(n);
-	if ((scopes & ~SCOPE_ALLE) != 0)
+	if ((scopes & ~SCOPE_ALL) != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("scopes %d contains bits that are not scopes", scopes)));
@@ -495,7 +495,7 @@ scopes_arg(FunctionCallInfo fcinfo, int n)
 
 /* The text argument n (operatie, soort), which must not be NULL. */
 static char *
-tekst_arg(FunctionCallInfo fcinfo, int n, const char *naam)
+text_arg(FunctionCallInfo fcinfo, int n, const char *naam)
 {
 	if (PG_ARGISNULL(n))
 		ereport(ERROR,
@@ -510,7 +510,7 @@ tekst_arg(FunctionCallInfo fcinfo, int n, const char *naam)
  * which suffices.
  */
 static void
-vereis(int scopes, int nodig, const char *naam, const char *doel)
+require(int scopes, int nodig, const char *naam, const char *doel)
 {
 	if ((scopes & nodig) == 0)
 		ereport(ERROR,
@@ -524,7 +524,7 @@ vereis(int scopes, int nodig, const char *naam, const char *doel)
  * normaal).
  */
 static void
-vereis_vertrouwelijk(int scopes, int bit, const char *scope,
+require_confidential(int scopes, int bit, const char *scope,
 					 const char *werkwoord, Niveau huidig)
 {
 	if ((scopes & bit) == 0)
@@ -539,7 +539,7 @@ vereis_vertrouwelijk(int scopes, int bit, const char *scope,
 
 /* 'opgeheven' asked for an action that never was confidential. */
 static void
-weiger_opheffen(Niveau huidig)
+refuse_reset(Niveau huidig)
 {
 	if (huidig == NIVEAU_GEEN)
 		ereport(ERROR,
@@ -556,7 +556,7 @@ weiger_opheffen(Niveau huidig)
 
 /* A current level is required for every operation but create. */
 static void
-vereis_huidig(const char *operatie, Niveau huidig)
+require_current(const char *operatie, Niveau huidig)
 {
 	if (huidig == NIVEAU_GEEN)
 		ereport(ERROR,
@@ -570,7 +570,7 @@ vereis_huidig(const char *operatie, Niveau huidig)
  * opgeheven.  Otherwise the requested level is stored.
  */
 static Niveau
-onthoud(Niveau huidig, Niveau gevraagd)
+remember(Niveau huidig, Niveau gevraagd)
 {
 	if ((huidig == NIVEAU_VERTROUWELIJK || huidig == NIVEAU_OPGEHEVEN) &&
 		(gevraagd == NIVEAU_NORMAAL || gevraagd == NIVEAU_OPGEHEVEN))
@@ -597,7 +597,7 @@ onthoud(Niveau huidig, Niveau gevraagd)
  * confidential.
  */
 Niveau
-vwl_beslis_niveau(const char *operatie, int scopes, Niveau huidig, Niveau gevraagd)
+vwl_decide_niveau(const char *operatie, int scopes, Niveau huidig, Niveau gevraagd)
 {
 	if (strcmp(operatie, "create") == 0)
 	{
@@ -610,71 +610,71 @@ vwl_beslis_niveau(const char *operatie, int scopes, Niveau huidig, Niveau gevraa
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("vertrouwelijkheid is required to log a verwerkingsactie")));
-		vereis(scopes, SCOPE_CREATE_NORMAL, "\"create:normal\"",
+		require(scopes, SCOPE_CREATE_NORMAL, "\"create:normal\"",
 			   "log a verwerkingsactie");
 		if (gevraagd == NIVEAU_OPGEHEVEN)
-			weiger_opheffen(huidig);
+			refuse_reset(huidig);
 		if (gevraagd == NIVEAU_VERTROUWELIJK)
-			vereis(scopes, SCOPE_CREATE_CONFIDENTIAL, "\"create:confidential\"",
+			require(scopes, SCOPE_CREATE_CONFIDENTIAL, "\"create:confidential\"",
 				   "log a confidential verwerkingsactie");
 		return gevraagd;
 	}
 	else if (strcmp(operatie, "update") == 0)
 	{
-		vereis_huidig(operatie, huidig);
+		require_current(operatie, huidig);
 		if (gevraagd == NIVEAU_GEEN)
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("vertrouwelijkheid is required to replace a verwerkingsactie")));
-		vereis(scopes, SCOPE_UPDATE_NORMAL | SCOPE_UPDATE_CONFIDENTIAL,
+		require(scopes, SCOPE_UPDATE_NORMAL | SCOPE_UPDATE_CONFIDENTIAL,
 			   "\"update:normal\" or \"update:confidential\"",
 			   "replace a verwerkingsactie");
 		if (huidig == NIVEAU_NORMAAL)
 		{
 			if (gevraagd == NIVEAU_OPGEHEVEN)
-				weiger_opheffen(huidig);
+				refuse_reset(huidig);
 			if (gevraagd == NIVEAU_VERTROUWELIJK)
-				vereis(scopes, SCOPE_UPDATE_CONFIDENTIAL, "\"update:confidential\"",
+				require(scopes, SCOPE_UPDATE_CONFIDENTIAL, "\"update:confidential\"",
 					   "make a verwerkingsactie confidential");
 		}
 		else
-			vereis_vertrouwelijk(scopes, SCOPE_UPDATE_CONFIDENTIAL,
+			require_confidential(scopes, SCOPE_UPDATE_CONFIDENTIAL,
 								 "update:confidential", "change", huidig);
-		return onthoud(huidig, gevraagd);
+		return remember(huidig, gevraagd);
 	}
 	else if (strcmp(operatie, "patch") == 0)
 	{
-		vereis_huidig(operatie, huidig);
-		vereis(scopes, SCOPE_UPDATE_NORMAL | SCOPE_UPDATE_CONFIDENTIAL,
+		require_current(operatie, huidig);
+		require(scopes, SCOPE_UPDATE_NORMAL | SCOPE_UPDATE_CONFIDENTIAL,
 			   "\"update:normal\" or \"update:confidential\"",
 			   "change a verwerking");
 		if (gevraagd == NIVEAU_GEEN)
 		{
 			/* Only the bewaartermijn changes. */
 			if (huidig != NIVEAU_NORMAAL)
-				vereis_vertrouwelijk(scopes, SCOPE_UPDATE_CONFIDENTIAL,
+				require_confidential(scopes, SCOPE_UPDATE_CONFIDENTIAL,
 									 "update:confidential", "change", huidig);
 			return huidig;
 		}
 		if (huidig == NIVEAU_NORMAAL && gevraagd == NIVEAU_OPGEHEVEN)
-			weiger_opheffen(huidig);
-		vereis(scopes, SCOPE_UPDATE_CONFIDENTIAL, "\"update:confidential\"",
+			refuse_reset(huidig);
+		require(scopes, SCOPE_UPDATE_CONFIDENTIAL, "\"update:confidential\"",
 			   "change the vertrouwelijkheid of a verwerking");
-		return onthoud(huidig, gevraagd);
+		return remember(huidig, gevraagd);
 	}
 	else if (strcmp(operatie, "delete") == 0)
 	{
-		vereis_huidig(operatie, huidig);
+		require_current(operatie, huidig);
 		if (gevraagd != NIVEAU_GEEN)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("gevraagd must be null for operatie \"delete\""),
 					 errdetail("Annulling a verwerkingsactie keeps its vertrouwelijkheid.")));
-		vereis(scopes, SCOPE_DELETE_NORMAL | SCOPE_DELETE_CONFIDENTIAL,
+		require(scopes, SCOPE_DELETE_NORMAL | SCOPE_DELETE_CONFIDENTIAL,
 			   "\"delete:normal\" or \"delete:confidential\"",
 			   "annul a verwerkingsactie");
 		if (huidig != NIVEAU_NORMAAL)
-			vereis_vertrouwelijk(scopes, SCOPE_DELETE_CONFIDENTIAL,
+			require_confidential(scopes, SCOPE_DELETE_CONFIDENTIAL,
 								 "delete:confidential", "annul", huidig);
 		return huidig;
 	}
@@ -688,27 +688,27 @@ vwl_beslis_niveau(const char *operatie, int scopes, Niveau huidig, Niveau gevraa
 
 /* The decision of fcinfo's arguments (operatie, huidig, gevraagd) for scopes. */
 static Datum
-beslis_fmgr(FunctionCallInfo fcinfo, int scopes, int arg_huidig)
+decide_fmgr(FunctionCallInfo fcinfo, int scopes, int arg_huidig)
 {
 	NiveauTypeInfo *info = niveau_type(fcinfo, false);
-	char	   *operatie = tekst_arg(fcinfo, 0, "operatie");
+	char	   *operatie = text_arg(fcinfo, 0, "operatie");
 	Niveau		huidig = niveau_arg(fcinfo, info, arg_huidig);
 	Niveau		gevraagd = niveau_arg(fcinfo, info, arg_huidig + 1);
-	Niveau		opslaan = vwl_beslis_niveau(operatie, scopes, huidig, gevraagd);
+	Niveau		opslaan = vwl_decide_niveau(operatie, scopes, huidig, gevraagd);
 
 	return ObjectIdGetDatum(info->labels[opslaan]);
 }
 
 /*
- * verwerkingenlog._beslis(operatie text, scopes integer, huidig
+ * verwerkingenlog._decide(operatie text, scopes integer, huidig
  * vertrouwelijkheid, gevraagd vertrouwelijkheid) RETURNS vertrouwelijkheid:
  * the rule engine for writes, for given scopes.
  */
-PG_FUNCTION_INFO_V1(vwl__beslis);
+PG_FUNCTION_INFO_V1(vwl__decide);
 Datum
-vwl__beslis(PG_FUNCTION_ARGS)
+vwl__decide(PG_FUNCTION_ARGS)
 {
-	return beslis_fmgr(fcinfo, scopes_arg(fcinfo, 1), 2);
+	return decide_fmgr(fcinfo, scopes_arg(fcinfo, 1), 2);
 }
 
 /*
@@ -719,7 +719,7 @@ PG_FUNCTION_INFO_V1(vwl_beslis);
 Datum
 vwl_beslis(PG_FUNCTION_ARGS)
 {
-	return beslis_fmgr(fcinfo, vwl_scopes(), 1);
+	return decide_fmgr(fcinfo, vwl_scopes(), 1);
 }
 
 /*
@@ -729,16 +729,16 @@ vwl_beslis(PG_FUNCTION_ARGS)
  * ask for exactly {normaal} there.
  */
 static int
-leesbaar(const char *soort, int scopes, int gevraagd)
+readable(const char *soort, int scopes, int gevraagd)
 {
 	bool		vertrouwelijk = (scopes & SCOPE_READ_CONFIDENTIAL) != 0;
 
 	if (strcmp(soort, "lijst") == 0)
 	{
-		vereis(scopes, SCOPE_READ_NORMAL | SCOPE_READ_CONFIDENTIAL,
+		require(scopes, SCOPE_READ_NORMAL | SCOPE_READ_CONFIDENTIAL,
 			   "\"read:normal\" or \"read:confidential\"", "list verwerkingsacties");
 		if (vertrouwelijk)
-			return ALLE_NIVEAUS;
+			return ALL_NIVEAUS;
 		if (gevraagd != NIVEAU_BIT(NIVEAU_NORMAAL))
 			ereport(ERROR,
 					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
@@ -749,14 +749,14 @@ leesbaar(const char *soort, int scopes, int gevraagd)
 	}
 	else if (strcmp(soort, "actie") == 0)
 	{
-		vereis(scopes, SCOPE_READ_NORMAL | SCOPE_READ_CONFIDENTIAL,
+		require(scopes, SCOPE_READ_NORMAL | SCOPE_READ_CONFIDENTIAL,
 			   "\"read:normal\" or \"read:confidential\"", "read a verwerkingsactie");
-		return vertrouwelijk ? ALLE_NIVEAUS : NIVEAU_BIT(NIVEAU_NORMAAL);
+		return vertrouwelijk ? ALL_NIVEAUS : NIVEAU_BIT(NIVEAU_NORMAAL);
 	}
 	else if (strcmp(soort, "inzage") == 0)
 	{
 		/* A citizen never sees what is confidential now. */
-		vereis(scopes, SCOPE_READ_NORMAL | SCOPE_READ_CONFIDENTIAL,
+		require(scopes, SCOPE_READ_NORMAL | SCOPE_READ_CONFIDENTIAL,
 			   "\"read:normal\" or \"read:confidential\"", "read verwerkte objecten");
 		if (vertrouwelijk)
 			return NIVEAU_BIT(NIVEAU_NORMAAL) | NIVEAU_BIT(NIVEAU_OPGEHEVEN);
@@ -764,9 +764,9 @@ leesbaar(const char *soort, int scopes, int gevraagd)
 	}
 	else if (strcmp(soort, "historie") == 0)
 	{
-		vereis(scopes, SCOPE_READ_CONFIDENTIAL, "\"read:confidential\"",
+		require(scopes, SCOPE_READ_CONFIDENTIAL, "\"read:confidential\"",
 			   "read the history of a verwerkingsactie");
-		return ALLE_NIVEAUS;
+		return ALL_NIVEAUS;
 	}
 
 	ereport(ERROR,
@@ -785,10 +785,10 @@ static Datum
 leesbaar_fmgr(FunctionCallInfo fcinfo, int scopes, int arg_gevraagd)
 {
 	NiveauTypeInfo *info = niveau_type(fcinfo, true);
-	char	   *soort = tekst_arg(fcinfo, 0, "soort");
+	char	   *soort = text_arg(fcinfo, 0, "soort");
 	int			gevraagd = 0;
 	int			toegestaan;
-	Datum		uit[AANTAL_NIVEAUS];
+	Datum		uit[NIVEAU_COUNT];
 	int			n = 0;
 
 	if (!PG_ARGISNULL(arg_gevraagd))
@@ -808,15 +808,15 @@ leesbaar_fmgr(FunctionCallInfo fcinfo, int scopes, int arg_gevraagd)
 				ereport(ERROR,
 						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 						 errmsg("gevraagd must not contain null")));
-			gevraagd |= NIVEAU_BIT(niveau_van(info, elems[i]));
+			gevraagd |= NIVEAU_BIT(niveau_of(info, elems[i]));
 		}
 	}
 
-	toegestaan = leesbaar(soort, scopes, gevraagd);
+	toegestaan = readable(soort, scopes, gevraagd);
 	if (gevraagd != 0)
 		toegestaan &= gevraagd;
 
-	for (int i = 0; i < AANTAL_NIVEAUS; i++)
+	for (int i = 0; i < NIVEAU_COUNT; i++)
 	{
 		if (toegestaan & NIVEAU_BIT(i))
 			uit[n++] = ObjectIdGetDatum(info->labels[i]);
@@ -826,19 +826,19 @@ leesbaar_fmgr(FunctionCallInfo fcinfo, int scopes, int arg_gevraagd)
 }
 
 /*
- * verwerkingenlog._leesbaar(soort text, scopes integer, gevraagd
+ * verwerkingenlog._readable(soort text, scopes integer, gevraagd
  * vertrouwelijkheid[]) RETURNS vertrouwelijkheid[]: the rule engine for
  * reads, for given scopes.
  */
-PG_FUNCTION_INFO_V1(vwl__leesbaar);
+PG_FUNCTION_INFO_V1(vwl__readable);
 Datum
-vwl__leesbaar(PG_FUNCTION_ARGS)
+vwl__readable(PG_FUNCTION_ARGS)
 {
 	return leesbaar_fmgr(fcinfo, scopes_arg(fcinfo, 1), 2);
 }
 
 /*
- * verwerkingenlog.leesbaar(soort text, gevraagd vertrouwelijkheid[])
+ * verwerkingenlog.readable(soort text, gevraagd vertrouwelijkheid[])
  * RETURNS vertrouwelijkheid[]: the same for the caller.
  */
 PG_FUNCTION_INFO_V1(vwl_leesbaar);

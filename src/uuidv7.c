@@ -28,27 +28,27 @@
  * is handed out once; the stock is tagged with the process id so that a
  * process forked after filling it never hands out its parent's bytes.
  */
-#define UUID_VOORRAAD		(UUID_LEN * 256)
-static unsigned char uuid_voorraad[UUID_VOORRAAD];
-static int	uuid_over = 0;
+#define UUID_POOL		(UUID_LEN * 256)
+static unsigned char uuid_pool[UUID_POOL];
+static int	uuid_left = 0;
 static int	uuid_pid = 0;
 
 /* Fill buf with UUID_LEN fresh random bytes from the stock. */
 static void
-willekeurige_bytes(unsigned char *buf)
+random_uuid_bytes(unsigned char *buf)
 {
-	if (uuid_pid != MyProcPid || uuid_over < UUID_LEN)
+	if (uuid_pid != MyProcPid || uuid_left < UUID_LEN)
 	{
-		uuid_over = 0;
-		if (!pg_strong_random(uuid_voorraad, UUID_VOORRAAD))
+		uuid_left = 0;
+		if (!pg_strong_random(uuid_pool, UUID_POOL))
 			ereport(ERROR,
 					(errcode(ERRCODE_INTERNAL_ERROR),
 					 errmsg("could not generate random values")));
-		uuid_over = UUID_VOORRAAD;
+		uuid_left = UUID_POOL;
 		uuid_pid = MyProcPid;
 	}
-	uuid_over -= UUID_LEN;
-	memcpy(buf, uuid_voorraad + uuid_over, UUID_LEN);
+	uuid_left -= UUID_LEN;
+	memcpy(buf, uuid_pool + uuid_left, UUID_LEN);
 }
 
 /*
@@ -58,17 +58,17 @@ willekeurige_bytes(unsigned char *buf)
  * run on from the last one until the clock catches up), as PostgreSQL 18's
  * uuidv7() does.
  */
-static int64 vorige_ns = 0;
+static int64 previous_ns = 0;
 
 /* Nanoseconds per millisecond, and the 12-bit sub-millisecond fraction. */
 #define NS_PER_MS			INT64CONST(1000000)
 #define SUBMS_BITS			12
 /* The smallest step that still changes the 12-bit fraction. */
-#define SUBMS_STAP_NS		((NS_PER_MS / (1 << SUBMS_BITS)) + 1)
+#define SUBMS_STEP_NS		((NS_PER_MS / (1 << SUBMS_BITS)) + 1)
 
 /* A timestamp for the next id: now, but always after the previous one. */
 static int64
-oplopende_ns(void)
+increasing_ns(void)
 {
 	struct timespec ts;
 	int64		ns;
@@ -78,9 +78,9 @@ oplopende_ns(void)
 				(errcode(ERRCODE_INTERNAL_ERROR),
 				 errmsg("could not read the system clock: %m")));
 	ns = (int64) ts.tv_sec * INT64CONST(1000000000) + ts.tv_nsec;
-	if (ns < vorige_ns + SUBMS_STAP_NS)
-		ns = vorige_ns + SUBMS_STAP_NS;
-	vorige_ns = ns;
+	if (ns < previous_ns + SUBMS_STEP_NS)
+		ns = previous_ns + SUBMS_STEP_NS;
+	previous_ns = ns;
 	return ns;
 }
 
@@ -91,13 +91,13 @@ oplopende_ns(void)
  * same as verwerkingenlog.uuidv7().
  */
 void
-vwl_uuidv7_genereer(pg_uuid_t *uuid)
+vwl_uuidv7_generate(pg_uuid_t *uuid)
 {
-	int64		ns = oplopende_ns();
+	int64		ns = increasing_ns();
 	uint64		ms;
 	uint32		sub_ms;
 
-	willekeurige_bytes(uuid->data);
+	random_uuid_bytes(uuid->data);
 
 	ms = (uint64) (ns / NS_PER_MS);
 	sub_ms = (uint32) ((ns % NS_PER_MS) * (1 << SUBMS_BITS) / NS_PER_MS);
@@ -115,12 +115,12 @@ vwl_uuidv7_genereer(pg_uuid_t *uuid)
 
 PG_FUNCTION_INFO_V1(vwl_uuidv7);
 
-/* verwerkingenlog.uuidv7(): a new version 7 UUID (vwl_uuidv7_genereer). */
+/* verwerkingenlog.uuidv7(): a new version 7 UUID (vwl_uuidv7_generate). */
 Datum
 vwl_uuidv7(PG_FUNCTION_ARGS)
 {
 	pg_uuid_t  *uuid = palloc(UUID_LEN);
 
-	vwl_uuidv7_genereer(uuid);
+	vwl_uuidv7_generate(uuid);
 	PG_RETURN_UUID_P(uuid);
 }

@@ -48,14 +48,14 @@
  * years never ends (the arithmetic would overflow).
  *
  * Destroying is the only way rows leave the log.  The append-only trigger
- * (onveranderlijk.c) lets DELETE through only while vwl_opschonen_begin()
+ * (append_only.c) lets DELETE through only while vwl_purge_door_open()
  * holds the door open, and only this file opens it, around two fixed
  * DELETE statements.  No SQL function opens it.
  *
  * Concurrency.  The SQL function vernietig_verlopen() picks the expired
  * actions with one snapshot and hands them to _vernietig() in batches.  A
  * writer that adds a version to an existing action (PUT, DELETE, PATCH)
- * first takes FOR NO KEY UPDATE on the action's first version (_vergrendel).
+ * first takes FOR NO KEY UPDATE on the action's first version (_lock).
  * _vernietig() takes FOR UPDATE on those rows with SKIP LOCKED, so:
  *
  *	- an action a writer is changing right now is skipped (counted as
@@ -82,7 +82,7 @@
 #include "utils/guc.h"
 #include "utils/timestamp.h"
 
-#include "onveranderlijk.h"
+#include "append_only.h"
 #include "verantwoording.h"
 #include "verwerkingenlog.h"
 
@@ -90,8 +90,8 @@
 #define PG_GETARG_BEWAARTERMIJN_P(n)	((Bewaartermijn *) PG_GETARG_POINTER(n))
 
 /* The criteria, as _vernietigingscriterium returns them. */
-#define CRITERIUM_EIGEN			1
-#define CRITERIUM_REGISTER		2
+#define CRITERIUM_OWN			1
+#define CRITERIUM_REGISTRY		2
 #define CRITERIUM_MAXIMUM		3
 
 /*
@@ -99,9 +99,9 @@
  * the interval.  A moment lies in the years 0000..9999, so the end stays far
  * inside the range of timestamptz; anything longer never ends.
  */
-#define MAX_MAANDEN		(20000 * MONTHS_PER_YEAR)
-#define MAX_DAGEN		(20000 * 366)
-#define MAX_TIJD		((int64) 20000 * 366 * USECS_PER_DAY)
+#define MAX_MONTHS		(20000 * MONTHS_PER_YEAR)
+#define MAX_DAYS		(20000 * 366)
+#define MAX_TIME		((int64) 20000 * 366 * USECS_PER_DAY)
 
 /* The end of a retention, from bewaartermijn.c (einde_bewaartermijn). */
 extern Datum vwl_einde_bewaartermijn(PG_FUNCTION_ARGS);
@@ -111,17 +111,17 @@ char	   *vwl_minimale_bewaartermijn = NULL;
 
 /* Statements of _vernietig, prepared once per backend. */
 static SPIPlanPtr plan_run = NULL;
-static SPIPlanPtr plan_vergrendel = NULL;
-static SPIPlanPtr plan_controle = NULL;
+static SPIPlanPtr plan_lock = NULL;
+static SPIPlanPtr plan_check = NULL;
 static SPIPlanPtr plan_objecten = NULL;
-static SPIPlanPtr plan_versies = NULL;
+static SPIPlanPtr plan_versions = NULL;
 
 /*
  * Refuse with 42501 unless the caller (the outer role, not the owner of a
  * SECURITY DEFINER function) holds scope beheer.
  */
 void
-vwl_vereis_beheer(const char *doel)
+vwl_require_beheer(const char *doel)
 {
 	if ((vwl_scopes() & SCOPE_BEHEER) == 0)
 		ereport(ERROR,
@@ -135,15 +135,15 @@ vwl_vereis_beheer(const char *doel)
  * peilmoment?  See the boundary above.
  */
 static bool
-verstreken(Moment *tijdstip, Bewaartermijn *termijn, TimestampTz peilmoment)
+elapsed(Moment *tijdstip, Bewaartermijn *termijn, TimestampTz peilmoment)
 {
 	Interval   *duur = vwl_bewaartermijn_interval(termijn);
-	bool		te_lang = duur->month > MAX_MAANDEN || duur->day > MAX_DAGEN ||
-		duur->time > MAX_TIJD;
+	bool		too_long = duur->month > MAX_MONTHS || duur->day > MAX_DAYS ||
+		duur->time > MAX_TIME;
 	TimestampTz einde;
 
 	pfree(duur);
-	if (te_lang)
+	if (too_long)
 		return false;
 	einde = DatumGetTimestampTz(DirectFunctionCall2(vwl_einde_bewaartermijn,
 													PointerGetDatum(tijdstip),
@@ -197,14 +197,14 @@ vwl_define_vernietiging_settings(void)
  * long to compute an end for never passes.
  */
 static bool
-minimum_verstreken(TimestampTz registratie, Bewaartermijn *minimum, TimestampTz peilmoment)
+minimum_elapsed(TimestampTz registratie, Bewaartermijn *minimum, TimestampTz peilmoment)
 {
 	Interval   *duur = vwl_bewaartermijn_interval(minimum);
-	bool		te_lang = duur->month > MAX_MAANDEN || duur->day > MAX_DAGEN ||
-		duur->time > MAX_TIJD;
+	bool		too_long = duur->month > MAX_MONTHS || duur->day > MAX_DAYS ||
+		duur->time > MAX_TIME;
 	TimestampTz einde;
 
-	if (te_lang)
+	if (too_long)
 	{
 		pfree(duur);
 		return false;
@@ -239,53 +239,53 @@ vwl_vernietigingscriterium(PG_FUNCTION_ARGS)
 	tijdstip = PG_GETARG_MOMENT_P(0);
 	peilmoment = PG_GETARG_TIMESTAMPTZ(4);
 	if (PG_NARGS() >= 7 && !PG_ARGISNULL(5) && !PG_ARGISNULL(6) &&
-		!minimum_verstreken(PG_GETARG_TIMESTAMPTZ(5), PG_GETARG_BEWAARTERMIJN_P(6), peilmoment))
+		!minimum_elapsed(PG_GETARG_TIMESTAMPTZ(5), PG_GETARG_BEWAARTERMIJN_P(6), peilmoment))
 		PG_RETURN_NULL();
 
 	if (!PG_ARGISNULL(1))
 	{
-		if (verstreken(tijdstip, PG_GETARG_BEWAARTERMIJN_P(1), peilmoment))
-			PG_RETURN_INT16(CRITERIUM_EIGEN);
+		if (elapsed(tijdstip, PG_GETARG_BEWAARTERMIJN_P(1), peilmoment))
+			PG_RETURN_INT16(CRITERIUM_OWN);
 	}
 	else if (!PG_ARGISNULL(2) &&
-			 verstreken(tijdstip, PG_GETARG_BEWAARTERMIJN_P(2), peilmoment))
-		PG_RETURN_INT16(CRITERIUM_REGISTER);
+			 elapsed(tijdstip, PG_GETARG_BEWAARTERMIJN_P(2), peilmoment))
+		PG_RETURN_INT16(CRITERIUM_REGISTRY);
 	if (!PG_ARGISNULL(3) &&
-		verstreken(tijdstip, PG_GETARG_BEWAARTERMIJN_P(3), peilmoment))
+		elapsed(tijdstip, PG_GETARG_BEWAARTERMIJN_P(3), peilmoment))
 		PG_RETURN_INT16(CRITERIUM_MAXIMUM);
 	PG_RETURN_NULL();
 }
 
-PG_FUNCTION_INFO_V1(vwl_vereis_beheer_fn);
+PG_FUNCTION_INFO_V1(vwl_require_beheer_fn);
 
 /*
- * verwerkingenlog._vereis_beheer(doel text) RETURNS void: 42501 unless the
+ * verwerkingenlog._require_beheer(doel text) RETURNS void: 42501 unless the
  * caller holds scope beheer.
  */
 Datum
-vwl_vereis_beheer_fn(PG_FUNCTION_ARGS)
+vwl_require_beheer_fn(PG_FUNCTION_ARGS)
 {
-	vwl_vereis_beheer(PG_ARGISNULL(0) ? "administer the log" :
+	vwl_require_beheer(PG_ARGISNULL(0) ? "administer the log" :
 					  text_to_cstring(PG_GETARG_TEXT_PP(0)));
 	PG_RETURN_VOID();
 }
 
-PG_FUNCTION_INFO_V1(vwl_beller);
+PG_FUNCTION_INFO_V1(vwl_caller);
 
 /*
- * verwerkingenlog._beller() RETURNS text: the name of the calling role (the
+ * verwerkingenlog._caller() RETURNS text: the name of the calling role (the
  * role of the session or of SET ROLE, not the owner of a SECURITY DEFINER
  * function), for journals.
  */
 Datum
-vwl_beller(PG_FUNCTION_ARGS)
+vwl_caller(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_TEXT_P(cstring_to_text(GetUserNameFromId(GetOuterUserId(), false)));
 }
 
 /* Prepare a statement once per backend and keep it. */
 static SPIPlanPtr
-voorbereid(SPIPlanPtr *plan, const char *sql, int nargs, Oid *argtypes)
+prepared(SPIPlanPtr *plan, const char *sql, int nargs, Oid *argtypes)
 {
 	if (*plan == NULL)
 	{
@@ -303,7 +303,7 @@ voorbereid(SPIPlanPtr *plan, const char *sql, int nargs, Oid *argtypes)
 
 /* The first column of the single row an SPI statement returned. */
 static Datum
-spi_waarde(int kolom, bool *isnull)
+spi_value(int kolom, bool *isnull)
 {
 	if (SPI_processed != 1)
 		elog(ERROR, "expected one row, got " UINT64_FORMAT, SPI_processed);
@@ -316,36 +316,36 @@ spi_waarde(int kolom, bool *isnull)
  * only statements that run with the door open.  Inside SPI.
  */
 static void
-verwijderen(Datum acties, uint64 *objecten, uint64 *versies)
+delete_rows(Datum acties, uint64 *objecten, uint64 *versies)
 {
 	Oid			types[1] = {UUIDARRAYOID};
 	Datum		args[1] = {acties};
 	int			rc;
 
-	voorbereid(&plan_objecten,
+	prepared(&plan_objecten,
 			   "DELETE FROM verwerkingenlog.verwerkt_object"
 			   " WHERE actie_id OPERATOR(pg_catalog.=) ANY ($1)",
 			   1, types);
-	voorbereid(&plan_versies,
+	prepared(&plan_versions,
 			   "DELETE FROM verwerkingenlog.verwerkingsactie_versie"
 			   " WHERE actie_id OPERATOR(pg_catalog.=) ANY ($1)",
 			   1, types);
 
-	vwl_opschonen_begin();
+	vwl_purge_door_open();
 	PG_TRY();
 	{
 		rc = SPI_execute_plan(plan_objecten, args, NULL, false, 0);
 		if (rc != SPI_OK_DELETE)
 			elog(ERROR, "destroying objects failed: %s", SPI_result_code_string(rc));
 		*objecten = SPI_processed;
-		rc = SPI_execute_plan(plan_versies, args, NULL, false, 0);
+		rc = SPI_execute_plan(plan_versions, args, NULL, false, 0);
 		if (rc != SPI_OK_DELETE)
 			elog(ERROR, "destroying versions failed: %s", SPI_result_code_string(rc));
 		*versies = SPI_processed;
 	}
 	PG_FINALLY();
 	{
-		vwl_opschonen_einde();
+		vwl_purge_door_close();
 	}
 	PG_END_TRY();
 }
@@ -388,7 +388,7 @@ vwl_vernietig(PG_FUNCTION_ARGS)
 	uint64		objecten = 0;
 	int			rc;
 
-	vwl_vereis_beheer("destroy expired verwerkingsacties");
+	vwl_require_beheer("destroy expired verwerkingsacties");
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
 	if (IsolationUsesXactSnapshot())
@@ -412,7 +412,7 @@ vwl_vernietig(PG_FUNCTION_ARGS)
 		Oid			types_run[1] = {INT8OID};
 		Datum		args[1] = {Int64GetDatum(run)};
 
-		voorbereid(&plan_run,
+		prepared(&plan_run,
 				   "SELECT r.peilmoment, r.maximale_bewaartermijn::text, r.minimale_bewaartermijn::text"
 				   "  FROM verwerkingenlog.vernietiging_run r WHERE r.id OPERATOR(pg_catalog.=) $1",
 				   1, types_run);
@@ -423,7 +423,7 @@ vwl_vernietig(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_NO_DATA_FOUND),
 					 errmsg("purge run " INT64_FORMAT " does not exist", run)));
-		peilmoment = DatumGetTimestampTz(spi_waarde(1, &isnull));
+		peilmoment = DatumGetTimestampTz(spi_value(1, &isnull));
 		maximum = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &geen_maximum);
 		minimum = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &geen_minimum);
 		if (!geen_maximum)
@@ -443,7 +443,7 @@ vwl_vernietig(PG_FUNCTION_ARGS)
 		 * Lock the first version of every action that no writer holds; the
 		 * others are left for a later run.
 		 */
-		voorbereid(&plan_vergrendel,
+		prepared(&plan_lock,
 				   "SELECT coalesce(pg_catalog.array_agg(g.actie_id), '{}')"
 				   "  FROM (SELECT v.actie_id FROM verwerkingenlog.verwerkingsactie_versie v"
 				   "         WHERE v.actie_id OPERATOR(pg_catalog.=) ANY ($1)"
@@ -451,10 +451,10 @@ vwl_vernietig(PG_FUNCTION_ARGS)
 				   "           FOR UPDATE OF v SKIP LOCKED) g",
 				   1, types_vergrendel);
 		args[0] = PointerGetDatum(acties);
-		rc = SPI_execute_plan(plan_vergrendel, args, NULL, false, 0);
+		rc = SPI_execute_plan(plan_lock, args, NULL, false, 0);
 		if (rc != SPI_OK_SELECT)
 			elog(ERROR, "locking the actions failed: %s", SPI_result_code_string(rc));
-		vergrendeld = spi_waarde(1, &isnull);
+		vergrendeld = spi_value(1, &isnull);
 
 		/*
 		 * Judge the locked actions again by their current version, with a
@@ -463,7 +463,7 @@ vwl_vernietig(PG_FUNCTION_ARGS)
 		 * each one to be destroyed, in this transaction: the journal and
 		 * the destruction commit together or not at all.
 		 */
-		voorbereid(&plan_controle,
+		prepared(&plan_check,
 				   "WITH c AS ("
 				   "  SELECT v.actie_id, v.verwerkingsactiviteit_id, v.tijdstip, v.tijdstip_registratie,"
 				   "         v.bewaartermijn AS eigen, r.bewaartermijn AS register,"
@@ -505,16 +505,16 @@ vwl_vernietig(PG_FUNCTION_ARGS)
 		args[2] = maximum;
 		args[3] = minimum;
 		args[4] = Int64GetDatum(run);
-		rc = SPI_execute_plan(plan_controle, args, argnulls, false, 0);
+		rc = SPI_execute_plan(plan_check, args, argnulls, false, 0);
 		if (rc != SPI_OK_SELECT)
 			elog(ERROR, "judging the actions failed: %s", SPI_result_code_string(rc));
-		teweg = spi_waarde(1, &isnull);
+		teweg = spi_value(1, &isnull);
 		for (int i = 0; i < 3; i++)
-			per_criterium[i] = DatumGetInt64(spi_waarde(i + 2, &isnull));
+			per_criterium[i] = DatumGetInt64(spi_value(i + 2, &isnull));
 
 		/* Destroy them: objects, then versions. */
 		if (per_criterium[0] + per_criterium[1] + per_criterium[2] > 0)
-			verwijderen(teweg, &objecten, &versies);
+			delete_rows(teweg, &objecten, &versies);
 	}
 	SPI_finish();
 

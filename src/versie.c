@@ -8,7 +8,7 @@
  * an old library beside new SQL) could store or read the log wrongly, so it
  * serves nothing in a database whose extension has another version.  The
  * check runs where every operation of the log starts, before its settings
- * are applied (vwl_instellingen_controleren, called by vwl_scopes and the key
+ * are applied (vwl_settings_check, called by vwl_scopes and the key
  * cache), once per transaction.  Not at load time: the DDL guard's event
  * triggers load the library for every DDL command, ALTER EXTENSION ... UPDATE
  * included, and they must keep working across versions.
@@ -46,7 +46,7 @@
  * being installed is written by the very command that loads the library.
  */
 static char *
-vwl_sql_versie(void)
+vwl_sql_version(void)
 {
 	Relation	rel;
 	ScanKeyData key;
@@ -75,22 +75,22 @@ vwl_sql_versie(void)
 }
 
 /* The transaction in which the versions were last found equal. */
-static LocalTransactionId gelijk_in = InvalidLocalTransactionId;
+static LocalTransactionId equal_in_lxid = InvalidLocalTransactionId;
 
 /*
  * Refuse to serve an SQL install of another version: ERROR 55000 with a
  * hint.  Outside a transaction there is no database to compare with.
  */
 void
-vwl_versie_controleren(void)
+vwl_check_version(void)
 {
 	char	   *versie;
 
 	if (!IsTransactionState() || !OidIsValid(MyDatabaseId) || MyProc == NULL)
 		return;
-	if (MyProc->lxid == gelijk_in)
+	if (MyProc->lxid == equal_in_lxid)
 		return;
-	versie = vwl_sql_versie();
+	versie = vwl_sql_version();
 	if (versie != NULL && strcmp(versie, VWL_VERSIE) != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
@@ -101,5 +101,5 @@ vwl_versie_controleren(void)
 						 VWL_VERSIE, versie)));
 	if (versie != NULL)
 		pfree(versie);
-	gelijk_in = MyProc->lxid;
+	equal_in_lxid = MyProc->lxid;
 }

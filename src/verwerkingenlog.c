@@ -17,7 +17,7 @@
 
 #include "verantwoording.h"
 #include "verwerkingenlog.h"
-#include "instellingen.h"
+#include "settings.h"
 #include "pseudoniem.h"
 
 PG_MODULE_MAGIC;
@@ -51,7 +51,7 @@ static int	vwl_page_size = 100;
  * inzage are read (verwerkingenlog.tijdzone): one zone for every session,
  * whatever its TimeZone, so that a month means the same month everywhere.
  */
-static char *vwl_tijdzone = NULL;
+static char *vwl_timezone = NULL;
 
 void		_PG_init(void);
 
@@ -59,9 +59,9 @@ void		_PG_init(void);
 static bool
 vwl_check_naam(char **newval, void **extra, GucSource source)
 {
-	if (pg_mbstrlen(*newval) > VWL_MAX_NAAM)
+	if (pg_mbstrlen(*newval) > VWL_MAX_NAME)
 	{
-		GUC_check_errdetail("A name is at most %d characters.", VWL_MAX_NAAM);
+		GUC_check_errdetail("A name is at most %d characters.", VWL_MAX_NAME);
 		return false;
 	}
 	return true;
@@ -116,9 +116,9 @@ vwl_check_oin(char **newval, void **extra, GucSource source)
 		return true;
 	while (isdigit((unsigned char) s[n]))
 		n++;
-	if (n != VWL_OIN_LENGTE || s[n] != '\0')
+	if (n != VWL_OIN_LENGTH || s[n] != '\0')
 	{
-		GUC_check_errdetail("An OIN is exactly %d digits.", VWL_OIN_LENGTE);
+		GUC_check_errdetail("An OIN is exactly %d digits.", VWL_OIN_LENGTH);
 		return false;
 	}
 	return true;
@@ -236,7 +236,7 @@ vwl_define_inzage_settings(void)
  * prefix is reserved.  Values set before the library was loaded (which
  * PostgreSQL could not check then) are noted before, and compared after, so
  * that a refused value or an unknown name makes the log fail loudly
- * (instellingen.c) instead of running on a default.
+ * (settings.c) instead of running on a default.
  */
 void
 _PG_init(void)
@@ -244,7 +244,7 @@ _PG_init(void)
 	/* Preloaded into pg_upgrade's server: nothing of the log runs there. */
 	if (IsBinaryUpgrade)
 		return;
-	vwl_instellingen_voor_definitie();
+	vwl_settings_before_define();
 
 	DefineCustomStringVariable("verwerkingenlog.base_url",
 							   "Start of the url of every resource the log returns.",
@@ -264,7 +264,7 @@ _PG_init(void)
 	 */
 	DefineCustomStringVariable("verwerkingenlog.sleutelbestand",
 							   "Key file for pseudonymised and encrypted object identifiers.",
-							   "Empty means " VWL_STANDAARD_SLEUTELBESTAND " in the data directory.  A key file is created only by "
+							   "Empty means " VWL_DEFAULT_KEYFILE " in the data directory.  A key file is created only by "
 							   "CREATE EXTENSION and verwerkingenlog.sleutelbestand_aanmaken().  A relative path is relative to the data directory.",
 							   &vwl_sleutelbestand,
 							   "",
@@ -287,7 +287,7 @@ _PG_init(void)
 	DefineCustomStringVariable("verwerkingenlog.tijdzone",
 							   "Time zone in which beginDatum and eindDatum of lists and inzage are read.",
 							   "A date such as 2024-04-01 starts at midnight in this zone, for every session whatever its TimeZone.",
-							   &vwl_tijdzone,
+							   &vwl_timezone,
 							   "Europe/Amsterdam",
 							   PGC_SUSET, 0,
 							   vwl_check_tijdzone, NULL, NULL);
@@ -296,31 +296,31 @@ _PG_init(void)
 	vwl_define_vernietiging_settings();
 
 	/* Every setting is defined: compare with what was set before. */
-	vwl_instellingen_na_definitie();
+	vwl_settings_after_define();
 	MarkGUCPrefixReserved("verwerkingenlog");
 }
 
-PG_FUNCTION_INFO_V1(vwl_datum_instant);
+PG_FUNCTION_INFO_V1(vwl_date_instant);
 
 /*
- * verwerkingenlog._datum_instant(d date) RETURNS timestamptz: the start of
+ * verwerkingenlog._date_instant(d date) RETURNS timestamptz: the start of
  * day d in the zone of verwerkingenlog.tijdzone (infinite dates stay
  * infinite).  beginDatum and eindDatum are dates; this is the one place
  * that turns them into instants.
  */
 Datum
-vwl_datum_instant(PG_FUNCTION_ARGS)
+vwl_date_instant(PG_FUNCTION_ARGS)
 {
 	DateADT		d = PG_GETARG_DATEADT(0);
 	Timestamp	middernacht;
 
-	vwl_instellingen_controleren();
+	vwl_settings_check();
 	middernacht = DatumGetTimestamp(DirectFunctionCall1(date_timestamp,
 														DateADTGetDatum(d)));
 	if (TIMESTAMP_NOT_FINITE(middernacht))
 		PG_RETURN_TIMESTAMPTZ((TimestampTz) middernacht);
 	PG_RETURN_DATUM(DirectFunctionCall2(timestamp_zone,
-										CStringGetTextDatum(vwl_tijdzone),
+										CStringGetTextDatum(vwl_timezone),
 										TimestampGetDatum(middernacht)));
 }
 
@@ -328,7 +328,7 @@ vwl_datum_instant(PG_FUNCTION_ARGS)
  * The base url setting without its trailing slashes (not terminated at *len).
  */
 const char *
-vwl_basis_url(int *len)
+vwl_base_url_text(int *len)
 {
 	const char *url = vwl_base_url ? vwl_base_url : "";
 	int			n = strlen(url);
@@ -351,8 +351,8 @@ vwl_base_url_fn(PG_FUNCTION_ARGS)
 	int			len;
 	const char *url;
 
-	vwl_instellingen_controleren();
-	url = vwl_basis_url(&len);
+	vwl_settings_check();
+	url = vwl_base_url_text(&len);
 
 	PG_RETURN_TEXT_P(cstring_to_text_with_len(url, len));
 }

@@ -3,10 +3,10 @@
  *		Declarations shared by the C parts of verwerkingenlog.
  *
  * Each concern has its own file: moment.c and bewaartermijn.c (types),
- * validatie.c (the verwerkingsactie document), scopes.c (scopes and the
- * confidentiality rule engine), onveranderlijk.c (append-only guard) and
+ * validation.c (the verwerkingsactie document), scopes.c (scopes and the
+ * confidentiality rule engine), append_only.c (append-only guard) and
  * verwerkingenlog.c (module init and settings), uuidv7.c (identifiers) and
- * schrijver.c (the writer).
+ * writer.c (the writer).
  */
 #ifndef VERWERKINGENLOG_H
 #define VERWERKINGENLOG_H
@@ -19,9 +19,9 @@
 
 /* Limits from the OpenAPI contract. */
 #define VWL_MAX_URI			2042
-#define VWL_MAX_NAAM		242
+#define VWL_MAX_NAME		242
 #define VWL_MAX_ID			40
-#define VWL_OIN_LENGTE		20
+#define VWL_OIN_LENGTH		20
 
 /*
  * moment: an ISO 8601 date-time with an explicit offset.  It compares by
@@ -105,7 +105,7 @@ extern PGDLLEXPORT Datum vwl_bewaartermijn_in(PG_FUNCTION_ARGS);
 #define SCOPE_DELETE_NORMAL			0x0040
 #define SCOPE_DELETE_CONFIDENTIAL	0x0080
 #define SCOPE_BEHEER				0x0100
-#define SCOPE_ALLE					0x01FF
+#define SCOPE_ALL					0x01FF
 
 extern int	vwl_scopes(void);
 
@@ -123,22 +123,22 @@ typedef enum Niveau
 	NIVEAU_OPGEHEVEN = 2
 } Niveau;
 
-#define AANTAL_NIVEAUS	3
+#define NIVEAU_COUNT	3
 
-extern const char *const vwl_niveau_namen[AANTAL_NIVEAUS];
+extern const char *const vwl_niveau_namen[NIVEAU_COUNT];
 
 /*
- * The rule engine for writes (scopes.c, as _beslis): the level to store for operatie
+ * The rule engine for writes (scopes.c, as _decide): the level to store for operatie
  * (create, update, patch, delete), or 42501 naming the missing scope.
  */
-extern Niveau vwl_beslis_niveau(const char *operatie, int scopes, Niveau huidig,
+extern Niveau vwl_decide_niveau(const char *operatie, int scopes, Niveau huidig,
 								Niveau gevraagd);
 
 /*
  * Refuse with 42501 unless the caller holds scope beheer (superusers do);
  * doel completes "scope "beheer" is required to ..." (vernietiging.c).
  */
-extern void vwl_vereis_beheer(const char *doel);
+extern void vwl_require_beheer(const char *doel);
 
 /* A parser's reason as an errdetail sentence (verwerkingenlog.c). */
 extern char *vwl_zin(const char *reason);
@@ -147,12 +147,12 @@ extern char *vwl_zin(const char *reason);
 extern char *vwl_base_url;
 extern char *vwl_maximale_bewaartermijn;
 /* The base url without trailing slashes: *len bytes, not terminated there. */
-extern const char *vwl_basis_url(int *len);
+extern const char *vwl_base_url_text(int *len);
 
 /* A new time-ordered UUID (RFC 9562 version 7), as uuidv7() (uuidv7.c). */
-extern void vwl_uuidv7_genereer(pg_uuid_t *uuid);
+extern void vwl_uuidv7_generate(pg_uuid_t *uuid);
 
 /* Refuse an SQL install of another version than the library's (versie.c). */
-extern void vwl_versie_controleren(void);
+extern void vwl_check_version(void);
 
 #endif							/* VERWERKINGENLOG_H */

@@ -1,7 +1,7 @@
 -- Who made each version (B3891): the calling role and, from
 -- request.jwt.claims, the token's sub and azp/client_id (src/maker.c).  The
 -- C writer fills the columns gemaakt_door_* itself; the copy that DELETE
--- and PATCH make (_kopieer_versie) asks _maker().  Shown in the history and
+-- and PATCH make (_copy_version) asks _maker().  Shown in the history and
 -- the export, never in the standard's bewerking or inzage documents.
 
 CREATE FUNCTION _maker(OUT rol text, OUT sub text, OUT client text)

@@ -2,7 +2,7 @@
 -- Scopes of the caller and the confidentiality rule engine (src/scopes.c).
 -- Scope names: create:normal, create:confidential, read:normal,
 -- read:confidential, update:normal, update:confidential, delete:normal,
--- delete:confidential and beheer.  Bits (for _scopes, _beslis, _leesbaar):
+-- delete:confidential and beheer.  Bits (for _scopes, _decide, _readable):
 -- 1, 2, 4, 8, 16, 32, 64, 128 and 256, in that order.
 
 CREATE FUNCTION verwerkingenlog.scopes() RETURNS text[]
@@ -18,17 +18,17 @@ COMMENT ON FUNCTION verwerkingenlog._scopes() IS
   'Internal: the scopes the caller holds as bits (create:normal 1, create:confidential 2, read:normal 4, read:confidential 8, update:normal 16, update:confidential 32, delete:normal 64, delete:confidential 128, beheer 256)';
 REVOKE ALL ON FUNCTION verwerkingenlog._scopes() FROM PUBLIC;
 
-CREATE FUNCTION verwerkingenlog._beslis(
+CREATE FUNCTION verwerkingenlog._decide(
     operatie text,
     scopes integer,
     huidig verwerkingenlog.vertrouwelijkheid,
     gevraagd verwerkingenlog.vertrouwelijkheid)
   RETURNS verwerkingenlog.vertrouwelijkheid
   LANGUAGE c IMMUTABLE PARALLEL SAFE
-  AS 'MODULE_PATHNAME', 'vwl__beslis';
-COMMENT ON FUNCTION verwerkingenlog._beslis(text, integer, verwerkingenlog.vertrouwelijkheid, verwerkingenlog.vertrouwelijkheid) IS
+  AS 'MODULE_PATHNAME', 'vwl__decide';
+COMMENT ON FUNCTION verwerkingenlog._decide(text, integer, verwerkingenlog.vertrouwelijkheid, verwerkingenlog.vertrouwelijkheid) IS
   'Internal: the rule engine for writes.  operatie create, update, patch or delete; scopes as bits; huidig the current level (NULL on create); gevraagd the requested level (NULL: unchanged).  Returns the level to store or raises 42501 naming the missing scope';
-REVOKE ALL ON FUNCTION verwerkingenlog._beslis(text, integer, verwerkingenlog.vertrouwelijkheid, verwerkingenlog.vertrouwelijkheid) FROM PUBLIC;
+REVOKE ALL ON FUNCTION verwerkingenlog._decide(text, integer, verwerkingenlog.vertrouwelijkheid, verwerkingenlog.vertrouwelijkheid) FROM PUBLIC;
 
 CREATE FUNCTION verwerkingenlog.beslis(
     operatie text,
@@ -40,16 +40,16 @@ CREATE FUNCTION verwerkingenlog.beslis(
 COMMENT ON FUNCTION verwerkingenlog.beslis(text, verwerkingenlog.vertrouwelijkheid, verwerkingenlog.vertrouwelijkheid) IS
   'The rule engine for writes, for the caller''s scopes: the level that would be stored, or 42501 naming the missing scope';
 
-CREATE FUNCTION verwerkingenlog._leesbaar(
+CREATE FUNCTION verwerkingenlog._readable(
     soort text,
     scopes integer,
     gevraagd verwerkingenlog.vertrouwelijkheid[])
   RETURNS verwerkingenlog.vertrouwelijkheid[]
   LANGUAGE c IMMUTABLE PARALLEL SAFE
-  AS 'MODULE_PATHNAME', 'vwl__leesbaar';
-COMMENT ON FUNCTION verwerkingenlog._leesbaar(text, integer, verwerkingenlog.vertrouwelijkheid[]) IS
+  AS 'MODULE_PATHNAME', 'vwl__readable';
+COMMENT ON FUNCTION verwerkingenlog._readable(text, integer, verwerkingenlog.vertrouwelijkheid[]) IS
   'Internal: the rule engine for reads.  soort lijst, actie, inzage or historie; scopes as bits; gevraagd the levels asked for (NULL or empty: all).  Returns the current levels the read may return, or raises 42501';
-REVOKE ALL ON FUNCTION verwerkingenlog._leesbaar(text, integer, verwerkingenlog.vertrouwelijkheid[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION verwerkingenlog._readable(text, integer, verwerkingenlog.vertrouwelijkheid[]) FROM PUBLIC;
 
 CREATE FUNCTION verwerkingenlog.leesbaar(
     soort text,

@@ -7,7 +7,7 @@
 -- a client role: a pseudonym oracle would let a caller try all possible
 -- BSNs, and a decryption function would decrypt ciphertexts taken from a
 -- backup.  The API functions call them as the extension's owner; the views
--- decrypt through _zichtbaar_object_id and _zichtbaar_afnemer_id (65_lezen),
+-- decrypt through _visible_object_id and _visible_afnemer_id (65_lezen),
 -- which decrypt only what the caller may see.  None is PARALLEL SAFE: each
 -- reads a file and the database's check values.
 
@@ -34,65 +34,65 @@ CREATE FUNCTION _pseudoniem(soort text, id text) RETURNS bytea
 COMMENT ON FUNCTION _pseudoniem(text, text) IS
   'Pseudonym of an identifier of a kind: HMAC-SHA-256 under the key file''s HMAC key, which never rotates, over the length-prefixed pair (soort, id); 32 bytes, deterministic, what lookups use';
 
-CREATE FUNCTION _versleutel(id text) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'vwl_versleutel'
+CREATE FUNCTION _encrypt(id text) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'vwl_encrypt'
     LANGUAGE C VOLATILE STRICT PARALLEL RESTRICTED;
-COMMENT ON FUNCTION _versleutel(text) IS
+COMMENT ON FUNCTION _encrypt(text) IS
   'An identifier encrypted with AES-256-GCM under the current key version, bound to nothing but its key version: version (1 byte) || nonce (12) || ciphertext || tag (16)';
-CREATE FUNCTION _versleutel(id text, soort text, plaats bytea) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'vwl_versleutel'
+CREATE FUNCTION _encrypt(id text, soort text, plaats bytea) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'vwl_encrypt'
     LANGUAGE C VOLATILE STRICT PARALLEL RESTRICTED;
-COMMENT ON FUNCTION _versleutel(text, text, bytea) IS
+COMMENT ON FUNCTION _encrypt(text, text, bytea) IS
   'An identifier encrypted under the current key version and bound (as AES-GCM additional data) to (soort, plaats); the log binds an objectId to its soortObjectId and pseudonym';
 
-CREATE FUNCTION _ontsleutel(versleuteld bytea) RETURNS text
-    AS 'MODULE_PATHNAME', 'vwl_ontsleutel'
+CREATE FUNCTION _decrypt(versleuteld bytea) RETURNS text
+    AS 'MODULE_PATHNAME', 'vwl_decrypt'
     LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
-COMMENT ON FUNCTION _ontsleutel(bytea) IS
-  'The identifier back from _versleutel(text); an error (XX001) if the authentication tag does not match, as for every ciphertext the log stores (those are bound to their place)';
-CREATE FUNCTION _ontsleutel(versleuteld bytea, soort text, plaats bytea) RETURNS text
-    AS 'MODULE_PATHNAME', 'vwl_ontsleutel'
+COMMENT ON FUNCTION _decrypt(bytea) IS
+  'The identifier back from _encrypt(text); an error (XX001) if the authentication tag does not match, as for every ciphertext the log stores (those are bound to their place)';
+CREATE FUNCTION _decrypt(versleuteld bytea, soort text, plaats bytea) RETURNS text
+    AS 'MODULE_PATHNAME', 'vwl_decrypt'
     LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
-COMMENT ON FUNCTION _ontsleutel(bytea, text, bytea) IS
-  'The identifier back from _versleutel(text, text, bytea) with the same binding; XX001 otherwise';
+COMMENT ON FUNCTION _decrypt(bytea, text, bytea) IS
+  'The identifier back from _encrypt(text, text, bytea) with the same binding; XX001 otherwise';
 
-CREATE FUNCTION _ontsleutel_object(o verwerkt_object) RETURNS text
-    AS 'MODULE_PATHNAME', 'vwl_ontsleutel_object'
+CREATE FUNCTION _decrypt_object(o verwerkt_object) RETURNS text
+    AS 'MODULE_PATHNAME', 'vwl_decrypt_object'
     LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
-COMMENT ON FUNCTION _ontsleutel_object(verwerkt_object) IS
+COMMENT ON FUNCTION _decrypt_object(verwerkt_object) IS
   'The objectId of a stored verwerkt object, authenticated against its soortObjectId and pseudonym: a ciphertext moved to another row is XX001';
 
-CREATE FUNCTION _ontsleutel_afnemer(v verwerkingsactie_versie) RETURNS text
-    AS 'MODULE_PATHNAME', 'vwl_ontsleutel_afnemer'
+CREATE FUNCTION _decrypt_afnemer(v verwerkingsactie_versie) RETURNS text
+    AS 'MODULE_PATHNAME', 'vwl_decrypt_afnemer'
     LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
-COMMENT ON FUNCTION _ontsleutel_afnemer(verwerkingsactie_versie) IS
+COMMENT ON FUNCTION _decrypt_afnemer(verwerkingsactie_versie) IS
   'The encrypted afnemerId of a version (NULL when it has none), authenticated against its soortAfnemerId and actieId';
 
-CREATE FUNCTION _herversleutel(versleuteld bytea) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'vwl_herversleutel'
+CREATE FUNCTION _reencrypt(versleuteld bytea) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'vwl_reencrypt'
     LANGUAGE C VOLATILE STRICT PARALLEL RESTRICTED;
-COMMENT ON FUNCTION _herversleutel(bytea) IS
-  'Decrypts and encrypts again under the current key version (after _sleutel_roteren), for ciphertexts of _versleutel(text)';
-CREATE FUNCTION _herversleutel(versleuteld bytea, soort text, plaats bytea) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'vwl_herversleutel'
+COMMENT ON FUNCTION _reencrypt(bytea) IS
+  'Decrypts and encrypts again under the current key version (after _rotate_key), for ciphertexts of _encrypt(text)';
+CREATE FUNCTION _reencrypt(versleuteld bytea, soort text, plaats bytea) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'vwl_reencrypt'
     LANGUAGE C VOLATILE STRICT PARALLEL RESTRICTED;
-COMMENT ON FUNCTION _herversleutel(bytea, text, bytea) IS
+COMMENT ON FUNCTION _reencrypt(bytea, text, bytea) IS
   'Decrypts and encrypts again under the current key version, with the same binding';
-CREATE FUNCTION _herversleutel_object(o verwerkt_object) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'vwl_herversleutel_object'
+CREATE FUNCTION _reencrypt_object(o verwerkt_object) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'vwl_reencrypt_object'
     LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
-COMMENT ON FUNCTION _herversleutel_object(verwerkt_object) IS
+COMMENT ON FUNCTION _reencrypt_object(verwerkt_object) IS
   'The object''s objectId encrypted again under the current key version, with its binding';
-CREATE FUNCTION _herversleutel_afnemer(v verwerkingsactie_versie) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'vwl_herversleutel_afnemer'
+CREATE FUNCTION _reencrypt_afnemer(v verwerkingsactie_versie) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'vwl_reencrypt_afnemer'
     LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
-COMMENT ON FUNCTION _herversleutel_afnemer(verwerkingsactie_versie) IS
+COMMENT ON FUNCTION _reencrypt_afnemer(verwerkingsactie_versie) IS
   'The version''s afnemerId encrypted again under the current key version, with its binding (NULL when it has none)';
 
-CREATE FUNCTION _sleutel_roteren() RETURNS integer
-    AS 'MODULE_PATHNAME', 'vwl_sleutel_roteren'
+CREATE FUNCTION _rotate_key() RETURNS integer
+    AS 'MODULE_PATHNAME', 'vwl_rotate_key'
     LANGUAGE C VOLATILE PARALLEL UNSAFE;
-COMMENT ON FUNCTION _sleutel_roteren() IS
+COMMENT ON FUNCTION _rotate_key() IS
   'Appends a key version with a new AES key (the HMAC key stays) to the key file, atomically, and returns its number; not undone by a rollback; back the key file up afterwards';
 
 CREATE FUNCTION sleutelbestand_aanmaken(bestand text DEFAULT NULL) RETURNS text
@@ -101,10 +101,10 @@ CREATE FUNCTION sleutelbestand_aanmaken(bestand text DEFAULT NULL) RETURNS text
 COMMENT ON FUNCTION sleutelbestand_aanmaken(text) IS
   'Creates a key file with fresh keys (mode 0600) at bestand, or at the file verwerkingenlog.sleutelbestand names, and returns its absolute path; refused when the file exists.  Superuser only.  Only for a log that has no identifiers yet under other keys';
 
-CREATE FUNCTION _sleutelbestand_installeren() RETURNS boolean
-    AS 'MODULE_PATHNAME', 'vwl_sleutelbestand_installeren'
+CREATE FUNCTION _install_keyfile() RETURNS boolean
+    AS 'MODULE_PATHNAME', 'vwl_install_keyfile'
     LANGUAGE C VOLATILE PARALLEL UNSAFE;
-COMMENT ON FUNCTION _sleutelbestand_installeren() IS
+COMMENT ON FUNCTION _install_keyfile() IS
   'For CREATE EXTENSION: creates the configured (or default) key file when it does not exist yet';
 
 CREATE FUNCTION sleutel_info() RETURNS TABLE(bestand text, versies integer, huidige_versie integer)
@@ -113,15 +113,15 @@ CREATE FUNCTION sleutel_info() RETURNS TABLE(bestand text, versies integer, huid
 COMMENT ON FUNCTION sleutel_info() IS
   'The key file in use (absolute path), its number of key versions and the current version; never the keys';
 
-REVOKE ALL ON FUNCTION _pseudoniem(text, text), _versleutel(text), _versleutel(text, text, bytea),
-    _ontsleutel(bytea), _ontsleutel(bytea, text, bytea), _ontsleutel_object(verwerkt_object),
-    _ontsleutel_afnemer(verwerkingsactie_versie), _herversleutel(bytea), _herversleutel(bytea, text, bytea),
-    _herversleutel_object(verwerkt_object), _herversleutel_afnemer(verwerkingsactie_versie),
-    _sleutel_roteren(), sleutelbestand_aanmaken(text), _sleutelbestand_installeren(), sleutel_info()
+REVOKE ALL ON FUNCTION _pseudoniem(text, text), _encrypt(text), _encrypt(text, text, bytea),
+    _decrypt(bytea), _decrypt(bytea, text, bytea), _decrypt_object(verwerkt_object),
+    _decrypt_afnemer(verwerkingsactie_versie), _reencrypt(bytea), _reencrypt(bytea, text, bytea),
+    _reencrypt_object(verwerkt_object), _reencrypt_afnemer(verwerkingsactie_versie),
+    _rotate_key(), sleutelbestand_aanmaken(text), _install_keyfile(), sleutel_info()
     FROM PUBLIC;
 
 -- The key file exists from CREATE EXTENSION on (a WARNING names it when it
 -- was created here).  In a restore, a cluster without the original key file
 -- gets a new one here, and the restored check values then refuse it (VL001)
 -- until the original is put in its place.
-SELECT _sleutelbestand_installeren();
+SELECT _install_keyfile();

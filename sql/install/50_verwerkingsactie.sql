@@ -10,7 +10,7 @@ COMMENT ON FUNCTION _soorten_gegevens(text[]) IS
 -- A verwerkt object as the API shows it (VerwerktObject): url,
 -- verwerktObjectId, objecttype, soortObjectId, objectId (decrypted),
 -- betrokkenheid, verwerkteSoortenGegevens.  In C (src/document.c), as are
--- _document, _beperkt_document and _inzage_document: jsonb_build_object looks
+-- _document, _restricted_document and _inzage_document: jsonb_build_object looks
 -- up every argument's type and output function on every call.
 CREATE FUNCTION _object_document(o verwerkt_object) RETURNS jsonb
     AS 'MODULE_PATHNAME', 'vwl_object_document'
@@ -46,7 +46,7 @@ CREATE FUNCTION _document_met_objecten(v verwerkingsactie_versie, objecten verwe
 REVOKE ALL ON FUNCTION _document_met_objecten(verwerkingsactie_versie, verwerkt_object[]) FROM PUBLIC;
 
 -- The current version of an action (vervallen or not); no row when unknown.
-CREATE FUNCTION _actueel(actie uuid) RETURNS SETOF verwerkingsactie_versie
+CREATE FUNCTION _current(actie uuid) RETURNS SETOF verwerkingsactie_versie
     LANGUAGE sql STABLE PARALLEL SAFE ROWS 1
 AS $$
     SELECT * FROM verwerkingenlog.verwerkingsactie_versie v
@@ -56,25 +56,25 @@ AS $$
 $$;
 
 -- Stores new versions of actions from normalised documents (the output of
--- _verwerkingsactie_invoer) and returns the stored documents in input order.
+-- _verwerkingsactie_input) and returns the stored documents in input order.
 -- The arrays run in parallel, one element per version: the action, its
 -- volgnummer, the document, the level to store (the rule engine's verdict)
 -- and the objects: NULL stores the document's objects as a new object set,
 -- a volgnummer keeps the objects of that earlier version.  One writer for
--- POST, PUT, the batch and the inzage record, in C (src/schrijver.c): it
+-- POST, PUT, the batch and the inzage record, in C (src/writer.c): it
 -- builds the documents it returns first (with the ids it hands out), each
 -- the input document || {url, actieId, vertrouwelijkheid,
 -- tijdstipRegistratie, verwerkteObjecten}, then inserts the version rows and
 -- the object rows directly, as COPY FROM does: privileges, triggers,
 -- constraints and unique indexes as for an INSERT, without the planning of
 -- one.  All versions of one call share one tijdstipRegistratie.
-CREATE FUNCTION _schrijf_versies(acties uuid[], volgnummers integer[], docs jsonb[],
+CREATE FUNCTION _write_versions(acties uuid[], volgnummers integer[], docs jsonb[],
                                  niveaus vertrouwelijkheid[], objecten_volgnummers integer[])
     RETURNS SETOF jsonb
-    AS 'MODULE_PATHNAME', 'vwl_schrijf_versies'
+    AS 'MODULE_PATHNAME', 'vwl_write_versions'
     LANGUAGE C VOLATILE;
 
--- One action, in C (src/schrijver.c), with the checks of the batch in its
+-- One action, in C (src/writer.c), with the checks of the batch in its
 -- order: create:normal first (nothing is looked at without it), then the
 -- validator, then the rule engine for the level asked for, then the writer,
 -- which returns the stored document.
@@ -85,7 +85,7 @@ CREATE FUNCTION log_verwerkingsactie(actie jsonb) RETURNS jsonb
 COMMENT ON FUNCTION log_verwerkingsactie(jsonb) IS
   'POST /verwerkingsacties: logs one verwerkingsactie (VerwerkingsactieUitgebreidBasis) and returns it as stored';
 
--- The batch, in C (src/schrijver.c): the caller's scopes, the validator
+-- The batch, in C (src/writer.c): the caller's scopes, the validator
 -- over the whole array (every problem of every element with its index, or
 -- none), the rule engine per element, then the writer, which builds no
 -- documents for it.  Returns the actieIds in input order.
@@ -101,10 +101,10 @@ CREATE FUNCTION verwerkingsactie(actie_id uuid) RETURNS jsonb
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    zichtbaar verwerkingenlog.vertrouwelijkheid[] := verwerkingenlog._leesbaar('actie', verwerkingenlog._scopes(), NULL);
+    zichtbaar verwerkingenlog.vertrouwelijkheid[] := verwerkingenlog._readable('actie', verwerkingenlog._scopes(), NULL);
     v verwerkingenlog.verwerkingsactie_versie;
 BEGIN
-    SELECT * INTO v FROM verwerkingenlog._actueel(actie_id);
+    SELECT * INTO v FROM verwerkingenlog._current(actie_id);
     IF NOT FOUND OR v.vervallen OR NOT v.vertrouwelijkheid = ANY (zichtbaar) THEN
         RETURN NULL;
     END IF;
@@ -119,6 +119,6 @@ COMMENT ON FUNCTION _objecten_document(uuid, integer) IS 'The verwerkte objecten
 COMMENT ON FUNCTION _document(verwerkingsactie_versie, jsonb) IS 'A version as the API shows it (VerwerkingsactieUitgebreid), every element present';
 COMMENT ON FUNCTION _document_met_objecten(verwerkingsactie_versie, verwerkt_object[]) IS
   'A version as the API shows it, with the given object rows as its verwerkteObjecten (in their order)';
-COMMENT ON FUNCTION _actueel(uuid) IS 'The current version of an action (highest volgnummer), vervallen or not';
-COMMENT ON FUNCTION _schrijf_versies(uuid[], integer[], jsonb[], vertrouwelijkheid[], integer[]) IS
+COMMENT ON FUNCTION _current(uuid) IS 'The current version of an action (highest volgnummer), vervallen or not';
+COMMENT ON FUNCTION _write_versions(uuid[], integer[], jsonb[], vertrouwelijkheid[], integer[]) IS
   'Stores versions of actions from normalised documents; the one place that inserts new content';

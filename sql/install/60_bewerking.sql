@@ -12,7 +12,7 @@
 -- Every writer that adds a version to an existing action must call this
 -- first (or, for many actions, lock their first versions in actieId order
 -- the same way, as wijzig_verwerking does).
-CREATE FUNCTION _vergrendel(actie uuid) RETURNS void
+CREATE FUNCTION _lock(actie uuid) RETURNS void
     LANGUAGE sql VOLATILE
 AS $$
     SELECT FROM verwerkingenlog.verwerkingsactie_versie v
@@ -22,32 +22,32 @@ $$;
 
 -- The objects of a version in the normalised input form, to tell whether a
 -- PUT keeps them.
-CREATE FUNCTION _objecten_invoer(actie uuid, volgnummer integer) RETURNS jsonb
+CREATE FUNCTION _objecten_input(actie uuid, volgnummer integer) RETURNS jsonb
     LANGUAGE sql STABLE
 AS $$
     SELECT coalesce(jsonb_agg(jsonb_build_object(
                'objecttype', o.objecttype,
                'soortObjectId', o.soort_object_id,
-               'objectId', verwerkingenlog._ontsleutel_object(o),
+               'objectId', verwerkingenlog._decrypt_object(o),
                'betrokkenheid', o.betrokkenheid,
                'verwerkteSoortenGegevens',
                    (SELECT coalesce(jsonb_agg(jsonb_build_object('soortGegeven', s) ORDER BY n), '[]')
                       FROM unnest(o.verwerkte_soorten_gegevens) WITH ORDINALITY AS g(s, n)))
              ORDER BY o.volgorde), '[]')
       FROM verwerkingenlog.verwerkt_object o
-     WHERE o.actie_id = actie AND o.volgnummer = _objecten_invoer.volgnummer
+     WHERE o.actie_id = actie AND o.volgnummer = _objecten_input.volgnummer
 $$;
 
 -- The current version of an action that a writer may change: locked, not
 -- vervallen; P0002 otherwise.
-CREATE FUNCTION _actueel_voor_wijziging(actie uuid) RETURNS verwerkingsactie_versie
+CREATE FUNCTION _current_for_update(actie uuid) RETURNS verwerkingsactie_versie
     LANGUAGE plpgsql VOLATILE
 AS $$
 DECLARE
     v verwerkingenlog.verwerkingsactie_versie;
 BEGIN
-    PERFORM verwerkingenlog._vergrendel(actie);
-    SELECT * INTO v FROM verwerkingenlog._actueel(actie);
+    PERFORM verwerkingenlog._lock(actie);
+    SELECT * INTO v FROM verwerkingenlog._current(actie);
     IF NOT FOUND THEN
         RAISE EXCEPTION 'verwerkingsactie % does not exist', actie
             USING ERRCODE = 'no_data_found';
@@ -63,7 +63,7 @@ $$;
 -- retention or vervallen; keeps the objects.  Returns the stored row.  The
 -- row is copied whole, so a column added later is carried along without
 -- being named here; OVERRIDING USER VALUE gives it a new versie_id.
-CREATE FUNCTION _kopieer_versie(v verwerkingsactie_versie, niveau vertrouwelijkheid,
+CREATE FUNCTION _copy_version(v verwerkingsactie_versie, niveau vertrouwelijkheid,
                                 termijn bewaartermijn, vervalt boolean)
     RETURNS verwerkingsactie_versie
     LANGUAGE plpgsql VOLATILE
@@ -80,7 +80,7 @@ BEGIN
     SELECT m.rol, m.sub, m.client INTO n.gemaakt_door_rol, n.gemaakt_door_sub, n.gemaakt_door_client
       FROM verwerkingenlog._maker() m;
     -- Through the writer's door of the append-only guard (15_onveranderlijk).
-    RETURN verwerkingenlog._voeg_versie_in(n);
+    RETURN verwerkingenlog._insert_version(n);
 END
 $$;
 
@@ -96,17 +96,17 @@ DECLARE
     objecten integer;
 BEGIN
     -- Without an update scope nothing is looked at.
-    PERFORM verwerkingenlog._beslis('update', scopes, 'normaal', 'normaal');
-    d := verwerkingenlog._verwerkingsactie_invoer(actie, true);
-    huidig := verwerkingenlog._actueel_voor_wijziging(actie_id);
-    niveau := verwerkingenlog._beslis('update', scopes, huidig.vertrouwelijkheid,
+    PERFORM verwerkingenlog._decide('update', scopes, 'normaal', 'normaal');
+    d := verwerkingenlog._verwerkingsactie_input(actie, true);
+    huidig := verwerkingenlog._current_for_update(actie_id);
+    niveau := verwerkingenlog._decide('update', scopes, huidig.vertrouwelijkheid,
                                       (d->>'vertrouwelijkheid')::verwerkingenlog.vertrouwelijkheid);
     -- Unchanged objects and tijdstip: keep the object set (and its ids).
     IF (d->>'tijdstip')::verwerkingenlog.moment = huidig.tijdstip
-       AND d->'verwerkteObjecten' = verwerkingenlog._objecten_invoer(huidig.actie_id, huidig.objecten_volgnummer) THEN
+       AND d->'verwerkteObjecten' = verwerkingenlog._objecten_input(huidig.actie_id, huidig.objecten_volgnummer) THEN
         objecten := huidig.objecten_volgnummer;
     END IF;
-    SELECT * INTO d FROM verwerkingenlog._schrijf_versies(ARRAY[huidig.actie_id], ARRAY[huidig.volgnummer + 1],
+    SELECT * INTO d FROM verwerkingenlog._write_versions(ARRAY[huidig.actie_id], ARRAY[huidig.volgnummer + 1],
                                                           ARRAY[d], ARRAY[niveau], ARRAY[objecten]);
     RETURN d;
 EXCEPTION WHEN unique_violation THEN
@@ -126,10 +126,10 @@ DECLARE
     scopes integer := verwerkingenlog._scopes();
     huidig verwerkingenlog.verwerkingsactie_versie;
 BEGIN
-    PERFORM verwerkingenlog._beslis('delete', scopes, 'normaal', NULL);
-    huidig := verwerkingenlog._actueel_voor_wijziging(actie_id);
-    PERFORM verwerkingenlog._kopieer_versie(
-        huidig, verwerkingenlog._beslis('delete', scopes, huidig.vertrouwelijkheid, NULL),
+    PERFORM verwerkingenlog._decide('delete', scopes, 'normaal', NULL);
+    huidig := verwerkingenlog._current_for_update(actie_id);
+    PERFORM verwerkingenlog._copy_version(
+        huidig, verwerkingenlog._decide('delete', scopes, huidig.vertrouwelijkheid, NULL),
         huidig.bewaartermijn, true);
 EXCEPTION WHEN unique_violation THEN
     RAISE EXCEPTION 'could not serialize access due to a concurrent change of a verwerkingsactie'
@@ -143,7 +143,7 @@ COMMENT ON FUNCTION verwijder_verwerkingsactie(uuid) IS
 -- The PATCH body: {"bewaartermijn": ..., "vertrouwelijkheid": ...}, at least
 -- one, nothing else.  22023 lists every problem, as the validator does (the
 -- digits of an unknown name as #: it may be an identifier, and is logged).
-CREATE FUNCTION _wijziging_invoer(wijziging jsonb,
+CREATE FUNCTION _update_input(wijziging jsonb,
                                   OUT wijzigt_termijn boolean, OUT termijn bewaartermijn,
                                   OUT niveau vertrouwelijkheid)
     LANGUAGE plpgsql IMMUTABLE
@@ -198,7 +198,7 @@ $$;
 -- (F2969, F4415), or by the consumer's verwerkingIdAfnemer (B8157, see
 -- 62_afnemer.sql); one body for both, so the two keep the same scopes,
 -- rules, validation, locking and atomicity.
-CREATE FUNCTION _wijzig_verwerking(id uuid, wijziging jsonb, afnemer boolean) RETURNS integer
+CREATE FUNCTION _update_verwerking(id uuid, wijziging jsonb, afnemer boolean) RETURNS integer
     LANGUAGE plpgsql VOLATILE
 AS $$
 DECLARE
@@ -208,10 +208,10 @@ DECLARE
     acties uuid[];
     aantal integer;
 BEGIN
-    PERFORM verwerkingenlog._beslis('patch', scopes, 'normaal', NULL);
-    w := verwerkingenlog._wijziging_invoer(wijziging);
+    PERFORM verwerkingenlog._decide('patch', scopes, 'normaal', NULL);
+    w := verwerkingenlog._update_input(wijziging);
 
-    -- Lock the actions' first versions as _vergrendel does (row locks: no
+    -- Lock the actions' first versions as _lock does (row locks: no
     -- limit from the lock table), in one statement and actieId order (no
     -- deadlock between two PATCHes), then read them again: a PUT committed
     -- meanwhile is seen; only what is current, not vervallen, in this verwerking changes.
@@ -228,11 +228,11 @@ BEGIN
 
     WITH huidig AS MATERIALIZED (
         SELECT h FROM unnest(acties) a
-         CROSS JOIN LATERAL verwerkingenlog._actueel(a) h
+         CROSS JOIN LATERAL verwerkingenlog._current(a) h
          WHERE CASE WHEN afnemer THEN h.verwerking_id_afnemer ELSE h.verwerking_id END = id AND NOT h.vervallen)
-    SELECT count(verwerkingenlog._kopieer_versie(
+    SELECT count(verwerkingenlog._copy_version(
                huidig.h,
-               verwerkingenlog._beslis('patch', scopes, (huidig.h).vertrouwelijkheid, w.niveau),
+               verwerkingenlog._decide('patch', scopes, (huidig.h).vertrouwelijkheid, w.niveau),
                CASE WHEN w.wijzigt_termijn THEN w.termijn ELSE (huidig.h).bewaartermijn END,
                false))
       INTO aantal FROM huidig;
@@ -249,15 +249,15 @@ EXCEPTION WHEN unique_violation THEN
               HINT = 'Retry the transaction.';
 END
 $$;
-COMMENT ON FUNCTION _wijzig_verwerking(uuid, jsonb, boolean) IS
+COMMENT ON FUNCTION _update_verwerking(uuid, jsonb, boolean) IS
   'The PATCH of every current action of a verwerking, by verwerkingId or (afnemer) by verwerkingIdAfnemer';
-REVOKE ALL ON FUNCTION _wijzig_verwerking(uuid, jsonb, boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION _update_verwerking(uuid, jsonb, boolean) FROM PUBLIC;
 
 CREATE FUNCTION wijzig_verwerking(verwerking_id uuid, wijziging jsonb) RETURNS integer
     LANGUAGE sql VOLATILE SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT verwerkingenlog._wijzig_verwerking(verwerking_id, wijziging, false)
+    SELECT verwerkingenlog._update_verwerking(verwerking_id, wijziging, false)
 $$;
 COMMENT ON FUNCTION wijzig_verwerking(uuid, jsonb) IS
   'PATCH /verwerkingsacties?verwerkingId=: sets bewaartermijn and/or vertrouwelijkheid of every current action of a verwerking; returns how many';
@@ -280,9 +280,9 @@ $$;
 COMMENT ON FUNCTION wijzig_vertrouwelijkheid_verwerking(uuid, text) IS
   'F2969: sets the vertrouwelijkheid of every current action of a verwerking (needs update:confidential)';
 
-COMMENT ON FUNCTION _vergrendel(uuid) IS 'Serialises the writers of one action until the end of the transaction, and holds off the retention purge (FOR NO KEY UPDATE on its first version)';
-COMMENT ON FUNCTION _objecten_invoer(uuid, integer) IS 'The objects of a version in the normalised input form';
-COMMENT ON FUNCTION _actueel_voor_wijziging(uuid) IS 'The locked current version of an action that may be changed; P0002 when unknown or vervallen';
-COMMENT ON FUNCTION _kopieer_versie(verwerkingsactie_versie, vertrouwelijkheid, bewaartermijn, boolean) IS
+COMMENT ON FUNCTION _lock(uuid) IS 'Serialises the writers of one action until the end of the transaction, and holds off the retention purge (FOR NO KEY UPDATE on its first version)';
+COMMENT ON FUNCTION _objecten_input(uuid, integer) IS 'The objects of a version in the normalised input form';
+COMMENT ON FUNCTION _current_for_update(uuid) IS 'The locked current version of an action that may be changed; P0002 when unknown or vervallen';
+COMMENT ON FUNCTION _copy_version(verwerkingsactie_versie, vertrouwelijkheid, bewaartermijn, boolean) IS
   'A new version copied from another with a new level, retention or vervallen; keeps the objects';
-COMMENT ON FUNCTION _wijziging_invoer(jsonb) IS 'Validates a PATCH body; 22023 lists every problem';
+COMMENT ON FUNCTION _update_input(jsonb) IS 'Validates a PATCH body; 22023 lists every problem';

@@ -11,18 +11,18 @@ CREATE INDEX verwerkingsactie_versie_verwerking_afnemer
     ON verwerkingsactie_versie (verwerking_id_afnemer) WHERE verwerking_id_afnemer IS NOT NULL;
 
 -- The PATCH of wijzig_verwerking by verwerkingIdAfnemer: the same body
--- (_wijzig_verwerking, 60_bewerking.sql), only the key differs.
+-- (_update_verwerking, 60_bewerking.sql), only the key differs.
 CREATE FUNCTION wijzig_verwerking_afnemer(verwerking_id_afnemer uuid, wijziging jsonb) RETURNS integer
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     IF verwerking_id_afnemer IS NULL THEN
-        PERFORM verwerkingenlog._beslis('patch', verwerkingenlog._scopes(), 'normaal', NULL);
-        PERFORM verwerkingenlog._wijziging_invoer(wijziging);
+        PERFORM verwerkingenlog._decide('patch', verwerkingenlog._scopes(), 'normaal', NULL);
+        PERFORM verwerkingenlog._update_input(wijziging);
         RAISE EXCEPTION 'verwerkingIdAfnemer must not be null' USING ERRCODE = 'null_value_not_allowed';
     END IF;
-    RETURN verwerkingenlog._wijzig_verwerking(verwerking_id_afnemer, wijziging, true);
+    RETURN verwerkingenlog._update_verwerking(verwerking_id_afnemer, wijziging, true);
 END
 $$;
 COMMENT ON FUNCTION wijzig_verwerking_afnemer(uuid, jsonb) IS
@@ -35,7 +35,7 @@ AS $$
 DECLARE
     zichtbaar verwerkingenlog.vertrouwelijkheid[];
 BEGIN
-    zichtbaar := verwerkingenlog._leesbaar('actie', verwerkingenlog._scopes(), NULL);
+    zichtbaar := verwerkingenlog._readable('actie', verwerkingenlog._scopes(), NULL);
     IF verwerking_id_afnemer IS NULL THEN
         RAISE EXCEPTION 'verwerkingIdAfnemer must not be null' USING ERRCODE = 'null_value_not_allowed';
     END IF;
@@ -43,7 +43,7 @@ BEGIN
     SELECT verwerkingenlog._document(h, verwerkingenlog._objecten_document(h.actie_id, h.objecten_volgnummer))
       FROM (SELECT DISTINCT v.actie_id FROM verwerkingenlog.verwerkingsactie_versie v
              WHERE v.verwerking_id_afnemer = verwerkingsacties_afnemer.verwerking_id_afnemer) a
-     CROSS JOIN LATERAL verwerkingenlog._actueel(a.actie_id) h
+     CROSS JOIN LATERAL verwerkingenlog._current(a.actie_id) h
      WHERE h.verwerking_id_afnemer = verwerkingsacties_afnemer.verwerking_id_afnemer
        AND NOT h.vervallen
        AND h.vertrouwelijkheid = ANY (zichtbaar)

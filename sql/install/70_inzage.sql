@@ -7,7 +7,7 @@
 -- never systeem, gebruiker or gegevensbron.  Only current, non-vervallen
 -- actions; read:normal sees what is normaal (which by the never-forget rule
 -- means: never confidential), read:confidential also what is opgeheven,
--- nobody what is vertrouwelijk now (_leesbaar('inzage', ...)).
+-- nobody what is vertrouwelijk now (_readable('inzage', ...)).
 --
 -- Reading the log is itself processing of personal data, so every inzage is
 -- logged as a verwerkingsactie by the log itself about the person looked up,
@@ -23,18 +23,18 @@
 -- BSN, and an inzage never shows another person's identifier.
 -- (In C, src/document.c: built without what it leaves out, and nothing is
 -- decrypted for afnemerId.)
-CREATE FUNCTION _beperkt_document(v verwerkingsactie_versie, o verwerkt_object) RETURNS jsonb
+CREATE FUNCTION _restricted_document(v verwerkingsactie_versie, o verwerkt_object) RETURNS jsonb
     AS 'MODULE_PATHNAME', 'vwl_beperkt_document'
     LANGUAGE C STABLE PARALLEL RESTRICTED;
 
 -- A verwerkt object with its action (VerwerktObjectUitgebreid):
--- _object_document(o) || {"verwerkingsactie": _beperkt_document(v, o)}, in C.
+-- _object_document(o) || {"verwerkingsactie": _restricted_document(v, o)}, in C.
 CREATE FUNCTION _inzage_document(v verwerkingsactie_versie, o verwerkt_object) RETURNS jsonb
     AS 'MODULE_PATHNAME', 'vwl_inzage_document'
     LANGUAGE C STABLE PARALLEL RESTRICTED;
 
 -- An inzage must be logged; in a read-only transaction it cannot be.
-CREATE FUNCTION _inzage_schrijfbaar() RETURNS void
+CREATE FUNCTION _inzage_writable() RETURNS void
     LANGUAGE plpgsql STABLE
 AS $$
 BEGIN
@@ -49,7 +49,7 @@ $$;
 
 -- request.headers as PostgREST sets it (a JSON object, names in lower
 -- case); an empty object when the setting is absent or empty.
-CREATE FUNCTION _inzage_koppen() RETURNS jsonb
+CREATE FUNCTION _inzage_headers() RETURNS jsonb
     LANGUAGE plpgsql STABLE
 AS $$
 DECLARE
@@ -87,11 +87,11 @@ $$;
 -- parameter; a setting the validator refuses raises 55000 (the log is
 -- misconfigured, not the request).  With objecttype NULL only the headers
 -- are checked (the object is not known yet) and NULL is returned.
-CREATE FUNCTION _inzage_invoer(objecttype text, soort_object_id text, object_id text) RETURNS jsonb
+CREATE FUNCTION _inzage_input(objecttype text, soort_object_id text, object_id text) RETURNS jsonb
     LANGUAGE plpgsql STABLE
 AS $$
 DECLARE
-    koppen jsonb := verwerkingenlog._inzage_koppen();
+    koppen jsonb := verwerkingenlog._inzage_headers();
     alleen_koppen boolean := objecttype IS NULL;
     rol text := current_setting('role');
     d jsonb;
@@ -197,21 +197,21 @@ BEGIN
     IF alleen_koppen THEN
         RETURN NULL;
     END IF;
-    RETURN verwerkingenlog._verwerkingsactie_invoer(d, false);
+    RETURN verwerkingenlog._verwerkingsactie_input(d, false);
 END
 $$;
 
--- Stores the record of an inzage (normalised by _inzage_invoer) as a new
+-- Stores the record of an inzage (normalised by _inzage_input) as a new
 -- action of the log itself: no create scope of the caller is involved.
--- Runs in the transaction of its own that _vastleggen opens (68_vastleggen);
+-- Runs in the transaction of its own that _record opens (68_vastleggen);
 -- returns the record's actieId.
-CREATE FUNCTION _schrijf_inzage(d jsonb) RETURNS text
+CREATE FUNCTION _write_inzage(d jsonb) RETURNS text
     LANGUAGE plpgsql VOLATILE
 AS $$
 DECLARE
     id uuid := verwerkingenlog.uuidv7();
 BEGIN
-    PERFORM FROM verwerkingenlog._schrijf_versies(
+    PERFORM FROM verwerkingenlog._write_versions(
         ARRAY[id], '{1}', ARRAY[d],
         ARRAY[(d->>'vertrouwelijkheid')::verwerkingenlog.vertrouwelijkheid], '{NULL}');
     RETURN id::text;
@@ -226,7 +226,7 @@ CREATE FUNCTION _log_inzage(d jsonb) RETURNS void
     LANGUAGE plpgsql VOLATILE
 AS $$
 BEGIN
-    PERFORM verwerkingenlog._vastleggen('verwerkingenlog._schrijf_inzage(jsonb)'::regprocedure, d);
+    PERFORM verwerkingenlog._record('verwerkingenlog._write_inzage(jsonb)'::regprocedure, d);
 END
 $$;
 
@@ -238,7 +238,7 @@ $$;
 -- na_volgorde only the rows after that one (terug: before it, returned
 -- oldest first, nearest the key first), at most aantal of them (NULL: all).  Every page is an
 -- inzage of its own and is logged.
-CREATE FUNCTION _verwerkte_objecten_pagina(objecttype text, soort_object_id text, object_id text,
+CREATE FUNCTION _verwerkte_objecten_page(objecttype text, soort_object_id text, object_id text,
                                            begin_datum date, eind_datum date,
                                            verwerkingsactiviteit_id uuid,
                                            na_tijdstip timestamptz, na_actie_id uuid, na_volgorde smallint,
@@ -247,12 +247,12 @@ CREATE FUNCTION _verwerkte_objecten_pagina(objecttype text, soort_object_id text
     LANGUAGE plpgsql VOLATILE
 AS $$
 DECLARE
-    zichtbaar verwerkingenlog.vertrouwelijkheid[] := verwerkingenlog._leesbaar('inzage', verwerkingenlog._scopes(), NULL);
+    zichtbaar verwerkingenlog.vertrouwelijkheid[] := verwerkingenlog._readable('inzage', verwerkingenlog._scopes(), NULL);
     ontbreekt text[];
     d jsonb;
     pseudoniem bytea;
-    van timestamptz := verwerkingenlog._datum_instant(begin_datum);
-    tot timestamptz := verwerkingenlog._datum_instant(eind_datum);
+    van timestamptz := verwerkingenlog._date_instant(begin_datum);
+    tot timestamptz := verwerkingenlog._date_instant(eind_datum);
     rijen refcursor;
     r record;
     gezien integer := 0;
@@ -268,24 +268,24 @@ BEGIN
         RAISE EXCEPTION 'objecttype, soortObjectId, objectId, beginDatum and eindDatum are required'
             USING ERRCODE = 'null_value_not_allowed', DETAIL = array_to_string(ontbreekt, E'\n');
     END IF;
-    PERFORM verwerkingenlog._inzage_schrijfbaar();
-    d := verwerkingenlog._inzage_invoer(objecttype, soort_object_id, object_id);
+    PERFORM verwerkingenlog._inzage_writable();
+    d := verwerkingenlog._inzage_input(objecttype, soort_object_id, object_id);
     pseudoniem := verwerkingenlog._pseudoniem(soort_object_id, object_id);
 
     -- The person index row by row in the list's order, one probe of the
     -- current version per row, until the page is full (see
-    -- _verwerkingsacties_pagina: an explicit cursor, a fast-start plan).
+    -- _verwerkingsacties_page: an explicit cursor, a fast-start plan).
     IF terug THEN
         OPEN rijen FOR
             SELECT t.tijdstip, t.actie_id, t.volgorde, t.o, t.v
-              FROM verwerkingenlog._treffers(soort_object_id, pseudoniem, d->'verwerkteObjecten'->0->>'objecttype',
+              FROM verwerkingenlog._matches(soort_object_id, pseudoniem, d->'verwerkteObjecten'->0->>'objecttype',
                                              van, tot, zichtbaar, verwerkingsactiviteit_id) t
              WHERE (t.tijdstip, t.actie_id, t.volgorde) > (na_tijdstip, na_actie_id, na_volgorde)
              ORDER BY t.tijdstip, t.actie_id, t.volgorde;
     ELSE
         OPEN rijen FOR
             SELECT t.tijdstip, t.actie_id, t.volgorde, t.o, t.v
-              FROM verwerkingenlog._treffers(soort_object_id, pseudoniem, d->'verwerkteObjecten'->0->>'objecttype',
+              FROM verwerkingenlog._matches(soort_object_id, pseudoniem, d->'verwerkteObjecten'->0->>'objecttype',
                                              van, tot, zichtbaar, verwerkingsactiviteit_id) t
              WHERE (t.tijdstip, t.actie_id, t.volgorde) < (coalesce(na_tijdstip, 'infinity'),
                                                            coalesce(na_actie_id, 'ffffffff-ffff-ffff-ffff-ffffffffffff'),
@@ -311,26 +311,26 @@ BEGIN
     PERFORM verwerkingenlog._log_inzage(d);
 END
 $$;
-COMMENT ON FUNCTION _verwerkte_objecten_pagina(text, text, text, date, date, uuid, timestamptz, uuid, smallint, boolean, integer) IS
+COMMENT ON FUNCTION _verwerkte_objecten_page(text, text, text, date, date, uuid, timestamptz, uuid, smallint, boolean, integer) IS
   'One keyset page of GET /verwerkte-objecten (after or before a row, at most aantal), newest first, with the sort key of every row; logs the inzage';
 
 -- The number of verwerkte objecten GET /verwerkte-objecten lists for these
 -- filters (the count of the list envelope): the person index and one probe
 -- of the current version per object row; no document, no decryption.
 -- Not an inzage by itself: it is only called with a page.
-CREATE FUNCTION _verwerkte_objecten_aantal(objecttype text, soort_object_id text, object_id text,
+CREATE FUNCTION _verwerkte_objecten_count(objecttype text, soort_object_id text, object_id text,
                                            begin_datum date, eind_datum date,
                                            verwerkingsactiviteit_id uuid)
     RETURNS bigint
     LANGUAGE sql STABLE
 AS $$
     SELECT count(*)
-      FROM verwerkingenlog._treffers(soort_object_id, verwerkingenlog._pseudoniem(soort_object_id, object_id),
-                                     lower(objecttype), verwerkingenlog._datum_instant(begin_datum), verwerkingenlog._datum_instant(eind_datum),
-                                     verwerkingenlog._leesbaar('inzage', verwerkingenlog._scopes(), NULL),
+      FROM verwerkingenlog._matches(soort_object_id, verwerkingenlog._pseudoniem(soort_object_id, object_id),
+                                     lower(objecttype), verwerkingenlog._date_instant(begin_datum), verwerkingenlog._date_instant(eind_datum),
+                                     verwerkingenlog._readable('inzage', verwerkingenlog._scopes(), NULL),
                                      verwerkingsactiviteit_id) t
 $$;
-COMMENT ON FUNCTION _verwerkte_objecten_aantal(text, text, text, date, date, uuid) IS
+COMMENT ON FUNCTION _verwerkte_objecten_count(text, text, text, date, date, uuid) IS
   'The number of verwerkte objecten GET /verwerkte-objecten lists for these filters (no documents built)';
 
 CREATE FUNCTION verwerkte_objecten(objecttype text, soort_object_id text, object_id text,
@@ -344,7 +344,7 @@ BEGIN
     -- Every row: one page without a key and without a limit.
     RETURN QUERY
     SELECT p.document
-      FROM verwerkingenlog._verwerkte_objecten_pagina(objecttype, soort_object_id, object_id, begin_datum, eind_datum,
+      FROM verwerkingenlog._verwerkte_objecten_page(objecttype, soort_object_id, object_id, begin_datum, eind_datum,
                                                       verwerkingsactiviteit_id, NULL, NULL, NULL, false, NULL) p;
 END
 $$;
@@ -356,7 +356,7 @@ CREATE FUNCTION verwerkt_object(verwerkt_object_id uuid) RETURNS jsonb
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    zichtbaar verwerkingenlog.vertrouwelijkheid[] := verwerkingenlog._leesbaar('inzage', verwerkingenlog._scopes(), NULL);
+    zichtbaar verwerkingenlog.vertrouwelijkheid[] := verwerkingenlog._readable('inzage', verwerkingenlog._scopes(), NULL);
     o verwerkingenlog.verwerkt_object;
     v verwerkingenlog.verwerkingsactie_versie;
 BEGIN
@@ -364,48 +364,48 @@ BEGIN
         RAISE EXCEPTION 'verwerktObjectId is required'
             USING ERRCODE = 'null_value_not_allowed', DETAIL = 'verwerktObjectId: is required (required)';
     END IF;
-    PERFORM verwerkingenlog._inzage_schrijfbaar();
+    PERFORM verwerkingenlog._inzage_writable();
     -- Bad headers are refused whether or not the object is found.
-    PERFORM verwerkingenlog._inzage_invoer(NULL, NULL, NULL);
+    PERFORM verwerkingenlog._inzage_input(NULL, NULL, NULL);
 
     SELECT * INTO o FROM verwerkingenlog.verwerkt_object x
      WHERE x.verwerkt_object_id = verwerkt_object.verwerkt_object_id;
     IF NOT FOUND THEN
         RETURN NULL;
     END IF;
-    SELECT * INTO v FROM verwerkingenlog._actueel(o.actie_id);
+    SELECT * INTO v FROM verwerkingenlog._current(o.actie_id);
     -- Null-safe: when a purge committed since o was read, there is no v.
     IF v.actie_id IS NULL OR v.objecten_volgnummer IS DISTINCT FROM o.volgnummer
        OR v.vervallen IS NOT FALSE OR (v.vertrouwelijkheid = ANY (zichtbaar)) IS NOT TRUE THEN
         RETURN NULL;
     END IF;
     PERFORM verwerkingenlog._log_inzage(
-        verwerkingenlog._inzage_invoer(o.objecttype, o.soort_object_id, verwerkingenlog._ontsleutel_object(o)));
+        verwerkingenlog._inzage_input(o.objecttype, o.soort_object_id, verwerkingenlog._decrypt_object(o)));
     RETURN verwerkingenlog._inzage_document(v, o);
 END
 $$;
 COMMENT ON FUNCTION verwerkt_object(uuid) IS
   'GET /verwerkte-objecten/{verwerktObjectId}: one verwerkt object with its action in the restricted form, NULL when unknown, replaced, vervallen or not visible; logs the inzage when it returns one';
 
-COMMENT ON FUNCTION _beperkt_document(verwerkingsactie_versie, verwerkt_object) IS
+COMMENT ON FUNCTION _restricted_document(verwerkingsactie_versie, verwerkt_object) IS
   'The restricted form of a version of an action (VerwerkingsactieBeperkt): no systeem, gebruiker, gegevensbron; only object o';
 COMMENT ON FUNCTION _inzage_document(verwerkingsactie_versie, verwerkt_object) IS
   'A verwerkt object with its action in the restricted form (VerwerktObjectUitgebreid)';
-COMMENT ON FUNCTION _inzage_schrijfbaar() IS
+COMMENT ON FUNCTION _inzage_writable() IS
   'Raises 25006 in a read-only transaction: an inzage that cannot be logged is not served';
-COMMENT ON FUNCTION _inzage_koppen() IS
+COMMENT ON FUNCTION _inzage_headers() IS
   'The setting request.headers as a JSON object ({} when absent); 22023 when it is not an object';
-COMMENT ON FUNCTION _inzage_invoer(text, text, text) IS
+COMMENT ON FUNCTION _inzage_input(text, text, text) IS
   'The normalised verwerkingsactie recording an inzage about one object, from the inzage settings and the request headers; 22023 names invalid headers and parameters';
-COMMENT ON FUNCTION _schrijf_inzage(jsonb) IS
-  'Stores the record of an inzage as a new action of the log itself; returns its actieId (called by _vastleggen in a transaction of its own)';
+COMMENT ON FUNCTION _write_inzage(jsonb) IS
+  'Stores the record of an inzage as a new action of the log itself; returns its actieId (called by _record in a transaction of its own)';
 COMMENT ON FUNCTION _log_inzage(jsonb) IS
-  'Commits the record of an inzage in a transaction of its own (_vastleggen) before the inzage returns rows';
+  'Commits the record of an inzage in a transaction of its own (_record) before the inzage returns rows';
 
-REVOKE ALL ON FUNCTION _beperkt_document(verwerkingsactie_versie, verwerkt_object),
+REVOKE ALL ON FUNCTION _restricted_document(verwerkingsactie_versie, verwerkt_object),
                        _inzage_document(verwerkingsactie_versie, verwerkt_object),
-                       _inzage_schrijfbaar(), _inzage_koppen(),
-                       _inzage_invoer(text, text, text), _log_inzage(jsonb), _schrijf_inzage(jsonb),
-                       _verwerkte_objecten_pagina(text, text, text, date, date, uuid, timestamptz, uuid, smallint, boolean, integer),
-                       _verwerkte_objecten_aantal(text, text, text, date, date, uuid)
+                       _inzage_writable(), _inzage_headers(),
+                       _inzage_input(text, text, text), _log_inzage(jsonb), _write_inzage(jsonb),
+                       _verwerkte_objecten_page(text, text, text, date, date, uuid, timestamptz, uuid, smallint, boolean, integer),
+                       _verwerkte_objecten_count(text, text, text, date, date, uuid)
     FROM PUBLIC;

@@ -57,10 +57,10 @@ CREATE INDEX verwerkingsactie_versie_trace
 -- create:confidential), with the activity's bewaartermijn as its own, so
 -- the read rules and the purge treat it like any action.
 
-CREATE FUNCTION _uri_fout(uri text) RETURNS text
-    AS 'MODULE_PATHNAME', 'vwl_uri_fout_fn'
+CREATE FUNCTION _uri_error(uri text) RETURNS text
+    AS 'MODULE_PATHNAME', 'vwl_uri_error_fn'
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION _uri_fout(text) IS
+COMMENT ON FUNCTION _uri_error(text) IS
   'Internal: NULL when uri is an absolute URI by the validator''s rules, else the reason';
 
 CREATE FUNCTION registreer_verwerkingsactiviteit(verwerkingsactiviteit text, vertrouwelijkheid text,
@@ -76,13 +76,13 @@ DECLARE
     niveau verwerkingenlog.vertrouwelijkheid;
     termijn verwerkingenlog.bewaartermijn;
 BEGIN
-    PERFORM verwerkingenlog._vereis_beheer('register a processing activity');
+    PERFORM verwerkingenlog._require_beheer('register a processing activity');
     IF verwerkingsactiviteit IS NULL THEN
         fouten := fouten || 'verwerkingsactiviteit: is required (required)'::text;
     ELSIF char_length(verwerkingsactiviteit) > 2042 THEN
         fouten := fouten || 'verwerkingsactiviteit: is longer than 2042 characters (max_length)'::text;
     ELSE
-        reden := verwerkingenlog._uri_fout(verwerkingsactiviteit);
+        reden := verwerkingenlog._uri_error(verwerkingsactiviteit);
         IF reden IS NOT NULL THEN
             fouten := fouten || format('verwerkingsactiviteit: %s (invalid)', reden);
         END IF;
@@ -106,7 +106,7 @@ BEGIN
         RAISE EXCEPTION 'invalid processing activity: %', fouten[1]
             USING ERRCODE = 'invalid_parameter_value', DETAIL = array_to_string(fouten, E'\n');
     END IF;
-    PERFORM verwerkingenlog._registreer(verwerkingsactiviteit, niveau, termijn, omschrijving, false);
+    PERFORM verwerkingenlog._register(verwerkingsactiviteit, niveau, termijn, omschrijving, false);
 END
 $$;
 COMMENT ON FUNCTION registreer_verwerkingsactiviteit(text, text, text, text) IS
@@ -117,13 +117,13 @@ CREATE FUNCTION verwijder_verwerkingsactiviteit(verwerkingsactiviteit text) RETU
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    PERFORM verwerkingenlog._vereis_beheer('remove a processing activity from the register');
+    PERFORM verwerkingenlog._require_beheer('remove a processing activity from the register');
     PERFORM pg_advisory_xact_lock(1447511881, hashtext(verwerkingsactiviteit));
     IF NOT EXISTS (SELECT FROM verwerkingenlog.verwerkingsactiviteit_register r
                     WHERE r.verwerkingsactiviteit = verwijder_verwerkingsactiviteit.verwerkingsactiviteit) THEN
         RETURN false;
     END IF;
-    PERFORM verwerkingenlog._registreer(verwerkingsactiviteit, NULL, NULL, NULL, false);
+    PERFORM verwerkingenlog._register(verwerkingsactiviteit, NULL, NULL, NULL, false);
     RETURN true;
 END
 $$;
@@ -146,7 +146,7 @@ DECLARE
     acties uuid[];
     aantal integer;
 BEGIN
-    PERFORM verwerkingenlog._vereis_beheer('apply the register to logged records');
+    PERFORM verwerkingenlog._require_beheer('apply the register to logged records');
     SELECT * INTO r FROM verwerkingenlog.ldv_verwerkingsactiviteit x
      WHERE x.verwerkingsactiviteit = pas_verwerkingsactiviteit_toe.verwerkingsactiviteit;
     IF NOT FOUND THEN
@@ -159,17 +159,17 @@ BEGIN
       FROM (SELECT DISTINCT v.actie_id FROM verwerkingenlog.verwerkingsactie_versie v
              WHERE v.span_id IS NOT NULL
                AND verwerkingenlog._activiteit_uri(v) = r.verwerkingsactiviteit) a;
-    PERFORM verwerkingenlog._vergrendel(a) FROM unnest(acties) a ORDER BY a;
+    PERFORM verwerkingenlog._lock(a) FROM unnest(acties) a ORDER BY a;
     WITH huidig AS MATERIALIZED (
         SELECT h FROM unnest(acties) a
-         CROSS JOIN LATERAL verwerkingenlog._actueel(a) h
+         CROSS JOIN LATERAL verwerkingenlog._current(a) h
          WHERE NOT h.vervallen AND verwerkingenlog._activiteit_uri(h) = r.verwerkingsactiviteit
            AND (h.vertrouwelijkheid IS DISTINCT FROM r.vertrouwelijkheid
                 AND NOT (h.vertrouwelijkheid = 'opgeheven' AND r.vertrouwelijkheid = 'normaal')
                 OR h.bewaartermijn::text IS DISTINCT FROM r.bewaartermijn::text))
-    SELECT count(verwerkingenlog._kopieer_versie(
+    SELECT count(verwerkingenlog._copy_version(
                huidig.h,
-               verwerkingenlog._beslis('patch', scopes, (huidig.h).vertrouwelijkheid, r.vertrouwelijkheid),
+               verwerkingenlog._decide('patch', scopes, (huidig.h).vertrouwelijkheid, r.vertrouwelijkheid),
                r.bewaartermijn, false))
       INTO aantal FROM huidig;
     RETURN aantal;
@@ -233,7 +233,7 @@ AS $$
                                                       'verwerkingenlog.gegevensbron', v.gegevensbron)))),
         'attributes', pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
                           'dpl.core.processing_activity_id', verwerkingenlog._activiteit_uri(v),
-                          'dpl.core.data_subject_id', verwerkingenlog._ontsleutel_object(o),
+                          'dpl.core.data_subject_id', verwerkingenlog._decrypt_object(o),
                           'dpl.core.data_subject_id_type', o.soort_object_id))
                       OPERATOR(pg_catalog.||) coalesce(v.attributen, '{}'))
     OPERATOR(pg_catalog.||) CASE WHEN v.parent_span_id IS NULL THEN '{}'::jsonb
@@ -243,7 +243,7 @@ COMMENT ON FUNCTION _logregel(verwerkingsactie_versie, verwerkt_object) IS
   'Internal: one verwerkt object of a version as an LDV record (trace_id, span_id, parent_span_id, name, status, start_time, end_time, resource, attributes)';
 
 -- An LDV record in the camelCase of the LDV read API.
-CREATE FUNCTION _logregel_lezen(r jsonb) RETURNS jsonb
+CREATE FUNCTION _read_logregel(r jsonb) RETURNS jsonb
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 AS $$
     SELECT pg_catalog.jsonb_build_object(
@@ -254,7 +254,7 @@ AS $$
                                  THEN pg_catalog.jsonb_build_object('parentSpanId', r->'parent_span_id')
                                  ELSE '{}'::jsonb END
 $$;
-COMMENT ON FUNCTION _logregel_lezen(jsonb) IS
+COMMENT ON FUNCTION _read_logregel(jsonb) IS
   'Internal: an LDV record in the field names of the LDV read API (traceId, spanId, parentSpanId, startTime, endTime, ...)';
 
 CREATE FUNCTION logregels(trace_id text DEFAULT NULL, processing_activity_id text DEFAULT NULL,
@@ -265,7 +265,7 @@ CREATE FUNCTION logregels(trace_id text DEFAULT NULL, processing_activity_id tex
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    zichtbaar verwerkingenlog.vertrouwelijkheid[] := verwerkingenlog._leesbaar('actie', verwerkingenlog._scopes(), NULL);
+    zichtbaar verwerkingenlog.vertrouwelijkheid[] := verwerkingenlog._readable('actie', verwerkingenlog._scopes(), NULL);
     soort text := coalesce(data_subject_id_type, 'BSN');
     trace uuid;
     activiteit_id uuid;
@@ -284,9 +284,9 @@ BEGIN
     ELSE
         trace := trace_id::uuid;
     END IF;
-    IF verwerkingenlog._uri_fout(processing_activity_id) IS NOT NULL THEN
+    IF verwerkingenlog._uri_error(processing_activity_id) IS NOT NULL THEN
         fouten := fouten || format('dpl.core.processingActivityId: %s (invalid)',
-                                   verwerkingenlog._uri_fout(processing_activity_id));
+                                   verwerkingenlog._uri_error(processing_activity_id));
     ELSIF processing_activity_id ~* '^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN
         activiteit_id := substr(processing_activity_id, 10)::uuid;
     END IF;
@@ -309,12 +309,12 @@ BEGIN
     IF data_subject_id IS NOT NULL THEN
         -- A read by subject is an inzage (C3677): logged like one, after
         -- the lookup, by the inzage's own record function.
-        PERFORM verwerkingenlog._inzage_schrijfbaar();
-        d := verwerkingenlog._inzage_invoer('persoon', soort, data_subject_id);
+        PERFORM verwerkingenlog._inzage_writable();
+        d := verwerkingenlog._inzage_input('persoon', soort, data_subject_id);
         RETURN QUERY
-        SELECT verwerkingenlog._logregel_lezen(verwerkingenlog._logregel(v, o))
+        SELECT verwerkingenlog._read_logregel(verwerkingenlog._logregel(v, o))
           FROM verwerkingenlog.verwerkt_object o
-         CROSS JOIN LATERAL verwerkingenlog._actueel(o.actie_id) v
+         CROSS JOIN LATERAL verwerkingenlog._current(o.actie_id) v
          WHERE o.soort_object_id = soort
            AND o.object_pseudoniem = verwerkingenlog._pseudoniem(soort, data_subject_id)
            AND (van IS NULL OR o.tijdstip >= van)
@@ -330,13 +330,13 @@ BEGIN
     END IF;
 
     RETURN QUERY
-    SELECT verwerkingenlog._logregel_lezen(verwerkingenlog._logregel(v, o))
+    SELECT verwerkingenlog._read_logregel(verwerkingenlog._logregel(v, o))
       FROM (SELECT DISTINCT w.actie_id FROM verwerkingenlog.verwerkingsactie_versie w
              WHERE CASE WHEN trace IS NOT NULL
                         THEN w.verwerking_id = trace OR w.trace_id = trace OR w.actie_id = trace
                         ELSE w.verwerkingsactiviteit_url = processing_activity_id
                              OR w.verwerkingsactiviteit_id = activiteit_id END) a
-     CROSS JOIN LATERAL verwerkingenlog._actueel(a.actie_id) v
+     CROSS JOIN LATERAL verwerkingenlog._current(a.actie_id) v
       JOIN verwerkingenlog.verwerkt_object o ON o.actie_id = v.actie_id AND o.volgnummer = v.objecten_volgnummer
      WHERE NOT v.vervallen
        AND v.vertrouwelijkheid = ANY (zichtbaar)
@@ -355,11 +355,11 @@ CREATE FUNCTION als_logregels(actie_id uuid) RETURNS SETOF jsonb
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    zichtbaar verwerkingenlog.vertrouwelijkheid[] := verwerkingenlog._leesbaar('actie', verwerkingenlog._scopes(), NULL);
+    zichtbaar verwerkingenlog.vertrouwelijkheid[] := verwerkingenlog._readable('actie', verwerkingenlog._scopes(), NULL);
 BEGIN
     RETURN QUERY
     SELECT verwerkingenlog._logregel(v, o)
-      FROM verwerkingenlog._actueel(als_logregels.actie_id) v
+      FROM verwerkingenlog._current(als_logregels.actie_id) v
       JOIN verwerkingenlog.verwerkt_object o ON o.actie_id = v.actie_id AND o.volgnummer = v.objecten_volgnummer
      WHERE NOT v.vervallen AND v.vertrouwelijkheid = ANY (zichtbaar)
      ORDER BY o.volgorde;
@@ -368,8 +368,8 @@ $$;
 COMMENT ON FUNCTION als_logregels(uuid) IS
   'The current version of a verwerkingsactie as LDV records, one per verwerkt object, in the field names log_logregels takes; no rows when unknown, vervallen or not visible';
 
-REVOKE ALL ON FUNCTION _uri_fout(text), _ms(moment), _activiteit_uri(verwerkingsactie_versie),
-                       _logregel(verwerkingsactie_versie, verwerkt_object), _logregel_lezen(jsonb)
+REVOKE ALL ON FUNCTION _uri_error(text), _ms(moment), _activiteit_uri(verwerkingsactie_versie),
+                       _logregel(verwerkingsactie_versie, verwerkt_object), _read_logregel(jsonb)
     FROM PUBLIC;
 
 -- W3C Trace Context (B9177, logging from headers): a verwerkingsactie logged

@@ -41,19 +41,19 @@ COMMENT ON SCHEMA verwerkingenlog_api IS
 
 -- The version of the OpenAPI contract these functions implement; sent in
 -- the API-version header of every response.
-CREATE FUNCTION _http_api_versie() RETURNS text
+CREATE FUNCTION _http_api_version() RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$ SELECT '0.9.0' $$;
 
 -- Sets response.status and response.headers (API-version plus koppen, an
 -- array of single-key objects as PostgREST wants them) and returns body.
-CREATE FUNCTION _http_antwoord(status integer, body jsonb, koppen jsonb DEFAULT '[]') RETURNS jsonb
+CREATE FUNCTION _http_response(status integer, body jsonb, koppen jsonb DEFAULT '[]') RETURNS jsonb
     LANGUAGE plpgsql VOLATILE
 AS $$
 BEGIN
     PERFORM set_config('response.status', status::text, true);
     PERFORM set_config('response.headers',
-                       (jsonb_build_array(jsonb_build_object('API-version', verwerkingenlog._http_api_versie()))
+                       (jsonb_build_array(jsonb_build_object('API-version', verwerkingenlog._http_api_version()))
                         || koppen)::text, true);
     RETURN body;
 END
@@ -62,7 +62,7 @@ $$;
 -- A problem body (Fout; ValidatieFout when invalid_params is given) with its
 -- status and Content-Type application/problem+json.  instance names this
 -- occurrence; the server log of a 500 carries the same urn.
-CREATE FUNCTION _http_probleem(status integer, detail text, invalid_params jsonb DEFAULT NULL,
+CREATE FUNCTION _http_problem(status integer, detail text, invalid_params jsonb DEFAULT NULL,
                                koppen jsonb DEFAULT '[]') RETURNS jsonb
     LANGUAGE plpgsql VOLATILE
 AS $$
@@ -84,7 +84,7 @@ BEGIN
     IF invalid_params IS NOT NULL THEN
         body := body || jsonb_build_object('invalidParams', invalid_params);
     END IF;
-    RETURN verwerkingenlog._http_antwoord(
+    RETURN verwerkingenlog._http_response(
         status, body, jsonb_build_array(jsonb_build_object('Content-Type', 'application/problem+json')) || koppen);
 END
 $$;
@@ -92,7 +92,7 @@ $$;
 -- invalidParams from an error detail: every line "<name>: <reason> (<code>)"
 -- (the validator's format) becomes {name, code, reason}.  A detail without
 -- such lines gives one entry for the request as a whole.
-CREATE FUNCTION _http_ongeldig(bericht text, detail text) RETURNS jsonb
+CREATE FUNCTION _http_invalid(bericht text, detail text) RETURNS jsonb
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$
     SELECT coalesce(
@@ -108,7 +108,7 @@ $$;
 -- The answer to an error of the SQL API (see the table at the top).  For
 -- P0002 the caller says which status fits its operation and, for 400, which
 -- parameter names the missing resource.
-CREATE FUNCTION _http_fout(sqlstate text, bericht text, detail text,
+CREATE FUNCTION _http_error(sqlstate text, bericht text, detail text,
                            niet_gevonden integer DEFAULT 404, niet_gevonden_param text DEFAULT NULL)
     RETURNS jsonb
     LANGUAGE plpgsql VOLATILE
@@ -117,26 +117,26 @@ DECLARE
     body jsonb;
 BEGIN
     IF sqlstate LIKE '22%' THEN
-        RETURN verwerkingenlog._http_probleem(400, bericht, verwerkingenlog._http_ongeldig(bericht, detail));
+        RETURN verwerkingenlog._http_problem(400, bericht, verwerkingenlog._http_invalid(bericht, detail));
     ELSIF sqlstate = '42501' THEN
-        RETURN verwerkingenlog._http_probleem(403, bericht);
+        RETURN verwerkingenlog._http_problem(403, bericht);
     ELSIF sqlstate = 'P0002' AND niet_gevonden = 400 THEN
-        RETURN verwerkingenlog._http_probleem(400, bericht, jsonb_build_array(jsonb_build_object(
+        RETURN verwerkingenlog._http_problem(400, bericht, jsonb_build_array(jsonb_build_object(
             'name', niet_gevonden_param, 'code', 'does_not_exist',
             'reason', CASE WHEN niet_gevonden_param IN ('verwerkingId', 'verwerkingIdAfnemer')
                            THEN 'has no current verwerkingsacties'
                            ELSE 'does not name a current verwerkingsactie' END)));
     ELSIF sqlstate = 'P0002' THEN
-        RETURN verwerkingenlog._http_probleem(niet_gevonden, bericht);
+        RETURN verwerkingenlog._http_problem(niet_gevonden, bericht);
     ELSIF sqlstate IN ('40001', '40P01') THEN
-        RETURN verwerkingenlog._http_probleem(409, bericht || '; retry the request');
+        RETURN verwerkingenlog._http_problem(409, bericht || '; retry the request');
     ELSIF sqlstate LIKE '28%' THEN
-        RETURN verwerkingenlog._http_probleem(401, bericht);
+        RETURN verwerkingenlog._http_problem(401, bericht);
     ELSIF sqlstate = '25006' THEN
-        RETURN verwerkingenlog._http_probleem(405, bericht,
+        RETURN verwerkingenlog._http_problem(405, bericht,
             koppen => jsonb_build_array(jsonb_build_object('Allow', 'POST')));
     END IF;
-    body := verwerkingenlog._http_probleem(500, 'The request could not be completed; the server log has the details.');
+    body := verwerkingenlog._http_problem(500, 'The request could not be completed; the server log has the details.');
     RAISE WARNING 'verwerkingenlog_api: % (SQLSTATE %), answered with status 500 as %', bericht, sqlstate, body->>'instance'
         USING DETAIL = coalesce(detail, '');
     RETURN body;
@@ -210,7 +210,7 @@ $$;
 
 -- Percent-encoding of a query parameter value (RFC 3986 unreserved
 -- characters stay as they are).
-CREATE FUNCTION _http_url_codeer(waarde text) RETURNS text
+CREATE FUNCTION _http_url_encode(waarde text) RETURNS text
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 AS $$
     SELECT coalesce(string_agg(
@@ -226,7 +226,7 @@ $$;
 -- `alle` (every result, in order), or a 404 for a page past the end.  pad
 -- and params (an array of [name, value] pairs, NULL values left out) make
 -- the next and previous links.
-CREATE FUNCTION _http_lijst(alle jsonb, pagina integer, pad text, params jsonb) RETURNS jsonb
+CREATE FUNCTION _http_list(alle jsonb, pagina integer, pad text, params jsonb) RETURNS jsonb
     LANGUAGE plpgsql VOLATILE
 AS $$
 DECLARE
@@ -235,14 +235,14 @@ DECLARE
     basis text;
 BEGIN
     IF pagina > 1 AND (pagina - 1)::bigint * grootte >= aantal THEN
-        RETURN verwerkingenlog._http_probleem(404, format('page %s does not exist: there are %s results, %s per page',
+        RETURN verwerkingenlog._http_problem(404, format('page %s does not exist: there are %s results, %s per page',
                                                           pagina, aantal, grootte));
     END IF;
     basis := verwerkingenlog.base_url() || pad || '?' ||
-             coalesce((SELECT string_agg(p->>0 || '=' || verwerkingenlog._http_url_codeer(p->>1) || '&', '' ORDER BY n)
+             coalesce((SELECT string_agg(p->>0 || '=' || verwerkingenlog._http_url_encode(p->>1) || '&', '' ORDER BY n)
                          FROM jsonb_array_elements(params) WITH ORDINALITY AS e(p, n)
                         WHERE p->>1 IS NOT NULL), '') || 'page=';
-    RETURN verwerkingenlog._http_antwoord(200, jsonb_build_object(
+    RETURN verwerkingenlog._http_response(200, jsonb_build_object(
         'count', aantal,
         'next', CASE WHEN pagina::bigint * grootte < aantal THEN basis || (pagina + 1) END,
         'previous', CASE WHEN pagina > 1 THEN basis || (pagina - 1) END,
@@ -252,23 +252,23 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION _http_api_versie() IS 'The OpenAPI version the REST layer implements (header API-version)';
-COMMENT ON FUNCTION _http_antwoord(integer, jsonb, jsonb) IS
+COMMENT ON FUNCTION _http_api_version() IS 'The OpenAPI version the REST layer implements (header API-version)';
+COMMENT ON FUNCTION _http_response(integer, jsonb, jsonb) IS
   'REST layer: sets response.status and response.headers (API-version and more) and returns the body';
-COMMENT ON FUNCTION _http_probleem(integer, text, jsonb, jsonb) IS
+COMMENT ON FUNCTION _http_problem(integer, text, jsonb, jsonb) IS
   'REST layer: a Fout or ValidatieFout body with its status and Content-Type application/problem+json';
-COMMENT ON FUNCTION _http_ongeldig(text, text) IS
+COMMENT ON FUNCTION _http_invalid(text, text) IS
   'REST layer: invalidParams from the "<name>: <reason> (<code>)" lines of an error detail';
-COMMENT ON FUNCTION _http_fout(text, text, text, integer, text) IS
+COMMENT ON FUNCTION _http_error(text, text, text, integer, text) IS
   'REST layer: the problem answer to an error of the SQL API, by SQLSTATE';
 COMMENT ON FUNCTION _http_param(text, text, text, boolean, integer) IS
   'REST layer: the problems of one query or path parameter as [{name, code, reason}]';
-COMMENT ON FUNCTION _http_url_codeer(text) IS 'Percent-encoding of a query parameter value (RFC 3986)';
-COMMENT ON FUNCTION _http_lijst(jsonb, integer, text, jsonb) IS
+COMMENT ON FUNCTION _http_url_encode(text) IS 'Percent-encoding of a query parameter value (RFC 3986)';
+COMMENT ON FUNCTION _http_list(jsonb, integer, text, jsonb) IS
   'REST layer: one page of a list as {count, next, previous, results}, or 404 past the last page';
 
-REVOKE ALL ON FUNCTION _http_antwoord(integer, jsonb, jsonb), _http_probleem(integer, text, jsonb, jsonb),
-                       _http_fout(text, text, text, integer, text), _http_lijst(jsonb, integer, text, jsonb)
+REVOKE ALL ON FUNCTION _http_response(integer, jsonb, jsonb), _http_problem(integer, text, jsonb, jsonb),
+                       _http_error(text, text, text, integer, text), _http_list(jsonb, integer, text, jsonb)
     FROM PUBLIC;
 
 -- The request as nginx passes it (test/deploy/nginx.conf): nothing of the
@@ -279,14 +279,14 @@ REVOKE ALL ON FUNCTION _http_antwoord(integer, jsonb, jsonb), _http_probleem(int
 -- headers in request.headers (names in lower case).
 
 -- One request header, NULL when absent.
-CREATE FUNCTION _http_kop(naam text) RETURNS text
+CREATE FUNCTION _http_header(naam text) RETURNS text
     LANGUAGE sql STABLE
-AS $$ SELECT verwerkingenlog._inzage_koppen()->>lower(naam) $$;
+AS $$ SELECT verwerkingenlog._inzage_headers()->>lower(naam) $$;
 
 -- Percent-decoding of one name or value of a query string ('+' is a
 -- space, as in form encoding); 22023 when a '%' is not followed by two hex
 -- digits or the bytes are not UTF-8.
-CREATE FUNCTION _http_url_decodeer(waarde text) RETURNS text
+CREATE FUNCTION _http_url_decode(waarde text) RETURNS text
     LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
 AS $$
 DECLARE
@@ -322,12 +322,12 @@ DECLARE
     waarden jsonb := '{}';
     fouten text[] := '{}';
 BEGIN
-    FOREACH deel IN ARRAY string_to_array(coalesce(verwerkingenlog._http_kop('verwerkingenlog-query'), ''), '&') LOOP
+    FOREACH deel IN ARRAY string_to_array(coalesce(verwerkingenlog._http_header('verwerkingenlog-query'), ''), '&') LOOP
         CONTINUE WHEN deel = '';
         BEGIN
-            naam := verwerkingenlog._http_url_decodeer(split_part(deel, '=', 1));
+            naam := verwerkingenlog._http_url_decode(split_part(deel, '=', 1));
             waarde := CASE WHEN strpos(deel, '=') > 0
-                           THEN verwerkingenlog._http_url_decodeer(substr(deel, strpos(deel, '=') + 1)) ELSE '' END;
+                           THEN verwerkingenlog._http_url_decode(substr(deel, strpos(deel, '=') + 1)) ELSE '' END;
         EXCEPTION WHEN invalid_parameter_value THEN
             fouten := fouten || format('%s: is not percent-encoded UTF-8 (invalid)', left(split_part(deel, '=', 1), 64));
             CONTINUE;
@@ -384,7 +384,7 @@ END
 $$;
 
 -- The cursor of a row: see _http_cursor.
-CREATE FUNCTION _http_cursor_van(richting text, tijdstip timestamptz, actie_id uuid, volgorde smallint DEFAULT NULL)
+CREATE FUNCTION _http_cursor_from(richting text, tijdstip timestamptz, actie_id uuid, volgorde smallint DEFAULT NULL)
     RETURNS text
     LANGUAGE sql STABLE PARALLEL SAFE
 AS $$
@@ -399,7 +399,7 @@ $$;
 -- that there is more in that direction.  pad and params (an array of
 -- [name, value] pairs, NULL values left out) make the links, which carry
 -- every parameter and a cursor.
-CREATE FUNCTION _http_pagina(rijen jsonb, grootte integer, terug boolean, aantal bigint,
+CREATE FUNCTION _http_page(rijen jsonb, grootte integer, terug boolean, aantal bigint,
                              pad text, params jsonb) RETURNS jsonb
     LANGUAGE plpgsql VOLATILE
 AS $$
@@ -419,33 +419,33 @@ BEGIN
     eerste := rijen->0;
     laatste := rijen->(n - 1);
     basis := verwerkingenlog.base_url() || pad || '?' ||
-             coalesce((SELECT string_agg(p->>0 || '=' || verwerkingenlog._http_url_codeer(p->>1) || '&', '' ORDER BY i)
+             coalesce((SELECT string_agg(p->>0 || '=' || verwerkingenlog._http_url_encode(p->>1) || '&', '' ORDER BY i)
                          FROM jsonb_array_elements(params) WITH ORDINALITY AS e(p, i)
                         WHERE p->>1 IS NOT NULL), '') || 'cursor=';
-    RETURN verwerkingenlog._http_antwoord(200, jsonb_build_object(
+    RETURN verwerkingenlog._http_response(200, jsonb_build_object(
         'count', aantal,
         'next', CASE WHEN n > 0 AND (CASE WHEN terug THEN true ELSE meer END)
-                     THEN basis || verwerkingenlog._http_cursor_van('n', (laatste->>'tijdstip')::timestamptz,
+                     THEN basis || verwerkingenlog._http_cursor_from('n', (laatste->>'tijdstip')::timestamptz,
                                                                    (laatste->>'actie_id')::uuid, (laatste->>'volgorde')::smallint) END,
         'previous', CASE WHEN n > 0 AND (CASE WHEN terug THEN meer ELSE terug IS NOT NULL END)
-                         THEN basis || verwerkingenlog._http_cursor_van('p', (eerste->>'tijdstip')::timestamptz,
+                         THEN basis || verwerkingenlog._http_cursor_from('p', (eerste->>'tijdstip')::timestamptz,
                                                                        (eerste->>'actie_id')::uuid, (eerste->>'volgorde')::smallint) END,
         'results', coalesce((SELECT jsonb_agg(r->'document' ORDER BY i)
                                FROM jsonb_array_elements(rijen) WITH ORDINALITY AS e(r, i)), '[]')));
 END
 $$;
 
-COMMENT ON FUNCTION _http_kop(text) IS 'REST layer: one request header from request.headers (NULL when absent)';
-COMMENT ON FUNCTION _http_url_decodeer(text) IS 'REST layer: percent-decoding of a query string name or value (UTF-8; + is a space)';
+COMMENT ON FUNCTION _http_header(text) IS 'REST layer: one request header from request.headers (NULL when absent)';
+COMMENT ON FUNCTION _http_url_decode(text) IS 'REST layer: percent-decoding of a query string name or value (UTF-8; + is a space)';
 COMMENT ON FUNCTION _http_parameters(text[], text[]) IS
   'REST layer: the operation''s query parameters from header Verwerkingenlog-Query; array parameters repeated or comma-separated; 22023 for unknown or repeated ones';
 COMMENT ON FUNCTION _http_cursor(text, boolean) IS 'REST layer: the direction and sort key in a cursor of the list links';
-COMMENT ON FUNCTION _http_cursor_van(text, timestamptz, uuid, smallint) IS 'REST layer: the cursor of a row of a list';
-COMMENT ON FUNCTION _http_pagina(jsonb, integer, boolean, bigint, text, jsonb) IS
+COMMENT ON FUNCTION _http_cursor_from(text, timestamptz, uuid, smallint) IS 'REST layer: the cursor of a row of a list';
+COMMENT ON FUNCTION _http_page(jsonb, integer, boolean, bigint, text, jsonb) IS
   'REST layer: the list envelope {count, next, previous, results} of one keyset page';
 
-REVOKE ALL ON FUNCTION _http_kop(text), _http_parameters(text[], text[]),
-                       _http_pagina(jsonb, integer, boolean, bigint, text, jsonb)
+REVOKE ALL ON FUNCTION _http_header(text), _http_parameters(text[], text[]),
+                       _http_page(jsonb, integer, boolean, bigint, text, jsonb)
     FROM PUBLIC;
 
 -- GET /verwerkingsacties: the query string (see _http_parameters);
@@ -465,7 +465,7 @@ DECLARE
     st text; bericht text; detail text;
 BEGIN
     -- Without a read scope nothing is looked at, not even the parameters.
-    PERFORM verwerkingenlog._leesbaar('actie', verwerkingenlog._scopes(), NULL);
+    PERFORM verwerkingenlog._readable('actie', verwerkingenlog._scopes(), NULL);
     -- (Read after the first call into the library, which defines it.)
     grootte := current_setting('verwerkingenlog.page_size')::integer;
     q := verwerkingenlog._http_parameters(ARRAY['objecttype', 'soortObjectId', 'objectId', 'beginDatum', 'eindDatum',
@@ -479,7 +479,7 @@ BEGIN
            || verwerkingenlog._http_param('vertrouwelijkheid', q->>'vertrouwelijkheid', 'vertrouwelijkheid', false)
            || verwerkingenlog._http_param('verwerkingsactiviteitId', q->>'verwerkingsactiviteitId', 'uuid', false);
     IF jsonb_array_length(fouten) > 0 THEN
-        RETURN verwerkingenlog._http_probleem(400, format('invalid query parameter "%s": %s',
+        RETURN verwerkingenlog._http_problem(400, format('invalid query parameter "%s": %s',
                                                           fouten->0->>'name', fouten->0->>'reason'), fouten);
     END IF;
     c := verwerkingenlog._http_cursor(q->>'cursor', false);
@@ -488,12 +488,12 @@ BEGIN
     SELECT coalesce(jsonb_agg(jsonb_build_object('document', p.document, 'tijdstip', p.tijdstip, 'actie_id', p.actie_id)
                               ORDER BY p.tijdstip DESC, p.actie_id DESC), '[]')
       INTO rijen
-      FROM verwerkingenlog._verwerkingsacties_pagina(
+      FROM verwerkingenlog._verwerkingsacties_page(
                q->>'objecttype', q->>'soortObjectId', q->>'objectId', (q->>'beginDatum')::date, (q->>'eindDatum')::date,
                niveaus, (q->>'verwerkingsactiviteitId')::uuid,
                c.tijdstip, c.actie_id, coalesce(c.terug, false), grootte + 1) p;
-    RETURN verwerkingenlog._http_pagina(rijen, grootte, c.terug,
-        verwerkingenlog._verwerkingsacties_aantal(
+    RETURN verwerkingenlog._http_page(rijen, grootte, c.terug,
+        verwerkingenlog._verwerkingsacties_count(
             q->>'objecttype', q->>'soortObjectId', q->>'objectId', (q->>'beginDatum')::date, (q->>'eindDatum')::date,
             niveaus, (q->>'verwerkingsactiviteitId')::uuid),
         '/verwerkingsacties', jsonb_build_array(
@@ -503,7 +503,7 @@ BEGIN
         jsonb_build_array('verwerkingsactiviteitId', q->>'verwerkingsactiviteitId')));
 EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, bericht = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
-    RETURN verwerkingenlog._http_fout(st, bericht, detail);
+    RETURN verwerkingenlog._http_error(st, bericht, detail);
 END
 $$;
 COMMENT ON FUNCTION verwerkingenlog_api.verwerkingsactie_list() IS
@@ -521,10 +521,10 @@ DECLARE
     st text; bericht text; detail text;
 BEGIN
     d := verwerkingenlog.log_verwerkingsactie($1);
-    RETURN verwerkingenlog._http_antwoord(201, d, jsonb_build_array(jsonb_build_object('Location', d->>'url')));
+    RETURN verwerkingenlog._http_response(201, d, jsonb_build_array(jsonb_build_object('Location', d->>'url')));
 EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, bericht = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
-    RETURN verwerkingenlog._http_fout(st, bericht, detail);
+    RETURN verwerkingenlog._http_error(st, bericht, detail);
 END
 $$;
 COMMENT ON FUNCTION verwerkingenlog_api.verwerkingsactie_create(jsonb) IS
@@ -537,25 +537,25 @@ CREATE FUNCTION verwerkingenlog_api.verwerkingsactie_read()
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    id text := verwerkingenlog._http_kop('verwerkingenlog-id');
+    id text := verwerkingenlog._http_header('verwerkingenlog-id');
     fouten jsonb;
     d jsonb;
     st text; bericht text; detail text;
 BEGIN
-    PERFORM verwerkingenlog._leesbaar('actie', verwerkingenlog._scopes(), NULL);
+    PERFORM verwerkingenlog._readable('actie', verwerkingenlog._scopes(), NULL);
     fouten := verwerkingenlog._http_param('actieId', id, 'uuid', true);
     IF jsonb_array_length(fouten) > 0 THEN
-        RETURN verwerkingenlog._http_probleem(400, format('invalid path parameter "actieId": %s',
+        RETURN verwerkingenlog._http_problem(400, format('invalid path parameter "actieId": %s',
                                                           fouten->0->>'reason'), fouten);
     END IF;
     d := verwerkingenlog.verwerkingsactie(id::uuid);
     IF d IS NULL THEN
-        RETURN verwerkingenlog._http_probleem(404, format('verwerkingsactie %s does not exist', lower(id)));
+        RETURN verwerkingenlog._http_problem(404, format('verwerkingsactie %s does not exist', lower(id)));
     END IF;
-    RETURN verwerkingenlog._http_antwoord(200, d);
+    RETURN verwerkingenlog._http_response(200, d);
 EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, bericht = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
-    RETURN verwerkingenlog._http_fout(st, bericht, detail);
+    RETURN verwerkingenlog._http_error(st, bericht, detail);
 END
 $$;
 COMMENT ON FUNCTION verwerkingenlog_api.verwerkingsactie_read() IS
@@ -570,22 +570,22 @@ CREATE FUNCTION verwerkingenlog_api.verwerkingsactie_update(jsonb)
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    id text := verwerkingenlog._http_kop('verwerkingenlog-id');
+    id text := verwerkingenlog._http_header('verwerkingenlog-id');
     fouten jsonb;
     st text; bericht text; detail text;
 BEGIN
     -- Without an update scope nothing is looked at.
-    PERFORM verwerkingenlog._beslis('update', verwerkingenlog._scopes(), 'normaal', 'normaal');
+    PERFORM verwerkingenlog._decide('update', verwerkingenlog._scopes(), 'normaal', 'normaal');
     fouten := verwerkingenlog._http_param('actieId', id, 'uuid', true);
     IF jsonb_array_length(fouten) > 0 THEN
-        RETURN verwerkingenlog._http_probleem(400, format('invalid path parameter "actieId": %s',
+        RETURN verwerkingenlog._http_problem(400, format('invalid path parameter "actieId": %s',
                                                           fouten->0->>'reason'), fouten);
     END IF;
-    RETURN verwerkingenlog._http_antwoord(200, verwerkingenlog.wijzig_verwerkingsactie(id::uuid, $1));
+    RETURN verwerkingenlog._http_response(200, verwerkingenlog.wijzig_verwerkingsactie(id::uuid, $1));
 EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, bericht = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
     -- The standard: PUT of an unknown or vervallen action is a 400.
-    RETURN verwerkingenlog._http_fout(st, bericht, detail, 400, 'actieId');
+    RETURN verwerkingenlog._http_error(st, bericht, detail, 400, 'actieId');
 END
 $$;
 COMMENT ON FUNCTION verwerkingenlog_api.verwerkingsactie_update(jsonb) IS
@@ -598,23 +598,23 @@ CREATE FUNCTION verwerkingenlog_api.verwerkingsactie_delete()
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    id text := verwerkingenlog._http_kop('verwerkingenlog-id');
+    id text := verwerkingenlog._http_header('verwerkingenlog-id');
     fouten jsonb;
     st text; bericht text; detail text;
 BEGIN
-    PERFORM verwerkingenlog._beslis('delete', verwerkingenlog._scopes(), 'normaal', NULL);
+    PERFORM verwerkingenlog._decide('delete', verwerkingenlog._scopes(), 'normaal', NULL);
     fouten := verwerkingenlog._http_param('actieId', id, 'uuid', true);
     -- The OpenAPI contract of DELETE has no 400: a path that names no
     -- action, malformed or unknown or vervallen, is a 404.
     IF jsonb_array_length(fouten) > 0 THEN
-        RETURN verwerkingenlog._http_probleem(404, format('verwerkingsactie %s does not exist: actieId %s',
+        RETURN verwerkingenlog._http_problem(404, format('verwerkingsactie %s does not exist: actieId %s',
                                                           coalesce(id, ''), fouten->0->>'reason'));
     END IF;
     PERFORM verwerkingenlog.verwijder_verwerkingsactie(id::uuid);
-    RETURN verwerkingenlog._http_antwoord(204, NULL);
+    RETURN verwerkingenlog._http_response(204, NULL);
 EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, bericht = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
-    RETURN verwerkingenlog._http_fout(st, bericht, detail, 404);
+    RETURN verwerkingenlog._http_error(st, bericht, detail, 404);
 END
 $$;
 COMMENT ON FUNCTION verwerkingenlog_api.verwerkingsactie_delete() IS
@@ -632,19 +632,19 @@ DECLARE
     fouten jsonb;
     st text; bericht text; detail text;
 BEGIN
-    PERFORM verwerkingenlog._beslis('patch', verwerkingenlog._scopes(), 'normaal', NULL);
+    PERFORM verwerkingenlog._decide('patch', verwerkingenlog._scopes(), 'normaal', NULL);
     q := verwerkingenlog._http_parameters(ARRAY['verwerkingId']);
     fouten := verwerkingenlog._http_param('verwerkingId', q->>'verwerkingId', 'uuid', true);
     IF jsonb_array_length(fouten) > 0 THEN
-        RETURN verwerkingenlog._http_probleem(400, format('invalid query parameter "verwerkingId": %s',
+        RETURN verwerkingenlog._http_problem(400, format('invalid query parameter "verwerkingId": %s',
                                                           fouten->0->>'reason'), fouten);
     END IF;
     PERFORM verwerkingenlog.wijzig_verwerking((q->>'verwerkingId')::uuid, $1);
-    RETURN verwerkingenlog._http_antwoord(204, NULL);
+    RETURN verwerkingenlog._http_response(204, NULL);
 EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, bericht = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
     -- The standard: no current action in the verwerking is a 400.
-    RETURN verwerkingenlog._http_fout(st, bericht, detail, 400, 'verwerkingId');
+    RETURN verwerkingenlog._http_error(st, bericht, detail, 400, 'verwerkingId');
 END
 $$;
 COMMENT ON FUNCTION verwerkingenlog_api.verwerkingsactie_list_patch(jsonb) IS
@@ -667,7 +667,7 @@ DECLARE
     st text; bericht text; detail text;
 BEGIN
     -- Without a read scope nothing is looked at, not even the parameters.
-    PERFORM verwerkingenlog._leesbaar('inzage', verwerkingenlog._scopes(), NULL);
+    PERFORM verwerkingenlog._readable('inzage', verwerkingenlog._scopes(), NULL);
     -- (Read after the first call into the library, which defines it.)
     grootte := current_setting('verwerkingenlog.page_size')::integer;
     q := verwerkingenlog._http_parameters(ARRAY['objecttype', 'soortObjectId', 'objectId', 'beginDatum', 'eindDatum',
@@ -679,7 +679,7 @@ BEGIN
            || verwerkingenlog._http_param('eindDatum', q->>'eindDatum', 'datum', true)
            || verwerkingenlog._http_param('verwerkingsactiviteitId', q->>'verwerkingsactiviteitId', 'uuid', false);
     IF jsonb_array_length(fouten) > 0 THEN
-        RETURN verwerkingenlog._http_probleem(400, format('invalid query parameter "%s": %s',
+        RETURN verwerkingenlog._http_problem(400, format('invalid query parameter "%s": %s',
                                                           fouten->0->>'name', fouten->0->>'reason'), fouten);
     END IF;
     c := verwerkingenlog._http_cursor(q->>'cursor', true);
@@ -689,12 +689,12 @@ BEGIN
                                                  'actie_id', p.actie_id, 'volgorde', p.volgorde)
                               ORDER BY p.tijdstip DESC, p.actie_id DESC, p.volgorde DESC), '[]')
       INTO rijen
-      FROM verwerkingenlog._verwerkte_objecten_pagina(
+      FROM verwerkingenlog._verwerkte_objecten_page(
                q->>'objecttype', q->>'soortObjectId', q->>'objectId', (q->>'beginDatum')::date, (q->>'eindDatum')::date,
                (q->>'verwerkingsactiviteitId')::uuid,
                c.tijdstip, c.actie_id, c.volgorde, coalesce(c.terug, false), grootte + 1) p;
-    RETURN verwerkingenlog._http_pagina(rijen, grootte, c.terug,
-        verwerkingenlog._verwerkte_objecten_aantal(
+    RETURN verwerkingenlog._http_page(rijen, grootte, c.terug,
+        verwerkingenlog._verwerkte_objecten_count(
             q->>'objecttype', q->>'soortObjectId', q->>'objectId', (q->>'beginDatum')::date, (q->>'eindDatum')::date,
             (q->>'verwerkingsactiviteitId')::uuid),
         '/verwerkte-objecten', jsonb_build_array(
@@ -704,7 +704,7 @@ BEGIN
         jsonb_build_array('verwerkingsactiviteitId', q->>'verwerkingsactiviteitId')));
 EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, bericht = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
-    RETURN verwerkingenlog._http_fout(st, bericht, detail);
+    RETURN verwerkingenlog._http_error(st, bericht, detail);
 END
 $$;
 COMMENT ON FUNCTION verwerkingenlog_api.verwerkte_objecten_list() IS
@@ -718,25 +718,25 @@ CREATE FUNCTION verwerkingenlog_api.verwerktobject_read()
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    id text := verwerkingenlog._http_kop('verwerkingenlog-id');
+    id text := verwerkingenlog._http_header('verwerkingenlog-id');
     fouten jsonb;
     d jsonb;
     st text; bericht text; detail text;
 BEGIN
-    PERFORM verwerkingenlog._leesbaar('inzage', verwerkingenlog._scopes(), NULL);
+    PERFORM verwerkingenlog._readable('inzage', verwerkingenlog._scopes(), NULL);
     fouten := verwerkingenlog._http_param('verwerktObjectId', id, 'uuid', true);
     IF jsonb_array_length(fouten) > 0 THEN
-        RETURN verwerkingenlog._http_probleem(400, format('invalid path parameter "verwerktObjectId": %s',
+        RETURN verwerkingenlog._http_problem(400, format('invalid path parameter "verwerktObjectId": %s',
                                                           fouten->0->>'reason'), fouten);
     END IF;
     d := verwerkingenlog.verwerkt_object(id::uuid);
     IF d IS NULL THEN
-        RETURN verwerkingenlog._http_probleem(404, format('verwerkt object %s does not exist', lower(id)));
+        RETURN verwerkingenlog._http_problem(404, format('verwerkt object %s does not exist', lower(id)));
     END IF;
-    RETURN verwerkingenlog._http_antwoord(200, d);
+    RETURN verwerkingenlog._http_response(200, d);
 EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, bericht = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
-    RETURN verwerkingenlog._http_fout(st, bericht, detail);
+    RETURN verwerkingenlog._http_error(st, bericht, detail);
 END
 $$;
 COMMENT ON FUNCTION verwerkingenlog_api.verwerktobject_read() IS

@@ -13,27 +13,27 @@ CREATE FUNCTION verwerkingenlog_api.verwerkingsactie_afnemer_list()
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    id text := verwerkingenlog._http_kop('verwerkingenlog-id');
+    id text := verwerkingenlog._http_header('verwerkingenlog-id');
     q jsonb;
     fouten jsonb;
     alle jsonb;
     st text; bericht text; detail text;
 BEGIN
-    PERFORM verwerkingenlog._leesbaar('actie', verwerkingenlog._scopes(), NULL);
+    PERFORM verwerkingenlog._readable('actie', verwerkingenlog._scopes(), NULL);
     q := verwerkingenlog._http_parameters(ARRAY['page']);
     fouten := verwerkingenlog._http_param('verwerkingIdAfnemer', id, 'uuid', true)
            || verwerkingenlog._http_param('page', q->>'page', 'pagina', false);
     IF jsonb_array_length(fouten) > 0 THEN
-        RETURN verwerkingenlog._http_probleem(400, format('invalid parameter "%s": %s',
+        RETURN verwerkingenlog._http_problem(400, format('invalid parameter "%s": %s',
                                                           fouten->0->>'name', fouten->0->>'reason'), fouten);
     END IF;
     SELECT coalesce(jsonb_agg(r ORDER BY n), '[]') INTO alle
       FROM verwerkingenlog.verwerkingsacties_afnemer(id::uuid) WITH ORDINALITY AS t(r, n);
-    RETURN verwerkingenlog._http_lijst(alle, coalesce((q->>'page')::integer, 1),
+    RETURN verwerkingenlog._http_list(alle, coalesce((q->>'page')::integer, 1),
                                        '/verwerkingsacties/afnemer/' || lower(id), '[]');
 EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, bericht = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
-    RETURN verwerkingenlog._http_fout(st, bericht, detail);
+    RETURN verwerkingenlog._http_error(st, bericht, detail);
 END
 $$;
 COMMENT ON FUNCTION verwerkingenlog_api.verwerkingsactie_afnemer_list() IS
@@ -48,22 +48,22 @@ CREATE FUNCTION verwerkingenlog_api.verwerkingsactie_afnemer_patch(jsonb)
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    id text := verwerkingenlog._http_kop('verwerkingenlog-id');
+    id text := verwerkingenlog._http_header('verwerkingenlog-id');
     fouten jsonb;
     st text; bericht text; detail text;
 BEGIN
-    PERFORM verwerkingenlog._beslis('patch', verwerkingenlog._scopes(), 'normaal', NULL);
+    PERFORM verwerkingenlog._decide('patch', verwerkingenlog._scopes(), 'normaal', NULL);
     fouten := verwerkingenlog._http_param('verwerkingIdAfnemer', id, 'uuid', true);
     IF jsonb_array_length(fouten) > 0 THEN
-        RETURN verwerkingenlog._http_probleem(400, format('invalid parameter "verwerkingIdAfnemer": %s',
+        RETURN verwerkingenlog._http_problem(400, format('invalid parameter "verwerkingIdAfnemer": %s',
                                                           fouten->0->>'reason'), fouten);
     END IF;
     PERFORM verwerkingenlog.wijzig_verwerking_afnemer(id::uuid, $1);
-    RETURN verwerkingenlog._http_antwoord(204, NULL);
+    RETURN verwerkingenlog._http_response(204, NULL);
 EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, bericht = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
     -- As PATCH by verwerkingId: no current action is a 400.
-    RETURN verwerkingenlog._http_fout(st, bericht, detail, 400, 'verwerkingIdAfnemer');
+    RETURN verwerkingenlog._http_error(st, bericht, detail, 400, 'verwerkingIdAfnemer');
 END
 $$;
 COMMENT ON FUNCTION verwerkingenlog_api.verwerkingsactie_afnemer_patch(jsonb) IS

@@ -15,7 +15,7 @@
 -- the API-Version header.
 
 -- Sets response.status and response.headers and returns body.
-CREATE FUNCTION _ldv_antwoord(status integer, body jsonb, koppen jsonb) RETURNS jsonb
+CREATE FUNCTION _ldv_response(status integer, body jsonb, koppen jsonb) RETURNS jsonb
     LANGUAGE plpgsql VOLATILE
 AS $$
 BEGIN
@@ -24,7 +24,7 @@ BEGIN
     RETURN body;
 END
 $$;
-COMMENT ON FUNCTION _ldv_antwoord(integer, jsonb, jsonb) IS
+COMMENT ON FUNCTION _ldv_response(integer, jsonb, jsonb) IS
   'Internal: sets response.status and response.headers (an array of single-key objects) for PostgREST and returns the body';
 
 CREATE FUNCTION verwerkingenlog_api.otlp_traces(jsonb)
@@ -36,21 +36,21 @@ DECLARE
     koppen jsonb := '[{"Content-Type": "application/json"}]';
     st text; bericht text; detail text;
 BEGIN
-    RETURN verwerkingenlog._ldv_antwoord(200, verwerkingenlog.log_otlp($1), koppen);
+    RETURN verwerkingenlog._ldv_response(200, verwerkingenlog.log_otlp($1), koppen);
 EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, bericht = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
     -- google.rpc.Status codes: 3 INVALID_ARGUMENT, 7 PERMISSION_DENIED,
     -- 16 UNAUTHENTICATED, 13 INTERNAL.
     IF st LIKE '22%' THEN
-        RETURN verwerkingenlog._ldv_antwoord(400, jsonb_build_object('code', 3, 'message',
+        RETURN verwerkingenlog._ldv_response(400, jsonb_build_object('code', 3, 'message',
             bericht || CASE WHEN detail IS NULL THEN '' ELSE E'\n' || detail END), koppen);
     ELSIF st = '42501' THEN
-        RETURN verwerkingenlog._ldv_antwoord(403, jsonb_build_object('code', 7, 'message', bericht), koppen);
+        RETURN verwerkingenlog._ldv_response(403, jsonb_build_object('code', 7, 'message', bericht), koppen);
     ELSIF st LIKE '28%' THEN
-        RETURN verwerkingenlog._ldv_antwoord(401, jsonb_build_object('code', 16, 'message', bericht), koppen);
+        RETURN verwerkingenlog._ldv_response(401, jsonb_build_object('code', 16, 'message', bericht), koppen);
     END IF;
     RAISE WARNING 'verwerkingenlog_api.otlp_traces: % (SQLSTATE %), answered with status 500', bericht, st;
-    RETURN verwerkingenlog._ldv_antwoord(500, jsonb_build_object('code', 13, 'message',
+    RETURN verwerkingenlog._ldv_response(500, jsonb_build_object('code', 13, 'message',
         'The spans could not be stored; the server log has the details.'), koppen);
 END
 $$;
@@ -111,37 +111,37 @@ BEGIN
         END;
     END IF;
     IF cardinality(fouten) > 0 THEN
-        RETURN verwerkingenlog._ldv_antwoord(400, jsonb_build_object(
+        RETURN verwerkingenlog._ldv_response(400, jsonb_build_object(
                    'status', 400, 'title', 'Bad Request',
                    'errors', jsonb_build_object('in', 'query', 'detail', array_to_string(fouten, '; '))),
                koppen || '[{"Content-Type": "application/problem+json"}]'::jsonb);
     END IF;
-    RETURN verwerkingenlog._ldv_antwoord(200,
+    RETURN verwerkingenlog._ldv_response(200,
                CASE versie WHEN '1.1' THEN jsonb_build_object('processingActivities', regels) ELSE regels END,
                koppen || '[{"Content-Type": "application/json"}]'::jsonb);
 EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, bericht = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
     koppen := coalesce(koppen, '[{"API-Version": "1.0.0"}]') || '[{"Content-Type": "application/problem+json"}]'::jsonb;
     IF st = '42501' THEN
-        RETURN verwerkingenlog._ldv_antwoord(403, jsonb_build_object('status', 403, 'title', 'Forbidden',
+        RETURN verwerkingenlog._ldv_response(403, jsonb_build_object('status', 403, 'title', 'Forbidden',
                    'errors', jsonb_build_object('in', 'header', 'detail', bericht)), koppen);
     ELSIF st LIKE '28%' THEN
-        RETURN verwerkingenlog._ldv_antwoord(401, jsonb_build_object('status', 401, 'title', 'Unauthorized',
+        RETURN verwerkingenlog._ldv_response(401, jsonb_build_object('status', 401, 'title', 'Unauthorized',
                    'errors', jsonb_build_object('in', 'header', 'detail', bericht)), koppen);
     ELSIF st = '25006' THEN
-        RETURN verwerkingenlog._ldv_antwoord(405, jsonb_build_object('status', 405, 'title', 'Method Not Allowed',
+        RETURN verwerkingenlog._ldv_response(405, jsonb_build_object('status', 405, 'title', 'Method Not Allowed',
                    'errors', jsonb_build_object('in', 'query', 'detail', bericht)),
                koppen || '[{"Allow": "POST"}]'::jsonb);
     END IF;
     RAISE WARNING 'verwerkingenlog_api.processing_activities_list: % (SQLSTATE %), answered with status 500', bericht, st;
-    RETURN verwerkingenlog._ldv_antwoord(500, jsonb_build_object('status', 500, 'title', 'Internal Server Error',
+    RETURN verwerkingenlog._ldv_response(500, jsonb_build_object('status', 500, 'title', 'Internal Server Error',
                'errors', jsonb_build_object('in', 'query', 'detail', 'the server log has the details')), koppen);
 END
 $$;
 COMMENT ON FUNCTION verwerkingenlog_api.processing_activities_list() IS
   'GET /processing-activities (LDV read API 1.0; apiVersion=1.1 for the 1.1 shape): the query string from the header Verwerkingenlog-Query; a read by subject is an inzage and is logged (call with POST)';
 
-REVOKE ALL ON FUNCTION _ldv_antwoord(integer, jsonb, jsonb) FROM PUBLIC;
+REVOKE ALL ON FUNCTION _ldv_response(integer, jsonb, jsonb) FROM PUBLIC;
 REVOKE ALL ON FUNCTION verwerkingenlog_api.otlp_traces(jsonb),
                        verwerkingenlog_api.processing_activities_list() FROM PUBLIC;
 -- As for the other REST functions (80_api): every scope role may call them;

@@ -25,16 +25,16 @@
 -- log itself, readable by beheer, kept by pg_dump.
 
 -- Internal helpers (src/vernietiging.c).
-CREATE FUNCTION _vereis_beheer(doel text) RETURNS void
-    AS 'MODULE_PATHNAME', 'vwl_vereis_beheer_fn'
+CREATE FUNCTION _require_beheer(doel text) RETURNS void
+    AS 'MODULE_PATHNAME', 'vwl_require_beheer_fn'
     LANGUAGE C STABLE PARALLEL SAFE;
-COMMENT ON FUNCTION _vereis_beheer(text) IS
+COMMENT ON FUNCTION _require_beheer(text) IS
   'Internal: 42501 ("scope "beheer" is required to <doel>") unless the caller holds scope beheer';
 
-CREATE FUNCTION _beller() RETURNS text
-    AS 'MODULE_PATHNAME', 'vwl_beller'
+CREATE FUNCTION _caller() RETURNS text
+    AS 'MODULE_PATHNAME', 'vwl_caller'
     LANGUAGE C STABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION _beller() IS
+COMMENT ON FUNCTION _caller() IS
   'Internal: the calling role (session or SET ROLE), not the owner of a SECURITY DEFINER function';
 
 CREATE FUNCTION _vernietigingscriterium(tijdstip moment, eigen bewaartermijn, register bewaartermijn,
@@ -229,11 +229,11 @@ BEGIN
     FOREACH t IN ARRAY ARRAY['bewaartermijn_registratie', 'vernietiging_run', 'vernietiging_batch',
                              'vernietigde_actie', 'vernietiging_journaal'] LOOP
         EXECUTE format('CREATE TRIGGER %I BEFORE UPDATE OR DELETE ON verwerkingenlog.%I
-                        FOR EACH ROW EXECUTE FUNCTION verwerkingenlog.weiger_wijziging()', t || '_onveranderlijk', t);
+                        FOR EACH ROW EXECUTE FUNCTION verwerkingenlog.weiger_wijziging()', t || '_append_only', t);
         EXECUTE format('CREATE TRIGGER %I BEFORE TRUNCATE ON verwerkingenlog.%I
-                        FOR EACH STATEMENT EXECUTE FUNCTION verwerkingenlog.weiger_wijziging()', t || '_niet_leegmaken', t);
-        EXECUTE format('ALTER TABLE verwerkingenlog.%I ENABLE ALWAYS TRIGGER %I', t, t || '_onveranderlijk');
-        EXECUTE format('ALTER TABLE verwerkingenlog.%I ENABLE ALWAYS TRIGGER %I', t, t || '_niet_leegmaken');
+                        FOR EACH STATEMENT EXECUTE FUNCTION verwerkingenlog.weiger_wijziging()', t || '_no_truncate', t);
+        EXECUTE format('ALTER TABLE verwerkingenlog.%I ENABLE ALWAYS TRIGGER %I', t, t || '_append_only');
+        EXECUTE format('ALTER TABLE verwerkingenlog.%I ENABLE ALWAYS TRIGGER %I', t, t || '_no_truncate');
         EXECUTE format('REVOKE ALL ON verwerkingenlog.%I FROM PUBLIC', t);
         EXECUTE format('GRANT SELECT ON verwerkingenlog.%I TO verwerkingenlog_beheer', t);
         -- pg_dump keeps the rows, and where the ids had got to.
@@ -270,7 +270,7 @@ AS $$
 DECLARE
     run bigint;
 BEGIN
-    PERFORM verwerkingenlog._vereis_beheer('destroy expired verwerkingsacties');
+    PERFORM verwerkingenlog._require_beheer('destroy expired verwerkingsacties');
     IF peilmoment IS NULL THEN
         RAISE EXCEPTION 'peilmoment must not be null' USING ERRCODE = 'null_value_not_allowed';
     END IF;
@@ -289,7 +289,7 @@ BEGIN
     END IF;
     INSERT INTO verwerkingenlog.vernietiging_run
         (begonnen, peilmoment, uitgevoerd_door, minimale_bewaartermijn, maximale_bewaartermijn, batch)
-    VALUES (clock_timestamp(), peilmoment, verwerkingenlog._beller(),
+    VALUES (clock_timestamp(), peilmoment, verwerkingenlog._caller(),
             nullif(current_setting('verwerkingenlog.minimale_bewaartermijn'), '')::verwerkingenlog.bewaartermijn,
             nullif(current_setting('verwerkingenlog.maximale_bewaartermijn'), '')::verwerkingenlog.bewaartermijn,
             batch)
@@ -320,7 +320,7 @@ DECLARE
     acties uuid[];
     u record;
 BEGIN
-    PERFORM verwerkingenlog._vereis_beheer('destroy expired verwerkingsacties');
+    PERFORM verwerkingenlog._require_beheer('destroy expired verwerkingsacties');
     PERFORM pg_advisory_xact_lock(1447511880, 0);
     SELECT * INTO r FROM verwerkingenlog.vernietiging_run x WHERE x.id = _vernietiging_batch.run;
     IF NOT FOUND THEN
@@ -371,52 +371,52 @@ COMMENT ON FUNCTION _vernietiging_batch(bigint) IS
   'Internal: destroys and journals the expired actions among the next batch of actions of a purge run and records the batch; false when the run has nothing left or has finished.  Scope beheer';
 
 -- Finishes a run: its journal row, the sums of its batches (once).
-CREATE FUNCTION _vernietiging_einde(run bigint) RETURNS bigint
+CREATE FUNCTION _vernietiging_end(run bigint) RETURNS bigint
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     j verwerkingenlog.vernietiging_journaal;
 BEGIN
-    PERFORM verwerkingenlog._vereis_beheer('destroy expired verwerkingsacties');
+    PERFORM verwerkingenlog._require_beheer('destroy expired verwerkingsacties');
     PERFORM pg_advisory_xact_lock(1447511880, 0);
-    SELECT * INTO j FROM verwerkingenlog.vernietiging_journaal x WHERE x.run = _vernietiging_einde.run;
+    SELECT * INTO j FROM verwerkingenlog.vernietiging_journaal x WHERE x.run = _vernietiging_end.run;
     IF NOT FOUND THEN
         INSERT INTO verwerkingenlog.vernietiging_journaal
             (begonnen, geeindigd, peilmoment, uitgevoerd_door, maximale_bewaartermijn, minimale_bewaartermijn,
              eigen_bewaartermijn, register, maximum, totaal, overgeslagen, versies, objecten, run)
-        SELECT r.begonnen, clock_timestamp(), r.peilmoment, verwerkingenlog._beller(), r.maximale_bewaartermijn,
+        SELECT r.begonnen, clock_timestamp(), r.peilmoment, verwerkingenlog._caller(), r.maximale_bewaartermijn,
                r.minimale_bewaartermijn,
                coalesce(sum(b.eigen_bewaartermijn), 0), coalesce(sum(b.register), 0), coalesce(sum(b.maximum), 0),
                coalesce(sum(b.eigen_bewaartermijn + b.register + b.maximum), 0),
                coalesce(sum(b.overgeslagen), 0), coalesce(sum(b.versies), 0), coalesce(sum(b.objecten), 0), r.id
           FROM verwerkingenlog.vernietiging_run r
           LEFT JOIN verwerkingenlog.vernietiging_batch b ON b.run = r.id
-         WHERE r.id = _vernietiging_einde.run
+         WHERE r.id = _vernietiging_end.run
          GROUP BY r.id
         RETURNING * INTO j;
     END IF;
     RETURN j.totaal;
 END
 $$;
-COMMENT ON FUNCTION _vernietiging_einde(bigint) IS
+COMMENT ON FUNCTION _vernietiging_end(bigint) IS
   'Internal: writes the journal row of a finished purge run (once; the sums of its batches) and returns how many actions it destroyed.  Scope beheer';
 
 -- The first unfinished run after run na (NULL: from the start); NULL when
 -- there is none.
-CREATE FUNCTION _vernietiging_onvoltooid(na bigint) RETURNS bigint
+CREATE FUNCTION _vernietiging_unfinished(na bigint) RETURNS bigint
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    PERFORM verwerkingenlog._vereis_beheer('destroy expired verwerkingsacties');
+    PERFORM verwerkingenlog._require_beheer('destroy expired verwerkingsacties');
     RETURN (SELECT r.id FROM verwerkingenlog.vernietiging_run r
              WHERE r.id > coalesce(na, 0)
                AND NOT EXISTS (SELECT FROM verwerkingenlog.vernietiging_journaal j WHERE j.run = r.id)
              ORDER BY r.id LIMIT 1);
 END
 $$;
-COMMENT ON FUNCTION _vernietiging_onvoltooid(bigint) IS
+COMMENT ON FUNCTION _vernietiging_unfinished(bigint) IS
   'Internal: the first purge run after na that has not finished (no journal row), NULL when none.  Scope beheer';
 
 CREATE FUNCTION vernietig_verlopen(peilmoment timestamptz DEFAULT pg_catalog.now()) RETURNS bigint
@@ -429,7 +429,7 @@ BEGIN
     run := verwerkingenlog._vernietiging_start(peilmoment, 1000);
     WHILE verwerkingenlog._vernietiging_batch(run) LOOP
     END LOOP;
-    RETURN verwerkingenlog._vernietiging_einde(run);
+    RETURN verwerkingenlog._vernietiging_end(run);
 END
 $$;
 COMMENT ON FUNCTION vernietig_verlopen(timestamptz) IS
@@ -451,14 +451,14 @@ BEGIN
     -- First the runs that a crash or a cancel interrupted, each with its
     -- own peilmoment, from where their last committed batch ended.
     LOOP
-        run := verwerkingenlog._vernietiging_onvoltooid(run);
+        run := verwerkingenlog._vernietiging_unfinished(run);
         EXIT WHEN run IS NULL;
         RAISE NOTICE 'resuming purge run % that did not finish', run
             USING DETAIL = 'It was interrupted, or another session is still running it; batches take turns, so nothing is done twice.';
         WHILE verwerkingenlog._vernietiging_batch(run) LOOP
             COMMIT;
         END LOOP;
-        PERFORM verwerkingenlog._vernietiging_einde(run);
+        PERFORM verwerkingenlog._vernietiging_end(run);
         COMMIT;
     END LOOP;
     -- Then a new run.
@@ -467,7 +467,7 @@ BEGIN
     WHILE verwerkingenlog._vernietiging_batch(run) LOOP
         COMMIT;
     END LOOP;
-    PERFORM verwerkingenlog._vernietiging_einde(run);
+    PERFORM verwerkingenlog._vernietiging_end(run);
     COMMIT;
 END
 $$;
@@ -482,7 +482,7 @@ CREATE FUNCTION vernietigde_acties(run bigint)
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    PERFORM verwerkingenlog._vereis_beheer('list destroyed verwerkingsacties');
+    PERFORM verwerkingenlog._require_beheer('list destroyed verwerkingsacties');
     RETURN QUERY
     SELECT d.actie_id, d.verwerkingsactiviteit_id, d.criterium, d.bewaartermijn, d.verlopen_op, d.vernietigd_op
       FROM verwerkingenlog.vernietigde_actie d
@@ -500,14 +500,14 @@ CREATE FUNCTION registreer_bewaartermijn(verwerkingsactiviteit_id uuid, bewaarte
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    PERFORM verwerkingenlog._vereis_beheer('register the retention of a verwerkingsactiviteit');
+    PERFORM verwerkingenlog._require_beheer('register the retention of a verwerkingsactiviteit');
     IF verwerkingsactiviteit_id IS NULL OR bewaartermijn IS NULL THEN
         RAISE EXCEPTION 'verwerkingsactiviteit_id and bewaartermijn must not be null'
             USING ERRCODE = 'null_value_not_allowed',
                   HINT = 'Use verwijder_bewaartermijn to remove an entry.';
     END IF;
     -- The entry's confidentiality (LDV) stays as it was.
-    PERFORM verwerkingenlog._registreer('urn:uuid:' || verwerkingsactiviteit_id, NULL, bewaartermijn, omschrijving, true);
+    PERFORM verwerkingenlog._register('urn:uuid:' || verwerkingsactiviteit_id, NULL, bewaartermijn, omschrijving, true);
 END
 $$;
 COMMENT ON FUNCTION registreer_bewaartermijn(uuid, bewaartermijn, text) IS
@@ -520,13 +520,13 @@ AS $$
 DECLARE
     uri text := 'urn:uuid:' || verwerkingsactiviteit_id;
 BEGIN
-    PERFORM verwerkingenlog._vereis_beheer('remove the retention of a verwerkingsactiviteit');
+    PERFORM verwerkingenlog._require_beheer('remove the retention of a verwerkingsactiviteit');
     PERFORM pg_advisory_xact_lock(1447511881, hashtext(uri));
     IF NOT EXISTS (SELECT FROM verwerkingenlog.verwerkingsactiviteit_register r
                     WHERE r.verwerkingsactiviteit = uri AND r.bewaartermijn IS NOT NULL) THEN
         RETURN false;
     END IF;
-    PERFORM verwerkingenlog._registreer(uri, NULL, NULL, NULL, true);
+    PERFORM verwerkingenlog._register(uri, NULL, NULL, NULL, true);
     RETURN true;
 END
 $$;
@@ -536,7 +536,7 @@ COMMENT ON FUNCTION verwijder_bewaartermijn(uuid) IS
 -- Appends a registration, with who and when; registrations of one activity
 -- take turns.  houd_niveau: keep the confidentiality in force (a
 -- registration of the retention alone; omschrijving too when NULL).
-CREATE FUNCTION _registreer(uri text, niveau vertrouwelijkheid, termijn bewaartermijn, omschrijving text,
+CREATE FUNCTION _register(uri text, niveau vertrouwelijkheid, termijn bewaartermijn, omschrijving text,
                             houd_niveau boolean) RETURNS void
     LANGUAGE plpgsql VOLATILE
 AS $$
@@ -558,10 +558,10 @@ BEGIN
     VALUES (uri, niveau, termijn, omschrijving, pg_catalog.clock_timestamp(), m.rol, m.sub, m.client);
 END
 $$;
-COMMENT ON FUNCTION _registreer(text, vertrouwelijkheid, bewaartermijn, text, boolean) IS
+COMMENT ON FUNCTION _register(text, vertrouwelijkheid, bewaartermijn, text, boolean) IS
   'Internal: appends a row to the history of the register of processing activities (niveau and termijn NULL: removal; houd_niveau: keep the confidentiality in force)';
 
-REVOKE ALL ON FUNCTION _vereis_beheer(text), _beller(), _vernietig(uuid[], bigint),
-    _registreer(text, vertrouwelijkheid, bewaartermijn, text, boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION _require_beheer(text), _caller(), _vernietig(uuid[], bigint),
+    _register(text, vertrouwelijkheid, bewaartermijn, text, boolean) FROM PUBLIC;
 REVOKE ALL ON PROCEDURE vernietig_verlopen_per_batch(timestamptz, integer) FROM PUBLIC;
 GRANT EXECUTE ON PROCEDURE vernietig_verlopen_per_batch(timestamptz, integer) TO verwerkingenlog_beheer;

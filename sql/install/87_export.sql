@@ -8,15 +8,15 @@
 -- plaats are the ciphertext's binding (45_pseudoniem): for an objectId its
 -- soortObjectId and pseudonym, for an afnemerId its soortAfnemerId ('' for
 -- none) and 'afnemer' followed by the actieId's 16 bytes.
-CREATE FUNCTION _ontsleutel_export(versleuteld bytea, soort text, plaats bytea, tabel text, record text) RETURNS text
-    AS 'MODULE_PATHNAME', 'vwl_ontsleutel_export'
+CREATE FUNCTION _decrypt_export(versleuteld bytea, soort text, plaats bytea, tabel text, record text) RETURNS text
+    AS 'MODULE_PATHNAME', 'vwl_decrypt_export'
     LANGUAGE C VOLATILE;
-COMMENT ON FUNCTION _ontsleutel_export(bytea, text, bytea, text, text) IS
-  'Internal: _ontsleutel with a binding, or NULL with a WARNING naming table and record when the identifier cannot be decrypted (the export goes on)';
+COMMENT ON FUNCTION _decrypt_export(bytea, text, bytea, text, text) IS
+  'Internal: _decrypt with a binding, or NULL with a WARNING naming table and record when the identifier cannot be decrypted (the export goes on)';
 
 -- A version as the export shows it: the history's document, with
 -- volgnummer, versieId (the record id), vervallen and gemaaktDoor, its
--- identifiers decrypted by _ontsleutel_export.
+-- identifiers decrypted by _decrypt_export.
 CREATE FUNCTION _export_document(v verwerkingsactie_versie) RETURNS jsonb
     LANGUAGE plpgsql VOLATILE
 AS $$
@@ -26,7 +26,7 @@ DECLARE
     z verwerkingenlog.verwerkt_object;
     o verwerkingenlog.verwerkt_object;
 BEGIN
-    -- _document and _object_document decrypt with _ontsleutel (which is
+    -- _document and _object_document decrypt with _decrypt (which is
     -- STRICT): hand them no ciphertext, and decrypt here instead.
     zonder.afnemer_versleuteld := NULL;
     FOR o IN SELECT * FROM verwerkingenlog.verwerkt_object x
@@ -38,13 +38,13 @@ BEGIN
         -- An array appended in place (a jsonb array would be copied on
         -- every append: quadratic in an action of 20,000 objects).
         objecten := array_append(objecten, verwerkingenlog._object_document(z)
-            || jsonb_build_object('objectId', verwerkingenlog._ontsleutel_export(o.object_versleuteld, o.soort_object_id, o.object_pseudoniem, 'verwerkt_object',
+            || jsonb_build_object('objectId', verwerkingenlog._decrypt_export(o.object_versleuteld, o.soort_object_id, o.object_pseudoniem, 'verwerkt_object',
                                                                                   o.verwerkt_object_id::text)));
     END LOOP;
     RETURN verwerkingenlog._document(zonder, to_jsonb(objecten))
         || jsonb_build_object(
                'afnemerId', coalesce(v.afnemer_id,
-                                     verwerkingenlog._ontsleutel_export(v.afnemer_versleuteld, coalesce(v.soort_afnemer_id, ''),
+                                     verwerkingenlog._decrypt_export(v.afnemer_versleuteld, coalesce(v.soort_afnemer_id, ''),
                                                                         '\x61666e656d6572'::bytea || uuid_send(v.actie_id), 'verwerkingsactie_versie',
                                                                         v.versie_id::text)),
                'volgnummer', v.volgnummer,

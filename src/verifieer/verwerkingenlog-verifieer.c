@@ -33,16 +33,16 @@
 #define GEEN		UINT64_C(0xFFFFFFFFFFFFFFFF)
 
 /* What the export says about a leaf. */
-typedef struct Blad
+typedef struct Leaf
 {
 	unsigned char hash[HASH_LEN];	/* the leaf hash the tree uses */
 	char		status;			/* a(anwezig), s: vervangen (superseded), d:
 								 * vernietigd (destroyed), o(ntbreekt) */
 	uint64_t	vorige;			/* from the encoding (present rows), else GEEN */
 	int64_t		verwijzing;		/* superseding leaf or purge run, -1 none */
-	int			tabel;			/* index into tabellen */
+	int			tabel;			/* index into tables */
 	char	   *sleutel;
-} Blad;
+} Leaf;
 
 /* A checkpoint from the export or from a witness. */
 typedef struct Controlepunt
@@ -54,31 +54,31 @@ typedef struct Controlepunt
 } Controlepunt;
 
 /* A problem found in a leaf; the first by tree index is reported. */
-typedef struct Fout
+typedef struct Failure
 {
 	uint64_t	index;
 	char		tekst[1024];
-} Fout;
+} Failure;
 
 static const char *prog = "verwerkingenlog-verifieer";
 
-static char *tabellen[64];
-static int	ntabellen = 0;
+static char *tables[64];
+static int	ntables = 0;
 
-static Blad *bladen;
+static Leaf *leaves;
 static uint64_t nbladen = 0,
 			maxbladen = 0;
 
-static Controlepunt *punten;
-static int	npunten = 0,
-			maxpunten = 0;
+static Controlepunt *checkpoints;
+static int	ncheckpoints = 0,
+			maxcheckpoints = 0;
 
-static Fout eerste = {GEEN, ""};
+static Failure eerste = {GEEN, ""};
 static char ingevoegd[1024] = "";
 /* the leaf (0x00 || encoding) and stored hash of the first changed row */
-static unsigned char *verdacht = NULL;
-static size_t verdacht_len = 0;
-static unsigned char verdacht_hash[HASH_LEN];
+static unsigned char *suspect = NULL;
+static size_t suspect_len = 0;
+static unsigned char suspect_hash[HASH_LEN];
 static uint64_t wachtend = 0;
 
 /* A purge run from vernietiging_journaal, and the leaves it is said to have destroyed. */
@@ -97,12 +97,12 @@ static size_t njournaal = 0,
 
 static char sleutelnaam[256];
 static char herkomst[512] = "";	/* the origin of the first checkpoint read */
-static unsigned char sleutel_id[4];
+static unsigned char key_id[4];
 static EVP_PKEY *publiek;
 
 /* Stop: the program cannot run (exit 2). */
 static void
-kan_niet(const char *fmt,...)
+cannot(const char *fmt,...)
 {
 	va_list		ap;
 
@@ -116,7 +116,7 @@ kan_niet(const char *fmt,...)
 
 /* Stop: the log was tampered with (exit 1). */
 static void
-vals(const char *fmt,...)
+fail(const char *fmt,...)
 {
 	va_list		ap;
 
@@ -130,7 +130,7 @@ vals(const char *fmt,...)
 
 /* Record a problem at tree index i, if it is the first so far. */
 static void
-fout_bij(uint64_t i, const char *fmt,...)
+fail_at(uint64_t i, const char *fmt,...)
 {
 	va_list		ap;
 
@@ -149,7 +149,7 @@ xrealloc(void *p, size_t n)
 	void	   *q = realloc(p, n);
 
 	if (q == NULL)
-		kan_niet("out of memory");
+		cannot("out of memory");
 	return q;
 }
 
@@ -158,12 +158,12 @@ static void
 sha256(const void *d, size_t n, unsigned char *uit)
 {
 	if (EVP_Digest(d, n, uit, NULL, EVP_sha256(), NULL) != 1)
-		kan_niet("SHA-256 failed");
+		cannot("SHA-256 failed");
 }
 
 /* RFC 9162 inner node. */
 static void
-knoop(const unsigned char *l, const unsigned char *r, unsigned char *uit)
+node(const unsigned char *l, const unsigned char *r, unsigned char *uit)
 {
 	unsigned char buf[1 + 2 * HASH_LEN];
 
@@ -175,7 +175,7 @@ knoop(const unsigned char *l, const unsigned char *r, unsigned char *uit)
 
 /* Value of a hex digit, -1 when it is none. */
 static int
-hexwaarde(int c)
+hex_value(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -194,8 +194,8 @@ hex_decode(const char *s, size_t len, unsigned char *uit)
 		return -1;
 	for (size_t i = 0; i < len / 2; i++)
 	{
-		int			a = hexwaarde((unsigned char) s[2 * i]),
-					b = hexwaarde((unsigned char) s[2 * i + 1]);
+		int			a = hex_value((unsigned char) s[2 * i]),
+					b = hex_value((unsigned char) s[2 * i + 1]);
 
 		if (a < 0 || b < 0)
 			return -1;
@@ -244,7 +244,7 @@ b64_decode(const char *s, size_t len, unsigned char *uit, size_t max)
 
 /* Read a whole file (or stdin for "-"), NUL-terminated. */
 static char *
-lees_bestand(const char *pad, size_t *len)
+read_file(const char *pad, size_t *len)
 {
 	FILE	   *f = strcmp(pad, "-") == 0 ? stdin : fopen(pad, "rb");
 	char	   *buf = NULL;
@@ -252,7 +252,7 @@ lees_bestand(const char *pad, size_t *len)
 				max = 0;
 
 	if (f == NULL)
-		kan_niet("cannot open \"%s\": %s", pad, strerror(errno));
+		cannot("cannot open \"%s\": %s", pad, strerror(errno));
 	for (;;)
 	{
 		size_t		r;
@@ -268,7 +268,7 @@ lees_bestand(const char *pad, size_t *len)
 			break;
 	}
 	if (ferror(f))
-		kan_niet("cannot read \"%s\": %s", pad, strerror(errno));
+		cannot("cannot read \"%s\": %s", pad, strerror(errno));
 	if (f != stdin)
 		fclose(f);
 	buf[n] = '\0';
@@ -278,10 +278,10 @@ lees_bestand(const char *pad, size_t *len)
 
 /* The verifier key: <name>+<hex key ID>+<base64(0x01 || public key)>. */
 static void
-lees_sleutel(const char *pad)
+read_key(const char *pad)
 {
 	size_t		len;
-	char	   *s = lees_bestand(pad, &len);
+	char	   *s = read_file(pad, &len);
 	char	   *p1,
 			   *p2;
 	unsigned char raw[64],
@@ -295,13 +295,13 @@ lees_sleutel(const char *pad)
 	p1 = strchr(s, '+');
 	p2 = p1 ? strchr(p1 + 1, '+') : NULL;
 	if (p1 == NULL || p2 == NULL || p2 - p1 - 1 != 8 || (size_t) (p1 - s) >= sizeof(sleutelnaam))
-		kan_niet("\"%s\" is not a verifier key (name+keyid+key)", pad);
+		cannot("\"%s\" is not a verifier key (name+keyid+key)", pad);
 	naamlen = (size_t) (p1 - s);
 	memcpy(sleutelnaam, s, naamlen);
 	sleutelnaam[naamlen] = '\0';
 	if (hex_decode(p1 + 1, 8, id) != 4 ||
 		b64_decode(p2 + 1, strlen(p2 + 1), raw, sizeof(raw)) != 33 || raw[0] != 0x01)
-		kan_niet("\"%s\" is not an Ed25519 verifier key", pad);
+		cannot("\"%s\" is not an Ed25519 verifier key", pad);
 	buf = xrealloc(NULL, naamlen + 2 + 32);
 	memcpy(buf, sleutelnaam, naamlen);
 	buf[naamlen] = '\n';
@@ -310,11 +310,11 @@ lees_sleutel(const char *pad)
 	sha256(buf, naamlen + 2 + 32, h);
 	free(buf);
 	if (memcmp(h, id, 4) != 0)
-		kan_niet("the key ID in \"%s\" does not belong to its key", pad);
-	memcpy(sleutel_id, id, 4);
+		cannot("the key ID in \"%s\" does not belong to its key", pad);
+	memcpy(key_id, id, 4);
 	publiek = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, raw + 1, 32);
 	if (publiek == NULL)
-		kan_niet("\"%s\": not a valid Ed25519 public key", pad);
+		cannot("\"%s\": not a valid Ed25519 public key", pad);
 	free(s);
 }
 
@@ -323,7 +323,7 @@ lees_sleutel(const char *pad)
  * is good (size and root filled in), else the reason.
  */
 static const char *
-lees_controlepunt(const char *note, size_t len, uint64_t *grootte, unsigned char *wortel)
+read_controlepunt(const char *note, size_t len, uint64_t *grootte, unsigned char *wortel)
 {
 	const char *scheiding = NULL;
 	const char *p;
@@ -356,7 +356,7 @@ lees_controlepunt(const char *note, size_t len, uint64_t *grootte, unsigned char
 			EVP_MD_CTX *md;
 			int			ok;
 
-			if (n != 68 || memcmp(sig, sleutel_id, 4) != 0)
+			if (n != 68 || memcmp(sig, key_id, 4) != 0)
 				return "its signature line for the key is malformed or has another key ID";
 			md = EVP_MD_CTX_new();
 			ok = md && EVP_DigestVerifyInit(md, NULL, NULL, NULL, publiek) == 1 &&
@@ -412,31 +412,31 @@ lees_controlepunt(const char *note, size_t len, uint64_t *grootte, unsigned char
 
 /* Add a checkpoint. */
 static void
-punt_erbij(uint64_t grootte, const unsigned char *wortel, const char *bron, int getuige)
+controlepunt_append(uint64_t grootte, const unsigned char *wortel, const char *bron, int getuige)
 {
-	if (npunten == maxpunten)
+	if (ncheckpoints == maxcheckpoints)
 	{
-		maxpunten = maxpunten ? maxpunten * 2 : 64;
-		punten = xrealloc(punten, (size_t) maxpunten * sizeof(Controlepunt));
+		maxcheckpoints = maxcheckpoints ? maxcheckpoints * 2 : 64;
+		checkpoints = xrealloc(checkpoints, (size_t) maxcheckpoints * sizeof(Controlepunt));
 	}
-	punten[npunten].grootte = grootte;
-	memcpy(punten[npunten].wortel, wortel, HASH_LEN);
-	punten[npunten].bron = bron;
-	punten[npunten].getuige = getuige;
-	npunten++;
+	checkpoints[ncheckpoints].grootte = grootte;
+	memcpy(checkpoints[ncheckpoints].wortel, wortel, HASH_LEN);
+	checkpoints[ncheckpoints].bron = bron;
+	checkpoints[ncheckpoints].getuige = getuige;
+	ncheckpoints++;
 }
 
 /* Index of a table name, added when new. */
 static int
-tabel_index(const char *naam)
+table_index(const char *naam)
 {
-	for (int i = 0; i < ntabellen; i++)
-		if (strcmp(tabellen[i], naam) == 0)
+	for (int i = 0; i < ntables; i++)
+		if (strcmp(tables[i], naam) == 0)
 			return i;
-	if (ntabellen == 64)
-		kan_niet("too many tables in the export");
-	tabellen[ntabellen] = strdup(naam);
-	return ntabellen++;
+	if (ntables == 64)
+		cannot("too many tables in the export");
+	tables[ntables] = strdup(naam);
+	return ntables++;
 }
 
 /* Big-endian integer of n bytes. */
@@ -457,7 +457,7 @@ be(const unsigned char *p, int n)
  * batches marked the destroyed leaves with) goes into the journal set.
  */
 static const char *
-lees_canoniek(const unsigned char *b, size_t n, const char *tabel,
+read_canonical(const unsigned char *b, size_t n, const char *tabel,
 			  uint64_t *vorige, uint64_t *sealed_at)
 {
 	size_t		p;
@@ -533,7 +533,7 @@ lees_canoniek(const unsigned char *b, size_t n, const char *tabel,
 
 /* Split a COPY text line into fields (tabs); \N is NULL. */
 static int
-velden(char *regel, char **v, int max)
+fields(char *regel, char **v, int max)
 {
 	int			n = 0;
 	char	   *p = regel;
@@ -556,7 +556,7 @@ velden(char *regel, char **v, int max)
 
 /* Read the export. */
 static void
-lees_export(const char *pad)
+read_export(const char *pad)
 {
 	FILE	   *f = strcmp(pad, "-") == 0 ? stdin : fopen(pad, "rb");
 	char	   *regel = NULL;
@@ -567,7 +567,7 @@ lees_export(const char *pad)
 	unsigned long regelnr = 0;
 
 	if (f == NULL)
-		kan_niet("cannot open \"%s\": %s", pad, strerror(errno));
+		cannot("cannot open \"%s\": %s", pad, strerror(errno));
 	while ((len = getline(&regel, &cap, f)) >= 0)
 	{
 		char	   *v[8];
@@ -576,8 +576,8 @@ lees_export(const char *pad)
 		regelnr++;
 		if (len > 0 && regel[len - 1] == '\n')
 			regel[--len] = '\0';
-		if (velden(regel, v, 8) != 8 || v[0] == NULL)
-			kan_niet("%s, line %lu: not a line of verificatie_export()", pad, regelnr);
+		if (fields(regel, v, 8) != 8 || v[0] == NULL)
+			cannot("%s, line %lu: not a line of verificatie_export()", pad, regelnr);
 		if ((size_t) len / 2 + 1 > bufmax)
 		{
 			bufmax = (size_t) len / 2 + 1;
@@ -585,36 +585,36 @@ lees_export(const char *pad)
 		}
 		if (strcmp(v[0], "blad") == 0)
 		{
-			Blad	   *b;
+			Leaf	   *b;
 			unsigned char opgeslagen[HASH_LEN];
 
 			if (v[1] == NULL || v[2] == NULL || v[3] == NULL || v[4] == NULL || v[6] == NULL)
-				kan_niet("%s, line %lu: a leaf line lacks a field", pad, regelnr);
+				cannot("%s, line %lu: a leaf line lacks a field", pad, regelnr);
 			positie = strtoull(v[1], NULL, 10);
 			if (positie != nbladen)
 			{
 				if (positie > nbladen)
-					fout_bij(nbladen, "removed: tree index %llu to %llu are missing from the export (their leaves are gone from verzegel_blad)",
+					fail_at(nbladen, "removed: tree index %llu to %llu are missing from the export (their leaves are gone from seal_leaf)",
 							 (unsigned long long) nbladen, (unsigned long long) positie - 1);
 				else
-					fout_bij(positie, "reordered: tree index %llu appears twice in the export (row %s %s)",
+					fail_at(positie, "reordered: tree index %llu appears twice in the export (row %s %s)",
 							 (unsigned long long) positie, v[2], v[3]);
-				vals("%s", eerste.tekst);
+				fail("%s", eerste.tekst);
 			}
 			if (nbladen == maxbladen)
 			{
 				maxbladen = maxbladen ? maxbladen * 2 : 65536;
-				bladen = xrealloc(bladen, maxbladen * sizeof(Blad));
+				leaves = xrealloc(leaves, maxbladen * sizeof(Leaf));
 			}
-			b = &bladen[nbladen];
-			b->tabel = tabel_index(v[2]);
+			b = &leaves[nbladen];
+			b->tabel = table_index(v[2]);
 			b->sleutel = strdup(v[3]);
 			b->vorige = GEEN;
 			b->verwijzing = v[7] ? strtoll(v[7], NULL, 10) : -1;
 			b->status = strcmp(v[4], "vervangen") == 0 ? 's' :
 				strcmp(v[4], "vernietigd") == 0 ? 'd' : v[4][0];
 			if (hex_decode(v[6], strlen(v[6]), opgeslagen) != HASH_LEN)
-				kan_niet("%s, line %lu: the leaf hash is not 32 bytes of hex", pad, regelnr);
+				cannot("%s, line %lu: the leaf hash is not 32 bytes of hex", pad, regelnr);
 			memcpy(b->hash, opgeslagen, HASH_LEN);
 			if (strcmp(v[4], "aanwezig") == 0)
 			{
@@ -623,32 +623,32 @@ lees_export(const char *pad)
 				const char *reden;
 
 				if (v[5] == NULL || (n = hex_decode(v[5], strlen(v[5]), buf + 1)) < 0)
-					kan_niet("%s, line %lu: the encoding is not hex", pad, regelnr);
+					cannot("%s, line %lu: the encoding is not hex", pad, regelnr);
 				buf[0] = 0x00;
 				sha256(buf, (size_t) n + 1, b->hash);
-				reden = lees_canoniek(buf + 1, (size_t) n, v[2], &b->vorige, &sealed_at);
+				reden = read_canonical(buf + 1, (size_t) n, v[2], &b->vorige, &sealed_at);
 				if (reden)
-					fout_bij(nbladen, "changed: row %s %s at tree index %llu: %s",
+					fail_at(nbladen, "changed: row %s %s at tree index %llu: %s",
 							 v[2], v[3], (unsigned long long) nbladen, reden);
 				else if (sealed_at != nbladen)
-					fout_bij(nbladen, "reordered: row %s %s is at tree index %llu but was sealed at tree index %llu",
+					fail_at(nbladen, "reordered: row %s %s is at tree index %llu but was sealed at tree index %llu",
 							 v[2], v[3], (unsigned long long) nbladen, (unsigned long long) sealed_at);
 				else if (memcmp(b->hash, opgeslagen, HASH_LEN) != 0 && nbladen < eerste.index)
 				{
-					fout_bij(nbladen, "changed: row %s %s at tree index %llu no longer matches its leaf",
+					fail_at(nbladen, "changed: row %s %s at tree index %llu no longer matches its leaf",
 							 v[2], v[3], (unsigned long long) nbladen);
 					/* kept to tell a moved leaf from a changed one */
-					verdacht = xrealloc(verdacht, (size_t) n + 1);
-					memcpy(verdacht, buf, (size_t) n + 1);
-					verdacht_len = (size_t) n + 1;
-					memcpy(verdacht_hash, opgeslagen, HASH_LEN);
+					suspect = xrealloc(suspect, (size_t) n + 1);
+					memcpy(suspect, buf, (size_t) n + 1);
+					suspect_len = (size_t) n + 1;
+					memcpy(suspect_hash, opgeslagen, HASH_LEN);
 				}
 			}
 			else if (strcmp(v[4], "ontbreekt") == 0)
-				fout_bij(nbladen, "removed: row %s %s at tree index %llu is gone, and no purge destroyed it",
+				fail_at(nbladen, "removed: row %s %s at tree index %llu is gone, and no purge destroyed it",
 						 v[2], v[3], (unsigned long long) nbladen);
 			else if (strcmp(v[4], "vernietigd") != 0 && strcmp(v[4], "vervangen") != 0)
-				kan_niet("%s, line %lu: unknown leaf status \"%s\"", pad, regelnr, v[4]);
+				cannot("%s, line %lu: unknown leaf status \"%s\"", pad, regelnr, v[4]);
 			nbladen++;
 		}
 		else if (strcmp(v[0], "controlepunt") == 0)
@@ -659,14 +659,14 @@ lees_export(const char *pad)
 			const char *reden;
 
 			if (v[1] == NULL || v[5] == NULL || (n = hex_decode(v[5], strlen(v[5]), buf)) < 0)
-				kan_niet("%s, line %lu: a checkpoint line lacks its note", pad, regelnr);
-			reden = lees_controlepunt((const char *) buf, (size_t) n, &grootte, wortel);
+				cannot("%s, line %lu: a checkpoint line lacks its note", pad, regelnr);
+			reden = read_controlepunt((const char *) buf, (size_t) n, &grootte, wortel);
 			if (reden)
-				vals("the checkpoint of tree size %s in the export is not valid: %s", v[1], reden);
+				fail("the checkpoint of tree size %s in the export is not valid: %s", v[1], reden);
 			if (grootte != strtoull(v[1], NULL, 10))
-				vals("the checkpoint of tree size %s in the export signs tree size %llu", v[1],
+				fail("the checkpoint of tree size %s in the export signs tree size %llu", v[1],
 					 (unsigned long long) grootte);
-			punt_erbij(grootte, wortel, "the export", 0);
+			controlepunt_append(grootte, wortel, "the export", 0);
 		}
 		else if (strcmp(v[0], "ongezegeld") == 0)
 		{
@@ -679,7 +679,7 @@ lees_export(const char *pad)
 				/* a purge's journal entry waits for the next checkpoint */
 				wachtend++;
 				if (v[2] && v[5] && (n = hex_decode(v[5], strlen(v[5]), buf)) > 0)
-					(void) lees_canoniek(buf, (size_t) n, v[2], &vorige, &sealed_at);
+					(void) read_canonical(buf, (size_t) n, v[2], &vorige, &sealed_at);
 			}
 			if (v[4] && strcmp(v[4], "onbekend") == 0 && ingevoegd[0] == '\0')
 				snprintf(ingevoegd, sizeof(ingevoegd),
@@ -687,10 +687,10 @@ lees_export(const char *pad)
 						 v[2] ? v[2] : "?", v[3] ? v[3] : "?");
 		}
 		else
-			kan_niet("%s, line %lu: unknown kind of line \"%s\"", pad, regelnr, v[0]);
+			cannot("%s, line %lu: unknown kind of line \"%s\"", pad, regelnr, v[0]);
 	}
 	if (ferror(f))
-		kan_niet("cannot read \"%s\": %s", pad, strerror(errno));
+		cannot("cannot read \"%s\": %s", pad, strerror(errno));
 	if (f != stdin)
 		fclose(f);
 	free(regel);
@@ -699,7 +699,7 @@ lees_export(const char *pad)
 
 /* Sort checkpoints by size, witnesses after the export at equal size. */
 static int
-punt_cmp(const void *a, const void *b)
+controlepunt_cmp(const void *a, const void *b)
 {
 	const Controlepunt *x = a,
 			   *y = b;
@@ -711,7 +711,7 @@ punt_cmp(const void *a, const void *b)
 
 /* The run of the journal with this id, or NULL. */
 static Run *
-in_journaal(int64_t run)
+in_journaal_run(int64_t run)
 {
 	for (size_t i = 0; i < njournaal; i++)
 		if ((int64_t) journaal[i].id == run)
@@ -734,7 +734,7 @@ b64_hash(const unsigned char *h, char *uit)
 int
 main(int argc, char **argv)
 {
-	const char *sleutelpad = NULL;
+	const char *key_path = NULL;
 	const char *exportpad = NULL;
 	char	  **getuigen = NULL;
 	int			ngetuigen = 0;
@@ -752,9 +752,9 @@ main(int argc, char **argv)
 	for (int i = 1; i < argc; i++)
 	{
 		if (strcmp(argv[i], "--sleutel") == 0 && i + 1 < argc)
-			sleutelpad = argv[++i];
+			key_path = argv[++i];
 		else if (strncmp(argv[i], "--sleutel=", 10) == 0)
-			sleutelpad = argv[i] + 10;
+			key_path = argv[i] + 10;
 		else if (strcmp(argv[i], "--help") == 0)
 		{
 			printf("usage: %s --sleutel PUBLIC_KEY_FILE EXPORT_FILE [CHECKPOINT_FILE ...]\n", prog);
@@ -768,45 +768,45 @@ main(int argc, char **argv)
 			getuigen[ngetuigen++] = argv[i];
 		}
 	}
-	if (sleutelpad == NULL || exportpad == NULL)
-		kan_niet("usage: %s --sleutel PUBLIC_KEY_FILE EXPORT_FILE [CHECKPOINT_FILE ...]", prog);
+	if (key_path == NULL || exportpad == NULL)
+		cannot("usage: %s --sleutel PUBLIC_KEY_FILE EXPORT_FILE [CHECKPOINT_FILE ...]", prog);
 
-	lees_sleutel(sleutelpad);
-	lees_export(exportpad);
+	read_key(key_path);
+	read_export(exportpad);
 	for (int i = 0; i < ngetuigen; i++)
 	{
 		size_t		len;
-		char	   *note = lees_bestand(getuigen[i], &len);
+		char	   *note = read_file(getuigen[i], &len);
 		uint64_t	grootte;
 		unsigned char wortel[HASH_LEN];
-		const char *reden = lees_controlepunt(note, len, &grootte, wortel);
+		const char *reden = read_controlepunt(note, len, &grootte, wortel);
 
 		if (reden)
-			kan_niet("the checkpoint in \"%s\" is not valid: %s", getuigen[i], reden);
-		punt_erbij(grootte, wortel, getuigen[i], 1);
+			cannot("the checkpoint in \"%s\" is not valid: %s", getuigen[i], reden);
+		controlepunt_append(grootte, wortel, getuigen[i], 1);
 		free(note);
 	}
-	qsort(punten, (size_t) npunten, sizeof(Controlepunt), punt_cmp);
+	qsort(checkpoints, (size_t) ncheckpoints, sizeof(Controlepunt), controlepunt_cmp);
 
 	/*
 	 * A row that no longer matches its leaf may only have been moved: its
 	 * stored hash then belongs to the same bytes sealed at another index.
 	 */
-	if (verdacht)
+	if (suspect)
 	{
 		for (uint64_t j = 0; j < nbladen; j++)
 		{
 			unsigned char h[HASH_LEN];
 
 			for (int k = 0; k < 8; k++)
-				verdacht[1 + 4 + k] = (unsigned char) (j >> (8 * (7 - k)));
-			sha256(verdacht, verdacht_len, h);
-			if (j != eerste.index && memcmp(h, verdacht_hash, HASH_LEN) == 0)
+				suspect[1 + 4 + k] = (unsigned char) (j >> (8 * (7 - k)));
+			sha256(suspect, suspect_len, h);
+			if (j != eerste.index && memcmp(h, suspect_hash, HASH_LEN) == 0)
 			{
-				Blad	   *b = &bladen[eerste.index];
+				Leaf	   *b = &leaves[eerste.index];
 
-				vals("reordered: row %s %s is at tree index %llu but was sealed at tree index %llu",
-					 tabellen[b->tabel], b->sleutel, (unsigned long long) eerste.index,
+				fail("reordered: row %s %s is at tree index %llu but was sealed at tree index %llu",
+					 tables[b->tabel], b->sleutel, (unsigned long long) eerste.index,
 					 (unsigned long long) j);
 			}
 		}
@@ -815,33 +815,33 @@ main(int argc, char **argv)
 	/* what the leaves point at: superseding leaves, purge runs */
 	for (uint64_t i = 0; i < nbladen; i++)
 	{
-		Blad	   *b = &bladen[i];
+		Leaf	   *b = &leaves[i];
 
 		if (b->status == 's')
 		{
 			vervangen++;
 			if (b->verwijzing < 0 || (uint64_t) b->verwijzing >= nbladen ||
-				(bladen[b->verwijzing].status == 'a' && bladen[b->verwijzing].vorige != i))
-				fout_bij(i, "changed: row %s %s at tree index %llu is said to be superseded by tree index %lld, which does not supersede it",
-						 tabellen[b->tabel], b->sleutel, (unsigned long long) i, (long long) b->verwijzing);
+				(leaves[b->verwijzing].status == 'a' && leaves[b->verwijzing].vorige != i))
+				fail_at(i, "changed: row %s %s at tree index %llu is said to be superseded by tree index %lld, which does not supersede it",
+						 tables[b->tabel], b->sleutel, (unsigned long long) i, (long long) b->verwijzing);
 		}
 		else if (b->status == 'd')
 		{
-			Run		   *run = b->verwijzing < 0 ? NULL : in_journaal(b->verwijzing);
-			int			is_versie = strcmp(tabellen[b->tabel], "verwerkingsactie_versie") == 0;
-			int			is_object = strcmp(tabellen[b->tabel], "verwerkt_object") == 0;
+			Run		   *run = b->verwijzing < 0 ? NULL : in_journaal_run(b->verwijzing);
+			int			is_versie = strcmp(tables[b->tabel], "verwerkingsactie_versie") == 0;
+			int			is_object = strcmp(tables[b->tabel], "verwerkt_object") == 0;
 
 			vernietigd++;
 			if (run == NULL)
-				fout_bij(i, "removed: row %s %s at tree index %llu was destroyed, but no run in vernietiging_journaal explains it%s",
-						 tabellen[b->tabel], b->sleutel, (unsigned long long) i,
+				fail_at(i, "removed: row %s %s at tree index %llu was destroyed, but no run in vernietiging_journaal explains it%s",
+						 tables[b->tabel], b->sleutel, (unsigned long long) i,
 						 b->verwijzing < 0 ? "" : " (its run is not in the journal)");
 			else if ((is_versie && ++run->versies_gezien > run->versies) ||
 					 (is_object && ++run->objecten_gezien > run->objecten) ||
 					 (!is_versie && !is_object))
-				fout_bij(i, "removed: purge run %lld destroyed %llu rows of %s by its journal entry, but more leaves say it destroyed them (the first one too many: row %s at tree index %llu)",
+				fail_at(i, "removed: purge run %lld destroyed %llu rows of %s by its journal entry, but more leaves say it destroyed them (the first one too many: row %s at tree index %llu)",
 						 (long long) b->verwijzing, (unsigned long long) (is_versie ? run->versies : run->objecten),
-						 tabellen[b->tabel], b->sleutel, (unsigned long long) i);
+						 tables[b->tabel], b->sleutel, (unsigned long long) i);
 			else
 			{
 				int			bekend = 0;
@@ -853,10 +853,10 @@ main(int argc, char **argv)
 			}
 		}
 		else if (b->status == 'a' && b->vorige != GEEN &&
-				 (b->vorige >= i || bladen[b->vorige].status != 's' ||
-				  bladen[b->vorige].verwijzing != (int64_t) i))
-			fout_bij(i, "changed: row %s %s at tree index %llu claims to supersede tree index %llu, which is not superseded by it",
-					 tabellen[b->tabel], b->sleutel, (unsigned long long) i, (unsigned long long) b->vorige);
+				 (b->vorige >= i || leaves[b->vorige].status != 's' ||
+				  leaves[b->vorige].verwijzing != (int64_t) i))
+			fail_at(i, "changed: row %s %s at tree index %llu claims to supersede tree index %llu, which is not superseded by it",
+					 tables[b->tabel], b->sleutel, (unsigned long long) i, (unsigned long long) b->vorige);
 	}
 
 	/* the tree, with every checkpoint at its size */
@@ -864,7 +864,7 @@ main(int argc, char **argv)
 	stapelgrootte = xrealloc(NULL, 65 * sizeof(uint64_t));
 	for (uint64_t n = 0;; n++)
 	{
-		while (p < npunten && punten[p].grootte == n)
+		while (p < ncheckpoints && checkpoints[p].grootte == n)
 		{
 			unsigned char wortel[HASH_LEN];
 
@@ -874,56 +874,56 @@ main(int argc, char **argv)
 			{
 				memcpy(wortel, stapel[diepte - 1], HASH_LEN);
 				for (int d = diepte - 2; d >= 0; d--)
-					knoop(stapel[d], wortel, wortel);
+					node(stapel[d], wortel, wortel);
 			}
-			if (memcmp(wortel, punten[p].wortel, HASH_LEN) != 0)
+			if (memcmp(wortel, checkpoints[p].wortel, HASH_LEN) != 0)
 			{
 				if (eerste.index < n)
-					vals("%s", eerste.tekst);
-				for (int q = 0; q < npunten; q++)
-					if (q != p && punten[q].grootte == n && memcmp(punten[q].wortel, punten[p].wortel, HASH_LEN) != 0)
-						vals("the log's key signed two different trees of size %llu (%s and %s): the tree was rebuilt and re-signed; a leaf among tree index %llu to %llu was changed",
-							 (unsigned long long) n, punten[q].bron, punten[p].bron,
+					fail("%s", eerste.tekst);
+				for (int q = 0; q < ncheckpoints; q++)
+					if (q != p && checkpoints[q].grootte == n && memcmp(checkpoints[q].wortel, checkpoints[p].wortel, HASH_LEN) != 0)
+						fail("the log's key signed two different trees of size %llu (%s and %s): the tree was rebuilt and re-signed; a leaf among tree index %llu to %llu was changed",
+							 (unsigned long long) n, checkpoints[q].bron, checkpoints[p].bron,
 							 (unsigned long long) laatst_goed_getuige, (unsigned long long) n - 1);
 				if (n - laatst_goed_getuige == 1)
-					vals("changed: row %s %s at tree index %llu: the tree no longer has the root of the checkpoint of size %llu (%s)",
-						 tabellen[bladen[n - 1].tabel], bladen[n - 1].sleutel, (unsigned long long) n - 1,
-						 (unsigned long long) n, punten[p].bron);
-				vals("the tree no longer has the root of the checkpoint of size %llu (%s): a leaf among tree index %llu to %llu was changed (from row %s %s on), and the tree rebuilt",
-					 (unsigned long long) n, punten[p].bron, (unsigned long long) laatst_goed_getuige,
+					fail("changed: row %s %s at tree index %llu: the tree no longer has the root of the checkpoint of size %llu (%s)",
+						 tables[leaves[n - 1].tabel], leaves[n - 1].sleutel, (unsigned long long) n - 1,
+						 (unsigned long long) n, checkpoints[p].bron);
+				fail("the tree no longer has the root of the checkpoint of size %llu (%s): a leaf among tree index %llu to %llu was changed (from row %s %s on), and the tree rebuilt",
+					 (unsigned long long) n, checkpoints[p].bron, (unsigned long long) laatst_goed_getuige,
 					 (unsigned long long) n - 1,
-					 tabellen[bladen[laatst_goed_getuige].tabel], bladen[laatst_goed_getuige].sleutel);
+					 tables[leaves[laatst_goed_getuige].tabel], leaves[laatst_goed_getuige].sleutel);
 			}
-			if (punten[p].getuige)
+			if (checkpoints[p].getuige)
 				laatst_goed_getuige = n;
 			b64_hash(wortel, wortel_tekst);
 			p++;
 		}
 		if (n == nbladen)
 			break;
-		if (eerste.index == n && p >= npunten)
+		if (eerste.index == n && p >= ncheckpoints)
 			break;
-		memcpy(stapel[diepte], bladen[n].hash, HASH_LEN);
+		memcpy(stapel[diepte], leaves[n].hash, HASH_LEN);
 		stapelgrootte[diepte] = 1;
 		diepte++;
 		while (diepte >= 2 && stapelgrootte[diepte - 1] == stapelgrootte[diepte - 2])
 		{
-			knoop(stapel[diepte - 2], stapel[diepte - 1], stapel[diepte - 2]);
+			node(stapel[diepte - 2], stapel[diepte - 1], stapel[diepte - 2]);
 			stapelgrootte[diepte - 2] *= 2;
 			diepte--;
 		}
 	}
 	if (eerste.index != GEEN)
-		vals("%s", eerste.tekst);
-	if (p < npunten)
-		vals("removed: the checkpoint of size %llu (%s) covers more leaves than the export has (%llu): leaves were removed from the end",
-			 (unsigned long long) punten[p].grootte, punten[p].bron, (unsigned long long) nbladen);
+		fail("%s", eerste.tekst);
+	if (p < ncheckpoints)
+		fail("removed: the checkpoint of size %llu (%s) covers more leaves than the export has (%llu): leaves were removed from the end",
+			 (unsigned long long) checkpoints[p].grootte, checkpoints[p].bron, (unsigned long long) nbladen);
 	if (ingevoegd[0])
-		vals("%s", ingevoegd);
-	if (npunten == 0 && nbladen > 0)
-		vals("removed: the export has %llu leaves but no checkpoint (every checkpoint was removed)",
+		fail("%s", ingevoegd);
+	if (ncheckpoints == 0 && nbladen > 0)
+		fail("removed: the export has %llu leaves but no checkpoint (every checkpoint was removed)",
 			 (unsigned long long) nbladen);
-	if (npunten == 0)
+	if (ncheckpoints == 0)
 	{
 		/*
 		 * Nothing sealed yet (a new log, or one whose first verzegel() has
@@ -941,7 +941,7 @@ main(int argc, char **argv)
 	for (int r = 0; r < nruns; r++)
 		printf("%s%lld", r ? ", " : " ", (long long) runs[r]);
 	printf(", %llu superseded by re-encryption), %d checkpoints (%d from witnesses), root %s at size %llu; %llu rows await the next checkpoint\n",
-		   (unsigned long long) vervangen, npunten, ngetuigen, wortel_tekst,
-		   (unsigned long long) punten[npunten - 1].grootte, (unsigned long long) wachtend);
+		   (unsigned long long) vervangen, ncheckpoints, ngetuigen, wortel_tekst,
+		   (unsigned long long) checkpoints[ncheckpoints - 1].grootte, (unsigned long long) wachtend);
 	return 0;
 }

@@ -205,7 +205,7 @@ out_row "(4i) instructions per call: list verwerkingsacties vs the raw query" \
 # session's inzages, warm-up included) to the inzage.
 werker=0
 for f in "$cg"/cg.*; do
-	grep -q 'vwl_vastleggen_main' "$f" 2>/dev/null || continue
+	grep -q 'vwl_record_main' "$f" 2>/dev/null || continue
 	n=$(sed -n 's/^\(summary\|totals\): \([0-9]*\)$/\2/p' "$f" | tail -1)
 	werker=$(( werker + ${n:-0} ))
 	werker_bestand=$f

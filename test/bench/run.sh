@@ -508,11 +508,11 @@ if want 10; then
 	groot=$(sql -c "SELECT bench.bsn($personen + 11)"); klein=$(sql -c "SELECT bench.bsn($personen + 12)")
 	# The cursor of page 50: the key of the 4,900th action, as the next link
 	# of page 49 carries it.
-	cursor=$(sql -c "SELECT verwerkingenlog._http_cursor_van('n', (d->>'tijdstip')::timestamptz, (d->>'actieId')::uuid)
+	cursor=$(sql -c "SELECT verwerkingenlog._http_cursor_from('n', (d->>'tijdstip')::timestamptz, (d->>'actieId')::uuid)
 	                   FROM verwerkingenlog.verwerkingsacties('persoon', 'BSN', '$groot') WITH ORDINALITY t(d, i) WHERE i = 4900")
 	pagina() {    # pagina FILE QUERYSTRING [count]: one REST call per transaction
 		if [ "${3:-}" = count ]; then
-			printf "SELECT verwerkingenlog._verwerkingsacties_aantal('persoon', 'BSN', '%s', NULL, NULL, NULL, NULL);\n" "$4" >"$1"
+			printf "SELECT verwerkingenlog._verwerkingsacties_count('persoon', 'BSN', '%s', NULL, NULL, NULL, NULL);\n" "$4" >"$1"
 		else
 			printf "BEGIN READ ONLY;\nSELECT set_config('request.headers', '{\"verwerkingenlog-query\": \"%s\"}', true);\nSELECT verwerkingenlog_api.verwerkingsactie_list()->'count';\nCOMMIT;\n" "$2" >"$1"
 		fi

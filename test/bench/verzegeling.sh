@@ -20,7 +20,7 @@
 #   (T3) storage of the tree (verzegel_* tables with indexes) against the log
 #        (versions, objects, journal, with indexes and TOAST) (<= 10 %)
 #   (T4) inclusion proof: median and 95th percentile of bewijs_opname (a
-#        version and its object) and of the bare proof _boom_pad, over 500
+#        version and its object) and of the bare proof _tree_path, over 500
 #        random versions (< 1 ms)
 #   (T5) the offline verifier over the export of the whole log (1 million
 #        rows in < 10 s)
@@ -83,7 +83,7 @@ BEGIN
   END LOOP;
 END \$\$;"
 psql -d $db -c 'CHECKPOINT' -c 'VACUUM ANALYZE'
-rijen=$(psql -d $db -c 'SELECT count(*) FROM verwerkingenlog.verzegel_wachtrij')
+rijen=$(psql -d $db -c 'SELECT count(*) FROM verwerkingenlog.seal_queue')
 sec=$(psql -d $db -c "
 CREATE TEMP TABLE t0 AS SELECT clock_timestamp() AS a;
 SELECT verwerkingenlog.verzegel();
@@ -92,12 +92,12 @@ rate=$(awk -v r="$rijen" -v s="$sec" 'BEGIN { printf "%.0f", r / s }')
 
 say "(T3) storage"
 # the queue's dead entries are vacuumed away, as autovacuum does
-psql -d $db -c 'VACUUM verwerkingenlog.verzegel_wachtrij'
+psql -d $db -c 'VACUUM verwerkingenlog.seal_queue'
 read -r boom log < <(psql -F ' ' -d $db -c "
 SELECT sum(pg_total_relation_size(c.oid)) FILTER (WHERE c.relname LIKE 'verzegel\_%'),
        sum(pg_total_relation_size(c.oid)) FILTER (WHERE c.relname IN ('verwerkingsactie_versie', 'verwerkt_object', 'vernietiging_journaal'))
   FROM pg_class c WHERE c.relnamespace = 'verwerkingenlog'::regnamespace AND c.relkind = 'r'")
-bladen=$(psql -d $db -c 'SELECT count(*) FROM verwerkingenlog.verzegel_blad')
+bladen=$(psql -d $db -c 'SELECT count(*) FROM verwerkingenlog.seal_leaf')
 
 say "(T4) inclusion proofs"
 read -r p50 p95 q50 q95 < <(psql -F ' ' -d $db -c "
@@ -113,7 +113,7 @@ BEGIN
     INSERT INTO d VALUES ('opname', extract(epoch FROM clock_timestamp() - t) * 1000);
     b := (random() * (n - 1))::bigint;
     t := clock_timestamp();
-    PERFORM verwerkingenlog._boom_pad('opname', b, n);
+    PERFORM verwerkingenlog._tree_path('opname', b, n);
     INSERT INTO d VALUES ('pad', extract(epoch FROM clock_timestamp() - t) * 1000);
   END LOOP;
 END \$\$;
@@ -162,10 +162,10 @@ kill "$sealer"; wait "$sealer" 2>/dev/null || true; sealer=
 zonder2=$(tps)
 # The queue trigger's own cost: the same without it (the row goes unsealed).
 queue() {
-	psql -d $db -c 'ALTER EVENT TRIGGER verwerkingenlog_weiger_ddl DISABLE' \
-		-c "ALTER TABLE verwerkingenlog.verwerkingsactie_versie $1 TRIGGER verwerkingsactie_versie_verzegel_nieuw" \
-		-c "ALTER TABLE verwerkingenlog.verwerkt_object $1 TRIGGER verwerkt_object_verzegel_nieuw" \
-		-c 'ALTER EVENT TRIGGER verwerkingenlog_weiger_ddl ENABLE'
+	psql -d $db -c 'ALTER EVENT TRIGGER verwerkingenlog_ddl_guard_end DISABLE' \
+		-c "ALTER TABLE verwerkingenlog.verwerkingsactie_versie $1 TRIGGER verwerkingsactie_versie_seal_insert" \
+		-c "ALTER TABLE verwerkingenlog.verwerkt_object $1 TRIGGER verwerkt_object_seal_insert" \
+		-c 'ALTER EVENT TRIGGER verwerkingenlog_ddl_guard_end ENABLE'
 }
 queue DISABLE
 geen1=$(tps)
@@ -193,5 +193,5 @@ printf '| %-62s | %12s | %12s | %6s | %-10s |\n' "(T3) tree storage vs log, $bla
 	"$(awk -v a="$boom" -v b="$log" 'BEGIN { printf "%.2f", a / b }')" "<= 0.10"
 printf '| %-62s | %12s | %12s | %6s | %-10s |\n' "(T5) verifier, $bladen leaves, ${vmb} MB export (seconds)" "$vsec" "" "" "1M < 10 s"
 printf '| %-62s | %12s | %12s | %6s | %-10s |\n' "(T4) bewijs_opname, version + object (median / p95 ms)" "$p50" "$p95" "" "< 1 ms"
-printf '| %-62s | %12s | %12s | %6s | %-10s |\n' "(T4) bare inclusion proof _boom_pad (median / p95 ms)" "$q50" "$q95" "" "< 1 ms"
+printf '| %-62s | %12s | %12s | %6s | %-10s |\n' "(T4) bare inclusion proof _tree_path (median / p95 ms)" "$q50" "$q95" "" "< 1 ms"
 psql -d postgres -c "DROP DATABASE $db"

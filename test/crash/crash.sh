@@ -133,7 +133,7 @@ storing_herversleuteling() {
 	while :; do
 		echo roteren >"$dir/fase.herversleuteling"
 		psql -c "SELECT CASE WHEN (SELECT count(*) FROM verwerkingenlog.sleutel_info()) < 200
-		                     THEN verwerkingenlog._sleutel_roteren() END" >/dev/null || return 0
+		                     THEN verwerkingenlog._rotate_key() END" >/dev/null || return 0
 		echo herversleutelen >"$dir/fase.herversleuteling"
 		while :; do
 			n=$(psql -c 'SELECT verwerkingenlog.herversleutel(500)') || return 0

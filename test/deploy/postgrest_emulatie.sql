@@ -70,7 +70,7 @@ BEGIN
                 END IF;
             ELSE
                 koppen := koppen || jsonb_build_object('verwerkingenlog-query', coalesce((
-                    SELECT string_agg(verwerkingenlog._http_url_codeer(k) || '=' || verwerkingenlog._http_url_codeer(w), '&' ORDER BY k, n)
+                    SELECT string_agg(verwerkingenlog._http_url_encode(k) || '=' || verwerkingenlog._http_url_encode(w), '&' ORDER BY k, n)
                       FROM jsonb_each(args - 'body') AS e(k, v),
                            LATERAL jsonb_array_elements_text(CASE jsonb_typeof(v) WHEN 'array' THEN v
                                                                    ELSE jsonb_build_array(v) END) WITH ORDINALITY AS x(w, n)), ''));

@@ -28,7 +28,7 @@
  *		(partial and complete) and as a batch.  The problems obey the
  *		documented format (name without ':' or line break, reason without a
  *		line break, code [a-z_]+); no problems exactly when
- *		_verwerkingsactie_invoer accepts it, else 22023; the normalised
+ *		_verwerkingsactie_input accepts it, else 22023; the normalised
  *		document is valid jsonb (printing and parsing it gives the same
  *		bytes) and normalising it again gives it unchanged; the batch built
  *		directly in jsonb's binary format is valid jsonb too.
@@ -49,7 +49,7 @@
 #include "utils/memutils.h"
 
 #include "verwerkingenlog.h"
-#include "validatie.h"
+#include "validation.h"
 
 /* libFuzzer's entry point for a program that has its own main. */
 extern int	LLVMFuzzerRunDriver(int *argc, char ***argv,
@@ -58,8 +58,8 @@ extern int	LLVMFuzzerRunDriver(int *argc, char ***argv,
 /* The fmgr functions under test (declared by their PG_FUNCTION_INFO_V1). */
 extern PGDLLEXPORT Datum vwl_moment_recv(PG_FUNCTION_ARGS);
 extern PGDLLEXPORT Datum vwl_bewaartermijn_recv(PG_FUNCTION_ARGS);
-extern PGDLLEXPORT Datum vwl_verwerkingsactie_invoer(PG_FUNCTION_ARGS);
-extern PGDLLEXPORT Datum vwl_verwerkingsacties_invoer(PG_FUNCTION_ARGS);
+extern PGDLLEXPORT Datum vwl_verwerkingsactie_input(PG_FUNCTION_ARGS);
+extern PGDLLEXPORT Datum vwl_verwerkingsacties_input(PG_FUNCTION_ARGS);
 
 /*
  * The context of one input, reset after it.  Static because libFuzzer's
@@ -290,11 +290,11 @@ geldige_jsonb(Jsonb *jb, const char *wat)
 
 /* Each problem obeys the documented format of the error's detail lines. */
 static void
-problemen_vorm(const VwlValidatie *v)
+problemen_vorm(const VwlValidation *v)
 {
 	for (int i = 0; i < v->aantal; i++)
 	{
-		const VwlProbleem *p = &v->problemen[i];
+		const VwlProblem *p = &v->problemen[i];
 		const char *c;
 
 		if (p->naam == NULL || p->naam[0] == '\0' || strpbrk(p->naam, ":\n") != NULL)
@@ -313,32 +313,32 @@ problemen_vorm(const VwlValidatie *v)
 static void
 document_valideren(Jsonb *jb, bool volledig)
 {
-	VwlValidatie v;
+	VwlValidation v;
 	JsonbValue	doc;
 	Datum		d;
 	int			code;
 
-	vwl_validatie_init(&v, volledig, true);
+	vwl_validation_init(&v, volledig, true);
 	wortel(jb, &doc);
-	vwl_valideer_verwerkingsactie(&v, &doc);
+	vwl_validate_verwerkingsactie(&v, &doc);
 	problemen_vorm(&v);
 	if ((v.aantal == 0) != (v.resultaat != NULL))
 		fout("a normalised document exactly when there are no problems");
 
-	if (probeer(vwl_verwerkingsactie_invoer, 2, JsonbPGetDatum(jb), BoolGetDatum(volledig), &d, &code))
+	if (probeer(vwl_verwerkingsactie_input, 2, JsonbPGetDatum(jb), BoolGetDatum(volledig), &d, &code))
 	{
 		Jsonb	   *normaal = DatumGetJsonbP(d);
 		Jsonb	   *eigen;
 		Jsonb	   *weer;
 
 		if (v.aantal != 0)
-			fout("_verwerkingsactie_invoer accepts a document with problems");
+			fout("_verwerkingsactie_input accepts a document with problems");
 		eigen = JsonbValueToJsonb(v.resultaat);
 		if (VARSIZE(eigen) != VARSIZE(normaal) || memcmp(eigen, normaal, VARSIZE(eigen)) != 0)
 			fout("two normalisations of one document differ");
 		geldige_jsonb(normaal, "the normalised document is not valid jsonb");
 		/* Normalising the normalised document changes nothing. */
-		if (!probeer(vwl_verwerkingsactie_invoer, 2, JsonbPGetDatum(normaal), BoolGetDatum(volledig), &d, &code))
+		if (!probeer(vwl_verwerkingsactie_input, 2, JsonbPGetDatum(normaal), BoolGetDatum(volledig), &d, &code))
 			fout("the normalised document is refused");
 		weer = DatumGetJsonbP(d);
 		if (VARSIZE(weer) != VARSIZE(normaal) || memcmp(weer, normaal, VARSIZE(weer)) != 0)
@@ -347,7 +347,7 @@ document_valideren(Jsonb *jb, bool volledig)
 	else
 	{
 		if (v.aantal == 0)
-			fout("_verwerkingsactie_invoer refuses a document without problems");
+			fout("_verwerkingsactie_input refuses a document without problems");
 		if (code != ERRCODE_INVALID_PARAMETER_VALUE)
 		{
 			fprintf(stderr, "vwl_fuzz: SQLSTATE %s\n", unpack_sql_state(code));
@@ -378,7 +378,7 @@ fuzz_document(const uint8_t *data, size_t size)
 	document_valideren(jb, false);
 	document_valideren(jb, true);
 
-	if (probeer(vwl_verwerkingsacties_invoer, 1, JsonbPGetDatum(jb), 0, &d, &code))
+	if (probeer(vwl_verwerkingsacties_input, 1, JsonbPGetDatum(jb), 0, &d, &code))
 	{
 		Jsonb	   *reeks = DatumGetJsonbP(d);
 

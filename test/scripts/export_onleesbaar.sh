@@ -25,7 +25,7 @@ log() {
 }
 psql -d $db -c 'SET client_min_messages = warning' -c 'CREATE EXTENSION verwerkingenlog'
 log leesbaar 3
-psql -d $db -c 'SELECT verwerkingenlog._sleutel_roteren()' >/dev/null
+psql -d $db -c 'SELECT verwerkingenlog._rotate_key()' >/dev/null
 log onleesbaar 2
 verwacht=$(psql -d $db -c "SELECT string_agg(versie_id::text, ' ' ORDER BY versie_id) FROM verwerkingenlog.verwerkingsactie_versie WHERE actie_naam LIKE 'onleesbaar%'")
 # The key file loses version 2 (same file, same owner and mode).

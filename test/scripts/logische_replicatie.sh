@@ -97,7 +97,7 @@ echo "initial copy: publisher $(pub -c "$stand"); subscriber $(sub -c "$stand")"
 # A purge, a key rotation with re-encryption, and new writes.
 # (No minimum retention here: the test's expired actions were logged just now.)
 pub -c "SET verwerkingenlog.minimale_bewaartermijn = ''" -c 'SELECT verwerkingenlog.vernietig_verlopen()' >/dev/null
-pub -c 'SELECT verwerkingenlog._sleutel_roteren()' >/dev/null
+pub -c 'SELECT verwerkingenlog._rotate_key()' >/dev/null
 # The subscriber needs the rotated key file too, as a standby does.
 cp "$werk/pub/verwerkingenlog.sleutels" "$werk/sub/verwerkingenlog.sleutels"
 pub -c 'SELECT verwerkingenlog.herversleutel()' >/dev/null

@@ -22,15 +22,15 @@ verwacht_ok "$tmp/$db.key" "$tmp/$db.export" "$tmp"/getuige/*
 knoei() {
 	psql -d $db >/dev/null <<SQL
 BEGIN;
-ALTER EVENT TRIGGER verwerkingenlog_weiger_ddl DISABLE;
-ALTER EVENT TRIGGER verwerkingenlog_weiger_ddl_begin DISABLE;
+ALTER EVENT TRIGGER verwerkingenlog_ddl_guard_end DISABLE;
+ALTER EVENT TRIGGER verwerkingenlog_ddl_guard_start DISABLE;
 $1
 \copy (SELECT * FROM verwerkingenlog.verificatie_export()) TO '$tmp/knoei.export'
 ROLLBACK;
 SQL
 }
 sleutel() { psql -d $db -c "$1"; }
-blad() { psql -d $db -c "SELECT blad FROM verwerkingenlog.verzegel_blad WHERE tabel = $1 AND u = '$2' AND n = $3"; }
+blad() { psql -d $db -c "SELECT blad FROM verwerkingenlog.seal_leaf WHERE tabel = $1 AND u = '$2' AND n = $3"; }
 
 echo "one byte changed in one column of one row:"
 obj=$(sleutel "SELECT verwerkt_object_id FROM verwerkingenlog.verwerkt_object ORDER BY verwerkt_object_id OFFSET 7 LIMIT 1")
@@ -46,7 +46,7 @@ DELETE FROM verwerkingenlog.verwerkingsactie_versie WHERE actie_id = '$act';"
 verwacht_fout "removed: row verwerkingsactie_versie $act/1 at tree index $(blad 1 "$act" 1) is gone" "$tmp/$db.key" "$tmp/knoei.export"
 
 echo "a row deleted (only the append-only guard off):"
-knoei "ALTER TABLE verwerkingenlog.verwerkingsactie_versie DISABLE TRIGGER verwerkingsactie_versie_onveranderlijk;
+knoei "ALTER TABLE verwerkingenlog.verwerkingsactie_versie DISABLE TRIGGER verwerkingsactie_versie_append_only;
 DELETE FROM verwerkingenlog.verwerkingsactie_versie WHERE actie_id = '$act';"
 verwacht_fout "removed: row verwerkingsactie_versie $act/1 at tree index $(blad 1 "$act" 1) was destroyed, but no run" "$tmp/$db.key" "$tmp/knoei.export"
 
@@ -63,9 +63,9 @@ verwacht_fout "inserted: row verwerkingsactie_versie $act/2 is in the log but in
 echo "two rows swapped (their places in the tree):"
 a=$(blad 1 "$act" 1)
 b=$((a + 3))
-knoei "UPDATE verwerkingenlog.verzegel_blad SET blad = -1 WHERE blad = $a;
-UPDATE verwerkingenlog.verzegel_blad SET blad = $a WHERE blad = $b;
-UPDATE verwerkingenlog.verzegel_blad SET blad = $b WHERE blad = -1;"
+knoei "UPDATE verwerkingenlog.seal_leaf SET blad = -1 WHERE blad = $a;
+UPDATE verwerkingenlog.seal_leaf SET blad = $a WHERE blad = $b;
+UPDATE verwerkingenlog.seal_leaf SET blad = $b WHERE blad = -1;"
 verwacht_fout "reordered: row verwerkingsactie_versie .* is at tree index $a but was sealed at tree index $b" "$tmp/$db.key" "$tmp/knoei.export"
 
 echo "two rows swapped (the objects of two actions, every trigger off):"
@@ -78,8 +78,8 @@ UPDATE verwerkingenlog.verwerkt_object o SET object_pseudoniem = p.object_pseudo
 verwacht_fout "changed: row verwerkt_object ($o1|$o2) at tree index" "$tmp/$db.key" "$tmp/knoei.export"
 
 echo "a table truncated and refilled with the same rows, re-encrypted:"
-eerste=$(sleutel "SELECT u FROM verwerkingenlog.verzegel_blad WHERE tabel = 2 ORDER BY blad LIMIT 1")
-knoei "CREATE TEMP TABLE kopie AS SELECT o.*, verwerkingenlog._herversleutel_object(o) AS opnieuw FROM verwerkingenlog.verwerkt_object o;
+eerste=$(sleutel "SELECT u FROM verwerkingenlog.seal_leaf WHERE tabel = 2 ORDER BY blad LIMIT 1")
+knoei "CREATE TEMP TABLE kopie AS SELECT o.*, verwerkingenlog._reencrypt_object(o) AS opnieuw FROM verwerkingenlog.verwerkt_object o;
 ALTER TABLE verwerkingenlog.verwerkt_object DISABLE TRIGGER ALL;
 TRUNCATE verwerkingenlog.verwerkt_object;
 INSERT INTO verwerkingenlog.verwerkt_object
@@ -89,8 +89,8 @@ SELECT verwerkt_object_id, actie_id, volgnummer, volgorde, tijdstip, objecttype,
 verwacht_fout "changed: row verwerkt_object $eerste at tree index $(blad 2 "$eerste" 0) no longer matches its leaf" "$tmp/$db.key" "$tmp/knoei.export"
 
 echo "the same with only the guard off, the queue trigger on and a verzegel() after it:"
-knoei "CREATE TEMP TABLE kopie AS SELECT o.*, verwerkingenlog._herversleutel_object(o) AS opnieuw FROM verwerkingenlog.verwerkt_object o;
-ALTER TABLE verwerkingenlog.verwerkt_object DISABLE TRIGGER verwerkt_object_niet_leegmaken;
+knoei "CREATE TEMP TABLE kopie AS SELECT o.*, verwerkingenlog._reencrypt_object(o) AS opnieuw FROM verwerkingenlog.verwerkt_object o;
+ALTER TABLE verwerkingenlog.verwerkt_object DISABLE TRIGGER verwerkt_object_no_truncate;
 TRUNCATE verwerkingenlog.verwerkt_object;
 INSERT INTO verwerkingenlog.verwerkt_object
 SELECT verwerkt_object_id, actie_id, volgnummer, volgorde, tijdstip, objecttype, soort_object_id, object_pseudoniem,
@@ -104,16 +104,16 @@ echo "the tree rebuilt and re-signed (caught against the witness's checkpoints):
 knoei "ALTER TABLE verwerkingenlog.verwerkt_object DISABLE TRIGGER ALL;
 UPDATE verwerkingenlog.verwerkt_object SET objecttype = 'kat' WHERE verwerkt_object_id = '$obj';
 SET TimeZone = 'UTC';
-UPDATE verwerkingenlog.verzegel_blad b
-   SET hash = sha256('\\x00'::bytea || verwerkingenlog._canoniek(o, b.blad, b.vorige))
+UPDATE verwerkingenlog.seal_leaf b
+   SET hash = sha256('\\x00'::bytea || verwerkingenlog._canonical(o, b.blad, b.vorige))
   FROM verwerkingenlog.verwerkt_object o WHERE b.tabel = 2 AND b.u = o.verwerkt_object_id;
-DELETE FROM verwerkingenlog.verzegel_knoop;
-INSERT INTO verwerkingenlog.verzegel_knoop
-SELECT 4, blad >> 4, verwerkingenlog._mth(array_agg(hash ORDER BY blad)) FROM verwerkingenlog.verzegel_blad
+DELETE FROM verwerkingenlog.seal_node;
+INSERT INTO verwerkingenlog.seal_node
+SELECT 4, blad >> 4, verwerkingenlog._mth(array_agg(hash ORDER BY blad)) FROM verwerkingenlog.seal_leaf
  GROUP BY blad >> 4 HAVING count(*) = 16;
 UPDATE verwerkingenlog.verzegel_controlepunt
-   SET wortel = verwerkingenlog._boom_wortel(grootte),
-       tekst = verwerkingenlog._onderteken(grootte, verwerkingenlog._boom_wortel(grootte), (SELECT id FROM verwerkingenlog.verzegel_log));"
+   SET wortel = verwerkingenlog._tree_root(grootte),
+       tekst = verwerkingenlog._sign(grootte, verwerkingenlog._tree_root(grootte), (SELECT id FROM verwerkingenlog.seal_log));"
 echo " without the witness, the rebuilt log looks whole:"
 verwacht_ok "$tmp/$db.key" "$tmp/knoei.export"
 echo " with it:"
@@ -123,8 +123,8 @@ echo "every checkpoint deleted (the leaves kept):"
 knoei "DELETE FROM verwerkingenlog.verzegel_controlepunt;"
 verwacht_fout "removed: the export has 46 leaves but no checkpoint" "$tmp/$db.key" "$tmp/knoei.export"
 echo " the tree and its checkpoints deleted (caught against the witness's checkpoints):"
-knoei "DELETE FROM verwerkingenlog.verzegel_controlepunt; DELETE FROM verwerkingenlog.verzegel_knoop;
-DELETE FROM verwerkingenlog.verzegel_blad;"
+knoei "DELETE FROM verwerkingenlog.verzegel_controlepunt; DELETE FROM verwerkingenlog.seal_node;
+DELETE FROM verwerkingenlog.seal_leaf;"
 verwacht_fout "removed: the checkpoint of size [0-9]+ .* covers more leaves than the export has \\(0\\)" "$tmp/$db.key" "$tmp/knoei.export" "$tmp"/getuige/*
 
 psql -d postgres -c "DROP DATABASE $db"

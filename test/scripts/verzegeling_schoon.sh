@@ -53,11 +53,11 @@ echo "a row deleted and passed off as destroyed by that purge run is caught:"
 valse=$(psql -d $db -c "SELECT actie_id FROM verwerkingenlog.verwerkingsactie_versie ORDER BY actie_id LIMIT 1")
 psql -d $db >/dev/null <<SQL
 BEGIN;
-ALTER EVENT TRIGGER verwerkingenlog_weiger_ddl DISABLE;
-ALTER EVENT TRIGGER verwerkingenlog_weiger_ddl_begin DISABLE;
+ALTER EVENT TRIGGER verwerkingenlog_ddl_guard_end DISABLE;
+ALTER EVENT TRIGGER verwerkingenlog_ddl_guard_start DISABLE;
 ALTER TABLE verwerkingenlog.verwerkingsactie_versie DISABLE TRIGGER ALL;
 DELETE FROM verwerkingenlog.verwerkingsactie_versie WHERE actie_id = '$valse';
-UPDATE verwerkingenlog.verzegel_blad SET vernietigd_in = '1', vernietigd_door = $run WHERE tabel = 1 AND u = '$valse';
+UPDATE verwerkingenlog.seal_leaf SET vernietigd_in = '1', vernietigd_door = $run WHERE tabel = 1 AND u = '$valse';
 \copy (SELECT * FROM verwerkingenlog.verificatie_export()) TO '$tmp/extra.export'
 ROLLBACK;
 SQL
@@ -65,7 +65,7 @@ verwacht_fout "removed: purge run $run destroyed 5 rows of verwerkingsactie_vers
 getuige $db getuige
 
 echo "after re-encryption under a new key version:"
-psql -d $db -c 'SELECT verwerkingenlog._sleutel_roteren()' -c 'SELECT verwerkingenlog.herversleutel()' >/dev/null
+psql -d $db -c 'SELECT verwerkingenlog._rotate_key()' -c 'SELECT verwerkingenlog.herversleutel()' >/dev/null
 exporteer $db
 verwacht_ok "$tmp/$db.key" "$tmp/$db.export" "$tmp"/getuige/*
 grep -q ", 10 superseded by re-encryption" <<<"$uit" || { echo "FAILED: expected 10 leaves superseded by re-encryption"; exit 1; }
@@ -132,7 +132,7 @@ psql -d $db -c 'SET client_min_messages = error' -c 'BEGIN' -c 'SELECT verwerkin
 	-c 'LOCK public.vwl_schakelaar' -c 'COMMIT' >/dev/null &
 zegel=$!
 wacht_op "query LIKE 'LOCK public.vwl_schakelaar%' AND wait_event_type = 'Lock'" >/dev/null || { echo "FAILED: verzegel() did not get to its lock"; exit 1; }
-psql -d $db -c 'SELECT verwerkingenlog._sleutel_roteren()' -c 'SELECT verwerkingenlog.herversleutel()' >/dev/null &
+psql -d $db -c 'SELECT verwerkingenlog._rotate_key()' -c 'SELECT verwerkingenlog.herversleutel()' >/dev/null &
 herversleutel=$!
 # until the re-encryption has committed or waits for the verzegel()
 for _ in $(seq 300); do
@@ -175,10 +175,10 @@ log_acties vwl_crash 20
 verzegel vwl_crash >/dev/null
 getuige vwl_crash crashgetuige
 log_acties vwl_crash 20 666
-voor=$(psql -d vwl_crash -c 'SELECT (SELECT count(*) FROM verwerkingenlog.verzegel_blad), (SELECT count(*) FROM verwerkingenlog.verzegel_wachtrij)')
+voor=$(psql -d vwl_crash -c 'SELECT (SELECT count(*) FROM verwerkingenlog.seal_leaf), (SELECT count(*) FROM verwerkingenlog.seal_queue)')
 # A session holds the node table, so verzegel() stops half-way: the new
 # leaves inserted and the queue taken, not yet committed.
-psql -d vwl_crash -c 'BEGIN' -c 'LOCK verwerkingenlog.verzegel_knoop' -c 'SELECT pg_sleep(60)' >/dev/null 2>&1 &
+psql -d vwl_crash -c 'BEGIN' -c 'LOCK verwerkingenlog.seal_node' -c 'SELECT pg_sleep(60)' >/dev/null 2>&1 &
 houder=$!
 psql -d vwl_crash -c 'SELECT pg_sleep(0.5)' -c 'SELECT verwerkingenlog.verzegel()' >/dev/null 2>&1 &
 for _ in $(seq 100); do
@@ -190,7 +190,7 @@ done
 kill -9 "$pid"
 wait || true
 for _ in $(seq 100); do psql -d vwl_crash -c 'SELECT 1' >/dev/null 2>&1 && break; sleep 0.2; done
-na=$(psql -d vwl_crash -c 'SELECT (SELECT count(*) FROM verwerkingenlog.verzegel_blad), (SELECT count(*) FROM verwerkingenlog.verzegel_wachtrij)')
+na=$(psql -d vwl_crash -c 'SELECT (SELECT count(*) FROM verwerkingenlog.seal_leaf), (SELECT count(*) FROM verwerkingenlog.seal_queue)')
 echo "  tree and queue before: $voor, after the crash: $na"
 [ "$voor" = "$na" ] || { echo "FAILED: the crash left part of a verzegel() behind"; exit 1; }
 exporteer vwl_crash

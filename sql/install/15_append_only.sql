@@ -1,4 +1,4 @@
--- The append-only guard (src/onveranderlijk.c).  Every table of the log
+-- The append-only guard (src/append_only.c).  Every table of the log
 -- carries it BEFORE UPDATE OR DELETE FOR EACH ROW and BEFORE TRUNCATE FOR
 -- EACH STATEMENT, both ENABLE ALWAYS; the log's tables also BEFORE INSERT
 -- FOR EACH ROW (25_bescherming), so that only the log's writer adds rows.

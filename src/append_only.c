@@ -1,5 +1,5 @@
 /*
- * onveranderlijk.c
+ * append_only.c
  *		The append-only guard on the log's tables.
  *
  * verwerkingenlog.weiger_wijziging() is a trigger function that refuses
@@ -20,10 +20,10 @@
  * There are two exceptions, each a narrow door that only C code can open,
  * for the rest of the (sub)transaction that opened it or until it is closed:
  *
- *	- the retention purge (vernietiging.c) opens vwl_opschonen_begin(),
+ *	- the retention purge (vernietiging.c) opens vwl_purge_door_open(),
  *	  through which DELETE passes (not UPDATE, not TRUNCATE);
- *	- re-encryption after a key rotation (herversleuteling.c) opens
- *	  vwl_herversleutelen_begin(), through which UPDATE passes, but only an
+ *	- re-encryption after a key rotation (reencrypt.c) opens
+ *	  vwl_reencrypt_door_open(), through which UPDATE passes, but only an
  *	  UPDATE that changes nothing except the encrypted form of identifiers
  *	  (the columns named *_versleuteld): every other column must keep the
  *	  same binary value, and old and new ciphertext must decrypt to the same
@@ -32,7 +32,7 @@
  * No SQL function opens either door.
  *
  * INSERT passes only through a third door, that of the log's own writer
- * (schrijver.c, and _voeg_versie_in for the copies of PATCH and DELETE):
+ * (writer.c, and _insert_version for the copies of PATCH and DELETE):
  * a direct INSERT or COPY is refused for the owner, superusers and
  * pg_write_all_data alike, so a forged version (a higher volgnummer, a
  * back-dated registration) cannot be slipped in.  One exception restores
@@ -62,7 +62,7 @@
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
 
-#include "onveranderlijk.h"
+#include "append_only.h"
 #include "pseudoniem.h"
 #include "verwerkingenlog.h"
 
@@ -74,37 +74,37 @@
  * any user can SET one.  The permission is bound to the transaction that
  * opened it (its local transaction id) and to the subtransaction level, and
  * the callbacks below clear it when that (sub)transaction ends, so an error
- * that skips vwl_opschonen_einde() or vwl_herversleutelen_einde() cannot
+ * that skips vwl_purge_door_close() or vwl_reencrypt_door_close() cannot
  * leave a door open.
  */
-static LocalTransactionId opschonen_lxid = InvalidLocalTransactionId;
-static int	opschonen_niveau = 0;
+static LocalTransactionId purge_lxid = InvalidLocalTransactionId;
+static int	purge_level = 0;
 /* The re-encryption door, kept the same way. */
-static LocalTransactionId herversleutelen_lxid = InvalidLocalTransactionId;
-static int	herversleutelen_niveau = 0;
+static LocalTransactionId reencrypt_lxid = InvalidLocalTransactionId;
+static int	reencrypt_level = 0;
 /* The writer's door for INSERT, kept the same way. */
-static LocalTransactionId schrijven_lxid = InvalidLocalTransactionId;
-static int	schrijven_niveau = 0;
-static bool callbacks_geregistreerd = false;
+static LocalTransactionId writer_lxid = InvalidLocalTransactionId;
+static int	writer_level = 0;
+static bool callbacks_registered = false;
 
 /*
  * The restore exception is decided once per statement and table: whether
  * the table held no row when the statement's first row came.
  */
-static Oid	herstel_relid = InvalidOid;
-static LocalTransactionId herstel_lxid = InvalidLocalTransactionId;
-static CommandId herstel_cid = InvalidCommandId;
-static bool herstel_leeg = false;
+static Oid	repair_relid = InvalidOid;
+static LocalTransactionId repair_lxid = InvalidLocalTransactionId;
+static CommandId repair_cid = InvalidCommandId;
+static bool repair_empty = false;
 
 /* Column names that hold an encrypted identifier end in this. */
-#define VERSLEUTELD_ACHTERVOEGSEL	"_versleuteld"
+#define ENCRYPTED_SUFFIX	"_versleuteld"
 
 /* Register the callbacks that close the doors, once per backend. */
-static void callbacks_registreren(void);
+static void register_callbacks(void);
 
 /* Close the door at the end of the transaction, however it ends. */
 static void
-opschonen_xact_callback(XactEvent event, void *arg)
+purge_xact_callback(XactEvent event, void *arg)
 {
 	switch (event)
 	{
@@ -113,9 +113,9 @@ opschonen_xact_callback(XactEvent event, void *arg)
 		case XACT_EVENT_ABORT:
 		case XACT_EVENT_PARALLEL_ABORT:
 		case XACT_EVENT_PREPARE:
-			vwl_opschonen_einde();
-			vwl_herversleutelen_einde();
-			vwl_schrijven_einde();
+			vwl_purge_door_close();
+			vwl_reencrypt_door_close();
+			vwl_writer_door_close();
 			break;
 		default:
 			break;
@@ -124,94 +124,94 @@ opschonen_xact_callback(XactEvent event, void *arg)
 
 /* Close a door when the subtransaction that opened it rolls back. */
 static void
-opschonen_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
+purge_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 						   SubTransactionId parentSubid, void *arg)
 {
 	if (event != SUBXACT_EVENT_ABORT_SUB)
 		return;
-	if (opschonen_lxid != InvalidLocalTransactionId &&
-		GetCurrentTransactionNestLevel() <= opschonen_niveau)
-		vwl_opschonen_einde();
-	if (herversleutelen_lxid != InvalidLocalTransactionId &&
-		GetCurrentTransactionNestLevel() <= herversleutelen_niveau)
-		vwl_herversleutelen_einde();
-	if (schrijven_lxid != InvalidLocalTransactionId &&
-		GetCurrentTransactionNestLevel() <= schrijven_niveau)
-		vwl_schrijven_einde();
+	if (purge_lxid != InvalidLocalTransactionId &&
+		GetCurrentTransactionNestLevel() <= purge_level)
+		vwl_purge_door_close();
+	if (reencrypt_lxid != InvalidLocalTransactionId &&
+		GetCurrentTransactionNestLevel() <= reencrypt_level)
+		vwl_reencrypt_door_close();
+	if (writer_lxid != InvalidLocalTransactionId &&
+		GetCurrentTransactionNestLevel() <= writer_level)
+		vwl_writer_door_close();
 }
 
 /* Register the callbacks that close the doors, once per backend. */
 static void
-callbacks_registreren(void)
+register_callbacks(void)
 {
-	if (!callbacks_geregistreerd)
+	if (!callbacks_registered)
 	{
-		RegisterXactCallback(opschonen_xact_callback, NULL);
-		RegisterSubXactCallback(opschonen_subxact_callback, NULL);
-		callbacks_geregistreerd = true;
+		RegisterXactCallback(purge_xact_callback, NULL);
+		RegisterSubXactCallback(purge_subxact_callback, NULL);
+		callbacks_registered = true;
 	}
 }
 
 /* Open the door for DELETE in this (sub)transaction. */
 void
-vwl_opschonen_begin(void)
+vwl_purge_door_open(void)
 {
 	Assert(IsTransactionState());
-	callbacks_registreren();
-	opschonen_lxid = MyProc->lxid;
-	opschonen_niveau = GetCurrentTransactionNestLevel();
+	register_callbacks();
+	purge_lxid = MyProc->lxid;
+	purge_level = GetCurrentTransactionNestLevel();
 }
 
 /* Close the door. */
 void
-vwl_opschonen_einde(void)
+vwl_purge_door_close(void)
 {
-	opschonen_lxid = InvalidLocalTransactionId;
-	opschonen_niveau = 0;
+	purge_lxid = InvalidLocalTransactionId;
+	purge_level = 0;
 }
 
 /* Open the door for re-encrypting UPDATEs in this (sub)transaction. */
 void
-vwl_herversleutelen_begin(void)
+vwl_reencrypt_door_open(void)
 {
 	Assert(IsTransactionState());
-	callbacks_registreren();
-	herversleutelen_lxid = MyProc->lxid;
-	herversleutelen_niveau = GetCurrentTransactionNestLevel();
+	register_callbacks();
+	reencrypt_lxid = MyProc->lxid;
+	reencrypt_level = GetCurrentTransactionNestLevel();
 }
 
 /* Close the re-encryption door. */
 void
-vwl_herversleutelen_einde(void)
+vwl_reencrypt_door_close(void)
 {
-	herversleutelen_lxid = InvalidLocalTransactionId;
-	herversleutelen_niveau = 0;
+	reencrypt_lxid = InvalidLocalTransactionId;
+	reencrypt_level = 0;
 }
 
 /* Open the writer's door for INSERT in this (sub)transaction. */
 void
-vwl_schrijven_begin(void)
+vwl_writer_door_open(void)
 {
 	Assert(IsTransactionState());
-	callbacks_registreren();
-	schrijven_lxid = MyProc->lxid;
-	schrijven_niveau = GetCurrentTransactionNestLevel();
+	register_callbacks();
+	writer_lxid = MyProc->lxid;
+	writer_level = GetCurrentTransactionNestLevel();
 }
 
 /* Close the writer's door. */
 void
-vwl_schrijven_einde(void)
+vwl_writer_door_close(void)
 {
-	schrijven_lxid = InvalidLocalTransactionId;
-	schrijven_niveau = 0;
+	writer_lxid = InvalidLocalTransactionId;
+	writer_level = 0;
 }
 
 /* Is the writer's door open for the current transaction? */
 static bool
-schrijven_toegestaan(void)
+writer_door_is_open(void)
 {
-	return schrijven_lxid != InvalidLocalTransactionId &&
-		schrijven_lxid == MyProc->lxid;
+	return writer_lxid != InvalidLocalTransactionId &&
+		writer_lxid == MyProc->lxid;
 }
 
 /*
@@ -221,48 +221,48 @@ schrijven_toegestaan(void)
  * every row; it is computed once.)
  */
 static bool
-herstel_toegestaan(Relation rel)
+repair_allowed(Relation rel)
 {
 	CommandId	cid = GetCurrentCommandId(false);
 
 	if (!superuser())
 		return false;
-	if (herstel_relid != RelationGetRelid(rel) || herstel_lxid != MyProc->lxid ||
-		herstel_cid != cid)
+	if (repair_relid != RelationGetRelid(rel) || repair_lxid != MyProc->lxid ||
+		repair_cid != cid)
 	{
 		TableScanDesc scan;
 		TupleTableSlot *slot = table_slot_create(rel, NULL);
 
 		scan = table_beginscan(rel, GetActiveSnapshot(), 0, NULL);
-		herstel_leeg = !table_scan_getnextslot(scan, ForwardScanDirection, slot);
+		repair_empty = !table_scan_getnextslot(scan, ForwardScanDirection, slot);
 		table_endscan(scan);
 		ExecDropSingleTupleTableSlot(slot);
-		herstel_relid = RelationGetRelid(rel);
-		herstel_lxid = MyProc->lxid;
-		herstel_cid = cid;
+		repair_relid = RelationGetRelid(rel);
+		repair_lxid = MyProc->lxid;
+		repair_cid = cid;
 	}
-	return herstel_leeg;
+	return repair_empty;
 }
 
 /* Is the purge door open for the current transaction? */
 static bool
-opschonen_toegestaan(void)
+purge_door_is_open(void)
 {
-	return opschonen_lxid != InvalidLocalTransactionId &&
-		opschonen_lxid == MyProc->lxid;
+	return purge_lxid != InvalidLocalTransactionId &&
+		purge_lxid == MyProc->lxid;
 }
 
 /* Is the re-encryption door open for the current transaction? */
 static bool
-herversleutelen_toegestaan(void)
+reencrypt_door_is_open(void)
 {
-	return herversleutelen_lxid != InvalidLocalTransactionId &&
-		herversleutelen_lxid == MyProc->lxid;
+	return reencrypt_lxid != InvalidLocalTransactionId &&
+		reencrypt_lxid == MyProc->lxid;
 }
 
 /* Refuse a change that went through the re-encryption door. */
 static void
-geen_herversleuteling(Relation rel, const char *kolom, const char *reden)
+not_a_reencryption(Relation rel, const char *kolom, const char *reden)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
@@ -275,14 +275,14 @@ geen_herversleuteling(Relation rel, const char *kolom, const char *reden)
 
 /* Is this column one that holds an encrypted identifier? */
 static bool
-is_versleuteld(Form_pg_attribute att)
+is_encrypted(Form_pg_attribute att)
 {
 	const char *naam = NameStr(att->attname);
 	size_t		len = strlen(naam);
-	size_t		achter = strlen(VERSLEUTELD_ACHTERVOEGSEL);
+	size_t		achter = strlen(ENCRYPTED_SUFFIX);
 
 	return att->atttypid == BYTEAOID && len > achter &&
-		strcmp(naam + len - achter, VERSLEUTELD_ACHTERVOEGSEL) == 0;
+		strcmp(naam + len - achter, ENCRYPTED_SUFFIX) == 0;
 }
 
 /*
@@ -292,7 +292,7 @@ is_versleuteld(Form_pg_attribute att)
  * Refuses otherwise.
  */
 static void
-herversleuteling_controleren(Relation rel, HeapTuple oud, HeapTuple nieuw)
+check_reencryption(Relation rel, HeapTuple oud, HeapTuple nieuw)
 {
 	TupleDesc	desc = RelationGetDescr(rel);
 
@@ -309,14 +309,14 @@ herversleuteling_controleren(Relation rel, HeapTuple oud, HeapTuple nieuw)
 		oud_d = heap_getattr(oud, i + 1, desc, &oud_null);
 		nieuw_d = heap_getattr(nieuw, i + 1, desc, &nieuw_null);
 		if (oud_null != nieuw_null)
-			geen_herversleuteling(rel, NameStr(att->attname),
+			not_a_reencryption(rel, NameStr(att->attname),
 								  oud_null ? "would get a value" : "would become null");
 		if (oud_null)
 			continue;
-		if (is_versleuteld(att))
+		if (is_encrypted(att))
 		{
-			bytea	   *oud_plat = vwl_ontsleutel_kolom(desc, oud, i + 1);
-			bytea	   *nieuw_plat = vwl_ontsleutel_kolom(desc, nieuw, i + 1);
+			bytea	   *oud_plat = vwl_decrypt_column(desc, oud, i + 1);
+			bytea	   *nieuw_plat = vwl_decrypt_column(desc, nieuw, i + 1);
 			bool		gelijk;
 
 			gelijk = VARSIZE(oud_plat) == VARSIZE(nieuw_plat) &&
@@ -327,17 +327,17 @@ herversleuteling_controleren(Relation rel, HeapTuple oud, HeapTuple nieuw)
 			pfree(oud_plat);
 			pfree(nieuw_plat);
 			if (!gelijk)
-				geen_herversleuteling(rel, NameStr(att->attname),
+				not_a_reencryption(rel, NameStr(att->attname),
 									  "would hold another identifier");
 		}
 		else if (!datum_image_eq(oud_d, nieuw_d, att->attbyval, att->attlen))
-			geen_herversleuteling(rel, NameStr(att->attname), "would change");
+			not_a_reencryption(rel, NameStr(att->attname), "would change");
 	}
 }
 
 /* Misuse of the trigger function. */
 static void
-protocolfout(const char *wat)
+protocol_violation(const char *wat)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
@@ -357,18 +357,18 @@ vwl_weiger_wijziging(PG_FUNCTION_ARGS)
 	Relation	rel;
 
 	if (!CALLED_AS_TRIGGER(fcinfo))
-		protocolfout("was not called by trigger manager");
+		protocol_violation("was not called by trigger manager");
 	trigdata = (TriggerData *) fcinfo->context;
 	event = trigdata->tg_event;
 	rel = trigdata->tg_relation;
 
 	if (!TRIGGER_FIRED_BEFORE(event))
-		protocolfout("must be fired BEFORE the event");
+		protocol_violation("must be fired BEFORE the event");
 	if (TRIGGER_FIRED_BY_INSERT(event))
 	{
 		if (!TRIGGER_FIRED_FOR_ROW(event))
-			protocolfout("must be fired FOR EACH ROW for INSERT");
-		if (schrijven_toegestaan() || IsLogicalWorker() || herstel_toegestaan(rel))
+			protocol_violation("must be fired FOR EACH ROW for INSERT");
+		if (writer_door_is_open() || IsLogicalWorker() || repair_allowed(rel))
 			return PointerGetDatum(trigdata->tg_trigtuple);
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
@@ -385,12 +385,12 @@ vwl_weiger_wijziging(PG_FUNCTION_ARGS)
 			return PointerGetDatum(TRIGGER_FIRED_BY_UPDATE(event) ?
 								   trigdata->tg_newtuple : trigdata->tg_trigtuple);
 		if (!TRIGGER_FIRED_FOR_ROW(event))
-			protocolfout("must be fired FOR EACH ROW for UPDATE and DELETE");
-		if (TRIGGER_FIRED_BY_DELETE(event) && opschonen_toegestaan())
+			protocol_violation("must be fired FOR EACH ROW for UPDATE and DELETE");
+		if (TRIGGER_FIRED_BY_DELETE(event) && purge_door_is_open())
 			return PointerGetDatum(trigdata->tg_trigtuple);
-		if (TRIGGER_FIRED_BY_UPDATE(event) && herversleutelen_toegestaan())
+		if (TRIGGER_FIRED_BY_UPDATE(event) && reencrypt_door_is_open())
 		{
-			herversleuteling_controleren(rel, trigdata->tg_trigtuple,
+			check_reencryption(rel, trigdata->tg_trigtuple,
 										 trigdata->tg_newtuple);
 			return PointerGetDatum(trigdata->tg_newtuple);
 		}
@@ -399,10 +399,10 @@ vwl_weiger_wijziging(PG_FUNCTION_ARGS)
 	{
 		/* TRUNCATE triggers are always statement triggers. */
 		if (!TRIGGER_FIRED_FOR_STATEMENT(event))
-			protocolfout("must be fired FOR EACH STATEMENT for TRUNCATE");
+			protocol_violation("must be fired FOR EACH STATEMENT for TRUNCATE");
 	}
 	else
-		protocolfout("must be fired for INSERT, UPDATE, DELETE or TRUNCATE");
+		protocol_violation("must be fired for INSERT, UPDATE, DELETE or TRUNCATE");
 
 	ereport(ERROR,
 			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
@@ -413,19 +413,19 @@ vwl_weiger_wijziging(PG_FUNCTION_ARGS)
 	PG_RETURN_NULL();			/* keep the compiler quiet */
 }
 
-/* The plan of _voeg_versie_in's INSERT, prepared once per backend. */
-static SPIPlanPtr voeg_versie_in_plan = NULL;
+/* The plan of _insert_version's INSERT, prepared once per backend. */
+static SPIPlanPtr insert_version_plan = NULL;
 
-PG_FUNCTION_INFO_V1(vwl_voeg_versie_in);
+PG_FUNCTION_INFO_V1(vwl_insert_version);
 
 /*
- * verwerkingenlog._voeg_versie_in(n verwerkingsactie_versie) RETURNS
+ * verwerkingenlog._insert_version(n verwerkingsactie_versie) RETURNS
  * verwerkingsactie_versie: inserts version n through the writer's door, with
  * a new versie_id (OVERRIDING USER VALUE), and returns the stored row.  For
  * the copies that PATCH and DELETE store; owner only.
  */
 Datum
-vwl_voeg_versie_in(PG_FUNCTION_ARGS)
+vwl_insert_version(PG_FUNCTION_ARGS)
 {
 	Datum		rij = PG_GETARG_DATUM(0);
 	Oid			rijtype = get_fn_expr_argtype(fcinfo->flinfo, 0);
@@ -433,9 +433,9 @@ vwl_voeg_versie_in(PG_FUNCTION_ARGS)
 	volatile int ret = 0;
 
 	if (!OidIsValid(rijtype))
-		elog(ERROR, "could not determine the row type of _voeg_versie_in");
+		elog(ERROR, "could not determine the row type of _insert_version");
 	SPI_connect();
-	if (voeg_versie_in_plan == NULL)
+	if (insert_version_plan == NULL)
 	{
 		SPIPlanPtr	plan = SPI_prepare("INSERT INTO verwerkingenlog.verwerkingsactie_versie OVERRIDING USER VALUE"
 									   " SELECT ($1).* RETURNING *", 1, &rijtype);
@@ -443,16 +443,16 @@ vwl_voeg_versie_in(PG_FUNCTION_ARGS)
 		if (plan == NULL)
 			elog(ERROR, "could not prepare the insert of a copied version: %d", SPI_result);
 		SPI_keepplan(plan);
-		voeg_versie_in_plan = plan;
+		insert_version_plan = plan;
 	}
-	vwl_schrijven_begin();
+	vwl_writer_door_open();
 	PG_TRY();
 	{
-		ret = SPI_execute_plan(voeg_versie_in_plan, &rij, NULL, false, 0);
+		ret = SPI_execute_plan(insert_version_plan, &rij, NULL, false, 0);
 	}
 	PG_FINALLY();
 	{
-		vwl_schrijven_einde();
+		vwl_writer_door_close();
 	}
 	PG_END_TRY();
 	if (ret != SPI_OK_INSERT_RETURNING || SPI_processed != 1)

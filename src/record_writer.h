@@ -1,10 +1,10 @@
 /*
- * vastleggen.h
+ * record_writer.h
  *		The door that commits a record in a transaction of its own
- *		(vastleggen.c), for every inzage's record (C3677) and any later one.
+ *		(record_writer.c), for every inzage's record (C3677) and any later one.
  */
-#ifndef VASTLEGGEN_H
-#define VASTLEGGEN_H
+#ifndef VWL_RECORD_WRITER_H
+#define VWL_RECORD_WRITER_H
 
 #include "utils/jsonb.h"
 
@@ -15,6 +15,6 @@
  * function's own error when it fails, 25006 in a read-only transaction,
  * 53000 when no background worker slot frees up within a second.
  */
-extern char *vwl_vastleggen(Oid functie, Jsonb *invoer);
+extern char *vwl_record(Oid functie, Jsonb *invoer);
 
-#endif							/* VASTLEGGEN_H */
+#endif							/* VWL_RECORD_WRITER_H */

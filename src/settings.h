@@ -1,10 +1,10 @@
 /*
- * instellingen.h
+ * settings.h
  *		The settings of the log: kept in the database, refused when wrong
- *		(instellingen.c).
+ *		(settings.c).
  */
-#ifndef VWL_INSTELLINGEN_H
-#define VWL_INSTELLINGEN_H
+#ifndef VWL_SETTINGS_H
+#define VWL_SETTINGS_H
 
 /*
  * Around the definitions of the settings in _PG_init: before, note the
@@ -12,8 +12,8 @@
  * note every one that names no setting or whose value was refused, so that
  * the log fails loudly instead of running on a default.
  */
-extern void vwl_instellingen_voor_definitie(void);
-extern void vwl_instellingen_na_definitie(void);
+extern void vwl_settings_before_define(void);
+extern void vwl_settings_after_define(void);
 
 /*
  * Before the log serves anything (vwl_scopes, the key file): raise the
@@ -22,6 +22,6 @@ extern void vwl_instellingen_na_definitie(void);
  * per backend in the server log when its logging settings would write
  * identifiers there.
  */
-extern void vwl_instellingen_controleren(void);
+extern void vwl_settings_check(void);
 
-#endif							/* VWL_INSTELLINGEN_H */
+#endif							/* VWL_SETTINGS_H */

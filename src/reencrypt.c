@@ -1,8 +1,8 @@
 /*
- * herversleuteling.c
+ * reencrypt.c
  *		Re-encryption of stored identifiers after a key rotation.
  *
- * After _sleutel_roteren() new identifiers are encrypted under the new key
+ * After _rotate_key() new identifiers are encrypted under the new key
  * version; older ciphertexts name their version in their first byte and stay
  * readable for as long as that version is in the key file.  Re-encryption
  * moves them to the current version, so that an old AES key can eventually
@@ -12,7 +12,7 @@
  * HMAC key never rotates), so every lookup keeps working throughout.
  *
  * The tables are append-only; an UPDATE passes only through the second door
- * of the append-only trigger (vwl_herversleutelen_begin), which this file
+ * of the append-only trigger (vwl_reencrypt_door_open), which this file
  * alone opens, around one fixed UPDATE per table, and through which the
  * trigger lets a row pass only when nothing but the ciphertext changed and
  * the ciphertext still decrypts to the same identifier.
@@ -34,12 +34,12 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 
-#include "onveranderlijk.h"
+#include "append_only.h"
 #include "pseudoniem.h"
 #include "verwerkingenlog.h"
 
 /* One column of ciphertexts, its statements and where the last call stopped. */
-typedef struct Doel
+typedef struct Target
 {
 	const char *zoek_sql;
 	const char *wijzig_sql;
@@ -47,20 +47,20 @@ typedef struct Doel
 	SPIPlanPtr	wijzig;
 	BlockNumber vanaf;			/* block to scan on from */
 	int			vanaf_versie;	/* key version that vanaf belongs to */
-} Doel;
+} Target;
 
 /*
  * zoek: up to $3 ctids from block $1 on whose ciphertext is older than key
  * version $2.  wijzig: re-encrypt the rows at those ctids that still are.
  */
-static Doel doelen[] = {
+static Target targets[] = {
 	{
 		"SELECT o.ctid FROM verwerkingenlog.verwerkt_object o"
 		" WHERE o.ctid OPERATOR(pg_catalog.>=) $1"
 		"   AND pg_catalog.get_byte(o.object_versleuteld, 0) OPERATOR(pg_catalog.<) $2"
 		" LIMIT $3",
 		"UPDATE verwerkingenlog.verwerkt_object o"
-		"   SET object_versleuteld = verwerkingenlog._herversleutel_object(o)"
+		"   SET object_versleuteld = verwerkingenlog._reencrypt_object(o)"
 		" WHERE o.ctid OPERATOR(pg_catalog.=) ANY ($1)"
 		"   AND pg_catalog.get_byte(o.object_versleuteld, 0) OPERATOR(pg_catalog.<) $2",
 		NULL, NULL, 0, 0
@@ -71,7 +71,7 @@ static Doel doelen[] = {
 		"   AND pg_catalog.get_byte(v.afnemer_versleuteld, 0) OPERATOR(pg_catalog.<) $2"
 		" LIMIT $3",
 		"UPDATE verwerkingenlog.verwerkingsactie_versie v"
-		"   SET afnemer_versleuteld = verwerkingenlog._herversleutel_afnemer(v)"
+		"   SET afnemer_versleuteld = verwerkingenlog._reencrypt_afnemer(v)"
 		" WHERE v.ctid OPERATOR(pg_catalog.=) ANY ($1)"
 		"   AND pg_catalog.get_byte(v.afnemer_versleuteld, 0) OPERATOR(pg_catalog.<) $2",
 		NULL, NULL, 0, 0
@@ -80,7 +80,7 @@ static Doel doelen[] = {
 
 /* Prepare a statement once per backend and keep it. */
 static SPIPlanPtr
-voorbereid(SPIPlanPtr *plan, const char *sql, int nargs, Oid *argtypes)
+prepared(SPIPlanPtr *plan, const char *sql, int nargs, Oid *argtypes)
 {
 	if (*plan == NULL)
 	{
@@ -101,7 +101,7 @@ voorbereid(SPIPlanPtr *plan, const char *sql, int nargs, Oid *argtypes)
  * `vanaf`; returns how many, and sets *laatste to the highest block seen.
  */
 static uint64
-herversleutel_vanaf(Doel *doel, BlockNumber vanaf, int versie, int64 max,
+reencrypt_from(Target *doel, BlockNumber vanaf, int versie, int64 max,
 					BlockNumber *laatste)
 {
 	Oid			zoek_types[3] = {TIDOID, INT4OID, INT8OID};
@@ -119,7 +119,7 @@ herversleutel_vanaf(Doel *doel, BlockNumber vanaf, int versie, int64 max,
 	args[0] = PointerGetDatum(&begin);
 	args[1] = Int32GetDatum(versie);
 	args[2] = Int64GetDatum(max);
-	rc = SPI_execute_plan(voorbereid(&doel->zoek, doel->zoek_sql, 3, zoek_types),
+	rc = SPI_execute_plan(prepared(&doel->zoek, doel->zoek_sql, 3, zoek_types),
 						  args, NULL, false, 0);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "finding old ciphertexts failed: %s", SPI_result_code_string(rc));
@@ -144,10 +144,10 @@ herversleutel_vanaf(Doel *doel, BlockNumber vanaf, int versie, int64 max,
 
 	args[0] = PointerGetDatum(tid_array);
 	args[1] = Int32GetDatum(versie);
-	vwl_herversleutelen_begin();
+	vwl_reencrypt_door_open();
 	PG_TRY();
 	{
-		rc = SPI_execute_plan(voorbereid(&doel->wijzig, doel->wijzig_sql, 2, wijzig_types),
+		rc = SPI_execute_plan(prepared(&doel->wijzig, doel->wijzig_sql, 2, wijzig_types),
 							  args, NULL, false, 0);
 		if (rc != SPI_OK_UPDATE)
 			elog(ERROR, "re-encrypting failed: %s", SPI_result_code_string(rc));
@@ -155,48 +155,48 @@ herversleutel_vanaf(Doel *doel, BlockNumber vanaf, int versie, int64 max,
 	}
 	PG_FINALLY();
 	{
-		vwl_herversleutelen_einde();
+		vwl_reencrypt_door_close();
 	}
 	PG_END_TRY();
 	return gewijzigd;
 }
 
-PG_FUNCTION_INFO_V1(vwl_herversleutel_rijen);
+PG_FUNCTION_INFO_V1(vwl_reencrypt_rows);
 
 /*
- * verwerkingenlog._herversleutel_rijen(batch integer) RETURNS bigint:
+ * verwerkingenlog._reencrypt_rows(batch integer) RETURNS bigint:
  * re-encrypts at most batch stored ciphertexts that are older than the
  * current key version, under that version; returns how many (0: none left).
  */
 Datum
-vwl_herversleutel_rijen(PG_FUNCTION_ARGS)
+vwl_reencrypt_rows(PG_FUNCTION_ARGS)
 {
 	int32		batch;
 	int			versie;
 	int64		totaal = 0;
 
-	vwl_vereis_beheer("re-encrypt identifiers");
+	vwl_require_beheer("re-encrypt identifiers");
 	if (PG_ARGISNULL(0) || PG_GETARG_INT32(0) < 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("batch must be a positive number of ciphertexts")));
 	batch = PG_GETARG_INT32(0);
-	versie = vwl_huidige_sleutelversie();
+	versie = vwl_current_key_version();
 
 	SPI_connect();
-	for (int d = 0; d < (int) lengthof(doelen) && totaal < batch; d++)
+	for (int d = 0; d < (int) lengthof(targets) && totaal < batch; d++)
 	{
-		Doel	   *doel = &doelen[d];
+		Target	   *doel = &targets[d];
 		BlockNumber vanaf = doel->vanaf_versie == versie ? doel->vanaf : 0;
 		BlockNumber laatste;
 		uint64		n;
 
-		n = herversleutel_vanaf(doel, vanaf, versie, batch - totaal, &laatste);
+		n = reencrypt_from(doel, vanaf, versie, batch - totaal, &laatste);
 		totaal += n;
 		if (totaal < batch && vanaf > 0)
 		{
 			/* Too few from vanaf on: once more from the start. */
-			n = herversleutel_vanaf(doel, 0, versie, batch - totaal, &laatste);
+			n = reencrypt_from(doel, 0, versie, batch - totaal, &laatste);
 			totaal += n;
 		}
 		doel->vanaf = laatste;

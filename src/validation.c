@@ -1,5 +1,5 @@
 /*
- * validatie.c
+ * validation.c
  *		Validation of a verwerkingsactie document.
  *
  * The document is the OpenAPI schema VerwerkingsactieUitgebreidBasis
@@ -30,7 +30,7 @@
  * then the unknown elements of that object (in jsonb key order), objects and
  * array items in array order.
  *
- * Codes (see validatie.h):
+ * Codes (see validation.h):
  *	required		required element absent or null; in a complete document
  *					(PUT) also a writable element that is absent
  *	invalid_type	wrong JSON type (a number where a string is expected, ...)
@@ -75,7 +75,7 @@
  * each verwerkt object with exactly objecttype, soortObjectId, objectId,
  * betrokkenheid and verwerkteSoortenGegevens.
  *
- * Error format (vwl_validatie_meld; the REST layer parses it).  SQLSTATE
+ * Error format (vwl_validation_report; the REST layer parses it).  SQLSTATE
  * 22023, a message naming the first problem,
  *		invalid verwerkingsactie: element "verwerkteObjecten[1].objectId" is longer than 40 characters
  *		invalid verwerkingsactie: the document must be an object, not an array
@@ -98,10 +98,10 @@
 #include "utils/tuplestore.h"
 
 #include "verwerkingenlog.h"
-#include "validatie.h"
+#include "validation.h"
 
 /* What an element holds. */
-typedef enum VwlSoort
+typedef enum VwlKind
 {
 	VWL_TEKST,					/* string of at most max characters */
 	VWL_ID,						/* string of 1..max characters */
@@ -115,13 +115,13 @@ typedef enum VwlSoort
 	VWL_OBJECTEN,				/* verwerkteObjecten */
 	VWL_SOORTEN,				/* verwerkteSoortenGegevens */
 	VWL_ALLEEN_LEZEN			/* read-only: ignored, left out of the output */
-} VwlSoort;
+} VwlKind;
 
 typedef struct VwlElement
 {
 	const char *naam;
 	int			lengte;			/* strlen(naam) */
-	VwlSoort	soort;
+	VwlKind	soort;
 	int			max;			/* characters, for VWL_TEKST, VWL_ID, VWL_URI */
 	bool		verplicht;		/* required (null is not enough) */
 } VwlElement;
@@ -129,22 +129,22 @@ typedef struct VwlElement
 #define EL(naam, soort, max, verplicht) {naam, sizeof(naam) - 1, soort, max, verplicht}
 
 /* Verwerkingsactie, in the order of the OpenAPI schema. */
-static const VwlElement actie_elementen[] = {
+static const VwlElement actie_elements[] = {
 	EL("url", VWL_ALLEEN_LEZEN, 0, false),
 	EL("actieId", VWL_ALLEEN_LEZEN, 0, false),
-	EL("actieNaam", VWL_TEKST, VWL_MAX_NAAM, false),
-	EL("handelingNaam", VWL_TEKST, VWL_MAX_NAAM, false),
-	EL("verwerkingNaam", VWL_TEKST, VWL_MAX_NAAM, false),
+	EL("actieNaam", VWL_TEKST, VWL_MAX_NAME, false),
+	EL("handelingNaam", VWL_TEKST, VWL_MAX_NAME, false),
+	EL("verwerkingNaam", VWL_TEKST, VWL_MAX_NAME, false),
 	EL("verwerkingId", VWL_UUID, 0, false),
 	EL("verwerkingsactiviteitId", VWL_UUID, 0, false),
 	EL("verwerkingsactiviteitUrl", VWL_URI, VWL_MAX_URI, false),
 	EL("vertrouwelijkheid", VWL_VERTROUWELIJKHEID, 0, true),
 	EL("bewaartermijn", VWL_BEWAARTERMIJN, 0, false),
 	EL("uitvoerder", VWL_OIN, 0, false),
-	EL("systeem", VWL_TEKST, VWL_MAX_NAAM, false),
+	EL("systeem", VWL_TEKST, VWL_MAX_NAME, false),
 	EL("gebruiker", VWL_TEKST, VWL_MAX_ID, false),
-	EL("gegevensbron", VWL_TEKST, VWL_MAX_NAAM, false),
-	EL("soortAfnemerId", VWL_TEKST, VWL_MAX_NAAM, false),
+	EL("gegevensbron", VWL_TEKST, VWL_MAX_NAME, false),
+	EL("soortAfnemerId", VWL_TEKST, VWL_MAX_NAME, false),
 	EL("afnemerId", VWL_TEKST, VWL_MAX_ID, false),
 	EL("verwerkingsactiviteitIdAfnemer", VWL_UUID, 0, false),
 	EL("verwerkingsactiviteitUrlAfnemer", VWL_URI, VWL_MAX_URI, false),
@@ -156,25 +156,25 @@ static const VwlElement actie_elementen[] = {
 };
 
 /* VerwerktObject (VerwerktObjectBasis plus its read-only elements). */
-static const VwlElement object_elementen[] = {
+static const VwlElement object_elements[] = {
 	EL("url", VWL_ALLEEN_LEZEN, 0, false),
 	EL("verwerktObjectId", VWL_ALLEEN_LEZEN, 0, false),
 	EL("objecttype", VWL_OBJECTTYPE, 0, true),
-	EL("soortObjectId", VWL_ID, VWL_MAX_NAAM, true),
+	EL("soortObjectId", VWL_ID, VWL_MAX_NAME, true),
 	EL("objectId", VWL_ID, VWL_MAX_ID, true),
-	EL("betrokkenheid", VWL_TEKST, VWL_MAX_NAAM, false),
+	EL("betrokkenheid", VWL_TEKST, VWL_MAX_NAME, false),
 	EL("verwerkteSoortenGegevens", VWL_SOORTEN, 0, false),
 };
 
 /* VerwerktSoortGegeven. */
-static const VwlElement soort_elementen[] = {
-	EL("soortGegeven", VWL_ID, VWL_MAX_NAAM, true),
+static const VwlElement soort_elements[] = {
+	EL("soortGegeven", VWL_ID, VWL_MAX_NAME, true),
 };
 
-#define VWL_MAX_ELEMENTEN	lengthof(actie_elementen)
-StaticAssertDecl(lengthof(object_elementen) <= VWL_MAX_ELEMENTEN &&
-				 lengthof(soort_elementen) <= VWL_MAX_ELEMENTEN,
-				 "VWL_MAX_ELEMENTEN must hold every schema");
+#define VWL_MAX_ELEMENTS	lengthof(actie_elements)
+StaticAssertDecl(lengthof(object_elements) <= VWL_MAX_ELEMENTS &&
+				 lengthof(soort_elements) <= VWL_MAX_ELEMENTS,
+				 "VWL_MAX_ELEMENTS must hold every schema");
 
 typedef struct VwlSchema
 {
@@ -184,36 +184,36 @@ typedef struct VwlSchema
 	const char *onbekend;		/* reason for an unknown element */
 
 	/*
-	 * Derived once per process by schema_voorbereiden: the elements in jsonb
+	 * Derived once per process by schema_prepare: the elements in jsonb
 	 * key order (shorter first, then bytewise), which is the order of the
 	 * keys of an object container and of the pairs of an output object; and
 	 * for each element its position among the output pairs (-1: read-only).
 	 */
 	bool		voorbereid;
-	int			jsonb_volgorde[VWL_MAX_ELEMENTEN];
-	int			uit_positie[VWL_MAX_ELEMENTEN];
+	int			jsonb_volgorde[VWL_MAX_ELEMENTS];
+	int			uit_positie[VWL_MAX_ELEMENTS];
 	int			n_uit;
 } VwlSchema;
 
 static VwlSchema actie_schema = {
-	actie_elementen, lengthof(actie_elementen), true,
+	actie_elements, lengthof(actie_elements), true,
 	"is not an element of a verwerkingsactie"
 };
 static VwlSchema object_schema = {
-	object_elementen, lengthof(object_elementen), false,
+	object_elements, lengthof(object_elements), false,
 	"is not an element of a verwerkt object"
 };
 static VwlSchema soort_schema = {
-	soort_elementen, lengthof(soort_elementen), false,
+	soort_elements, lengthof(soort_elements), false,
 	"is not an element of a verwerkt soort gegeven"
 };
 
-static void valideer_object(VwlValidatie *v, VwlSchema *schema,
+static void validate_object(VwlValidation *v, VwlSchema *schema,
 							JsonbContainer *c, JsonbValue *uit);
 
 /* jsonb's key order: shorter first, then bytewise. */
 static inline int
-sleutel_cmp(const char *a, int alen, const char *b, int blen)
+key_cmp(const char *a, int alen, const char *b, int blen)
 {
 	if (alen != blen)
 		return alen < blen ? -1 : 1;
@@ -222,13 +222,13 @@ sleutel_cmp(const char *a, int alen, const char *b, int blen)
 
 /* Derive a schema's jsonb key order and output positions (once). */
 static void
-schema_voorbereiden(VwlSchema *schema)
+schema_prepare(VwlSchema *schema)
 {
 	int		   *volgorde = schema->jsonb_volgorde;
 
 	if (schema->voorbereid)
 		return;
-	Assert(schema->aantal <= VWL_MAX_ELEMENTEN);
+	Assert(schema->aantal <= VWL_MAX_ELEMENTS);
 
 	/* insertion sort of a handful of names */
 	for (int i = 0; i < schema->aantal; i++)
@@ -236,7 +236,7 @@ schema_voorbereiden(VwlSchema *schema)
 		int			j = i;
 
 		while (j > 0 &&
-			   sleutel_cmp(schema->elementen[volgorde[j - 1]].naam,
+			   key_cmp(schema->elementen[volgorde[j - 1]].naam,
 						   schema->elementen[volgorde[j - 1]].lengte,
 						   schema->elementen[i].naam,
 						   schema->elementen[i].lengte) > 0)
@@ -260,11 +260,11 @@ schema_voorbereiden(VwlSchema *schema)
 
 /* Set up a validation; volledig = complete document (PUT). */
 void
-vwl_validatie_init(VwlValidatie *v, bool volledig, bool uit_gewenst)
+vwl_validation_init(VwlValidation *v, bool volledig, bool uit_gewenst)
 {
-	schema_voorbereiden(&actie_schema);
-	schema_voorbereiden(&object_schema);
-	schema_voorbereiden(&soort_schema);
+	schema_prepare(&actie_schema);
+	schema_prepare(&object_schema);
+	schema_prepare(&soort_schema);
 
 	memset(v, 0, sizeof(*v));
 	v->cxt = CurrentMemoryContext;
@@ -274,16 +274,16 @@ vwl_validatie_init(VwlValidatie *v, bool volledig, bool uit_gewenst)
 
 /* Still building the normalised document?  Stops at the first problem. */
 static inline bool
-bouwen(VwlValidatie *v)
+build(VwlValidation *v)
 {
 	return v->uit_gewenst && v->aantal == 0;
 }
 
 /* Enter an element of the current object. */
 static void
-pad_sleutel(VwlValidatie *v, const char *sleutel, int lengte)
+path_key(VwlValidation *v, const char *sleutel, int lengte)
 {
-	if (v->diepte >= VWL_MAX_DIEPTE)
+	if (v->diepte >= VWL_MAX_DEPTH)
 		elog(ERROR, "verwerkingsactie path too deep");
 	v->pad[v->diepte].sleutel = sleutel;
 	v->pad[v->diepte].lengte = lengte;
@@ -292,9 +292,9 @@ pad_sleutel(VwlValidatie *v, const char *sleutel, int lengte)
 
 /* Enter item index (0-based) of the current array. */
 void
-vwl_pad_index(VwlValidatie *v, int index)
+vwl_path_index(VwlValidation *v, int index)
 {
-	if (v->diepte >= VWL_MAX_DIEPTE)
+	if (v->diepte >= VWL_MAX_DEPTH)
 		elog(ERROR, "verwerkingsactie path too deep");
 	v->pad[v->diepte].sleutel = NULL;
 	v->pad[v->diepte].index = index;
@@ -303,7 +303,7 @@ vwl_pad_index(VwlValidatie *v, int index)
 
 /* Leave the innermost element or item. */
 void
-vwl_pad_terug(VwlValidatie *v)
+vwl_path_pop(VwlValidation *v)
 {
 	Assert(v->diepte > 0);
 	v->diepte--;
@@ -314,11 +314,11 @@ vwl_pad_terug(VwlValidatie *v)
  * the longest name of the schema has 31.  Keeps a garbage key out of the
  * message and the server log.
  */
-#define VWL_MAX_SLEUTEL		64
+#define VWL_MAX_KEY		64
 
 /* Can an element name be written as it is? */
 static bool
-sleutel_veilig(const char *s, int lengte)
+key_safe(const char *s, int lengte)
 {
 	if (lengte == 0)
 		return false;
@@ -336,7 +336,7 @@ sleutel_veilig(const char *s, int lengte)
 
 /* Append one path segment for an element name. */
 static void
-pad_schrijf_sleutel(StringInfo buf, const char *s, int lengte)
+path_write_key(StringInfo buf, const char *s, int lengte)
 {
 	int			getoond = lengte;
 	bool		cijfers = false;
@@ -351,7 +351,7 @@ pad_schrijf_sleutel(StringInfo buf, const char *s, int lengte)
 		if (s[i] >= '0' && s[i] <= '9')
 			cijfers = true;
 
-	if (!cijfers && lengte <= VWL_MAX_SLEUTEL && sleutel_veilig(s, lengte))
+	if (!cijfers && lengte <= VWL_MAX_KEY && key_safe(s, lengte))
 	{
 		if (buf->len > 0)
 			appendStringInfoChar(buf, '.');
@@ -361,11 +361,11 @@ pad_schrijf_sleutel(StringInfo buf, const char *s, int lengte)
 
 	/*
 	 * ["..."]: JSON string escapes, and ":" as \u003a.  A longer name (only
-	 * an unknown element has one) is cut after VWL_MAX_SLEUTEL bytes, at a
+	 * an unknown element has one) is cut after VWL_MAX_KEY bytes, at a
 	 * character boundary, and marked ["..."...].
 	 */
-	if (lengte > VWL_MAX_SLEUTEL)
-		getoond = pg_mbcliplen(s, lengte, VWL_MAX_SLEUTEL);
+	if (lengte > VWL_MAX_KEY)
+		getoond = pg_mbcliplen(s, lengte, VWL_MAX_KEY);
 	appendStringInfoString(buf, "[\"");
 	for (int i = 0; i < getoond; i++)
 	{
@@ -391,15 +391,15 @@ pad_schrijf_sleutel(StringInfo buf, const char *s, int lengte)
  * NULL: the container itself).
  */
 void
-vwl_probleem(VwlValidatie *v, const char *sleutel, int lengte,
+vwl_problem(VwlValidation *v, const char *sleutel, int lengte,
 			 const char *code, const char *reden)
 {
 	MemoryContext oud;
 	StringInfoData naam;
-	VwlProbleem *p;
+	VwlProblem *p;
 
 	/* Bounded: beyond the limit a problem is only counted. */
-	if (v->aantal >= VWL_MAX_PROBLEMEN)
+	if (v->aantal >= VWL_MAX_PROBLEMS)
 	{
 		v->niet_getoond++;
 		return;
@@ -409,12 +409,12 @@ vwl_probleem(VwlValidatie *v, const char *sleutel, int lengte,
 	for (int i = 0; i < v->diepte; i++)
 	{
 		if (v->pad[i].sleutel)
-			pad_schrijf_sleutel(&naam, v->pad[i].sleutel, v->pad[i].lengte);
+			path_write_key(&naam, v->pad[i].sleutel, v->pad[i].lengte);
 		else
 			appendStringInfo(&naam, "[%d]", v->pad[i].index);
 	}
 	if (sleutel)
-		pad_schrijf_sleutel(&naam, sleutel, lengte);
+		path_write_key(&naam, sleutel, lengte);
 	if (naam.len == 0)
 		appendStringInfoString(&naam, VWL_DOCUMENT);
 
@@ -422,9 +422,9 @@ vwl_probleem(VwlValidatie *v, const char *sleutel, int lengte,
 	{
 		v->ruimte = v->ruimte ? v->ruimte * 2 : 8;
 		if (v->problemen)
-			v->problemen = repalloc(v->problemen, v->ruimte * sizeof(VwlProbleem));
+			v->problemen = repalloc(v->problemen, v->ruimte * sizeof(VwlProblem));
 		else
-			v->problemen = palloc(v->ruimte * sizeof(VwlProbleem));
+			v->problemen = palloc(v->ruimte * sizeof(VwlProblem));
 	}
 	p = &v->problemen[v->aantal++];
 	p->naam = naam.data;
@@ -436,15 +436,15 @@ vwl_probleem(VwlValidatie *v, const char *sleutel, int lengte,
 
 /* Problem with a known element. */
 static inline void
-probleem(VwlValidatie *v, const VwlElement *el, const char *code,
+problem(VwlValidation *v, const VwlElement *el, const char *code,
 		 const char *reden)
 {
-	vwl_probleem(v, el->naam, el->lengte, code, reden);
+	vwl_problem(v, el->naam, el->lengte, code, reden);
 }
 
 /* "a string", "an array", ...: the JSON type of a value, for a reason. */
 static const char *
-json_soort(const JsonbValue *w)
+json_kind(const JsonbValue *w)
 {
 	switch (w->type)
 	{
@@ -465,16 +465,16 @@ json_soort(const JsonbValue *w)
 
 /* Wrong JSON type: "must be <verwacht>, not <actual>". */
 static void
-probleem_type(VwlValidatie *v, const char *sleutel, int lengte,
+problem_type(VwlValidation *v, const char *sleutel, int lengte,
 			  const char *verwacht, const JsonbValue *w)
 {
-	vwl_probleem(v, sleutel, lengte, VWL_CODE_INVALID_TYPE,
-				 psprintf("must be %s, not %s", verwacht, json_soort(w)));
+	vwl_problem(v, sleutel, lengte, VWL_CODE_INVALID_TYPE,
+				 psprintf("must be %s, not %s", verwacht, json_kind(w)));
 }
 
 /* More than max characters?  Bytes bound characters, so count only when needed. */
 static inline bool
-te_lang(const char *s, int lengte, int max)
+too_long(const char *s, int lengte, int max)
 {
 	return lengte > max && pg_mbstrlen_with_len(s, lengte) > max;
 }
@@ -514,7 +514,7 @@ is_uuid(const char *s, int lengte, bool *hoofdletters)
  * "%" (checked for two hexadecimal digits separately).
  */
 static inline bool
-uri_teken(unsigned char c)
+uri_char(unsigned char c)
 {
 	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
 		return true;
@@ -551,7 +551,7 @@ uri_teken(unsigned char c)
 
 /* NULL if s is an absolute URI, else the reason. */
 static const char *
-uri_fout(const char *s, int lengte)
+uri_error(const char *s, int lengte)
 {
 	int			i = 0;
 
@@ -577,7 +577,7 @@ uri_fout(const char *s, int lengte)
 
 		if (c <= 0x20 || c == 0x7f)
 			return "is not a URI: it contains white space or a control character";
-		if (!uri_teken(c))
+		if (!uri_char(c))
 			return "is not a URI: it contains a character that must be percent-encoded";
 		if (c == '%' &&
 			!(i + 2 < lengte && is_hex(s[i + 1]) && is_hex(s[i + 2])))
@@ -592,7 +592,7 @@ uri_fout(const char *s, int lengte)
  * these functions are immutable.)
  */
 static inline bool
-is_woord(const char *s, int lengte, const char *woord, int woordlengte)
+is_word(const char *s, int lengte, const char *woord, int woordlengte)
 {
 	if (lengte != woordlengte)
 		return false;
@@ -604,7 +604,7 @@ is_woord(const char *s, int lengte, const char *woord, int woordlengte)
 
 /* Set an output value to a string. */
 static inline void
-uit_tekst(JsonbValue *uit, const char *s, int lengte)
+from_text(JsonbValue *uit, const char *s, int lengte)
 {
 	uit->type = jbvString;
 	uit->val.string.val = (char *) s;
@@ -616,7 +616,7 @@ uit_tekst(JsonbValue *uit, const char *s, int lengte)
  * item must be an object of the given schema.
  */
 static void
-valideer_reeks(VwlValidatie *v, const VwlElement *el, JsonbValue *w,
+validate_array(VwlValidation *v, const VwlElement *el, JsonbValue *w,
 			   VwlSchema *schema, bool niet_leeg, JsonbValue *uit)
 {
 	JsonbContainer *c;
@@ -627,21 +627,21 @@ valideer_reeks(VwlValidatie *v, const VwlElement *el, JsonbValue *w,
 
 	if (w->type != jbvBinary || !JsonContainerIsArray(w->val.binary.data))
 	{
-		probleem_type(v, el->naam, el->lengte, "an array", w);
+		problem_type(v, el->naam, el->lengte, "an array", w);
 		return;
 	}
 	c = w->val.binary.data;
 	if (niet_leeg && JsonContainerSize(c) == 0)
 	{
-		probleem(v, el, VWL_CODE_EMPTY, "must contain at least one item");
+		problem(v, el, VWL_CODE_EMPTY, "must contain at least one item");
 		return;
 	}
 	{
-		int			max = (schema == &object_schema) ? VWL_MAX_OBJECTEN : VWL_MAX_SOORTEN;
+		int			max = (schema == &object_schema) ? VWL_MAX_OBJECTEN : VWL_MAX_KINDS;
 
 		if ((int) JsonContainerSize(c) > max)
 		{
-			probleem(v, el, VWL_CODE_MAX_LENGTH,
+			problem(v, el, VWL_CODE_MAX_LENGTH,
 					 psprintf("has %d items, more than the limit of %d", (int) JsonContainerSize(c), max));
 			return;
 		}
@@ -655,22 +655,22 @@ valideer_reeks(VwlValidatie *v, const VwlElement *el, JsonbValue *w,
 		uit->val.array.elems = palloc(sizeof(JsonbValue) * Max(uit->val.array.nElems, 1));
 	}
 
-	pad_sleutel(v, el->naam, el->lengte);
+	path_key(v, el->naam, el->lengte);
 	it = JsonbIteratorInit(c);
 	while ((tok = JsonbIteratorNext(&it, &item, true)) != WJB_DONE)
 	{
 		if (tok != WJB_ELEM)
 			continue;
-		vwl_pad_index(v, i);
+		vwl_path_index(v, i);
 		if (item.type == jbvBinary && JsonContainerIsObject(item.val.binary.data))
-			valideer_object(v, schema, item.val.binary.data,
-							uit && bouwen(v) ? &uit->val.array.elems[i] : NULL);
+			validate_object(v, schema, item.val.binary.data,
+							uit && build(v) ? &uit->val.array.elems[i] : NULL);
 		else
-			probleem_type(v, NULL, 0, "an object", &item);
-		vwl_pad_terug(v);
+			problem_type(v, NULL, 0, "an object", &item);
+		vwl_path_pop(v);
 		i++;
 	}
-	vwl_pad_terug(v);
+	vwl_path_pop(v);
 }
 
 /*
@@ -678,7 +678,7 @@ valideer_reeks(VwlValidatie *v, const VwlElement *el, JsonbValue *w,
  * receives the normalised value; NULL when no output is being built.
  */
 static void
-valideer_element(VwlValidatie *v, const VwlSchema *schema,
+validate_element(VwlValidation *v, const VwlSchema *schema,
 				 const VwlElement *el, JsonbValue *w, JsonbValue *uit)
 {
 	const char *s;
@@ -690,9 +690,9 @@ valideer_element(VwlValidatie *v, const VwlSchema *schema,
 	if (w == NULL || w->type == jbvNull)
 	{
 		if (el->verplicht)
-			probleem(v, el, VWL_CODE_REQUIRED, "is required");
+			problem(v, el, VWL_CODE_REQUIRED, "is required");
 		else if (w == NULL && v->volledig && schema->volledig_geldt)
-			probleem(v, el, VWL_CODE_REQUIRED,
+			problem(v, el, VWL_CODE_REQUIRED,
 					 "is required in a complete document (null means no value)");
 		else if (uit && el->soort == VWL_SOORTEN)
 		{
@@ -710,10 +710,10 @@ valideer_element(VwlValidatie *v, const VwlSchema *schema,
 	switch (el->soort)
 	{
 		case VWL_OBJECTEN:
-			valideer_reeks(v, el, w, &object_schema, true, uit);
+			validate_array(v, el, w, &object_schema, true, uit);
 			return;
 		case VWL_SOORTEN:
-			valideer_reeks(v, el, w, &soort_schema, false, uit);
+			validate_array(v, el, w, &soort_schema, false, uit);
 			return;
 		default:
 			break;
@@ -722,7 +722,7 @@ valideer_element(VwlValidatie *v, const VwlSchema *schema,
 	/* every other element is a string */
 	if (w->type != jbvString)
 	{
-		probleem_type(v, el->naam, el->lengte, "a string", w);
+		problem_type(v, el->naam, el->lengte, "a string", w);
 		return;
 	}
 	s = w->val.string.val;
@@ -733,14 +733,14 @@ valideer_element(VwlValidatie *v, const VwlSchema *schema,
 		case VWL_ID:
 			if (lengte == 0)
 			{
-				probleem(v, el, VWL_CODE_BLANK, "must not be empty");
+				problem(v, el, VWL_CODE_BLANK, "must not be empty");
 				return;
 			}
 			/* FALLTHROUGH */
 		case VWL_TEKST:
-			if (te_lang(s, lengte, el->max))
+			if (too_long(s, lengte, el->max))
 			{
-				probleem(v, el, VWL_CODE_MAX_LENGTH,
+				problem(v, el, VWL_CODE_MAX_LENGTH,
 						 psprintf("is longer than %d characters", el->max));
 				return;
 			}
@@ -754,7 +754,7 @@ valideer_element(VwlValidatie *v, const VwlSchema *schema,
 
 				if (!is_uuid(s, lengte, &hoofdletters))
 				{
-					probleem(v, el, VWL_CODE_INVALID,
+					problem(v, el, VWL_CODE_INVALID,
 							 "is not a UUID (8-4-4-4-12 hexadecimal digits)");
 					return;
 				}
@@ -768,7 +768,7 @@ valideer_element(VwlValidatie *v, const VwlSchema *schema,
 							klein[i] = pg_ascii_tolower((unsigned char) s[i]);
 						s = klein;
 					}
-					uit_tekst(uit, s, 36);
+					from_text(uit, s, 36);
 				}
 				return;
 			}
@@ -777,16 +777,16 @@ valideer_element(VwlValidatie *v, const VwlSchema *schema,
 			{
 				const char *fout;
 
-				if (te_lang(s, lengte, el->max))
+				if (too_long(s, lengte, el->max))
 				{
-					probleem(v, el, VWL_CODE_MAX_LENGTH,
+					problem(v, el, VWL_CODE_MAX_LENGTH,
 							 psprintf("is longer than %d characters", el->max));
 					return;
 				}
-				fout = uri_fout(s, lengte);
+				fout = uri_error(s, lengte);
 				if (fout)
 				{
-					probleem(v, el, VWL_CODE_INVALID, fout);
+					problem(v, el, VWL_CODE_INVALID, fout);
 					return;
 				}
 				if (uit)
@@ -796,13 +796,13 @@ valideer_element(VwlValidatie *v, const VwlSchema *schema,
 
 		case VWL_OIN:
 			{
-				bool		ok = (lengte == VWL_OIN_LENGTE);
+				bool		ok = (lengte == VWL_OIN_LENGTH);
 
 				for (int i = 0; ok && i < lengte; i++)
 					ok = (s[i] >= '0' && s[i] <= '9');
 				if (!ok)
 				{
-					probleem(v, el, VWL_CODE_INVALID,
+					problem(v, el, VWL_CODE_INVALID,
 							 "is not an OIN (exactly 20 digits)");
 					return;
 				}
@@ -815,31 +815,31 @@ valideer_element(VwlValidatie *v, const VwlSchema *schema,
 			{
 				const char *waarde;
 
-				if (is_woord(s, lengte, "normaal", 7))
+				if (is_word(s, lengte, "normaal", 7))
 					waarde = "normaal";
-				else if (is_woord(s, lengte, "vertrouwelijk", 13))
+				else if (is_word(s, lengte, "vertrouwelijk", 13))
 					waarde = "vertrouwelijk";
-				else if (is_woord(s, lengte, "opgeheven", 9))
+				else if (is_word(s, lengte, "opgeheven", 9))
 					waarde = "opgeheven";
 				else
 				{
-					probleem(v, el, VWL_CODE_INVALID_CHOICE,
+					problem(v, el, VWL_CODE_INVALID_CHOICE,
 							 "must be one of normaal, vertrouwelijk, opgeheven");
 					return;
 				}
 				if (uit)
-					uit_tekst(uit, waarde, strlen(waarde));
+					from_text(uit, waarde, strlen(waarde));
 				return;
 			}
 
 		case VWL_OBJECTTYPE:
-			if (!is_woord(s, lengte, "persoon", 7))
+			if (!is_word(s, lengte, "persoon", 7))
 			{
-				probleem(v, el, VWL_CODE_INVALID_CHOICE, "must be persoon");
+				problem(v, el, VWL_CODE_INVALID_CHOICE, "must be persoon");
 				return;
 			}
 			if (uit)
-				uit_tekst(uit, "persoon", 7);
+				from_text(uit, "persoon", 7);
 			return;
 
 		case VWL_BEWAARTERMIJN:
@@ -849,7 +849,7 @@ valideer_element(VwlValidatie *v, const VwlSchema *schema,
 
 				if (!vwl_bewaartermijn_parse(s, lengte, &b, &reden))
 				{
-					probleem(v, el, VWL_CODE_INVALID,
+					problem(v, el, VWL_CODE_INVALID,
 							 psprintf("is invalid: %s",
 									  reden ? reden : "invalid"));
 					return;
@@ -858,7 +858,7 @@ valideer_element(VwlValidatie *v, const VwlSchema *schema,
 				{
 					char	   *canoniek = vwl_bewaartermijn_format(&b);
 
-					uit_tekst(uit, canoniek, strlen(canoniek));
+					from_text(uit, canoniek, strlen(canoniek));
 				}
 				return;
 			}
@@ -870,7 +870,7 @@ valideer_element(VwlValidatie *v, const VwlSchema *schema,
 
 				if (!vwl_moment_parse(s, lengte, &m, &reden))
 				{
-					probleem(v, el, VWL_CODE_INVALID,
+					problem(v, el, VWL_CODE_INVALID,
 							 psprintf("is invalid: %s",
 									  reden ? reden : "invalid"));
 					return;
@@ -897,11 +897,11 @@ valideer_element(VwlValidatie *v, const VwlSchema *schema,
  * order, so that JsonbValueToJsonb writes it as it is.
  */
 static void
-valideer_object(VwlValidatie *v, VwlSchema *schema, JsonbContainer *c,
+validate_object(VwlValidation *v, VwlSchema *schema, JsonbContainer *c,
 				JsonbValue *uit)
 {
-	JsonbValue	waarden[VWL_MAX_ELEMENTEN];
-	bool		aanwezig[VWL_MAX_ELEMENTEN];
+	JsonbValue	waarden[VWL_MAX_ELEMENTS];
+	bool		aanwezig[VWL_MAX_ELEMENTS];
 	JsonbValue *onbekend = NULL;
 	int			n_onbekend = 0;
 	JsonbPair  *paren = NULL;
@@ -927,7 +927,7 @@ valideer_object(VwlValidatie *v, VwlSchema *schema, JsonbContainer *c,
 		{
 			const VwlElement *el = &schema->elementen[schema->jsonb_volgorde[j]];
 
-			cmp = sleutel_cmp(el->naam, el->lengte,
+			cmp = key_cmp(el->naam, el->lengte,
 							  k.val.string.val, k.val.string.len);
 			if (cmp >= 0)
 				break;
@@ -963,7 +963,7 @@ valideer_object(VwlValidatie *v, VwlSchema *schema, JsonbContainer *c,
 		int			positie = schema->uit_positie[e];
 		JsonbValue *doel = NULL;
 
-		if (paren && positie >= 0 && bouwen(v))
+		if (paren && positie >= 0 && build(v))
 		{
 			paren[positie].key.type = jbvString;
 			paren[positie].key.val.string.val = (char *) el->naam;
@@ -971,11 +971,11 @@ valideer_object(VwlValidatie *v, VwlSchema *schema, JsonbContainer *c,
 			paren[positie].order = positie;
 			doel = &paren[positie].value;
 		}
-		valideer_element(v, schema, el, aanwezig[e] ? &waarden[e] : NULL, doel);
+		validate_element(v, schema, el, aanwezig[e] ? &waarden[e] : NULL, doel);
 	}
 
 	for (int i = 0; i < n_onbekend; i++)
-		vwl_probleem(v, onbekend[i].val.string.val, onbekend[i].val.string.len,
+		vwl_problem(v, onbekend[i].val.string.val, onbekend[i].val.string.len,
 					 VWL_CODE_UNKNOWN, schema->onbekend);
 }
 
@@ -987,28 +987,28 @@ valideer_object(VwlValidatie *v, VwlSchema *schema, JsonbContainer *c,
  * JsonbValueToJsonb makes it a datum), NULL otherwise.
  */
 void
-vwl_valideer_verwerkingsactie(VwlValidatie *v, JsonbValue *doc)
+vwl_validate_verwerkingsactie(VwlValidation *v, JsonbValue *doc)
 {
-	JsonbValue *uit = bouwen(v) ? palloc(sizeof(JsonbValue)) : NULL;
+	JsonbValue *uit = build(v) ? palloc(sizeof(JsonbValue)) : NULL;
 
 	if (doc->type == jbvBinary && doc->val.binary.len > VWL_MAX_DOCUMENT)
 	{
-		vwl_probleem(v, NULL, 0, VWL_CODE_MAX_LENGTH,
+		vwl_problem(v, NULL, 0, VWL_CODE_MAX_LENGTH,
 					 psprintf("is %d bytes, more than the limit of %d bytes for one verwerkingsactie",
 							  doc->val.binary.len, VWL_MAX_DOCUMENT));
 		v->resultaat = NULL;
 		return;
 	}
 	if (doc->type == jbvBinary && JsonContainerIsObject(doc->val.binary.data))
-		valideer_object(v, &actie_schema, doc->val.binary.data, uit);
+		validate_object(v, &actie_schema, doc->val.binary.data, uit);
 	else
-		probleem_type(v, NULL, 0, "an object", doc);
-	v->resultaat = bouwen(v) ? uit : NULL;
+		problem_type(v, NULL, 0, "an object", doc);
+	v->resultaat = build(v) ? uit : NULL;
 }
 
 /* The root of a jsonb datum as a JsonbValue (a scalar or a container). */
 static void
-jsonb_wortel(Jsonb *jb, JsonbValue *w)
+jsonb_root(Jsonb *jb, JsonbValue *w)
 {
 	if (JB_ROOT_IS_SCALAR(jb))
 	{
@@ -1029,16 +1029,16 @@ jsonb_wortel(Jsonb *jb, JsonbValue *w)
  * line; see the head of this file).  reeks: a batch (verwerkingsacties).
  */
 void
-vwl_validatie_meld(VwlValidatie *v, bool reeks)
+vwl_validation_report(VwlValidation *v, bool reeks)
 {
 	StringInfoData detail;
-	const VwlProbleem *eerste = &v->problemen[0];
+	const VwlProblem *eerste = &v->problemen[0];
 
 	Assert(v->aantal > 0);
 	initStringInfo(&detail);
 	for (int i = 0; i < v->aantal; i++)
 	{
-		const VwlProbleem *p = &v->problemen[i];
+		const VwlProblem *p = &v->problemen[i];
 
 		if (i > 0)
 			appendStringInfoChar(&detail, '\n');
@@ -1046,7 +1046,7 @@ vwl_validatie_meld(VwlValidatie *v, bool reeks)
 	}
 	if (v->niet_getoond > 0)
 		appendStringInfo(&detail, "\n%s: has %d more problems, not listed beyond the first %d (%s)",
-						 VWL_DOCUMENT, v->niet_getoond, VWL_MAX_PROBLEMEN, VWL_CODE_TOO_MANY);
+						 VWL_DOCUMENT, v->niet_getoond, VWL_MAX_PROBLEMS, VWL_CODE_TOO_MANY);
 
 	if (strcmp(eerste->naam, VWL_DOCUMENT) == 0)
 		ereport(ERROR,
@@ -1069,7 +1069,7 @@ vwl_validatie_meld(VwlValidatie *v, bool reeks)
 
 /* The volledig argument: NULL is refused rather than guessed. */
 static bool
-arg_volledig(FunctionCallInfo fcinfo, int argno)
+arg_complete(FunctionCallInfo fcinfo, int argno)
 {
 	if (PG_NARGS() <= argno)
 		return false;
@@ -1082,17 +1082,17 @@ arg_volledig(FunctionCallInfo fcinfo, int argno)
 
 /* Validate a single document (argument 0; SQL NULL is a missing document). */
 static void
-valideer_argument(FunctionCallInfo fcinfo, VwlValidatie *v)
+validate_argument(FunctionCallInfo fcinfo, VwlValidation *v)
 {
 	JsonbValue	doc;
 
 	if (PG_ARGISNULL(0))
 	{
-		vwl_probleem(v, NULL, 0, VWL_CODE_REQUIRED, "is required");
+		vwl_problem(v, NULL, 0, VWL_CODE_REQUIRED, "is required");
 		return;
 	}
-	jsonb_wortel(PG_GETARG_JSONB_P(0), &doc);
-	vwl_valideer_verwerkingsactie(v, &doc);
+	jsonb_root(PG_GETARG_JSONB_P(0), &doc);
+	vwl_validate_verwerkingsactie(v, &doc);
 }
 
 /*
@@ -1104,7 +1104,7 @@ valideer_argument(FunctionCallInfo fcinfo, VwlValidatie *v)
  * offset of the data so far.
  */
 static void
-reeks_element(StringInfo uit, int jentries, int i, Jsonb *item, uint32 *totaal)
+array_element_of(StringInfo uit, int jentries, int i, Jsonb *item, uint32 *totaal)
 {
 	int			begin = uit->len;
 	uint32		lengte;
@@ -1143,7 +1143,7 @@ reeks_element(StringInfo uit, int jentries, int i, Jsonb *item, uint32 *totaal)
  * dominate.)
  */
 static Jsonb *
-valideer_acties(VwlValidatie *v, Jsonb *invoer, Jsonb **items)
+validate_acties(VwlValidation *v, Jsonb *invoer, Jsonb **items)
 {
 	JsonbValue	doc;
 	JsonbContainer *reeks;
@@ -1157,24 +1157,24 @@ valideer_acties(VwlValidatie *v, Jsonb *invoer, Jsonb **items)
 	int			n;
 	int			i = 0;
 
-	jsonb_wortel(invoer, &doc);
+	jsonb_root(invoer, &doc);
 	if (doc.type != jbvBinary || !JsonContainerIsArray(doc.val.binary.data))
 	{
-		probleem_type(v, NULL, 0, "an array", &doc);
+		problem_type(v, NULL, 0, "an array", &doc);
 		return NULL;
 	}
 	reeks = doc.val.binary.data;
 	n = JsonContainerSize(reeks);
 	if (n == 0)
 	{
-		vwl_probleem(v, NULL, 0, VWL_CODE_EMPTY, "must contain at least one item");
+		vwl_problem(v, NULL, 0, VWL_CODE_EMPTY, "must contain at least one item");
 		return NULL;
 	}
-	if (VARSIZE(invoer) > VWL_MAX_REEKS)
+	if (VARSIZE(invoer) > VWL_MAX_ARRAY)
 	{
-		vwl_probleem(v, NULL, 0, VWL_CODE_MAX_LENGTH,
+		vwl_problem(v, NULL, 0, VWL_CODE_MAX_LENGTH,
 					 psprintf("is %u bytes, more than the limit of %d bytes for one batch",
-							  (unsigned int) VARSIZE(invoer), VWL_MAX_REEKS));
+							  (unsigned int) VARSIZE(invoer), VWL_MAX_ARRAY));
 		return NULL;
 	}
 
@@ -1212,20 +1212,20 @@ valideer_acties(VwlValidatie *v, Jsonb *invoer, Jsonb **items)
 		CHECK_FOR_INTERRUPTS();
 
 		oud = MemoryContextSwitchTo(item_cxt);
-		vwl_pad_index(v, i);
-		vwl_valideer_verwerkingsactie(v, &item);
-		vwl_pad_terug(v);
-		if (bouwen(v) && items != NULL)
+		vwl_path_index(v, i);
+		vwl_validate_verwerkingsactie(v, &item);
+		vwl_path_pop(v);
+		if (build(v) && items != NULL)
 		{
 			MemoryContextSwitchTo(oud);
 			items[i] = JsonbValueToJsonb(v->resultaat);
 		}
-		else if (bouwen(v))
+		else if (build(v))
 		{
 			Jsonb	   *normaal = JsonbValueToJsonb(v->resultaat);
 
 			MemoryContextSwitchTo(oud);
-			reeks_element(&uit, jentries, i, normaal, &totaal);
+			array_element_of(&uit, jentries, i, normaal, &totaal);
 		}
 		else
 			MemoryContextSwitchTo(oud);
@@ -1234,7 +1234,7 @@ valideer_acties(VwlValidatie *v, Jsonb *invoer, Jsonb **items)
 	}
 	MemoryContextDelete(item_cxt);
 
-	if (!bouwen(v))
+	if (!build(v))
 		return NULL;
 	Assert(i == n);
 	if (items != NULL)
@@ -1245,24 +1245,24 @@ valideer_acties(VwlValidatie *v, Jsonb *invoer, Jsonb **items)
 
 /* Validate the batch in argument 0 (SQL NULL is a missing batch). */
 static Jsonb *
-valideer_reeks_argument(FunctionCallInfo fcinfo, VwlValidatie *v)
+validate_array_argument(FunctionCallInfo fcinfo, VwlValidation *v)
 {
 	if (PG_ARGISNULL(0))
 	{
-		vwl_probleem(v, NULL, 0, VWL_CODE_REQUIRED, "is required");
+		vwl_problem(v, NULL, 0, VWL_CODE_REQUIRED, "is required");
 		return NULL;
 	}
-	return valideer_acties(v, PG_GETARG_JSONB_P(0), NULL);
+	return validate_acties(v, PG_GETARG_JSONB_P(0), NULL);
 }
 
 /*
  * For C callers: validate the batch invoer (NULL is a missing batch) with v
  * (uit_gewenst), and return its normalised documents in input order, *n of
  * them, in the current memory context; NULL when there are problems (in
- * v; vwl_validatie_meld(v, true) raises them).
+ * v; vwl_validation_report(v, true) raises them).
  */
 Jsonb **
-vwl_valideer_verwerkingsacties(VwlValidatie *v, Jsonb *invoer, int *n)
+vwl_validate_verwerkingsacties(VwlValidation *v, Jsonb *invoer, int *n)
 {
 	JsonbValue	doc;
 	Jsonb	  **items;
@@ -1271,14 +1271,14 @@ vwl_valideer_verwerkingsacties(VwlValidatie *v, Jsonb *invoer, int *n)
 	*n = 0;
 	if (invoer == NULL)
 	{
-		vwl_probleem(v, NULL, 0, VWL_CODE_REQUIRED, "is required");
+		vwl_problem(v, NULL, 0, VWL_CODE_REQUIRED, "is required");
 		return NULL;
 	}
-	jsonb_wortel(invoer, &doc);
+	jsonb_root(invoer, &doc);
 	if (doc.type == jbvBinary && JsonContainerIsArray(doc.val.binary.data))
 		*n = JsonContainerSize(doc.val.binary.data);
 	items = palloc0(Max(*n, 1) * sizeof(Jsonb *));
-	if (valideer_acties(v, invoer, items) == NULL)
+	if (validate_acties(v, invoer, items) == NULL)
 	{
 		*n = 0;
 		return NULL;
@@ -1288,7 +1288,7 @@ vwl_valideer_verwerkingsacties(VwlValidatie *v, Jsonb *invoer, int *n)
 
 /* Return every problem of v as rows (name, code, reason). */
 static Datum
-problemen_als_rijen(FunctionCallInfo fcinfo, VwlValidatie *v)
+problems_as_rows(FunctionCallInfo fcinfo, VwlValidation *v)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 
@@ -1311,7 +1311,7 @@ problemen_als_rijen(FunctionCallInfo fcinfo, VwlValidatie *v)
 		waarden[0] = CStringGetTextDatum(VWL_DOCUMENT);
 		waarden[1] = CStringGetTextDatum(VWL_CODE_TOO_MANY);
 		waarden[2] = CStringGetTextDatum(psprintf("has %d more problems, not listed beyond the first %d",
-												  v->niet_getoond, VWL_MAX_PROBLEMEN));
+												  v->niet_getoond, VWL_MAX_PROBLEMS));
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, waarden, nulls);
 	}
 	return (Datum) 0;
@@ -1326,51 +1326,51 @@ PG_FUNCTION_INFO_V1(vwl_verwerkingsactie_fouten);
 Datum
 vwl_verwerkingsactie_fouten(PG_FUNCTION_ARGS)
 {
-	VwlValidatie v;
+	VwlValidation v;
 
-	vwl_validatie_init(&v, arg_volledig(fcinfo, 1), false);
-	valideer_argument(fcinfo, &v);
-	return problemen_als_rijen(fcinfo, &v);
+	vwl_validation_init(&v, arg_complete(fcinfo, 1), false);
+	validate_argument(fcinfo, &v);
+	return problems_as_rows(fcinfo, &v);
 }
 
 /*
- * _verwerkingsactie_invoer(actie jsonb, volledig boolean DEFAULT false)
+ * _verwerkingsactie_input(actie jsonb, volledig boolean DEFAULT false)
  * RETURNS jsonb: the normalised document, or the validation error.
  */
 /*
  * The normalised document of one verwerkingsactie (invoer NULL is a
  * missing document), or the validation error (22023) listing every
- * problem: _verwerkingsactie_invoer(invoer, volledig) for C callers.
+ * problem: _verwerkingsactie_input(invoer, volledig) for C callers.
  */
 Jsonb *
-vwl_valideer_invoer(Jsonb *invoer, bool volledig)
+vwl_validate_input(Jsonb *invoer, bool volledig)
 {
-	VwlValidatie v;
+	VwlValidation v;
 	JsonbValue	doc;
 
-	vwl_validatie_init(&v, volledig, true);
+	vwl_validation_init(&v, volledig, true);
 	if (invoer == NULL)
-		vwl_probleem(&v, NULL, 0, VWL_CODE_REQUIRED, "is required");
+		vwl_problem(&v, NULL, 0, VWL_CODE_REQUIRED, "is required");
 	else
 	{
-		jsonb_wortel(invoer, &doc);
-		vwl_valideer_verwerkingsactie(&v, &doc);
+		jsonb_root(invoer, &doc);
+		vwl_validate_verwerkingsactie(&v, &doc);
 	}
 	if (v.aantal > 0)
-		vwl_validatie_meld(&v, false);
+		vwl_validation_report(&v, false);
 	return JsonbValueToJsonb(v.resultaat);
 }
 
-PG_FUNCTION_INFO_V1(vwl_verwerkingsactie_invoer);
+PG_FUNCTION_INFO_V1(vwl_verwerkingsactie_input);
 Datum
-vwl_verwerkingsactie_invoer(PG_FUNCTION_ARGS)
+vwl_verwerkingsactie_input(PG_FUNCTION_ARGS)
 {
-	VwlValidatie v;
+	VwlValidation v;
 
-	vwl_validatie_init(&v, arg_volledig(fcinfo, 1), true);
-	valideer_argument(fcinfo, &v);
+	vwl_validation_init(&v, arg_complete(fcinfo, 1), true);
+	validate_argument(fcinfo, &v);
 	if (v.aantal > 0)
-		vwl_validatie_meld(&v, false);
+		vwl_validation_report(&v, false);
 	PG_RETURN_JSONB_P(JsonbValueToJsonb(v.resultaat));
 }
 
@@ -1382,29 +1382,29 @@ PG_FUNCTION_INFO_V1(vwl_verwerkingsacties_fouten);
 Datum
 vwl_verwerkingsacties_fouten(PG_FUNCTION_ARGS)
 {
-	VwlValidatie v;
+	VwlValidation v;
 
-	vwl_validatie_init(&v, false, false);
-	(void) valideer_reeks_argument(fcinfo, &v);
-	return problemen_als_rijen(fcinfo, &v);
+	vwl_validation_init(&v, false, false);
+	(void) validate_array_argument(fcinfo, &v);
+	return problems_as_rows(fcinfo, &v);
 }
 
 /*
- * _verwerkingsacties_invoer(acties jsonb) RETURNS jsonb: the array of
+ * _verwerkingsacties_input(acties jsonb) RETURNS jsonb: the array of
  * normalised documents, or one validation error listing every problem of
  * every item.
  */
-PG_FUNCTION_INFO_V1(vwl_verwerkingsacties_invoer);
+PG_FUNCTION_INFO_V1(vwl_verwerkingsacties_input);
 Datum
-vwl_verwerkingsacties_invoer(PG_FUNCTION_ARGS)
+vwl_verwerkingsacties_input(PG_FUNCTION_ARGS)
 {
-	VwlValidatie v;
+	VwlValidation v;
 	Jsonb	   *resultaat;
 
-	vwl_validatie_init(&v, false, true);
-	resultaat = valideer_reeks_argument(fcinfo, &v);
+	vwl_validation_init(&v, false, true);
+	resultaat = validate_array_argument(fcinfo, &v);
 	if (v.aantal > 0)
-		vwl_validatie_meld(&v, true);
+		vwl_validation_report(&v, true);
 	PG_RETURN_JSONB_P(resultaat);
 }
 
@@ -1413,7 +1413,7 @@ vwl_verwerkingsacties_invoer(PG_FUNCTION_ARGS)
  * validator, else the reason; for the LDV validator (ldv.c).
  */
 const char *
-vwl_uri_fout(const char *s, int lengte)
+vwl_uri_error(const char *s, int lengte)
 {
-	return uri_fout(s, lengte);
+	return uri_error(s, lengte);
 }

@@ -1,4 +1,4 @@
--- Validation of a verwerkingsactie document (src/validatie.c).
+-- Validation of a verwerkingsactie document (src/validation.c).
 --
 -- Problems are (name, code, reason): name is the element's path with 0-based
 -- array indexes (verwerkteObjecten[1].objectId; "[3]." before it for item 3 of
@@ -22,13 +22,13 @@ CREATE FUNCTION verwerkingenlog.verwerkingsactie_fouten(
 COMMENT ON FUNCTION verwerkingenlog.verwerkingsactie_fouten(jsonb, boolean) IS
   'Every problem of a verwerkingsactie document as (name, code, reason), in schema order; no rows when it is valid. volledig: a complete document (PUT) in which every writable element must be present (null where optional).';
 
-CREATE FUNCTION verwerkingenlog._verwerkingsactie_invoer(
+CREATE FUNCTION verwerkingenlog._verwerkingsactie_input(
     actie jsonb, volledig boolean DEFAULT false)
   RETURNS jsonb
-  AS 'MODULE_PATHNAME', 'vwl_verwerkingsactie_invoer'
+  AS 'MODULE_PATHNAME', 'vwl_verwerkingsactie_input'
   LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
-COMMENT ON FUNCTION verwerkingenlog._verwerkingsactie_invoer(jsonb, boolean) IS
+COMMENT ON FUNCTION verwerkingenlog._verwerkingsactie_input(jsonb, boolean) IS
   'The normalised verwerkingsactie document (every writable element present, absent ones null, enums and UUIDs in lower case, read-only elements removed); raises SQLSTATE 22023 listing every problem ("<name>: <reason> (<code>)" per detail line) when it is invalid. Internal to the SQL API.';
 
 CREATE FUNCTION verwerkingenlog.verwerkingsacties_fouten(acties jsonb)
@@ -39,12 +39,12 @@ CREATE FUNCTION verwerkingenlog.verwerkingsacties_fouten(acties jsonb)
 COMMENT ON FUNCTION verwerkingenlog.verwerkingsacties_fouten(jsonb) IS
   'Every problem of a batch (a non-empty JSON array of verwerkingsactie documents) as (name, code, reason), names prefixed with the item''s 0-based index ("[3].tijdstip"); no rows when every item is valid.';
 
-CREATE FUNCTION verwerkingenlog._verwerkingsacties_invoer(acties jsonb)
+CREATE FUNCTION verwerkingenlog._verwerkingsacties_input(acties jsonb)
   RETURNS jsonb
-  AS 'MODULE_PATHNAME', 'vwl_verwerkingsacties_invoer'
+  AS 'MODULE_PATHNAME', 'vwl_verwerkingsacties_input'
   LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
-COMMENT ON FUNCTION verwerkingenlog._verwerkingsacties_invoer(jsonb) IS
+COMMENT ON FUNCTION verwerkingenlog._verwerkingsacties_input(jsonb) IS
   'The array of normalised verwerkingsactie documents of a batch, all or nothing: raises one SQLSTATE 22023 error listing every problem of every item. Internal to the SQL API.';
 
 GRANT EXECUTE ON FUNCTION

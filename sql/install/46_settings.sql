@@ -1,4 +1,4 @@
--- The settings of the log, kept in the database (src/instellingen.c).
+-- The settings of the log, kept in the database (src/settings.c).
 -- verwerkingenlog.instelling holds the database's values of the
 -- verwerkingenlog.* settings; pg_dump keeps it, so a restored database
 -- behaves like the original (base url, key file, inzage record, maximum
@@ -9,17 +9,17 @@
 -- log first serves anything, and again after every change; a session's own
 -- SET still wins for that session.
 
-CREATE FUNCTION _instelling_geldig(naam text, waarde text) RETURNS boolean
-    AS 'MODULE_PATHNAME', 'vwl_instelling_geldig'
+CREATE FUNCTION _setting_valid(naam text, waarde text) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'vwl_setting_valid'
     LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
-COMMENT ON FUNCTION _instelling_geldig(text, text) IS
+COMMENT ON FUNCTION _setting_valid(text, text) IS
   'True when naam is a setting of verwerkingenlog and waarde a value it takes; otherwise the error SET would raise (42704 unknown, 22023 bad value)';
 
 CREATE TABLE instelling (
     naam      text PRIMARY KEY,
     waarde    text NOT NULL,
     gewijzigd timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    CONSTRAINT instelling_geldig CHECK (verwerkingenlog._instelling_geldig(naam, waarde)),
+    CONSTRAINT instelling_geldig CHECK (verwerkingenlog._setting_valid(naam, waarde)),
     CONSTRAINT naam_in_kleine_letters CHECK (naam OPERATOR(pg_catalog.=) pg_catalog.lower(naam))
 );
 COMMENT ON TABLE instelling IS
@@ -27,10 +27,10 @@ COMMENT ON TABLE instelling IS
 REVOKE ALL ON instelling FROM PUBLIC;
 SELECT pg_catalog.pg_extension_config_dump('instelling', '');
 
-CREATE FUNCTION _instellingen_vernieuwd() RETURNS void
-    AS 'MODULE_PATHNAME', 'vwl_instellingen_vernieuwd'
+CREATE FUNCTION _settings_refreshed() RETURNS void
+    AS 'MODULE_PATHNAME', 'vwl_settings_refreshed'
     LANGUAGE C VOLATILE PARALLEL UNSAFE;
-COMMENT ON FUNCTION _instellingen_vernieuwd() IS
+COMMENT ON FUNCTION _settings_refreshed() IS
   'After a change of verwerkingenlog.instelling: every backend applies it again from its next transaction on';
 
 -- Not SECURITY DEFINER: only superusers may call it (the settings are
@@ -49,23 +49,23 @@ BEGIN
     IF waarde IS NULL THEN
         DELETE FROM verwerkingenlog.instelling i WHERE i.naam = sleutel;
     ELSE
-        PERFORM verwerkingenlog._instelling_geldig(sleutel, waarde);
+        PERFORM verwerkingenlog._setting_valid(sleutel, waarde);
         INSERT INTO verwerkingenlog.instelling AS i (naam, waarde) VALUES (sleutel, waarde)
             ON CONFLICT ON CONSTRAINT instelling_pkey
             DO UPDATE SET waarde = EXCLUDED.waarde, gewijzigd = pg_catalog.now();
     END IF;
-    PERFORM verwerkingenlog._instellingen_vernieuwd();
+    PERFORM verwerkingenlog._settings_refreshed();
     RETURN waarde;
 END
 $$;
 COMMENT ON FUNCTION instellen(text, text) IS
   'Sets a verwerkingenlog.* setting for this database (kept by pg_dump), refused at once when the name or the value is wrong; NULL removes it (open sessions keep the old value until they reconnect).  Superuser only';
 
-CREATE FUNCTION _datum_instant(d date) RETURNS timestamptz
-    AS 'MODULE_PATHNAME', 'vwl_datum_instant'
+CREATE FUNCTION _date_instant(d date) RETURNS timestamptz
+    AS 'MODULE_PATHNAME', 'vwl_date_instant'
     LANGUAGE C STABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION _datum_instant(date) IS
+COMMENT ON FUNCTION _date_instant(date) IS
   'The start of a date (beginDatum, eindDatum) in the zone of verwerkingenlog.tijdzone, the same for every session';
 
-REVOKE ALL ON FUNCTION _instelling_geldig(text, text), _instellingen_vernieuwd(), instellen(text, text)
+REVOKE ALL ON FUNCTION _setting_valid(text, text), _settings_refreshed(), instellen(text, text)
     FROM PUBLIC;

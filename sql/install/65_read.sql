@@ -1,6 +1,6 @@
 -- Reading for the organisation: the actions about one object in a period,
 -- the history of one action, and views of the current actions.  What a
--- caller sees follows the read rules (_leesbaar): read:normal sees only
+-- caller sees follows the read rules (_readable): read:normal sees only
 -- actions that are normaal, which by the never-forget rule means actions
 -- that never were confidential.
 
@@ -12,7 +12,7 @@
 -- its callers: a key bound they add on (tijdstip, actie_id[, volgorde])
 -- becomes an index condition, and an ORDER BY in the person index's order
 -- needs no sort, so a cursor over it stops after one page (keyset paging).
-CREATE FUNCTION _treffers(soort_object_id text, pseudoniem bytea, objecttype text,
+CREATE FUNCTION _matches(soort_object_id text, pseudoniem bytea, objecttype text,
                           van timestamptz, tot timestamptz,
                           zichtbaar vertrouwelijkheid[], activiteit uuid)
     RETURNS TABLE (tijdstip timestamptz, actie_id uuid, volgorde smallint,
@@ -21,7 +21,7 @@ CREATE FUNCTION _treffers(soort_object_id text, pseudoniem bytea, objecttype tex
 AS $$
     SELECT o.tijdstip, o.actie_id, o.volgorde, o, v
       FROM verwerkingenlog.verwerkt_object o
-     CROSS JOIN LATERAL verwerkingenlog._actueel(o.actie_id) v
+     CROSS JOIN LATERAL verwerkingenlog._current(o.actie_id) v
      WHERE o.soort_object_id = $1
        AND o.object_pseudoniem = $2
        AND o.objecttype = $3
@@ -32,7 +32,7 @@ AS $$
        AND v.vertrouwelijkheid = ANY ($6)
        AND ($7 IS NULL OR v.verwerkingsactiviteit_id = $7)
 $$;
-COMMENT ON FUNCTION _treffers(text, bytea, text, timestamptz, timestamptz, vertrouwelijkheid[], uuid) IS
+COMMENT ON FUNCTION _matches(text, bytea, text, timestamptz, timestamptz, vertrouwelijkheid[], uuid) IS
   'The object rows about one object in a period that count (current object set, not vervallen, visible); inlined, so callers page on the person index';
 
 -- One page of GET /verwerkingsacties: the current actions about one object
@@ -44,7 +44,7 @@ COMMENT ON FUNCTION _treffers(text, bytea, text, timestamptz, timestamptz, vertr
 -- (NULL: all).  A page costs about aantal probes of the person index,
 -- whichever page it is.
 -- Scopes, filters and visibility as verwerkingsacties().
-CREATE FUNCTION _verwerkingsacties_pagina(objecttype text, soort_object_id text, object_id text,
+CREATE FUNCTION _verwerkingsacties_page(objecttype text, soort_object_id text, object_id text,
                                           begin_datum date, eind_datum date,
                                           vertrouwelijkheid text[], verwerkingsactiviteit_id uuid,
                                           na_tijdstip timestamptz, na_actie_id uuid, terug boolean,
@@ -56,8 +56,8 @@ DECLARE
     gevraagd verwerkingenlog.vertrouwelijkheid[];
     zichtbaar verwerkingenlog.vertrouwelijkheid[];
     pseudoniem bytea;
-    van timestamptz := verwerkingenlog._datum_instant(begin_datum);
-    tot timestamptz := verwerkingenlog._datum_instant(eind_datum);
+    van timestamptz := verwerkingenlog._date_instant(begin_datum);
+    tot timestamptz := verwerkingenlog._date_instant(eind_datum);
     rijen refcursor;
     r record;
     vorige uuid;
@@ -74,7 +74,7 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value',
                   DETAIL = 'vertrouwelijkheid: must be one of normaal, vertrouwelijk, opgeheven (invalid_choice)';
     END;
-    zichtbaar := verwerkingenlog._leesbaar('lijst', verwerkingenlog._scopes(), gevraagd);
+    zichtbaar := verwerkingenlog._readable('lijst', verwerkingenlog._scopes(), gevraagd);
     pseudoniem := verwerkingenlog._pseudoniem(soort_object_id, object_id);
 
     -- The person index row by row in the list's order (backward from the
@@ -85,7 +85,7 @@ BEGIN
     -- about that object only, is built in the cursor's select list: its
     -- subquery is then set up once per page and only rescanned per row,
     -- where an assignment in the loop ran a whole new executor per row.  (Its
-    -- rows are x, not o: a bare o would be the column o of _treffers.)
+    -- rows are x, not o: a bare o would be the column o of _matches.)
     IF terug THEN
         OPEN rijen FOR
             SELECT t.tijdstip, t.actie_id,
@@ -93,9 +93,9 @@ BEGIN
                        (SELECT array_agg(x ORDER BY x.volgorde)
                           FROM verwerkingenlog.verwerkt_object x
                          WHERE x.actie_id = t.actie_id AND x.volgnummer = (t.v).objecten_volgnummer
-                           AND x.soort_object_id = _verwerkingsacties_pagina.soort_object_id
+                           AND x.soort_object_id = _verwerkingsacties_page.soort_object_id
                            AND x.object_pseudoniem = pseudoniem)) AS document
-              FROM verwerkingenlog._treffers(soort_object_id, pseudoniem, lower(objecttype), van, tot,
+              FROM verwerkingenlog._matches(soort_object_id, pseudoniem, lower(objecttype), van, tot,
                                              zichtbaar, verwerkingsactiviteit_id) t
              WHERE (t.tijdstip, t.actie_id) > (na_tijdstip, na_actie_id)
              ORDER BY t.tijdstip, t.actie_id, t.volgorde;
@@ -106,9 +106,9 @@ BEGIN
                        (SELECT array_agg(x ORDER BY x.volgorde)
                           FROM verwerkingenlog.verwerkt_object x
                          WHERE x.actie_id = t.actie_id AND x.volgnummer = (t.v).objecten_volgnummer
-                           AND x.soort_object_id = _verwerkingsacties_pagina.soort_object_id
+                           AND x.soort_object_id = _verwerkingsacties_page.soort_object_id
                            AND x.object_pseudoniem = pseudoniem)) AS document
-              FROM verwerkingenlog._treffers(soort_object_id, pseudoniem, lower(objecttype), van, tot,
+              FROM verwerkingenlog._matches(soort_object_id, pseudoniem, lower(objecttype), van, tot,
                                              zichtbaar, verwerkingsactiviteit_id) t
              WHERE (t.tijdstip, t.actie_id) < (coalesce(na_tijdstip, 'infinity'),
                                                coalesce(na_actie_id, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
@@ -130,30 +130,30 @@ BEGIN
     CLOSE rijen;
 END
 $$;
-COMMENT ON FUNCTION _verwerkingsacties_pagina(text, text, text, date, date, text[], uuid, timestamptz, uuid, boolean, integer) IS
+COMMENT ON FUNCTION _verwerkingsacties_page(text, text, text, date, date, text[], uuid, timestamptz, uuid, boolean, integer) IS
   'One keyset page of GET /verwerkingsacties (after or before an action, at most aantal), newest first, with the sort key of every row';
 
 -- The number of actions GET /verwerkingsacties lists for these filters
 -- (the count of the list envelope): the person index and one probe of the
 -- current version per object row in the period; no document is built and
 -- nothing is decrypted.
-CREATE FUNCTION _verwerkingsacties_aantal(objecttype text, soort_object_id text, object_id text,
+CREATE FUNCTION _verwerkingsacties_count(objecttype text, soort_object_id text, object_id text,
                                           begin_datum date, eind_datum date,
                                           vertrouwelijkheid text[], verwerkingsactiviteit_id uuid)
     RETURNS bigint
     LANGUAGE plpgsql STABLE
 AS $$
 DECLARE
-    zichtbaar verwerkingenlog.vertrouwelijkheid[] := verwerkingenlog._leesbaar('lijst', verwerkingenlog._scopes(),
+    zichtbaar verwerkingenlog.vertrouwelijkheid[] := verwerkingenlog._readable('lijst', verwerkingenlog._scopes(),
         (SELECT array_agg(lower(n)::verwerkingenlog.vertrouwelijkheid) FROM unnest(vertrouwelijkheid) n));
 BEGIN
     RETURN (SELECT count(DISTINCT t.actie_id)
-              FROM verwerkingenlog._treffers(soort_object_id, verwerkingenlog._pseudoniem(soort_object_id, object_id),
-                                             lower(objecttype), verwerkingenlog._datum_instant(begin_datum), verwerkingenlog._datum_instant(eind_datum),
+              FROM verwerkingenlog._matches(soort_object_id, verwerkingenlog._pseudoniem(soort_object_id, object_id),
+                                             lower(objecttype), verwerkingenlog._date_instant(begin_datum), verwerkingenlog._date_instant(eind_datum),
                                              zichtbaar, verwerkingsactiviteit_id) t);
 END
 $$;
-COMMENT ON FUNCTION _verwerkingsacties_aantal(text, text, text, date, date, text[], uuid) IS
+COMMENT ON FUNCTION _verwerkingsacties_count(text, text, text, date, date, text[], uuid) IS
   'The number of actions GET /verwerkingsacties lists for these filters (no documents built)';
 
 CREATE FUNCTION verwerkingsacties(objecttype text, soort_object_id text, object_id text,
@@ -168,7 +168,7 @@ BEGIN
     -- Every action: one page without a key and without a limit.
     RETURN QUERY
     SELECT p.document
-      FROM verwerkingenlog._verwerkingsacties_pagina(objecttype, soort_object_id, object_id, begin_datum, eind_datum,
+      FROM verwerkingenlog._verwerkingsacties_page(objecttype, soort_object_id, object_id, begin_datum, eind_datum,
                                                      vertrouwelijkheid, verwerkingsactiviteit_id,
                                                      NULL, NULL, false, NULL) p;
 END
@@ -181,7 +181,7 @@ CREATE FUNCTION verwerkingsactie_historie(actie_id uuid) RETURNS SETOF jsonb
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    PERFORM verwerkingenlog._leesbaar('historie', verwerkingenlog._scopes(), NULL);
+    PERFORM verwerkingenlog._readable('historie', verwerkingenlog._scopes(), NULL);
     RETURN QUERY
     SELECT verwerkingenlog._document(v, verwerkingenlog._objecten_document(v.actie_id, v.objecten_volgnummer))
            || jsonb_build_object('vervallen', v.vervallen, 'gemaaktDoor', verwerkingenlog._maker_document(v))
@@ -213,38 +213,38 @@ COMMENT ON FUNCTION verwerkingsactie_historie(uuid) IS
 
 -- afnemerId of a version, when it is the current version of an action the
 -- caller may see; NULL otherwise.
-CREATE FUNCTION _zichtbaar_afnemer_id(actie uuid, volgnummer integer) RETURNS text
+CREATE FUNCTION _visible_afnemer_id(actie uuid, volgnummer integer) RETURNS text
     LANGUAGE sql STABLE SECURITY DEFINER PARALLEL RESTRICTED
     SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT coalesce(v.afnemer_id, verwerkingenlog._ontsleutel_afnemer(v))
+    SELECT coalesce(v.afnemer_id, verwerkingenlog._decrypt_afnemer(v))
       FROM verwerkingenlog.verwerkingsactie_versie v
      WHERE v.actie_id OPERATOR(pg_catalog.=) actie
-       AND v.volgnummer OPERATOR(pg_catalog.=) _zichtbaar_afnemer_id.volgnummer
+       AND v.volgnummer OPERATOR(pg_catalog.=) _visible_afnemer_id.volgnummer
        AND NOT EXISTS (SELECT 1 FROM verwerkingenlog.verwerkingsactie_versie w
                         WHERE w.actie_id OPERATOR(pg_catalog.=) v.actie_id
                           AND w.volgnummer OPERATOR(pg_catalog.>) v.volgnummer)
        AND NOT v.vervallen
        AND v.vertrouwelijkheid OPERATOR(pg_catalog.=) ANY (coalesce(verwerkingenlog.leesbaar('actie'), '{}'))
 $$;
-COMMENT ON FUNCTION _zichtbaar_afnemer_id(uuid, integer) IS
+COMMENT ON FUNCTION _visible_afnemer_id(uuid, integer) IS
   'For the views: the afnemerId of a version when it is the current version of an action the caller may see, else NULL';
 
 -- objectId of a verwerkt object, when it belongs to the current version of
 -- an action the caller may see; NULL otherwise.
-CREATE FUNCTION _zichtbaar_object_id(verwerkt_object_id uuid) RETURNS text
+CREATE FUNCTION _visible_object_id(verwerkt_object_id uuid) RETURNS text
     LANGUAGE sql STABLE SECURITY DEFINER PARALLEL RESTRICTED
     SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT verwerkingenlog._ontsleutel_object(o)
+    SELECT verwerkingenlog._decrypt_object(o)
       FROM verwerkingenlog.verwerkt_object o
-     CROSS JOIN LATERAL verwerkingenlog._actueel(o.actie_id) v
-     WHERE o.verwerkt_object_id OPERATOR(pg_catalog.=) _zichtbaar_object_id.verwerkt_object_id
+     CROSS JOIN LATERAL verwerkingenlog._current(o.actie_id) v
+     WHERE o.verwerkt_object_id OPERATOR(pg_catalog.=) _visible_object_id.verwerkt_object_id
        AND v.objecten_volgnummer OPERATOR(pg_catalog.=) o.volgnummer
        AND NOT v.vervallen
        AND v.vertrouwelijkheid OPERATOR(pg_catalog.=) ANY (coalesce(verwerkingenlog.leesbaar('actie'), '{}'))
 $$;
-COMMENT ON FUNCTION _zichtbaar_object_id(uuid) IS
+COMMENT ON FUNCTION _visible_object_id(uuid) IS
   'For the views: the objectId of a verwerkt object of an action the caller may see, else NULL';
 
 CREATE VIEW actuele_verwerkingsacties WITH (security_barrier) AS
@@ -252,7 +252,7 @@ SELECT z.actie_id, z.actie_naam, z.handeling_naam, z.verwerking_naam, z.verwerki
        z.verwerkingsactiviteit_id, z.verwerkingsactiviteit_url, z.vertrouwelijkheid,
        z.bewaartermijn, z.uitvoerder, z.systeem, z.gebruiker, z.gegevensbron,
        z.soort_afnemer_id,
-       CASE WHEN z.afnemer_versleuteld THEN _zichtbaar_afnemer_id(z.actie_id, z.versie)
+       CASE WHEN z.afnemer_versleuteld THEN _visible_afnemer_id(z.actie_id, z.versie)
             ELSE z.afnemer_id END AS afnemer_id,
        z.verwerkingsactiviteit_id_afnemer,
        z.verwerkingsactiviteit_url_afnemer, z.verwerking_id_afnemer, z.tijdstip,
@@ -275,7 +275,7 @@ COMMENT ON VIEW actuele_verwerkingsacties IS
 
 CREATE VIEW actuele_verwerkte_objecten WITH (security_barrier) AS
 SELECT z.verwerkt_object_id, z.actie_id, z.volgorde, z.objecttype, z.soort_object_id,
-       _zichtbaar_object_id(z.verwerkt_object_id) AS object_id,
+       _visible_object_id(z.verwerkt_object_id) AS object_id,
        z.betrokkenheid, z.verwerkte_soorten_gegevens, z.tijdstip, z.vertrouwelijkheid
   FROM (SELECT o.verwerkt_object_id, a.actie_id, o.volgorde, o.objecttype, o.soort_object_id,
                o.betrokkenheid, o.verwerkte_soorten_gegevens, a.tijdstip, a.vertrouwelijkheid
@@ -286,7 +286,7 @@ SELECT z.verwerkt_object_id, z.actie_id, z.volgorde, z.objecttype, z.soort_objec
 COMMENT ON VIEW actuele_verwerkte_objecten IS
   'The verwerkte objecten of every action in actuele_verwerkingsacties; conditions on it see only those rows (EXPLAIN too)';
 
-REVOKE ALL ON FUNCTION _treffers(text, bytea, text, timestamptz, timestamptz, vertrouwelijkheid[], uuid),
-                       _verwerkingsacties_pagina(text, text, text, date, date, text[], uuid, timestamptz, uuid, boolean, integer),
-                       _verwerkingsacties_aantal(text, text, text, date, date, text[], uuid)
+REVOKE ALL ON FUNCTION _matches(text, bytea, text, timestamptz, timestamptz, vertrouwelijkheid[], uuid),
+                       _verwerkingsacties_page(text, text, text, date, date, text[], uuid, timestamptz, uuid, boolean, integer),
+                       _verwerkingsacties_count(text, text, text, date, date, text[], uuid)
     FROM PUBLIC;

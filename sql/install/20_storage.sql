@@ -105,22 +105,22 @@ CREATE INDEX verwerkt_object_persoon ON verwerkt_object (soort_object_id, object
 
 -- Append-only for everyone, the owner included; ENABLE ALWAYS so that
 -- session_replication_role = replica cannot skip the guard.
-CREATE TRIGGER verwerkingsactie_versie_onveranderlijk
+CREATE TRIGGER verwerkingsactie_versie_append_only
     BEFORE UPDATE OR DELETE ON verwerkingsactie_versie
     FOR EACH ROW EXECUTE FUNCTION weiger_wijziging();
-CREATE TRIGGER verwerkingsactie_versie_niet_leegmaken
+CREATE TRIGGER verwerkingsactie_versie_no_truncate
     BEFORE TRUNCATE ON verwerkingsactie_versie
     FOR EACH STATEMENT EXECUTE FUNCTION weiger_wijziging();
-CREATE TRIGGER verwerkt_object_onveranderlijk
+CREATE TRIGGER verwerkt_object_append_only
     BEFORE UPDATE OR DELETE ON verwerkt_object
     FOR EACH ROW EXECUTE FUNCTION weiger_wijziging();
-CREATE TRIGGER verwerkt_object_niet_leegmaken
+CREATE TRIGGER verwerkt_object_no_truncate
     BEFORE TRUNCATE ON verwerkt_object
     FOR EACH STATEMENT EXECUTE FUNCTION weiger_wijziging();
-ALTER TABLE verwerkingsactie_versie ENABLE ALWAYS TRIGGER verwerkingsactie_versie_onveranderlijk;
-ALTER TABLE verwerkingsactie_versie ENABLE ALWAYS TRIGGER verwerkingsactie_versie_niet_leegmaken;
-ALTER TABLE verwerkt_object ENABLE ALWAYS TRIGGER verwerkt_object_onveranderlijk;
-ALTER TABLE verwerkt_object ENABLE ALWAYS TRIGGER verwerkt_object_niet_leegmaken;
+ALTER TABLE verwerkingsactie_versie ENABLE ALWAYS TRIGGER verwerkingsactie_versie_append_only;
+ALTER TABLE verwerkingsactie_versie ENABLE ALWAYS TRIGGER verwerkingsactie_versie_no_truncate;
+ALTER TABLE verwerkt_object ENABLE ALWAYS TRIGGER verwerkt_object_append_only;
+ALTER TABLE verwerkt_object ENABLE ALWAYS TRIGGER verwerkt_object_no_truncate;
 
 REVOKE ALL ON verwerkingsactie_versie, verwerkt_object FROM PUBLIC;
 

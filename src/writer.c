@@ -1,9 +1,9 @@
 /*
- * schrijver.c
+ * writer.c
  *		The writer: stores new versions of actions and their verwerkte
  *		objecten, and returns them as the API shows them.
  *
- * verwerkingenlog._schrijf_versies is the one place that inserts new content
+ * verwerkingenlog._write_versions is the one place that inserts new content
  * (POST, PUT, the batch, the inzage record); the batch,
  * verwerkingenlog.log_verwerkingsacties, calls its internals directly (at
  * the end of this file) and skips step 1's documents, handing out only the
@@ -25,7 +25,7 @@
  * raised in the order the SQL writer raised them: all version rows before
  * any object row, columns in the table's order.
  *
- * What goes into a column is one line of versie_kolommen or object_kolommen
+ * What goes into a column is one line of version_columns or object_columns
  * below, matched to the table by column NAME: a column the tables do not
  * name gets what an INSERT would give it (its identity sequence, its
  * default, or NULL), and a changed storage schema is a changed line here.
@@ -71,14 +71,14 @@
 #include "verwerkingenlog.h"
 #include "pseudoniem.h"
 #include "verantwoording.h"
-#include "validatie.h"
-#include "onveranderlijk.h"
+#include "validation.h"
+#include "append_only.h"
 
 /* The schema of the extension (relocatable = false). */
 #define VWL_SCHEMA	"verwerkingenlog"
 
 /* The length of a UUID in its text form. */
-#define UUID_TEKST_LENGTE 36
+#define UUID_TEXT_LENGTH 36
 
 /* The types the writer produces; the extension's own are looked up per call. */
 typedef enum VwlType
@@ -100,7 +100,7 @@ typedef enum VwlType
 } VwlType;
 
 /* One version to store: element i of each input array. */
-typedef struct VwlVersie
+typedef struct VwlVersion
 {
 	Datum		actie;
 	bool		actie_null;
@@ -116,32 +116,32 @@ typedef struct VwlVersie
 	pg_uuid_t  *object_ids;		/* ... in the order of the objects */
 	int8		moment_stand;	/* tijdstip: 0 not read yet, 1 read, 2 absent */
 	Moment		moment;
-} VwlVersie;
+} VwlVersion;
 
-struct VwlSchrijver;
+struct VwlWriter;
 
 /* The row being filled: a version, or one object of a version. */
-typedef struct VwlRij
+typedef struct VwlRow
 {
-	struct VwlSchrijver *s;
-	VwlVersie  *versie;
+	struct VwlWriter *s;
+	VwlVersion  *versie;
 	JsonbContainer *bron;		/* the document or the object; NULL if none */
 	int			volgorde;		/* object rows: position, from 1 */
 	bool		pseudoniem_klaar;	/* object rows: pseudoniem computed */
-	unsigned char pseudoniem[VWL_PSEUDONIEM_LENGTE];	/* ... for the binding */
-} VwlRij;
+	unsigned char pseudoniem[VWL_PSEUDONIEM_LENGTH];	/* ... for the binding */
+} VwlRow;
 
 /* Computes a column's value for a row from an element of its source. */
-typedef Datum (*VwlBereken) (VwlRij *rij, const char *element, bool *isnull);
+typedef Datum (*VwlCompute) (VwlRow *rij, const char *element, bool *isnull);
 
 /* A column the writer fills: its name, its type and how to compute it. */
-typedef struct VwlKolom
+typedef struct VwlColumn
 {
 	const char *naam;
 	VwlType		type;
-	VwlBereken	bereken;
+	VwlCompute	bereken;
 	const char *element;		/* the JSON element it is computed from */
-} VwlKolom;
+} VwlColumn;
 
 /*
  * How the writer fills a table, worked out from its descriptor: for each
@@ -152,7 +152,7 @@ typedef struct VwlPlan
 {
 	Oid			relid;
 	int			natts;
-	const VwlKolom **vul;		/* a line of versie_kolommen/object_kolommen */
+	const VwlColumn **vul;		/* a line of version_columns/object_columns */
 	Oid		   *reeks;			/* an identity column's sequence */
 	bool	   *standaard;		/* a column with a default expression */
 	Oid		   *domein;			/* a filled column's domain, checked per row */
@@ -163,10 +163,10 @@ typedef struct VwlPlan
 } VwlPlan;
 
 /* A table the writer inserts into, opened for one call. */
-typedef struct VwlDoel
+typedef struct VwlTarget
 {
 	const char *tabel;
-	const VwlKolom *kolommen;
+	const VwlColumn *kolommen;
 	int			aantal_kolommen;
 	Relation	rel;
 	VwlPlan    *plan;
@@ -175,10 +175,10 @@ typedef struct VwlDoel
 	TupleTableSlot *slot;
 	TransitionCaptureState *overgang;
 	ExprState **standaard;		/* per attribute: its default, prepared */
-} VwlDoel;
+} VwlTarget;
 
 /* The state of one call. */
-typedef struct VwlSchrijver
+typedef struct VwlWriter
 {
 	Oid			schema;
 	const Oid  *typen;			/* plan_cache.typen */
@@ -191,9 +191,9 @@ typedef struct VwlSchrijver
 	bool		oin_bekend;		/* oin has only its own CHECK (oin_bekend()) */
 	FmgrInfo   *objecten_document;	/* _objecten_document, when needed */
 	EState	   *estate;
-	VwlDoel		versies;
-	VwlDoel		objecten;
-} VwlSchrijver;
+	VwlTarget		versies;
+	VwlTarget		objecten;
+} VwlWriter;
 
 /*
  * The plans of both tables and the OIDs of the types the writer produces,
@@ -206,69 +206,69 @@ typedef struct VwlSchrijver
  */
 static struct
 {
-	bool		geldig;
+	bool		valid;
 	MemoryContext cxt;
 	Oid			typen[VT_AANTAL];
 	Oid			niveau_uit;
-	Oid			niveaus[AANTAL_NIVEAUS];	/* the enum's labels, as Niveau */
+	Oid			niveaus[NIVEAU_COUNT];	/* the enum's labels, as Niveau */
 	VwlPlan		versies;
 	VwlPlan		objecten;
 }			plan_cache;
 
-static Datum kolom_actie(VwlRij *rij, const char *element, bool *isnull);
-static Datum kolom_volgnummer(VwlRij *rij, const char *element, bool *isnull);
-static Datum kolom_objecten_volgnummer(VwlRij *rij, const char *element, bool *isnull);
-static Datum kolom_niveau(VwlRij *rij, const char *element, bool *isnull);
-static Datum kolom_tekst(VwlRij *rij, const char *element, bool *isnull);
-static Datum kolom_uuid(VwlRij *rij, const char *element, bool *isnull);
-static Datum kolom_bewaartermijn(VwlRij *rij, const char *element, bool *isnull);
-static Datum kolom_oin(VwlRij *rij, const char *element, bool *isnull);
-static Datum kolom_moment(VwlRij *rij, const char *element, bool *isnull);
-static Datum kolom_registratie(VwlRij *rij, const char *element, bool *isnull);
-static Datum kolom_onwaar(VwlRij *rij, const char *element, bool *isnull);
-static Datum kolom_maker(VwlRij *rij, const char *element, bool *isnull);
-static Datum kolom_afnemer_id(VwlRij *rij, const char *element, bool *isnull);
-static Datum kolom_afnemer_versleuteld(VwlRij *rij, const char *element, bool *isnull);
-static Datum kolom_object_id(VwlRij *rij, const char *element, bool *isnull);
-static Datum kolom_volgorde(VwlRij *rij, const char *element, bool *isnull);
-static Datum kolom_instant(VwlRij *rij, const char *element, bool *isnull);
-static Datum kolom_pseudoniem(VwlRij *rij, const char *element, bool *isnull);
-static Datum kolom_versleuteld(VwlRij *rij, const char *element, bool *isnull);
-static Datum kolom_soorten(VwlRij *rij, const char *element, bool *isnull);
+static Datum column_actie(VwlRow *rij, const char *element, bool *isnull);
+static Datum column_seqno(VwlRow *rij, const char *element, bool *isnull);
+static Datum column_objecten_seqno(VwlRow *rij, const char *element, bool *isnull);
+static Datum column_niveau(VwlRow *rij, const char *element, bool *isnull);
+static Datum column_text(VwlRow *rij, const char *element, bool *isnull);
+static Datum column_uuid(VwlRow *rij, const char *element, bool *isnull);
+static Datum column_bewaartermijn(VwlRow *rij, const char *element, bool *isnull);
+static Datum column_oin(VwlRow *rij, const char *element, bool *isnull);
+static Datum column_moment(VwlRow *rij, const char *element, bool *isnull);
+static Datum column_registratie(VwlRow *rij, const char *element, bool *isnull);
+static Datum column_false(VwlRow *rij, const char *element, bool *isnull);
+static Datum column_maker(VwlRow *rij, const char *element, bool *isnull);
+static Datum column_afnemer_id(VwlRow *rij, const char *element, bool *isnull);
+static Datum column_afnemer_encrypted(VwlRow *rij, const char *element, bool *isnull);
+static Datum column_object_id(VwlRow *rij, const char *element, bool *isnull);
+static Datum column_order(VwlRow *rij, const char *element, bool *isnull);
+static Datum column_instant(VwlRow *rij, const char *element, bool *isnull);
+static Datum column_pseudoniem(VwlRow *rij, const char *element, bool *isnull);
+static Datum column_encrypted(VwlRow *rij, const char *element, bool *isnull);
+static Datum column_soorten(VwlRow *rij, const char *element, bool *isnull);
 
 /*
  * verwerkingsactie_versie: the version's own values, the level the rule
  * engine decided, the document's elements as ->> gives them with the
  * column's type, the afnemer encrypted when it is a BSN (B2042).
  */
-static const VwlKolom versie_kolommen[] = {
-	{"actie_id", VT_UUID, kolom_actie, NULL},
-	{"volgnummer", VT_INT4, kolom_volgnummer, NULL},
-	{"objecten_volgnummer", VT_INT4, kolom_objecten_volgnummer, NULL},
-	{"actie_naam", VT_TEXT, kolom_tekst, "actieNaam"},
-	{"handeling_naam", VT_TEXT, kolom_tekst, "handelingNaam"},
-	{"verwerking_naam", VT_TEXT, kolom_tekst, "verwerkingNaam"},
-	{"verwerking_id", VT_UUID, kolom_uuid, "verwerkingId"},
-	{"verwerkingsactiviteit_id", VT_UUID, kolom_uuid, "verwerkingsactiviteitId"},
-	{"verwerkingsactiviteit_url", VT_TEXT, kolom_tekst, "verwerkingsactiviteitUrl"},
-	{"vertrouwelijkheid", VT_VERTROUWELIJKHEID, kolom_niveau, NULL},
-	{"bewaartermijn", VT_BEWAARTERMIJN, kolom_bewaartermijn, "bewaartermijn"},
-	{"uitvoerder", VT_OIN, kolom_oin, "uitvoerder"},
-	{"systeem", VT_TEXT, kolom_tekst, "systeem"},
-	{"gebruiker", VT_TEXT, kolom_tekst, "gebruiker"},
-	{"gegevensbron", VT_TEXT, kolom_tekst, "gegevensbron"},
-	{"soort_afnemer_id", VT_TEXT, kolom_tekst, "soortAfnemerId"},
-	{"afnemer_id", VT_TEXT, kolom_afnemer_id, "afnemerId"},
-	{"afnemer_versleuteld", VT_BYTEA, kolom_afnemer_versleuteld, "afnemerId"},
-	{"verwerkingsactiviteit_id_afnemer", VT_UUID, kolom_uuid, "verwerkingsactiviteitIdAfnemer"},
-	{"verwerkingsactiviteit_url_afnemer", VT_TEXT, kolom_tekst, "verwerkingsactiviteitUrlAfnemer"},
-	{"verwerking_id_afnemer", VT_UUID, kolom_uuid, "verwerkingIdAfnemer"},
-	{"tijdstip", VT_MOMENT, kolom_moment, "tijdstip"},
-	{"tijdstip_registratie", VT_TIMESTAMPTZ, kolom_registratie, NULL},
-	{"vervallen", VT_BOOL, kolom_onwaar, NULL},
-	{"gemaakt_door_rol", VT_TEXT, kolom_maker, "0"},
-	{"gemaakt_door_sub", VT_TEXT, kolom_maker, "1"},
-	{"gemaakt_door_client", VT_TEXT, kolom_maker, "2"},
+static const VwlColumn version_columns[] = {
+	{"actie_id", VT_UUID, column_actie, NULL},
+	{"volgnummer", VT_INT4, column_seqno, NULL},
+	{"objecten_volgnummer", VT_INT4, column_objecten_seqno, NULL},
+	{"actie_naam", VT_TEXT, column_text, "actieNaam"},
+	{"handeling_naam", VT_TEXT, column_text, "handelingNaam"},
+	{"verwerking_naam", VT_TEXT, column_text, "verwerkingNaam"},
+	{"verwerking_id", VT_UUID, column_uuid, "verwerkingId"},
+	{"verwerkingsactiviteit_id", VT_UUID, column_uuid, "verwerkingsactiviteitId"},
+	{"verwerkingsactiviteit_url", VT_TEXT, column_text, "verwerkingsactiviteitUrl"},
+	{"vertrouwelijkheid", VT_VERTROUWELIJKHEID, column_niveau, NULL},
+	{"bewaartermijn", VT_BEWAARTERMIJN, column_bewaartermijn, "bewaartermijn"},
+	{"uitvoerder", VT_OIN, column_oin, "uitvoerder"},
+	{"systeem", VT_TEXT, column_text, "systeem"},
+	{"gebruiker", VT_TEXT, column_text, "gebruiker"},
+	{"gegevensbron", VT_TEXT, column_text, "gegevensbron"},
+	{"soort_afnemer_id", VT_TEXT, column_text, "soortAfnemerId"},
+	{"afnemer_id", VT_TEXT, column_afnemer_id, "afnemerId"},
+	{"afnemer_versleuteld", VT_BYTEA, column_afnemer_encrypted, "afnemerId"},
+	{"verwerkingsactiviteit_id_afnemer", VT_UUID, column_uuid, "verwerkingsactiviteitIdAfnemer"},
+	{"verwerkingsactiviteit_url_afnemer", VT_TEXT, column_text, "verwerkingsactiviteitUrlAfnemer"},
+	{"verwerking_id_afnemer", VT_UUID, column_uuid, "verwerkingIdAfnemer"},
+	{"tijdstip", VT_MOMENT, column_moment, "tijdstip"},
+	{"tijdstip_registratie", VT_TIMESTAMPTZ, column_registratie, NULL},
+	{"vervallen", VT_BOOL, column_false, NULL},
+	{"gemaakt_door_rol", VT_TEXT, column_maker, "0"},
+	{"gemaakt_door_sub", VT_TEXT, column_maker, "1"},
+	{"gemaakt_door_client", VT_TEXT, column_maker, "2"},
 };
 
 /*
@@ -276,18 +276,18 @@ static const VwlKolom versie_kolommen[] = {
  * only as a keyed pseudonym and encrypted (B2042), the version's tijdstip
  * as an instant for the person index.
  */
-static const VwlKolom object_kolommen[] = {
-	{"verwerkt_object_id", VT_UUID, kolom_object_id, NULL},
-	{"actie_id", VT_UUID, kolom_actie, NULL},
-	{"volgnummer", VT_INT4, kolom_volgnummer, NULL},
-	{"volgorde", VT_INT2, kolom_volgorde, NULL},
-	{"tijdstip", VT_TIMESTAMPTZ, kolom_instant, NULL},
-	{"objecttype", VT_TEXT, kolom_tekst, "objecttype"},
-	{"soort_object_id", VT_TEXT, kolom_tekst, "soortObjectId"},
-	{"object_pseudoniem", VT_BYTEA, kolom_pseudoniem, "objectId"},
-	{"object_versleuteld", VT_BYTEA, kolom_versleuteld, "objectId"},
-	{"betrokkenheid", VT_TEXT, kolom_tekst, "betrokkenheid"},
-	{"verwerkte_soorten_gegevens", VT_TEXT_ARRAY, kolom_soorten, "verwerkteSoortenGegevens"},
+static const VwlColumn object_columns[] = {
+	{"verwerkt_object_id", VT_UUID, column_object_id, NULL},
+	{"actie_id", VT_UUID, column_actie, NULL},
+	{"volgnummer", VT_INT4, column_seqno, NULL},
+	{"volgorde", VT_INT2, column_order, NULL},
+	{"tijdstip", VT_TIMESTAMPTZ, column_instant, NULL},
+	{"objecttype", VT_TEXT, column_text, "objecttype"},
+	{"soort_object_id", VT_TEXT, column_text, "soortObjectId"},
+	{"object_pseudoniem", VT_BYTEA, column_pseudoniem, "objectId"},
+	{"object_versleuteld", VT_BYTEA, column_encrypted, "objectId"},
+	{"betrokkenheid", VT_TEXT, column_text, "betrokkenheid"},
+	{"verwerkte_soorten_gegevens", VT_TEXT_ARRAY, column_soorten, "verwerkteSoortenGegevens"},
 };
 
 
@@ -298,7 +298,7 @@ static const VwlKolom object_kolommen[] = {
 
 /* The value of element of object c, or NULL when absent. */
 static inline JsonbValue *
-element_waarde(JsonbContainer *c, const char *element, JsonbValue *buf)
+element_value(JsonbContainer *c, const char *element, JsonbValue *buf)
 {
 	if (c == NULL)
 		return NULL;
@@ -307,7 +307,7 @@ element_waarde(JsonbContainer *c, const char *element, JsonbValue *buf)
 
 /* A JSON value as ->> gives it: NULL for null, strings without quotes. */
 static text *
-waarde_tekst(JsonbValue *v)
+value_text(JsonbValue *v)
 {
 	switch (v->type)
 	{
@@ -336,12 +336,12 @@ waarde_tekst(JsonbValue *v)
 
 /* c->>element: NULL when the element is absent or null. */
 static text *
-element_tekst(JsonbContainer *c, const char *element)
+element_text(JsonbContainer *c, const char *element)
 {
 	JsonbValue	buf;
-	JsonbValue *v = element_waarde(c, element, &buf);
+	JsonbValue *v = element_value(c, element, &buf);
 
-	return v ? waarde_tekst(v) : NULL;
+	return v ? value_text(v) : NULL;
 }
 
 /*
@@ -349,10 +349,10 @@ element_tekst(JsonbContainer *c, const char *element)
  * it: NULL when absent (no elements), an error when it is not an array.
  */
 static JsonbContainer *
-element_array(JsonbContainer *c, const char *element)
+element_as_array(JsonbContainer *c, const char *element)
 {
 	JsonbValue	buf;
-	JsonbValue *v = element_waarde(c, element, &buf);
+	JsonbValue *v = element_value(c, element, &buf);
 
 	if (v == NULL)
 		return NULL;
@@ -369,7 +369,7 @@ element_array(JsonbContainer *c, const char *element)
 
 /* The container of v if it is a JSON object, else NULL. */
 static inline JsonbContainer *
-als_object(JsonbValue *v)
+as_object(JsonbValue *v)
 {
 	if (v->type == jbvBinary && JsonContainerIsObject(v->val.binary.data))
 		return v->val.binary.data;
@@ -378,7 +378,7 @@ als_object(JsonbValue *v)
 
 /* Push a key (a string constant or one that outlives the document). */
 static void
-push_sleutel(JsonbParseState **st, const char *sleutel)
+push_key(JsonbParseState **st, const char *sleutel)
 {
 	JsonbValue	v;
 
@@ -390,7 +390,7 @@ push_sleutel(JsonbParseState **st, const char *sleutel)
 
 /* Push a string value, or null for NULL. */
 static void
-push_tekst(JsonbParseState **st, const char *s, int len)
+push_text(JsonbParseState **st, const char *s, int len)
 {
 	JsonbValue	v;
 
@@ -416,19 +416,19 @@ push_null(JsonbParseState **st)
 }
 
 /* Pushes the value of a key the writer adds (object j, or -1). */
-typedef void (*VwlPushNieuw) (struct VwlSchrijver *s, VwlVersie *v, int j,
+typedef void (*VwlPushNieuw) (struct VwlWriter *s, VwlVersion *v, int j,
 							  MemoryContext callcxt, JsonbParseState **st);
 
 /* A key the writer adds to a returned document, replacing the input's. */
-typedef struct VwlNieuw
+typedef struct VwlNew
 {
 	const char *sleutel;
 	VwlPushNieuw push;
-} VwlNieuw;
+} VwlNew;
 
 /* Whether key a sorts before the key k in a jsonb object (length, bytes). */
 static inline bool
-sleutel_voor(const char *a, const JsonbValue *k)
+key_for(const char *a, const JsonbValue *k)
 {
 	int			len = strlen(a);
 
@@ -443,8 +443,8 @@ sleutel_voor(const char *a, const JsonbValue *k)
  * that the sort at the end of the object finds every key in place.
  */
 static void
-push_samen(JsonbParseState **st, JsonbContainer *c, const VwlNieuw *nieuw, int n,
-		   struct VwlSchrijver *s, VwlVersie *v, int j, MemoryContext callcxt)
+push_samen(JsonbParseState **st, JsonbContainer *c, const VwlNew *nieuw, int n,
+		   struct VwlWriter *s, VwlVersion *v, int j, MemoryContext callcxt)
 {
 	JsonbIterator *it = JsonbIteratorInit(c);
 	JsonbIteratorToken tok;
@@ -456,9 +456,9 @@ push_samen(JsonbParseState **st, JsonbContainer *c, const VwlNieuw *nieuw, int n
 	{
 		if (tok == WJB_KEY)
 		{
-			for (; volgende < n && sleutel_voor(nieuw[volgende].sleutel, &jv); volgende++)
+			for (; volgende < n && key_for(nieuw[volgende].sleutel, &jv); volgende++)
 			{
-				push_sleutel(st, nieuw[volgende].sleutel);
+				push_key(st, nieuw[volgende].sleutel);
 				nieuw[volgende].push(s, v, j, callcxt, st);
 			}
 			overslaan = false;
@@ -473,7 +473,7 @@ push_samen(JsonbParseState **st, JsonbContainer *c, const VwlNieuw *nieuw, int n
 	}
 	for (; volgende < n; volgende++)
 	{
-		push_sleutel(st, nieuw[volgende].sleutel);
+		push_key(st, nieuw[volgende].sleutel);
 		nieuw[volgende].push(s, v, j, callcxt, st);
 	}
 }
@@ -483,10 +483,10 @@ push_samen(JsonbParseState **st, JsonbContainer *c, const VwlNieuw *nieuw, int n
  * the strings it is given until the document is complete.
  */
 static char *
-uuid_tekst(const pg_uuid_t *u)
+uuid_text(const pg_uuid_t *u)
 {
 	static const char hex[] = "0123456789abcdef";
-	char	   *buf = palloc(UUID_TEKST_LENGTE + 1);
+	char	   *buf = palloc(UUID_TEXT_LENGTH + 1);
 	char	   *p = buf;
 
 	for (int i = 0; i < UUID_LEN; i++)
@@ -502,11 +502,11 @@ uuid_tekst(const pg_uuid_t *u)
 
 /* base url || pad || id, in a palloc'd string of *len bytes. */
 static char *
-url_van(VwlSchrijver *s, const char *pad, const pg_uuid_t *id, int *len)
+url_for(VwlWriter *s, const char *pad, const pg_uuid_t *id, int *len)
 {
 	char	   *url;
 
-	url = psprintf("%.*s%s%s", s->basislen, s->basis, pad, uuid_tekst(id));
+	url = psprintf("%.*s%s%s", s->basislen, s->basis, pad, uuid_text(id));
 	*len = strlen(url);
 	return url;
 }
@@ -518,25 +518,25 @@ url_van(VwlSchrijver *s, const char *pad, const pg_uuid_t *id, int *len)
 
 /* url of object j of v. */
 static void
-push_object_url(VwlSchrijver *s, VwlVersie *v, int j, MemoryContext callcxt,
+push_object_url(VwlWriter *s, VwlVersion *v, int j, MemoryContext callcxt,
 				JsonbParseState **st)
 {
 	int			len;
-	char	   *url = url_van(s, "/verwerkte-objecten/", &v->object_ids[j], &len);
+	char	   *url = url_for(s, "/verwerkte-objecten/", &v->object_ids[j], &len);
 
-	push_tekst(st, url, len);
+	push_text(st, url, len);
 }
 
 /* verwerktObjectId of object j of v. */
 static void
-push_object_id(VwlSchrijver *s, VwlVersie *v, int j, MemoryContext callcxt,
+push_object_id(VwlWriter *s, VwlVersion *v, int j, MemoryContext callcxt,
 			   JsonbParseState **st)
 {
-	push_tekst(st, uuid_tekst(&v->object_ids[j]), UUID_TEKST_LENGTE);
+	push_text(st, uuid_text(&v->object_ids[j]), UUID_TEXT_LENGTH);
 }
 
 /* What a returned object replaces of its input, in jsonb's order of keys. */
-static const VwlNieuw object_nieuw[] = {
+static const VwlNew object_new[] = {
 	{"url", push_object_url},
 	{"verwerktObjectId", push_object_id},
 };
@@ -547,10 +547,10 @@ static const VwlNieuw object_nieuw[] = {
  * jsonb_agg over no rows).
  */
 static void
-push_nieuwe_objecten(VwlSchrijver *s, VwlVersie *v, MemoryContext callcxt,
+push_new_objecten(VwlWriter *s, VwlVersion *v, MemoryContext callcxt,
 					 JsonbParseState **st)
 {
-	JsonbContainer *lijst = element_array(&v->doc->root, "verwerkteObjecten");
+	JsonbContainer *lijst = element_as_array(&v->doc->root, "verwerkteObjecten");
 	int			n = lijst ? JsonContainerSize(lijst) : 0;
 
 	if (n == 0)
@@ -565,16 +565,16 @@ push_nieuwe_objecten(VwlSchrijver *s, VwlVersie *v, MemoryContext callcxt,
 	for (int j = 0; j < n; j++)
 	{
 		JsonbValue *el = getIthJsonbValueFromContainer(lijst, j);
-		JsonbContainer *object = als_object(el);
+		JsonbContainer *object = as_object(el);
 
 		if (object == NULL)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("verwerkteObjecten[%d] is not a JSON object", j)));
-		vwl_uuidv7_genereer(&v->object_ids[j]);
+		vwl_uuidv7_generate(&v->object_ids[j]);
 
 		pushJsonbValue(st, WJB_BEGIN_OBJECT, NULL);
-		push_samen(st, object, object_nieuw, lengthof(object_nieuw), s, v, j, callcxt);
+		push_samen(st, object, object_new, lengthof(object_new), s, v, j, callcxt);
 		pushJsonbValue(st, WJB_END_OBJECT, NULL);
 	}
 	pushJsonbValue(st, WJB_END_ARRAY, NULL);
@@ -585,7 +585,7 @@ push_nieuwe_objecten(VwlSchrijver *s, VwlVersie *v, MemoryContext callcxt,
  * returns them (rare: a PUT that keeps the objects).
  */
 static void
-push_bestaande_objecten(VwlSchrijver *s, VwlVersie *v, MemoryContext callcxt,
+push_existing_objecten(VwlWriter *s, VwlVersion *v, MemoryContext callcxt,
 						JsonbParseState **st)
 {
 	Jsonb	   *objecten;
@@ -619,7 +619,7 @@ push_bestaande_objecten(VwlSchrijver *s, VwlVersie *v, MemoryContext callcxt,
 
 /* url of version v. */
 static void
-push_versie_url(VwlSchrijver *s, VwlVersie *v, int j, MemoryContext callcxt,
+push_versie_url(VwlWriter *s, VwlVersion *v, int j, MemoryContext callcxt,
 				JsonbParseState **st)
 {
 	int			len;
@@ -630,24 +630,24 @@ push_versie_url(VwlSchrijver *s, VwlVersie *v, int j, MemoryContext callcxt,
 		push_null(st);
 		return;
 	}
-	url = url_van(s, "/verwerkingsacties/", DatumGetUUIDP(v->actie), &len);
-	push_tekst(st, url, len);
+	url = url_for(s, "/verwerkingsacties/", DatumGetUUIDP(v->actie), &len);
+	push_text(st, url, len);
 }
 
 /* actieId of version v. */
 static void
-push_actie_id(VwlSchrijver *s, VwlVersie *v, int j, MemoryContext callcxt,
+push_actie_id(VwlWriter *s, VwlVersion *v, int j, MemoryContext callcxt,
 			  JsonbParseState **st)
 {
 	if (v->actie_null)
 		push_null(st);
 	else
-		push_tekst(st, uuid_tekst(DatumGetUUIDP(v->actie)), UUID_TEKST_LENGTE);
+		push_text(st, uuid_text(DatumGetUUIDP(v->actie)), UUID_TEXT_LENGTH);
 }
 
 /* vertrouwelijkheid of version v: the level decided, not the input's. */
 static void
-push_niveau(VwlSchrijver *s, VwlVersie *v, int j, MemoryContext callcxt,
+push_niveau(VwlWriter *s, VwlVersion *v, int j, MemoryContext callcxt,
 			JsonbParseState **st)
 {
 	char	   *label;
@@ -658,30 +658,30 @@ push_niveau(VwlSchrijver *s, VwlVersie *v, int j, MemoryContext callcxt,
 		return;
 	}
 	label = OutputFunctionCall(&s->niveau_uit, v->niveau);
-	push_tekst(st, label, strlen(label));
+	push_text(st, label, strlen(label));
 }
 
 /* verwerkteObjecten of version v. */
 static void
-push_objecten(VwlSchrijver *s, VwlVersie *v, int j, MemoryContext callcxt,
+push_objecten(VwlWriter *s, VwlVersion *v, int j, MemoryContext callcxt,
 			  JsonbParseState **st)
 {
 	if (v->nieuwe_objecten)
-		push_nieuwe_objecten(s, v, callcxt, st);
+		push_new_objecten(s, v, callcxt, st);
 	else
-		push_bestaande_objecten(s, v, callcxt, st);
+		push_existing_objecten(s, v, callcxt, st);
 }
 
 /* tijdstipRegistratie of the call. */
 static void
-push_registratie(VwlSchrijver *s, VwlVersie *v, int j, MemoryContext callcxt,
+push_registratie(VwlWriter *s, VwlVersion *v, int j, MemoryContext callcxt,
 				 JsonbParseState **st)
 {
-	push_tekst(st, s->registratie_json, strlen(s->registratie_json));
+	push_text(st, s->registratie_json, strlen(s->registratie_json));
 }
 
 /* What a returned document replaces of its input, in jsonb's order of keys. */
-static const VwlNieuw versie_nieuw[] = {
+static const VwlNew version_new[] = {
 	{"url", push_versie_url},
 	{"actieId", push_actie_id},
 	{"vertrouwelijkheid", push_niveau},
@@ -695,7 +695,7 @@ static const VwlNieuw versie_nieuw[] = {
  * verwerkteObjecten}.
  */
 static Jsonb *
-bouw_document(VwlSchrijver *s, VwlVersie *v, MemoryContext callcxt)
+build_document(VwlWriter *s, VwlVersion *v, MemoryContext callcxt)
 {
 	JsonbParseState *st = NULL;
 	JsonbValue *res;
@@ -706,7 +706,7 @@ bouw_document(VwlSchrijver *s, VwlVersie *v, MemoryContext callcxt)
 				 errmsg("a verwerkingsactie document must be a JSON object")));
 
 	pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
-	push_samen(&st, &v->doc->root, versie_nieuw, lengthof(versie_nieuw), s, v, -1, callcxt);
+	push_samen(&st, &v->doc->root, version_new, lengthof(version_new), s, v, -1, callcxt);
 	res = pushJsonbValue(&st, WJB_END_OBJECT, NULL);
 	return JsonbValueToJsonb(res);
 }
@@ -714,10 +714,10 @@ bouw_document(VwlSchrijver *s, VwlVersie *v, MemoryContext callcxt)
 /*
  * Hand out the verwerktObjectIds of the new object set of version v without
  * building its document (a caller that does not return documents): the
- * same ids in the same order, and the same errors, as bouw_document.
+ * same ids in the same order, and the same errors, as build_document.
  */
 static void
-deel_ids_uit(VwlVersie *v, MemoryContext callcxt)
+assign_ids(VwlVersion *v, MemoryContext callcxt)
 {
 	JsonbContainer *lijst;
 	int			n;
@@ -728,7 +728,7 @@ deel_ids_uit(VwlVersie *v, MemoryContext callcxt)
 				 errmsg("a verwerkingsactie document must be a JSON object")));
 	if (!v->nieuwe_objecten)
 		return;
-	lijst = element_array(&v->doc->root, "verwerkteObjecten");
+	lijst = element_as_array(&v->doc->root, "verwerkteObjecten");
 	n = lijst ? JsonContainerSize(lijst) : 0;
 	if (n == 0)
 		return;
@@ -737,11 +737,11 @@ deel_ids_uit(VwlVersie *v, MemoryContext callcxt)
 	v->aantal_ids = n;
 	for (int j = 0; j < n; j++)
 	{
-		if (als_object(getIthJsonbValueFromContainer(lijst, j)) == NULL)
+		if (as_object(getIthJsonbValueFromContainer(lijst, j)) == NULL)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("verwerkteObjecten[%d] is not a JSON object", j)));
-		vwl_uuidv7_genereer(&v->object_ids[j]);
+		vwl_uuidv7_generate(&v->object_ids[j]);
 	}
 }
 
@@ -752,7 +752,7 @@ deel_ids_uit(VwlVersie *v, MemoryContext callcxt)
 
 /* The value of one hex digit, or -1. */
 static inline int
-hex_waarde(char c)
+hex_text(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -764,11 +764,11 @@ hex_waarde(char c)
 }
 
 /*
- * A UUID written as 8-4-4-4-12 hex digits (UUID_TEKST_LENGTE bytes at s),
+ * A UUID written as 8-4-4-4-12 hex digits (UUID_TEXT_LENGTH bytes at s),
  * palloc'd, as uuid_in reads it; NULL when s is not in that form.
  */
 static pg_uuid_t *
-uuid_lezen(const char *s)
+uuid_read(const char *s)
 {
 	pg_uuid_t	u;
 	int			j = 0;
@@ -784,8 +784,8 @@ uuid_lezen(const char *s)
 				return NULL;
 			j++;
 		}
-		hoog = hex_waarde(s[j]);
-		laag = hex_waarde(s[j + 1]);
+		hoog = hex_text(s[j]);
+		laag = hex_text(s[j + 1]);
 		if (hoog < 0 || laag < 0)
 			return NULL;
 		u.data[i] = (unsigned char) (hoog << 4 | laag);
@@ -801,7 +801,7 @@ uuid_lezen(const char *s)
 
 /* The actieId of the version. */
 static Datum
-kolom_actie(VwlRij *rij, const char *element, bool *isnull)
+column_actie(VwlRow *rij, const char *element, bool *isnull)
 {
 	*isnull = rij->versie->actie_null;
 	return rij->versie->actie;
@@ -809,7 +809,7 @@ kolom_actie(VwlRij *rij, const char *element, bool *isnull)
 
 /* The volgnummer of the version (objects: the version that brings them). */
 static Datum
-kolom_volgnummer(VwlRij *rij, const char *element, bool *isnull)
+column_seqno(VwlRow *rij, const char *element, bool *isnull)
 {
 	*isnull = rij->versie->volgnummer_null;
 	return rij->versie->volgnummer;
@@ -817,7 +817,7 @@ kolom_volgnummer(VwlRij *rij, const char *element, bool *isnull)
 
 /* coalesce(objecten_volgnummer, volgnummer) */
 static Datum
-kolom_objecten_volgnummer(VwlRij *rij, const char *element, bool *isnull)
+column_objecten_seqno(VwlRow *rij, const char *element, bool *isnull)
 {
 	*isnull = rij->versie->objecten_volgnummer_null;
 	return rij->versie->objecten_volgnummer;
@@ -825,7 +825,7 @@ kolom_objecten_volgnummer(VwlRij *rij, const char *element, bool *isnull)
 
 /* The level the rule engine decided (not the document's). */
 static Datum
-kolom_niveau(VwlRij *rij, const char *element, bool *isnull)
+column_niveau(VwlRow *rij, const char *element, bool *isnull)
 {
 	*isnull = rij->versie->niveau_null;
 	return rij->versie->niveau;
@@ -833,9 +833,9 @@ kolom_niveau(VwlRij *rij, const char *element, bool *isnull)
 
 /* element as text (->>). */
 static Datum
-kolom_tekst(VwlRij *rij, const char *element, bool *isnull)
+column_text(VwlRow *rij, const char *element, bool *isnull)
 {
-	text	   *t = element_tekst(rij->bron, element);
+	text	   *t = element_text(rij->bron, element);
 
 	*isnull = (t == NULL);
 	return PointerGetDatum(t);
@@ -843,10 +843,10 @@ kolom_tekst(VwlRij *rij, const char *element, bool *isnull)
 
 /* (element)::uuid */
 static Datum
-kolom_uuid(VwlRij *rij, const char *element, bool *isnull)
+column_uuid(VwlRow *rij, const char *element, bool *isnull)
 {
 	JsonbValue	buf;
-	JsonbValue *v = element_waarde(rij->bron, element, &buf);
+	JsonbValue *v = element_value(rij->bron, element, &buf);
 	pg_uuid_t  *u;
 	text	   *t;
 
@@ -854,13 +854,13 @@ kolom_uuid(VwlRij *rij, const char *element, bool *isnull)
 	 * The form the API writes, 8-4-4-4-12 hex digits, read here; any other
 	 * (and every error) is uuid_in's.
 	 */
-	if (v != NULL && v->type == jbvString && v->val.string.len == UUID_TEKST_LENGTE &&
-		(u = uuid_lezen(v->val.string.val)) != NULL)
+	if (v != NULL && v->type == jbvString && v->val.string.len == UUID_TEXT_LENGTH &&
+		(u = uuid_read(v->val.string.val)) != NULL)
 	{
 		*isnull = false;
 		return UUIDPGetDatum(u);
 	}
-	t = element_tekst(rij->bron, element);
+	t = element_text(rij->bron, element);
 	*isnull = (t == NULL);
 	if (t == NULL)
 		return (Datum) 0;
@@ -869,9 +869,9 @@ kolom_uuid(VwlRij *rij, const char *element, bool *isnull)
 
 /* (element)::bewaartermijn; a refused value raises the type's own error. */
 static Datum
-kolom_bewaartermijn(VwlRij *rij, const char *element, bool *isnull)
+column_bewaartermijn(VwlRow *rij, const char *element, bool *isnull)
 {
-	text	   *t = element_tekst(rij->bron, element);
+	text	   *t = element_text(rij->bron, element);
 	Bewaartermijn *b;
 
 	*isnull = (t == NULL);
@@ -889,9 +889,9 @@ kolom_bewaartermijn(VwlRij *rij, const char *element, bool *isnull)
  * again cheaply, and anything else goes to the domain's own check (23514).
  */
 static Datum
-kolom_oin(VwlRij *rij, const char *element, bool *isnull)
+column_oin(VwlRow *rij, const char *element, bool *isnull)
 {
-	text	   *t = element_tekst(rij->bron, element);
+	text	   *t = element_text(rij->bron, element);
 	const char *p;
 	bool		goed;
 
@@ -899,8 +899,8 @@ kolom_oin(VwlRij *rij, const char *element, bool *isnull)
 	if (t == NULL)
 		return (Datum) 0;
 	p = VARDATA_ANY(t);
-	goed = (VARSIZE_ANY_EXHDR(t) == VWL_OIN_LENGTE);
-	for (int i = 0; goed && i < VWL_OIN_LENGTE; i++)
+	goed = (VARSIZE_ANY_EXHDR(t) == VWL_OIN_LENGTH);
+	for (int i = 0; goed && i < VWL_OIN_LENGTH; i++)
 		goed = (p[i] >= '0' && p[i] <= '9');
 	if (!goed)
 		domain_check(PointerGetDatum(t), false, rij->s->typen[VT_OIN], NULL, NULL);
@@ -913,11 +913,11 @@ kolom_oin(VwlRij *rij, const char *element, bool *isnull)
  * value raises the type's own error.
  */
 static Moment *
-versie_moment(VwlVersie *v)
+version_moment(VwlVersion *v)
 {
 	if (v->moment_stand == 0)
 	{
-		text	   *t = v->doc ? element_tekst(&v->doc->root, "tijdstip") : NULL;
+		text	   *t = v->doc ? element_text(&v->doc->root, "tijdstip") : NULL;
 
 		if (t == NULL)
 			v->moment_stand = 2;
@@ -939,9 +939,9 @@ versie_moment(VwlVersie *v)
 
 /* (tijdstip)::moment */
 static Datum
-kolom_moment(VwlRij *rij, const char *element, bool *isnull)
+column_moment(VwlRow *rij, const char *element, bool *isnull)
 {
-	Moment	   *m = versie_moment(rij->versie);
+	Moment	   *m = version_moment(rij->versie);
 
 	*isnull = (m == NULL);
 	return PointerGetDatum(m);
@@ -949,9 +949,9 @@ kolom_moment(VwlRij *rij, const char *element, bool *isnull)
 
 /* The version's tijdstip as a timestamptz (the instant). */
 static Datum
-kolom_instant(VwlRij *rij, const char *element, bool *isnull)
+column_instant(VwlRow *rij, const char *element, bool *isnull)
 {
-	Moment	   *m = versie_moment(rij->versie);
+	Moment	   *m = version_moment(rij->versie);
 
 	*isnull = (m == NULL);
 	return m ? TimestampTzGetDatum(m->instant) : (Datum) 0;
@@ -959,7 +959,7 @@ kolom_instant(VwlRij *rij, const char *element, bool *isnull)
 
 /* The one registration time of the call. */
 static Datum
-kolom_registratie(VwlRij *rij, const char *element, bool *isnull)
+column_registratie(VwlRow *rij, const char *element, bool *isnull)
 {
 	*isnull = false;
 	return TimestampTzGetDatum(rij->s->registratie);
@@ -967,7 +967,7 @@ kolom_registratie(VwlRij *rij, const char *element, bool *isnull)
 
 /* false: a new version is never vervallen. */
 static Datum
-kolom_onwaar(VwlRij *rij, const char *element, bool *isnull)
+column_false(VwlRow *rij, const char *element, bool *isnull)
 {
 	*isnull = false;
 	return BoolGetDatum(false);
@@ -978,7 +978,7 @@ kolom_onwaar(VwlRij *rij, const char *element, bool *isnull)
  * "2" the client.
  */
 static Datum
-kolom_maker(VwlRij *rij, const char *element, bool *isnull)
+column_maker(VwlRow *rij, const char *element, bool *isnull)
 {
 	text	   *t = rij->s->maker[element[0] - '0'];
 
@@ -993,19 +993,19 @@ kolom_maker(VwlRij *rij, const char *element, bool *isnull)
  * is spelt ("BSN ", "bsn", "burgerservicenummer"), and is encrypted (B2042).
  */
 static bool
-afnemer_is_oin(VwlRij *rij)
+afnemer_is_oin(VwlRow *rij)
 {
-	text	   *soort = element_tekst(rij->bron, "soortAfnemerId");
-	text	   *id = element_tekst(rij->bron, "afnemerId");
+	text	   *soort = element_text(rij->bron, "soortAfnemerId");
+	text	   *id = element_text(rij->bron, "afnemerId");
 	const char *p;
 
 	if (soort == NULL || id == NULL ||
 		VARSIZE_ANY_EXHDR(soort) != 3 ||
 		pg_strncasecmp(VARDATA_ANY(soort), "OIN", 3) != 0 ||
-		VARSIZE_ANY_EXHDR(id) != VWL_OIN_LENGTE)
+		VARSIZE_ANY_EXHDR(id) != VWL_OIN_LENGTH)
 		return false;
 	p = VARDATA_ANY(id);
-	for (int i = 0; i < VWL_OIN_LENGTE; i++)
+	for (int i = 0; i < VWL_OIN_LENGTH; i++)
 		if (p[i] < '0' || p[i] > '9')
 			return false;
 	return true;
@@ -1013,14 +1013,14 @@ afnemer_is_oin(VwlRij *rij)
 
 /* afnemerId when it is an OIN, else NULL. */
 static Datum
-kolom_afnemer_id(VwlRij *rij, const char *element, bool *isnull)
+column_afnemer_id(VwlRow *rij, const char *element, bool *isnull)
 {
 	if (!afnemer_is_oin(rij))
 	{
 		*isnull = true;
 		return (Datum) 0;
 	}
-	return kolom_tekst(rij, element, isnull);
+	return column_text(rij, element, isnull);
 }
 
 /*
@@ -1028,20 +1028,20 @@ kolom_afnemer_id(VwlRij *rij, const char *element, bool *isnull)
  * and its action.
  */
 static Datum
-kolom_afnemer_versleuteld(VwlRij *rij, const char *element, bool *isnull)
+column_afnemer_encrypted(VwlRow *rij, const char *element, bool *isnull)
 {
 	text	   *id;
 	text	   *soort;
 
 	if (afnemer_is_oin(rij) || rij->versie->actie_null ||
-		(id = element_tekst(rij->bron, element)) == NULL)
+		(id = element_text(rij->bron, element)) == NULL)
 	{
 		*isnull = true;
 		return (Datum) 0;
 	}
-	soort = element_tekst(rij->bron, "soortAfnemerId");
+	soort = element_text(rij->bron, "soortAfnemerId");
 	*isnull = false;
-	return PointerGetDatum(vwl_versleutel_afnemer(VARDATA_ANY(id),
+	return PointerGetDatum(vwl_encrypt_afnemer(VARDATA_ANY(id),
 												  VARSIZE_ANY_EXHDR(id),
 												  soort ? VARDATA_ANY(soort) : NULL,
 												  soort ? VARSIZE_ANY_EXHDR(soort) : 0,
@@ -1050,7 +1050,7 @@ kolom_afnemer_versleuteld(VwlRij *rij, const char *element, bool *isnull)
 
 /* The verwerktObjectId handed out for this object. */
 static Datum
-kolom_object_id(VwlRij *rij, const char *element, bool *isnull)
+column_object_id(VwlRow *rij, const char *element, bool *isnull)
 {
 	*isnull = false;
 	return UUIDPGetDatum(&rij->versie->object_ids[rij->volgorde - 1]);
@@ -1058,7 +1058,7 @@ kolom_object_id(VwlRij *rij, const char *element, bool *isnull)
 
 /* The object's position, a smallint. */
 static Datum
-kolom_volgorde(VwlRij *rij, const char *element, bool *isnull)
+column_order(VwlRow *rij, const char *element, bool *isnull)
 {
 	if (rij->volgorde > PG_INT16_MAX)
 		ereport(ERROR,
@@ -1070,46 +1070,46 @@ kolom_volgorde(VwlRij *rij, const char *element, bool *isnull)
 
 /* _pseudoniem(soortObjectId, element) */
 static Datum
-kolom_pseudoniem(VwlRij *rij, const char *element, bool *isnull)
+column_pseudoniem(VwlRow *rij, const char *element, bool *isnull)
 {
-	text	   *soort = element_tekst(rij->bron, "soortObjectId");
-	text	   *id = element_tekst(rij->bron, element);
+	text	   *soort = element_text(rij->bron, "soortObjectId");
+	text	   *id = element_text(rij->bron, element);
 	bytea	   *res;
 
 	*isnull = (soort == NULL || id == NULL);
 	if (*isnull)
 		return (Datum) 0;
-	res = palloc(VARHDRSZ + VWL_PSEUDONIEM_LENGTE);
-	SET_VARSIZE(res, VARHDRSZ + VWL_PSEUDONIEM_LENGTE);
-	vwl_pseudoniem_bereken(VARDATA_ANY(soort), VARSIZE_ANY_EXHDR(soort),
+	res = palloc(VARHDRSZ + VWL_PSEUDONIEM_LENGTH);
+	SET_VARSIZE(res, VARHDRSZ + VWL_PSEUDONIEM_LENGTH);
+	vwl_pseudoniem_compute(VARDATA_ANY(soort), VARSIZE_ANY_EXHDR(soort),
 						   VARDATA_ANY(id), VARSIZE_ANY_EXHDR(id),
 						   (unsigned char *) VARDATA(res));
-	/* Kept for the ciphertext's binding (kolom_versleuteld). */
-	memcpy(rij->pseudoniem, VARDATA(res), VWL_PSEUDONIEM_LENGTE);
+	/* Kept for the ciphertext's binding (column_encrypted). */
+	memcpy(rij->pseudoniem, VARDATA(res), VWL_PSEUDONIEM_LENGTH);
 	rij->pseudoniem_klaar = true;
 	return PointerGetDatum(res);
 }
 
 /*
  * The element encrypted, bound to soortObjectId and the pseudonym (the one
- * kolom_pseudoniem computed for this row, else computed here).
+ * column_pseudoniem computed for this row, else computed here).
  */
 static Datum
-kolom_versleuteld(VwlRij *rij, const char *element, bool *isnull)
+column_encrypted(VwlRow *rij, const char *element, bool *isnull)
 {
-	text	   *soort = element_tekst(rij->bron, "soortObjectId");
-	text	   *id = element_tekst(rij->bron, element);
-	unsigned char pseudoniem[VWL_PSEUDONIEM_LENGTE];
+	text	   *soort = element_text(rij->bron, "soortObjectId");
+	text	   *id = element_text(rij->bron, element);
+	unsigned char pseudoniem[VWL_PSEUDONIEM_LENGTH];
 
 	*isnull = (id == NULL || soort == NULL);
 	if (*isnull)
 		return (Datum) 0;
 	if (rij->pseudoniem_klaar)
-		memcpy(pseudoniem, rij->pseudoniem, VWL_PSEUDONIEM_LENGTE);
+		memcpy(pseudoniem, rij->pseudoniem, VWL_PSEUDONIEM_LENGTH);
 	else
-		vwl_pseudoniem_bereken(VARDATA_ANY(soort), VARSIZE_ANY_EXHDR(soort),
+		vwl_pseudoniem_compute(VARDATA_ANY(soort), VARSIZE_ANY_EXHDR(soort),
 							   VARDATA_ANY(id), VARSIZE_ANY_EXHDR(id), pseudoniem);
-	return PointerGetDatum(vwl_versleutel_object(VARDATA_ANY(id),
+	return PointerGetDatum(vwl_encrypt_object(VARDATA_ANY(id),
 												 VARSIZE_ANY_EXHDR(id),
 												 VARDATA_ANY(soort),
 												 VARSIZE_ANY_EXHDR(soort),
@@ -1118,9 +1118,9 @@ kolom_versleuteld(VwlRij *rij, const char *element, bool *isnull)
 
 /* ARRAY(SELECT g->>'soortGegeven' FROM jsonb_array_elements(element) g) */
 static Datum
-kolom_soorten(VwlRij *rij, const char *element, bool *isnull)
+column_soorten(VwlRow *rij, const char *element, bool *isnull)
 {
-	JsonbContainer *lijst = element_array(rij->bron, element);
+	JsonbContainer *lijst = element_as_array(rij->bron, element);
 	int			n = lijst ? JsonContainerSize(lijst) : 0;
 	ArrayBuildState *abs;
 
@@ -1130,8 +1130,8 @@ kolom_soorten(VwlRij *rij, const char *element, bool *isnull)
 	abs = initArrayResult(TEXTOID, CurrentMemoryContext, false);
 	for (int j = 0; j < n; j++)
 	{
-		JsonbContainer *g = als_object(getIthJsonbValueFromContainer(lijst, j));
-		text	   *t = g ? element_tekst(g, "soortGegeven") : NULL;
+		JsonbContainer *g = as_object(getIthJsonbValueFromContainer(lijst, j));
+		text	   *t = g ? element_text(g, "soortGegeven") : NULL;
 
 		accumArrayResult(abs, PointerGetDatum(t), t == NULL, TEXTOID,
 						 CurrentMemoryContext);
@@ -1146,7 +1146,7 @@ kolom_soorten(VwlRij *rij, const char *element, bool *isnull)
 
 /* The OID of the extension's type naam. */
 static Oid
-eigen_type(Oid schema, const char *naam)
+own_type(Oid schema, const char *naam)
 {
 	Oid			typ = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid,
 									  CStringGetDatum(naam), ObjectIdGetDatum(schema));
@@ -1163,7 +1163,7 @@ eigen_type(Oid schema, const char *naam)
  * tables, and no row-level security (an INSERT would apply its policies).
  */
 static void
-open_doel(VwlSchrijver *s, VwlDoel *d)
+open_target(VwlWriter *s, VwlTarget *d)
 {
 	Oid			relid = get_relname_relid(d->tabel, s->schema);
 
@@ -1190,14 +1190,14 @@ open_doel(VwlSchrijver *s, VwlDoel *d)
  * identity sequences; which other columns have defaults.
  */
 static void
-bouw_plan(VwlDoel *d, const Oid *typen, VwlPlan *p)
+build_plan(VwlTarget *d, const Oid *typen, VwlPlan *p)
 {
 	TupleDesc	tupdesc = RelationGetDescr(d->rel);
 	int			natts = tupdesc->natts;
 
 	p->relid = RelationGetRelid(d->rel);
 	p->natts = natts;
-	p->vul = palloc0(natts * sizeof(VwlKolom *));
+	p->vul = palloc0(natts * sizeof(VwlColumn *));
 	p->reeks = palloc0(natts * sizeof(Oid));
 	p->standaard = palloc0(natts * sizeof(bool));
 	p->domein = palloc0(natts * sizeof(Oid));
@@ -1212,7 +1212,7 @@ bouw_plan(VwlDoel *d, const Oid *typen, VwlPlan *p)
 			continue;
 		for (int k = 0; k < d->aantal_kolommen; k++)
 		{
-			const VwlKolom *kolom = &d->kolommen[k];
+			const VwlColumn *kolom = &d->kolommen[k];
 
 			if (strcmp(NameStr(att->attname), kolom->naam) != 0)
 				continue;
@@ -1228,7 +1228,7 @@ bouw_plan(VwlDoel *d, const Oid *typen, VwlPlan *p)
 								kolom->naam, VWL_SCHEMA, d->tabel,
 								format_type_be(att->atttypid),
 								format_type_be(typen[kolom->type])),
-						 errhint("The storage schema and the writer in src/schrijver.c must change together.")));
+						 errhint("The storage schema and the writer in src/writer.c must change together.")));
 			if (get_typtype(att->atttypid) == TYPTYPE_DOMAIN)
 				p->domein[i] = att->atttypid;
 			p->vul[i] = kolom;
@@ -1244,7 +1244,7 @@ bouw_plan(VwlDoel *d, const Oid *typen, VwlPlan *p)
 					 errmsg("column \"%s\" of \"%s.%s\" cannot be filled by the log's writer",
 							NameStr(att->attname), VWL_SCHEMA, d->tabel),
 					 errdetail("The column is NOT NULL, has no default, and the writer has no value for it."),
-					 errhint("The storage schema and the writer in src/schrijver.c must change together.")));
+					 errhint("The storage schema and the writer in src/writer.c must change together.")));
 		if (att->attidentity)
 		{
 			if (att->atttypid != INT8OID)
@@ -1262,7 +1262,7 @@ bouw_plan(VwlDoel *d, const Oid *typen, VwlPlan *p)
 	 * The CHECK constraints as ExecConstraints would prepare them for every
 	 * new ResultRelInfo (stringToNode and expression_planner of each, a
 	 * seventh of the instructions of one logged action): parsed and planned
-	 * once here, and only made executable per call (start_doel).
+	 * once here, and only made executable per call (start_target).
 	 */
 	p->aantal_checks = 0;
 	p->checks = NULL;
@@ -1288,17 +1288,17 @@ bouw_plan(VwlDoel *d, const Oid *typen, VwlPlan *p)
 					(errcode(ERRCODE_UNDEFINED_COLUMN),
 					 errmsg("column \"%s\" of \"%s.%s\" does not exist, the log writes it",
 							d->kolommen[k].naam, VWL_SCHEMA, d->tabel),
-					 errhint("The storage schema and the writer in src/schrijver.c must change together.")));
+					 errhint("The storage schema and the writer in src/writer.c must change together.")));
 	}
 }
 
 /* Relcache invalidation: a table of the plans changed, or everything did. */
 static void
-plan_cache_ongeldig(Datum arg, Oid relid)
+plan_cache_invalidate(Datum arg, Oid relid)
 {
 	if (relid == InvalidOid || relid == plan_cache.versies.relid ||
 		relid == plan_cache.objecten.relid)
-		plan_cache.geldig = false;
+		plan_cache.valid = false;
 }
 
 /*
@@ -1306,19 +1306,19 @@ plan_cache_ongeldig(Datum arg, Oid relid)
  * locked, so their descriptors stay as they are for the rest of the call.
  */
 static void
-zorg_voor_plannen(VwlSchrijver *s)
+ensure_plans(VwlWriter *s)
 {
 	MemoryContext oud;
 	Oid			uitfunc;
 	bool		varlena;
 
-	if (plan_cache.geldig &&
+	if (plan_cache.valid &&
 		plan_cache.versies.relid == RelationGetRelid(s->versies.rel) &&
 		plan_cache.objecten.relid == RelationGetRelid(s->objecten.rel))
 		return;
 
 	if (plan_cache.cxt == NULL)
-		CacheRegisterRelcacheCallback(plan_cache_ongeldig, (Datum) 0);
+		CacheRegisterRelcacheCallback(plan_cache_invalidate, (Datum) 0);
 	else
 	{
 		/*
@@ -1328,7 +1328,7 @@ zorg_voor_plannen(VwlSchrijver *s)
 		 */
 		MemoryContextSetParent(plan_cache.cxt, TopTransactionContext);
 	}
-	plan_cache.geldig = false;
+	plan_cache.valid = false;
 	plan_cache.cxt = AllocSetContextCreate(CacheMemoryContext,
 										   "verwerkingenlog writer plans",
 										   ALLOCSET_SMALL_SIZES);
@@ -1343,13 +1343,13 @@ zorg_voor_plannen(VwlSchrijver *s)
 	plan_cache.typen[VT_TEXT_ARRAY] = TEXTARRAYOID;
 	plan_cache.typen[VT_BYTEA] = BYTEAOID;
 	plan_cache.typen[VT_TIMESTAMPTZ] = TIMESTAMPTZOID;
-	plan_cache.typen[VT_MOMENT] = eigen_type(s->schema, "moment");
-	plan_cache.typen[VT_BEWAARTERMIJN] = eigen_type(s->schema, "bewaartermijn");
-	plan_cache.typen[VT_OIN] = eigen_type(s->schema, "oin");
-	plan_cache.typen[VT_VERTROUWELIJKHEID] = eigen_type(s->schema, "vertrouwelijkheid");
+	plan_cache.typen[VT_MOMENT] = own_type(s->schema, "moment");
+	plan_cache.typen[VT_BEWAARTERMIJN] = own_type(s->schema, "bewaartermijn");
+	plan_cache.typen[VT_OIN] = own_type(s->schema, "oin");
+	plan_cache.typen[VT_VERTROUWELIJKHEID] = own_type(s->schema, "vertrouwelijkheid");
 	getTypeOutputInfo(plan_cache.typen[VT_VERTROUWELIJKHEID], &uitfunc, &varlena);
 	plan_cache.niveau_uit = uitfunc;
-	for (int i = 0; i < AANTAL_NIVEAUS; i++)
+	for (int i = 0; i < NIVEAU_COUNT; i++)
 	{
 		HeapTuple	tup = SearchSysCache2(ENUMTYPOIDNAME,
 										  ObjectIdGetDatum(plan_cache.typen[VT_VERTROUWELIJKHEID]),
@@ -1362,16 +1362,16 @@ zorg_voor_plannen(VwlSchrijver *s)
 		ReleaseSysCache(tup);
 	}
 
-	bouw_plan(&s->versies, plan_cache.typen, &plan_cache.versies);
-	bouw_plan(&s->objecten, plan_cache.typen, &plan_cache.objecten);
+	build_plan(&s->versies, plan_cache.typen, &plan_cache.versies);
+	build_plan(&s->objecten, plan_cache.typen, &plan_cache.objecten);
 
 	MemoryContextSwitchTo(oud);
-	plan_cache.geldig = true;
+	plan_cache.valid = true;
 }
 
 /* The range table entry of d: INSERT privilege on the columns it fills. */
 static RangeTblEntry *
-rte_van(VwlDoel *d)
+rte_for(VwlTarget *d)
 {
 	RangeTblEntry *rte = makeNode(RangeTblEntry);
 
@@ -1389,7 +1389,7 @@ rte_van(VwlDoel *d)
  * relation, indexes, slot, default expressions.
  */
 static void
-start_doel(VwlSchrijver *s, VwlDoel *d, Index rti)
+start_target(VwlWriter *s, VwlTarget *d, Index rti)
 {
 	EState	   *estate = s->estate;
 
@@ -1434,8 +1434,8 @@ start_doel(VwlSchrijver *s, VwlDoel *d, Index rti)
 /*
  * Whether the domain oin has exactly the one constraint the install script
  * gives it, CHECK (VALUE ~ '^[0-9]{20}$') (looked at per call in the type
- * cache, which follows every ALTER DOMAIN): then a value that kolom_oin
- * found to be 20 ASCII digits satisfies the domain, and vul_rij need not
+ * cache, which follows every ALTER DOMAIN): then a value that column_oin
+ * found to be 20 ASCII digits satisfies the domain, and fill_row need not
  * run the regular expression again for every row (3 % of a logged action,
  * 9 % of a batch).  With any other constraint, or none, every row's value
  * goes through domain_check as before.
@@ -1471,7 +1471,7 @@ oin_bekend(Oid oin, MemoryContext callcxt)
 
 /* Fill the slot of d for one row, in the order of the table's columns. */
 static void
-vul_rij(VwlSchrijver *s, VwlDoel *d, VwlRij *rij)
+fill_row(VwlWriter *s, VwlTarget *d, VwlRow *rij)
 {
 	TupleTableSlot *slot = d->slot;
 	int			natts = slot->tts_tupleDescriptor->natts;
@@ -1480,7 +1480,7 @@ vul_rij(VwlSchrijver *s, VwlDoel *d, VwlRij *rij)
 	ExecClearTuple(slot);
 	for (int i = 0; i < natts; i++)
 	{
-		const VwlKolom *kolom = d->plan->vul[i];
+		const VwlColumn *kolom = d->plan->vul[i];
 
 		if (kolom != NULL)
 		{
@@ -1488,10 +1488,10 @@ vul_rij(VwlSchrijver *s, VwlDoel *d, VwlRij *rij)
 												 &slot->tts_isnull[i]);
 			/*
 			 * As INSERT does: the domain's constraints, for every row (an
-			 * oin from kolom_oin is known to satisfy its own CHECK).
+			 * oin from column_oin is known to satisfy its own CHECK).
 			 */
 			if (OidIsValid(d->plan->domein[i]) &&
-				!(kolom->bereken == kolom_oin && s->oin_bekend && !slot->tts_isnull[i]))
+				!(kolom->bereken == column_oin && s->oin_bekend && !slot->tts_isnull[i]))
 				domain_check(slot->tts_values[i], slot->tts_isnull[i], d->plan->domein[i],
 							 &d->plan->domein_extra[i], plan_cache.cxt);
 		}
@@ -1514,7 +1514,7 @@ vul_rij(VwlSchrijver *s, VwlDoel *d, VwlRij *rij)
 
 /* Insert the row in the slot of d, as INSERT and COPY FROM do. */
 static void
-voeg_in(VwlSchrijver *s, VwlDoel *d)
+insert_row(VwlWriter *s, VwlTarget *d)
 {
 	EState	   *estate = s->estate;
 	ResultRelInfo *rri = d->rri;
@@ -1527,9 +1527,9 @@ voeg_in(VwlSchrijver *s, VwlDoel *d)
 		bool		verder;
 
 		/* The append-only guard lets only this writer's rows in. */
-		vwl_schrijven_begin();
+		vwl_writer_door_open();
 		verder = ExecBRInsertTriggers(estate, rri, slot);
-		vwl_schrijven_einde();
+		vwl_writer_door_close();
 		if (!verder)
 			return;				/* a trigger skipped the row */
 	}
@@ -1552,7 +1552,7 @@ voeg_in(VwlSchrijver *s, VwlDoel *d)
  * triggers.
  */
 static void
-begin_invoegen(VwlSchrijver *s, VwlDoel *d)
+insert_begin(VwlWriter *s, VwlTarget *d)
 {
 	AfterTriggerBeginQuery();
 	d->overgang = MakeTransitionCaptureState(d->rel->trigdesc,
@@ -1562,7 +1562,7 @@ begin_invoegen(VwlSchrijver *s, VwlDoel *d)
 
 /* End it: AFTER STATEMENT triggers, then every queued AFTER trigger fires. */
 static void
-eind_invoegen(VwlSchrijver *s, VwlDoel *d)
+insert_end(VwlWriter *s, VwlTarget *d)
 {
 	ExecASInsertTriggers(s->estate, d->rri, d->overgang);
 	AfterTriggerEndQuery(s->estate);
@@ -1570,7 +1570,7 @@ eind_invoegen(VwlSchrijver *s, VwlDoel *d)
 
 /* Close table d; its lock is kept until the end of the transaction. */
 static void
-sluit_doel(VwlDoel *d)
+close_target(VwlTarget *d)
 {
 	ExecCloseIndices(d->rri);
 	table_close(d->rel, NoLock);
@@ -1591,7 +1591,7 @@ typedef struct VwlArray
 
 /* Argument argno, deconstructed; no elements for a NULL array. */
 static void
-lees_array(FunctionCallInfo fcinfo, int argno, VwlArray *a)
+read_array(FunctionCallInfo fcinfo, int argno, VwlArray *a)
 {
 	ArrayType  *arr;
 	int16		typlen;
@@ -1620,7 +1620,7 @@ array_element(VwlArray *a, int i, bool *isnull)
  * tijdstipRegistratie of the call, the base url.  In callcxt.
  */
 static void
-schrijver_open(VwlSchrijver *s, MemoryContext callcxt)
+writer_open(VwlWriter *s, MemoryContext callcxt)
 {
 	/* What INSERT and COPY FROM refuse, the writer refuses too. */
 	PreventCommandIfReadOnly("the log's writer");
@@ -1629,14 +1629,14 @@ schrijver_open(VwlSchrijver *s, MemoryContext callcxt)
 	memset(s, 0, sizeof(*s));
 	s->schema = get_namespace_oid(VWL_SCHEMA, false);
 	s->versies.tabel = "verwerkingsactie_versie";
-	s->versies.kolommen = versie_kolommen;
-	s->versies.aantal_kolommen = lengthof(versie_kolommen);
+	s->versies.kolommen = version_columns;
+	s->versies.aantal_kolommen = lengthof(version_columns);
 	s->objecten.tabel = "verwerkt_object";
-	s->objecten.kolommen = object_kolommen;
-	s->objecten.aantal_kolommen = lengthof(object_kolommen);
-	open_doel(s, &s->versies);
-	open_doel(s, &s->objecten);
-	zorg_voor_plannen(s);
+	s->objecten.kolommen = object_columns;
+	s->objecten.aantal_kolommen = lengthof(object_columns);
+	open_target(s, &s->versies);
+	open_target(s, &s->objecten);
+	ensure_plans(s);
 	s->versies.plan = &plan_cache.versies;
 	s->objecten.plan = &plan_cache.objecten;
 	s->typen = plan_cache.typen;
@@ -1647,7 +1647,7 @@ schrijver_open(VwlSchrijver *s, MemoryContext callcxt)
 	s->registratie = GetCurrentTimestamp();
 	s->registratie_json = JsonEncodeDateTime(NULL, TimestampTzGetDatum(s->registratie),
 											 TIMESTAMPTZOID, NULL);
-	s->basis = vwl_basis_url(&s->basislen);
+	s->basis = vwl_base_url_text(&s->basislen);
 
 	/* Who makes every version of the call. */
 	{
@@ -1661,7 +1661,7 @@ schrijver_open(VwlSchrijver *s, MemoryContext callcxt)
 
 /* A copy of a varlena of size bytes in cxt. */
 static void *
-kopieer_naar(MemoryContext cxt, const void *p, Size size)
+copy_to(MemoryContext cxt, const void *p, Size size)
 {
 	void	   *kopie = MemoryContextAlloc(cxt, size);
 
@@ -1677,7 +1677,7 @@ kopieer_naar(MemoryContext cxt, const void *p, Size size)
  * Runs in callcxt; rijcxt is reset for every row.
  */
 static void
-schrijver_schrijf(VwlSchrijver *s, VwlVersie *versies, int n,
+writer_write(VwlWriter *s, VwlVersion *versies, int n,
 				  ReturnSetInfo *rsinfo, Jsonb **documenten,
 				  MemoryContext callcxt, MemoryContext rijcxt)
 {
@@ -1686,7 +1686,7 @@ schrijver_schrijf(VwlSchrijver *s, VwlVersie *versies, int n,
 	/* 1. The documents (or only the ids), with the ids handed out, in input order. */
 	for (int i = 0; i < n; i++)
 	{
-		VwlVersie  *v = &versies[i];
+		VwlVersion  *v = &versies[i];
 		Datum		uit = (Datum) 0;
 		bool		isnull = (v->doc == NULL);
 
@@ -1696,21 +1696,21 @@ schrijver_schrijf(VwlSchrijver *s, VwlVersie *versies, int n,
 		if (rsinfo == NULL && documenten == NULL)
 		{
 			if (!isnull)
-				deel_ids_uit(v, callcxt);
+				assign_ids(v, callcxt);
 		}
 		else if (rsinfo == NULL)
 		{
 			Jsonb	   *doc = NULL;
 
 			if (!isnull)
-				doc = bouw_document(s, v, callcxt);
+				doc = build_document(s, v, callcxt);
 			documenten[i] = doc == NULL ? NULL :
-				(Jsonb *) kopieer_naar(callcxt, doc, VARSIZE(doc));
+				(Jsonb *) copy_to(callcxt, doc, VARSIZE(doc));
 		}
 		else
 		{
 			if (!isnull)
-				uit = JsonbPGetDatum(bouw_document(s, v, callcxt));
+				uit = JsonbPGetDatum(build_document(s, v, callcxt));
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &uit, &isnull);
 		}
 		MemoryContextSwitchTo(callcxt);
@@ -1719,18 +1719,18 @@ schrijver_schrijf(VwlSchrijver *s, VwlVersie *versies, int n,
 	/* The tables, as an INSERT into each would have them. */
 	s->estate = estate = CreateExecutorState();
 	estate->es_output_cid = GetCurrentCommandId(true);
-	s->versies.rte = rte_van(&s->versies);
-	s->objecten.rte = rte_van(&s->objecten);
+	s->versies.rte = rte_for(&s->versies);
+	s->objecten.rte = rte_for(&s->objecten);
 	ExecInitRangeTable(estate, list_make2(s->versies.rte, s->objecten.rte));
 	(void) ExecCheckRTPerms(estate->es_range_table, true);
-	start_doel(s, &s->versies, 1);
-	start_doel(s, &s->objecten, 2);
+	start_target(s, &s->versies, 1);
+	start_target(s, &s->objecten, 2);
 
 	/* 2. One row per version. */
-	begin_invoegen(s, &s->versies);
+	insert_begin(s, &s->versies);
 	for (int i = 0; i < n; i++)
 	{
-		VwlRij		rij = {s, &versies[i], NULL, 0};
+		VwlRow		rij = {s, &versies[i], NULL, 0};
 
 		CHECK_FOR_INTERRUPTS();
 		MemoryContextReset(rijcxt);
@@ -1738,17 +1738,17 @@ schrijver_schrijf(VwlSchrijver *s, VwlVersie *versies, int n,
 		MemoryContextSwitchTo(rijcxt);
 		if (versies[i].doc != NULL)
 			rij.bron = &versies[i].doc->root;
-		vul_rij(s, &s->versies, &rij);
-		voeg_in(s, &s->versies);
+		fill_row(s, &s->versies, &rij);
+		insert_row(s, &s->versies);
 		MemoryContextSwitchTo(callcxt);
 	}
-	eind_invoegen(s, &s->versies);
+	insert_end(s, &s->versies);
 
 	/* 3. One row per object of every new object set. */
-	begin_invoegen(s, &s->objecten);
+	insert_begin(s, &s->objecten);
 	for (int i = 0; i < n; i++)
 	{
-		VwlVersie  *v = &versies[i];
+		VwlVersion  *v = &versies[i];
 		JsonbContainer *lijst;
 
 		if (!v->nieuwe_objecten || v->doc == NULL)
@@ -1762,25 +1762,25 @@ schrijver_schrijf(VwlSchrijver *s, VwlVersie *versies, int n,
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("cannot extract elements from a scalar")));
-		lijst = element_array(&v->doc->root, "verwerkteObjecten");
+		lijst = element_as_array(&v->doc->root, "verwerkteObjecten");
 		for (int j = 0; j < v->aantal_ids; j++)
 		{
-			VwlRij		rij = {s, v, NULL, j + 1};
+			VwlRow		rij = {s, v, NULL, j + 1};
 
 			CHECK_FOR_INTERRUPTS();
 			MemoryContextReset(rijcxt);
 			ResetPerTupleExprContext(estate);
 			MemoryContextSwitchTo(rijcxt);
-			rij.bron = als_object(getIthJsonbValueFromContainer(lijst, j));
-			vul_rij(s, &s->objecten, &rij);
-			voeg_in(s, &s->objecten);
+			rij.bron = as_object(getIthJsonbValueFromContainer(lijst, j));
+			fill_row(s, &s->objecten, &rij);
+			insert_row(s, &s->objecten);
 			MemoryContextSwitchTo(callcxt);
 		}
 	}
-	eind_invoegen(s, &s->objecten);
+	insert_end(s, &s->objecten);
 
-	sluit_doel(&s->versies);
-	sluit_doel(&s->objecten);
+	close_target(&s->versies);
+	close_target(&s->objecten);
 	ExecResetTupleTable(estate->es_tupleTable, false);
 	FreeExecutorState(estate);
 
@@ -1794,7 +1794,7 @@ schrijver_schrijf(VwlSchrijver *s, VwlVersie *versies, int n,
  * does not grow.
  */
 static void
-maak_contexten(MemoryContext *callcxt, MemoryContext *rijcxt)
+make_contexts(MemoryContext *callcxt, MemoryContext *rijcxt)
 {
 	*callcxt = AllocSetContextCreate(CurrentMemoryContext,
 									 "verwerkingenlog writer",
@@ -1804,48 +1804,48 @@ maak_contexten(MemoryContext *callcxt, MemoryContext *rijcxt)
 									ALLOCSET_DEFAULT_SIZES);
 }
 
-PG_FUNCTION_INFO_V1(vwl_schrijf_versies);
+PG_FUNCTION_INFO_V1(vwl_write_versions);
 
 /*
- * verwerkingenlog._schrijf_versies(acties uuid[], volgnummers integer[],
+ * verwerkingenlog._write_versions(acties uuid[], volgnummers integer[],
  * docs jsonb[], niveaus vertrouwelijkheid[], objecten_volgnummers integer[])
  * RETURNS SETOF jsonb: stores one version per array element and returns the
  * stored documents in input order (see the top of this file and
  * 50_verwerkingsactie.sql).
  */
 Datum
-vwl_schrijf_versies(PG_FUNCTION_ARGS)
+vwl_write_versions(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	VwlSchrijver s;
+	VwlWriter s;
 	VwlArray	acties,
 				volgnummers,
 				docs,
 				niveaus,
 				objecten_volgnummers;
-	VwlVersie  *versies;
+	VwlVersion  *versies;
 	int			n;
 	MemoryContext callcxt,
 				rijcxt,
 				oud;
 
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
-	maak_contexten(&callcxt, &rijcxt);
+	make_contexts(&callcxt, &rijcxt);
 	oud = MemoryContextSwitchTo(callcxt);
-	schrijver_open(&s, callcxt);
+	writer_open(&s, callcxt);
 
 	/* The arrays run in parallel; a shorter one is padded with NULLs. */
-	lees_array(fcinfo, 0, &acties);
-	lees_array(fcinfo, 1, &volgnummers);
-	lees_array(fcinfo, 2, &docs);
-	lees_array(fcinfo, 3, &niveaus);
-	lees_array(fcinfo, 4, &objecten_volgnummers);
+	read_array(fcinfo, 0, &acties);
+	read_array(fcinfo, 1, &volgnummers);
+	read_array(fcinfo, 2, &docs);
+	read_array(fcinfo, 3, &niveaus);
+	read_array(fcinfo, 4, &objecten_volgnummers);
 	n = Max(Max(Max(acties.n, volgnummers.n), Max(docs.n, niveaus.n)),
 			objecten_volgnummers.n);
-	versies = palloc0(Max(n, 1) * sizeof(VwlVersie));
+	versies = palloc0(Max(n, 1) * sizeof(VwlVersion));
 	for (int i = 0; i < n; i++)
 	{
-		VwlVersie  *v = &versies[i];
+		VwlVersion  *v = &versies[i];
 		bool		isnull;
 		Datum		d;
 
@@ -1863,7 +1863,7 @@ vwl_schrijf_versies(PG_FUNCTION_ARGS)
 		}
 	}
 
-	schrijver_schrijf(&s, versies, n, rsinfo, NULL, callcxt, rijcxt);
+	writer_write(&s, versies, n, rsinfo, NULL, callcxt, rijcxt);
 
 	MemoryContextSwitchTo(oud);
 	MemoryContextDelete(callcxt);
@@ -1872,16 +1872,16 @@ vwl_schrijf_versies(PG_FUNCTION_ARGS)
 
 /* The level a normalised document asks for; NIVEAU_GEEN when absent. */
 static Niveau
-gevraagd_niveau(Jsonb *doc)
+requested_niveau(Jsonb *doc)
 {
 	JsonbValue	buf;
-	JsonbValue *w = element_waarde(&doc->root, "vertrouwelijkheid", &buf);
+	JsonbValue *w = element_value(&doc->root, "vertrouwelijkheid", &buf);
 
 	if (w == NULL || w->type == jbvNull)
 		return NIVEAU_GEEN;
 	if (w->type == jbvString)
 	{
-		for (int i = 0; i < AANTAL_NIVEAUS; i++)
+		for (int i = 0; i < NIVEAU_COUNT; i++)
 		{
 			if (w->val.string.len == (int) strlen(vwl_niveau_namen[i]) &&
 				memcmp(w->val.string.val, vwl_niveau_namen[i], w->val.string.len) == 0)
@@ -1908,41 +1908,41 @@ vwl_log_verwerkingsacties(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	int			scopes = vwl_scopes();
-	VwlValidatie val;
-	VwlSchrijver s;
+	VwlValidation val;
+	VwlWriter s;
 	Jsonb	  **docs;
 	Niveau	   *niveaus;
-	VwlVersie  *versies;
+	VwlVersion  *versies;
 	int			n;
 	MemoryContext callcxt,
 				rijcxt,
 				oud;
 
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
-	(void) vwl_beslis_niveau("create", scopes, NIVEAU_GEEN, NIVEAU_NORMAAL);
+	(void) vwl_decide_niveau("create", scopes, NIVEAU_GEEN, NIVEAU_NORMAAL);
 
-	maak_contexten(&callcxt, &rijcxt);
+	make_contexts(&callcxt, &rijcxt);
 	oud = MemoryContextSwitchTo(callcxt);
 
 	/* All or nothing: every problem of every element, with its index. */
-	vwl_validatie_init(&val, false, true);
-	docs = vwl_valideer_verwerkingsacties(&val, PG_ARGISNULL(0) ? NULL : PG_GETARG_JSONB_P(0), &n);
+	vwl_validation_init(&val, false, true);
+	docs = vwl_validate_verwerkingsacties(&val, PG_ARGISNULL(0) ? NULL : PG_GETARG_JSONB_P(0), &n);
 	if (val.aantal > 0)
-		vwl_validatie_meld(&val, true);
+		vwl_validation_report(&val, true);
 
 	niveaus = palloc(n * sizeof(Niveau));
 	for (int i = 0; i < n; i++)
-		niveaus[i] = vwl_beslis_niveau("create", scopes, NIVEAU_GEEN,
-									   gevraagd_niveau(docs[i]));
+		niveaus[i] = vwl_decide_niveau("create", scopes, NIVEAU_GEEN,
+									   requested_niveau(docs[i]));
 
-	schrijver_open(&s, callcxt);
-	versies = palloc0(n * sizeof(VwlVersie));
+	writer_open(&s, callcxt);
+	versies = palloc0(n * sizeof(VwlVersion));
 	for (int i = 0; i < n; i++)
 	{
-		VwlVersie  *v = &versies[i];
+		VwlVersion  *v = &versies[i];
 		pg_uuid_t  *actie = palloc(sizeof(pg_uuid_t));
 
-		vwl_uuidv7_genereer(actie);
+		vwl_uuidv7_generate(actie);
 		v->actie = UUIDPGetDatum(actie);
 		v->volgnummer = Int32GetDatum(1);
 		v->niveau = ObjectIdGetDatum(plan_cache.niveaus[niveaus[i]]);
@@ -1951,7 +1951,7 @@ vwl_log_verwerkingsacties(PG_FUNCTION_ARGS)
 		v->objecten_volgnummer = v->volgnummer;
 	}
 
-	schrijver_schrijf(&s, versies, n, NULL, NULL, callcxt, rijcxt);
+	writer_write(&s, versies, n, NULL, NULL, callcxt, rijcxt);
 
 	for (int i = 0; i < n; i++)
 	{
@@ -1979,8 +1979,8 @@ Datum
 vwl_log_verwerkingsactie(PG_FUNCTION_ARGS)
 {
 	int			scopes = vwl_scopes();
-	VwlSchrijver s;
-	VwlVersie	versie;
+	VwlWriter s;
+	VwlVersion	versie;
 	Jsonb	   *doc;
 	Jsonb	   *uit;
 	Niveau		niveau;
@@ -1989,18 +1989,18 @@ vwl_log_verwerkingsactie(PG_FUNCTION_ARGS)
 				rijcxt,
 				oud;
 
-	(void) vwl_beslis_niveau("create", scopes, NIVEAU_GEEN, NIVEAU_NORMAAL);
+	(void) vwl_decide_niveau("create", scopes, NIVEAU_GEEN, NIVEAU_NORMAAL);
 
-	maak_contexten(&callcxt, &rijcxt);
+	make_contexts(&callcxt, &rijcxt);
 	oud = MemoryContextSwitchTo(callcxt);
 
-	doc = vwl_valideer_invoer(PG_ARGISNULL(0) ? NULL : PG_GETARG_JSONB_P(0), false);
-	niveau = vwl_beslis_niveau("create", scopes, NIVEAU_GEEN, gevraagd_niveau(doc));
+	doc = vwl_validate_input(PG_ARGISNULL(0) ? NULL : PG_GETARG_JSONB_P(0), false);
+	niveau = vwl_decide_niveau("create", scopes, NIVEAU_GEEN, requested_niveau(doc));
 
-	schrijver_open(&s, callcxt);
+	writer_open(&s, callcxt);
 	memset(&versie, 0, sizeof(versie));
 	actie = palloc(sizeof(pg_uuid_t));
-	vwl_uuidv7_genereer(actie);
+	vwl_uuidv7_generate(actie);
 	versie.actie = UUIDPGetDatum(actie);
 	versie.volgnummer = Int32GetDatum(1);
 	versie.niveau = ObjectIdGetDatum(plan_cache.niveaus[niveau]);
@@ -2008,10 +2008,10 @@ vwl_log_verwerkingsactie(PG_FUNCTION_ARGS)
 	versie.nieuwe_objecten = true;
 	versie.objecten_volgnummer = versie.volgnummer;
 
-	schrijver_schrijf(&s, &versie, 1, NULL, &uit, callcxt, rijcxt);
+	writer_write(&s, &versie, 1, NULL, &uit, callcxt, rijcxt);
 
 	MemoryContextSwitchTo(oud);
-	uit = (Jsonb *) kopieer_naar(oud, uit, VARSIZE(uit));
+	uit = (Jsonb *) copy_to(oud, uit, VARSIZE(uit));
 	MemoryContextDelete(callcxt);
 	PG_RETURN_JSONB_P(uit);
 }

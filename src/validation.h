@@ -1,17 +1,17 @@
 /*
- * validatie.h
- *		Validation of a verwerkingsactie document (see validatie.c).
+ * validation.h
+ *		Validation of a verwerkingsactie document (see validation.c).
  *
  * The C interface exists so that other C code (a batch caller, a trigger)
  * can validate a document, collect every problem and build the normalised
  * document without going through SQL.  Problems are allocated in the
- * memory context current at vwl_validatie_init, so a caller may validate
+ * memory context current at vwl_validation_init, so a caller may validate
  * in a short-lived context and reset it; the normalised document is built
  * in the current context, its strings pointing into the input document
  * (keep that alive until JsonbValueToJsonb).
  */
-#ifndef VWL_VALIDATIE_H
-#define VWL_VALIDATIE_H
+#ifndef VWL_VALIDATION_H
+#define VWL_VALIDATION_H
 
 #include "postgres.h"
 
@@ -47,58 +47,58 @@
  */
 #define VWL_MAX_OBJECTEN		20000	/* verwerkteObjecten of one action
 										 * (volgorde is a smallint) */
-#define VWL_MAX_SOORTEN			1000	/* verwerkteSoortenGegevens of one
+#define VWL_MAX_KINDS			1000	/* verwerkteSoortenGegevens of one
 										 * object */
 #define VWL_MAX_DOCUMENT		(8 * 1024 * 1024)	/* bytes of one action's
 													 * jsonb */
-#define VWL_MAX_REEKS			(64 * 1024 * 1024)	/* bytes of a batch's jsonb */
-#define VWL_MAX_PROBLEMEN		100		/* problems listed; the rest counted */
+#define VWL_MAX_ARRAY			(64 * 1024 * 1024)	/* bytes of a batch's jsonb */
+#define VWL_MAX_PROBLEMS		100		/* problems listed; the rest counted */
 #define VWL_CODE_TOO_MANY		"too_many"	/* more problems than are listed */
 
 /* Deepest path: batch item, verwerkteObjecten, [i], verwerkteSoortenGegevens, [j]. */
-#define VWL_MAX_DIEPTE			8
+#define VWL_MAX_DEPTH			8
 
-typedef struct VwlProbleem
+typedef struct VwlProblem
 {
 	const char *naam;			/* path of the element */
 	const char *code;			/* one of VWL_CODE_* */
 	const char *reden;			/* predicate, e.g. "is required" */
-} VwlProbleem;
+} VwlProblem;
 
-typedef struct VwlPadDeel
+typedef struct VwlPathPart
 {
 	const char *sleutel;		/* element name, or NULL for an array index */
 	int			lengte;			/* bytes of sleutel */
 	int			index;			/* 0-based array index when sleutel is NULL */
-} VwlPadDeel;
+} VwlPathPart;
 
-typedef struct VwlValidatie
+typedef struct VwlValidation
 {
 	bool		volledig;		/* complete document (PUT) required */
 	bool		uit_gewenst;	/* build the normalised document */
-	JsonbValue *resultaat;		/* set by vwl_valideer_verwerkingsactie */
+	JsonbValue *resultaat;		/* set by vwl_validate_verwerkingsactie */
 
 	/* path of the container being checked, rendered only for a problem */
-	VwlPadDeel	pad[VWL_MAX_DIEPTE];
+	VwlPathPart	pad[VWL_MAX_DEPTH];
 	int			diepte;
 
-	/* the problems, allocated in cxt (the context of vwl_validatie_init) */
+	/* the problems, allocated in cxt (the context of vwl_validation_init) */
 	MemoryContext cxt;
-	VwlProbleem *problemen;
+	VwlProblem *problemen;
 	int			aantal;
 	int			ruimte;
-	int			niet_getoond;	/* problems beyond VWL_MAX_PROBLEMEN, counted */
-} VwlValidatie;
+	int			niet_getoond;	/* problems beyond VWL_MAX_PROBLEMS, counted */
+} VwlValidation;
 
-extern void vwl_validatie_init(VwlValidatie *v, bool volledig, bool uit_gewenst);
-extern void vwl_pad_index(VwlValidatie *v, int index);
-extern void vwl_pad_terug(VwlValidatie *v);
-extern void vwl_valideer_verwerkingsactie(VwlValidatie *v, JsonbValue *doc);
-extern void vwl_probleem(VwlValidatie *v, const char *sleutel, int lengte,
+extern void vwl_validation_init(VwlValidation *v, bool volledig, bool uit_gewenst);
+extern void vwl_path_index(VwlValidation *v, int index);
+extern void vwl_path_pop(VwlValidation *v);
+extern void vwl_validate_verwerkingsactie(VwlValidation *v, JsonbValue *doc);
+extern void vwl_problem(VwlValidation *v, const char *sleutel, int lengte,
 						 const char *code, const char *reden);
-extern Jsonb **vwl_valideer_verwerkingsacties(VwlValidatie *v, Jsonb *invoer, int *n);
-extern Jsonb *vwl_valideer_invoer(Jsonb *invoer, bool volledig);
-extern void vwl_validatie_meld(VwlValidatie *v, bool reeks) pg_attribute_noreturn();
-extern const char *vwl_uri_fout(const char *s, int lengte);
+extern Jsonb **vwl_validate_verwerkingsacties(VwlValidation *v, Jsonb *invoer, int *n);
+extern Jsonb *vwl_validate_input(Jsonb *invoer, bool volledig);
+extern void vwl_validation_report(VwlValidation *v, bool reeks) pg_attribute_noreturn();
+extern const char *vwl_uri_error(const char *s, int lengte);
 
-#endif							/* VWL_VALIDATIE_H */
+#endif							/* VWL_VALIDATION_H */

@@ -17,7 +17,7 @@ BEGIN
     -- Internal helpers that write or reveal: owner only.
     FOR f IN SELECT p.oid::regprocedure FROM pg_catalog.pg_proc p
               WHERE p.pronamespace = 'verwerkingenlog'::regnamespace
-                AND (p.prosecdef OR p.provolatile = 'v' OR p.proname IN ('_actueel', '_objecten_document', '_objecten_invoer'))
+                AND (p.prosecdef OR p.provolatile = 'v' OR p.proname IN ('_current', '_objecten_document', '_objecten_input'))
                 AND p.proname NOT IN ('uuidv7')
     LOOP
         EXECUTE format('REVOKE ALL ON ROUTINE %s FROM PUBLIC', f);

@@ -1,5 +1,5 @@
 /*
- * verzegel.c
+ * seal.c
  *		Sealing the log: the signing key, signed checkpoints, and the
  *		trigger that queues every new row for the next checkpoint.
  *
@@ -21,7 +21,7 @@
  *
  * The key name is "verwerkingenlog-" followed by the first 16 hex digits of
  * SHA-256 of the public key; the origin is the key name, "/", and the log's
- * own id (a uuid made by its first verzegel() and kept in verzegel_log, so
+ * own id (a uuid made by its first verzegel() and kept in seal_log, so
  * that it survives a dump and restore, and two databases of one cluster,
  * which share the key, still are two logs).  The key ID is the first 4
  * bytes of SHA-256(name || 0x0A || 0x01 || public key).
@@ -57,26 +57,26 @@
 #include "utils/tuplestore.h"
 #include "utils/uuid.h"
 
-#include "instellingen.h"
+#include "settings.h"
 #include "merkle.h"
 
-#define ONDERTEKEN_BESTAND	"verwerkingenlog.ondertekensleutel"
+#define SIGNING_FILE	"verwerkingenlog.ondertekensleutel"
 #define MAX_PEM				8192
 #define ED25519_LEN			32
-#define HANDTEKENING_LEN	64
+#define SIGNATURE_LEN	64
 
 /* The signing key and what is derived from it. */
-typedef struct Ondertekensleutel
+typedef struct SigningKey
 {
 	EVP_PKEY   *pkey;
 	unsigned char publiek[ED25519_LEN];
 	char		naam[64];		/* key name */
 	unsigned char sleutel_id[4];
-} Ondertekensleutel;
+} SigningKey;
 
 /* Report the most recent OpenSSL error. */
 static void
-openssl_fout(const char *wat)
+openssl_error(const char *wat)
 {
 	unsigned long e = ERR_get_error();
 
@@ -92,30 +92,30 @@ openssl_fout(const char *wat)
  * says whether it is the default one.
  */
 static char *
-ondertekensleutel_pad(bool *standaard)
+signing_key_path(bool *standaard)
 {
 	const char *sb;
 	const char *slash;
 
 	/* the key file path may be one of the database's settings (instellen) */
-	vwl_instellingen_controleren();
+	vwl_settings_check();
 	sb = GetConfigOption("verwerkingenlog.sleutelbestand", true, false);
 
 	if (sb == NULL || sb[0] == '\0')
 	{
 		*standaard = true;
-		return pstrdup(ONDERTEKEN_BESTAND);
+		return pstrdup(SIGNING_FILE);
 	}
 	*standaard = false;
 	slash = strrchr(sb, '/');
 	if (slash == NULL)
-		return pstrdup(ONDERTEKEN_BESTAND);
-	return psprintf("%.*s/%s", (int) (slash - sb), sb, ONDERTEKEN_BESTAND);
+		return pstrdup(SIGNING_FILE);
+	return psprintf("%.*s/%s", (int) (slash - sb), sb, SIGNING_FILE);
 }
 
 /* Create a new signing key file (mode 0600, exclusively, fsync'd). */
 static void
-ondertekensleutel_aanmaken(const char *pad)
+signing_key_create(const char *pad)
 {
 	EVP_PKEY_CTX *ctx;
 	EVP_PKEY   *pkey = NULL;
@@ -132,11 +132,11 @@ ondertekensleutel_aanmaken(const char *pad)
 				 errhint("Copy the primary's signing key file to the standby.")));
 	ctx = EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, NULL);
 	if (ctx == NULL || EVP_PKEY_keygen_init(ctx) != 1 || EVP_PKEY_keygen(ctx, &pkey) != 1)
-		openssl_fout("generate an Ed25519 key");
+		openssl_error("generate an Ed25519 key");
 	EVP_PKEY_CTX_free(ctx);
 	bio = BIO_new(BIO_s_mem());
 	if (bio == NULL || PEM_write_bio_PrivateKey(bio, pkey, NULL, NULL, 0, NULL, NULL) != 1)
-		openssl_fout("write the signing key");
+		openssl_error("write the signing key");
 	EVP_PKEY_free(pkey);
 	len = BIO_get_mem_data(bio, &pem);
 
@@ -174,10 +174,10 @@ ondertekensleutel_aanmaken(const char *pad)
  * and parse it; create it first when it is the default one and missing.
  */
 static void
-ondertekensleutel_laden(Ondertekensleutel *s, bool aanmaken)
+signing_key_load(SigningKey *s, bool aanmaken)
 {
 	bool		standaard;
-	char	   *pad = ondertekensleutel_pad(&standaard);
+	char	   *pad = signing_key_path(&standaard);
 	int			fd;
 	struct stat st;
 	char	   *inhoud;
@@ -202,7 +202,7 @@ ondertekensleutel_laden(Ondertekensleutel *s, bool aanmaken)
 					 errmsg("signing key file \"%s\" does not exist", pad),
 					 errdetail("It belongs next to the key file of verwerkingenlog.sleutelbestand; a signing key there is never created by the server."),
 					 errhint("Restore it from its backup, or make a new one with: openssl genpkey -algorithm ed25519 -out %s && chmod 600 %s", pad, pad)));
-		ondertekensleutel_aanmaken(pad);
+		signing_key_create(pad);
 		fd = OpenTransientFile(pad, O_RDONLY | PG_BINARY);
 	}
 	if (fd < 0)
@@ -255,7 +255,7 @@ ondertekensleutel_laden(Ondertekensleutel *s, bool aanmaken)
 	if (EVP_PKEY_get_raw_public_key(s->pkey, s->publiek, &publen) != 1 || publen != ED25519_LEN)
 	{
 		EVP_PKEY_free(s->pkey);
-		openssl_fout("derive the public key");
+		openssl_error("derive the public key");
 	}
 
 	/* name: "verwerkingenlog-" and 16 hex digits of SHA-256(public key) */
@@ -288,29 +288,29 @@ base64(const unsigned char *data, int len)
 	return uit;
 }
 
-PG_FUNCTION_INFO_V1(vwl_onderteken);
+PG_FUNCTION_INFO_V1(vwl_sign);
 
 /*
- * verwerkingenlog._onderteken(grootte bigint, wortel bytea, log uuid)
+ * verwerkingenlog._sign(grootte bigint, wortel bytea, log uuid)
  * RETURNS text: the checkpoint of the tree of that size and root of that
  * log, signed with the signing key, as a C2SP signed note.
  */
 Datum
-vwl_onderteken(PG_FUNCTION_ARGS)
+vwl_sign(PG_FUNCTION_ARGS)
 {
 	int64		grootte;
 	bytea	   *wortel;
 	char	   *log;
-	Ondertekensleutel s;
+	SigningKey s;
 	char	   *tekst;
 	EVP_MD_CTX *md;
-	unsigned char handtekening[4 + HANDTEKENING_LEN];
-	size_t		siglen = HANDTEKENING_LEN;
+	unsigned char handtekening[4 + SIGNATURE_LEN];
+	size_t		siglen = SIGNATURE_LEN;
 	char	   *note;
 
 	/* a library newer than the function's SQL definition must not misread */
 	if (PG_NARGS() != 3)
-		elog(ERROR, "_onderteken takes three arguments; reinstall the extension");
+		elog(ERROR, "_sign takes three arguments; reinstall the extension");
 	grootte = PG_GETARG_INT64(0);
 	wortel = PG_GETARG_BYTEA_PP(1);
 	log = DatumGetCString(DirectFunctionCall1(uuid_out, PG_GETARG_DATUM(2)));
@@ -318,7 +318,7 @@ vwl_onderteken(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("a checkpoint needs a tree size of at least 0 and a 32-byte root hash")));
-	ondertekensleutel_laden(&s, true);
+	signing_key_load(&s, true);
 	tekst = psprintf("%s/%s\n%lld\n%s\n", s.naam, log, (long long) grootte,
 					 base64((unsigned char *) VARDATA_ANY(wortel), VWL_HASH_LEN));
 	md = EVP_MD_CTX_new();
@@ -326,11 +326,11 @@ vwl_onderteken(PG_FUNCTION_ARGS)
 		EVP_DigestSignInit(md, NULL, NULL, NULL, s.pkey) != 1 ||
 		EVP_DigestSign(md, handtekening + 4, &siglen,
 					   (unsigned char *) tekst, strlen(tekst)) != 1 ||
-		siglen != HANDTEKENING_LEN)
+		siglen != SIGNATURE_LEN)
 	{
 		EVP_MD_CTX_free(md);
 		EVP_PKEY_free(s.pkey);
-		openssl_fout("sign the checkpoint");
+		openssl_error("sign the checkpoint");
 	}
 	EVP_MD_CTX_free(md);
 	EVP_PKEY_free(s.pkey);
@@ -351,10 +351,10 @@ PG_FUNCTION_INFO_V1(vwl_publieke_sleutel);
 Datum
 vwl_publieke_sleutel(PG_FUNCTION_ARGS)
 {
-	Ondertekensleutel s;
+	SigningKey s;
 	unsigned char buf[1 + ED25519_LEN];
 
-	ondertekensleutel_laden(&s, false);
+	signing_key_load(&s, false);
 	EVP_PKEY_free(s.pkey);
 	buf[0] = 0x01;
 	memcpy(buf + 1, s.publiek, ED25519_LEN);
@@ -366,7 +366,7 @@ vwl_publieke_sleutel(PG_FUNCTION_ARGS)
 
 /* Does an attribute name end in "_versleuteld" (an encrypted identifier)? */
 static bool
-is_versleuteld(const char *naam)
+is_encrypted(const char *naam)
 {
 	size_t		l = strlen(naam);
 
@@ -375,7 +375,7 @@ is_versleuteld(const char *naam)
 
 /* The attribute number of a key column named by a trigger argument, or 0. */
 static AttrNumber
-sleutelkolom(Relation rel, const char *naam, Oid *type)
+key_column(Relation rel, const char *naam, Oid *type)
 {
 	AttrNumber	a;
 
@@ -390,7 +390,7 @@ sleutelkolom(Relation rel, const char *naam, Oid *type)
 
 /* A key column's value as int64 (smallint, integer or bigint). */
 static int64
-als_int64(Datum d, Oid type)
+as_int64(Datum d, Oid type)
 {
 	switch (type)
 	{
@@ -405,24 +405,24 @@ als_int64(Datum d, Oid type)
 	return 0;
 }
 
-PG_FUNCTION_INFO_V1(vwl_verzegel_aanmelden);
+PG_FUNCTION_INFO_V1(vwl_seal_register);
 
 /*
  * Trigger (AFTER INSERT OR UPDATE FOR EACH STATEMENT, REFERENCING NEW TABLE
  * (and OLD TABLE for UPDATE)), arguments (code, uuid key column or '',
  * numbered key column or ''): queues the key of every new row in
- * verzegel_wachtrij, for the next verzegel().  An updated row is queued
+ * seal_queue, for the next verzegel().  An updated row is queued
  * (soort 'U', to be sealed again as a leaf that supersedes the old one)
  * only when nothing but encrypted identifiers (columns *_versleuteld)
  * changed, which is what re-encryption does, and then sealed at once in
- * the same transaction (_verzegel_herversleuteld); any other change stays
+ * the same transaction (_seal_reencrypted); any other change stays
  * unsealed, so that the verifier finds the row differing from its leaf.
  *
  * The queue has no indexes and is written directly with heap inserts, so
  * that logging pays one small insert per row and no plan.
  */
 Datum
-vwl_verzegel_aanmelden(PG_FUNCTION_ARGS)
+vwl_seal_register(PG_FUNCTION_ARGS)
 {
 	TriggerData *td = (TriggerData *) fcinfo->context;
 	char	  **args;
@@ -449,17 +449,17 @@ vwl_verzegel_aanmelden(PG_FUNCTION_ARGS)
 	args = td->tg_trigger->tgargs;
 	code = (int16) pg_strtoint32(args[0]);
 	rel = td->tg_relation;
-	ucol = sleutelkolom(rel, args[1], &utype);
-	ncol = sleutelkolom(rel, args[2], &ntype);
+	ucol = key_column(rel, args[1], &utype);
+	ncol = key_column(rel, args[2], &ntype);
 	if (ucol != 0 && utype != UUIDOID)
 		elog(ERROR, "the uuid key column must be of type uuid");
 
-	wachtrij_oid = get_relname_relid("verzegel_wachtrij", get_namespace_oid("verwerkingenlog", false));
+	wachtrij_oid = get_relname_relid("seal_queue", get_namespace_oid("verwerkingenlog", false));
 	if (!OidIsValid(wachtrij_oid))
-		elog(ERROR, "table verwerkingenlog.verzegel_wachtrij does not exist");
+		elog(ERROR, "table verwerkingenlog.seal_queue does not exist");
 	wachtrij = table_open(wachtrij_oid, RowExclusiveLock);
 	if (wachtrij->rd_rel->relhasindex)
-		elog(ERROR, "verwerkingenlog.verzegel_wachtrij must not have indexes");
+		elog(ERROR, "verwerkingenlog.seal_queue must not have indexes");
 
 	memset(&nul, 0, sizeof(nul));
 	nieuw = MakeSingleTupleTableSlot(RelationGetDescr(rel), &TTSOpsMinimalTuple);
@@ -489,7 +489,7 @@ vwl_verzegel_aanmelden(PG_FUNCTION_ARGS)
 			{
 				Form_pg_attribute att = TupleDescAttr(desc, i);
 
-				if (att->attisdropped || is_versleuteld(NameStr(att->attname)))
+				if (att->attisdropped || is_encrypted(NameStr(att->attname)))
 					continue;
 				if (nieuw->tts_isnull[i] != oud->tts_isnull[i] ||
 					(!nieuw->tts_isnull[i] &&
@@ -516,7 +516,7 @@ vwl_verzegel_aanmelden(PG_FUNCTION_ARGS)
 			Datum		d = slot_getattr(nieuw, ncol, &isnull);
 
 			if (!isnull)
-				v[3] = Int64GetDatum(als_int64(d, ntype));
+				v[3] = Int64GetDatum(as_int64(d, ntype));
 		}
 		tup = heap_form_tuple(RelationGetDescr(wachtrij), v, nl);
 		simple_heap_insert(wachtrij, tup);
@@ -530,14 +530,14 @@ vwl_verzegel_aanmelden(PG_FUNCTION_ARGS)
 
 	/*
 	 * A re-encrypted row no longer matches its leaf: seal it again in the
-	 * same transaction (_verzegel_herversleuteld), so that no checkpoint
+	 * same transaction (_seal_reencrypted), so that no checkpoint
 	 * and no export ever sees the one without the other.
 	 */
 	if (update && opnieuw > 0)
 	{
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "SPI_connect failed");
-		if (SPI_execute("SELECT verwerkingenlog._verzegel_herversleuteld()",
+		if (SPI_execute("SELECT verwerkingenlog._seal_reencrypted()",
 						false, 0) != SPI_OK_SELECT)
 			elog(ERROR, "sealing the re-encrypted rows failed");
 		SPI_finish();

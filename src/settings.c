@@ -1,5 +1,5 @@
 /*
- * instellingen.c
+ * settings.c
  *		The settings of the log: kept in the database, refused when wrong.
  *
  * The settings (verwerkingenlog.base_url, sleutelbestand, inzage_*,
@@ -48,47 +48,47 @@
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
 
-#include "instellingen.h"
+#include "settings.h"
 #include "verwerkingenlog.h"
 
 #define PREFIX		"verwerkingenlog."
 #define PREFIX_LEN	16
 
 /* A setting of ours that was set before the library was loaded. */
-typedef struct Vooraf
+typedef struct PresetSetting
 {
 	char	   *naam;
 	GucSource	bron;			/* source of the current value */
 	GucSource	reset_bron;		/* source of the reset value */
-} Vooraf;
+} PresetSetting;
 
 /* Problem noted at load time: the setting and what is wrong with it. */
-typedef struct Laadfout
+typedef struct LoadError
 {
 	char	   *naam;
 	bool		onbekend;		/* no such setting (else: value refused) */
 	GucSource	bron;
-} Laadfout;
+} LoadError;
 
 /*
  * Both lists live in TopMemoryContext: they are made in _PG_init, once per
  * backend, and a noted problem stays for the life of the backend (a session
  * that sets the value right must reconnect, as the hint says).
  */
-static Vooraf *vooraf = NULL;
-static int	aantal_vooraf = 0;
-static Laadfout *laadfouten = NULL;
-static int	aantal_laadfouten = 0;
+static PresetSetting *presets = NULL;
+static int	preset_count = 0;
+static LoadError *load_errors = NULL;
+static int	load_error_count = 0;
 
 /* Whether this backend has applied verwerkingenlog.instelling. */
-static bool toegepast = false;
-static bool callback_geregistreerd = false;
-static Oid	tabel_oid = InvalidOid;
-static bool lekken_gemeld = false;
+static bool applied = false;
+static bool callback_registered = false;
+static Oid	table_oid = InvalidOid;
+static bool leaks_reported = false;
 
 /* Where a value came from, for messages. */
 static const char *
-bron_naam(GucSource bron)
+source_name(GucSource bron)
 {
 	switch (bron)
 	{
@@ -114,7 +114,7 @@ bron_naam(GucSource bron)
 
 /* The setting of ours named naam, or NULL. */
 static struct config_generic *
-zoek_instelling(const char *naam)
+find_setting(const char *naam)
 {
 	struct config_generic **vars = get_guc_variables();
 	int			n = GetNumConfigOptions();
@@ -130,14 +130,14 @@ zoek_instelling(const char *naam)
  * are defined: values set before the library was loaded.
  */
 void
-vwl_instellingen_voor_definitie(void)
+vwl_settings_before_define(void)
 {
 	struct config_generic **vars = get_guc_variables();
 	int			n = GetNumConfigOptions();
 	MemoryContext oud = MemoryContextSwitchTo(TopMemoryContext);
 
-	vooraf = palloc0(sizeof(Vooraf) * (n + 1));
-	aantal_vooraf = 0;
+	presets = palloc0(sizeof(PresetSetting) * (n + 1));
+	preset_count = 0;
 	for (int i = 0; i < n; i++)
 	{
 		struct config_generic *g = vars[i];
@@ -145,10 +145,10 @@ vwl_instellingen_voor_definitie(void)
 		if ((g->flags & GUC_CUSTOM_PLACEHOLDER) == 0 ||
 			pg_strncasecmp(g->name, PREFIX, PREFIX_LEN) != 0)
 			continue;
-		vooraf[aantal_vooraf].naam = pstrdup(g->name);
-		vooraf[aantal_vooraf].bron = g->source;
-		vooraf[aantal_vooraf].reset_bron = g->reset_source;
-		aantal_vooraf++;
+		presets[preset_count].naam = pstrdup(g->name);
+		presets[preset_count].bron = g->source;
+		presets[preset_count].reset_bron = g->reset_source;
+		preset_count++;
 	}
 	MemoryContextSwitchTo(oud);
 }
@@ -160,32 +160,32 @@ vwl_instellingen_voor_definitie(void)
  * and fell back to the default).  Both are noted as load problems.
  */
 void
-vwl_instellingen_na_definitie(void)
+vwl_settings_after_define(void)
 {
 	MemoryContext oud = MemoryContextSwitchTo(TopMemoryContext);
 
-	laadfouten = palloc0(sizeof(Laadfout) * (aantal_vooraf + 1));
-	aantal_laadfouten = 0;
-	for (int i = 0; i < aantal_vooraf; i++)
+	load_errors = palloc0(sizeof(LoadError) * (preset_count + 1));
+	load_error_count = 0;
+	for (int i = 0; i < preset_count; i++)
 	{
-		struct config_generic *g = zoek_instelling(vooraf[i].naam);
-		Laadfout   *f = &laadfouten[aantal_laadfouten];
+		struct config_generic *g = find_setting(presets[i].naam);
+		LoadError   *f = &load_errors[load_error_count];
 
 		if (g == NULL || (g->flags & GUC_CUSTOM_PLACEHOLDER) != 0)
 		{
-			f->naam = vooraf[i].naam;
+			f->naam = presets[i].naam;
 			f->onbekend = true;
-			f->bron = vooraf[i].bron;
-			aantal_laadfouten++;
+			f->bron = presets[i].bron;
+			load_error_count++;
 		}
-		else if (g->source < vooraf[i].bron ||
-				 g->reset_source < vooraf[i].reset_bron)
+		else if (g->source < presets[i].bron ||
+				 g->reset_source < presets[i].reset_bron)
 		{
-			f->naam = vooraf[i].naam;
+			f->naam = presets[i].naam;
 			f->onbekend = false;
-			f->bron = g->source < vooraf[i].bron ? vooraf[i].bron :
-				vooraf[i].reset_bron;
-			aantal_laadfouten++;
+			f->bron = g->source < presets[i].bron ? presets[i].bron :
+				presets[i].reset_bron;
+			load_error_count++;
 		}
 	}
 	MemoryContextSwitchTo(oud);
@@ -193,34 +193,34 @@ vwl_instellingen_na_definitie(void)
 
 /* Raise the first problem noted at load time, if any. */
 static void
-laadfouten_melden(void)
+report_load_errors(void)
 {
-	Laadfout   *f;
+	LoadError   *f;
 
-	if (aantal_laadfouten == 0)
+	if (load_error_count == 0)
 		return;
-	f = &laadfouten[0];
+	f = &load_errors[0];
 	if (f->onbekend)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("setting \"%s\" does not exist", f->naam),
 				 errdetail("It was set by %s before the library verwerkingenlog was loaded, so it could not be refused then.  The log does not run with a setting it does not know: a misspelt name would leave the real setting at its default.",
-						   bron_naam(f->bron)),
+						   source_name(f->bron)),
 				 errhint("Remove it or correct its name where it was set (for example ALTER DATABASE ... RESET), then reconnect; set the log's settings with verwerkingenlog.instellen(), which refuses a wrong name at once.")));
 	ereport(ERROR,
 			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 			 errmsg("setting \"%s\" has an invalid value", f->naam),
 			 errdetail("It was set by %s before the library verwerkingenlog was loaded, so it could not be refused then; the log does not run on the default value instead.  The server log has the reason.",
-					   bron_naam(f->bron)),
+					   source_name(f->bron)),
 			 errhint("Correct the value where it was set, then reconnect; set the log's settings with verwerkingenlog.instellen(), which refuses a wrong value at once.")));
 }
 
 /* verwerkingenlog.instelling changed (or everything was invalidated). */
 static void
-instelling_inval(Datum arg, Oid relid)
+setting_inval(Datum arg, Oid relid)
 {
-	if (relid == InvalidOid || relid == tabel_oid)
-		toegepast = false;
+	if (relid == InvalidOid || relid == table_oid)
+		applied = false;
 }
 
 /*
@@ -230,7 +230,7 @@ instelling_inval(Datum arg, Oid relid)
  * rollback and loses to a session's own SET.
  */
 static void
-instellingen_toepassen(void)
+apply_settings(void)
 {
 	Oid			schema = get_namespace_oid("verwerkingenlog", true);
 	Oid			gebruiker;
@@ -238,16 +238,16 @@ instellingen_toepassen(void)
 	bool		alleen_lezen = ActiveSnapshotSet();
 
 	if (!OidIsValid(schema) ||
-		!OidIsValid(tabel_oid = get_relname_relid("instelling", schema)))
+		!OidIsValid(table_oid = get_relname_relid("instelling", schema)))
 		return;					/* not (yet) installed in this database */
-	if (!callback_geregistreerd)
+	if (!callback_registered)
 	{
-		CacheRegisterRelcacheCallback(instelling_inval, (Datum) 0);
-		callback_geregistreerd = true;
+		CacheRegisterRelcacheCallback(setting_inval, (Datum) 0);
+		callback_registered = true;
 	}
 
 	/* Set first: an invalidation while we read makes us read again. */
-	toegepast = true;
+	applied = true;
 	GetUserIdAndSecContext(&gebruiker, &context);
 	PG_TRY();
 	{
@@ -276,7 +276,7 @@ instellingen_toepassen(void)
 	}
 	PG_CATCH();
 	{
-		toegepast = false;
+		applied = false;
 		PG_RE_THROW();
 	}
 	PG_END_TRY();
@@ -292,7 +292,7 @@ instellingen_toepassen(void)
  * to set.
  */
 static void
-lekken_melden(void)
+report_leaks(void)
 {
 	/*
 	 * The values the server and database give a session (reset values):
@@ -301,7 +301,7 @@ lekken_melden(void)
 	StringInfoData lijst;
 	const char *v;
 
-	lekken_gemeld = true;
+	leaks_reported = true;
 	initStringInfo(&lijst);
 	v = GetConfigOptionResetString("log_statement");
 	if (v && (strcmp(v, "mod") == 0 || strcmp(v, "all") == 0))
@@ -345,34 +345,34 @@ lekken_melden(void)
  * and note leaking log settings once.
  */
 void
-vwl_instellingen_controleren(void)
+vwl_settings_check(void)
 {
-	laadfouten_melden();
-	vwl_versie_controleren();
-	if (!toegepast && !IsInParallelMode() && IsTransactionState())
-		instellingen_toepassen();
-	if (!lekken_gemeld && !IsParallelWorker())
-		lekken_melden();
+	report_load_errors();
+	vwl_check_version();
+	if (!applied && !IsInParallelMode() && IsTransactionState())
+		apply_settings();
+	if (!leaks_reported && !IsParallelWorker())
+		report_leaks();
 }
 
-PG_FUNCTION_INFO_V1(vwl_instelling_geldig);
+PG_FUNCTION_INFO_V1(vwl_setting_valid);
 
 /*
- * verwerkingenlog._instelling_geldig(naam text, waarde text) RETURNS
+ * verwerkingenlog._setting_valid(naam text, waarde text) RETURNS
  * boolean: true when naam is a setting of the log and waarde a value it
  * takes; otherwise the error SET would give (42704 for an unknown name,
  * 22023 for a bad value).  The CHECK of verwerkingenlog.instelling, so a
  * restore cannot bring in a wrong value either.
  */
 Datum
-vwl_instelling_geldig(PG_FUNCTION_ARGS)
+vwl_setting_valid(PG_FUNCTION_ARGS)
 {
 	char	   *naam = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	char	   *waarde = text_to_cstring(PG_GETARG_TEXT_PP(1));
 	struct config_generic *g;
 
 	if (pg_strncasecmp(naam, PREFIX, PREFIX_LEN) != 0 ||
-		(g = zoek_instelling(naam)) == NULL ||
+		(g = find_setting(naam)) == NULL ||
 		(g->flags & GUC_CUSTOM_PLACEHOLDER) != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
@@ -384,21 +384,21 @@ vwl_instelling_geldig(PG_FUNCTION_ARGS)
 	PG_RETURN_BOOL(true);
 }
 
-PG_FUNCTION_INFO_V1(vwl_instellingen_vernieuwd);
+PG_FUNCTION_INFO_V1(vwl_settings_refreshed);
 
 /*
- * verwerkingenlog._instellingen_vernieuwd() RETURNS void: after a change of
+ * verwerkingenlog._settings_refreshed() RETURNS void: after a change of
  * verwerkingenlog.instelling, make every backend apply it again (at its next
  * transaction, once this one commits), this one included.
  */
 Datum
-vwl_instellingen_vernieuwd(PG_FUNCTION_ARGS)
+vwl_settings_refreshed(PG_FUNCTION_ARGS)
 {
 	Oid			schema = get_namespace_oid("verwerkingenlog", false);
 	Oid			tabel = get_relname_relid("instelling", schema);
 
 	if (OidIsValid(tabel))
 		CacheInvalidateRelcacheByRelid(tabel);
-	toegepast = false;
+	applied = false;
 	PG_RETURN_VOID();
 }

@@ -1,5 +1,5 @@
 /*
- * vastleggen.c
+ * record_writer.c
  *		Commit a record in a transaction of its own, before the caller goes on:
  *		the door through which every inzage leaves its record (C3677).
  *
@@ -19,16 +19,16 @@
  * The record writer is started at a session's first record and talks to it
  * through two shm_mq queues in a dynamic shared memory segment that the
  * session keeps mapped.  It stays while the session uses it and exits after
- * VASTLEGGEN_RUST_MS idle (giving back its max_worker_processes slot), or
+ * RECORD_WRITER_IDLE_MS idle (giving back its max_worker_processes slot), or
  * when the session ends.  A flag pair under a spinlock makes that exit safe:
  * the caller marks a request in flight before it sends, and the worker only
  * exits when none is; a caller that finds the worker gone starts a new one.
  * When no worker slot is free the caller waits up to a second, then fails
  * with 53000.
  *
- * verwerkingenlog._vastleggen(functie regprocedure, invoer jsonb) is the
+ * verwerkingenlog._record(functie regprocedure, invoer jsonb) is the
  * door: functie must be a function of the extension taking one jsonb (the
- * inzage's _schrijf_inzage, or any later record writer, such as LDV's).
+ * inzage's _write_inzage, or any later record writer, such as LDV's).
  * It is for the owner only; the extension's SECURITY DEFINER functions call
  * it.  The worker receives the caller's verwerkingenlog.* settings (the
  * key file, base_url, ...) and synchronous_commit with every request, for
@@ -66,18 +66,18 @@
 #include "utils/wait_event.h"
 
 #include "verwerkingenlog.h"
-#include "vastleggen.h"
+#include "record_writer.h"
 
 /* Each queue's size; a larger message is passed in chunks. */
-#define VASTLEGGEN_MQ		(64 * 1024)
+#define RECORD_WRITER_MQ		(64 * 1024)
 /* A record writer with no request for this long exits. */
-#define VASTLEGGEN_RUST_MS	10000
+#define RECORD_WRITER_IDLE_MS	10000
 
 /*
  * The shared memory of one session's record writer: the exit handshake,
  * whom to connect as, then the two queues (requests, answers).
  */
-typedef struct VastleggenKanaal
+typedef struct RecordChannel
 {
 	slock_t		mutex;
 	bool		bezig;			/* a request is in flight (caller sets) */
@@ -85,9 +85,9 @@ typedef struct VastleggenKanaal
 	Oid			database;
 	Oid			rol;
 	int			sessie;			/* the caller's process id */
-} VastleggenKanaal;
+} RecordChannel;
 
-#define KANAAL_KOP			MAXALIGN(sizeof(VastleggenKanaal))
+#define CHANNEL_HEADER			MAXALIGN(sizeof(RecordChannel))
 
 /*
  * A request: the function, the number of settings, then the settings as
@@ -95,34 +95,34 @@ typedef struct VastleggenKanaal
  * answer: the status, the SQLSTATE, then result, message, detail and hint
  * as terminated strings.
  */
-typedef struct VastleggenVraag
+typedef struct RecordRequest
 {
 	Oid			functie;
 	int			instellingen;
 	char		data[FLEXIBLE_ARRAY_MEMBER];
-} VastleggenVraag;
+} RecordRequest;
 
-typedef struct VastleggenAntwoord
+typedef struct RecordAnswer
 {
 	bool		gelukt;
 	int			sqlerrcode;
 	char		data[FLEXIBLE_ARRAY_MEMBER];
-} VastleggenAntwoord;
+} RecordAnswer;
 
 /*
  * The caller's end, kept for the session (the segment is mapped for the
  * session, not for a transaction): NULL when there is no record writer.
  */
-static dsm_segment *kanaal_seg = NULL;
-static VastleggenKanaal *kanaal = NULL;
-static shm_mq_handle *naar_worker = NULL;
-static shm_mq_handle *van_worker = NULL;
+static dsm_segment *channel_seg = NULL;
+static RecordChannel *channel = NULL;
+static shm_mq_handle *to_worker = NULL;
+static shm_mq_handle *from_worker = NULL;
 
-PGDLLEXPORT void vwl_vastleggen_main(Datum arg);
+PGDLLEXPORT void vwl_record_main(Datum arg);
 
 /* Append s (NULL: empty) with its terminator. */
 static void
-voeg_tekst_toe(StringInfo buf, const char *s)
+append_text(StringInfo buf, const char *s)
 {
 	if (s == NULL)
 		s = "";
@@ -137,14 +137,14 @@ voeg_tekst_toe(StringInfo buf, const char *s)
  * session, so one plan is all it keeps.
  */
 static Oid	plan_functie = InvalidOid;
-static SPIPlanPtr plan_vraag = NULL;
+static SPIPlanPtr plan_request = NULL;
 
 /* Handle one request in a transaction of its own; returns the answer. */
 static StringInfo
-behandel(const VastleggenVraag *vraag, MemoryContext werk)
+handle_request(const RecordRequest *vraag, MemoryContext werk)
 {
 	StringInfo	antwoord;
-	VastleggenAntwoord kop;
+	RecordAnswer kop;
 	volatile bool gelukt = false;
 	char	   *volatile resultaat = NULL;
 	ErrorData  *volatile edata = NULL;
@@ -176,7 +176,7 @@ behandel(const VastleggenVraag *vraag, MemoryContext werk)
 		PushActiveSnapshot(GetTransactionSnapshot());
 		SPI_connect();
 		invoer = DirectFunctionCall1(jsonb_in, CStringGetDatum(p));
-		if (plan_vraag == NULL || plan_functie != vraag->functie)
+		if (plan_request == NULL || plan_functie != vraag->functie)
 		{
 			SPIPlanPtr	nieuw;
 
@@ -189,12 +189,12 @@ behandel(const VastleggenVraag *vraag, MemoryContext werk)
 					 SPI_result_code_string(SPI_result));
 			if (SPI_keepplan(nieuw) != 0)
 				elog(ERROR, "could not keep the record writer's plan");
-			if (plan_vraag != NULL)
-				SPI_freeplan(plan_vraag);
-			plan_vraag = nieuw;
+			if (plan_request != NULL)
+				SPI_freeplan(plan_request);
+			plan_request = nieuw;
 			plan_functie = vraag->functie;
 		}
-		ret = SPI_execute_plan(plan_vraag, &invoer, NULL, false, 1);
+		ret = SPI_execute_plan(plan_request, &invoer, NULL, false, 1);
 		if (ret != SPI_OK_SELECT || SPI_processed != 1)
 			elog(ERROR, "the record writer returned no row: %d", ret);
 		resultaat = MemoryContextStrdup(werk,
@@ -219,11 +219,11 @@ behandel(const VastleggenVraag *vraag, MemoryContext werk)
 	antwoord = makeStringInfo();
 	kop.gelukt = gelukt;
 	kop.sqlerrcode = gelukt ? 0 : edata->sqlerrcode;
-	appendBinaryStringInfo(antwoord, (char *) &kop, offsetof(VastleggenAntwoord, data));
-	voeg_tekst_toe(antwoord, resultaat);
-	voeg_tekst_toe(antwoord, gelukt ? NULL : edata->message);
-	voeg_tekst_toe(antwoord, gelukt ? NULL : edata->detail);
-	voeg_tekst_toe(antwoord, gelukt ? NULL : edata->hint);
+	appendBinaryStringInfo(antwoord, (char *) &kop, offsetof(RecordAnswer, data));
+	append_text(antwoord, resultaat);
+	append_text(antwoord, gelukt ? NULL : edata->message);
+	append_text(antwoord, gelukt ? NULL : edata->detail);
+	append_text(antwoord, gelukt ? NULL : edata->hint);
 	return antwoord;
 }
 
@@ -232,10 +232,10 @@ behandel(const VastleggenVraag *vraag, MemoryContext werk)
  * of its own, until the session is gone or has been idle for a while.
  */
 void
-vwl_vastleggen_main(Datum arg)
+vwl_record_main(Datum arg)
 {
 	dsm_segment *seg;
-	VastleggenKanaal *k;
+	RecordChannel *k;
 	shm_mq_handle *vragen;
 	shm_mq_handle *antwoorden;
 	MemoryContext werk;
@@ -247,10 +247,10 @@ vwl_vastleggen_main(Datum arg)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("could not map the shared memory of the record writer")));
-	k = (VastleggenKanaal *) dsm_segment_address(seg);
+	k = (RecordChannel *) dsm_segment_address(seg);
 	{
-		shm_mq	   *mq_vragen = (shm_mq *) ((char *) k + KANAAL_KOP);
-		shm_mq	   *mq_antwoorden = (shm_mq *) ((char *) k + KANAAL_KOP + VASTLEGGEN_MQ);
+		shm_mq	   *mq_vragen = (shm_mq *) ((char *) k + CHANNEL_HEADER);
+		shm_mq	   *mq_antwoorden = (shm_mq *) ((char *) k + CHANNEL_HEADER + RECORD_WRITER_MQ);
 
 		shm_mq_set_receiver(mq_vragen, MyProc);
 		shm_mq_set_sender(mq_antwoorden, MyProc);
@@ -273,13 +273,13 @@ vwl_vastleggen_main(Datum arg)
 		res = shm_mq_receive(vragen, &n, &data, true);
 		if (res == SHM_MQ_SUCCESS)
 		{
-			VastleggenVraag *vraag;
+			RecordRequest *vraag;
 			StringInfo	antwoord;
 
 			MemoryContextReset(werk);
 			vraag = MemoryContextAlloc(werk, n);
 			memcpy(vraag, data, n);
-			antwoord = behandel(vraag, werk);
+			antwoord = handle_request(vraag, werk);
 			if (shm_mq_send(antwoorden, antwoord->len, antwoord->data, false, true) != SHM_MQ_SUCCESS)
 				break;			/* the session went away */
 			rust_sinds = GetCurrentTimestamp();
@@ -287,7 +287,7 @@ vwl_vastleggen_main(Datum arg)
 		}
 		if (res == SHM_MQ_DETACHED)
 			break;				/* the session ended */
-		if (TimestampDifferenceExceeds(rust_sinds, GetCurrentTimestamp(), VASTLEGGEN_RUST_MS))
+		if (TimestampDifferenceExceeds(rust_sinds, GetCurrentTimestamp(), RECORD_WRITER_IDLE_MS))
 		{
 			bool		stoppen;
 
@@ -309,7 +309,7 @@ vwl_vastleggen_main(Datum arg)
 
 /* The owner of the extension, as whom the worker connects. */
 static Oid
-extensie_eigenaar(void)
+extension_owner(void)
 {
 	Oid			ext = get_extension_oid("verwerkingenlog", false);
 	Oid			eigenaar = InvalidOid;
@@ -339,7 +339,7 @@ extensie_eigenaar(void)
  * strings; returns their number.
  */
 static int
-instellingen(StringInfo buf)
+append_settings(StringInfo buf)
 {
 	struct config_generic **vars = get_guc_variables();
 	int			n = GetNumConfigOptions();
@@ -357,8 +357,8 @@ instellingen(StringInfo buf)
 		waarde = GetConfigOption(g->name, true, false);
 		if (waarde == NULL)
 			continue;
-		voeg_tekst_toe(buf, g->name);
-		voeg_tekst_toe(buf, waarde);
+		append_text(buf, g->name);
+		append_text(buf, waarde);
 		aantal++;
 	}
 	return aantal;
@@ -366,29 +366,29 @@ instellingen(StringInfo buf)
 
 /* Forget the record writer: unmap the segment (which detaches the queues). */
 static void
-kanaal_sluiten(void)
+channel_close(void)
 {
-	dsm_segment *seg = kanaal_seg;
+	dsm_segment *seg = channel_seg;
 
-	kanaal_seg = NULL;
-	kanaal = NULL;
-	naar_worker = NULL;
-	van_worker = NULL;
+	channel_seg = NULL;
+	channel = NULL;
+	to_worker = NULL;
+	from_worker = NULL;
 	if (seg != NULL)
 		dsm_detach(seg);
 }
 
 /* Start a record writer for this session, with its queues. */
 static void
-kanaal_openen(void)
+channel_open(void)
 {
 	BackgroundWorker worker;
 	BackgroundWorkerHandle *handle = NULL;
 	dsm_segment *seg;
-	VastleggenKanaal *k;
+	RecordChannel *k;
 	shm_mq	   *mq_vragen;
 	shm_mq	   *mq_antwoorden;
-	Oid			rol = extensie_eigenaar();
+	Oid			rol = extension_owner();
 	MemoryContext oud;
 
 	/*
@@ -396,17 +396,17 @@ kanaal_openen(void)
 	 * keeps the worker.
 	 */
 	oud = MemoryContextSwitchTo(TopMemoryContext);
-	seg = dsm_create(KANAAL_KOP + 2 * VASTLEGGEN_MQ, 0);
+	seg = dsm_create(CHANNEL_HEADER + 2 * RECORD_WRITER_MQ, 0);
 	dsm_pin_mapping(seg);
-	k = (VastleggenKanaal *) dsm_segment_address(seg);
+	k = (RecordChannel *) dsm_segment_address(seg);
 	SpinLockInit(&k->mutex);
 	k->bezig = false;
 	k->gestopt = false;
 	k->database = MyDatabaseId;
 	k->rol = rol;
 	k->sessie = MyProcPid;
-	mq_vragen = shm_mq_create((char *) k + KANAAL_KOP, VASTLEGGEN_MQ);
-	mq_antwoorden = shm_mq_create((char *) k + KANAAL_KOP + VASTLEGGEN_MQ, VASTLEGGEN_MQ);
+	mq_vragen = shm_mq_create((char *) k + CHANNEL_HEADER, RECORD_WRITER_MQ);
+	mq_antwoorden = shm_mq_create((char *) k + CHANNEL_HEADER + RECORD_WRITER_MQ, RECORD_WRITER_MQ);
 	shm_mq_set_sender(mq_vragen, MyProc);
 	shm_mq_set_receiver(mq_antwoorden, MyProc);
 
@@ -415,7 +415,7 @@ kanaal_openen(void)
 	worker.bgw_start_time = BgWorkerStart_RecoveryFinished;
 	worker.bgw_restart_time = BGW_NEVER_RESTART;
 	snprintf(worker.bgw_library_name, BGW_MAXLEN, "verwerkingenlog");
-	snprintf(worker.bgw_function_name, BGW_MAXLEN, "vwl_vastleggen_main");
+	snprintf(worker.bgw_function_name, BGW_MAXLEN, "vwl_record_main");
 	snprintf(worker.bgw_name, BGW_MAXLEN, "verwerkingenlog record writer for PID %d", MyProcPid);
 	snprintf(worker.bgw_type, BGW_MAXLEN, "verwerkingenlog record writer");
 	worker.bgw_main_arg = UInt32GetDatum(dsm_segment_handle(seg));
@@ -440,18 +440,18 @@ kanaal_openen(void)
 		CHECK_FOR_INTERRUPTS();
 	}
 
-	kanaal_seg = seg;
-	kanaal = k;
-	naar_worker = shm_mq_attach(mq_vragen, seg, handle);
-	van_worker = shm_mq_attach(mq_antwoorden, seg, handle);
+	channel_seg = seg;
+	channel = k;
+	to_worker = shm_mq_attach(mq_vragen, seg, handle);
+	from_worker = shm_mq_attach(mq_antwoorden, seg, handle);
 	MemoryContextSwitchTo(oud);
 }
 
 /* Raise the error of a record writer that is gone. */
 static void
-worker_weg(void)
+worker_gone(void)
 {
-	kanaal_sluiten();
+	channel_close();
 	ereport(ERROR,
 			(errcode(ERRCODE_CONNECTION_FAILURE),
 			 errmsg("the record writer ended before it answered"),
@@ -465,13 +465,13 @@ worker_weg(void)
  * worker's error.
  */
 char *
-vwl_vastleggen(Oid functie, Jsonb *invoer)
+vwl_record(Oid functie, Jsonb *invoer)
 {
 	StringInfoData vraag;
-	VastleggenVraag kop;
+	RecordRequest kop;
 	Size		n;
 	void	   *data;
-	VastleggenAntwoord *antwoord;
+	RecordAnswer *antwoord;
 	const char *resultaat;
 	const char *message;
 	const char *detail;
@@ -486,11 +486,11 @@ vwl_vastleggen(Oid functie, Jsonb *invoer)
 	initStringInfo(&vraag);
 	kop.functie = functie;
 	kop.instellingen = 0;
-	appendBinaryStringInfo(&vraag, (char *) &kop, offsetof(VastleggenVraag, data));
-	aantal = instellingen(&vraag);
+	appendBinaryStringInfo(&vraag, (char *) &kop, offsetof(RecordRequest, data));
+	aantal = append_settings(&vraag);
 	/* (appending may have moved the buffer: find the header again) */
-	((VastleggenVraag *) vraag.data)->instellingen = aantal;
-	voeg_tekst_toe(&vraag, JsonbToCString(NULL, &invoer->root, VARSIZE(invoer)));
+	((RecordRequest *) vraag.data)->instellingen = aantal;
+	append_text(&vraag, JsonbToCString(NULL, &invoer->root, VARSIZE(invoer)));
 
 	/*
 	 * A record writer that has announced its exit is replaced.  One that is
@@ -503,40 +503,40 @@ vwl_vastleggen(Oid functie, Jsonb *invoer)
 	{
 		shm_mq_result res;
 
-		if (kanaal != NULL)
+		if (channel != NULL)
 		{
 			bool		gestopt;
 
-			SpinLockAcquire(&kanaal->mutex);
-			gestopt = kanaal->gestopt;
+			SpinLockAcquire(&channel->mutex);
+			gestopt = channel->gestopt;
 			if (!gestopt)
-				kanaal->bezig = true;
-			SpinLockRelease(&kanaal->mutex);
+				channel->bezig = true;
+			SpinLockRelease(&channel->mutex);
 			if (gestopt)
-				kanaal_sluiten();
+				channel_close();
 		}
-		if (kanaal == NULL)
+		if (channel == NULL)
 		{
-			kanaal_openen();
-			SpinLockAcquire(&kanaal->mutex);
-			kanaal->bezig = true;
-			SpinLockRelease(&kanaal->mutex);
+			channel_open();
+			SpinLockAcquire(&channel->mutex);
+			channel->bezig = true;
+			SpinLockRelease(&channel->mutex);
 		}
 		PG_TRY();
 		{
-			res = shm_mq_send(naar_worker, vraag.len, vraag.data, false, true);
+			res = shm_mq_send(to_worker, vraag.len, vraag.data, false, true);
 		}
 		PG_CATCH();
 		{
-			kanaal_sluiten();
+			channel_close();
 			PG_RE_THROW();
 		}
 		PG_END_TRY();
 		if (res == SHM_MQ_SUCCESS)
 			break;
-		kanaal_sluiten();
+		channel_close();
 		if (poging > 0)
-			worker_weg();
+			worker_gone();
 	}
 
 	/*
@@ -545,21 +545,21 @@ vwl_vastleggen(Oid functie, Jsonb *invoer)
 	 */
 	PG_TRY();
 	{
-		if (shm_mq_receive(van_worker, &n, &data, false) != SHM_MQ_SUCCESS)
-			worker_weg();
+		if (shm_mq_receive(from_worker, &n, &data, false) != SHM_MQ_SUCCESS)
+			worker_gone();
 	}
 	PG_CATCH();
 	{
-		kanaal_sluiten();
+		channel_close();
 		PG_RE_THROW();
 	}
 	PG_END_TRY();
 
 	antwoord = palloc(n);
 	memcpy(antwoord, data, n);
-	SpinLockAcquire(&kanaal->mutex);
-	kanaal->bezig = false;
-	SpinLockRelease(&kanaal->mutex);
+	SpinLockAcquire(&channel->mutex);
+	channel->bezig = false;
+	SpinLockRelease(&channel->mutex);
 
 	resultaat = antwoord->data;
 	message = resultaat + strlen(resultaat) + 1;
@@ -575,16 +575,16 @@ vwl_vastleggen(Oid functie, Jsonb *invoer)
 	return pstrdup(resultaat);
 }
 
-PG_FUNCTION_INFO_V1(vwl_vastleggen_fn);
+PG_FUNCTION_INFO_V1(vwl_record_fn);
 
 /*
- * verwerkingenlog._vastleggen(functie regprocedure, invoer jsonb) RETURNS
+ * verwerkingenlog._record(functie regprocedure, invoer jsonb) RETURNS
  * text: functie(invoer), committed in a transaction of its own before this
  * returns.  functie must be a function of the extension with one jsonb
  * argument.
  */
 Datum
-vwl_vastleggen_fn(PG_FUNCTION_ARGS)
+vwl_record_fn(PG_FUNCTION_ARGS)
 {
 	Oid			functie = PG_GETARG_OID(0);
 	Jsonb	   *invoer = PG_GETARG_JSONB_P(1);
@@ -607,5 +607,5 @@ vwl_vastleggen_fn(PG_FUNCTION_ARGS)
 				 errmsg("function %s is not a record writer of verwerkingenlog",
 						format_procedure(functie)),
 				 errdetail("Only a function of the extension with one jsonb argument can be called through this door.")));
-	PG_RETURN_TEXT_P(cstring_to_text(vwl_vastleggen(functie, invoer)));
+	PG_RETURN_TEXT_P(cstring_to_text(vwl_record(functie, invoer)));
 }

@@ -2,49 +2,49 @@
 -- stores, signed checkpoints (C2SP signed-note / tlog-checkpoint, Ed25519),
 -- proofs, and an export for the offline verifier verwerkingenlog-verifieer
 -- (src/verifieer/).  C parts: src/merkle.c (hashing, canonical encoding,
--- proofs), src/verzegel.c (signing key, checkpoint note, queue trigger).
+-- proofs), src/seal.c (signing key, checkpoint note, queue trigger).
 --
 -- How a row gets into the tree:
 --   1. an AFTER ... FOR EACH STATEMENT trigger on every sealed table
---      (_verzegel_aanmelden, C) puts the key of every new row into
---      verzegel_wachtrij, in the writer's own transaction;
+--      (_seal_register, C) puts the key of every new row into
+--      seal_queue, in the writer's own transaction;
 --   2. verzegel() takes, with one DELETE ... RETURNING, every queue entry
 --      that is committed (visible to its snapshot); entries of transactions
 --      still in progress are invisible to it and stay for a later run, so no
 --      row is ever skipped, and a crash rolls the whole run back;
 --   3. it appends the rows as leaves in a deterministic order (table, then
 --      key), stores the new inner nodes and a signed checkpoint.
--- The tables that are sealed are listed in verzegel_tabel (one row per
+-- The tables that are sealed are listed in seal_table (one row per
 -- table: another part that adds a table to the log adds a row there and
--- the three triggers, see _verzegel_tabel_toevoegen).
+-- the three triggers, see _seal_add_table).
 
 -- The sealed tables.  Not dumped: the install script fills it.
-CREATE TABLE verzegel_tabel (
+CREATE TABLE seal_table (
     code          smallint NOT NULL,
     tabel         regclass NOT NULL,
     uuid_kolom    name,
     nummer_kolom  name,
-    CONSTRAINT verzegel_tabel_pkey PRIMARY KEY (code),
-    CONSTRAINT verzegel_tabel_uniek UNIQUE (tabel),
-    CONSTRAINT verzegel_tabel_sleutel CHECK (uuid_kolom IS NOT NULL OR nummer_kolom IS NOT NULL)
+    CONSTRAINT seal_table_pkey PRIMARY KEY (code),
+    CONSTRAINT seal_table_unique UNIQUE (tabel),
+    CONSTRAINT seal_table_key CHECK (uuid_kolom IS NOT NULL OR nummer_kolom IS NOT NULL)
 );
-COMMENT ON TABLE verzegel_tabel IS
+COMMENT ON TABLE seal_table IS
   'The tables whose rows the Merkle tree covers, each with its record key: a uuid column, a number column, or both';
-COMMENT ON COLUMN verzegel_tabel.code IS 'The table''s number in verzegel_wachtrij and verzegel_blad; also the order of tables within a checkpoint';
-COMMENT ON COLUMN verzegel_tabel.uuid_kolom IS 'The uuid part of the record key, NULL when the key has none';
-COMMENT ON COLUMN verzegel_tabel.nummer_kolom IS 'The integer part of the record key, NULL when the key has none';
+COMMENT ON COLUMN seal_table.code IS 'The table''s number in seal_queue and seal_leaf; also the order of tables within a checkpoint';
+COMMENT ON COLUMN seal_table.uuid_kolom IS 'The uuid part of the record key, NULL when the key has none';
+COMMENT ON COLUMN seal_table.nummer_kolom IS 'The integer part of the record key, NULL when the key has none';
 
 -- Rows waiting for the next checkpoint.  No indexes: the C trigger inserts
 -- into the heap directly.  verzegel() scans it and deletes what it took, so
 -- autovacuum keeps it small by count, not by the default fraction.
-CREATE TABLE verzegel_wachtrij (
+CREATE TABLE seal_queue (
     tabel  smallint NOT NULL,
     soort  "char" NOT NULL,
     u      uuid NOT NULL,
     n      bigint NOT NULL
 ) WITH (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 20000);
-COMMENT ON TABLE verzegel_wachtrij IS
-  'Keys of rows written since the last checkpoint (soort I: inserted, U: re-encrypted), filled by the trigger _verzegel_aanmelden in the writer''s transaction and emptied by verzegel(); no indexes';
+COMMENT ON TABLE seal_queue IS
+  'Keys of rows written since the last checkpoint (soort I: inserted, U: re-encrypted), filled by the trigger _seal_register in the writer''s transaction and emptied by verzegel(); no indexes';
 
 -- The leaves: one row per leaf of the tree, for ever.  The retention purge
 -- destroys the row of the log but not its leaf (hash and key), so that the
@@ -54,7 +54,7 @@ COMMENT ON TABLE verzegel_wachtrij IS
 -- uuid belongs to one action's versions or one object, and the rows keyed
 -- by number alone, the journal's, are a few; tabel and n are compared after
 -- the probe.)
-CREATE TABLE verzegel_blad (
+CREATE TABLE seal_leaf (
     blad             bigint NOT NULL,
     n                bigint NOT NULL,
     u                uuid NOT NULL,
@@ -64,29 +64,29 @@ CREATE TABLE verzegel_blad (
     vervangen_door   bigint,
     vernietigd_in    xid8,
     vernietigd_door  bigint,
-    CONSTRAINT verzegel_blad_pkey PRIMARY KEY (blad),
+    CONSTRAINT seal_leaf_pkey PRIMARY KEY (blad),
     CONSTRAINT hash_lengte CHECK (pg_catalog.length(hash) = 32)
 );
-CREATE INDEX verzegel_blad_sleutel ON verzegel_blad USING hash (u);
-CREATE INDEX verzegel_blad_vernietiging ON verzegel_blad (vernietigd_in)
+CREATE INDEX seal_leaf_key ON seal_leaf USING hash (u);
+CREATE INDEX seal_leaf_vernietiging ON seal_leaf (vernietigd_in)
     WHERE vernietigd_in IS NOT NULL AND vernietigd_door IS NULL;
-COMMENT ON TABLE verzegel_blad IS
+COMMENT ON TABLE seal_leaf IS
   'The leaves of the Merkle tree, in tree order: which row (table, key) and its leaf hash SHA-256(0x00 || canonical encoding); kept when the purge destroys the row';
-COMMENT ON COLUMN verzegel_blad.blad IS 'Tree index, from 0';
-COMMENT ON COLUMN verzegel_blad.vorige IS 'The leaf of the same row that this one supersedes (re-encryption), else NULL';
-COMMENT ON COLUMN verzegel_blad.vervangen_door IS 'The leaf that supersedes this one (the row was re-encrypted), else NULL';
-COMMENT ON COLUMN verzegel_blad.vernietigd_in IS 'The transaction that destroyed the row (retention purge)';
-COMMENT ON COLUMN verzegel_blad.vernietigd_door IS 'The purge run (vernietiging_run.id, vernietiging_journaal.run) that destroyed the row';
+COMMENT ON COLUMN seal_leaf.blad IS 'Tree index, from 0';
+COMMENT ON COLUMN seal_leaf.vorige IS 'The leaf of the same row that this one supersedes (re-encryption), else NULL';
+COMMENT ON COLUMN seal_leaf.vervangen_door IS 'The leaf that supersedes this one (the row was re-encrypted), else NULL';
+COMMENT ON COLUMN seal_leaf.vernietigd_in IS 'The transaction that destroyed the row (retention purge)';
+COMMENT ON COLUMN seal_leaf.vernietigd_door IS 'The purge run (vernietiging_run.id, vernietiging_journaal.run) that destroyed the row';
 
 -- Inner nodes: the hash of every complete subtree of 16^k leaves (levels
 -- 4, 8, 12, ...).
-CREATE TABLE verzegel_knoop (
+CREATE TABLE seal_node (
     niveau   smallint NOT NULL,
     positie  bigint NOT NULL,
     hash     bytea NOT NULL,
-    CONSTRAINT verzegel_knoop_pkey PRIMARY KEY (niveau, positie)
+    CONSTRAINT seal_node_pkey PRIMARY KEY (niveau, positie)
 );
-COMMENT ON TABLE verzegel_knoop IS
+COMMENT ON TABLE seal_node IS
   'Stored inner nodes of the Merkle tree: the hash of the complete subtree of leaves [positie * 2^niveau, (positie + 1) * 2^niveau), for niveau 4, 8, 12, ...';
 
 CREATE TABLE verzegel_controlepunt (
@@ -101,28 +101,28 @@ COMMENT ON TABLE verzegel_controlepunt IS
 
 -- The log's own id, part of every checkpoint's origin: made by the first
 -- verzegel(), dumped, so a restored log keeps it.
-CREATE TABLE verzegel_log (
+CREATE TABLE seal_log (
     id    uuid NOT NULL,
-    CONSTRAINT verzegel_log_pkey PRIMARY KEY (id)
+    CONSTRAINT seal_log_pkey PRIMARY KEY (id)
 );
-COMMENT ON TABLE verzegel_log IS
+COMMENT ON TABLE seal_log IS
   'The id of this log (one row, made by the first verzegel()): the origin of its checkpoints is <key name>/<id>, so two databases that share a signing key are still two logs';
 
-REVOKE ALL ON verzegel_tabel, verzegel_wachtrij, verzegel_blad, verzegel_knoop, verzegel_controlepunt,
-    verzegel_log FROM PUBLIC;
+REVOKE ALL ON seal_table, seal_queue, seal_leaf, seal_node, verzegel_controlepunt,
+    seal_log FROM PUBLIC;
 GRANT SELECT ON verzegel_controlepunt TO verwerkingenlog_beheer;
 
-SELECT pg_catalog.pg_extension_config_dump('verzegel_wachtrij', '');
-SELECT pg_catalog.pg_extension_config_dump('verzegel_blad', '');
-SELECT pg_catalog.pg_extension_config_dump('verzegel_knoop', '');
+SELECT pg_catalog.pg_extension_config_dump('seal_queue', '');
+SELECT pg_catalog.pg_extension_config_dump('seal_leaf', '');
+SELECT pg_catalog.pg_extension_config_dump('seal_node', '');
 SELECT pg_catalog.pg_extension_config_dump('verzegel_controlepunt', '');
-SELECT pg_catalog.pg_extension_config_dump('verzegel_log', '');
+SELECT pg_catalog.pg_extension_config_dump('seal_log', '');
 
 -- C helpers.
-CREATE FUNCTION _canoniek(rij record, blad bigint, vorige bigint) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'vwl_canoniek'
+CREATE FUNCTION _canonical(rij record, blad bigint, vorige bigint) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'vwl_canonical'
     LANGUAGE C STABLE PARALLEL SAFE;
-COMMENT ON FUNCTION _canoniek(record, bigint, bigint) IS
+COMMENT ON FUNCTION _canonical(record, bigint, bigint) IS
   'Internal: the canonical encoding (version 1, README "Tamper evidence") of a stored row at tree index blad (NULL: not in the tree), superseding leaf vorige (NULL: none); stable: run it with TimeZone UTC and DateStyle ISO';
 
 CREATE FUNCTION _mth(hashes bytea[]) RETURNS bytea
@@ -131,28 +131,28 @@ CREATE FUNCTION _mth(hashes bytea[]) RETURNS bytea
 COMMENT ON FUNCTION _mth(bytea[]) IS
   'Internal: the RFC 9162 Merkle tree hash over the given leaf or subtree hashes';
 
-CREATE FUNCTION _boom_wortel(grootte bigint) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'vwl_boom_wortel'
+CREATE FUNCTION _tree_root(grootte bigint) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'vwl_tree_root'
     LANGUAGE C STABLE STRICT;
-COMMENT ON FUNCTION _boom_wortel(bigint) IS
+COMMENT ON FUNCTION _tree_root(bigint) IS
   'Internal: the root hash of the first grootte leaves of the stored tree';
 
-CREATE FUNCTION _boom_pad(soort text, m bigint, n bigint) RETURNS bytea[]
-    AS 'MODULE_PATHNAME', 'vwl_boom_pad'
+CREATE FUNCTION _tree_path(soort text, m bigint, n bigint) RETURNS bytea[]
+    AS 'MODULE_PATHNAME', 'vwl_tree_path'
     LANGUAGE C STABLE STRICT;
-COMMENT ON FUNCTION _boom_pad(text, bigint, bigint) IS
+COMMENT ON FUNCTION _tree_path(text, bigint, bigint) IS
   'Internal: RFC 9162 proof from the stored tree: soort opname, the inclusion proof of leaf m in the tree of size n; soort consistentie, the consistency proof from size m to n';
 
-CREATE FUNCTION _onderteken(grootte bigint, wortel bytea, log uuid) RETURNS text
-    AS 'MODULE_PATHNAME', 'vwl_onderteken'
+CREATE FUNCTION _sign(grootte bigint, wortel bytea, log uuid) RETURNS text
+    AS 'MODULE_PATHNAME', 'vwl_sign'
     LANGUAGE C VOLATILE STRICT;
-COMMENT ON FUNCTION _onderteken(bigint, bytea, uuid) IS
+COMMENT ON FUNCTION _sign(bigint, bytea, uuid) IS
   'Internal: the checkpoint of a tree size and root of the log with this id, signed with the signing key (Ed25519), as a C2SP signed note';
 
-CREATE FUNCTION _verzegel_aanmelden() RETURNS trigger
-    AS 'MODULE_PATHNAME', 'vwl_verzegel_aanmelden'
+CREATE FUNCTION _seal_register() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'vwl_seal_register'
     LANGUAGE C;
-COMMENT ON FUNCTION _verzegel_aanmelden() IS
+COMMENT ON FUNCTION _seal_register() IS
   'Trigger (AFTER INSERT or UPDATE FOR EACH STATEMENT with transition tables; arguments code, uuid key column, number key column): queues every new or re-encrypted row for the next checkpoint';
 
 CREATE FUNCTION publieke_sleutel() RETURNS text
@@ -164,19 +164,19 @@ COMMENT ON FUNCTION publieke_sleutel() IS
 -- A destroyed row keeps its leaf: mark the leaf with the destroying
 -- transaction (the purge's deletes), and then with the journal entry that
 -- the same transaction writes.
-CREATE FUNCTION _verzegel_vernietigd() RETURNS trigger
+CREATE FUNCTION _seal_vernietigd() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    t verwerkingenlog.verzegel_tabel;
+    t verwerkingenlog.seal_table;
 BEGIN
-    SELECT * INTO STRICT t FROM verwerkingenlog.verzegel_tabel WHERE code = TG_ARGV[0]::smallint;
+    SELECT * INTO STRICT t FROM verwerkingenlog.seal_table WHERE code = TG_ARGV[0]::smallint;
     -- Wait for a verzegel() that is running (it may be sealing these very
     -- rows), and keep the next one out until this transaction ends, so that
     -- no leaf of a destroyed row goes unmarked.
     LOCK TABLE verwerkingenlog.verzegel_controlepunt IN ROW EXCLUSIVE MODE;
-    EXECUTE format('UPDATE verwerkingenlog.verzegel_blad b SET vernietigd_in = pg_current_xact_id()'
+    EXECUTE format('UPDATE verwerkingenlog.seal_leaf b SET vernietigd_in = pg_current_xact_id()'
                    '  FROM oud o'
                    ' WHERE b.tabel = %s AND b.u = %s AND b.n = %s'
                    '   AND b.vervangen_door IS NULL AND b.vernietigd_in IS NULL',
@@ -186,25 +186,25 @@ BEGIN
     RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION _verzegel_vernietigd() IS
+COMMENT ON FUNCTION _seal_vernietigd() IS
   'Trigger (AFTER DELETE FOR EACH STATEMENT, REFERENCING OLD TABLE AS oud; argument code): marks the leaves of destroyed rows with the destroying transaction';
 
-CREATE FUNCTION _verzegel_journaal() RETURNS trigger
+CREATE FUNCTION _seal_journaal() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    UPDATE verwerkingenlog.verzegel_blad SET vernietigd_door = NEW.run
+    UPDATE verwerkingenlog.seal_leaf SET vernietigd_door = NEW.run
      WHERE vernietigd_in = pg_current_xact_id() AND vernietigd_door IS NULL;
     RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION _verzegel_journaal() IS
+COMMENT ON FUNCTION _seal_journaal() IS
   'Trigger (AFTER INSERT ON vernietiging_batch, written in the transaction of the batch''s DELETEs): records which purge run destroyed the rows whose leaves this transaction marked';
 
 -- Add a table to the tree: the registry row and the three triggers.  For the
 -- install script of this and later parts (i11's and i14's tables).
-CREATE FUNCTION _verzegel_tabel_toevoegen(code smallint, tabel regclass, uuid_kolom name, nummer_kolom name)
+CREATE FUNCTION _seal_add_table(code smallint, tabel regclass, uuid_kolom name, nummer_kolom name)
     RETURNS void
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
@@ -212,47 +212,47 @@ AS $$
 DECLARE
     naam text := (SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = tabel);
 BEGIN
-    INSERT INTO verwerkingenlog.verzegel_tabel VALUES (code, tabel, uuid_kolom, nummer_kolom);
+    INSERT INTO verwerkingenlog.seal_table VALUES (code, tabel, uuid_kolom, nummer_kolom);
     EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %s REFERENCING NEW TABLE AS nieuw'
-                   ' FOR EACH STATEMENT EXECUTE FUNCTION verwerkingenlog._verzegel_aanmelden(%L, %L, %L)',
-                   naam || '_verzegel_nieuw', tabel, code, coalesce(uuid_kolom, ''), coalesce(nummer_kolom, ''));
+                   ' FOR EACH STATEMENT EXECUTE FUNCTION verwerkingenlog._seal_register(%L, %L, %L)',
+                   naam || '_seal_insert', tabel, code, coalesce(uuid_kolom, ''), coalesce(nummer_kolom, ''));
     EXECUTE format('CREATE TRIGGER %I AFTER UPDATE ON %s REFERENCING OLD TABLE AS oud NEW TABLE AS nieuw'
-                   ' FOR EACH STATEMENT EXECUTE FUNCTION verwerkingenlog._verzegel_aanmelden(%L, %L, %L)',
-                   naam || '_verzegel_wijziging', tabel, code, coalesce(uuid_kolom, ''), coalesce(nummer_kolom, ''));
+                   ' FOR EACH STATEMENT EXECUTE FUNCTION verwerkingenlog._seal_register(%L, %L, %L)',
+                   naam || '_seal_update', tabel, code, coalesce(uuid_kolom, ''), coalesce(nummer_kolom, ''));
     EXECUTE format('CREATE TRIGGER %I AFTER DELETE ON %s REFERENCING OLD TABLE AS oud'
-                   ' FOR EACH STATEMENT EXECUTE FUNCTION verwerkingenlog._verzegel_vernietigd(%L)',
-                   naam || '_verzegel_vernietigd', tabel, code);
+                   ' FOR EACH STATEMENT EXECUTE FUNCTION verwerkingenlog._seal_vernietigd(%L)',
+                   naam || '_seal_vernietigd', tabel, code);
     -- like the guard: session_replication_role = replica does not skip them
-    EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER %I', tabel, naam || '_verzegel_nieuw');
-    EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER %I', tabel, naam || '_verzegel_wijziging');
-    EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER %I', tabel, naam || '_verzegel_vernietigd');
+    EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER %I', tabel, naam || '_seal_insert');
+    EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER %I', tabel, naam || '_seal_update');
+    EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER %I', tabel, naam || '_seal_vernietigd');
 END
 $$;
-COMMENT ON FUNCTION _verzegel_tabel_toevoegen(smallint, regclass, name, name) IS
+COMMENT ON FUNCTION _seal_add_table(smallint, regclass, name, name) IS
   'Install script only: puts a table of the log under the Merkle tree (registry row and queue, re-encryption and destruction triggers)';
 
-SELECT _verzegel_tabel_toevoegen(1::smallint, 'verwerkingsactie_versie', 'actie_id', 'volgnummer');
-SELECT _verzegel_tabel_toevoegen(2::smallint, 'verwerkt_object', 'verwerkt_object_id', NULL);
-SELECT _verzegel_tabel_toevoegen(3::smallint, 'vernietiging_journaal', NULL, 'id');
+SELECT _seal_add_table(1::smallint, 'verwerkingsactie_versie', 'actie_id', 'volgnummer');
+SELECT _seal_add_table(2::smallint, 'verwerkt_object', 'verwerkt_object_id', NULL);
+SELECT _seal_add_table(3::smallint, 'vernietiging_journaal', NULL, 'id');
 -- The rest of the purge's journal and the retention register's history
 -- (85_vernietiging.sql): append-only tables with a bigint identity.
-SELECT _verzegel_tabel_toevoegen(4::smallint, 'vernietiging_run', NULL, 'id');
-SELECT _verzegel_tabel_toevoegen(5::smallint, 'vernietiging_batch', NULL, 'id');
-SELECT _verzegel_tabel_toevoegen(6::smallint, 'vernietigde_actie', NULL, 'id');
-SELECT _verzegel_tabel_toevoegen(7::smallint, 'bewaartermijn_registratie', NULL, 'id');
+SELECT _seal_add_table(4::smallint, 'vernietiging_run', NULL, 'id');
+SELECT _seal_add_table(5::smallint, 'vernietiging_batch', NULL, 'id');
+SELECT _seal_add_table(6::smallint, 'vernietigde_actie', NULL, 'id');
+SELECT _seal_add_table(7::smallint, 'bewaartermijn_registratie', NULL, 'id');
 
 -- Every batch of a purge run (vernietig_verlopen and the per-batch
 -- procedure alike) records itself in the transaction of its DELETEs, so
 -- the leaves it destroyed are linked to its run, whether the run commits
 -- once or per batch.  The verifier explains them by the run's journal row
 -- (vernietiging_journaal.run), written when the run finishes.
-CREATE TRIGGER vernietiging_batch_verzegel_run
+CREATE TRIGGER vernietiging_batch_seal_run
     AFTER INSERT ON vernietiging_batch
-    FOR EACH ROW EXECUTE FUNCTION _verzegel_journaal();
-ALTER TABLE vernietiging_batch ENABLE ALWAYS TRIGGER vernietiging_batch_verzegel_run;
+    FOR EACH ROW EXECUTE FUNCTION _seal_journaal();
+ALTER TABLE vernietiging_batch ENABLE ALWAYS TRIGGER vernietiging_batch_seal_run;
 
 -- The SQL that reads the rows of one sealed table for a list of keys k(u, n).
-CREATE FUNCTION _verzegel_join(t verzegel_tabel, rij text, k text) RETURNS text
+CREATE FUNCTION _seal_join(t seal_table, rij text, k text) RETURNS text
     LANGUAGE sql IMMUTABLE
     SET search_path = pg_catalog, pg_temp
 AS $$
@@ -260,10 +260,10 @@ AS $$
                      CASE WHEN t.uuid_kolom IS NOT NULL THEN format('%I.%I = %I.u', rij, t.uuid_kolom, k) END,
                      CASE WHEN t.nummer_kolom IS NOT NULL THEN format('%I.%I = %I.n', rij, t.nummer_kolom, k) END)
 $$;
-COMMENT ON FUNCTION _verzegel_join(verzegel_tabel, text, text) IS
+COMMENT ON FUNCTION _seal_join(seal_table, text, text) IS
   'Internal: the join condition between rows of a sealed table (alias rij) and keys (alias k, columns u and n)';
 
-CREATE FUNCTION _verzegel_sleutel(t verzegel_tabel, rij text) RETURNS text
+CREATE FUNCTION _seal_key(t seal_table, rij text) RETURNS text
     LANGUAGE sql IMMUTABLE
     SET search_path = pg_catalog, pg_temp
 AS $$
@@ -273,7 +273,7 @@ AS $$
                   CASE WHEN t.nummer_kolom IS NULL THEN '0::bigint'
                        ELSE format('%I.%I::bigint', rij, t.nummer_kolom) END)
 $$;
-COMMENT ON FUNCTION _verzegel_sleutel(verzegel_tabel, text) IS
+COMMENT ON FUNCTION _seal_key(seal_table, text) IS
   'Internal: the record key (u, n) of a row of a sealed table (alias rij), as two SQL expressions';
 
 CREATE FUNCTION verzegel() RETURNS bigint
@@ -288,14 +288,14 @@ AS $$
 DECLARE
     oud bigint;
     nieuw bigint;
-    t verwerkingenlog.verzegel_tabel;
+    t verwerkingenlog.seal_table;
     aantal bigint;
     hoogte int;
     van bigint;
     tot bigint;
     wortel bytea;
 BEGIN
-    PERFORM verwerkingenlog._vereis_beheer('seal the log');
+    PERFORM verwerkingenlog._require_beheer('seal the log');
     IF current_setting('transaction_isolation') <> 'read committed' THEN
         RAISE EXCEPTION 'the log can only be sealed at isolation level READ COMMITTED'
             USING ERRCODE = 'invalid_transaction_state',
@@ -305,10 +305,10 @@ BEGIN
     -- holds ROW EXCLUSIVE); readers of the checkpoints are not blocked.
     -- Logging never takes this lock.
     LOCK TABLE verwerkingenlog.verzegel_controlepunt IN EXCLUSIVE MODE;
-    SELECT coalesce(max(blad) + 1, 0) INTO oud FROM verwerkingenlog.verzegel_blad;
+    SELECT coalesce(max(blad) + 1, 0) INTO oud FROM verwerkingenlog.seal_leaf;
     nieuw := oud;
 
-    FOR t IN SELECT * FROM verwerkingenlog.verzegel_tabel ORDER BY code LOOP
+    FOR t IN SELECT * FROM verwerkingenlog.seal_table ORDER BY code LOOP
         -- Take this table's committed queue entries; one entry per key (a
         -- row inserted and re-encrypted before it was sealed is sealed
         -- once, as inserted).  A new row (I) gets its first leaf, a
@@ -317,27 +317,27 @@ BEGIN
         -- never was, a row already destroyed) gets nothing, so the verifier
         -- judges it.
         EXECUTE format(
-           'WITH w AS (DELETE FROM verwerkingenlog.verzegel_wachtrij q WHERE q.tabel = %1$s
+           'WITH w AS (DELETE FROM verwerkingenlog.seal_queue q WHERE q.tabel = %1$s
                        RETURNING q.soort, q.u, q.n),
                  k AS (SELECT DISTINCT ON (u, n) soort, u, n FROM w ORDER BY u, n, soort),
                  r AS (SELECT k.u, k.n, v.blad AS vorige, rij
                          FROM k
                          JOIN %2$s rij ON %3$s
                          LEFT JOIN LATERAL (SELECT x.blad, x.vervangen_door, x.vernietigd_in
-                                              FROM verwerkingenlog.verzegel_blad x
+                                              FROM verwerkingenlog.seal_leaf x
                                              WHERE x.tabel = %1$s AND x.u = k.u AND x.n = k.n
                                              ORDER BY x.blad DESC LIMIT 1) v ON true
                         WHERE (k.soort = ''I'' AND v.blad IS NULL)
                            OR (k.soort = ''U'' AND v.vervangen_door IS NULL AND v.vernietigd_in IS NULL
                                AND v.blad IS NOT NULL)),
                  g AS (SELECT r.*, $1 + row_number() OVER (ORDER BY r.u, r.n) - 1 AS blad FROM r),
-                 vervangen AS (UPDATE verwerkingenlog.verzegel_blad b SET vervangen_door = g.blad
+                 vervangen AS (UPDATE verwerkingenlog.seal_leaf b SET vervangen_door = g.blad
                                  FROM g WHERE g.vorige IS NOT NULL AND b.blad = g.vorige)
-            INSERT INTO verwerkingenlog.verzegel_blad (blad, tabel, u, n, vorige, hash)
+            INSERT INTO verwerkingenlog.seal_leaf (blad, tabel, u, n, vorige, hash)
             SELECT g.blad, %1$s, g.u, g.n, g.vorige,
-                   pg_catalog.sha256(''\x00''::bytea || verwerkingenlog._canoniek(g.rij, g.blad, g.vorige))
+                   pg_catalog.sha256(''\x00''::bytea || verwerkingenlog._canonical(g.rij, g.blad, g.vorige))
               FROM g',
-           t.code, t.tabel, verwerkingenlog._verzegel_join(t, 'rij', 'k'))
+           t.code, t.tabel, verwerkingenlog._seal_join(t, 'rij', 'k'))
         USING nieuw;
         GET DIAGNOSTICS aantal = ROW_COUNT;
         nieuw := nieuw + aantal;
@@ -355,15 +355,15 @@ BEGIN
         tot := nieuw >> hoogte;
         IF tot > van THEN
             IF hoogte = 4 THEN
-                INSERT INTO verwerkingenlog.verzegel_knoop (niveau, positie, hash)
+                INSERT INTO verwerkingenlog.seal_node (niveau, positie, hash)
                 SELECT 4, b.blad >> 4, verwerkingenlog._mth(array_agg(b.hash ORDER BY b.blad))
-                  FROM verwerkingenlog.verzegel_blad b
+                  FROM verwerkingenlog.seal_leaf b
                  WHERE b.blad >= van << 4 AND b.blad < tot << 4
                  GROUP BY b.blad >> 4;
             ELSE
-                INSERT INTO verwerkingenlog.verzegel_knoop (niveau, positie, hash)
+                INSERT INTO verwerkingenlog.seal_node (niveau, positie, hash)
                 SELECT hoogte, c.positie >> 4, verwerkingenlog._mth(array_agg(c.hash ORDER BY c.positie))
-                  FROM verwerkingenlog.verzegel_knoop c
+                  FROM verwerkingenlog.seal_node c
                  WHERE c.niveau = hoogte - 4 AND c.positie >= van << 4 AND c.positie < tot << 4
                  GROUP BY c.positie >> 4;
             END IF;
@@ -371,12 +371,12 @@ BEGIN
         hoogte := hoogte + 4;
     END LOOP;
 
-    wortel := verwerkingenlog._boom_wortel(nieuw);
-    INSERT INTO verwerkingenlog.verzegel_log (id)
-    SELECT pg_catalog.gen_random_uuid() WHERE NOT EXISTS (SELECT FROM verwerkingenlog.verzegel_log);
+    wortel := verwerkingenlog._tree_root(nieuw);
+    INSERT INTO verwerkingenlog.seal_log (id)
+    SELECT pg_catalog.gen_random_uuid() WHERE NOT EXISTS (SELECT FROM verwerkingenlog.seal_log);
     INSERT INTO verwerkingenlog.verzegel_controlepunt (grootte, wortel, gemaakt, tekst)
     VALUES (nieuw, wortel, clock_timestamp(),
-            verwerkingenlog._onderteken(nieuw, wortel, (SELECT id FROM verwerkingenlog.verzegel_log)));
+            verwerkingenlog._sign(nieuw, wortel, (SELECT id FROM verwerkingenlog.seal_log)));
     RETURN nieuw;
 END
 $$;
@@ -391,7 +391,7 @@ COMMENT ON FUNCTION verzegel() IS
 -- log's first verzegel() runs, and then the new leaves must supersede that
 -- run's); with none, nothing is sealed yet and the rows' own queue entries
 -- seal their new ciphertexts later.
-CREATE FUNCTION _verzegel_herversleuteld() RETURNS void
+CREATE FUNCTION _seal_reencrypted() RETURNS void
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
@@ -402,7 +402,7 @@ BEGIN
     END IF;
 END
 $$;
-COMMENT ON FUNCTION _verzegel_herversleuteld() IS
+COMMENT ON FUNCTION _seal_reencrypted() IS
   'Internal (queue trigger, after a re-encryption): seals the re-encrypted rows in the same transaction, after a verzegel() that is running has committed';
 
 CREATE FUNCTION controlepunt() RETURNS text
@@ -415,14 +415,14 @@ COMMENT ON FUNCTION controlepunt() IS
   'The latest checkpoint as text (C2SP tlog-checkpoint signed note), NULL before the first verzegel(); for every scope role: it reveals only the tree size and root';
 
 -- The record key as text, for people: "uuid", "number" or "uuid/number".
-CREATE FUNCTION _verzegel_sleuteltekst(t verzegel_tabel, u uuid, n bigint) RETURNS text
+CREATE FUNCTION _seal_key_text(t seal_table, u uuid, n bigint) RETURNS text
     LANGUAGE sql IMMUTABLE
     SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT concat_ws('/', CASE WHEN t.uuid_kolom IS NOT NULL THEN u::text END,
                           CASE WHEN t.nummer_kolom IS NOT NULL THEN n::text END)
 $$;
-COMMENT ON FUNCTION _verzegel_sleuteltekst(verzegel_tabel, uuid, bigint) IS
+COMMENT ON FUNCTION _seal_key_text(seal_table, uuid, bigint) IS
   'Internal: a record key as people read it, uuid/number';
 
 CREATE FUNCTION verificatie_export()
@@ -436,41 +436,41 @@ CREATE FUNCTION verificatie_export()
     SET extra_float_digits = 3
 AS $$
 DECLARE
-    t verwerkingenlog.verzegel_tabel;
+    t verwerkingenlog.seal_table;
     delen text[] := '{}';
     los text[] := '{}';
 BEGIN
-    PERFORM verwerkingenlog._vereis_beheer('export the log for verification');
-    FOR t IN SELECT * FROM verwerkingenlog.verzegel_tabel ORDER BY code LOOP
+    PERFORM verwerkingenlog._require_beheer('export the log for verification');
+    FOR t IN SELECT * FROM verwerkingenlog.seal_table ORDER BY code LOOP
         delen := delen || format(
-           'SELECT ''blad''::text, b.blad, %1$L::text, verwerkingenlog._verzegel_sleuteltekst(%2$L, b.u, b.n),
+           'SELECT ''blad''::text, b.blad, %1$L::text, verwerkingenlog._seal_key_text(%2$L, b.u, b.n),
                    CASE WHEN b.vervangen_door IS NOT NULL THEN ''vervangen''
                         WHEN NOT (rij IS NULL) THEN ''aanwezig''
                         WHEN b.vernietigd_in IS NOT NULL THEN ''vernietigd''
                         ELSE ''ontbreekt'' END,
                    CASE WHEN b.vervangen_door IS NULL AND NOT (rij IS NULL)
-                        THEN pg_catalog.encode(verwerkingenlog._canoniek(rij, b.blad, b.vorige), ''hex'') END,
+                        THEN pg_catalog.encode(verwerkingenlog._canonical(rij, b.blad, b.vorige), ''hex'') END,
                    pg_catalog.encode(b.hash, ''hex''),
                    CASE WHEN b.vervangen_door IS NOT NULL THEN b.vervangen_door
                         WHEN rij IS NULL THEN b.vernietigd_door END
-              FROM verwerkingenlog.verzegel_blad b
+              FROM verwerkingenlog.seal_leaf b
               LEFT JOIN %3$s rij ON %4$s
              WHERE b.tabel = %5$s',
            (SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = t.tabel), t, t.tabel,
-           verwerkingenlog._verzegel_join(t, 'rij', 'b'),
+           verwerkingenlog._seal_join(t, 'rij', 'b'),
            t.code);
         los := los || format(
            'SELECT ''ongezegeld''::text, NULL::bigint, %1$L::text,
-                   verwerkingenlog._verzegel_sleuteltekst(%2$L, k.u, k.n),
-                   CASE WHEN EXISTS (SELECT FROM verwerkingenlog.verzegel_wachtrij q
+                   verwerkingenlog._seal_key_text(%2$L, k.u, k.n),
+                   CASE WHEN EXISTS (SELECT FROM verwerkingenlog.seal_queue q
                                       WHERE q.tabel = %5$s AND q.u = k.u AND q.n = k.n)
                         THEN ''wachtrij'' ELSE ''onbekend'' END,
-                   pg_catalog.encode(verwerkingenlog._canoniek(rij, NULL, NULL), ''hex''), NULL::text, NULL::bigint
+                   pg_catalog.encode(verwerkingenlog._canonical(rij, NULL, NULL), ''hex''), NULL::text, NULL::bigint
               FROM %3$s rij CROSS JOIN LATERAL (SELECT %4$s) k(u, n)
-             WHERE NOT EXISTS (SELECT FROM verwerkingenlog.verzegel_blad x
+             WHERE NOT EXISTS (SELECT FROM verwerkingenlog.seal_leaf x
                                 WHERE x.tabel = %5$s AND x.u = k.u AND x.n = k.n)',
            (SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = t.tabel), t, t.tabel,
-           verwerkingenlog._verzegel_sleutel(t, 'rij'), t.code);
+           verwerkingenlog._seal_key(t, 'rij'), t.code);
     END LOOP;
     RETURN QUERY EXECUTE
         'SELECT * FROM (' || array_to_string(delen, ' UNION ALL ') || ') x ORDER BY 2';
@@ -488,19 +488,19 @@ COMMENT ON FUNCTION verificatie_export() IS
   'Everything the offline verifier verwerkingenlog-verifieer needs, for COPY ... TO: one line per leaf in tree order (the canonical encoding of its row, its stored hash, or why the row is gone), then every checkpoint, then the rows that no leaf covers (README "Tamper evidence").  Scope beheer';
 
 -- Proofs.
-CREATE FUNCTION _verzegel_bewijs_blad(b verzegel_blad, grootte bigint) RETURNS jsonb
+CREATE FUNCTION _seal_leaf_proof(b seal_leaf, grootte bigint) RETURNS jsonb
     LANGUAGE sql STABLE
     SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT jsonb_build_object(
-        'tabel', (SELECT c.relname FROM pg_catalog.pg_class c JOIN verwerkingenlog.verzegel_tabel t ON t.tabel = c.oid
+        'tabel', (SELECT c.relname FROM pg_catalog.pg_class c JOIN verwerkingenlog.seal_table t ON t.tabel = c.oid
                    WHERE t.code = b.tabel),
         'blad', b.blad,
         'hash', pg_catalog.encode(b.hash, 'base64'),
         'pad', (SELECT coalesce(jsonb_agg(pg_catalog.encode(h, 'base64') ORDER BY i), '[]')
-                  FROM unnest(verwerkingenlog._boom_pad('opname', b.blad, grootte)) WITH ORDINALITY p(h, i)))
+                  FROM unnest(verwerkingenlog._tree_path('opname', b.blad, grootte)) WITH ORDINALITY p(h, i)))
 $$;
-COMMENT ON FUNCTION _verzegel_bewijs_blad(verzegel_blad, bigint) IS
+COMMENT ON FUNCTION _seal_leaf_proof(seal_leaf, bigint) IS
   'Internal: one leaf''s part of bewijs_opname';
 
 CREATE FUNCTION bewijs_opname(actie_id uuid, volgnummer integer) RETURNS jsonb
@@ -513,16 +513,16 @@ CREATE FUNCTION bewijs_opname(actie_id uuid, volgnummer integer) RETURNS jsonb
 AS $$
 DECLARE
     c verwerkingenlog.verzegel_controlepunt;
-    v verwerkingenlog.verzegel_blad;
+    v verwerkingenlog.seal_leaf;
     rij verwerkingenlog.verwerkingsactie_versie;
     objecten jsonb;
 BEGIN
-    PERFORM verwerkingenlog._vereis_beheer('read inclusion proofs');
+    PERFORM verwerkingenlog._require_beheer('read inclusion proofs');
     IF actie_id IS NULL OR volgnummer IS NULL THEN
         RAISE EXCEPTION 'actie_id and volgnummer must not be null' USING ERRCODE = 'null_value_not_allowed';
     END IF;
     SELECT * INTO c FROM verwerkingenlog.verzegel_controlepunt ORDER BY grootte DESC LIMIT 1;
-    SELECT * INTO v FROM verwerkingenlog.verzegel_blad b
+    SELECT * INTO v FROM verwerkingenlog.seal_leaf b
      WHERE b.tabel = 1 AND b.u = bewijs_opname.actie_id AND b.n = bewijs_opname.volgnummer
        AND b.vervangen_door IS NULL;
     IF c.grootte IS NULL OR v.blad IS NULL OR v.blad >= c.grootte THEN
@@ -530,13 +530,13 @@ BEGIN
     END IF;
     SELECT * INTO rij FROM verwerkingenlog.verwerkingsactie_versie x
      WHERE x.actie_id = bewijs_opname.actie_id AND x.volgnummer = bewijs_opname.volgnummer;
-    SELECT coalesce(jsonb_agg(verwerkingenlog._verzegel_bewijs_blad(ob, c.grootte)
+    SELECT coalesce(jsonb_agg(verwerkingenlog._seal_leaf_proof(ob, c.grootte)
                               || jsonb_build_object('verwerktObjectId', o.verwerkt_object_id,
-                                                    'inhoud', pg_catalog.encode(verwerkingenlog._canoniek(o, ob.blad, ob.vorige), 'hex'))
+                                                    'inhoud', pg_catalog.encode(verwerkingenlog._canonical(o, ob.blad, ob.vorige), 'hex'))
                               ORDER BY o.volgorde), '[]')
       INTO objecten
       FROM verwerkingenlog.verwerkt_object o
-      JOIN verwerkingenlog.verzegel_blad ob
+      JOIN verwerkingenlog.seal_leaf ob
         ON ob.tabel = 2 AND ob.u = o.verwerkt_object_id AND ob.n = 0 AND ob.vervangen_door IS NULL
      WHERE o.actie_id = bewijs_opname.actie_id AND o.volgnummer = rij.objecten_volgnummer
        AND ob.blad < c.grootte;
@@ -546,9 +546,9 @@ BEGIN
         'controlepunt', c.tekst,
         'boomgrootte', c.grootte,
         'wortel', pg_catalog.encode(c.wortel, 'base64'),
-        'versie', verwerkingenlog._verzegel_bewijs_blad(v, c.grootte)
+        'versie', verwerkingenlog._seal_leaf_proof(v, c.grootte)
                   || jsonb_build_object('inhoud', CASE WHEN rij.actie_id IS NOT NULL
-                                                       THEN pg_catalog.encode(verwerkingenlog._canoniek(rij, v.blad, v.vorige), 'hex') END),
+                                                       THEN pg_catalog.encode(verwerkingenlog._canonical(rij, v.blad, v.vorige), 'hex') END),
         'objecten', objecten);
 END
 $$;
@@ -581,7 +581,7 @@ BEGIN
         'oud', jsonb_build_object('boomgrootte', a.grootte, 'wortel', pg_catalog.encode(a.wortel, 'base64'), 'controlepunt', a.tekst),
         'nieuw', jsonb_build_object('boomgrootte', b.grootte, 'wortel', pg_catalog.encode(b.wortel, 'base64'), 'controlepunt', b.tekst),
         'pad', (SELECT coalesce(jsonb_agg(pg_catalog.encode(h, 'base64') ORDER BY i), '[]')
-                  FROM unnest(verwerkingenlog._boom_pad('consistentie', oud, nieuw)) WITH ORDINALITY p(h, i)));
+                  FROM unnest(verwerkingenlog._tree_path('consistentie', oud, nieuw)) WITH ORDINALITY p(h, i)));
 END
 $$;
 COMMENT ON FUNCTION bewijs_consistentie(bigint, bigint) IS
@@ -596,10 +596,10 @@ CREATE FUNCTION opname_verwijzing(verwerkt_object_id uuid) RETURNS jsonb
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    b verwerkingenlog.verzegel_blad;
+    b verwerkingenlog.seal_leaf;
     c verwerkingenlog.verzegel_controlepunt;
 BEGIN
-    SELECT * INTO b FROM verwerkingenlog.verzegel_blad x
+    SELECT * INTO b FROM verwerkingenlog.seal_leaf x
      WHERE x.tabel = 2 AND x.u = opname_verwijzing.verwerkt_object_id AND x.n = 0 AND x.vervangen_door IS NULL;
     SELECT * INTO c FROM verwerkingenlog.verzegel_controlepunt ORDER BY grootte DESC LIMIT 1;
     IF b.blad IS NULL OR c.grootte IS NULL OR b.blad >= c.grootte THEN
@@ -612,7 +612,7 @@ BEGIN
         'boomgrootte', c.grootte,
         'controlepunt', c.tekst,
         'pad', (SELECT coalesce(jsonb_agg(pg_catalog.encode(h, 'base64') ORDER BY i), '[]')
-                  FROM unnest(verwerkingenlog._boom_pad('opname', b.blad, c.grootte)) WITH ORDINALITY p(h, i)),
+                  FROM unnest(verwerkingenlog._tree_path('opname', b.blad, c.grootte)) WITH ORDINALITY p(h, i)),
         'bewijs', 'verwerkingenlog.bewijs_opname(actie_id, volgnummer), scope beheer, gives the leaf''s bytes too');
 END
 $$;
@@ -621,6 +621,6 @@ COMMENT ON FUNCTION opname_verwijzing(uuid) IS
 
 -- (EXECUTE on a trigger function is what CREATE TRIGGER needs: nobody else
 -- can attach the queue trigger, which writes the queue directly, to a table.)
-REVOKE ALL ON FUNCTION _verzegel_tabel_toevoegen(smallint, regclass, name, name), _verzegel_aanmelden(),
-    _verzegel_herversleuteld(), _verzegel_vernietigd(), _verzegel_journaal(), _onderteken(bigint, bytea, uuid),
-    _boom_wortel(bigint), _boom_pad(text, bigint, bigint) FROM PUBLIC;
+REVOKE ALL ON FUNCTION _seal_add_table(smallint, regclass, name, name), _seal_register(),
+    _seal_reencrypted(), _seal_vernietigd(), _seal_journaal(), _sign(bigint, bytea, uuid),
+    _tree_root(bigint), _tree_path(text, bigint, bigint) FROM PUBLIC;

@@ -1,8 +1,8 @@
 /*
- * bescherming.c
+ * guard.c
  *		The event triggers that keep the append-only guard switched on.
  *
- * The row triggers of onveranderlijk.c only hold while they exist, are
+ * The row triggers of append_only.c only hold while they exist, are
  * enabled and the tables stay plain tables of the extension.  Two event
  * triggers refuse the DDL that would change that, outside the extension's
  * own scripts, for the owner and superusers too:
@@ -70,18 +70,18 @@
 
 #include "verwerkingenlog.h"
 
-#define EXTENSIE_NAAM	"verwerkingenlog"
+#define EXTENSION_NAME	"verwerkingenlog"
 
 /* Is this event trigger call running inside our own extension script? */
 static bool
-in_eigen_script(Oid ext)
+in_own_script(Oid ext)
 {
 	return creating_extension && CurrentExtensionObject == ext;
 }
 
 /* The owner and the schema of extension ext. */
 static void
-extensie_gegevens(Oid ext, Oid *eigenaar, char **schema)
+extension_info(Oid ext, Oid *eigenaar, char **schema)
 {
 	Relation	cat = table_open(ExtensionRelationId, AccessShareLock);
 	HeapTuple	tup = get_catalog_object_by_oid(cat, Anum_pg_extension_oid, ext);
@@ -100,7 +100,7 @@ extensie_gegevens(Oid ext, Oid *eigenaar, char **schema)
 
 /* The OID of the column colnum of the row of catalog catid with OID objid. */
 static Oid
-catalogus_oid(Oid catid, AttrNumber oidkolom, AttrNumber kolom, Oid objid)
+catalog_oid(Oid catid, AttrNumber oidkolom, AttrNumber kolom, Oid objid)
 {
 	Relation	cat = table_open(catid, AccessShareLock);
 	HeapTuple	tup = get_catalog_object_by_oid(cat, oidkolom, objid);
@@ -125,7 +125,7 @@ catalogus_oid(Oid catid, AttrNumber oidkolom, AttrNumber kolom, Oid objid)
  * for objects that are not part of a relation.
  */
 static Oid
-relatie_van(Oid classid, Oid objid)
+relation_of(Oid classid, Oid objid)
 {
 	switch (classid)
 	{
@@ -147,19 +147,19 @@ relatie_van(Oid classid, Oid objid)
 				return objid;
 			}
 		case TriggerRelationId:
-			return catalogus_oid(TriggerRelationId, Anum_pg_trigger_oid,
+			return catalog_oid(TriggerRelationId, Anum_pg_trigger_oid,
 								 Anum_pg_trigger_tgrelid, objid);
 		case RewriteRelationId:
-			return catalogus_oid(RewriteRelationId, Anum_pg_rewrite_oid,
+			return catalog_oid(RewriteRelationId, Anum_pg_rewrite_oid,
 								 Anum_pg_rewrite_ev_class, objid);
 		case PolicyRelationId:
-			return catalogus_oid(PolicyRelationId, Anum_pg_policy_oid,
+			return catalog_oid(PolicyRelationId, Anum_pg_policy_oid,
 								 Anum_pg_policy_polrelid, objid);
 		case ConstraintRelationId:
-			return catalogus_oid(ConstraintRelationId, Anum_pg_constraint_oid,
+			return catalog_oid(ConstraintRelationId, Anum_pg_constraint_oid,
 								 Anum_pg_constraint_conrelid, objid);
 		case AttrDefaultRelationId:
-			return catalogus_oid(AttrDefaultRelationId, Anum_pg_attrdef_oid,
+			return catalog_oid(AttrDefaultRelationId, Anum_pg_attrdef_oid,
 								 Anum_pg_attrdef_adrelid, objid);
 		default:
 			return InvalidOid;
@@ -168,9 +168,9 @@ relatie_van(Oid classid, Oid objid)
 
 /* Does the object belong to extension ext, itself or through its relation? */
 static bool
-hoort_bij(Oid ext, Oid classid, Oid objid)
+belongs_to(Oid ext, Oid classid, Oid objid)
 {
-	Oid			rel = relatie_van(classid, objid);
+	Oid			rel = relation_of(classid, objid);
 
 	if (OidIsValid(rel))
 		return getExtensionOfObject(RelationRelationId, rel) == ext;
@@ -180,13 +180,13 @@ hoort_bij(Oid ext, Oid classid, Oid objid)
 		Oid			eigenaar;
 		char	   *schema;
 
-		extensie_gegevens(ext, &eigenaar, &schema);
+		extension_info(ext, &eigenaar, &schema);
 		return schema != NULL && get_namespace_oid(schema, true) == objid;
 	}
 	if (classid == ConstraintRelationId)
 	{
 		/* A domain constraint: does the domain belong to us? */
-		Oid			typ = catalogus_oid(ConstraintRelationId, Anum_pg_constraint_oid,
+		Oid			typ = catalog_oid(ConstraintRelationId, Anum_pg_constraint_oid,
 										Anum_pg_constraint_contypid, objid);
 
 		return OidIsValid(typ) && getExtensionOfObject(TypeRelationId, typ) == ext;
@@ -196,7 +196,7 @@ hoort_bij(Oid ext, Oid classid, Oid objid)
 
 /* Is relid a table of the extension (not a view, not a sequence)? */
 static bool
-is_logtabel(Oid ext, Oid relid)
+is_log_table(Oid ext, Oid relid)
 {
 	char		relkind = get_rel_relkind(relid);
 
@@ -206,7 +206,7 @@ is_logtabel(Oid ext, Oid relid)
 
 /* Refuse a command; the message names what it touched. */
 static void
-weiger(const char *wat, const char *detail)
+refuse(const char *wat, const char *detail)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
@@ -221,7 +221,7 @@ weiger(const char *wat, const char *detail)
  * autovacuum, freezing), and nothing that changes what is stored.
  */
 static bool
-onderhoud_optie(List *opties)
+maintenance_option(List *opties)
 {
 	ListCell   *lc;
 
@@ -242,7 +242,7 @@ onderhoud_optie(List *opties)
  * SET STATISTICS, SET TABLESPACE and REPLICA IDENTITY?
  */
 static bool
-is_onderhoud(Node *parsetree)
+is_maintenance(Node *parsetree)
 {
 	AlterTableStmt *stmt;
 	ListCell   *lc;
@@ -262,7 +262,7 @@ is_onderhoud(Node *parsetree)
 				break;
 			case AT_SetRelOptions:
 			case AT_ResetRelOptions:
-				if (!onderhoud_optie((List *) cmd->def))
+				if (!maintenance_option((List *) cmd->def))
 					return false;
 				break;
 			default:
@@ -278,7 +278,7 @@ is_onderhoud(Node *parsetree)
  * foreign key (whose triggers would sit on the log's table).
  */
 static void
-controleer_verbanden(Oid ext, Oid relid)
+check_dependencies(Oid ext, Oid relid)
 {
 	Relation	cat;
 	SysScanDesc scan;
@@ -294,8 +294,8 @@ controleer_verbanden(Oid ext, Oid relid)
 	{
 		Oid			ouder = ((Form_pg_inherits) GETSTRUCT(tup))->inhparent;
 
-		if (is_logtabel(ext, ouder))
-			weiger(psprintf("inheriting from %s", get_rel_name(ouder)),
+		if (is_log_table(ext, ouder))
+			refuse(psprintf("inheriting from %s", get_rel_name(ouder)),
 				   "Rows of a child table would appear as rows of the log.");
 	}
 	systable_endscan(scan);
@@ -308,8 +308,8 @@ controleer_verbanden(Oid ext, Oid relid)
 	{
 		Oid			kind = ((Form_pg_inherits) GETSTRUCT(tup))->inhrelid;
 
-		if (is_logtabel(ext, kind))
-			weiger(psprintf("making %s a child or partition", get_rel_name(kind)),
+		if (is_log_table(ext, kind))
+			refuse(psprintf("making %s a child or partition", get_rel_name(kind)),
 				   "The log's tables stay plain tables of their own.");
 	}
 	systable_endscan(scan);
@@ -324,8 +324,8 @@ controleer_verbanden(Oid ext, Oid relid)
 	{
 		Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(tup);
 
-		if (con->contype == CONSTRAINT_FOREIGN && is_logtabel(ext, con->confrelid))
-			weiger(psprintf("a foreign key to %s", get_rel_name(con->confrelid)),
+		if (con->contype == CONSTRAINT_FOREIGN && is_log_table(ext, con->confrelid))
+			refuse(psprintf("a foreign key to %s", get_rel_name(con->confrelid)),
 				   "A foreign key puts triggers on the log's table and blocks the retention purge.");
 	}
 	systable_endscan(scan);
@@ -337,7 +337,7 @@ controleer_verbanden(Oid ext, Oid relid)
  * sequences are marked for pg_dump too, and always have their one row.)
  */
 static bool
-log_heeft_rijen(Oid ext)
+log_has_rows(Oid ext)
 {
 	bool		result = false;
 	int			ret;
@@ -371,9 +371,9 @@ log_heeft_rijen(Oid ext)
 
 /* Refuse removing the whole log while it holds rows. */
 static void
-weiger_verwijderen(Oid ext, const char *commando)
+refuse_drop(Oid ext, const char *commando)
 {
-	if (!log_heeft_rijen(ext))
+	if (!log_has_rows(ext))
 		return;
 	ereport(ERROR,
 			(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
@@ -381,12 +381,12 @@ weiger_verwijderen(Oid ext, const char *commando)
 			 errdetail("The log is append-only: it is emptied only by the retention purge (vernietig_verlopen), never with one command."),
 			 errhint("Export it first (SELECT verwerkingenlog.exporteer_verwerkingsacties(vanaf, tot), or pg_dump of the database). "
 					 "To remove it deliberately, a superuser must first disable the guard with "
-					 "ALTER EVENT TRIGGER verwerkingenlog_weiger_ddl_begin DISABLE, which leaves a trace.")));
+					 "ALTER EVENT TRIGGER verwerkingenlog_ddl_guard_start DISABLE, which leaves a trace.")));
 }
 
 /* Is the name list one name equal to naam? */
 static bool
-lijst_noemt(List *namen, const char *naam)
+list_names(List *namen, const char *naam)
 {
 	ListCell   *lc;
 
@@ -402,7 +402,7 @@ lijst_noemt(List *namen, const char *naam)
 
 /* GRANT and REVOKE on the extension's relations and functions. */
 static void
-controleer_grant(Oid ext, GrantStmt *stmt)
+check_grant(Oid ext, GrantStmt *stmt)
 {
 	ListCell   *lc;
 
@@ -411,12 +411,12 @@ controleer_grant(Oid ext, GrantStmt *stmt)
 		Oid			eigenaar;
 		char	   *schema;
 
-		extensie_gegevens(ext, &eigenaar, &schema);
+		extension_info(ext, &eigenaar, &schema);
 		if ((stmt->objtype == OBJECT_TABLE || stmt->objtype == OBJECT_SEQUENCE ||
 			 stmt->objtype == OBJECT_FUNCTION || stmt->objtype == OBJECT_PROCEDURE ||
 			 stmt->objtype == OBJECT_ROUTINE) &&
-			schema != NULL && lijst_noemt(stmt->objects, schema))
-			weiger(stmt->is_grant ? "GRANT on all objects in schema verwerkingenlog" :
+			schema != NULL && list_names(stmt->objects, schema))
+			refuse(stmt->is_grant ? "GRANT on all objects in schema verwerkingenlog" :
 				   "REVOKE on all objects in schema verwerkingenlog",
 				   "Privileges on the log's objects are set by the extension's script only.");
 		return;
@@ -444,8 +444,8 @@ controleer_grant(Oid ext, GrantStmt *stmt)
 			default:
 				return;
 		}
-		if (OidIsValid(objid) && hoort_bij(ext, classid, objid))
-			weiger(psprintf("%s on %s", stmt->is_grant ? "GRANT" : "REVOKE",
+		if (OidIsValid(objid) && belongs_to(ext, classid, objid))
+			refuse(psprintf("%s on %s", stmt->is_grant ? "GRANT" : "REVOKE",
 							getObjectDescription(&(ObjectAddress) {classid, objid, 0}, false)),
 				   "Only the log's own writer adds rows, and clients hold no privileges on its tables; privileges on the log's objects are set by the extension's script only.");
 	}
@@ -453,7 +453,7 @@ controleer_grant(Oid ext, GrantStmt *stmt)
 
 /* The object type in lower case, for messages. */
 static const char *
-objecttype_naam(ObjectType type)
+objecttype_name(ObjectType type)
 {
 	switch (type)
 	{
@@ -472,7 +472,7 @@ objecttype_naam(ObjectType type)
 
 /* DROP TRIGGER, RULE, POLICY or INDEX on a table of the extension. */
 static void
-controleer_drop(Oid ext, DropStmt *stmt)
+check_drop(Oid ext, DropStmt *stmt)
 {
 	ListCell   *lc;
 
@@ -505,25 +505,25 @@ controleer_drop(Oid ext, DropStmt *stmt)
 					break;
 				}
 			case OBJECT_EXTENSION:
-				if (strcmp(strVal(lfirst(lc)), EXTENSIE_NAAM) == 0)
-					weiger_verwijderen(ext, "DROP EXTENSION verwerkingenlog");
+				if (strcmp(strVal(lfirst(lc)), EXTENSION_NAME) == 0)
+					refuse_drop(ext, "DROP EXTENSION verwerkingenlog");
 				continue;
 			case OBJECT_SCHEMA:
 				{
 					Oid			eigenaar;
 					char	   *schema;
 
-					extensie_gegevens(ext, &eigenaar, &schema);
+					extension_info(ext, &eigenaar, &schema);
 					if (schema != NULL && strcmp(strVal(lfirst(lc)), schema) == 0 &&
 						stmt->behavior == DROP_CASCADE)
-						weiger_verwijderen(ext, "DROP SCHEMA verwerkingenlog CASCADE");
+						refuse_drop(ext, "DROP SCHEMA verwerkingenlog CASCADE");
 					continue;
 				}
 			default:
 				return;
 		}
-		if (OidIsValid(tabel) && is_logtabel(ext, tabel))
-			weiger(psprintf("DROP of %s on %s", objecttype_naam(stmt->removeType),
+		if (OidIsValid(tabel) && is_log_table(ext, tabel))
+			refuse(psprintf("DROP of %s on %s", objecttype_name(stmt->removeType),
 							get_rel_name(tabel)),
 				   "The log's tables keep their triggers, rules, policies and indexes.");
 	}
@@ -535,7 +535,7 @@ controleer_drop(Oid ext, DropStmt *stmt)
  * function would otherwise judge its own replacement.
  */
 static void
-controleer_functie(Oid ext, Node *parsetree)
+check_function(Oid ext, Node *parsetree)
 {
 	Oid			func = InvalidOid;
 
@@ -570,7 +570,7 @@ controleer_functie(Oid ext, Node *parsetree)
 		func = LookupFuncWithArgs(stmt->objtype, stmt->func, true);
 	}
 	if (OidIsValid(func) && getExtensionOfObject(ProcedureRelationId, func) == ext)
-		weiger(psprintf("%s of %s",
+		refuse(psprintf("%s of %s",
 						IsA(parsetree, CreateFunctionStmt) ? "CREATE OR REPLACE" : "ALTER FUNCTION",
 						getObjectDescription(&(ObjectAddress) {ProcedureRelationId, func, 0}, false)),
 			   "The log's guard and API functions are defined by the extension's script only.");
@@ -578,15 +578,15 @@ controleer_functie(Oid ext, Node *parsetree)
 
 /* Does DROP OWNED name the role that owns the extension? */
 static void
-controleer_drop_owned(Oid ext, DropOwnedStmt *stmt)
+check_drop_owned(Oid ext, DropOwnedStmt *stmt)
 {
 	List	   *rollen = roleSpecsToIds(stmt->roles);
 	Oid			eigenaar;
 	char	   *schema;
 
-	extensie_gegevens(ext, &eigenaar, &schema);
+	extension_info(ext, &eigenaar, &schema);
 	if (list_member_oid(rollen, eigenaar))
-		weiger_verwijderen(ext, "DROP OWNED BY the owner of verwerkingenlog");
+		refuse_drop(ext, "DROP OWNED BY the owner of verwerkingenlog");
 }
 
 PG_FUNCTION_INFO_V1(vwl_bewaking_begin);
@@ -623,30 +623,30 @@ vwl_bewaking_begin(PG_FUNCTION_ARGS)
 		default:
 			PG_RETURN_VOID();
 	}
-	ext = get_extension_oid(EXTENSIE_NAAM, true);
-	if (!OidIsValid(ext) || in_eigen_script(ext))
+	ext = get_extension_oid(EXTENSION_NAME, true);
+	if (!OidIsValid(ext) || in_own_script(ext))
 		PG_RETURN_VOID();
 
 	switch (nodeTag(parsetree))
 	{
 		case T_AlterExtensionContentsStmt:
-			if (strcmp(((AlterExtensionContentsStmt *) parsetree)->extname, EXTENSIE_NAAM) == 0)
-				weiger(((AlterExtensionContentsStmt *) parsetree)->action > 0 ?
+			if (strcmp(((AlterExtensionContentsStmt *) parsetree)->extname, EXTENSION_NAME) == 0)
+				refuse(((AlterExtensionContentsStmt *) parsetree)->action > 0 ?
 					   "ALTER EXTENSION verwerkingenlog ADD" : "ALTER EXTENSION verwerkingenlog DROP",
 					   "An object that leaves the extension is no longer guarded; one that joins it would be dropped with it.");
 			break;
 		case T_GrantStmt:
-			controleer_grant(ext, (GrantStmt *) parsetree);
+			check_grant(ext, (GrantStmt *) parsetree);
 			break;
 		case T_DropStmt:
-			controleer_drop(ext, (DropStmt *) parsetree);
+			check_drop(ext, (DropStmt *) parsetree);
 			break;
 		case T_DropOwnedStmt:
-			controleer_drop_owned(ext, (DropOwnedStmt *) parsetree);
+			check_drop_owned(ext, (DropOwnedStmt *) parsetree);
 			break;
 		case T_CreateFunctionStmt:
 		case T_AlterFunctionStmt:
-			controleer_functie(ext, parsetree);
+			check_function(ext, parsetree);
 			break;
 		default:
 			break;
@@ -675,8 +675,8 @@ vwl_bewaking_einde(PG_FUNCTION_ARGS)
 				 errmsg("function \"bewaking_einde\" was not called by event trigger manager")));
 	trigdata = (EventTriggerData *) fcinfo->context;
 
-	ext = get_extension_oid(EXTENSIE_NAAM, true);
-	if (!OidIsValid(ext) || in_eigen_script(ext))
+	ext = get_extension_oid(EXTENSION_NAME, true);
+	if (!OidIsValid(ext) || in_own_script(ext))
 		PG_RETURN_VOID();
 
 	SPI_connect();
@@ -695,19 +695,19 @@ vwl_bewaking_einde(PG_FUNCTION_ARGS)
 
 		if (isnull1 || isnull2 || !OidIsValid(classid) || !OidIsValid(objid))
 			continue;
-		if (hoort_bij(ext, classid, objid))
+		if (belongs_to(ext, classid, objid))
 		{
-			if (!is_onderhoud(trigdata->parsetree))
+			if (!is_maintenance(trigdata->parsetree))
 			{
 				char	   *tag = SPI_getvalue(rij, desc, 3);
 				char	   *wat = SPI_getvalue(rij, desc, 4);
 
-				weiger(psprintf("%s on %s", tag, wat ? wat : "an object of verwerkingenlog"),
+				refuse(psprintf("%s on %s", tag, wat ? wat : "an object of verwerkingenlog"),
 					   "Outside the extension's own scripts, only maintenance that leaves the content alone may change the log's objects: ALTER TABLE ... SET (autovacuum_... or vacuum_...), SET STATISTICS, SET TABLESPACE and REPLICA IDENTITY.");
 			}
 		}
 		else if (classid == RelationRelationId)
-			controleer_verbanden(ext, objid);
+			check_dependencies(ext, objid);
 	}
 	SPI_finish();
 	PG_RETURN_VOID();
