@@ -1,7 +1,7 @@
 -- The append-only guard (src/append_only.c).  Every table of the log
 -- carries it BEFORE UPDATE OR DELETE FOR EACH ROW and BEFORE TRUNCATE FOR
 -- EACH STATEMENT, both ENABLE ALWAYS; the log's tables also BEFORE INSERT
--- FOR EACH ROW (25_bescherming), so that only the log's writer adds rows.
+-- FOR EACH ROW (25_guard), so that only the log's writer adds rows.
 -- It refuses with SQLSTATE 42501 for everyone, the owner and superusers
 -- included.
 CREATE FUNCTION verwerkingenlog.weiger_wijziging() RETURNS trigger

@@ -203,7 +203,7 @@ $$;
 
 -- Stores the record of an inzage (normalised by _inzage_input) as a new
 -- action of the log itself: no create scope of the caller is involved.
--- Runs in the transaction of its own that _record opens (68_vastleggen);
+-- Runs in the transaction of its own that _record opens (68_record_writer);
 -- returns the record's actieId.
 CREATE FUNCTION _write_inzage(d jsonb) RETURNS text
     LANGUAGE plpgsql VOLATILE
