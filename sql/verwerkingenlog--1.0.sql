@@ -569,7 +569,7 @@ COMMENT ON FUNCTION uuidv7() IS
 -- The append-only guard (src/append_only.c).  Every table of the log
 -- carries it BEFORE UPDATE OR DELETE FOR EACH ROW and BEFORE TRUNCATE FOR
 -- EACH STATEMENT, both ENABLE ALWAYS; the log's tables also BEFORE INSERT
--- FOR EACH ROW (25_bescherming), so that only the log's writer adds rows.
+-- FOR EACH ROW (25_guard), so that only the log's writer adds rows.
 -- It refuses with SQLSTATE 42501 for everyone, the owner and superusers
 -- included.
 CREATE FUNCTION verwerkingenlog.weiger_wijziging() RETURNS trigger
@@ -2082,7 +2082,7 @@ $$;
 
 -- Stores the record of an inzage (normalised by _inzage_input) as a new
 -- action of the log itself: no create scope of the caller is involved.
--- Runs in the transaction of its own that _record opens (68_vastleggen);
+-- Runs in the transaction of its own that _record opens (68_record_writer);
 -- returns the record's actieId.
 CREATE FUNCTION _write_inzage(d jsonb) RETURNS text
     LANGUAGE plpgsql VOLATILE
