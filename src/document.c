@@ -31,6 +31,7 @@
 #include "verwerkingenlog.h"
 #include "settings.h"
 #include "pseudoniem.h"
+#include "jsonb_push.h"
 
 /* The length of a UUID in its text form. */
 #define UUID_TEXT_LENGTH 36
@@ -269,35 +270,6 @@ veld(VwlRijwaarden *r, int k, bool *isnull)
 	return r->waarden[r->rt->att[k]];
 }
 
-/* Push a key (a string constant). */
-static void
-push_key(JsonbParseState **st, const char *sleutel)
-{
-	JsonbValue	v;
-
-	v.type = jbvString;
-	v.val.string.val = (char *) sleutel;
-	v.val.string.len = strlen(sleutel);
-	pushJsonbValue(st, WJB_KEY, &v);
-}
-
-/* Push a string value (NULL: null); the string must outlive the document. */
-static void
-push_text(JsonbParseState **st, const char *s, int len)
-{
-	JsonbValue	v;
-
-	if (s == NULL)
-		v.type = jbvNull;
-	else
-	{
-		v.type = jbvString;
-		v.val.string.val = (char *) s;
-		v.val.string.len = len;
-	}
-	pushJsonbValue(st, WJB_VALUE, &v);
-}
-
 /* Write u as uuid_out writes it into buf (UUID_TEXT_LENGTH + 1 bytes). */
 static void
 uuid_write(const pg_uuid_t *u, char *buf)
@@ -378,7 +350,7 @@ push_value(JsonbParseState **st, VwlRijwaarden *r, int k, Datum d, bool isnull)
 {
 	if (isnull)
 	{
-		push_text(st, NULL, 0);
+		vwl_push_text(st, NULL, 0);
 		return;
 	}
 	switch (r->rt->soort[k])
@@ -387,17 +359,17 @@ push_value(JsonbParseState **st, VwlRijwaarden *r, int k, Datum d, bool isnull)
 			{
 				text	   *t = DatumGetTextPP(d);
 
-				push_text(st, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+				vwl_push_text(st, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
 				break;
 			}
 		case VS_UUID:
-			push_text(st, uuid_text(DatumGetUUIDP(d)), UUID_TEXT_LENGTH);
+			vwl_push_text(st, uuid_text(DatumGetUUIDP(d)), UUID_TEXT_LENGTH);
 			break;
 		case VS_TIJD:
 			{
 				char	   *s = JsonEncodeDateTime(NULL, d, TIMESTAMPTZOID, NULL);
 
-				push_text(st, s, strlen(s));
+				vwl_push_text(st, s, strlen(s));
 				break;
 			}
 		case VS_SOORTEN:
@@ -407,7 +379,7 @@ push_value(JsonbParseState **st, VwlRijwaarden *r, int k, Datum d, bool isnull)
 			{
 				char	   *s = OutputFunctionCall(&r->rt->uit[k], d);
 
-				push_text(st, s, strlen(s));
+				vwl_push_text(st, s, strlen(s));
 				break;
 			}
 	}
@@ -420,7 +392,7 @@ push_field(JsonbParseState **st, const VwlField *velden, VwlRijwaarden *r, int k
 	bool		isnull;
 	Datum		d = veld(r, k, &isnull);
 
-	push_key(st, velden[k].sleutel);
+	vwl_push_key(st, velden[k].sleutel);
 	push_value(st, r, k, d, isnull);
 }
 
@@ -435,7 +407,7 @@ push_url(JsonbParseState **st, const char *pad, Datum d, bool isnull)
 
 	if (isnull)
 	{
-		push_text(st, NULL, 0);
+		vwl_push_text(st, NULL, 0);
 		return;
 	}
 	basis = vwl_base_url_text(&basislen);
@@ -444,7 +416,7 @@ push_url(JsonbParseState **st, const char *pad, Datum d, bool isnull)
 	memcpy(url, basis, basislen);
 	memcpy(url + basislen, pad, padlen);
 	uuid_write(DatumGetUUIDP(d), url + basislen + padlen);
-	push_text(st, url, basislen + padlen + UUID_TEXT_LENGTH);
+	vwl_push_text(st, url, basislen + padlen + UUID_TEXT_LENGTH);
 }
 
 /*
@@ -512,22 +484,22 @@ push_object(JsonbParseState **st, VwlRijwaarden *o, VwlRijwaarden *v)
 		{
 			Datum		id = veld(o, O_VERWERKT_OBJECT_ID, &isnull);
 
-			push_key(st, "url");
+			vwl_push_key(st, "url");
 			push_url(st, "/verwerkte-objecten/", id, isnull);
 		}
 		else if (k == K_OBJECT_ID)
 		{
 			text	   *object_id = o->null ? NULL : decrypt_row(vwl_decrypt_object, o);
 
-			push_key(st, "objectId");
+			vwl_push_key(st, "objectId");
 			if (object_id == NULL)
-				push_text(st, NULL, 0);
+				vwl_push_text(st, NULL, 0);
 			else
-				push_text(st, VARDATA_ANY(object_id), VARSIZE_ANY_EXHDR(object_id));
+				vwl_push_text(st, VARDATA_ANY(object_id), VARSIZE_ANY_EXHDR(object_id));
 		}
 		else if (k == K_ACTIE && v != NULL)
 		{
-			push_key(st, "verwerkingsactie");
+			vwl_push_key(st, "verwerkingsactie");
 			push_beperkt(st, v, o);
 		}
 	}
@@ -559,13 +531,13 @@ push_versie(JsonbParseState **st, VwlRijwaarden *v, Jsonb *objecten,
 		if (k == K_URL)
 		{
 			d = veld(v, V_ACTIE_ID, &isnull);
-			push_key(st, "url");
+			vwl_push_key(st, "url");
 			push_url(st, "/verwerkingsacties/", d, isnull);
 			continue;
 		}
 		if (k == K_OBJECTEN)
 		{
-			push_key(st, "verwerkteObjecten");
+			vwl_push_key(st, "verwerkteObjecten");
 			if (beperkt)
 			{
 				pushJsonbValue(st, WJB_BEGIN_ARRAY, NULL);
@@ -586,15 +558,15 @@ push_versie(JsonbParseState **st, VwlRijwaarden *v, Jsonb *objecten,
 		if (beperkt && (k == V_SYSTEEM || k == V_GEBRUIKER || k == V_GEGEVENSBRON))
 			continue;
 		d = veld(v, k, &isnull);
-		push_key(st, version_fields[k].sleutel);
+		vwl_push_key(st, version_fields[k].sleutel);
 		if (k == V_AFNEMER_ID && isnull && !beperkt && !v->null)
 		{
 			text	   *afnemer = decrypt_row(vwl_decrypt_afnemer, v);
 
 			if (afnemer == NULL)
-				push_text(st, NULL, 0);
+				vwl_push_text(st, NULL, 0);
 			else
-				push_text(st, VARDATA_ANY(afnemer), VARSIZE_ANY_EXHDR(afnemer));
+				vwl_push_text(st, VARDATA_ANY(afnemer), VARSIZE_ANY_EXHDR(afnemer));
 			continue;
 		}
 		push_value(st, v, k, d, isnull);
@@ -617,7 +589,7 @@ push_jsonb(JsonbParseState **st, Jsonb *j)
 
 	if (j == NULL)
 	{
-		push_text(st, NULL, 0);
+		vwl_push_text(st, NULL, 0);
 		return;
 	}
 	jv.type = jbvBinary;

@@ -87,6 +87,7 @@
 #include "append_only.h"
 #include "pseudoniem.h"
 #include "validation.h"
+#include "hex.h"
 
 /* LDV status values, in the order of OTLP's status codes. */
 static const char *const ldv_statuses[] = {"Unset", "Ok", "Error"};
@@ -176,33 +177,12 @@ problem(VwlValidation *v, const char *sleutel, const char *code, const char *red
 	vwl_problem(v, sleutel, sleutel ? strlen(sleutel) : 0, code, reden);
 }
 
-/* The JSON type of a value, for "must be a string, not ..." reasons. */
-static const char *
-kind_of(const JsonbValue *w)
-{
-	switch (w->type)
-	{
-		case jbvNull:
-			return "null";
-		case jbvString:
-			return "a string";
-		case jbvNumeric:
-			return "a number";
-		case jbvBool:
-			return "a boolean";
-		case jbvBinary:
-			return JsonContainerIsArray(w->val.binary.data) ? "an array" : "an object";
-		default:
-			return "a value";
-	}
-}
-
 /* Problem: the value has the wrong JSON type. */
 static void
 problem_type(VwlValidation *v, const char *sleutel, const char *moet, const JsonbValue *w)
 {
 	problem(v, sleutel, VWL_CODE_INVALID_TYPE,
-			 psprintf("must be %s, not %s", moet, kind_of(w)));
+			 psprintf("must be %s, not %s", moet, vwl_json_kind(w)));
 }
 
 /* Is w an object container / an array container? */
@@ -229,19 +209,6 @@ field(JsonbContainer *c, const char *key)
 	return w;
 }
 
-/* Value of one hexadecimal digit, -1 if it is none. */
-static inline int
-hex_value(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Check an id of n bytes written as 2n hex digits into out; NULL when good,
  * else the reason.
@@ -255,8 +222,8 @@ hex_id(const char *s, int len, uint8 *out, int n)
 		return psprintf("must be %d hexadecimal digits (%d bytes)", 2 * n, n);
 	for (int i = 0; i < n; i++)
 	{
-		int			h = hex_value((unsigned char) s[2 * i]);
-		int			l = hex_value((unsigned char) s[2 * i + 1]);
+		int			h = vwl_hex_digit((unsigned char) s[2 * i]);
+		int			l = vwl_hex_digit((unsigned char) s[2 * i + 1]);
 
 		if (h < 0 || l < 0)
 			return psprintf("must be %d hexadecimal digits (%d bytes)", 2 * n, n);
@@ -300,7 +267,7 @@ integer_value(const JsonbValue *w, bool tekst_ok, int64 max, int64 *out)
 	}
 	else
 		return psprintf("must be %s, not %s", tekst_ok ? "a string of digits" : "a number",
-						kind_of(w));
+						vwl_json_kind(w));
 	if (len == 0 || len > 19)
 		return len == 0 ? "must be a whole number of at least 0" : "is too large";
 	for (int i = 0; i < len; i++)
@@ -1122,19 +1089,6 @@ static SPIPlanPtr plan_register = NULL;
 static SPIPlanPtr plan_versions = NULL;
 static SPIPlanPtr plan_objecten = NULL;
 
-/* Prepare and keep a plan. */
-static SPIPlanPtr
-prepare(const char *sql, int n, Oid *typen)
-{
-	SPIPlanPtr	p = SPI_prepare(sql, n, typen);
-
-	if (p == NULL)
-		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
-	if (SPI_keepplan(p) != 0)
-		elog(ERROR, "SPI_keepplan failed");
-	return p;
-}
-
 /* A one-dimensional array of n Datums of type typ, NULLs where isnull. */
 static Datum
 array_of(Datum *w, bool *isnull, int n, Oid typ)
@@ -1179,10 +1133,10 @@ uuid_from_text(const char *s, pg_uuid_t *u)
 				return false;
 			continue;
 		}
-		if (hex_value((unsigned char) s[i]) < 0 || hex_value((unsigned char) s[i + 1]) < 0)
+		if (vwl_hex_digit((unsigned char) s[i]) < 0 || vwl_hex_digit((unsigned char) s[i + 1]) < 0)
 			return false;
-		u->data[j++] = (uint8) (hex_value((unsigned char) s[i]) * 16 +
-								hex_value((unsigned char) s[i + 1]));
+		u->data[j++] = (uint8) (vwl_hex_digit((unsigned char) s[i]) * 16 +
+								vwl_hex_digit((unsigned char) s[i + 1]));
 		i++;
 	}
 	return j == 16;
@@ -1216,7 +1170,7 @@ from_register(LdvRecord *regels, int n, Niveau *niveaus, Datum *bewaartermijnen,
 	{
 		Oid			typen[1] = {TEXTARRAYOID};
 
-		plan_register = prepare(
+		(void) vwl_prepared(&plan_register,
 			"SELECT r.vertrouwelijkheid OPERATOR(pg_catalog.=) 'vertrouwelijk',"
 			"       r.bewaartermijn::pg_catalog.text"
 			"  FROM pg_catalog.unnest($1) WITH ORDINALITY AS u(uri, i)"
@@ -1280,7 +1234,7 @@ write_record(LdvRecord *regels, int n, Niveau *niveaus, Datum *bt, bool *bt_null
 	static const Oid oelem[NO] = {UUIDOID, UUIDOID, TIMESTAMPTZOID, TEXTOID, BYTEAOID, BYTEAOID};
 
 	if (plan_versions == NULL)
-		plan_versions = prepare(
+		(void) vwl_prepared(&plan_versions,
 			"INSERT INTO verwerkingenlog.verwerkingsactie_versie"
 			" (actie_id, volgnummer, objecten_volgnummer, actie_naam, verwerking_id,"
 			"  verwerkingsactiviteit_id, verwerkingsactiviteit_url, vertrouwelijkheid, bewaartermijn,"
@@ -1301,7 +1255,7 @@ write_record(LdvRecord *regels, int n, Niveau *niveaus, Datum *bt, bool *bt_null
 			"        verwerkingenlog._maker() AS m",
 			NV, (Oid *) vtypen);
 	if (plan_objecten == NULL)
-		plan_objecten = prepare(
+		(void) vwl_prepared(&plan_objecten,
 			"INSERT INTO verwerkingenlog.verwerkt_object"
 			" (verwerkt_object_id, actie_id, volgnummer, volgorde, tijdstip, objecttype,"
 			"  soort_object_id, object_pseudoniem, object_versleuteld)"
@@ -1790,9 +1744,9 @@ traceparent_read(const char *s, uint8 *trace, uint8 *ouder)
 	/* version "-" trace-id "-" parent-id "-" flags: 2+1+32+1+16+1+2 = 55 */
 	if (len < 55 || s[2] != '-' || s[35] != '-' || s[52] != '-')
 		return false;
-	if (hex_value((unsigned char) s[0]) < 0 || hex_value((unsigned char) s[1]) < 0)
+	if (vwl_hex_digit((unsigned char) s[0]) < 0 || vwl_hex_digit((unsigned char) s[1]) < 0)
 		return false;
-	versie = hex_value((unsigned char) s[0]) * 16 + hex_value((unsigned char) s[1]);
+	versie = vwl_hex_digit((unsigned char) s[0]) * 16 + vwl_hex_digit((unsigned char) s[1]);
 	if (versie == 0xff || (versie == 0 && len != 55) || (len > 55 && s[55] != '-'))
 		return false;
 	/* lower-case hex only, as the specification writes them */
@@ -1802,7 +1756,7 @@ traceparent_read(const char *s, uint8 *trace, uint8 *ouder)
 	if (hex_id(s + 3, 32, trace, 16) != NULL || hex_id(s + 36, 16, ouder, 8) != NULL)
 		return false;
 	/* the flags */
-	if (hex_value((unsigned char) s[53]) < 0 || hex_value((unsigned char) s[54]) < 0)
+	if (vwl_hex_digit((unsigned char) s[53]) < 0 || vwl_hex_digit((unsigned char) s[54]) < 0)
 		return false;
 	return true;
 }

@@ -88,6 +88,7 @@
 
 #include "settings.h"
 #include "pseudoniem.h"
+#include "hex.h"
 
 #if OPENSSL_VERSION_NUMBER < 0x30000000L
 #error "verwerkingenlog needs OpenSSL 3.0 or newer (EVP_MAC)"
@@ -482,19 +483,6 @@ keyfile_read(int fd, const char *pad, struct stat *st, char *inhoud,
 	*lengte = gelezen;
 }
 
-/* The value of one hexadecimal digit, or -1. */
-static inline int
-hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Parse 64 hex digits at *p into a 32-byte key; advance *p.  False when they
  * are not there.
@@ -506,12 +494,12 @@ hex_key(const char **p, unsigned char *sleutel)
 
 	for (int i = 0; i < KEY_LENGTH; i++)
 	{
-		int			hoog = hex_digit(s[2 * i]);
+		int			hoog = vwl_hex_digit(s[2 * i]);
 		int			laag;
 
 		if (hoog < 0)
 			return false;
-		laag = hex_digit(s[2 * i + 1]);
+		laag = vwl_hex_digit(s[2 * i + 1]);
 		if (laag < 0)
 			return false;
 		sleutel[i] = (unsigned char) (hoog << 4 | laag);

@@ -78,24 +78,6 @@ static Target targets[] = {
 	},
 };
 
-/* Prepare a statement once per backend and keep it. */
-static SPIPlanPtr
-prepared(SPIPlanPtr *plan, const char *sql, int nargs, Oid *argtypes)
-{
-	if (*plan == NULL)
-	{
-		SPIPlanPtr	p = SPI_prepare(sql, nargs, argtypes);
-
-		if (p == NULL)
-			elog(ERROR, "could not prepare \"%s\": %s", sql,
-				 SPI_result_code_string(SPI_result));
-		if (SPI_keepplan(p) != 0)
-			elog(ERROR, "could not keep plan for \"%s\"", sql);
-		*plan = p;
-	}
-	return *plan;
-}
-
 /*
  * Re-encrypt up to `max` old ciphertexts of one column, scanning from block
  * `vanaf`; returns how many, and sets *laatste to the highest block seen.
@@ -119,7 +101,7 @@ reencrypt_from(Target *doel, BlockNumber vanaf, int versie, int64 max,
 	args[0] = PointerGetDatum(&begin);
 	args[1] = Int32GetDatum(versie);
 	args[2] = Int64GetDatum(max);
-	rc = SPI_execute_plan(prepared(&doel->zoek, doel->zoek_sql, 3, zoek_types),
+	rc = SPI_execute_plan(vwl_prepared(&doel->zoek, doel->zoek_sql, 3, zoek_types),
 						  args, NULL, false, 0);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "finding old ciphertexts failed: %s", SPI_result_code_string(rc));
@@ -147,7 +129,7 @@ reencrypt_from(Target *doel, BlockNumber vanaf, int versie, int64 max,
 	vwl_reencrypt_door_open();
 	PG_TRY();
 	{
-		rc = SPI_execute_plan(prepared(&doel->wijzig, doel->wijzig_sql, 2, wijzig_types),
+		rc = SPI_execute_plan(vwl_prepared(&doel->wijzig, doel->wijzig_sql, 2, wijzig_types),
 							  args, NULL, false, 0);
 		if (rc != SPI_OK_UPDATE)
 			elog(ERROR, "re-encrypting failed: %s", SPI_result_code_string(rc));

@@ -443,8 +443,8 @@ problem(VwlValidation *v, const VwlElement *el, const char *code,
 }
 
 /* "a string", "an array", ...: the JSON type of a value, for a reason. */
-static const char *
-json_kind(const JsonbValue *w)
+const char *
+vwl_json_kind(const JsonbValue *w)
 {
 	switch (w->type)
 	{
@@ -469,7 +469,7 @@ problem_type(VwlValidation *v, const char *sleutel, int lengte,
 			  const char *verwacht, const JsonbValue *w)
 {
 	vwl_problem(v, sleutel, lengte, VWL_CODE_INVALID_TYPE,
-				 psprintf("must be %s, not %s", verwacht, json_kind(w)));
+				 psprintf("must be %s, not %s", verwacht, vwl_json_kind(w)));
 }
 
 /* More than max characters?  Bytes bound characters, so count only when needed. */

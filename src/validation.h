@@ -94,6 +94,8 @@ extern void vwl_validation_init(VwlValidation *v, bool volledig, bool uit_gewens
 extern void vwl_path_index(VwlValidation *v, int index);
 extern void vwl_path_pop(VwlValidation *v);
 extern void vwl_validate_verwerkingsactie(VwlValidation *v, JsonbValue *doc);
+/* "a string", "an array", ...: the JSON type of a value, for "must be ..., not ..." reasons. */
+extern const char *vwl_json_kind(const JsonbValue *w);
 extern void vwl_problem(VwlValidation *v, const char *sleutel, int lengte,
 						 const char *code, const char *reden);
 extern Jsonb **vwl_validate_verwerkingsacties(VwlValidation *v, Jsonb *invoer, int *n);

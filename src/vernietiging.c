@@ -283,24 +283,6 @@ vwl_caller(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(cstring_to_text(GetUserNameFromId(GetOuterUserId(), false)));
 }
 
-/* Prepare a statement once per backend and keep it. */
-static SPIPlanPtr
-prepared(SPIPlanPtr *plan, const char *sql, int nargs, Oid *argtypes)
-{
-	if (*plan == NULL)
-	{
-		SPIPlanPtr	p = SPI_prepare(sql, nargs, argtypes);
-
-		if (p == NULL)
-			elog(ERROR, "could not prepare \"%s\": %s", sql,
-				 SPI_result_code_string(SPI_result));
-		if (SPI_keepplan(p) != 0)
-			elog(ERROR, "could not keep plan for \"%s\"", sql);
-		*plan = p;
-	}
-	return *plan;
-}
-
 /* The first column of the single row an SPI statement returned. */
 static Datum
 spi_value(int kolom, bool *isnull)
@@ -322,11 +304,11 @@ delete_rows(Datum acties, uint64 *objecten, uint64 *versies)
 	Datum		args[1] = {acties};
 	int			rc;
 
-	prepared(&plan_objecten,
+	vwl_prepared(&plan_objecten,
 			   "DELETE FROM verwerkingenlog.verwerkt_object"
 			   " WHERE actie_id OPERATOR(pg_catalog.=) ANY ($1)",
 			   1, types);
-	prepared(&plan_versions,
+	vwl_prepared(&plan_versions,
 			   "DELETE FROM verwerkingenlog.verwerkingsactie_versie"
 			   " WHERE actie_id OPERATOR(pg_catalog.=) ANY ($1)",
 			   1, types);
@@ -412,7 +394,7 @@ vwl_vernietig(PG_FUNCTION_ARGS)
 		Oid			types_run[1] = {INT8OID};
 		Datum		args[1] = {Int64GetDatum(run)};
 
-		prepared(&plan_run,
+		vwl_prepared(&plan_run,
 				   "SELECT r.peilmoment, r.maximale_bewaartermijn::text, r.minimale_bewaartermijn::text"
 				   "  FROM verwerkingenlog.vernietiging_run r WHERE r.id OPERATOR(pg_catalog.=) $1",
 				   1, types_run);
@@ -443,7 +425,7 @@ vwl_vernietig(PG_FUNCTION_ARGS)
 		 * Lock the first version of every action that no writer holds; the
 		 * others are left for a later run.
 		 */
-		prepared(&plan_lock,
+		vwl_prepared(&plan_lock,
 				   "SELECT coalesce(pg_catalog.array_agg(g.actie_id), '{}')"
 				   "  FROM (SELECT v.actie_id FROM verwerkingenlog.verwerkingsactie_versie v"
 				   "         WHERE v.actie_id OPERATOR(pg_catalog.=) ANY ($1)"
@@ -463,7 +445,7 @@ vwl_vernietig(PG_FUNCTION_ARGS)
 		 * each one to be destroyed, in this transaction: the journal and
 		 * the destruction commit together or not at all.
 		 */
-		prepared(&plan_check,
+		vwl_prepared(&plan_check,
 				   "WITH c AS ("
 				   "  SELECT v.actie_id, v.verwerkingsactiviteit_id, v.tijdstip, v.tijdstip_registratie,"
 				   "         v.bewaartermijn AS eigen, r.bewaartermijn AS register,"

@@ -6,6 +6,7 @@
 
 #include <ctype.h>
 
+#include "executor/spi.h"
 #include "fmgr.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
@@ -369,4 +370,22 @@ vwl_zin(const char *reason)
 	if (s[0] >= 'a' && s[0] <= 'z')
 		s[0] = s[0] - 'a' + 'A';
 	return s;
+}
+
+/* Prepare a statement once per backend and keep it (SPI_keepplan) in *plan. */
+SPIPlanPtr
+vwl_prepared(SPIPlanPtr *plan, const char *sql, int nargs, Oid *argtypes)
+{
+	if (*plan == NULL)
+	{
+		SPIPlanPtr	p = SPI_prepare(sql, nargs, argtypes);
+
+		if (p == NULL)
+			elog(ERROR, "could not prepare \"%s\": %s", sql,
+				 SPI_result_code_string(SPI_result));
+		if (SPI_keepplan(p) != 0)
+			elog(ERROR, "could not keep plan for \"%s\"", sql);
+		*plan = p;
+	}
+	return *plan;
 }

@@ -153,6 +153,8 @@ extern const char *vwl_base_url_text(int *len);
 extern void vwl_uuidv7_generate(pg_uuid_t *uuid);
 
 /* Refuse an SQL install of another version than the library's (versie.c). */
+/* Prepare a statement once per backend and keep it in *plan (verwerkingenlog.c). */
+extern struct _SPI_plan *vwl_prepared(struct _SPI_plan **plan, const char *sql, int nargs, Oid *argtypes);
 extern void vwl_check_version(void);
 
 #endif							/* VERWERKINGENLOG_H */

@@ -73,6 +73,8 @@
 #include "verantwoording.h"
 #include "validation.h"
 #include "append_only.h"
+#include "jsonb_push.h"
+#include "hex.h"
 
 /* The schema of the extension (relocatable = false). */
 #define VWL_SCHEMA	"verwerkingenlog"
@@ -376,35 +378,6 @@ as_object(JsonbValue *v)
 	return NULL;
 }
 
-/* Push a key (a string constant or one that outlives the document). */
-static void
-push_key(JsonbParseState **st, const char *sleutel)
-{
-	JsonbValue	v;
-
-	v.type = jbvString;
-	v.val.string.val = (char *) sleutel;
-	v.val.string.len = strlen(sleutel);
-	pushJsonbValue(st, WJB_KEY, &v);
-}
-
-/* Push a string value, or null for NULL. */
-static void
-push_text(JsonbParseState **st, const char *s, int len)
-{
-	JsonbValue	v;
-
-	if (s == NULL)
-		v.type = jbvNull;
-	else
-	{
-		v.type = jbvString;
-		v.val.string.val = (char *) s;
-		v.val.string.len = len;
-	}
-	pushJsonbValue(st, WJB_VALUE, &v);
-}
-
 /* Push a null value. */
 static void
 push_null(JsonbParseState **st)
@@ -458,7 +431,7 @@ push_samen(JsonbParseState **st, JsonbContainer *c, const VwlNew *nieuw, int n,
 		{
 			for (; volgende < n && key_for(nieuw[volgende].sleutel, &jv); volgende++)
 			{
-				push_key(st, nieuw[volgende].sleutel);
+				vwl_push_key(st, nieuw[volgende].sleutel);
 				nieuw[volgende].push(s, v, j, callcxt, st);
 			}
 			overslaan = false;
@@ -473,7 +446,7 @@ push_samen(JsonbParseState **st, JsonbContainer *c, const VwlNew *nieuw, int n,
 	}
 	for (; volgende < n; volgende++)
 	{
-		push_key(st, nieuw[volgende].sleutel);
+		vwl_push_key(st, nieuw[volgende].sleutel);
 		nieuw[volgende].push(s, v, j, callcxt, st);
 	}
 }
@@ -524,7 +497,7 @@ push_object_url(VwlWriter *s, VwlVersion *v, int j, MemoryContext callcxt,
 	int			len;
 	char	   *url = url_for(s, "/verwerkte-objecten/", &v->object_ids[j], &len);
 
-	push_text(st, url, len);
+	vwl_push_text(st, url, len);
 }
 
 /* verwerktObjectId of object j of v. */
@@ -532,7 +505,7 @@ static void
 push_object_id(VwlWriter *s, VwlVersion *v, int j, MemoryContext callcxt,
 			   JsonbParseState **st)
 {
-	push_text(st, uuid_text(&v->object_ids[j]), UUID_TEXT_LENGTH);
+	vwl_push_text(st, uuid_text(&v->object_ids[j]), UUID_TEXT_LENGTH);
 }
 
 /* What a returned object replaces of its input, in jsonb's order of keys. */
@@ -631,7 +604,7 @@ push_versie_url(VwlWriter *s, VwlVersion *v, int j, MemoryContext callcxt,
 		return;
 	}
 	url = url_for(s, "/verwerkingsacties/", DatumGetUUIDP(v->actie), &len);
-	push_text(st, url, len);
+	vwl_push_text(st, url, len);
 }
 
 /* actieId of version v. */
@@ -642,7 +615,7 @@ push_actie_id(VwlWriter *s, VwlVersion *v, int j, MemoryContext callcxt,
 	if (v->actie_null)
 		push_null(st);
 	else
-		push_text(st, uuid_text(DatumGetUUIDP(v->actie)), UUID_TEXT_LENGTH);
+		vwl_push_text(st, uuid_text(DatumGetUUIDP(v->actie)), UUID_TEXT_LENGTH);
 }
 
 /* vertrouwelijkheid of version v: the level decided, not the input's. */
@@ -658,7 +631,7 @@ push_niveau(VwlWriter *s, VwlVersion *v, int j, MemoryContext callcxt,
 		return;
 	}
 	label = OutputFunctionCall(&s->niveau_uit, v->niveau);
-	push_text(st, label, strlen(label));
+	vwl_push_text(st, label, strlen(label));
 }
 
 /* verwerkteObjecten of version v. */
@@ -677,7 +650,7 @@ static void
 push_registratie(VwlWriter *s, VwlVersion *v, int j, MemoryContext callcxt,
 				 JsonbParseState **st)
 {
-	push_text(st, s->registratie_json, strlen(s->registratie_json));
+	vwl_push_text(st, s->registratie_json, strlen(s->registratie_json));
 }
 
 /* What a returned document replaces of its input, in jsonb's order of keys. */
@@ -750,19 +723,6 @@ assign_ids(VwlVersion *v, MemoryContext callcxt)
  * -------------------------------------------------------------------------
  */
 
-/* The value of one hex digit, or -1. */
-static inline int
-hex_text(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * A UUID written as 8-4-4-4-12 hex digits (UUID_TEXT_LENGTH bytes at s),
  * palloc'd, as uuid_in reads it; NULL when s is not in that form.
@@ -784,8 +744,8 @@ uuid_read(const char *s)
 				return NULL;
 			j++;
 		}
-		hoog = hex_text(s[j]);
-		laag = hex_text(s[j + 1]);
+		hoog = vwl_hex_digit(s[j]);
+		laag = vwl_hex_digit(s[j + 1]);
 		if (hoog < 0 || laag < 0)
 			return NULL;
 		u.data[i] = (unsigned char) (hoog << 4 | laag);

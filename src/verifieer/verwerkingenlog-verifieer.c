@@ -29,6 +29,8 @@
 
 #include <openssl/evp.h>
 
+#include "../hex.h"
+
 #define HASH_LEN	32
 #define GEEN		UINT64_C(0xFFFFFFFFFFFFFFFF)
 
@@ -173,19 +175,6 @@ node(const unsigned char *l, const unsigned char *r, unsigned char *uit)
 	sha256(buf, sizeof(buf), uit);
 }
 
-/* Value of a hex digit, -1 when it is none. */
-static int
-hex_value(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decode hex into uit; returns the number of bytes or -1. */
 static long
 hex_decode(const char *s, size_t len, unsigned char *uit)
@@ -194,8 +183,8 @@ hex_decode(const char *s, size_t len, unsigned char *uit)
 		return -1;
 	for (size_t i = 0; i < len / 2; i++)
 	{
-		int			a = hex_value((unsigned char) s[2 * i]),
-					b = hex_value((unsigned char) s[2 * i + 1]);
+		int			a = vwl_hex_digit((unsigned char) s[2 * i]),
+					b = vwl_hex_digit((unsigned char) s[2 * i + 1]);
 
 		if (a < 0 || b < 0)
 			return -1;
