@@ -1391,23 +1391,6 @@ write_record(LdvRecord *regels, int n, Niveau *niveaus, Datum *bt, bool *bt_null
 #undef NO
 }
 
-/* The root of a jsonb datum as a JsonbValue. */
-static void
-root(Jsonb *jb, JsonbValue *w)
-{
-	if (JB_ROOT_IS_SCALAR(jb))
-	{
-		if (!JsonbExtractScalar(&jb->root, w))
-			elog(ERROR, "jsonb scalar expected");
-	}
-	else
-	{
-		w->type = jbvBinary;
-		w->val.binary.data = &jb->root;
-		w->val.binary.len = VARSIZE(jb) - VARHDRSZ;
-	}
-}
-
 /* Raise 22023 with every problem (cf. vwl_validation_report). */
 static void
 report(VwlValidation *v, const char *wat) pg_attribute_noreturn();
@@ -1474,7 +1457,7 @@ vwl_log_logregels(PG_FUNCTION_ARGS)
 		problem(&val, NULL, VWL_CODE_REQUIRED, "is required");
 	else
 	{
-		root(PG_GETARG_JSONB_P(0), &doc);
+		vwl_jsonb_root(PG_GETARG_JSONB_P(0), &doc);
 		if (!is_array(&doc))
 			problem_type(&val, NULL, "an array", &doc);
 		else
@@ -1558,7 +1541,7 @@ vwl_log_otlp(PG_FUNCTION_ARGS)
 		problem(&val, NULL, VWL_CODE_REQUIRED, "is required");
 	else
 	{
-		root(PG_GETARG_JSONB_P(0), &doc);
+		vwl_jsonb_root(PG_GETARG_JSONB_P(0), &doc);
 		if (!is_object(&doc))
 			problem_type(&val, NULL, "an object (ExportTraceServiceRequest)", &doc);
 		else if ((rs = field(doc.val.binary.data, "resourceSpans")) != NULL && !is_array(rs))

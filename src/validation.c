@@ -1007,8 +1007,8 @@ vwl_validate_verwerkingsactie(VwlValidation *v, JsonbValue *doc)
 }
 
 /* The root of a jsonb datum as a JsonbValue (a scalar or a container). */
-static void
-jsonb_root(Jsonb *jb, JsonbValue *w)
+void
+vwl_jsonb_root(Jsonb *jb, JsonbValue *w)
 {
 	if (JB_ROOT_IS_SCALAR(jb))
 	{
@@ -1091,7 +1091,7 @@ validate_argument(FunctionCallInfo fcinfo, VwlValidation *v)
 		vwl_problem(v, NULL, 0, VWL_CODE_REQUIRED, "is required");
 		return;
 	}
-	jsonb_root(PG_GETARG_JSONB_P(0), &doc);
+	vwl_jsonb_root(PG_GETARG_JSONB_P(0), &doc);
 	vwl_validate_verwerkingsactie(v, &doc);
 }
 
@@ -1157,7 +1157,7 @@ validate_acties(VwlValidation *v, Jsonb *invoer, Jsonb **items)
 	int			n;
 	int			i = 0;
 
-	jsonb_root(invoer, &doc);
+	vwl_jsonb_root(invoer, &doc);
 	if (doc.type != jbvBinary || !JsonContainerIsArray(doc.val.binary.data))
 	{
 		problem_type(v, NULL, 0, "an array", &doc);
@@ -1274,7 +1274,7 @@ vwl_validate_verwerkingsacties(VwlValidation *v, Jsonb *invoer, int *n)
 		vwl_problem(v, NULL, 0, VWL_CODE_REQUIRED, "is required");
 		return NULL;
 	}
-	jsonb_root(invoer, &doc);
+	vwl_jsonb_root(invoer, &doc);
 	if (doc.type == jbvBinary && JsonContainerIsArray(doc.val.binary.data))
 		*n = JsonContainerSize(doc.val.binary.data);
 	items = palloc0(Max(*n, 1) * sizeof(Jsonb *));
@@ -1353,7 +1353,7 @@ vwl_validate_input(Jsonb *invoer, bool volledig)
 		vwl_problem(&v, NULL, 0, VWL_CODE_REQUIRED, "is required");
 	else
 	{
-		jsonb_root(invoer, &doc);
+		vwl_jsonb_root(invoer, &doc);
 		vwl_validate_verwerkingsactie(&v, &doc);
 	}
 	if (v.aantal > 0)

@@ -94,6 +94,8 @@ extern void vwl_validation_init(VwlValidation *v, bool volledig, bool uit_gewens
 extern void vwl_path_index(VwlValidation *v, int index);
 extern void vwl_path_pop(VwlValidation *v);
 extern void vwl_validate_verwerkingsactie(VwlValidation *v, JsonbValue *doc);
+/* The root of a jsonb datum as a JsonbValue (a scalar or a container). */
+extern void vwl_jsonb_root(Jsonb *jb, JsonbValue *w);
 /* "a string", "an array", ...: the JSON type of a value, for "must be ..., not ..." reasons. */
 extern const char *vwl_json_kind(const JsonbValue *w);
 extern void vwl_problem(VwlValidation *v, const char *sleutel, int lengte,
