@@ -32,7 +32,8 @@ as_root() {
 # Debian packages: the server (with its contrib modules and pgbench), its headers
 # and PGXS, a compiler and the C library's headers, OpenSSL's headers, libpq's
 # headers, clang with its libFuzzer and sanitizer runtimes, Node.js, curl,
-# nginx and python3 with the modules of the HTTP tests.
+# nginx and python3 with the modules of the HTTP tests, Go with its sumdb
+# packages.
 ensure_packages() {
 	local missing=()
 	[ -x "$PGBIN/postgres" ] || missing+=(postgresql-15)
@@ -59,6 +60,13 @@ ensure_packages() {
 		command -v dh >/dev/null || missing+=(debhelper)
 		command -v pg_buildext >/dev/null || missing+=(postgresql-server-dev-all)
 		command -v debootstrap >/dev/null || missing+=(debootstrap)
+	fi
+	# The interoperability test (test/scripts/c2sp_go.sh): Go and Go's
+	# checksum-database packages (sumdb/note, sumdb/tlog), used offline in
+	# GOPATH mode; about 81 MB to download, 450 MB installed.
+	if [ "$cmd" = check ]; then
+		command -v go >/dev/null || missing+=(golang-go)
+		[ -f /usr/share/gocode/src/golang.org/x/mod/sumdb/tlog/tlog.go ] || missing+=(golang-golang-x-mod-dev)
 	fi
 	# The crash test's writers (libpq) and the fuzz harnesses (clang, libFuzzer, ASan).
 	[ -f /usr/include/postgresql/libpq-fe.h ] || missing+=(libpq-dev)
