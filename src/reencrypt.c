@@ -24,6 +24,10 @@
  * there (a TID range scan), wrapping round to block 0 once when it finds too
  * few: rows before that block can only be there if the table changed
  * meanwhile.
+ *
+ * Before it locks any row, a call takes the Merkle tree's lock (EXCLUSIVE on
+ * verzegel_controlepunt, tree_lock.h), as the purge does (ROW EXCLUSIVE):
+ * the two wait for each other instead of deadlocking.
  */
 #include "postgres.h"
 
@@ -36,6 +40,7 @@
 
 #include "append_only.h"
 #include "pseudoniem.h"
+#include "tree_lock.h"
 #include "verwerkingenlog.h"
 
 /* One column of ciphertexts, its statements and where the last call stopped. */
@@ -164,6 +169,13 @@ vwl_reencrypt_rows(PG_FUNCTION_ARGS)
 				 errmsg("batch must be a positive number of ciphertexts")));
 	batch = PG_GETARG_INT32(0);
 	versie = vwl_current_key_version();
+
+	/*
+	 * The tree's lock first, in the mode the sealing trigger takes it, before
+	 * any row lock (tree_lock.h): waits for a verzegel() or a purge that is
+	 * running, and keeps both out until this transaction ends.
+	 */
+	vwl_lock_tree(ExclusiveLock);
 
 	SPI_connect();
 	for (int d = 0; d < (int) lengthof(targets) && totaal < batch; d++)

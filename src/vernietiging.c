@@ -66,6 +66,9 @@
  *	  under the lock, by its new current version.
  *
  * New actions (POST) touch no row of an existing action and never wait.
+ * Before it locks any row, a batch takes the Merkle tree's lock (ROW
+ * EXCLUSIVE on verzegel_controlepunt, tree_lock.h), as re-encryption does
+ * (EXCLUSIVE): the two wait for each other instead of deadlocking.
  * The re-check needs a new snapshot per statement: _vernietig() refuses
  * REPEATABLE READ and SERIALIZABLE.
  */
@@ -83,6 +86,7 @@
 #include "utils/timestamp.h"
 
 #include "append_only.h"
+#include "tree_lock.h"
 #include "verantwoording.h"
 #include "verwerkingenlog.h"
 
@@ -420,6 +424,13 @@ vwl_vernietig(PG_FUNCTION_ARGS)
 		Oid			types_controle[5] = {UUIDARRAYOID, TIMESTAMPTZOID, TEXTOID, TEXTOID, INT8OID};
 		Datum		args[5];
 		char		argnulls[5] = {' ', ' ', geen_maximum ? 'n' : ' ', geen_minimum ? 'n' : ' ', ' '};
+
+		/*
+		 * The tree's lock first, in the mode the destruction trigger takes
+		 * it, before any row lock (tree_lock.h): a re-encryption that is
+		 * running is waited for before this batch holds anything it needs.
+		 */
+		vwl_lock_tree(RowExclusiveLock);
 
 		/*
 		 * Lock the first version of every action that no writer holds; the
