@@ -107,23 +107,38 @@ psql -c 'SET client_min_messages = warning' -c 'CREATE EXTENSION verwerkingenlog
 
 storingen=(vernietiging herversleuteling verzegeling)
 
-# Expired actions (tijdstip in 2001, retention one day) logged in batches,
-# then destroyed by the purge, again and again.
+# Expired actions (tijdstip in 2001, retention one day), logged in batches
+# of verlopen_per_ronde, sealed (when the extension has verzegel()), so that
+# the purge destroys rows that are leaves of the tree, then destroyed by the
+# purge, again and again.  Each round starts with the purge: what the last
+# round (or the preparation before the first cycle) left is destroyed at
+# once.  Registered a moment ago: the purge runs without the minimum
+# retention (verwerkingenlog.minimale_bewaartermijn = '', as the specs do),
+# else it would destroy nothing.
+verlopen_per_ronde=100
+vernietig() {
+	psql -c "SET verwerkingenlog.minimale_bewaartermijn = ''" \
+	     -c "SELECT verwerkingenlog.vernietig_verlopen('2002-01-01T00:00:00Z')" >/dev/null
+}
+log_verlopen() {
+	psql -c "SELECT count(*) FROM verwerkingenlog.log_verwerkingsacties((
+		SELECT jsonb_agg(jsonb_build_object(
+		    'actieNaam', 'verlopen ' || g, 'vertrouwelijkheid', 'normaal',
+		    'tijdstip', '2001-02-03T04:05:06Z', 'bewaartermijn', 'P1D',
+		    'verwerkteObjecten', jsonb_build_array(jsonb_build_object(
+		        'objecttype', 'persoon', 'soortObjectId', 'BSN', 'objectId', (700000000 + g)::text))))
+		  FROM generate_series(1, $verlopen_per_ronde) g))" >/dev/null
+}
 storing_vernietiging() {
 	while :; do
-		echo voorbereiden >"$dir/fase.vernietiging"
-		psql -c "SELECT count(*) FROM verwerkingenlog.log_verwerkingsacties((
-			SELECT jsonb_agg(jsonb_build_object(
-			    'actieNaam', 'verlopen ' || g, 'vertrouwelijkheid', 'normaal',
-			    'tijdstip', '2001-02-03T04:05:06Z', 'bewaartermijn', 'P1D',
-			    'verwerkteObjecten', jsonb_build_array(jsonb_build_object(
-			        'objecttype', 'persoon', 'soortObjectId', 'BSN', 'objectId', (700000000 + g)::text))))
-			  FROM generate_series(1, 1500) g))" >/dev/null || return 0
 		echo vernietigen >"$dir/fase.vernietiging"
-		# Registered a moment ago: without the minimum retention (P3M) the
-		# purge would destroy nothing.
-		psql -c "SET verwerkingenlog.minimale_bewaartermijn = ''" \
-		     -c "SELECT verwerkingenlog.vernietig_verlopen('2002-01-01T00:00:00Z')" >/dev/null || return 0
+		vernietig || return 0
+		echo voorbereiden >"$dir/fase.vernietiging"
+		log_verlopen || return 0
+		if beschikbaar_verzegeling; then
+			echo "verzegelen" >"$dir/fase.vernietiging"
+			psql -c 'SELECT verwerkingenlog.verzegel()' >/dev/null || return 0
+		fi
 	done
 }
 
@@ -173,7 +188,15 @@ beschikbaar_controle_verzegeling() {
 controle_verzegeling() {
 	PGOPTIONS="-c client_min_messages=error" psql -c 'SELECT verwerkingenlog.publieke_sleutel()' >"$dir/log.pub"
 	psql -c 'COPY (SELECT * FROM verwerkingenlog.verificatie_export()) TO STDOUT' >"$dir/log.export"
-	"$SRVBIN/verwerkingenlog-verifieer" --sleutel "$dir/log.pub" "$dir/log.export"
+	local uit
+	uit=$("$SRVBIN/verwerkingenlog-verifieer" --sleutel "$dir/log.pub" "$dir/log.export") || { echo "$uit"; return 1; }
+	echo "$uit"
+	# The purge destroyed sealed rows before the first cycle: a log whose
+	# leaves show none destroyed would not test purge and sealing together.
+	case "$uit" in *"(0 destroyed by purge"*)
+		echo "no leaf destroyed by a purge: the check did not cover the purge"
+		return 1 ;;
+	esac
 }
 
 actieve_controles=()
@@ -183,8 +206,17 @@ for k in "${controles[@]}"; do
 done
 # The first verzegel() creates the signing key (outside any transaction):
 # made before the first kill, so that the check always has a key to verify with.
+# Before it, expired actions are logged, and after it destroyed: every check
+# then verifies a log in which the purge destroyed sealed rows (the first
+# round of the purge's disturber destroys the next batch, logged and sealed
+# here too).
 if [[ " ${actieve_controles[*]} " == *" verzegeling "* ]]; then
+	log_verlopen
 	PGOPTIONS="-c client_min_messages=error" psql -c 'SELECT verwerkingenlog.verzegel()' >/dev/null
+	vernietig
+	log_verlopen
+	psql -c 'SELECT verwerkingenlog.verzegel()' >/dev/null
+	echo "crash: before the first cycle $(psql -c "SELECT count(*) FROM verwerkingenlog.vernietigde_actie") expired actions destroyed, $verlopen_per_ronde more to destroy"
 fi
 
 actief=()
@@ -298,7 +330,9 @@ for ((c = 1; c <= cycles; c++)); do
 		fi
 	done
 	totaal=$((totaal + n)) weg=$((weg + m)) anders=$((anders + d)) kapot=$((kapot + zonder))
-	echo "cycle $c (at ${SECONDS} s): killed during ${fasen[*]:-writes only}; $n acknowledged, $m missing, $d different; versions without objects: $zonder"
+	vernietigd=$(psql -c "SELECT (SELECT count(*) FROM verwerkingenlog.vernietiging_journaal) || ' purge runs, '
+	                             || (SELECT count(*) FROM verwerkingenlog.vernietigde_actie) || ' actions destroyed'")
+	echo "cycle $c (at ${SECONDS} s): killed during ${fasen[*]:-writes only}; $n acknowledged, $m missing, $d different; versions without objects: $zonder; so far $vernietigd"
 done
 
 read -r n m d < <(controleer "$dir/alle" | tr '|' ' ')
