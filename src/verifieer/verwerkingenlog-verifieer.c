@@ -83,7 +83,13 @@ static size_t suspect_len = 0;
 static unsigned char suspect_hash[HASH_LEN];
 static uint64_t wachtend = 0;
 
-/* A purge run from vernietiging_journaal, and the leaves it is said to have destroyed. */
+/*
+ * A purge run, and the leaves it is said to have destroyed: by its row in
+ * vernietiging_journaal when it has finished, else (a run that a
+ * vernietig_verlopen_per_batch is still doing, or that a crash or cancel
+ * interrupted) by the sum of its committed batches in vernietiging_batch,
+ * each written in the transaction of its destruction.
+ */
 typedef struct Run
 {
 	uint64_t	id;
@@ -91,6 +97,9 @@ typedef struct Run
 	uint64_t	objecten;		/* object rows the run removed */
 	uint64_t	versies_gezien;
 	uint64_t	objecten_gezien;
+	int			klaar;			/* has its journal row */
+	uint64_t	batch_versies;	/* the sums of its batches */
+	uint64_t	batch_objecten;
 } Run;
 
 static Run *journaal;
@@ -439,11 +448,22 @@ be(const unsigned char *p, int n)
 	return v;
 }
 
+/* The run of the journal with this id, or NULL. */
+static Run *
+in_journaal_run(int64_t run)
+{
+	for (size_t i = 0; i < njournaal; i++)
+		if ((int64_t) journaal[i].id == run)
+			return &journaal[i];
+	return NULL;
+}
+
 /*
  * Check a canonical encoding's frame against the export line; returns
  * NULL or the reason.  *vorige receives its superseded leaf; when the row is
- * of vernietiging_journaal, its run (the id of the purge run that its
- * batches marked the destroyed leaves with) goes into the journal set.
+ * of vernietiging_journaal or vernietiging_batch, its run (the id of the
+ * purge run that its batches marked the destroyed leaves with) goes into
+ * the journal set with its counts.
  */
 static const char *
 read_canonical(const unsigned char *b, size_t n, const char *tabel,
@@ -453,7 +473,8 @@ read_canonical(const unsigned char *b, size_t n, const char *tabel,
 	size_t		tlen;
 	unsigned	kolommen;
 	int			is_journaal;
-	Run			run = {0, 0, 0, 0, 0};
+	int			is_batch;
+	Run			run = {0};
 	int			gelezen = 0;
 
 	if (n < 22 || memcmp(b, "VWL\x01", 4) != 0)
@@ -466,6 +487,7 @@ read_canonical(const unsigned char *b, size_t n, const char *tabel,
 	if (strlen(tabel) != tlen || memcmp(b + 22, tabel, tlen) != 0)
 		return "its encoding names another table";
 	is_journaal = strcmp(tabel, "vernietiging_journaal") == 0;
+	is_batch = strcmp(tabel, "vernietiging_batch") == 0;
 	p = 22 + tlen;
 	kolommen = (unsigned) be(b + p, 2);
 	p += 2;
@@ -485,7 +507,7 @@ read_canonical(const unsigned char *b, size_t n, const char *tabel,
 		vlen = (size_t) be(b + p + 1, 4);
 		if (p + 5 + vlen > n)
 			return "its encoding is truncated";
-		if (is_journaal && b[p] == 't' && vlen < 24)
+		if ((is_journaal || is_batch) && b[p] == 't' && vlen < 24)
 		{
 			char		getal[24];
 			uint64_t   *doel = NULL;
@@ -508,14 +530,32 @@ read_canonical(const unsigned char *b, size_t n, const char *tabel,
 	}
 	if (p != n)
 		return "its encoding has bytes after its last column";
-	if (is_journaal && gelezen == 3)
+	if ((is_journaal || is_batch) && gelezen == 3)
 	{
-		if (njournaal == maxjournaal)
+		Run		   *r = in_journaal_run((int64_t) run.id);
+
+		if (r == NULL)
 		{
-			maxjournaal = maxjournaal ? maxjournaal * 2 : 64;
-			journaal = xrealloc(journaal, maxjournaal * sizeof(Run));
+			if (njournaal == maxjournaal)
+			{
+				maxjournaal = maxjournaal ? maxjournaal * 2 : 64;
+				journaal = xrealloc(journaal, maxjournaal * sizeof(Run));
+			}
+			r = &journaal[njournaal++];
+			memset(r, 0, sizeof(Run));
+			r->id = run.id;
 		}
-		journaal[njournaal++] = run;
+		if (is_journaal)
+		{
+			r->klaar = 1;
+			r->versies = run.versies;
+			r->objecten = run.objecten;
+		}
+		else
+		{
+			r->batch_versies += run.versies;
+			r->batch_objecten += run.objecten;
+		}
 	}
 	return NULL;
 }
@@ -698,16 +738,6 @@ controlepunt_cmp(const void *a, const void *b)
 	return x->getuige - y->getuige;
 }
 
-/* The run of the journal with this id, or NULL. */
-static Run *
-in_journaal_run(int64_t run)
-{
-	for (size_t i = 0; i < njournaal; i++)
-		if ((int64_t) journaal[i].id == run)
-			return &journaal[i];
-	return NULL;
-}
-
 /* Base64 of a hash, for the summary. */
 static void
 b64_hash(const unsigned char *h, char *uit)
@@ -801,6 +831,14 @@ main(int argc, char **argv)
 		}
 	}
 
+	/* a run without its journal row yet: what its committed batches say */
+	for (size_t r = 0; r < njournaal; r++)
+		if (!journaal[r].klaar)
+		{
+			journaal[r].versies = journaal[r].batch_versies;
+			journaal[r].objecten = journaal[r].batch_objecten;
+		}
+
 	/* what the leaves point at: superseding leaves, purge runs */
 	for (uint64_t i = 0; i < nbladen; i++)
 	{
@@ -824,13 +862,14 @@ main(int argc, char **argv)
 			if (run == NULL)
 				fail_at(i, "removed: row %s %s at tree index %llu was destroyed, but no run in vernietiging_journaal explains it%s",
 						 tables[b->tabel], b->sleutel, (unsigned long long) i,
-						 b->verwijzing < 0 ? "" : " (its run is not in the journal)");
+						 b->verwijzing < 0 ? "" : " (its run is not in the journal, nor any batch of it)");
 			else if ((is_versie && ++run->versies_gezien > run->versies) ||
 					 (is_object && ++run->objecten_gezien > run->objecten) ||
 					 (!is_versie && !is_object))
-				fail_at(i, "removed: purge run %lld destroyed %llu rows of %s by its journal entry, but more leaves say it destroyed them (the first one too many: row %s at tree index %llu)",
+				fail_at(i, "removed: purge run %lld destroyed %llu rows of %s by its %s, but more leaves say it destroyed them (the first one too many: row %s at tree index %llu)",
 						 (long long) b->verwijzing, (unsigned long long) (is_versie ? run->versies : run->objecten),
-						 tables[b->tabel], b->sleutel, (unsigned long long) i);
+						 tables[b->tabel], run->klaar ? "journal entry" : "committed batches (it has not finished)",
+						 b->sleutel, (unsigned long long) i);
 			else
 			{
 				int			bekend = 0;
@@ -928,7 +967,8 @@ main(int argc, char **argv)
 	if (nruns == 0)
 		printf("s");
 	for (int r = 0; r < nruns; r++)
-		printf("%s%lld", r ? ", " : " ", (long long) runs[r]);
+		printf("%s%lld%s", r ? ", " : " ", (long long) runs[r],
+			   in_journaal_run(runs[r])->klaar ? "" : " (not finished)");
 	printf(", %llu superseded by re-encryption), %d checkpoints (%d from witnesses), root %s at size %llu; %llu rows await the next checkpoint\n",
 		   (unsigned long long) vervangen, ncheckpoints, ngetuigen, wortel_tekst,
 		   (unsigned long long) checkpoints[ncheckpoints - 1].grootte, (unsigned long long) wachtend);

@@ -114,11 +114,19 @@ storingen=(vernietiging herversleuteling verzegeling)
 # round (or the preparation before the first cycle) left is destroyed at
 # once.  Registered a moment ago: the purge runs without the minimum
 # retention (verwerkingenlog.minimale_bewaartermijn = '', as the specs do),
-# else it would destroy nothing.
+# else it would destroy nothing.  Rounds take turns between the purge in one
+# transaction (vernietig_verlopen) and the one that commits every batch
+# (vernietig_verlopen_per_batch, batches of 50 actions, what pg_cron runs),
+# whose run a kill leaves unfinished: the next round's call finishes it.
 verlopen_per_ronde=100
-vernietig() {
-	psql -c "SET verwerkingenlog.minimale_bewaartermijn = ''" \
-	     -c "SELECT verwerkingenlog.vernietig_verlopen('2002-01-01T00:00:00Z')" >/dev/null
+vernietig() { # vernietig [per_batch]
+	if [ "${1:-}" = per_batch ]; then
+		psql -c "SET verwerkingenlog.minimale_bewaartermijn = ''" \
+		     -c "CALL verwerkingenlog.vernietig_verlopen_per_batch('2002-01-01T00:00:00Z', 50)" >/dev/null
+	else
+		psql -c "SET verwerkingenlog.minimale_bewaartermijn = ''" \
+		     -c "SELECT verwerkingenlog.vernietig_verlopen('2002-01-01T00:00:00Z')" >/dev/null
+	fi
 }
 log_verlopen() {
 	psql -c "SELECT count(*) FROM verwerkingenlog.log_verwerkingsacties((
@@ -130,9 +138,16 @@ log_verlopen() {
 		  FROM generate_series(1, $verlopen_per_ronde) g))" >/dev/null
 }
 storing_vernietiging() {
+	local ronde=$RANDOM
 	while :; do
-		echo vernietigen >"$dir/fase.vernietiging"
-		vernietig || return 0
+		ronde=$((ronde + 1))
+		if [ $((ronde % 2)) -eq 0 ]; then
+			echo vernietigen >"$dir/fase.vernietiging"
+			vernietig || return 0
+		else
+			echo vernietigen_per_batch >"$dir/fase.vernietiging"
+			vernietig per_batch || return 0
+		fi
 		echo voorbereiden >"$dir/fase.vernietiging"
 		log_verlopen || return 0
 		if beschikbaar_verzegeling; then
