@@ -40,6 +40,7 @@
 #include "catalog/namespace.h"
 #include "catalog/pg_collation.h"
 #include "catalog/pg_enum.h"
+#include "catalog/pg_trigger.h"
 #include "catalog/pg_type.h"
 #include "commands/sequence.h"
 #include "commands/trigger.h"
@@ -162,6 +163,11 @@ typedef struct VwlPlan
 	Bitmapset  *kolommen;		/* the filled columns, as insertedCols */
 	int			aantal_checks;	/* the table's CHECK constraints ... */
 	Expr	  **checks;			/* ... parsed and planned, in its order */
+	/* attnum - 1 of the columns _traceparent() reads and sets, or -1 */
+	int			att_volgnummer;
+	int			att_trace;
+	int			att_span;
+	int			att_ouder;
 } VwlPlan;
 
 /* A table the writer inserts into, opened for one call. */
@@ -177,6 +183,7 @@ typedef struct VwlTarget
 	TupleTableSlot *slot;
 	TransitionCaptureState *overgang;
 	ExprState **standaard;		/* per attribute: its default, prepared */
+	bool		traceparent;	/* the writer does _traceparent()'s work */
 } VwlTarget;
 
 /* The state of one call. */
@@ -192,6 +199,9 @@ typedef struct VwlWriter
 	FmgrInfo	niveau_uit;		/* output function of vertrouwelijkheid */
 	bool		oin_bekend;		/* oin has only its own CHECK (oin_bekend()) */
 	FmgrInfo   *objecten_document;	/* _objecten_document, when needed */
+	int			trace_stand;	/* traceparent: 0 not read, 1 valid, 2 none */
+	uint8		trace[16];		/* ... its trace-id */
+	uint8		ouder[8];		/* ... its parent-id */
 	EState	   *estate;
 	VwlTarget		versies;
 	VwlTarget		objecten;
@@ -213,6 +223,8 @@ static struct
 	Oid			typen[VT_AANTAL];
 	Oid			niveau_uit;
 	Oid			niveaus[NIVEAU_COUNT];	/* the enum's labels, as Niveau */
+	Oid			guard_fn;		/* weiger_wijziging() */
+	Oid			traceparent_fn; /* _traceparent() */
 	VwlPlan		versies;
 	VwlPlan		objecten;
 }			plan_cache;
@@ -1144,6 +1156,29 @@ open_target(VwlWriter *s, VwlTarget *d)
 				 errmsg("row-level security on \"%s.%s\" is not supported", VWL_SCHEMA, d->tabel)));
 }
 
+/* attnum - 1 of the column naam of type typ, or -1 when there is none. */
+static int
+column_of(TupleDesc tupdesc, const char *naam, Oid typ)
+{
+	for (int i = 0; i < tupdesc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(tupdesc, i);
+
+		if (!att->attisdropped && att->atttypid == typ &&
+			strcmp(NameStr(att->attname), naam) == 0)
+			return i;
+	}
+	return -1;
+}
+
+/* The OID of the extension's function naam(), InvalidOid if there is none. */
+static Oid
+own_function(const char *naam)
+{
+	return LookupFuncName(list_make2(makeString(VWL_SCHEMA), makeString(pstrdup(naam))),
+						  0, NULL, true);
+}
+
 /*
  * Work out the plan of the (open) table d into p, in the current memory
  * context: which line fills each column, checked against the column's type;
@@ -1163,6 +1198,10 @@ build_plan(VwlTarget *d, const Oid *typen, VwlPlan *p)
 	p->domein = palloc0(natts * sizeof(Oid));
 	p->domein_extra = palloc0(natts * sizeof(void *));
 	p->kolommen = NULL;
+	p->att_volgnummer = column_of(tupdesc, "volgnummer", INT4OID);
+	p->att_trace = column_of(tupdesc, "trace_id", UUIDOID);
+	p->att_span = column_of(tupdesc, "span_id", BYTEAOID);
+	p->att_ouder = column_of(tupdesc, "parent_span_id", BYTEAOID);
 
 	for (int i = 0; i < natts; i++)
 	{
@@ -1322,6 +1361,8 @@ ensure_plans(VwlWriter *s)
 		ReleaseSysCache(tup);
 	}
 
+	plan_cache.guard_fn = own_function("weiger_wijziging");
+	plan_cache.traceparent_fn = own_function("_traceparent");
 	build_plan(&s->versies, plan_cache.typen, &plan_cache.versies);
 	build_plan(&s->objecten, plan_cache.typen, &plan_cache.objecten);
 
@@ -1344,6 +1385,122 @@ rte_for(VwlTarget *d)
 	return rte;
 }
 
+/* Would trigger t fire in this session (TriggerEnabled's test)? */
+static bool
+trigger_fires(const Trigger *t)
+{
+	if (SessionReplicationRole == SESSION_REPLICATION_ROLE_REPLICA)
+		return t->tgenabled == TRIGGER_FIRES_ON_REPLICA ||
+			t->tgenabled == TRIGGER_FIRES_ALWAYS;
+	return t->tgenabled == TRIGGER_FIRES_ON_ORIGIN ||
+		t->tgenabled == TRIGGER_FIRES_ALWAYS;
+}
+
+/*
+ * The extension's own BEFORE INSERT row triggers, which the writer need not
+ * fire for its own rows: each would make a heap tuple of the row (a tenth of
+ * a batch's instructions) only to return it as it was, or with two columns
+ * set.  Removed from d's copy of the trigger descriptor (InitResultRelInfo
+ * made it for this call; the table's own is untouched):
+ *	- the append-only guard weiger_wijziging(): while the writer's door is
+ *	  open it lets every row in unchanged, and the writer opens the door
+ *	  for each of its rows;
+ *	- _traceparent(), when it would fire in this session (ENABLE ORIGIN: not
+ *	  with session_replication_role = replica, unless enabled for that), has
+ *	  no WHEN clause, and no other BEFORE INSERT row trigger is left that
+ *	  could see the row before or after it: then traceparent_for() gives the
+ *	  row what the trigger would have given it.  When it would not fire it is
+ *	  removed too, and nothing is done in its place.
+ * Every other trigger stays and fires as before, the door open as before.
+ */
+static void
+own_triggers(VwlTarget *d)
+{
+	TriggerDesc *td = d->rri->ri_TrigDesc;
+	TriggerDesc *nieuw;
+	int			tp = -1;
+	bool		tp_vuurt = false;
+	bool		andere = false;
+
+	d->traceparent = false;
+	if (td == NULL || !td->trig_insert_before_row)
+		return;
+	for (int i = 0; i < td->numtriggers; i++)
+	{
+		Trigger    *t = &td->triggers[i];
+
+		if (!TRIGGER_TYPE_MATCHES(t->tgtype, TRIGGER_TYPE_ROW, TRIGGER_TYPE_BEFORE,
+								  TRIGGER_TYPE_INSERT) ||
+			t->tgfoid == plan_cache.guard_fn)
+			continue;
+		if (t->tgfoid == plan_cache.traceparent_fn && tp < 0 && t->tgqual == NULL &&
+			d->plan->att_volgnummer >= 0 && d->plan->att_trace >= 0 &&
+			d->plan->att_span >= 0 && d->plan->att_ouder >= 0)
+		{
+			tp = i;
+			tp_vuurt = trigger_fires(t);
+		}
+		else if (trigger_fires(t))
+			andere = true;
+	}
+	if (andere && tp_vuurt)
+		tp = -1;				/* keep it, to fire in its place among the others */
+
+	nieuw = palloc(sizeof(TriggerDesc));
+	memcpy(nieuw, td, sizeof(TriggerDesc));
+	nieuw->triggers = palloc(td->numtriggers * sizeof(Trigger));
+	nieuw->numtriggers = 0;
+	nieuw->trig_insert_before_row = false;
+	for (int i = 0; i < td->numtriggers; i++)
+	{
+		Trigger    *t = &td->triggers[i];
+		bool		voor = TRIGGER_TYPE_MATCHES(t->tgtype, TRIGGER_TYPE_ROW,
+												TRIGGER_TYPE_BEFORE, TRIGGER_TYPE_INSERT);
+
+		if (voor && (t->tgfoid == plan_cache.guard_fn || i == tp))
+			continue;
+		nieuw->triggers[nieuw->numtriggers++] = *t;
+		if (voor)
+			nieuw->trig_insert_before_row = true;
+	}
+	d->rri->ri_TrigDesc = nieuw;
+	d->traceparent = (tp >= 0 && tp_vuurt);
+}
+
+/*
+ * _traceparent()'s work for the version row in d's slot: the first version
+ * of an action, logged in a request with a valid traceparent header, gets its
+ * trace-id as trace_id and its parent-id as parent_span_id, unless it has
+ * either or a span_id already.  The header is read once per call.
+ */
+static void
+traceparent_for(VwlWriter *s, VwlTarget *d)
+{
+	TupleTableSlot *slot = d->slot;
+	const VwlPlan *p = d->plan;
+	pg_uuid_t  *u;
+	bytea	   *b;
+
+	if (slot->tts_isnull[p->att_volgnummer] ||
+		DatumGetInt32(slot->tts_values[p->att_volgnummer]) != 1 ||
+		!slot->tts_isnull[p->att_trace] || !slot->tts_isnull[p->att_span] ||
+		!slot->tts_isnull[p->att_ouder])
+		return;
+	if (s->trace_stand == 0)
+		s->trace_stand = vwl_traceparent_ids(s->trace, s->ouder) ? 1 : 2;
+	if (s->trace_stand != 1)
+		return;
+	u = palloc(sizeof(pg_uuid_t));
+	memcpy(u->data, s->trace, 16);
+	b = palloc(VARHDRSZ + 8);
+	SET_VARSIZE(b, VARHDRSZ + 8);
+	memcpy(VARDATA(b), s->ouder, 8);
+	slot->tts_values[p->att_trace] = UUIDPGetDatum(u);
+	slot->tts_isnull[p->att_trace] = false;
+	slot->tts_values[p->att_ouder] = PointerGetDatum(b);
+	slot->tts_isnull[p->att_ouder] = false;
+}
+
 /*
  * Prepare table d for rows once the range table is in place: result
  * relation, indexes, slot, default expressions.
@@ -1357,6 +1514,7 @@ start_target(VwlWriter *s, VwlTarget *d, Index rti)
 	InitResultRelInfo(d->rri, d->rel, rti, NULL, 0);
 	estate->es_opened_result_relations =
 		lappend(estate->es_opened_result_relations, d->rri);
+	own_triggers(d);
 	ExecOpenIndices(d->rri, false);
 	d->slot = table_slot_create(d->rel, &estate->es_tupleTable);
 
@@ -1482,6 +1640,8 @@ insert_row(VwlWriter *s, VwlTarget *d)
 	TupleTableSlot *slot = d->slot;
 	List	   *opnieuw = NIL;
 
+	if (d->traceparent)
+		traceparent_for(s, d);
 	if (rri->ri_TrigDesc && rri->ri_TrigDesc->trig_insert_before_row)
 	{
 		bool		verder;
