@@ -180,6 +180,7 @@ typedef struct VwlPlan
 	Bitmapset  *kolommen;		/* the filled columns, as insertedCols */
 	int			aantal_checks;	/* the table's CHECK constraints ... */
 	Expr	  **checks;			/* ... parsed and planned, in its order */
+	ExprState **check_states;	/* ... made executable, on first use */
 	/* attnum - 1 of the columns _traceparent() reads and sets, or -1 */
 	int			att_volgnummer;
 	int			att_trace;
@@ -1404,6 +1405,7 @@ build_plan(VwlTarget *d, const Oid *typen, VwlPlan *p)
 	 */
 	p->aantal_checks = 0;
 	p->checks = NULL;
+	p->check_states = NULL;
 	if (tupdesc->constr && tupdesc->constr->num_check > 0)
 	{
 		TupleConstr *constr = tupdesc->constr;
@@ -1659,20 +1661,28 @@ start_target(VwlWriter *s, VwlTarget *d, Index rti)
 
 	/*
 	 * The CHECK constraints from the plan, as ExecRelCheck would prepare
-	 * them (same order, in the query context), so ExecConstraints does not
-	 * parse and plan them again.  The plan is rebuilt whenever the table's
-	 * relcache entry is invalidated, so its constraints are the table's.
+	 * them (same order), so ExecConstraints does not parse, plan and
+	 * prepare them again.  Prepared once, in the plan's context, and kept
+	 * across calls as the type cache keeps a domain's CHECK expressions:
+	 * ExecCheck evaluates them in the per-row context of the call's own
+	 * executor state.  The plan is rebuilt whenever the table's relcache
+	 * entry is invalidated, so its constraints are the table's.
 	 */
 	if (d->plan->aantal_checks > 0 &&
 		d->rel->rd_att->constr != NULL &&
 		d->rel->rd_att->constr->num_check == d->plan->aantal_checks)
 	{
-		MemoryContext oud = MemoryContextSwitchTo(estate->es_query_cxt);
+		if (d->plan->check_states == NULL)
+		{
+			MemoryContext oud = MemoryContextSwitchTo(plan_cache.cxt);
+			ExprState **states = palloc(d->plan->aantal_checks * sizeof(ExprState *));
 
-		d->rri->ri_ConstraintExprs = palloc(d->plan->aantal_checks * sizeof(ExprState *));
-		for (int i = 0; i < d->plan->aantal_checks; i++)
-			d->rri->ri_ConstraintExprs[i] = ExecInitExpr(d->plan->checks[i], NULL);
-		MemoryContextSwitchTo(oud);
+			for (int i = 0; i < d->plan->aantal_checks; i++)
+				states[i] = ExecInitExpr(d->plan->checks[i], NULL);
+			MemoryContextSwitchTo(oud);
+			d->plan->check_states = states;
+		}
+		d->rri->ri_ConstraintExprs = d->plan->check_states;
 	}
 
 	d->standaard = palloc0(d->plan->natts * sizeof(ExprState *));
