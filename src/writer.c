@@ -119,6 +119,8 @@ typedef struct VwlVersion
 	pg_uuid_t  *object_ids;		/* ... in the order of the objects */
 	int8		moment_stand;	/* tijdstip: 0 not read yet, 1 read, 2 absent */
 	Moment		moment;
+	bool		lijst_gezocht;	/* verwerkteObjecten looked up ... */
+	JsonbContainer *lijst;		/* ... the array, or NULL */
 } VwlVersion;
 
 struct VwlWriter;
@@ -499,15 +501,13 @@ row_text(VwlRow *rij, const char *element)
 }
 
 /*
- * The array element of object c, as jsonb_array_elements(c->element) takes
- * it: NULL when absent (no elements), an error when it is not an array.
+ * The array in v (an element found, or NULL when absent), as
+ * jsonb_array_elements takes it: NULL when absent (no elements), an error
+ * when it is not an array.
  */
 static JsonbContainer *
-element_as_array(JsonbContainer *c, const char *element)
+as_array(JsonbValue *v)
 {
-	JsonbValue	buf;
-	JsonbValue *v = element_value(c, element, &buf);
-
 	if (v == NULL)
 		return NULL;
 	if (v->type != jbvBinary)
@@ -519,6 +519,35 @@ element_as_array(JsonbContainer *c, const char *element)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("cannot extract elements from an object")));
 	return v->val.binary.data;
+}
+
+/*
+ * The array element of the row's source object, as
+ * jsonb_array_elements(bron->element) takes it.
+ */
+static JsonbContainer *
+row_array(VwlRow *rij, const char *element)
+{
+	JsonbValue	buf;
+
+	return as_array(row_value(rij, element, &buf));
+}
+
+/*
+ * The verwerkteObjecten array of v's document, as element_as_array gives it
+ * (and with its errors), looked up once for the three places that read it.
+ */
+static JsonbContainer *
+version_objects(VwlVersion *v)
+{
+	if (!v->lijst_gezocht)
+	{
+		VwlRow		rij = {NULL, v, &v->doc->root, 0, false};
+
+		v->lijst = row_array(&rij, "verwerkteObjecten");
+		v->lijst_gezocht = true;
+	}
+	return v->lijst;
 }
 
 /* The container of v if it is a JSON object, else NULL. */
@@ -675,7 +704,7 @@ static void
 push_new_objecten(VwlWriter *s, VwlVersion *v, MemoryContext callcxt,
 					 JsonbParseState **st)
 {
-	JsonbContainer *lijst = element_as_array(&v->doc->root, "verwerkteObjecten");
+	JsonbContainer *lijst = version_objects(v);
 	int			n = lijst ? JsonContainerSize(lijst) : 0;
 
 	if (n == 0)
@@ -853,7 +882,7 @@ assign_ids(VwlVersion *v, MemoryContext callcxt)
 				 errmsg("a verwerkingsactie document must be a JSON object")));
 	if (!v->nieuwe_objecten)
 		return;
-	lijst = element_as_array(&v->doc->root, "verwerkteObjecten");
+	lijst = version_objects(v);
 	n = lijst ? JsonContainerSize(lijst) : 0;
 	if (n == 0)
 		return;
@@ -1232,23 +1261,30 @@ column_encrypted(VwlRow *rij, const char *element, bool *isnull)
 static Datum
 column_soorten(VwlRow *rij, const char *element, bool *isnull)
 {
-	JsonbContainer *lijst = element_as_array(rij->bron, element);
+	JsonbContainer *lijst = row_array(rij, element);
 	int			n = lijst ? JsonContainerSize(lijst) : 0;
-	ArrayBuildState *abs;
+	Datum	   *waarden;
+	bool	   *nulls;
+	int			dims[1];
+	int			lbs[1] = {1};
 
 	*isnull = false;
 	if (n == 0)
 		return PointerGetDatum(construct_empty_array(TEXTOID));
-	abs = initArrayResult(TEXTOID, CurrentMemoryContext, false);
+	waarden = palloc(n * sizeof(Datum));
+	nulls = palloc(n * sizeof(bool));
 	for (int j = 0; j < n; j++)
 	{
 		JsonbContainer *g = as_object(getIthJsonbValueFromContainer(lijst, j));
 		text	   *t = g ? element_text(g, "soortGegeven") : NULL;
 
-		accumArrayResult(abs, PointerGetDatum(t), t == NULL, TEXTOID,
-						 CurrentMemoryContext);
+		waarden[j] = PointerGetDatum(t);
+		nulls[j] = (t == NULL);
 	}
-	return makeArrayResult(abs, CurrentMemoryContext);
+	dims[0] = n;
+	/* what makeArrayResult would make of them, without its build state */
+	return PointerGetDatum(construct_md_array(waarden, nulls, 1, dims, lbs, TEXTOID,
+											  -1, false, TYPALIGN_INT));
 }
 
 /* -------------------------------------------------------------------------
@@ -2031,7 +2067,7 @@ writer_write(VwlWriter *s, VwlVersion *versies, int n,
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("cannot extract elements from a scalar")));
-		lijst = element_as_array(&v->doc->root, "verwerkteObjecten");
+		lijst = version_objects(v);
 		for (int j = 0; j < v->aantal_ids; j++)
 		{
 			VwlRow		rij = {s, v, NULL, j + 1, false};
