@@ -85,3 +85,28 @@ SELECT actie_id, 9, 1, vertrouwelijkheid, tijdstip, tijdstip_registratie
 INSERT INTO verwerkt_object SELECT (md5('x'))::uuid, actie_id, volgnummer, 2, tijdstip, objecttype, soort_object_id,
        object_pseudoniem, object_versleuteld, betrokkenheid, verwerkte_soorten_gegevens
   FROM verwerkt_object LIMIT 1;
+
+-- The document log_verwerkingsactie returns (built from the validator's
+-- tree since issue 15) is the stored action as the API reads it back, with
+-- every element, two objects and their soorten gegevens.
+CREATE TEMP TABLE t_vol AS
+SELECT log_verwerkingsactie('{"actieNaam": "vol", "handelingNaam": "h", "verwerkingNaam": "v",
+    "verwerkingId": "5F0BEF4C-F66F-4311-84A5-19E8BF359EAF", "vertrouwelijkheid": "Normaal",
+    "verwerkingsactiviteitUrl": "https://example.org/a?b=%20", "bewaartermijn": "P10Y",
+    "uitvoerder": "00000001234567890000", "systeem": "s", "gebruiker": "g", "gegevensbron": "b",
+    "soortAfnemerId": "BSN", "afnemerId": "666777881", "tijdstip": "2024-06-01T10:00:00.123+02:00",
+    "url": "genegeerd", "vervallen": true,
+    "verwerkteObjecten": [
+      {"objecttype": "Persoon", "soortObjectId": "BSN", "objectId": "111222333", "url": "x",
+       "betrokkenheid": "Aanvrager", "verwerkteSoortenGegevens": [{"soortGegeven": "naam"}, {"soortGegeven": "adres"}]},
+      {"objecttype": "persoon", "soortObjectId": "BSN", "objectId": "111222345"}]}') AS d;
+SELECT d = verwerkingsactie((d->>'actieId')::uuid) AS als_opgeslagen,
+       d::text = verwerkingsactie((d->>'actieId')::uuid)::text AS zelfde_tekst,
+       (SELECT array_agg(o->>'url' LIKE '%/verwerkte-objecten/' || (o->>'verwerktObjectId'))
+          FROM jsonb_array_elements(d->'verwerkteObjecten') o) AS object_urls,
+       d->>'url' LIKE '%/verwerkingsacties/' || (d->>'actieId') AS url
+  FROM t_vol;
+SELECT jsonb_pretty(d - 'url' - 'actieId' - 'tijdstipRegistratie'
+                      #- '{verwerkteObjecten,0,url}' #- '{verwerkteObjecten,0,verwerktObjectId}'
+                      #- '{verwerkteObjecten,1,url}' #- '{verwerkteObjecten,1,verwerktObjectId}') AS rest
+  FROM t_vol;

@@ -1324,6 +1324,18 @@ vwl_verwerkingsactie_fouten(PG_FUNCTION_ARGS)
 Jsonb *
 vwl_validate_input(Jsonb *invoer, bool volledig)
 {
+	return JsonbValueToJsonb(vwl_validate_input_tree(invoer, volledig));
+}
+
+/*
+ * The same, as the JsonbValue tree JsonbValueToJsonb makes that datum of:
+ * a jbvObject whose pairs are the writable elements in jsonb key order, its
+ * arrays and objects trees too, its strings pointing into invoer (for the
+ * writer, which builds its returned document from it).
+ */
+JsonbValue *
+vwl_validate_input_tree(Jsonb *invoer, bool volledig)
+{
 	VwlValidation v;
 	JsonbValue	doc;
 
@@ -1337,7 +1349,7 @@ vwl_validate_input(Jsonb *invoer, bool volledig)
 	}
 	if (v.aantal > 0)
 		vwl_validation_report(&v, false);
-	return JsonbValueToJsonb(v.resultaat);
+	return v.resultaat;
 }
 
 PG_FUNCTION_INFO_V1(vwl_verwerkingsactie_input);

@@ -115,6 +115,8 @@ typedef struct VwlVersion
 	bool		objecten_volgnummer_null;
 	bool		nieuwe_objecten;	/* input objecten_volgnummer IS NULL */
 	Jsonb	   *doc;			/* the input document; NULL for SQL NULL */
+	JsonbValue *boom;			/* or the validator's tree of it: then doc
+								 * becomes the document built from it */
 	int			aantal_ids;		/* verwerktObjectIds handed out ... */
 	pg_uuid_t  *object_ids;		/* ... in the order of the objects */
 	int8		moment_stand;	/* tijdstip: 0 not read yet, 1 read, 2 absent */
@@ -863,6 +865,157 @@ build_document(VwlWriter *s, VwlVersion *v, MemoryContext callcxt)
 	push_samen(&st, &v->doc->root, version_new, lengthof(version_new), s, v, -1, callcxt);
 	res = pushJsonbValue(&st, WJB_END_OBJECT, NULL);
 	return JsonbValueToJsonb(res);
+}
+
+/* Whether pair key a sorts before (< 0), at (0) or after key b (jsonb's order). */
+static inline int
+pair_cmp(const char *a, int alen, const char *b, int blen)
+{
+	if (alen != blen)
+		return alen < blen ? -1 : 1;
+	return memcmp(a, b, alen);
+}
+
+/* A string value of len bytes at str. */
+static inline void
+set_string(JsonbValue *w, char *str, int len)
+{
+	w->type = jbvString;
+	w->val.string.val = str;
+	w->val.string.len = len;
+}
+
+/*
+ * Into uit: object boom (a tree whose pairs are in jsonb's order) with the n
+ * keys sleutels[] (in that order too) set to waarden[], each replacing the
+ * pair of the same key or merged in at its place; the pairs stay in order,
+ * as JsonbValueToJsonb writes them.
+ */
+static void
+merge_pairs(JsonbValue *uit, const JsonbValue *boom, const char *const *sleutels,
+			const JsonbValue *waarden, int n)
+{
+	int			oud = boom->val.object.nPairs;
+	JsonbPair  *paren = palloc((oud + n) * sizeof(JsonbPair));
+	int			k = 0;
+	int			a = 0;
+	int			b = 0;
+
+	while (a < oud || b < n)
+	{
+		int			cmp;
+
+		if (a == oud)
+			cmp = 1;
+		else if (b == n)
+			cmp = -1;
+		else
+			cmp = pair_cmp(boom->val.object.pairs[a].key.val.string.val,
+						   boom->val.object.pairs[a].key.val.string.len,
+						   sleutels[b], strlen(sleutels[b]));
+		if (cmp < 0)
+			paren[k] = boom->val.object.pairs[a++];
+		else
+		{
+			set_string(&paren[k].key, (char *) sleutels[b], strlen(sleutels[b]));
+			paren[k].value = waarden[b++];
+			if (cmp == 0)
+				a++;
+		}
+		paren[k].order = k;
+		k++;
+	}
+	uit->type = jbvObject;
+	uit->val.object.nPairs = k;
+	uit->val.object.pairs = paren;
+}
+
+/*
+ * build_document for a version whose normalised document the caller has as
+ * the validator's tree (v->boom, new objects): the same document, byte for
+ * byte, made by adding the writer's keys to the tree and writing it once,
+ * instead of writing the tree, reading it back and pushing every pair again.
+ */
+static Jsonb *
+build_document_tree(VwlWriter *s, VwlVersion *v)
+{
+	static const char *const sleutels[] = {
+		"url", "actieId", "vertrouwelijkheid", "verwerkteObjecten", "tijdstipRegistratie"
+	};
+	static const char *const object_sleutels[] = {"url", "verwerktObjectId"};
+	JsonbValue *boom = v->boom;
+	JsonbValue	waarden[lengthof(sleutels)];
+	JsonbValue *lijst = NULL;
+	JsonbValue	uit;
+	int			len;
+	char	   *str;
+
+	Assert(boom->type == jbvObject && v->nieuwe_objecten);
+	for (int i = 0; i < boom->val.object.nPairs; i++)
+	{
+		JsonbPair  *p = &boom->val.object.pairs[i];
+
+		if (p->key.val.string.len == strlen("verwerkteObjecten") &&
+			memcmp(p->key.val.string.val, "verwerkteObjecten", p->key.val.string.len) == 0)
+			lijst = &p->value;
+	}
+
+	/* url, actieId, vertrouwelijkheid as push_versie_url, push_actie_id, push_niveau */
+	if (v->actie_null)
+	{
+		waarden[0].type = jbvNull;
+		waarden[1].type = jbvNull;
+	}
+	else
+	{
+		str = url_for(s, "/verwerkingsacties/", DatumGetUUIDP(v->actie), &len);
+		set_string(&waarden[0], str, len);
+		set_string(&waarden[1], uuid_text(DatumGetUUIDP(v->actie)), UUID_TEXT_LENGTH);
+	}
+	if (v->niveau_null)
+		waarden[2].type = jbvNull;
+	else
+	{
+		str = OutputFunctionCall(&s->niveau_uit, v->niveau);
+		set_string(&waarden[2], str, strlen(str));
+	}
+
+	/* verwerkteObjecten as push_new_objecten: null without objects */
+	if (lijst == NULL || lijst->type != jbvArray || lijst->val.array.nElems == 0)
+		waarden[3].type = jbvNull;
+	else
+	{
+		int			n = lijst->val.array.nElems;
+		JsonbValue *objecten = palloc(n * sizeof(JsonbValue));
+
+		v->object_ids = palloc(n * sizeof(pg_uuid_t));
+		v->aantal_ids = n;
+		for (int j = 0; j < n; j++)
+		{
+			JsonbValue	nieuw[lengthof(object_sleutels)];
+
+			if (lijst->val.array.elems[j].type != jbvObject)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("verwerkteObjecten[%d] is not a JSON object", j)));
+			vwl_uuidv7_generate(&v->object_ids[j]);
+			str = url_for(s, "/verwerkte-objecten/", &v->object_ids[j], &len);
+			set_string(&nieuw[0], str, len);
+			set_string(&nieuw[1], uuid_text(&v->object_ids[j]), UUID_TEXT_LENGTH);
+			merge_pairs(&objecten[j], &lijst->val.array.elems[j], object_sleutels,
+						nieuw, lengthof(object_sleutels));
+		}
+		waarden[3].type = jbvArray;
+		waarden[3].val.array.rawScalar = false;
+		waarden[3].val.array.nElems = n;
+		waarden[3].val.array.elems = objecten;
+	}
+
+	/* tijdstipRegistratie as push_registratie */
+	set_string(&waarden[4], s->registratie_json, strlen(s->registratie_json));
+
+	merge_pairs(&uit, boom, sleutels, waarden, lengthof(sleutels));
+	return JsonbValueToJsonb(&uit);
 }
 
 /*
@@ -1993,7 +2146,7 @@ writer_write(VwlWriter *s, VwlVersion *versies, int n,
 	{
 		VwlVersion  *v = &versies[i];
 		Datum		uit = (Datum) 0;
-		bool		isnull = (v->doc == NULL);
+		bool		isnull = (v->doc == NULL && v->boom == NULL);
 
 		CHECK_FOR_INTERRUPTS();
 		MemoryContextReset(rijcxt);
@@ -2007,10 +2160,20 @@ writer_write(VwlWriter *s, VwlVersion *versies, int n,
 		{
 			Jsonb	   *doc = NULL;
 
-			if (!isnull)
+			if (!isnull && v->boom != NULL)
+			{
+				/* the ids, in callcxt: the object rows read them */
+				MemoryContextSwitchTo(callcxt);
+				doc = build_document_tree(s, v);
+				MemoryContextSwitchTo(rijcxt);
+			}
+			else if (!isnull)
 				doc = build_document(s, v, callcxt);
 			documenten[i] = doc == NULL ? NULL :
 				(Jsonb *) copy_to(callcxt, doc, VARSIZE(doc));
+			/* the rows read the document built from the tree */
+			if (v->boom != NULL)
+				v->doc = documenten[i];
 		}
 		else
 		{
@@ -2198,6 +2361,31 @@ requested_niveau(Jsonb *doc)
 	return NIVEAU_GEEN;			/* keep the compiler quiet */
 }
 
+/* The level a normalised document's tree asks for; NIVEAU_GEEN when absent. */
+static Niveau
+requested_niveau_tree(JsonbValue *boom)
+{
+	for (int i = 0; i < boom->val.object.nPairs; i++)
+	{
+		JsonbPair  *p = &boom->val.object.pairs[i];
+
+		if (p->key.val.string.len != strlen("vertrouwelijkheid") ||
+			memcmp(p->key.val.string.val, "vertrouwelijkheid", p->key.val.string.len) != 0)
+			continue;
+		if (p->value.type == jbvNull)
+			return NIVEAU_GEEN;
+		for (int k = 0; p->value.type == jbvString && k < NIVEAU_COUNT; k++)
+		{
+			if (p->value.val.string.len == (int) strlen(vwl_niveau_namen[k]) &&
+				memcmp(p->value.val.string.val, vwl_niveau_namen[k], p->value.val.string.len) == 0)
+				return (Niveau) k;
+		}
+		/* the validator lets through only the enum's labels */
+		elog(ERROR, "vertrouwelijkheid of a validated document is not a label");
+	}
+	return NIVEAU_GEEN;
+}
+
 PG_FUNCTION_INFO_V1(vwl_log_verwerkingsacties);
 
 /*
@@ -2286,7 +2474,7 @@ vwl_log_verwerkingsactie(PG_FUNCTION_ARGS)
 	int			scopes = vwl_scopes();
 	VwlWriter s;
 	VwlVersion	versie;
-	Jsonb	   *doc;
+	JsonbValue *boom;
 	Jsonb	   *uit;
 	Niveau		niveau;
 	pg_uuid_t  *actie;
@@ -2299,8 +2487,8 @@ vwl_log_verwerkingsactie(PG_FUNCTION_ARGS)
 	make_contexts(&callcxt, &rijcxt);
 	oud = MemoryContextSwitchTo(callcxt);
 
-	doc = vwl_validate_input(PG_ARGISNULL(0) ? NULL : PG_GETARG_JSONB_P(0), false);
-	niveau = vwl_decide_niveau("create", scopes, NIVEAU_GEEN, requested_niveau(doc));
+	boom = vwl_validate_input_tree(PG_ARGISNULL(0) ? NULL : PG_GETARG_JSONB_P(0), false);
+	niveau = vwl_decide_niveau("create", scopes, NIVEAU_GEEN, requested_niveau_tree(boom));
 
 	writer_open(&s, callcxt);
 	memset(&versie, 0, sizeof(versie));
@@ -2309,7 +2497,7 @@ vwl_log_verwerkingsactie(PG_FUNCTION_ARGS)
 	versie.actie = UUIDPGetDatum(actie);
 	versie.volgnummer = Int32GetDatum(1);
 	versie.niveau = ObjectIdGetDatum(plan_cache.niveaus[niveau]);
-	versie.doc = doc;
+	versie.boom = boom;
 	versie.nieuwe_objecten = true;
 	versie.objecten_volgnummer = versie.volgnummer;
 
