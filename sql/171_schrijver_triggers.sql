@@ -110,3 +110,33 @@ SELECT jsonb_pretty(d - 'url' - 'actieId' - 'tijdstipRegistratie'
                       #- '{verwerkteObjecten,0,url}' #- '{verwerkteObjecten,0,verwerktObjectId}'
                       #- '{verwerkteObjecten,1,url}' #- '{verwerkteObjecten,1,verwerktObjectId}') AS rest
   FROM t_vol;
+
+-- A batch of up to 1,000 items reaches the writer as the validator's trees,
+-- a larger one as datums (writer.c, vwl_log_verwerkingsacties): both store
+-- the same rows.
+CREATE TEMP TABLE t_batch AS
+SELECT k, a FROM (SELECT 1 AS k, a FROM log_verwerkingsacties(jsonb_build_array((SELECT d - 'url' - 'actieId' FROM t_vol))) a
+                  UNION ALL
+                  SELECT 2, a FROM log_verwerkingsacties((SELECT jsonb_agg(d - 'url' - 'actieId') FROM t_vol, generate_series(1, 1001))) a) x;
+SELECT k, count(DISTINCT a) AS acties,
+       count(DISTINCT (v.actie_naam, v.handeling_naam, v.verwerking_naam, v.verwerking_id, v.verwerkingsactiviteit_url,
+                       v.vertrouwelijkheid, v.bewaartermijn::text, v.uitvoerder, v.systeem, v.gebruiker, v.gegevensbron,
+                       v.soort_afnemer_id, v.afnemer_id, _decrypt_afnemer(v), v.tijdstip::text, v.trace_id, v.objecten_volgnummer)) AS versies,
+       count(DISTINCT (o.volgorde, o.tijdstip, o.objecttype, o.soort_object_id, o.object_pseudoniem, _decrypt_object(o),
+                       o.betrokkenheid, o.verwerkte_soorten_gegevens)) AS objecten,
+       count(o.*) AS object_rijen
+  FROM t_batch JOIN verwerkingsactie_versie v ON v.actie_id = a
+  JOIN verwerkt_object o ON o.actie_id = v.actie_id AND o.volgnummer = v.objecten_volgnummer
+ GROUP BY k ORDER BY k;
+-- ... and those of the single call.
+SELECT count(*) AS verschillend FROM (
+    SELECT v.actie_naam, v.handeling_naam, v.verwerking_naam, v.verwerking_id, v.verwerkingsactiviteit_url,
+           v.vertrouwelijkheid, v.bewaartermijn::text, v.uitvoerder, v.systeem, v.gebruiker, v.gegevensbron,
+           v.soort_afnemer_id, v.afnemer_id, _decrypt_afnemer(v), v.tijdstip::text, v.trace_id, v.objecten_volgnummer,
+           o.volgorde, o.tijdstip, o.objecttype, o.soort_object_id, o.object_pseudoniem, _decrypt_object(o),
+           o.betrokkenheid, o.verwerkte_soorten_gegevens
+      FROM (SELECT a FROM t_batch UNION SELECT (d->>'actieId')::uuid FROM t_vol) t
+      JOIN verwerkingsactie_versie v ON v.actie_id = t.a
+      JOIN verwerkt_object o ON o.actie_id = v.actie_id AND o.volgnummer = v.objecten_volgnummer
+     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25
+    HAVING count(*) <> 1003) x;

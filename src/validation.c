@@ -1111,8 +1111,10 @@ array_element_of(StringInfo uit, int jentries, int i, Jsonb *item, uint32 *totaa
  * Validate a batch: a non-empty JSON array of documents, item i named "[i]".
  * With uit_gewenst, returns the array of normalised documents, or with
  * items (room for every item of invoer) stores each normalised document
- * there, allocated in the caller's context, and returns invoer; NULL when
- * there are problems.
+ * there, allocated in the caller's context, and returns invoer, or with
+ * bomen stores each one's tree there instead (validated in the caller's
+ * context, without the reset below) and returns invoer; NULL when there
+ * are problems.
  *
  * Memory: each item is validated and normalised in a context that is reset
  * after it; only its serialised form is kept: appended to the result, which
@@ -1122,7 +1124,7 @@ array_element_of(StringInfo uit, int jentries, int i, Jsonb *item, uint32 *totaa
  * dominate.)
  */
 static Jsonb *
-validate_acties(VwlValidation *v, Jsonb *invoer, Jsonb **items)
+validate_acties(VwlValidation *v, Jsonb *invoer, Jsonb **items, JsonbValue **bomen)
 {
 	JsonbValue	doc;
 	JsonbContainer *reeks;
@@ -1157,7 +1159,7 @@ validate_acties(VwlValidation *v, Jsonb *invoer, Jsonb **items)
 		return NULL;
 	}
 
-	if (v->uit_gewenst && items == NULL)
+	if (v->uit_gewenst && items == NULL && bomen == NULL)
 	{
 		uint32		kop = n | JB_FARRAY;
 
@@ -1190,6 +1192,15 @@ validate_acties(VwlValidation *v, Jsonb *invoer, Jsonb **items)
 			continue;
 		CHECK_FOR_INTERRUPTS();
 
+		if (bomen != NULL)
+		{
+			/* the tree itself, in the caller's context: nothing to reset */
+			vwl_path_index(v, i);
+			vwl_validate_verwerkingsactie(v, &item);
+			vwl_path_pop(v);
+			bomen[i++] = build(v) ? v->resultaat : NULL;
+			continue;
+		}
 		oud = MemoryContextSwitchTo(item_cxt);
 		vwl_path_index(v, i);
 		vwl_validate_verwerkingsactie(v, &item);
@@ -1216,7 +1227,7 @@ validate_acties(VwlValidation *v, Jsonb *invoer, Jsonb **items)
 	if (!build(v))
 		return NULL;
 	Assert(i == n);
-	if (items != NULL)
+	if (items != NULL || bomen != NULL)
 		return invoer;
 	SET_VARSIZE(uit.data, uit.len);
 	return (Jsonb *) uit.data;
@@ -1231,7 +1242,7 @@ validate_array_argument(FunctionCallInfo fcinfo, VwlValidation *v)
 		vwl_problem(v, NULL, 0, VWL_CODE_REQUIRED, "is required");
 		return NULL;
 	}
-	return validate_acties(v, PG_GETARG_JSONB_P(0), NULL);
+	return validate_acties(v, PG_GETARG_JSONB_P(0), NULL, NULL);
 }
 
 /*
@@ -1257,12 +1268,47 @@ vwl_validate_verwerkingsacties(VwlValidation *v, Jsonb *invoer, int *n)
 	if (doc.type == jbvBinary && JsonContainerIsArray(doc.val.binary.data))
 		*n = JsonContainerSize(doc.val.binary.data);
 	items = palloc0(Max(*n, 1) * sizeof(Jsonb *));
-	if (validate_acties(v, invoer, items) == NULL)
+	if (validate_acties(v, invoer, items, NULL) == NULL)
 	{
 		*n = 0;
 		return NULL;
 	}
 	return items;
+}
+
+/*
+ * The same for a batch of at most VWL_MAX_TREES items, its normalised
+ * documents as the validator's trees (see vwl_validate_input_tree), in the
+ * current memory context: the writer reads them as they are, instead of
+ * each being written out as a datum first.  (A larger batch: NULL, and
+ * *n the number of its items; use vwl_validate_verwerkingsacties.  Its
+ * trees together would take a few times the memory of the datums.)
+ */
+JsonbValue **
+vwl_validate_verwerkingsacties_trees(VwlValidation *v, Jsonb *invoer, int *n)
+{
+	JsonbValue	doc;
+	JsonbValue **bomen;
+
+	Assert(v->uit_gewenst);
+	*n = 0;
+	if (invoer == NULL)
+	{
+		vwl_problem(v, NULL, 0, VWL_CODE_REQUIRED, "is required");
+		return NULL;
+	}
+	vwl_jsonb_root(invoer, &doc);
+	if (doc.type == jbvBinary && JsonContainerIsArray(doc.val.binary.data))
+		*n = JsonContainerSize(doc.val.binary.data);
+	if (*n > VWL_MAX_TREES)
+		return NULL;
+	bomen = palloc0(Max(*n, 1) * sizeof(JsonbValue *));
+	if (validate_acties(v, invoer, NULL, bomen) == NULL)
+	{
+		*n = 0;
+		return NULL;
+	}
+	return bomen;
 }
 
 /* Return every problem of v as rows (name, code, reason). */

@@ -18,8 +18,9 @@
  *	   brings a new object set.
  *
  * Rows go in the way COPY FROM puts them in: a ResultRelInfo per table,
- * the INSERT privilege checked on a range table, BEFORE ROW triggers, stored
- * generated columns, NOT NULL and CHECK constraints (ExecConstraints), the
+ * the INSERT privilege checked on a range table, BEFORE ROW triggers (but
+ * the extension's own two, whose work the writer does: own_triggers),
+ * stored generated columns, NOT NULL and CHECK constraints (ExecConstraints), the
  * heap, the indexes (a duplicate primary key is 23505, which PUT turns into
  * a serialization failure), AFTER ROW and statement triggers.  Errors are
  * raised in the order the SQL writer raised them: all version rows before
@@ -149,6 +150,7 @@ typedef struct VwlRow
 	struct VwlWriter *s;
 	VwlVersion  *versie;
 	JsonbContainer *bron;		/* the document or the object; NULL if none */
+	JsonbValue *bron_boom;		/* or the validator's tree of it (jbvObject) */
 	int			volgorde;		/* object rows: position, from 1 */
 	bool		pseudoniem_klaar;	/* object rows: pseudoniem computed */
 	unsigned char pseudoniem[VWL_PSEUDONIEM_LENGTH];	/* ... for the binding */
@@ -386,6 +388,38 @@ child_value(JsonbContainer *c, const uint32 *begin, int i, JsonbValue *uit)
 }
 
 /*
+ * element of object boom, a tree of the validator whose pairs are in jsonb's
+ * order (binary search); NULL when absent.  The value itself, not a copy.
+ */
+static JsonbValue *
+tree_value(JsonbValue *boom, const char *element)
+{
+	int			lengte = strlen(element);
+	int			laag = 0;
+	int			hoog = boom->val.object.nPairs;
+
+	Assert(boom->type == jbvObject);
+	while (laag < hoog)
+	{
+		int			m = laag + (hoog - laag) / 2;
+		JsonbValue *k = &boom->val.object.pairs[m].key;
+		int			cmp;
+
+		if (k->val.string.len != lengte)
+			cmp = k->val.string.len < lengte ? -1 : 1;
+		else
+			cmp = memcmp(k->val.string.val, element, lengte);
+		if (cmp == 0)
+			return &boom->val.object.pairs[m].value;
+		if (cmp < 0)
+			laag = m + 1;
+		else
+			hoog = m;
+	}
+	return NULL;
+}
+
+/*
  * element of the row's source object (rij->bron), as element_value gives
  * it: NULL when absent.  The offsets of the object's children are worked
  * out in one pass on the first lookup of the row; then a binary search over
@@ -401,6 +435,8 @@ row_value(VwlRow *rij, const char *element, JsonbValue *buf)
 	int			laag;
 	int			hoog;
 
+	if (rij->bron_boom != NULL)
+		return tree_value(rij->bron_boom, element);
 	if (c == NULL)
 		return NULL;
 	if (k->c != c)
@@ -544,12 +580,24 @@ version_objects(VwlVersion *v)
 {
 	if (!v->lijst_gezocht)
 	{
-		VwlRow		rij = {NULL, v, &v->doc->root, 0, false};
+		VwlRow		rij = {NULL, v, &v->doc->root, NULL, 0, false};
 
 		v->lijst = row_array(&rij, "verwerkteObjecten");
 		v->lijst_gezocht = true;
 	}
 	return v->lijst;
+}
+
+/*
+ * The verwerkteObjecten of a version given as a tree (v->boom, no doc): the
+ * jbvArray of object trees, or NULL when there are none.
+ */
+static JsonbValue *
+version_objects_tree(VwlVersion *v)
+{
+	JsonbValue *w = tree_value(v->boom, "verwerkteObjecten");
+
+	return (w != NULL && w->type == jbvArray) ? w : NULL;
 }
 
 /* The container of v if it is a JSON object, else NULL. */
@@ -1026,17 +1074,27 @@ build_document_tree(VwlWriter *s, VwlVersion *v)
 static void
 assign_ids(VwlVersion *v, MemoryContext callcxt)
 {
-	JsonbContainer *lijst;
+	JsonbContainer *lijst = NULL;
+	JsonbValue *boom_lijst = NULL;
 	int			n;
 
-	if (!JB_ROOT_IS_OBJECT(v->doc))
+	if (v->doc != NULL && !JB_ROOT_IS_OBJECT(v->doc))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("a verwerkingsactie document must be a JSON object")));
 	if (!v->nieuwe_objecten)
 		return;
-	lijst = version_objects(v);
-	n = lijst ? JsonContainerSize(lijst) : 0;
+	if (v->doc != NULL)
+	{
+		lijst = version_objects(v);
+		n = lijst ? JsonContainerSize(lijst) : 0;
+	}
+	else
+	{
+		/* the validator's tree: every item is an object */
+		boom_lijst = version_objects_tree(v);
+		n = boom_lijst ? boom_lijst->val.array.nElems : 0;
+	}
 	if (n == 0)
 		return;
 
@@ -1044,7 +1102,7 @@ assign_ids(VwlVersion *v, MemoryContext callcxt)
 	v->aantal_ids = n;
 	for (int j = 0; j < n; j++)
 	{
-		if (as_object(getIthJsonbValueFromContainer(lijst, j)) == NULL)
+		if (lijst != NULL && as_object(getIthJsonbValueFromContainer(lijst, j)) == NULL)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("verwerkteObjecten[%d] is not a JSON object", j)));
@@ -1211,7 +1269,18 @@ version_moment(VwlVersion *v)
 {
 	if (v->moment_stand == 0)
 	{
-		text	   *t = v->doc ? element_text(&v->doc->root, "tijdstip") : NULL;
+		text	   *t;
+
+		if (v->doc != NULL)
+			t = element_text(&v->doc->root, "tijdstip");
+		else if (v->boom != NULL)
+		{
+			JsonbValue *w = tree_value(v->boom, "tijdstip");
+
+			t = w ? value_text(w) : NULL;
+		}
+		else
+			t = NULL;
 
 		if (t == NULL)
 			v->moment_stand = 2;
@@ -1414,13 +1483,27 @@ column_encrypted(VwlRow *rij, const char *element, bool *isnull)
 static Datum
 column_soorten(VwlRow *rij, const char *element, bool *isnull)
 {
-	JsonbContainer *lijst = row_array(rij, element);
-	int			n = lijst ? JsonContainerSize(lijst) : 0;
+	JsonbContainer *lijst = NULL;
+	JsonbValue *boom_lijst = NULL;
+	int			n;
 	Datum	   *waarden;
 	bool	   *nulls;
 	int			dims[1];
 	int			lbs[1] = {1};
 
+	if (rij->bron_boom != NULL)
+	{
+		/* the validator's tree: an array of objects, [] when absent */
+		boom_lijst = tree_value(rij->bron_boom, element);
+		if (boom_lijst != NULL && boom_lijst->type != jbvArray)
+			boom_lijst = NULL;
+		n = boom_lijst ? boom_lijst->val.array.nElems : 0;
+	}
+	else
+	{
+		lijst = row_array(rij, element);
+		n = lijst ? JsonContainerSize(lijst) : 0;
+	}
 	*isnull = false;
 	if (n == 0)
 		return PointerGetDatum(construct_empty_array(TEXTOID));
@@ -1428,8 +1511,21 @@ column_soorten(VwlRow *rij, const char *element, bool *isnull)
 	nulls = palloc(n * sizeof(bool));
 	for (int j = 0; j < n; j++)
 	{
-		JsonbContainer *g = as_object(getIthJsonbValueFromContainer(lijst, j));
-		text	   *t = g ? element_text(g, "soortGegeven") : NULL;
+		text	   *t = NULL;
+
+		if (boom_lijst != NULL)
+		{
+			JsonbValue *g = &boom_lijst->val.array.elems[j];
+			JsonbValue *w = g->type == jbvObject ? tree_value(g, "soortGegeven") : NULL;
+
+			t = w ? value_text(w) : NULL;
+		}
+		else
+		{
+			JsonbContainer *g = as_object(getIthJsonbValueFromContainer(lijst, j));
+
+			t = g ? element_text(g, "soortGegeven") : NULL;
+		}
 
 		waarden[j] = PointerGetDatum(t);
 		nulls[j] = (t == NULL);
@@ -2198,7 +2294,7 @@ writer_write(VwlWriter *s, VwlVersion *versies, int n,
 	insert_begin(s, &s->versies);
 	for (int i = 0; i < n; i++)
 	{
-		VwlRow		rij = {s, &versies[i], NULL, 0, false};
+		VwlRow		rij = {s, &versies[i], NULL, NULL, 0, false};
 
 		CHECK_FOR_INTERRUPTS();
 		MemoryContextReset(rijcxt);
@@ -2206,6 +2302,8 @@ writer_write(VwlWriter *s, VwlVersion *versies, int n,
 		MemoryContextSwitchTo(rijcxt);
 		if (versies[i].doc != NULL)
 			rij.bron = &versies[i].doc->root;
+		else
+			rij.bron_boom = versies[i].boom;
 		fill_row(s, &s->versies, &rij);
 		insert_row(s, &s->versies);
 		MemoryContextSwitchTo(callcxt);
@@ -2217,9 +2315,10 @@ writer_write(VwlWriter *s, VwlVersion *versies, int n,
 	for (int i = 0; i < n; i++)
 	{
 		VwlVersion  *v = &versies[i];
-		JsonbContainer *lijst;
+		JsonbContainer *lijst = NULL;
+		JsonbValue *boom_lijst = NULL;
 
-		if (!v->nieuwe_objecten || v->doc == NULL)
+		if (!v->nieuwe_objecten || (v->doc == NULL && v->boom == NULL))
 			continue;
 
 		/*
@@ -2230,16 +2329,22 @@ writer_write(VwlWriter *s, VwlVersion *versies, int n,
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("cannot extract elements from a scalar")));
-		lijst = version_objects(v);
+		if (v->doc != NULL)
+			lijst = version_objects(v);
+		else
+			boom_lijst = version_objects_tree(v);
 		for (int j = 0; j < v->aantal_ids; j++)
 		{
-			VwlRow		rij = {s, v, NULL, j + 1, false};
+			VwlRow		rij = {s, v, NULL, NULL, j + 1, false};
 
 			CHECK_FOR_INTERRUPTS();
 			MemoryContextReset(rijcxt);
 			ResetPerTupleExprContext(estate);
 			MemoryContextSwitchTo(rijcxt);
-			rij.bron = as_object(getIthJsonbValueFromContainer(lijst, j));
+			if (lijst != NULL)
+				rij.bron = as_object(getIthJsonbValueFromContainer(lijst, j));
+			else if (boom_lijst->val.array.elems[j].type == jbvObject)
+				rij.bron_boom = &boom_lijst->val.array.elems[j];
 			fill_row(s, &s->objecten, &rij);
 			insert_row(s, &s->objecten);
 			MemoryContextSwitchTo(callcxt);
@@ -2403,7 +2508,9 @@ vwl_log_verwerkingsacties(PG_FUNCTION_ARGS)
 	int			scopes = vwl_scopes();
 	VwlValidation val;
 	VwlWriter s;
-	Jsonb	  **docs;
+	Jsonb	   *invoer = PG_ARGISNULL(0) ? NULL : PG_GETARG_JSONB_P(0);
+	Jsonb	  **docs = NULL;
+	JsonbValue **bomen;
 	Niveau	   *niveaus;
 	VwlVersion  *versies;
 	int			n;
@@ -2417,15 +2524,22 @@ vwl_log_verwerkingsacties(PG_FUNCTION_ARGS)
 	make_contexts(&callcxt, &rijcxt);
 	oud = MemoryContextSwitchTo(callcxt);
 
-	/* All or nothing: every problem of every element, with its index. */
+	/*
+	 * All or nothing: every problem of every element, with its index.  The
+	 * normalised documents as the validator's trees, which the writer reads
+	 * as they are; a batch too large for that as datums.
+	 */
 	vwl_validation_init(&val, false, true);
-	docs = vwl_validate_verwerkingsacties(&val, PG_ARGISNULL(0) ? NULL : PG_GETARG_JSONB_P(0), &n);
+	bomen = vwl_validate_verwerkingsacties_trees(&val, invoer, &n);
+	if (bomen == NULL && val.aantal == 0)
+		docs = vwl_validate_verwerkingsacties(&val, invoer, &n);
 	if (val.aantal > 0)
 		vwl_validation_report(&val, true);
 
 	niveaus = palloc(n * sizeof(Niveau));
 	for (int i = 0; i < n; i++)
 		niveaus[i] = vwl_decide_niveau("create", scopes, NIVEAU_GEEN,
+									   bomen ? requested_niveau_tree(bomen[i]) :
 									   requested_niveau(docs[i]));
 
 	writer_open(&s, callcxt);
@@ -2439,7 +2553,10 @@ vwl_log_verwerkingsacties(PG_FUNCTION_ARGS)
 		v->actie = UUIDPGetDatum(actie);
 		v->volgnummer = Int32GetDatum(1);
 		v->niveau = ObjectIdGetDatum(plan_cache.niveaus[niveaus[i]]);
-		v->doc = docs[i];
+		if (bomen)
+			v->boom = bomen[i];
+		else
+			v->doc = docs[i];
 		v->nieuwe_objecten = true;
 		v->objecten_volgnummer = v->volgnummer;
 	}
