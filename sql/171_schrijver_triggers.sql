@@ -114,6 +114,9 @@ SELECT jsonb_pretty(d - 'url' - 'actieId' - 'tijdstipRegistratie'
 -- A batch of up to 1,000 items reaches the writer as the validator's trees,
 -- a larger one as datums (writer.c, vwl_log_verwerkingsacties): both store
 -- the same rows.
+SET client_min_messages = error;  -- the first checkpoint of a cluster makes its signing key
+SELECT verzegel() AS boom_voor \gset
+SET client_min_messages = warning;
 CREATE TEMP TABLE t_batch AS
 SELECT k, a FROM (SELECT 1 AS k, a FROM log_verwerkingsacties(jsonb_build_array((SELECT d - 'url' - 'actieId' FROM t_vol))) a
                   UNION ALL
@@ -128,6 +131,9 @@ SELECT k, count(DISTINCT a) AS acties,
   FROM t_batch JOIN verwerkingsactie_versie v ON v.actie_id = a
   JOIN verwerkt_object o ON o.actie_id = v.actie_id AND o.volgnummer = v.objecten_volgnummer
  GROUP BY k ORDER BY k;
+-- Every row of both batches (1 + 2 and 1,001 + 2,002, the larger one
+-- through table_multi_insert in parts of 100) is in the next checkpoint.
+SELECT verzegel() - :boom_voor AS verzegeld;
 -- ... and those of the single call.
 SELECT count(*) AS verschillend FROM (
     SELECT v.actie_naam, v.handeling_naam, v.verwerking_naam, v.verwerking_id, v.verwerkingsactiviteit_url,

@@ -33,6 +33,7 @@
  */
 #include "postgres.h"
 
+#include "access/heapam.h"
 #include "access/htup_details.h"
 #include "access/table.h"
 #include "access/tableam.h"
@@ -208,6 +209,10 @@ typedef struct VwlTarget
 	TransitionCaptureState *overgang;
 	ExprState **standaard;		/* per attribute: its default, prepared */
 	bool		traceparent;	/* the writer does _traceparent()'s work */
+	/* the batch: rows kept for table_multi_insert (NULL: one at a time) */
+	TupleTableSlot **buffer;
+	int			in_buffer;
+	BulkInsertState bis;
 } VwlTarget;
 
 /* The state of one call. */
@@ -223,6 +228,7 @@ typedef struct VwlWriter
 	FmgrInfo	niveau_uit;		/* output function of vertrouwelijkheid */
 	bool		oin_bekend;		/* oin has only its own CHECK (oin_bekend()) */
 	FmgrInfo   *objecten_document;	/* _objecten_document, when needed */
+	bool		meervoud;		/* the batch: heap rows by table_multi_insert */
 	int			trace_stand;	/* traceparent: 0 not read, 1 valid, 2 none */
 	uint8		trace[16];		/* ... its trace-id */
 	uint8		ouder[8];		/* ... its parent-id */
@@ -2064,6 +2070,55 @@ fill_row(VwlWriter *s, VwlTarget *d, VwlRow *rij)
 	ExecStoreVirtualTuple(slot);
 }
 
+/* The rows of a batch that go to the heap in one table_multi_insert. */
+#define VWL_MULTI_INSERT_ROWS 100
+
+/*
+ * The batch: keep the rows of d for table_multi_insert with a
+ * BulkInsertState, as COPY FROM does (one WAL record per heap page instead
+ * of one per row; the target page stays pinned).  For log_verwerkingsacties
+ * only: its rows have new ids, so no unique violation is reported later
+ * than it would have been; PUT's (23505, a serialization failure) is raised
+ * row by row as before.
+ */
+static void
+buffer_rows(VwlTarget *d, EState *estate)
+{
+	d->buffer = palloc(VWL_MULTI_INSERT_ROWS * sizeof(TupleTableSlot *));
+	for (int i = 0; i < VWL_MULTI_INSERT_ROWS; i++)
+		d->buffer[i] = table_slot_create(d->rel, &estate->es_tupleTable);
+	d->in_buffer = 0;
+	d->bis = GetBulkInsertState();
+}
+
+/*
+ * The kept rows of d into the heap at once, then each one's index entries
+ * and AFTER ROW triggers, in their order, as CopyMultiInsertBufferFlush.
+ * In a context reset per row (rijcxt); resets the per-row expression
+ * context for every row.
+ */
+static void
+flush_rows(VwlWriter *s, VwlTarget *d)
+{
+	EState	   *estate = s->estate;
+
+	if (d->in_buffer == 0)
+		return;
+	table_multi_insert(d->rel, d->buffer, d->in_buffer, estate->es_output_cid, 0, d->bis);
+	for (int i = 0; i < d->in_buffer; i++)
+	{
+		List	   *opnieuw = NIL;
+
+		ResetPerTupleExprContext(estate);
+		if (d->rri->ri_NumIndices > 0)
+			opnieuw = ExecInsertIndexTuples(d->rri, d->buffer[i], estate, false, false, NULL, NIL);
+		ExecARInsertTriggers(estate, d->rri, d->buffer[i], opnieuw, d->overgang);
+		list_free(opnieuw);
+		ExecClearTuple(d->buffer[i]);
+	}
+	d->in_buffer = 0;
+}
+
 /* Insert the row in the slot of d, as INSERT and COPY FROM do. */
 static void
 insert_row(VwlWriter *s, VwlTarget *d)
@@ -2092,6 +2147,15 @@ insert_row(VwlWriter *s, VwlTarget *d)
 	if (rel->rd_att->constr)
 		ExecConstraints(rri, slot, estate);
 
+	if (d->buffer != NULL)
+	{
+		/* kept (as a heap tuple of its own) for flush_rows */
+		ExecCopySlot(d->buffer[d->in_buffer++], slot);
+		if (d->in_buffer == VWL_MULTI_INSERT_ROWS)
+			flush_rows(s, d);
+		return;
+	}
+
 	table_tuple_insert(rel, slot, estate->es_output_cid, 0, NULL);
 
 	if (rri->ri_NumIndices > 0)
@@ -2114,10 +2178,20 @@ insert_begin(VwlWriter *s, VwlTarget *d)
 	ExecBSInsertTriggers(s->estate, d->rri);
 }
 
-/* End it: AFTER STATEMENT triggers, then every queued AFTER trigger fires. */
+/*
+ * End it: the kept rows of a batch into the table, then AFTER STATEMENT
+ * triggers, then every queued AFTER trigger fires.
+ */
 static void
 insert_end(VwlWriter *s, VwlTarget *d)
 {
+	if (d->buffer != NULL)
+	{
+		flush_rows(s, d);
+		FreeBulkInsertState(d->bis);
+		d->bis = NULL;
+		table_finish_bulk_insert(d->rel, 0);
+	}
 	ExecASInsertTriggers(s->estate, d->rri, d->overgang);
 	AfterTriggerEndQuery(s->estate);
 }
@@ -2289,6 +2363,11 @@ writer_write(VwlWriter *s, VwlVersion *versies, int n,
 	(void) ExecCheckRTPerms(estate->es_range_table, true);
 	start_target(s, &s->versies, 1);
 	start_target(s, &s->objecten, 2);
+	if (s->meervoud)
+	{
+		buffer_rows(&s->versies, estate);
+		buffer_rows(&s->objecten, estate);
+	}
 
 	/* 2. One row per version. */
 	insert_begin(s, &s->versies);
@@ -2543,6 +2622,7 @@ vwl_log_verwerkingsacties(PG_FUNCTION_ARGS)
 									   requested_niveau(docs[i]));
 
 	writer_open(&s, callcxt);
+	s.meervoud = true;
 	versies = palloc0(n * sizeof(VwlVersion));
 	for (int i = 0; i < n; i++)
 	{
