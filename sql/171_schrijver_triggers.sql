@@ -37,7 +37,7 @@ SELECT pg_temp.log('origin', '888000111');
 -- A later version (PUT, PATCH) keeps what the first one got and gets nothing new.
 SET request.headers = '{"traceparent": "00-1af7651916cd43dd8448eb211c80319c-c7ad6b7169203331-01"}';
 SELECT count(*) FROM wijzig_verwerkingsactie((SELECT actie FROM t_acties WHERE naam = 'origin/los'),
-       pg_temp.doc('888000111') || '{"actieNaam": "PUT"}');
+       verwerkingsactie((SELECT actie FROM t_acties WHERE naam = 'origin/los')) || '{"actieNaam": "PUT"}');
 -- The replica role: the trigger is ENABLE ORIGIN, so it does not fire.
 SET session_replication_role = replica;
 SELECT pg_temp.log('replica', '888000222');
@@ -132,7 +132,7 @@ SELECT k, count(DISTINCT a) AS acties,
   JOIN verwerkt_object o ON o.actie_id = v.actie_id AND o.volgnummer = v.objecten_volgnummer
  GROUP BY k ORDER BY k;
 -- Every row of both batches (1 + 2 and 1,001 + 2,002, the larger one
--- through table_multi_insert in parts of 100) is in the next checkpoint.
+-- through table_multi_insert in parts of 32) is in the next checkpoint.
 SELECT verzegel() - :boom_voor AS verzegeld;
 -- ... and those of the single call.
 SELECT count(*) AS verschillend FROM (

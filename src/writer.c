@@ -2070,8 +2070,12 @@ fill_row(VwlWriter *s, VwlTarget *d, VwlRow *rij)
 	ExecStoreVirtualTuple(slot);
 }
 
-/* The rows of a batch that go to the heap in one table_multi_insert. */
-#define VWL_MULTI_INSERT_ROWS 100
+/*
+ * The rows of a batch that go to the heap in one table_multi_insert: a few
+ * pages' worth (a page holds about a dozen version rows).  Each kept row
+ * needs a slot of its own, so the slots are made as rows come and reused.
+ */
+#define VWL_MULTI_INSERT_ROWS 32
 
 /*
  * The batch: keep the rows of d for table_multi_insert with a
@@ -2082,11 +2086,9 @@ fill_row(VwlWriter *s, VwlTarget *d, VwlRow *rij)
  * row by row as before.
  */
 static void
-buffer_rows(VwlTarget *d, EState *estate)
+buffer_rows(VwlTarget *d)
 {
-	d->buffer = palloc(VWL_MULTI_INSERT_ROWS * sizeof(TupleTableSlot *));
-	for (int i = 0; i < VWL_MULTI_INSERT_ROWS; i++)
-		d->buffer[i] = table_slot_create(d->rel, &estate->es_tupleTable);
+	d->buffer = palloc0(VWL_MULTI_INSERT_ROWS * sizeof(TupleTableSlot *));
 	d->in_buffer = 0;
 	d->bis = GetBulkInsertState();
 }
@@ -2150,6 +2152,14 @@ insert_row(VwlWriter *s, VwlTarget *d)
 	if (d->buffer != NULL)
 	{
 		/* kept (as a heap tuple of its own) for flush_rows */
+		if (d->buffer[d->in_buffer] == NULL)
+		{
+			/* for the whole call, not the row's context */
+			MemoryContext oud = MemoryContextSwitchTo(estate->es_query_cxt);
+
+			d->buffer[d->in_buffer] = table_slot_create(rel, &estate->es_tupleTable);
+			MemoryContextSwitchTo(oud);
+		}
 		ExecCopySlot(d->buffer[d->in_buffer++], slot);
 		if (d->in_buffer == VWL_MULTI_INSERT_ROWS)
 			flush_rows(s, d);
@@ -2365,8 +2375,8 @@ writer_write(VwlWriter *s, VwlVersion *versies, int n,
 	start_target(s, &s->objecten, 2);
 	if (s->meervoud)
 	{
-		buffer_rows(&s->versies, estate);
-		buffer_rows(&s->objecten, estate);
+		buffer_rows(&s->versies);
+		buffer_rows(&s->objecten);
 	}
 
 	/* 2. One row per version. */
