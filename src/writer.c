@@ -2083,11 +2083,20 @@ fill_row(VwlWriter *s, VwlTarget *d, VwlRow *rij)
  * of one per row; the target page stays pinned).  For log_verwerkingsacties
  * only: its rows have new ids, so no unique violation is reported later
  * than it would have been; PUT's (23505, a serialization failure) is raised
- * row by row as before.
+ * row by row as before.  And, as COPY FROM decides, only while no BEFORE
+ * INSERT row trigger is left to fire (own_triggers) and no column takes a
+ * default expression: either could look at the table and would then miss
+ * the rows still kept.
  */
 static void
 buffer_rows(VwlTarget *d)
 {
+	if (d->rri->ri_TrigDesc != NULL && d->rri->ri_TrigDesc->trig_insert_before_row)
+		return;
+	for (int i = 0; i < d->plan->natts; i++)
+		if (d->standaard[i] != NULL)
+			return;
+
 	d->buffer = palloc0(VWL_MULTI_INSERT_ROWS * sizeof(TupleTableSlot *));
 	d->in_buffer = 0;
 	d->bis = GetBulkInsertState();
