@@ -1774,6 +1774,20 @@ traceparent_header(void)
 	return pnstrdup(w->val.string.val, w->val.string.len);
 }
 
+/*
+ * The ids of the request's valid traceparent header: its trace-id into
+ * trace, its parent-id into ouder; false when there is none (or it is not
+ * valid).  What _traceparent() gives a new row, for the writer, which does
+ * the trigger's work itself for the rows it inserts (writer.c).
+ */
+bool
+vwl_traceparent_ids(uint8 *trace, uint8 *ouder)
+{
+	char	   *kop = traceparent_header();
+
+	return kop != NULL && traceparent_read(kop, trace, ouder);
+}
+
 PG_FUNCTION_INFO_V1(vwl_traceparent);
 
 /*

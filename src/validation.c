@@ -510,43 +510,22 @@ is_uuid(const char *s, int lengte, bool *hoofdletters)
 }
 
 /*
- * A character of an RFC 3986 URI after the scheme: unreserved, reserved or
- * "%" (checked for two hexadecimal digits separately).
+ * The characters of an RFC 3986 URI after the scheme, by bit (ASCII code
+ * c is bit c % 64 of word c / 64): unreserved (letters, digits, "-._~"),
+ * reserved (":/?#[]@!$&'()*+,;=") and "%" (checked for two hexadecimal
+ * digits separately).  A table, not a switch: URIs are the longest strings
+ * of a document, and this is the validator's inner loop.
  */
+static const uint64 uri_tekens[2] = {
+	UINT64CONST(0xaffffffa00000000),	/* 0x00-0x3f: !$%&'()*+,-./0-9:;=? and # */
+	UINT64CONST(0x47fffffeafffffff)	/* 0x40-0x7f: @A-Z[]_a-z~ */
+};
+
+/* Is c a character of a URI after its scheme (see uri_tekens)? */
 static inline bool
 uri_char(unsigned char c)
 {
-	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-		return true;
-	switch (c)
-	{
-		case '-':
-		case '.':
-		case '_':
-		case '~':
-		case ':':
-		case '/':
-		case '?':
-		case '#':
-		case '[':
-		case ']':
-		case '@':
-		case '!':
-		case '$':
-		case '&':
-		case '\'':
-		case '(':
-		case ')':
-		case '*':
-		case '+':
-		case ',':
-		case ';':
-		case '=':
-		case '%':
-			return true;
-		default:
-			return false;
-	}
+	return c < 128 && (uri_tekens[c >> 6] >> (c & 63)) & 1;
 }
 
 /* NULL if s is an absolute URI, else the reason. */
@@ -1132,8 +1111,10 @@ array_element_of(StringInfo uit, int jentries, int i, Jsonb *item, uint32 *totaa
  * Validate a batch: a non-empty JSON array of documents, item i named "[i]".
  * With uit_gewenst, returns the array of normalised documents, or with
  * items (room for every item of invoer) stores each normalised document
- * there, allocated in the caller's context, and returns invoer; NULL when
- * there are problems.
+ * there, allocated in the caller's context, and returns invoer, or with
+ * bomen stores each one's tree there instead (validated in the caller's
+ * context, without the reset below) and returns invoer; NULL when there
+ * are problems.
  *
  * Memory: each item is validated and normalised in a context that is reset
  * after it; only its serialised form is kept: appended to the result, which
@@ -1143,7 +1124,7 @@ array_element_of(StringInfo uit, int jentries, int i, Jsonb *item, uint32 *totaa
  * dominate.)
  */
 static Jsonb *
-validate_acties(VwlValidation *v, Jsonb *invoer, Jsonb **items)
+validate_acties(VwlValidation *v, Jsonb *invoer, Jsonb **items, JsonbValue **bomen)
 {
 	JsonbValue	doc;
 	JsonbContainer *reeks;
@@ -1178,7 +1159,7 @@ validate_acties(VwlValidation *v, Jsonb *invoer, Jsonb **items)
 		return NULL;
 	}
 
-	if (v->uit_gewenst && items == NULL)
+	if (v->uit_gewenst && items == NULL && bomen == NULL)
 	{
 		uint32		kop = n | JB_FARRAY;
 
@@ -1211,6 +1192,15 @@ validate_acties(VwlValidation *v, Jsonb *invoer, Jsonb **items)
 			continue;
 		CHECK_FOR_INTERRUPTS();
 
+		if (bomen != NULL)
+		{
+			/* the tree itself, in the caller's context: nothing to reset */
+			vwl_path_index(v, i);
+			vwl_validate_verwerkingsactie(v, &item);
+			vwl_path_pop(v);
+			bomen[i++] = build(v) ? v->resultaat : NULL;
+			continue;
+		}
 		oud = MemoryContextSwitchTo(item_cxt);
 		vwl_path_index(v, i);
 		vwl_validate_verwerkingsactie(v, &item);
@@ -1237,7 +1227,7 @@ validate_acties(VwlValidation *v, Jsonb *invoer, Jsonb **items)
 	if (!build(v))
 		return NULL;
 	Assert(i == n);
-	if (items != NULL)
+	if (items != NULL || bomen != NULL)
 		return invoer;
 	SET_VARSIZE(uit.data, uit.len);
 	return (Jsonb *) uit.data;
@@ -1252,7 +1242,7 @@ validate_array_argument(FunctionCallInfo fcinfo, VwlValidation *v)
 		vwl_problem(v, NULL, 0, VWL_CODE_REQUIRED, "is required");
 		return NULL;
 	}
-	return validate_acties(v, PG_GETARG_JSONB_P(0), NULL);
+	return validate_acties(v, PG_GETARG_JSONB_P(0), NULL, NULL);
 }
 
 /*
@@ -1278,12 +1268,47 @@ vwl_validate_verwerkingsacties(VwlValidation *v, Jsonb *invoer, int *n)
 	if (doc.type == jbvBinary && JsonContainerIsArray(doc.val.binary.data))
 		*n = JsonContainerSize(doc.val.binary.data);
 	items = palloc0(Max(*n, 1) * sizeof(Jsonb *));
-	if (validate_acties(v, invoer, items) == NULL)
+	if (validate_acties(v, invoer, items, NULL) == NULL)
 	{
 		*n = 0;
 		return NULL;
 	}
 	return items;
+}
+
+/*
+ * The same for a batch of at most VWL_MAX_TREES items, its normalised
+ * documents as the validator's trees (see vwl_validate_input_tree), in the
+ * current memory context: the writer reads them as they are, instead of
+ * each being written out as a datum first.  (A larger batch: NULL, and
+ * *n the number of its items; use vwl_validate_verwerkingsacties.  Its
+ * trees together would take a few times the memory of the datums.)
+ */
+JsonbValue **
+vwl_validate_verwerkingsacties_trees(VwlValidation *v, Jsonb *invoer, int *n)
+{
+	JsonbValue	doc;
+	JsonbValue **bomen;
+
+	Assert(v->uit_gewenst);
+	*n = 0;
+	if (invoer == NULL)
+	{
+		vwl_problem(v, NULL, 0, VWL_CODE_REQUIRED, "is required");
+		return NULL;
+	}
+	vwl_jsonb_root(invoer, &doc);
+	if (doc.type == jbvBinary && JsonContainerIsArray(doc.val.binary.data))
+		*n = JsonContainerSize(doc.val.binary.data);
+	if (*n > VWL_MAX_TREES)
+		return NULL;
+	bomen = palloc0(Max(*n, 1) * sizeof(JsonbValue *));
+	if (validate_acties(v, invoer, NULL, bomen) == NULL)
+	{
+		*n = 0;
+		return NULL;
+	}
+	return bomen;
 }
 
 /* Return every problem of v as rows (name, code, reason). */
@@ -1345,6 +1370,18 @@ vwl_verwerkingsactie_fouten(PG_FUNCTION_ARGS)
 Jsonb *
 vwl_validate_input(Jsonb *invoer, bool volledig)
 {
+	return JsonbValueToJsonb(vwl_validate_input_tree(invoer, volledig));
+}
+
+/*
+ * The same, as the JsonbValue tree JsonbValueToJsonb makes that datum of:
+ * a jbvObject whose pairs are the writable elements in jsonb key order, its
+ * arrays and objects trees too, its strings pointing into invoer (for the
+ * writer, which builds its returned document from it).
+ */
+JsonbValue *
+vwl_validate_input_tree(Jsonb *invoer, bool volledig)
+{
 	VwlValidation v;
 	JsonbValue	doc;
 
@@ -1358,7 +1395,7 @@ vwl_validate_input(Jsonb *invoer, bool volledig)
 	}
 	if (v.aantal > 0)
 		vwl_validation_report(&v, false);
-	return JsonbValueToJsonb(v.resultaat);
+	return v.resultaat;
 }
 
 PG_FUNCTION_INFO_V1(vwl_verwerkingsactie_input);

@@ -101,7 +101,11 @@ extern const char *vwl_json_kind(const JsonbValue *w);
 extern void vwl_problem(VwlValidation *v, const char *sleutel, int lengte,
 						 const char *code, const char *reden);
 extern Jsonb **vwl_validate_verwerkingsacties(VwlValidation *v, Jsonb *invoer, int *n);
+/* Batches up to this many items are handed to the writer as trees. */
+#define VWL_MAX_TREES			1000
+extern JsonbValue **vwl_validate_verwerkingsacties_trees(VwlValidation *v, Jsonb *invoer, int *n);
 extern Jsonb *vwl_validate_input(Jsonb *invoer, bool volledig);
+extern JsonbValue *vwl_validate_input_tree(Jsonb *invoer, bool volledig);
 extern void vwl_validation_report(VwlValidation *v, bool reeks) pg_attribute_noreturn();
 extern const char *vwl_uri_error(const char *s, int lengte);
 

@@ -152,6 +152,12 @@ extern const char *vwl_base_url_text(int *len);
 /* A new time-ordered UUID (RFC 9562 version 7), as uuidv7() (uuidv7.c). */
 extern void vwl_uuidv7_generate(pg_uuid_t *uuid);
 
+/*
+ * The trace-id and parent-id of the request's valid W3C traceparent header,
+ * what the trigger _traceparent() stores (ldv.c); false when there is none.
+ */
+extern bool vwl_traceparent_ids(uint8 *trace, uint8 *ouder);
+
 /* Refuse an SQL install of another version than the library's (versie.c). */
 /* Prepare a statement once per backend and keep it in *plan (verwerkingenlog.c). */
 extern struct _SPI_plan *vwl_prepared(struct _SPI_plan **plan, const char *sql, int nargs, Oid *argtypes);

@@ -18,8 +18,9 @@
  *	   brings a new object set.
  *
  * Rows go in the way COPY FROM puts them in: a ResultRelInfo per table,
- * the INSERT privilege checked on a range table, BEFORE ROW triggers, stored
- * generated columns, NOT NULL and CHECK constraints (ExecConstraints), the
+ * the INSERT privilege checked on a range table, BEFORE ROW triggers (but
+ * the extension's own two, whose work the writer does: own_triggers),
+ * stored generated columns, NOT NULL and CHECK constraints (ExecConstraints), the
  * heap, the indexes (a duplicate primary key is 23505, which PUT turns into
  * a serialization failure), AFTER ROW and statement triggers.  Errors are
  * raised in the order the SQL writer raised them: all version rows before
@@ -32,6 +33,7 @@
  */
 #include "postgres.h"
 
+#include "access/heapam.h"
 #include "access/htup_details.h"
 #include "access/table.h"
 #include "access/tableam.h"
@@ -40,6 +42,7 @@
 #include "catalog/namespace.h"
 #include "catalog/pg_collation.h"
 #include "catalog/pg_enum.h"
+#include "catalog/pg_trigger.h"
 #include "catalog/pg_type.h"
 #include "commands/sequence.h"
 #include "commands/trigger.h"
@@ -114,13 +117,33 @@ typedef struct VwlVersion
 	bool		objecten_volgnummer_null;
 	bool		nieuwe_objecten;	/* input objecten_volgnummer IS NULL */
 	Jsonb	   *doc;			/* the input document; NULL for SQL NULL */
+	JsonbValue *boom;			/* or the validator's tree of it: then doc
+								 * becomes the document built from it */
 	int			aantal_ids;		/* verwerktObjectIds handed out ... */
 	pg_uuid_t  *object_ids;		/* ... in the order of the objects */
 	int8		moment_stand;	/* tijdstip: 0 not read yet, 1 read, 2 absent */
 	Moment		moment;
+	bool		lijst_gezocht;	/* verwerkteObjecten looked up ... */
+	JsonbContainer *lijst;		/* ... the array, or NULL */
 } VwlVersion;
 
 struct VwlWriter;
+
+/* The most pairs of an object whose keys VwlKeys finds (a document has 20). */
+#define VWL_MAX_PAIRS 32
+
+/*
+ * Where the keys and values of an object container start, worked out once
+ * for all columns of a row (row_value).  getKeyJsonValueFromContainer works
+ * out the offset of every key it compares anew, walking back over up to
+ * JB_OFFSET_STRIDE entries each time: a tenth of a batch's instructions.
+ */
+typedef struct VwlKeys
+{
+	JsonbContainer *c;			/* the container, NULL before the first lookup */
+	int			n;				/* its pairs; -1 when more than VWL_MAX_PAIRS */
+	uint32		begin[2 * VWL_MAX_PAIRS + 1];	/* child i's start; [2n] the end */
+} VwlKeys;
 
 /* The row being filled: a version, or one object of a version. */
 typedef struct VwlRow
@@ -128,9 +151,11 @@ typedef struct VwlRow
 	struct VwlWriter *s;
 	VwlVersion  *versie;
 	JsonbContainer *bron;		/* the document or the object; NULL if none */
+	JsonbValue *bron_boom;		/* or the validator's tree of it (jbvObject) */
 	int			volgorde;		/* object rows: position, from 1 */
 	bool		pseudoniem_klaar;	/* object rows: pseudoniem computed */
 	unsigned char pseudoniem[VWL_PSEUDONIEM_LENGTH];	/* ... for the binding */
+	VwlKeys		sleutels;		/* of bron */
 } VwlRow;
 
 /* Computes a column's value for a row from an element of its source. */
@@ -162,6 +187,12 @@ typedef struct VwlPlan
 	Bitmapset  *kolommen;		/* the filled columns, as insertedCols */
 	int			aantal_checks;	/* the table's CHECK constraints ... */
 	Expr	  **checks;			/* ... parsed and planned, in its order */
+	ExprState **check_states;	/* ... made executable, on first use */
+	/* attnum - 1 of the columns _traceparent() reads and sets, or -1 */
+	int			att_volgnummer;
+	int			att_trace;
+	int			att_span;
+	int			att_ouder;
 } VwlPlan;
 
 /* A table the writer inserts into, opened for one call. */
@@ -177,6 +208,11 @@ typedef struct VwlTarget
 	TupleTableSlot *slot;
 	TransitionCaptureState *overgang;
 	ExprState **standaard;		/* per attribute: its default, prepared */
+	bool		traceparent;	/* the writer does _traceparent()'s work */
+	/* the batch: rows kept for table_multi_insert (NULL: one at a time) */
+	TupleTableSlot **buffer;
+	int			in_buffer;
+	BulkInsertState bis;
 } VwlTarget;
 
 /* The state of one call. */
@@ -192,6 +228,10 @@ typedef struct VwlWriter
 	FmgrInfo	niveau_uit;		/* output function of vertrouwelijkheid */
 	bool		oin_bekend;		/* oin has only its own CHECK (oin_bekend()) */
 	FmgrInfo   *objecten_document;	/* _objecten_document, when needed */
+	bool		meervoud;		/* the batch: heap rows by table_multi_insert */
+	int			trace_stand;	/* traceparent: 0 not read, 1 valid, 2 none */
+	uint8		trace[16];		/* ... its trace-id */
+	uint8		ouder[8];		/* ... its parent-id */
 	EState	   *estate;
 	VwlTarget		versies;
 	VwlTarget		objecten;
@@ -213,6 +253,8 @@ static struct
 	Oid			typen[VT_AANTAL];
 	Oid			niveau_uit;
 	Oid			niveaus[NIVEAU_COUNT];	/* the enum's labels, as Niveau */
+	Oid			guard_fn;		/* weiger_wijziging() */
+	Oid			traceparent_fn; /* _traceparent() */
 	VwlPlan		versies;
 	VwlPlan		objecten;
 }			plan_cache;
@@ -307,6 +349,152 @@ element_value(JsonbContainer *c, const char *element, JsonbValue *buf)
 	return getKeyJsonValueFromContainer(c, element, strlen(element), buf);
 }
 
+/*
+ * Child i (a key, or value i - n) of container c, whose children start at
+ * the offsets begin[], as fillJsonbValue (jsonb_util.c) gives it.
+ */
+static void
+child_value(JsonbContainer *c, const uint32 *begin, int i, JsonbValue *uit)
+{
+	JEntry		entry = c->children[i];
+	char	   *basis = (char *) &c->children[JsonContainerSize(c) * 2];
+	uint32		offset = begin[i];
+	uint32		lengte = begin[i + 1] - begin[i];
+
+	if (JBE_ISNULL(entry))
+		uit->type = jbvNull;
+	else if (JBE_ISSTRING(entry))
+	{
+		uit->type = jbvString;
+		uit->val.string.val = basis + offset;
+		uit->val.string.len = lengte;
+	}
+	else if (JBE_ISNUMERIC(entry))
+	{
+		uit->type = jbvNumeric;
+		uit->val.numeric = (Numeric) (basis + INTALIGN(offset));
+	}
+	else if (JBE_ISBOOL_TRUE(entry))
+	{
+		uit->type = jbvBool;
+		uit->val.boolean = true;
+	}
+	else if (JBE_ISBOOL_FALSE(entry))
+	{
+		uit->type = jbvBool;
+		uit->val.boolean = false;
+	}
+	else
+	{
+		Assert(JBE_ISCONTAINER(entry));
+		uit->type = jbvBinary;
+		uit->val.binary.data = (JsonbContainer *) (basis + INTALIGN(offset));
+		uit->val.binary.len = lengte - (INTALIGN(offset) - offset);
+	}
+}
+
+/*
+ * element of object boom, a tree of the validator whose pairs are in jsonb's
+ * order (binary search); NULL when absent.  The value itself, not a copy.
+ */
+static JsonbValue *
+tree_value(JsonbValue *boom, const char *element)
+{
+	int			lengte = strlen(element);
+	int			laag = 0;
+	int			hoog = boom->val.object.nPairs;
+
+	Assert(boom->type == jbvObject);
+	while (laag < hoog)
+	{
+		int			m = laag + (hoog - laag) / 2;
+		JsonbValue *k = &boom->val.object.pairs[m].key;
+		int			cmp;
+
+		if (k->val.string.len != lengte)
+			cmp = k->val.string.len < lengte ? -1 : 1;
+		else
+			cmp = memcmp(k->val.string.val, element, lengte);
+		if (cmp == 0)
+			return &boom->val.object.pairs[m].value;
+		if (cmp < 0)
+			laag = m + 1;
+		else
+			hoog = m;
+	}
+	return NULL;
+}
+
+/*
+ * element of the row's source object (rij->bron), as element_value gives
+ * it: NULL when absent.  The offsets of the object's children are worked
+ * out in one pass on the first lookup of the row; then a binary search over
+ * the keys, in jsonb's order (shorter first, then bytewise).
+ */
+static JsonbValue *
+row_value(VwlRow *rij, const char *element, JsonbValue *buf)
+{
+	JsonbContainer *c = rij->bron;
+	VwlKeys    *k = &rij->sleutels;
+	char	   *basis;
+	int			lengte;
+	int			laag;
+	int			hoog;
+
+	if (rij->bron_boom != NULL)
+		return tree_value(rij->bron_boom, element);
+	if (c == NULL)
+		return NULL;
+	if (k->c != c)
+	{
+		k->c = c;
+		k->n = JsonContainerIsObject(c) && JsonContainerSize(c) <= VWL_MAX_PAIRS ?
+			(int) JsonContainerSize(c) : -1;
+		if (k->n > 0)
+		{
+			uint32		offset = 0;
+
+			for (int i = 0; i < 2 * k->n; i++)
+			{
+				JEntry		entry = c->children[i];
+
+				k->begin[i] = offset;
+				offset = JBE_HAS_OFF(entry) ? JBE_OFFLENFLD(entry) :
+					offset + JBE_OFFLENFLD(entry);
+			}
+			k->begin[2 * k->n] = offset;
+		}
+	}
+	if (k->n < 0)
+		return element_value(c, element, buf);
+
+	basis = (char *) &c->children[k->n * 2];
+	lengte = strlen(element);
+	laag = 0;
+	hoog = k->n;
+	while (laag < hoog)
+	{
+		int			m = laag + (hoog - laag) / 2;
+		int			mlengte = k->begin[m + 1] - k->begin[m];
+		int			cmp;
+
+		if (mlengte != lengte)
+			cmp = mlengte < lengte ? -1 : 1;
+		else
+			cmp = memcmp(basis + k->begin[m], element, lengte);
+		if (cmp == 0)
+		{
+			child_value(c, k->begin, m + k->n, buf);
+			return buf;
+		}
+		if (cmp < 0)
+			laag = m + 1;
+		else
+			hoog = m;
+	}
+	return NULL;
+}
+
 /* A JSON value as ->> gives it: NULL for null, strings without quotes. */
 static text *
 value_text(JsonbValue *v)
@@ -346,16 +534,24 @@ element_text(JsonbContainer *c, const char *element)
 	return v ? value_text(v) : NULL;
 }
 
-/*
- * The array element of object c, as jsonb_array_elements(c->element) takes
- * it: NULL when absent (no elements), an error when it is not an array.
- */
-static JsonbContainer *
-element_as_array(JsonbContainer *c, const char *element)
+/* rij->bron->>element: NULL when the element is absent or null. */
+static text *
+row_text(VwlRow *rij, const char *element)
 {
 	JsonbValue	buf;
-	JsonbValue *v = element_value(c, element, &buf);
+	JsonbValue *v = row_value(rij, element, &buf);
 
+	return v ? value_text(v) : NULL;
+}
+
+/*
+ * The array in v (an element found, or NULL when absent), as
+ * jsonb_array_elements takes it: NULL when absent (no elements), an error
+ * when it is not an array.
+ */
+static JsonbContainer *
+as_array(JsonbValue *v)
+{
 	if (v == NULL)
 		return NULL;
 	if (v->type != jbvBinary)
@@ -367,6 +563,47 @@ element_as_array(JsonbContainer *c, const char *element)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("cannot extract elements from an object")));
 	return v->val.binary.data;
+}
+
+/*
+ * The array element of the row's source object, as
+ * jsonb_array_elements(bron->element) takes it.
+ */
+static JsonbContainer *
+row_array(VwlRow *rij, const char *element)
+{
+	JsonbValue	buf;
+
+	return as_array(row_value(rij, element, &buf));
+}
+
+/*
+ * The verwerkteObjecten array of v's document, as element_as_array gives it
+ * (and with its errors), looked up once for the three places that read it.
+ */
+static JsonbContainer *
+version_objects(VwlVersion *v)
+{
+	if (!v->lijst_gezocht)
+	{
+		VwlRow		rij = {NULL, v, &v->doc->root, NULL, 0, false};
+
+		v->lijst = row_array(&rij, "verwerkteObjecten");
+		v->lijst_gezocht = true;
+	}
+	return v->lijst;
+}
+
+/*
+ * The verwerkteObjecten of a version given as a tree (v->boom, no doc): the
+ * jbvArray of object trees, or NULL when there are none.
+ */
+static JsonbValue *
+version_objects_tree(VwlVersion *v)
+{
+	JsonbValue *w = tree_value(v->boom, "verwerkteObjecten");
+
+	return (w != NULL && w->type == jbvArray) ? w : NULL;
 }
 
 /* The container of v if it is a JSON object, else NULL. */
@@ -523,7 +760,7 @@ static void
 push_new_objecten(VwlWriter *s, VwlVersion *v, MemoryContext callcxt,
 					 JsonbParseState **st)
 {
-	JsonbContainer *lijst = element_as_array(&v->doc->root, "verwerkteObjecten");
+	JsonbContainer *lijst = version_objects(v);
 	int			n = lijst ? JsonContainerSize(lijst) : 0;
 
 	if (n == 0)
@@ -684,6 +921,157 @@ build_document(VwlWriter *s, VwlVersion *v, MemoryContext callcxt)
 	return JsonbValueToJsonb(res);
 }
 
+/* Whether pair key a sorts before (< 0), at (0) or after key b (jsonb's order). */
+static inline int
+pair_cmp(const char *a, int alen, const char *b, int blen)
+{
+	if (alen != blen)
+		return alen < blen ? -1 : 1;
+	return memcmp(a, b, alen);
+}
+
+/* A string value of len bytes at str. */
+static inline void
+set_string(JsonbValue *w, char *str, int len)
+{
+	w->type = jbvString;
+	w->val.string.val = str;
+	w->val.string.len = len;
+}
+
+/*
+ * Into uit: object boom (a tree whose pairs are in jsonb's order) with the n
+ * keys sleutels[] (in that order too) set to waarden[], each replacing the
+ * pair of the same key or merged in at its place; the pairs stay in order,
+ * as JsonbValueToJsonb writes them.
+ */
+static void
+merge_pairs(JsonbValue *uit, const JsonbValue *boom, const char *const *sleutels,
+			const JsonbValue *waarden, int n)
+{
+	int			oud = boom->val.object.nPairs;
+	JsonbPair  *paren = palloc((oud + n) * sizeof(JsonbPair));
+	int			k = 0;
+	int			a = 0;
+	int			b = 0;
+
+	while (a < oud || b < n)
+	{
+		int			cmp;
+
+		if (a == oud)
+			cmp = 1;
+		else if (b == n)
+			cmp = -1;
+		else
+			cmp = pair_cmp(boom->val.object.pairs[a].key.val.string.val,
+						   boom->val.object.pairs[a].key.val.string.len,
+						   sleutels[b], strlen(sleutels[b]));
+		if (cmp < 0)
+			paren[k] = boom->val.object.pairs[a++];
+		else
+		{
+			set_string(&paren[k].key, (char *) sleutels[b], strlen(sleutels[b]));
+			paren[k].value = waarden[b++];
+			if (cmp == 0)
+				a++;
+		}
+		paren[k].order = k;
+		k++;
+	}
+	uit->type = jbvObject;
+	uit->val.object.nPairs = k;
+	uit->val.object.pairs = paren;
+}
+
+/*
+ * build_document for a version whose normalised document the caller has as
+ * the validator's tree (v->boom, new objects): the same document, byte for
+ * byte, made by adding the writer's keys to the tree and writing it once,
+ * instead of writing the tree, reading it back and pushing every pair again.
+ */
+static Jsonb *
+build_document_tree(VwlWriter *s, VwlVersion *v)
+{
+	static const char *const sleutels[] = {
+		"url", "actieId", "vertrouwelijkheid", "verwerkteObjecten", "tijdstipRegistratie"
+	};
+	static const char *const object_sleutels[] = {"url", "verwerktObjectId"};
+	JsonbValue *boom = v->boom;
+	JsonbValue	waarden[lengthof(sleutels)];
+	JsonbValue *lijst = NULL;
+	JsonbValue	uit;
+	int			len;
+	char	   *str;
+
+	Assert(boom->type == jbvObject && v->nieuwe_objecten);
+	for (int i = 0; i < boom->val.object.nPairs; i++)
+	{
+		JsonbPair  *p = &boom->val.object.pairs[i];
+
+		if (p->key.val.string.len == strlen("verwerkteObjecten") &&
+			memcmp(p->key.val.string.val, "verwerkteObjecten", p->key.val.string.len) == 0)
+			lijst = &p->value;
+	}
+
+	/* url, actieId, vertrouwelijkheid as push_versie_url, push_actie_id, push_niveau */
+	if (v->actie_null)
+	{
+		waarden[0].type = jbvNull;
+		waarden[1].type = jbvNull;
+	}
+	else
+	{
+		str = url_for(s, "/verwerkingsacties/", DatumGetUUIDP(v->actie), &len);
+		set_string(&waarden[0], str, len);
+		set_string(&waarden[1], uuid_text(DatumGetUUIDP(v->actie)), UUID_TEXT_LENGTH);
+	}
+	if (v->niveau_null)
+		waarden[2].type = jbvNull;
+	else
+	{
+		str = OutputFunctionCall(&s->niveau_uit, v->niveau);
+		set_string(&waarden[2], str, strlen(str));
+	}
+
+	/* verwerkteObjecten as push_new_objecten: null without objects */
+	if (lijst == NULL || lijst->type != jbvArray || lijst->val.array.nElems == 0)
+		waarden[3].type = jbvNull;
+	else
+	{
+		int			n = lijst->val.array.nElems;
+		JsonbValue *objecten = palloc(n * sizeof(JsonbValue));
+
+		v->object_ids = palloc(n * sizeof(pg_uuid_t));
+		v->aantal_ids = n;
+		for (int j = 0; j < n; j++)
+		{
+			JsonbValue	nieuw[lengthof(object_sleutels)];
+
+			if (lijst->val.array.elems[j].type != jbvObject)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("verwerkteObjecten[%d] is not a JSON object", j)));
+			vwl_uuidv7_generate(&v->object_ids[j]);
+			str = url_for(s, "/verwerkte-objecten/", &v->object_ids[j], &len);
+			set_string(&nieuw[0], str, len);
+			set_string(&nieuw[1], uuid_text(&v->object_ids[j]), UUID_TEXT_LENGTH);
+			merge_pairs(&objecten[j], &lijst->val.array.elems[j], object_sleutels,
+						nieuw, lengthof(object_sleutels));
+		}
+		waarden[3].type = jbvArray;
+		waarden[3].val.array.rawScalar = false;
+		waarden[3].val.array.nElems = n;
+		waarden[3].val.array.elems = objecten;
+	}
+
+	/* tijdstipRegistratie as push_registratie */
+	set_string(&waarden[4], s->registratie_json, strlen(s->registratie_json));
+
+	merge_pairs(&uit, boom, sleutels, waarden, lengthof(sleutels));
+	return JsonbValueToJsonb(&uit);
+}
+
 /*
  * Hand out the verwerktObjectIds of the new object set of version v without
  * building its document (a caller that does not return documents): the
@@ -692,17 +1080,27 @@ build_document(VwlWriter *s, VwlVersion *v, MemoryContext callcxt)
 static void
 assign_ids(VwlVersion *v, MemoryContext callcxt)
 {
-	JsonbContainer *lijst;
+	JsonbContainer *lijst = NULL;
+	JsonbValue *boom_lijst = NULL;
 	int			n;
 
-	if (!JB_ROOT_IS_OBJECT(v->doc))
+	if (v->doc != NULL && !JB_ROOT_IS_OBJECT(v->doc))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("a verwerkingsactie document must be a JSON object")));
 	if (!v->nieuwe_objecten)
 		return;
-	lijst = element_as_array(&v->doc->root, "verwerkteObjecten");
-	n = lijst ? JsonContainerSize(lijst) : 0;
+	if (v->doc != NULL)
+	{
+		lijst = version_objects(v);
+		n = lijst ? JsonContainerSize(lijst) : 0;
+	}
+	else
+	{
+		/* the validator's tree: every item is an object */
+		boom_lijst = version_objects_tree(v);
+		n = boom_lijst ? boom_lijst->val.array.nElems : 0;
+	}
 	if (n == 0)
 		return;
 
@@ -710,7 +1108,7 @@ assign_ids(VwlVersion *v, MemoryContext callcxt)
 	v->aantal_ids = n;
 	for (int j = 0; j < n; j++)
 	{
-		if (as_object(getIthJsonbValueFromContainer(lijst, j)) == NULL)
+		if (lijst != NULL && as_object(getIthJsonbValueFromContainer(lijst, j)) == NULL)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("verwerkteObjecten[%d] is not a JSON object", j)));
@@ -795,7 +1193,7 @@ column_niveau(VwlRow *rij, const char *element, bool *isnull)
 static Datum
 column_text(VwlRow *rij, const char *element, bool *isnull)
 {
-	text	   *t = element_text(rij->bron, element);
+	text	   *t = row_text(rij, element);
 
 	*isnull = (t == NULL);
 	return PointerGetDatum(t);
@@ -806,7 +1204,7 @@ static Datum
 column_uuid(VwlRow *rij, const char *element, bool *isnull)
 {
 	JsonbValue	buf;
-	JsonbValue *v = element_value(rij->bron, element, &buf);
+	JsonbValue *v = row_value(rij, element, &buf);
 	pg_uuid_t  *u;
 	text	   *t;
 
@@ -820,7 +1218,7 @@ column_uuid(VwlRow *rij, const char *element, bool *isnull)
 		*isnull = false;
 		return UUIDPGetDatum(u);
 	}
-	t = element_text(rij->bron, element);
+	t = row_text(rij, element);
 	*isnull = (t == NULL);
 	if (t == NULL)
 		return (Datum) 0;
@@ -831,7 +1229,7 @@ column_uuid(VwlRow *rij, const char *element, bool *isnull)
 static Datum
 column_bewaartermijn(VwlRow *rij, const char *element, bool *isnull)
 {
-	text	   *t = element_text(rij->bron, element);
+	text	   *t = row_text(rij, element);
 	Bewaartermijn *b;
 
 	*isnull = (t == NULL);
@@ -851,7 +1249,7 @@ column_bewaartermijn(VwlRow *rij, const char *element, bool *isnull)
 static Datum
 column_oin(VwlRow *rij, const char *element, bool *isnull)
 {
-	text	   *t = element_text(rij->bron, element);
+	text	   *t = row_text(rij, element);
 	const char *p;
 	bool		goed;
 
@@ -877,7 +1275,18 @@ version_moment(VwlVersion *v)
 {
 	if (v->moment_stand == 0)
 	{
-		text	   *t = v->doc ? element_text(&v->doc->root, "tijdstip") : NULL;
+		text	   *t;
+
+		if (v->doc != NULL)
+			t = element_text(&v->doc->root, "tijdstip");
+		else if (v->boom != NULL)
+		{
+			JsonbValue *w = tree_value(v->boom, "tijdstip");
+
+			t = w ? value_text(w) : NULL;
+		}
+		else
+			t = NULL;
 
 		if (t == NULL)
 			v->moment_stand = 2;
@@ -955,8 +1364,8 @@ column_maker(VwlRow *rij, const char *element, bool *isnull)
 static bool
 afnemer_is_oin(VwlRow *rij)
 {
-	text	   *soort = element_text(rij->bron, "soortAfnemerId");
-	text	   *id = element_text(rij->bron, "afnemerId");
+	text	   *soort = row_text(rij, "soortAfnemerId");
+	text	   *id = row_text(rij, "afnemerId");
 	const char *p;
 
 	if (soort == NULL || id == NULL ||
@@ -994,12 +1403,12 @@ column_afnemer_encrypted(VwlRow *rij, const char *element, bool *isnull)
 	text	   *soort;
 
 	if (afnemer_is_oin(rij) || rij->versie->actie_null ||
-		(id = element_text(rij->bron, element)) == NULL)
+		(id = row_text(rij, element)) == NULL)
 	{
 		*isnull = true;
 		return (Datum) 0;
 	}
-	soort = element_text(rij->bron, "soortAfnemerId");
+	soort = row_text(rij, "soortAfnemerId");
 	*isnull = false;
 	return PointerGetDatum(vwl_encrypt_afnemer(VARDATA_ANY(id),
 												  VARSIZE_ANY_EXHDR(id),
@@ -1032,8 +1441,8 @@ column_order(VwlRow *rij, const char *element, bool *isnull)
 static Datum
 column_pseudoniem(VwlRow *rij, const char *element, bool *isnull)
 {
-	text	   *soort = element_text(rij->bron, "soortObjectId");
-	text	   *id = element_text(rij->bron, element);
+	text	   *soort = row_text(rij, "soortObjectId");
+	text	   *id = row_text(rij, element);
 	bytea	   *res;
 
 	*isnull = (soort == NULL || id == NULL);
@@ -1057,8 +1466,8 @@ column_pseudoniem(VwlRow *rij, const char *element, bool *isnull)
 static Datum
 column_encrypted(VwlRow *rij, const char *element, bool *isnull)
 {
-	text	   *soort = element_text(rij->bron, "soortObjectId");
-	text	   *id = element_text(rij->bron, element);
+	text	   *soort = row_text(rij, "soortObjectId");
+	text	   *id = row_text(rij, element);
 	unsigned char pseudoniem[VWL_PSEUDONIEM_LENGTH];
 
 	*isnull = (id == NULL || soort == NULL);
@@ -1080,23 +1489,57 @@ column_encrypted(VwlRow *rij, const char *element, bool *isnull)
 static Datum
 column_soorten(VwlRow *rij, const char *element, bool *isnull)
 {
-	JsonbContainer *lijst = element_as_array(rij->bron, element);
-	int			n = lijst ? JsonContainerSize(lijst) : 0;
-	ArrayBuildState *abs;
+	JsonbContainer *lijst = NULL;
+	JsonbValue *boom_lijst = NULL;
+	int			n;
+	Datum	   *waarden;
+	bool	   *nulls;
+	int			dims[1];
+	int			lbs[1] = {1};
 
+	if (rij->bron_boom != NULL)
+	{
+		/* the validator's tree: an array of objects, [] when absent */
+		boom_lijst = tree_value(rij->bron_boom, element);
+		if (boom_lijst != NULL && boom_lijst->type != jbvArray)
+			boom_lijst = NULL;
+		n = boom_lijst ? boom_lijst->val.array.nElems : 0;
+	}
+	else
+	{
+		lijst = row_array(rij, element);
+		n = lijst ? JsonContainerSize(lijst) : 0;
+	}
 	*isnull = false;
 	if (n == 0)
 		return PointerGetDatum(construct_empty_array(TEXTOID));
-	abs = initArrayResult(TEXTOID, CurrentMemoryContext, false);
+	waarden = palloc(n * sizeof(Datum));
+	nulls = palloc(n * sizeof(bool));
 	for (int j = 0; j < n; j++)
 	{
-		JsonbContainer *g = as_object(getIthJsonbValueFromContainer(lijst, j));
-		text	   *t = g ? element_text(g, "soortGegeven") : NULL;
+		text	   *t = NULL;
 
-		accumArrayResult(abs, PointerGetDatum(t), t == NULL, TEXTOID,
-						 CurrentMemoryContext);
+		if (boom_lijst != NULL)
+		{
+			JsonbValue *g = &boom_lijst->val.array.elems[j];
+			JsonbValue *w = g->type == jbvObject ? tree_value(g, "soortGegeven") : NULL;
+
+			t = w ? value_text(w) : NULL;
+		}
+		else
+		{
+			JsonbContainer *g = as_object(getIthJsonbValueFromContainer(lijst, j));
+
+			t = g ? element_text(g, "soortGegeven") : NULL;
+		}
+
+		waarden[j] = PointerGetDatum(t);
+		nulls[j] = (t == NULL);
 	}
-	return makeArrayResult(abs, CurrentMemoryContext);
+	dims[0] = n;
+	/* what makeArrayResult would make of them, without its build state */
+	return PointerGetDatum(construct_md_array(waarden, nulls, 1, dims, lbs, TEXTOID,
+											  -1, false, TYPALIGN_INT));
 }
 
 /* -------------------------------------------------------------------------
@@ -1144,6 +1587,29 @@ open_target(VwlWriter *s, VwlTarget *d)
 				 errmsg("row-level security on \"%s.%s\" is not supported", VWL_SCHEMA, d->tabel)));
 }
 
+/* attnum - 1 of the column naam of type typ, or -1 when there is none. */
+static int
+column_of(TupleDesc tupdesc, const char *naam, Oid typ)
+{
+	for (int i = 0; i < tupdesc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(tupdesc, i);
+
+		if (!att->attisdropped && att->atttypid == typ &&
+			strcmp(NameStr(att->attname), naam) == 0)
+			return i;
+	}
+	return -1;
+}
+
+/* The OID of the extension's function naam(), InvalidOid if there is none. */
+static Oid
+own_function(const char *naam)
+{
+	return LookupFuncName(list_make2(makeString(VWL_SCHEMA), makeString(pstrdup(naam))),
+						  0, NULL, true);
+}
+
 /*
  * Work out the plan of the (open) table d into p, in the current memory
  * context: which line fills each column, checked against the column's type;
@@ -1163,6 +1629,10 @@ build_plan(VwlTarget *d, const Oid *typen, VwlPlan *p)
 	p->domein = palloc0(natts * sizeof(Oid));
 	p->domein_extra = palloc0(natts * sizeof(void *));
 	p->kolommen = NULL;
+	p->att_volgnummer = column_of(tupdesc, "volgnummer", INT4OID);
+	p->att_trace = column_of(tupdesc, "trace_id", UUIDOID);
+	p->att_span = column_of(tupdesc, "span_id", BYTEAOID);
+	p->att_ouder = column_of(tupdesc, "parent_span_id", BYTEAOID);
 
 	for (int i = 0; i < natts; i++)
 	{
@@ -1226,6 +1696,7 @@ build_plan(VwlTarget *d, const Oid *typen, VwlPlan *p)
 	 */
 	p->aantal_checks = 0;
 	p->checks = NULL;
+	p->check_states = NULL;
 	if (tupdesc->constr && tupdesc->constr->num_check > 0)
 	{
 		TupleConstr *constr = tupdesc->constr;
@@ -1322,6 +1793,8 @@ ensure_plans(VwlWriter *s)
 		ReleaseSysCache(tup);
 	}
 
+	plan_cache.guard_fn = own_function("weiger_wijziging");
+	plan_cache.traceparent_fn = own_function("_traceparent");
 	build_plan(&s->versies, plan_cache.typen, &plan_cache.versies);
 	build_plan(&s->objecten, plan_cache.typen, &plan_cache.objecten);
 
@@ -1344,6 +1817,122 @@ rte_for(VwlTarget *d)
 	return rte;
 }
 
+/* Would trigger t fire in this session (TriggerEnabled's test)? */
+static bool
+trigger_fires(const Trigger *t)
+{
+	if (SessionReplicationRole == SESSION_REPLICATION_ROLE_REPLICA)
+		return t->tgenabled == TRIGGER_FIRES_ON_REPLICA ||
+			t->tgenabled == TRIGGER_FIRES_ALWAYS;
+	return t->tgenabled == TRIGGER_FIRES_ON_ORIGIN ||
+		t->tgenabled == TRIGGER_FIRES_ALWAYS;
+}
+
+/*
+ * The extension's own BEFORE INSERT row triggers, which the writer need not
+ * fire for its own rows: each would make a heap tuple of the row (a tenth of
+ * a batch's instructions) only to return it as it was, or with two columns
+ * set.  Removed from d's copy of the trigger descriptor (InitResultRelInfo
+ * made it for this call; the table's own is untouched):
+ *	- the append-only guard weiger_wijziging(): while the writer's door is
+ *	  open it lets every row in unchanged, and the writer opens the door
+ *	  for each of its rows;
+ *	- _traceparent(), when it would fire in this session (ENABLE ORIGIN: not
+ *	  with session_replication_role = replica, unless enabled for that), has
+ *	  no WHEN clause, and no other BEFORE INSERT row trigger is left that
+ *	  could see the row before or after it: then traceparent_for() gives the
+ *	  row what the trigger would have given it.  When it would not fire it is
+ *	  removed too, and nothing is done in its place.
+ * Every other trigger stays and fires as before, the door open as before.
+ */
+static void
+own_triggers(VwlTarget *d)
+{
+	TriggerDesc *td = d->rri->ri_TrigDesc;
+	TriggerDesc *nieuw;
+	int			tp = -1;
+	bool		tp_vuurt = false;
+	bool		andere = false;
+
+	d->traceparent = false;
+	if (td == NULL || !td->trig_insert_before_row)
+		return;
+	for (int i = 0; i < td->numtriggers; i++)
+	{
+		Trigger    *t = &td->triggers[i];
+
+		if (!TRIGGER_TYPE_MATCHES(t->tgtype, TRIGGER_TYPE_ROW, TRIGGER_TYPE_BEFORE,
+								  TRIGGER_TYPE_INSERT) ||
+			t->tgfoid == plan_cache.guard_fn)
+			continue;
+		if (t->tgfoid == plan_cache.traceparent_fn && tp < 0 && t->tgqual == NULL &&
+			d->plan->att_volgnummer >= 0 && d->plan->att_trace >= 0 &&
+			d->plan->att_span >= 0 && d->plan->att_ouder >= 0)
+		{
+			tp = i;
+			tp_vuurt = trigger_fires(t);
+		}
+		else if (trigger_fires(t))
+			andere = true;
+	}
+	if (andere && tp_vuurt)
+		tp = -1;				/* keep it, to fire in its place among the others */
+
+	nieuw = palloc(sizeof(TriggerDesc));
+	memcpy(nieuw, td, sizeof(TriggerDesc));
+	nieuw->triggers = palloc(td->numtriggers * sizeof(Trigger));
+	nieuw->numtriggers = 0;
+	nieuw->trig_insert_before_row = false;
+	for (int i = 0; i < td->numtriggers; i++)
+	{
+		Trigger    *t = &td->triggers[i];
+		bool		voor = TRIGGER_TYPE_MATCHES(t->tgtype, TRIGGER_TYPE_ROW,
+												TRIGGER_TYPE_BEFORE, TRIGGER_TYPE_INSERT);
+
+		if (voor && (t->tgfoid == plan_cache.guard_fn || i == tp))
+			continue;
+		nieuw->triggers[nieuw->numtriggers++] = *t;
+		if (voor)
+			nieuw->trig_insert_before_row = true;
+	}
+	d->rri->ri_TrigDesc = nieuw;
+	d->traceparent = (tp >= 0 && tp_vuurt);
+}
+
+/*
+ * _traceparent()'s work for the version row in d's slot: the first version
+ * of an action, logged in a request with a valid traceparent header, gets its
+ * trace-id as trace_id and its parent-id as parent_span_id, unless it has
+ * either or a span_id already.  The header is read once per call.
+ */
+static void
+traceparent_for(VwlWriter *s, VwlTarget *d)
+{
+	TupleTableSlot *slot = d->slot;
+	const VwlPlan *p = d->plan;
+	pg_uuid_t  *u;
+	bytea	   *b;
+
+	if (slot->tts_isnull[p->att_volgnummer] ||
+		DatumGetInt32(slot->tts_values[p->att_volgnummer]) != 1 ||
+		!slot->tts_isnull[p->att_trace] || !slot->tts_isnull[p->att_span] ||
+		!slot->tts_isnull[p->att_ouder])
+		return;
+	if (s->trace_stand == 0)
+		s->trace_stand = vwl_traceparent_ids(s->trace, s->ouder) ? 1 : 2;
+	if (s->trace_stand != 1)
+		return;
+	u = palloc(sizeof(pg_uuid_t));
+	memcpy(u->data, s->trace, 16);
+	b = palloc(VARHDRSZ + 8);
+	SET_VARSIZE(b, VARHDRSZ + 8);
+	memcpy(VARDATA(b), s->ouder, 8);
+	slot->tts_values[p->att_trace] = UUIDPGetDatum(u);
+	slot->tts_isnull[p->att_trace] = false;
+	slot->tts_values[p->att_ouder] = PointerGetDatum(b);
+	slot->tts_isnull[p->att_ouder] = false;
+}
+
 /*
  * Prepare table d for rows once the range table is in place: result
  * relation, indexes, slot, default expressions.
@@ -1357,25 +1946,34 @@ start_target(VwlWriter *s, VwlTarget *d, Index rti)
 	InitResultRelInfo(d->rri, d->rel, rti, NULL, 0);
 	estate->es_opened_result_relations =
 		lappend(estate->es_opened_result_relations, d->rri);
+	own_triggers(d);
 	ExecOpenIndices(d->rri, false);
 	d->slot = table_slot_create(d->rel, &estate->es_tupleTable);
 
 	/*
 	 * The CHECK constraints from the plan, as ExecRelCheck would prepare
-	 * them (same order, in the query context), so ExecConstraints does not
-	 * parse and plan them again.  The plan is rebuilt whenever the table's
-	 * relcache entry is invalidated, so its constraints are the table's.
+	 * them (same order), so ExecConstraints does not parse, plan and
+	 * prepare them again.  Prepared once, in the plan's context, and kept
+	 * across calls as the type cache keeps a domain's CHECK expressions:
+	 * ExecCheck evaluates them in the per-row context of the call's own
+	 * executor state.  The plan is rebuilt whenever the table's relcache
+	 * entry is invalidated, so its constraints are the table's.
 	 */
 	if (d->plan->aantal_checks > 0 &&
 		d->rel->rd_att->constr != NULL &&
 		d->rel->rd_att->constr->num_check == d->plan->aantal_checks)
 	{
-		MemoryContext oud = MemoryContextSwitchTo(estate->es_query_cxt);
+		if (d->plan->check_states == NULL)
+		{
+			MemoryContext oud = MemoryContextSwitchTo(plan_cache.cxt);
+			ExprState **states = palloc(d->plan->aantal_checks * sizeof(ExprState *));
 
-		d->rri->ri_ConstraintExprs = palloc(d->plan->aantal_checks * sizeof(ExprState *));
-		for (int i = 0; i < d->plan->aantal_checks; i++)
-			d->rri->ri_ConstraintExprs[i] = ExecInitExpr(d->plan->checks[i], NULL);
-		MemoryContextSwitchTo(oud);
+			for (int i = 0; i < d->plan->aantal_checks; i++)
+				states[i] = ExecInitExpr(d->plan->checks[i], NULL);
+			MemoryContextSwitchTo(oud);
+			d->plan->check_states = states;
+		}
+		d->rri->ri_ConstraintExprs = d->plan->check_states;
 	}
 
 	d->standaard = palloc0(d->plan->natts * sizeof(ExprState *));
@@ -1472,6 +2070,66 @@ fill_row(VwlWriter *s, VwlTarget *d, VwlRow *rij)
 	ExecStoreVirtualTuple(slot);
 }
 
+/*
+ * The rows of a batch that go to the heap in one table_multi_insert: a few
+ * pages' worth (a page holds about a dozen version rows).  Each kept row
+ * needs a slot of its own, so the slots are made as rows come and reused.
+ */
+#define VWL_MULTI_INSERT_ROWS 32
+
+/*
+ * The batch: keep the rows of d for table_multi_insert with a
+ * BulkInsertState, as COPY FROM does (one WAL record per heap page instead
+ * of one per row; the target page stays pinned).  For log_verwerkingsacties
+ * only: its rows have new ids, so no unique violation is reported later
+ * than it would have been; PUT's (23505, a serialization failure) is raised
+ * row by row as before.  And, as COPY FROM decides, only while no BEFORE
+ * INSERT row trigger is left to fire (own_triggers) and no column takes a
+ * default expression: either could look at the table and would then miss
+ * the rows still kept.
+ */
+static void
+buffer_rows(VwlTarget *d)
+{
+	if (d->rri->ri_TrigDesc != NULL && d->rri->ri_TrigDesc->trig_insert_before_row)
+		return;
+	for (int i = 0; i < d->plan->natts; i++)
+		if (d->standaard[i] != NULL)
+			return;
+
+	d->buffer = palloc0(VWL_MULTI_INSERT_ROWS * sizeof(TupleTableSlot *));
+	d->in_buffer = 0;
+	d->bis = GetBulkInsertState();
+}
+
+/*
+ * The kept rows of d into the heap at once, then each one's index entries
+ * and AFTER ROW triggers, in their order, as CopyMultiInsertBufferFlush.
+ * In a context reset per row (rijcxt); resets the per-row expression
+ * context for every row.
+ */
+static void
+flush_rows(VwlWriter *s, VwlTarget *d)
+{
+	EState	   *estate = s->estate;
+
+	if (d->in_buffer == 0)
+		return;
+	table_multi_insert(d->rel, d->buffer, d->in_buffer, estate->es_output_cid, 0, d->bis);
+	for (int i = 0; i < d->in_buffer; i++)
+	{
+		List	   *opnieuw = NIL;
+
+		ResetPerTupleExprContext(estate);
+		if (d->rri->ri_NumIndices > 0)
+			opnieuw = ExecInsertIndexTuples(d->rri, d->buffer[i], estate, false, false, NULL, NIL);
+		ExecARInsertTriggers(estate, d->rri, d->buffer[i], opnieuw, d->overgang);
+		list_free(opnieuw);
+		ExecClearTuple(d->buffer[i]);
+	}
+	d->in_buffer = 0;
+}
+
 /* Insert the row in the slot of d, as INSERT and COPY FROM do. */
 static void
 insert_row(VwlWriter *s, VwlTarget *d)
@@ -1482,6 +2140,8 @@ insert_row(VwlWriter *s, VwlTarget *d)
 	TupleTableSlot *slot = d->slot;
 	List	   *opnieuw = NIL;
 
+	if (d->traceparent)
+		traceparent_for(s, d);
 	if (rri->ri_TrigDesc && rri->ri_TrigDesc->trig_insert_before_row)
 	{
 		bool		verder;
@@ -1497,6 +2157,23 @@ insert_row(VwlWriter *s, VwlTarget *d)
 		ExecComputeStoredGenerated(rri, estate, slot, CMD_INSERT);
 	if (rel->rd_att->constr)
 		ExecConstraints(rri, slot, estate);
+
+	if (d->buffer != NULL)
+	{
+		/* kept (as a heap tuple of its own) for flush_rows */
+		if (d->buffer[d->in_buffer] == NULL)
+		{
+			/* for the whole call, not the row's context */
+			MemoryContext oud = MemoryContextSwitchTo(estate->es_query_cxt);
+
+			d->buffer[d->in_buffer] = table_slot_create(rel, &estate->es_tupleTable);
+			MemoryContextSwitchTo(oud);
+		}
+		ExecCopySlot(d->buffer[d->in_buffer++], slot);
+		if (d->in_buffer == VWL_MULTI_INSERT_ROWS)
+			flush_rows(s, d);
+		return;
+	}
 
 	table_tuple_insert(rel, slot, estate->es_output_cid, 0, NULL);
 
@@ -1520,10 +2197,20 @@ insert_begin(VwlWriter *s, VwlTarget *d)
 	ExecBSInsertTriggers(s->estate, d->rri);
 }
 
-/* End it: AFTER STATEMENT triggers, then every queued AFTER trigger fires. */
+/*
+ * End it: the kept rows of a batch into the table, then AFTER STATEMENT
+ * triggers, then every queued AFTER trigger fires.
+ */
 static void
 insert_end(VwlWriter *s, VwlTarget *d)
 {
+	if (d->buffer != NULL)
+	{
+		flush_rows(s, d);
+		FreeBulkInsertState(d->bis);
+		d->bis = NULL;
+		table_finish_bulk_insert(d->rel, 0);
+	}
 	ExecASInsertTriggers(s->estate, d->rri, d->overgang);
 	AfterTriggerEndQuery(s->estate);
 }
@@ -1648,7 +2335,7 @@ writer_write(VwlWriter *s, VwlVersion *versies, int n,
 	{
 		VwlVersion  *v = &versies[i];
 		Datum		uit = (Datum) 0;
-		bool		isnull = (v->doc == NULL);
+		bool		isnull = (v->doc == NULL && v->boom == NULL);
 
 		CHECK_FOR_INTERRUPTS();
 		MemoryContextReset(rijcxt);
@@ -1662,10 +2349,20 @@ writer_write(VwlWriter *s, VwlVersion *versies, int n,
 		{
 			Jsonb	   *doc = NULL;
 
-			if (!isnull)
+			if (!isnull && v->boom != NULL)
+			{
+				/* the ids, in callcxt: the object rows read them */
+				MemoryContextSwitchTo(callcxt);
+				doc = build_document_tree(s, v);
+				MemoryContextSwitchTo(rijcxt);
+			}
+			else if (!isnull)
 				doc = build_document(s, v, callcxt);
 			documenten[i] = doc == NULL ? NULL :
 				(Jsonb *) copy_to(callcxt, doc, VARSIZE(doc));
+			/* the rows read the document built from the tree */
+			if (v->boom != NULL)
+				v->doc = documenten[i];
 		}
 		else
 		{
@@ -1685,12 +2382,17 @@ writer_write(VwlWriter *s, VwlVersion *versies, int n,
 	(void) ExecCheckRTPerms(estate->es_range_table, true);
 	start_target(s, &s->versies, 1);
 	start_target(s, &s->objecten, 2);
+	if (s->meervoud)
+	{
+		buffer_rows(&s->versies);
+		buffer_rows(&s->objecten);
+	}
 
 	/* 2. One row per version. */
 	insert_begin(s, &s->versies);
 	for (int i = 0; i < n; i++)
 	{
-		VwlRow		rij = {s, &versies[i], NULL, 0};
+		VwlRow		rij = {s, &versies[i], NULL, NULL, 0, false};
 
 		CHECK_FOR_INTERRUPTS();
 		MemoryContextReset(rijcxt);
@@ -1698,6 +2400,8 @@ writer_write(VwlWriter *s, VwlVersion *versies, int n,
 		MemoryContextSwitchTo(rijcxt);
 		if (versies[i].doc != NULL)
 			rij.bron = &versies[i].doc->root;
+		else
+			rij.bron_boom = versies[i].boom;
 		fill_row(s, &s->versies, &rij);
 		insert_row(s, &s->versies);
 		MemoryContextSwitchTo(callcxt);
@@ -1709,9 +2413,10 @@ writer_write(VwlWriter *s, VwlVersion *versies, int n,
 	for (int i = 0; i < n; i++)
 	{
 		VwlVersion  *v = &versies[i];
-		JsonbContainer *lijst;
+		JsonbContainer *lijst = NULL;
+		JsonbValue *boom_lijst = NULL;
 
-		if (!v->nieuwe_objecten || v->doc == NULL)
+		if (!v->nieuwe_objecten || (v->doc == NULL && v->boom == NULL))
 			continue;
 
 		/*
@@ -1722,16 +2427,22 @@ writer_write(VwlWriter *s, VwlVersion *versies, int n,
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("cannot extract elements from a scalar")));
-		lijst = element_as_array(&v->doc->root, "verwerkteObjecten");
+		if (v->doc != NULL)
+			lijst = version_objects(v);
+		else
+			boom_lijst = version_objects_tree(v);
 		for (int j = 0; j < v->aantal_ids; j++)
 		{
-			VwlRow		rij = {s, v, NULL, j + 1};
+			VwlRow		rij = {s, v, NULL, NULL, j + 1, false};
 
 			CHECK_FOR_INTERRUPTS();
 			MemoryContextReset(rijcxt);
 			ResetPerTupleExprContext(estate);
 			MemoryContextSwitchTo(rijcxt);
-			rij.bron = as_object(getIthJsonbValueFromContainer(lijst, j));
+			if (lijst != NULL)
+				rij.bron = as_object(getIthJsonbValueFromContainer(lijst, j));
+			else if (boom_lijst->val.array.elems[j].type == jbvObject)
+				rij.bron_boom = &boom_lijst->val.array.elems[j];
 			fill_row(s, &s->objecten, &rij);
 			insert_row(s, &s->objecten);
 			MemoryContextSwitchTo(callcxt);
@@ -1853,6 +2564,31 @@ requested_niveau(Jsonb *doc)
 	return NIVEAU_GEEN;			/* keep the compiler quiet */
 }
 
+/* The level a normalised document's tree asks for; NIVEAU_GEEN when absent. */
+static Niveau
+requested_niveau_tree(JsonbValue *boom)
+{
+	for (int i = 0; i < boom->val.object.nPairs; i++)
+	{
+		JsonbPair  *p = &boom->val.object.pairs[i];
+
+		if (p->key.val.string.len != strlen("vertrouwelijkheid") ||
+			memcmp(p->key.val.string.val, "vertrouwelijkheid", p->key.val.string.len) != 0)
+			continue;
+		if (p->value.type == jbvNull)
+			return NIVEAU_GEEN;
+		for (int k = 0; p->value.type == jbvString && k < NIVEAU_COUNT; k++)
+		{
+			if (p->value.val.string.len == (int) strlen(vwl_niveau_namen[k]) &&
+				memcmp(p->value.val.string.val, vwl_niveau_namen[k], p->value.val.string.len) == 0)
+				return (Niveau) k;
+		}
+		/* the validator lets through only the enum's labels */
+		elog(ERROR, "vertrouwelijkheid of a validated document is not a label");
+	}
+	return NIVEAU_GEEN;
+}
+
 PG_FUNCTION_INFO_V1(vwl_log_verwerkingsacties);
 
 /*
@@ -1870,7 +2606,9 @@ vwl_log_verwerkingsacties(PG_FUNCTION_ARGS)
 	int			scopes = vwl_scopes();
 	VwlValidation val;
 	VwlWriter s;
-	Jsonb	  **docs;
+	Jsonb	   *invoer = PG_ARGISNULL(0) ? NULL : PG_GETARG_JSONB_P(0);
+	Jsonb	  **docs = NULL;
+	JsonbValue **bomen;
 	Niveau	   *niveaus;
 	VwlVersion  *versies;
 	int			n;
@@ -1884,18 +2622,26 @@ vwl_log_verwerkingsacties(PG_FUNCTION_ARGS)
 	make_contexts(&callcxt, &rijcxt);
 	oud = MemoryContextSwitchTo(callcxt);
 
-	/* All or nothing: every problem of every element, with its index. */
+	/*
+	 * All or nothing: every problem of every element, with its index.  The
+	 * normalised documents as the validator's trees, which the writer reads
+	 * as they are; a batch too large for that as datums.
+	 */
 	vwl_validation_init(&val, false, true);
-	docs = vwl_validate_verwerkingsacties(&val, PG_ARGISNULL(0) ? NULL : PG_GETARG_JSONB_P(0), &n);
+	bomen = vwl_validate_verwerkingsacties_trees(&val, invoer, &n);
+	if (bomen == NULL && val.aantal == 0)
+		docs = vwl_validate_verwerkingsacties(&val, invoer, &n);
 	if (val.aantal > 0)
 		vwl_validation_report(&val, true);
 
 	niveaus = palloc(n * sizeof(Niveau));
 	for (int i = 0; i < n; i++)
 		niveaus[i] = vwl_decide_niveau("create", scopes, NIVEAU_GEEN,
+									   bomen ? requested_niveau_tree(bomen[i]) :
 									   requested_niveau(docs[i]));
 
 	writer_open(&s, callcxt);
+	s.meervoud = true;
 	versies = palloc0(n * sizeof(VwlVersion));
 	for (int i = 0; i < n; i++)
 	{
@@ -1906,7 +2652,10 @@ vwl_log_verwerkingsacties(PG_FUNCTION_ARGS)
 		v->actie = UUIDPGetDatum(actie);
 		v->volgnummer = Int32GetDatum(1);
 		v->niveau = ObjectIdGetDatum(plan_cache.niveaus[niveaus[i]]);
-		v->doc = docs[i];
+		if (bomen)
+			v->boom = bomen[i];
+		else
+			v->doc = docs[i];
 		v->nieuwe_objecten = true;
 		v->objecten_volgnummer = v->volgnummer;
 	}
@@ -1941,7 +2690,7 @@ vwl_log_verwerkingsactie(PG_FUNCTION_ARGS)
 	int			scopes = vwl_scopes();
 	VwlWriter s;
 	VwlVersion	versie;
-	Jsonb	   *doc;
+	JsonbValue *boom;
 	Jsonb	   *uit;
 	Niveau		niveau;
 	pg_uuid_t  *actie;
@@ -1954,8 +2703,8 @@ vwl_log_verwerkingsactie(PG_FUNCTION_ARGS)
 	make_contexts(&callcxt, &rijcxt);
 	oud = MemoryContextSwitchTo(callcxt);
 
-	doc = vwl_validate_input(PG_ARGISNULL(0) ? NULL : PG_GETARG_JSONB_P(0), false);
-	niveau = vwl_decide_niveau("create", scopes, NIVEAU_GEEN, requested_niveau(doc));
+	boom = vwl_validate_input_tree(PG_ARGISNULL(0) ? NULL : PG_GETARG_JSONB_P(0), false);
+	niveau = vwl_decide_niveau("create", scopes, NIVEAU_GEEN, requested_niveau_tree(boom));
 
 	writer_open(&s, callcxt);
 	memset(&versie, 0, sizeof(versie));
@@ -1964,7 +2713,7 @@ vwl_log_verwerkingsactie(PG_FUNCTION_ARGS)
 	versie.actie = UUIDPGetDatum(actie);
 	versie.volgnummer = Int32GetDatum(1);
 	versie.niveau = ObjectIdGetDatum(plan_cache.niveaus[niveau]);
-	versie.doc = doc;
+	versie.boom = boom;
 	versie.nieuwe_objecten = true;
 	versie.objecten_volgnummer = versie.volgnummer;
 

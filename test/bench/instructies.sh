@@ -22,6 +22,9 @@
 #                  callgrind_annotate's inclusive profile (.txt) and a table
 #                  of instructions per call by function (.md) beside it
 #
+# With VWL_VERZEGEL=1 in the environment (the runner's --verzegel), one side
+# session runs verzegel() every second while the sides are measured.
+#
 # How: the cluster is stopped and started again under callgrind (autovacuum
 # off), both sides' relations are read into shared buffers, and each side is
 # one pgbench session (-M prepared, one client) running the very script of
@@ -40,7 +43,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 BIN=/usr/lib/postgresql/15/bin
-[ $# -ge 4 ] || { sed -n '2,38p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+[ $# -ge 4 ] || { sed -n '2,41p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 work=$1 n=$2 personen=$3 calls=$4 keep=${5:-}
 
 say() { printf '== %s\n' "$*" >&2; }
@@ -141,7 +144,14 @@ restart() {
 	"${as[@]}" "$srvbin/pg_ctl" -D "$data" -m fast -w -t 600 stop >/dev/null 2>&1 || true
 	"${as[@]}" "$srvbin/pg_ctl" -D "$data" -l "$log" -w start >/dev/null
 }
-trap restart EXIT
+zegelaar=
+zegel_stop() {
+	[ -n "$zegelaar" ] || return 0
+	kill "$zegelaar" 2>/dev/null || true
+	wait "$zegelaar" 2>/dev/null || true
+	zegelaar=
+}
+trap 'zegel_stop; restart' EXIT
 "${as[@]}" valgrind --tool=callgrind --dump-before=pg_backend_pid --callgrind-out-file="$cg/cg.%p" \
 	"$srvbin/postgres" -D "$data" -c autovacuum=off >"$work/callgrind.log" 2>&1 &
 for (( i = 0; i < 240; i++ )); do
@@ -166,6 +176,12 @@ prewarm() {
 }
 prewarm
 say "  prewarm: $(since "$t0")s"
+if [ "${VWL_VERZEGEL:-0}" = 1 ]; then
+	# one session (one backend under callgrind), verzegel() every second
+	printf 'SELECT verwerkingenlog.verzegel() \\watch 1\n' >"$work/i_verzegel.sql"
+	"$BIN/psql" -X -q -At -f "$work/i_verzegel.sql" >"$work/i_verzegel.out" 2>&1 &
+	zegelaar=$!
+fi
 t=$(( warm + calls + 1 ))
 rt=$(( rwarm + reads + 1 ))
 measure leeg 4 -U postgres -f "$work/i_leeg.sql"
@@ -179,6 +195,7 @@ measure base_log "$t" -U postgres -f "$work/i_base_log.sql" "${basevars[@]}"
 measure ext_batch $(( bwarm + batches + 1 )) -U bench_app -f "$work/i_ext_batch.sql"
 measure base_batch $(( bwarm + batches + 1 )) -U postgres -f "$work/i_base_batch.sql"
 t_cg=$(since "$t0")
+zegel_stop
 trap - EXIT
 restart
 # The runner's wall-clock figures follow: they find the buffers as here.
@@ -215,6 +232,7 @@ if [ "$werker" -gt 0 ]; then
 		"$(awk -v a="$(per_call ext_inzage "$reads")" -v w="$werker" -v c="$(( rwarm + reads ))" 'BEGIN { printf "%.0f", a + w / c }')" \
 		"$(per_call base_inzage "$reads")" max 1.5
 fi
+[ "${VWL_VERZEGEL:-0}" = 1 ] && printf 'note\tinstruction counts (i) with verzegel() every second in a side session (%s calls in all)\n' "$(grep -c . "$work/i_verzegel.out" || true)"
 printf 'note\tinstruction counts (i): callgrind (%s) in the pgbench session'"'"'s backend (-M prepared, 1 client, the scripts of (1)-(4), --random-seed=15), %s calls per side of (1), %s of (3) and (4), %s batches of (2), each after a warm-up (%s, %s, %s), connection and warm-up excluded by markers, one marker statement (%s instructions) subtracted; cluster under callgrind with autovacuum off; %ss under callgrind, %ss in all\n' \
 	"$(valgrind --version)" "$calls" "$reads" "$batches" "$warm" "$rwarm" "$bwarm" "$leeg" "$t_cg" "$(since "$t_all")"
 

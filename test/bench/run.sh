@@ -30,6 +30,13 @@
 #                  side of the instruction counts in DIR
 #   --hold S       keep the cluster S seconds after the run (for profiling;
 #                  its PGHOST is printed)
+#   --verzegel     the log as it runs in production: LDV records in it (a
+#                  tenth of the actions again, through log_otlp, about the
+#                  same persons; the baseline gets the same records as
+#                  actions of one object), sealed once after the load, and
+#                  verzegel() every second in a side session during (1),
+#                  (2) and the instruction counts (the baseline has no
+#                  tree, so its side runs beside the same sealing)
 #
 # Nothing here asserts: benchmarks are not tests.  The table at the end is
 # the result; test/bench/RESULTS.md records a full run.
@@ -48,8 +55,9 @@ hold=0
 calls=2000
 callgrind=
 scale_set=0
+verzegel=0
 
-usage() { sed -n '2,35p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,42p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
 	case $1 in
 		--scale) scale=$2; scale_set=1; shift 2 ;;
@@ -65,6 +73,7 @@ while [ $# -gt 0 ]; do
 		--explain) explain=$2; shift 2 ;;
 		--only) only=$2; shift 2 ;;
 		--hold) hold=$2; shift 2 ;;
+		--verzegel) verzegel=1; shift ;;
 		*) usage ;;
 	esac
 done
@@ -83,7 +92,22 @@ short=$(( duration / 2 > 3 ? duration / 2 : 3 ))
 
 out=$(mktemp -d /tmp/vwl-bench.XXXXXX)
 chmod 755 "$out"
-if [ "$keep" -eq 0 ]; then trap 'rm -rf "$out"' EXIT; fi
+zegelaar=
+# --verzegel: verzegel() every second in a side session, from zegel_start
+# to zegel_stop.
+zegel_start() {
+	[ "$verzegel" -eq 1 ] || return 0
+	printf 'SELECT verwerkingenlog.verzegel() \\watch 1\n' >"$out/verzegel.sql"
+	"$BIN/psql" -X -q -At -f "$out/verzegel.sql" >>"$out/verzegel.out" 2>&1 &
+	zegelaar=$!
+}
+zegel_stop() {
+	[ -n "$zegelaar" ] || return 0
+	kill "$zegelaar" 2>/dev/null || true
+	wait "$zegelaar" 2>/dev/null || true
+	zegelaar=
+}
+if [ "$keep" -eq 0 ]; then trap 'zegel_stop; rm -rf "$out"' EXIT; else trap zegel_stop EXIT; fi
 
 say() { printf '== %s\n' "$*" >&2; }
 sql() { "$BIN/psql" -X -q -At -v ON_ERROR_STOP=1 "$@"; }
@@ -193,18 +217,25 @@ compare() {
 # and side B (wal_a, wal_b), each over the same number of transactions
 # (CLIENTS x TRANSACTIONS) right after a CHECKPOINT, so that both pay the
 # full-page images of the pages they touch first alike.
+# With --verzegel the side session pauses, and each side's rows are sealed
+# by one verzegel() before its second reading, so that each side pays for
+# the sealing of its own rows (the baseline's side finds nothing to seal).
 walcompare() {
-	local name=$1 clients=$2 count=$3 sd w0 w1
+	local name=$1 clients=$2 count=$3 sd w0 w1 zegelend=$zegelaar
 	local args=()
+	zegel_stop
 	for sd in a b; do
 		side "$sd"
+		[ "$verzegel" -eq 0 ] || sql -c 'SELECT verwerkingenlog.verzegel()' >/dev/null
 		sql -c CHECKPOINT
 		w0=$(wal)
 		pgb "$name-$sd" "$clients" "-t $count" "${args[@]}"
+		[ "$verzegel" -eq 0 ] || sql -c 'SELECT verwerkingenlog.verzegel()' >/dev/null
 		sleep 1.5    # backends flush their WAL statistics when they exit
 		w1=$(wal)
 		printf -v "wal_$sd" '%s' $(( (w1 - w0) / (clients * count) ))
 	done
+	[ -z "$zegelend" ] || zegel_start
 }
 
 # ---------------------------------------------------------------- setup
@@ -267,6 +298,58 @@ jobs=$jobs_ext
 t_base=$(since "$t0"); sleep 1.5; w1=$(wal)
 wal_load_base=$(awk -v a="$w0" -v b="$w1" -v n="$n" 'BEGIN { printf "%.0f", (b - a) / n }')
 note "loaded the baseline (INSERT ... SELECT, 100,000 per statement, 1 session) in ${t_base}s"
+
+# --verzegel: LDV records in the log, a tenth of the actions again, through
+# log_otlp (1,000 spans per call), each about one of the same persons; then
+# the whole log sealed once, as a log sealed every second would be.
+if [ "$verzegel" -eq 1 ]; then
+	t0=$(now)
+	ldv=$(( n / 10 ))
+	sql >/dev/null <<-SQL
+		SET client_min_messages = warning;
+		DO \$\$
+		BEGIN
+		    FOR blok IN 0 .. ($ldv - 1) / 1000 LOOP
+		        PERFORM verwerkingenlog.log_otlp(jsonb_build_object('resourceSpans', jsonb_build_array(jsonb_build_object(
+		            'scopeSpans', jsonb_build_array(jsonb_build_object('spans', (
+		                SELECT jsonb_agg(jsonb_build_object(
+		                    'traceId', md5(blok::text), 'spanId', lpad(to_hex(blok * 1000 + g), 16, '0'),
+		                    'name', 'Opvragen gegevens',
+		                    'startTimeUnixNano', ((1704067200000 + (blok * 1000 + g)::bigint * 300000)::numeric * 1000000)::text,
+		                    'endTimeUnixNano', ((1704067200000 + (blok * 1000 + g)::bigint * 300000 + 5)::numeric * 1000000)::text,
+		                    'attributes', jsonb_build_array(
+		                        jsonb_build_object('key', 'dpl.core.processing_activity_id', 'value',
+		                                           jsonb_build_object('stringValue', 'https://register.example.nl/va/bench')),
+		                        jsonb_build_object('key', 'dpl.core.data_subject_id', 'value',
+		                                           jsonb_build_object('stringValue', bench.bsn(1 + (blok * 1000 + g) % $personen))),
+		                        jsonb_build_object('key', 'dpl.core.data_subject_id_type', 'value',
+		                                           jsonb_build_object('stringValue', 'BSN')))))
+		                  FROM generate_series(0, least(999, $ldv - 1 - blok * 1000)) g)))))));
+		        COMMIT;
+		    END LOOP;
+		END
+		\$\$;
+	SQL
+	# The same records in the baseline, one action with one object each.
+	sql >/dev/null <<-SQL
+		WITH a AS MATERIALIZED (
+		    SELECT verwerkingenlog.uuidv7() AS id, g,
+		           to_timestamp((1704067200000 + g::bigint * 300000) / 1000.0) AS t
+		      FROM generate_series(0, $ldv - 1) g),
+		acties AS (
+		    INSERT INTO baseline.verwerkingsactie (actie_id, actie_naam, verwerkingsactiviteit_url,
+		                                           vertrouwelijkheid, tijdstip, tijdstip_registratie)
+		    SELECT id, 'Opvragen gegevens', 'https://register.example.nl/va/bench', 'normaal', t, clock_timestamp()
+		      FROM a)
+		INSERT INTO baseline.verwerkt_object (verwerkt_object_id, actie_id, volgorde, tijdstip, objecttype,
+		                                      soort_object_id, object_id, verwerkte_soorten_gegevens)
+		SELECT verwerkingenlog.uuidv7(), id, 1, t, 'persoon', 'BSN', bench.bsn(1 + g % $personen), '{}'
+		  FROM a;
+	SQL
+	t1=$(now)
+	blad=$(sql -c 'SELECT verwerkingenlog.verzegel()')
+	note "--verzegel: $ldv LDV records loaded through log_otlp in $(since "$t0")s; the log sealed once ($blad leaves) in $(since "$t1")s; verzegel() every second in a side session during (1), (2) and the instruction counts"
+fi
 
 t0=$(now)
 sql -c 'VACUUM (ANALYZE) verwerkingenlog.verwerkingsactie_versie, verwerkingenlog.verwerkt_object, baseline.verwerkingsactie, baseline.verwerkt_object'
@@ -393,7 +476,7 @@ if want i; then
 	say "(i) instructions per call, callgrind in one backend of the cluster"
 	printf '%s\n' "$doc" >"$out/doc"
 	printf '%s\n' "${basevars[@]}" >"$out/basevars"
-	bash "$here/instructies.sh" "$out" "$n" "$personen" "$calls" "$callgrind" >"$out/instructies.out"
+	VWL_VERZEGEL=$verzegel bash "$here/instructies.sh" "$out" "$n" "$personen" "$calls" "$callgrind" >"$out/instructies.out"
 	while IFS=$'\t' read -r what a b c d e; do
 		case $what in
 			row) row "$a" "$b" "$c" "$d" "$e" ;;
@@ -540,6 +623,7 @@ if want 1; then
 	say "(1) logging one action per transaction, 8 clients"
 	side_a=(-U bench_app -f "$here/ext_log.sql" -D personen="$personen" -D doc="$doc")
 	side_b=(-U postgres -f "$here/base_log.sql" -D personen="$personen" "${basevars[@]}")
+	zegel_start
 	compare tps log 8 "$duration"
 	row "(1) log one action, 8 clients (tps)" "$tps_a" "$tps_b" min 0.85
 	walcompare log 8 1000
@@ -550,6 +634,7 @@ if want 1; then
 	side_b+=("dbname=$PGDATABASE options=-csynchronous_commit=off")
 	compare tps log_async 8 "$short"
 	row "(1c) diagnostic: (1) with synchronous_commit off (tps)" "$tps_a" "$tps_b" none -
+	zegel_stop
 fi
 
 # ---------------------------------------------------------------- (2) batch
@@ -557,6 +642,7 @@ if want 2; then
 	say "(2) batch logging, 100 actions per statement, 2 clients"
 	per_action() { awk -v t="$1" 'BEGIN { printf "%.0f", t * 100 }'; }
 	side_b=(-U postgres "${batches_base[@]}")
+	zegel_start
 	if [ "$have_batch" -eq 1 ]; then
 		side_a=(-U bench_app "${batches_ext[@]}")
 		compare tps batch 2 "$duration"
@@ -572,6 +658,7 @@ if want 2; then
 		walcompare batch 2 50
 		row "(9b) WAL bytes per action, (2b) vs the baseline's batch, 10,000 after a CHECKPOINT" "$(( wal_a / 100 ))" "$(( wal_b / 100 ))" none -
 	fi
+	zegel_stop
 fi
 
 # ---------------------------------------------------------------- (6) PATCH
