@@ -589,9 +589,24 @@ push_versie(JsonbParseState **st, VwlRijwaarden *v, Jsonb *objecten,
 		{
 			text	   *afnemer;
 
-			if (v->rij == (Datum) 0)
+			if (v->rt->versleuteld >= 0)
+			{
+				/* From the query's columns: ciphertext, soort, actieId. */
+				bool		n1 = v->nulls[v->rt->versleuteld];
+				bool		n2;
+				bool		n3;
+				Datum		soort = veld(v, V_SOORT_AFNEMER_ID, &n2);
+				Datum		actie = veld(v, V_ACTIE_ID, &n3);
+
+				afnemer = n1 ? NULL :
+					vwl_decrypt_afnemer_id(DatumGetByteaPP(v->waarden[v->rt->versleuteld]),
+										   n2 ? NULL : DatumGetTextPP(soort),
+										   n3 ? NULL : DatumGetUUIDP(actie));
+			}
+			else if (v->rij == (Datum) 0)
 				elog(ERROR, "a full document needs its version as a row");
-			afnemer = decrypt_row(vwl_decrypt_afnemer, v);
+			else
+				afnemer = decrypt_row(vwl_decrypt_afnemer, v);
 
 			if (afnemer == NULL)
 				vwl_push_text(st, NULL, 0);
@@ -843,10 +858,12 @@ columns_type(TupleDesc desc, int eerste, int aantal, VwlRijtype *rt, MemoryConte
 
 /*
  * The layout of the query's rows for documents, kept in mcxt; desc is the
- * query's result, whose object columns start at column eerste (0-based).
+ * query's result, whose object columns start at column eerste (0-based);
+ * afnemer is the column of the version's afnemer_versleuteld (-1: none, for
+ * the restricted form, which never decrypts it).
  */
 VwlDocColumns *
-vwl_doc_columns(TupleDesc desc, int eerste, MemoryContext mcxt)
+vwl_doc_columns(TupleDesc desc, int eerste, int afnemer, MemoryContext mcxt)
 {
 	VwlDocColumns *c = MemoryContextAllocZero(mcxt, sizeof(VwlDocColumns));
 
@@ -854,7 +871,33 @@ vwl_doc_columns(TupleDesc desc, int eerste, MemoryContext mcxt)
 	c->object.versleuteld = eerste + O_COUNT;
 	c->object.pseudoniem = eerste + O_COUNT + 1;
 	columns_type(desc, eerste + O_COUNT + 2, V_COUNT, &c->versie, mcxt);
+	c->versie.versleuteld = afnemer;
 	return c;
+}
+
+/*
+ * The full document (VerwerkingsactieUitgebreid, as _document_met_objecten)
+ * of the version in row waarden/nulls with the objects of the aantal rows
+ * objecten/objecten_nulls (in that order).
+ */
+Jsonb *
+vwl_doc_full(VwlDocColumns *c, Datum *waarden, bool *nulls,
+			 int aantal, Datum **objecten, bool **objecten_nulls)
+{
+	VwlRijwaarden v = {false, (Datum) 0, waarden, nulls, &c->versie};
+	VwlRijwaarden *rijen = palloc(Max(aantal, 1) * sizeof(VwlRijwaarden));
+	JsonbParseState *st = NULL;
+
+	for (int j = 0; j < aantal; j++)
+	{
+		rijen[j].null = false;
+		rijen[j].rij = (Datum) 0;
+		rijen[j].waarden = objecten[j];
+		rijen[j].nulls = objecten_nulls[j];
+		rijen[j].rt = &c->object;
+	}
+	return JsonbValueToJsonb(push_versie(&st, &v, NULL, NULL,
+										 aantal > 0 ? rijen : NULL, aantal));
 }
 
 /*

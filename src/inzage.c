@@ -346,7 +346,7 @@ inzage_page(FunctionCallInfo fcinfo, bool terug, bool na_null[3], Datum na[3], i
 		if (SPI_processed == 0)
 			break;
 		if (kolommen == NULL)
-			kolommen = vwl_doc_columns(SPI_tuptable->tupdesc, INZAGE_KEY_COLUMNS,
+			kolommen = vwl_doc_columns(SPI_tuptable->tupdesc, INZAGE_KEY_COLUMNS, -1,
 									   CurrentMemoryContext);
 		for (uint64 r = 0; r < SPI_processed; r++)
 		{

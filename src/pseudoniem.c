@@ -1375,6 +1375,29 @@ vwl_decrypt_object_id(bytea *versleuteld, text *soort, bytea *pseudoniem)
 	return as_text(uit, len);
 }
 
+/*
+ * For C callers (the list's documents, document.c): the afnemerId of a
+ * version from its columns -- ciphertext, soortAfnemerId (NULL: none) and
+ * actieId -- verified as _decrypt_afnemer verifies it; a palloc'd text.
+ */
+text *
+vwl_decrypt_afnemer_id(bytea *versleuteld, text *soort, const pg_uuid_t *actie)
+{
+	Binding		b;
+	unsigned char plaats[AFNEMER_SLOT_LENGTH];
+	size_t		len;
+	char	   *uit;
+
+	if (actie == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("verwerkingsactie version has no actie_id")));
+	binding_afnemer(&b, soort ? VARDATA_ANY(soort) : NULL,
+					soort ? VARSIZE_ANY_EXHDR(soort) : 0, actie, plaats);
+	uit = decrypt(versleuteld, &len, &b);
+	return as_text(uit, len);
+}
+
 /* For C callers: the current key version, the one that encrypts. */
 int
 vwl_current_key_version(void)
