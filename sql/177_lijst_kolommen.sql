@@ -1,4 +1,4 @@
--- The list's rows in C (src/lijst.c, issue 15): one cursor joins each row of
+-- The list's rows in C (src/list.c, issue 15): one cursor joins each row of
 -- the person index with the objects of its action about that person, and
 -- builds the documents from plain columns.  Each page equals the SQL
 -- definition it replaced -- _document of the current version with the

@@ -55,7 +55,7 @@ ALTER FUNCTION verwerkte_objecten(text, text, text, date, date, uuid) SET log_mi
 ALTER FUNCTION verwerkte_objecten(text, text, text, date, date, uuid) SET work_mem = '256MB';
 ALTER FUNCTION verwerkte_objecten(text, text, text, date, date, uuid) SET temp_file_limit = 0;
 
--- The rows of a list page in C (src/lijst.c): one cursor, each row of
+-- The rows of a list page in C (src/list.c): one cursor, each row of
 -- _matches joined with the objects of its action about that object, the
 -- documents built from plain columns; _verwerkingsacties_page calls it after
 -- its checks (its lines, which its errors name, unchanged).
@@ -106,7 +106,7 @@ BEGIN
 
     -- The person index row by row in the list's order (backward from the
     -- key, or forward for the page before it), one probe of the current
-    -- version per row, until the page is full: in C (src/lijst.c), one
+    -- version per row, until the page is full: in C (src/list.c), one
     -- cursor with a fast-start plan, each row of _matches joined with the
     -- objects of its action about that object, the documents built from
     -- the plain columns.  (rijen, r, vorige and gezien above are unused

@@ -35,7 +35,7 @@ $$;
 COMMENT ON FUNCTION _matches(text, bytea, text, timestamptz, timestamptz, vertrouwelijkheid[], uuid) IS
   'The object rows about one object in a period that count (current object set, not vervallen, visible); inlined, so callers page on the person index';
 
--- The rows of one page of GET /verwerkingsacties (src/lijst.c), for
+-- The rows of one page of GET /verwerkingsacties (src/list.c), for
 -- _verwerkingsacties_page after its checks: the current actions about the
 -- object (soort_object_id, pseudoniem, objecttype) with tijdstip in
 -- [van, tot) whose level is in zichtbaar, in the person index's order from
@@ -96,7 +96,7 @@ BEGIN
 
     -- The person index row by row in the list's order (backward from the
     -- key, or forward for the page before it), one probe of the current
-    -- version per row, until the page is full: in C (src/lijst.c), one
+    -- version per row, until the page is full: in C (src/list.c), one
     -- cursor with a fast-start plan, each row of _matches joined with the
     -- objects of its action about that object, the documents built from
     -- the plain columns.  (rijen, r, vorige and gezien above are unused

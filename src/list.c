@@ -1,5 +1,5 @@
 /*
- * lijst.c
+ * list.c
  *		The rows of a page of GET /verwerkingsacties in C:
  *		_verwerkingsacties_rows, which _verwerkingsacties_page (65_read.sql)
  *		calls after its checks.
