@@ -701,7 +701,8 @@ vwl_inzage_input(PG_FUNCTION_ARGS)
 		add_line(&fouten, &aantal, "Vertrouwelijkheid: must be one of normaal, vertrouwelijk (invalid_choice)");
 
 	/* The application that asked: the role PostgREST switched to. */
-	rol = GetConfigOption("role", false, false);
+	/* (as current_setting shows it: "none" after SET SESSION AUTHORIZATION) */
+	rol = GetConfigOptionByName("role", NULL, false);
 	if (strcmp(rol, "none") == 0)
 		rol = GetUserNameFromId(GetSessionUserId(), false);
 	gebruiker = pnstrdup(rol, pg_mbcharcliplen(rol, strlen(rol), 40));
