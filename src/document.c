@@ -32,6 +32,7 @@
 #include "settings.h"
 #include "pseudoniem.h"
 #include "jsonb_push.h"
+#include "document.h"
 
 /* The length of a UUID in its text form. */
 #define UUID_TEXT_LENGTH 36
@@ -130,6 +131,12 @@ typedef struct VwlRijtype
 	int			att[V_COUNT];	/* attribute index (attnum - 1) per field */
 	VwlKind	soort[V_COUNT];
 	FmgrInfo	uit[V_COUNT];	/* VS_UIT: the output function */
+	/*
+	 * Columns of a query's row rather than a composite (vwl_doc_columns):
+	 * where the object's ciphertext and pseudonym are, -1 otherwise.
+	 */
+	int			versleuteld;
+	int			pseudoniem;
 } VwlRijtype;
 
 /* What a document function keeps for the query (fn_extra). */
@@ -213,6 +220,8 @@ read_value(FunctionCallInfo fcinfo, Datum rij, bool isnull, const VwlField *veld
 						 errmsg("column \"%s\" not found in data type %s",
 								velden[k].kolom, format_type_be(type))));
 			rt->att[k] = i;
+			rt->versleuteld = -1;
+			rt->pseudoniem = -1;
 			rt->soort[k] = kind_of(TupleDescAttr(desc, i)->atttypid);
 			if (rt->soort[k] == VS_UIT)
 			{
@@ -489,7 +498,24 @@ push_object(JsonbParseState **st, VwlRijwaarden *o, VwlRijwaarden *v)
 		}
 		else if (k == K_OBJECT_ID)
 		{
-			text	   *object_id = o->null ? NULL : decrypt_row(vwl_decrypt_object, o);
+			text	   *object_id;
+
+			if (o->null)
+				object_id = NULL;
+			else if (o->rt->versleuteld >= 0)
+			{
+				/* From the query's columns: ciphertext, soort, pseudonym. */
+				bool		n1 = o->nulls[o->rt->versleuteld];
+				Datum		soort = veld(o, O_SOORT_OBJECT_ID, &isnull);
+
+				object_id = n1 ? NULL :
+					vwl_decrypt_object_id(DatumGetByteaPP(o->waarden[o->rt->versleuteld]),
+										  isnull ? NULL : DatumGetTextPP(soort),
+										  o->nulls[o->rt->pseudoniem] ? NULL :
+										  DatumGetByteaPP(o->waarden[o->rt->pseudoniem]));
+			}
+			else
+				object_id = decrypt_row(vwl_decrypt_object, o);
 
 			vwl_push_key(st, "objectId");
 			if (object_id == NULL)
@@ -561,7 +587,26 @@ push_versie(JsonbParseState **st, VwlRijwaarden *v, Jsonb *objecten,
 		vwl_push_key(st, version_fields[k].sleutel);
 		if (k == V_AFNEMER_ID && isnull && !beperkt && !v->null)
 		{
-			text	   *afnemer = decrypt_row(vwl_decrypt_afnemer, v);
+			text	   *afnemer;
+
+			if (v->rt->versleuteld >= 0)
+			{
+				/* From the query's columns: ciphertext, soort, actieId. */
+				bool		n1 = v->nulls[v->rt->versleuteld];
+				bool		n2;
+				bool		n3;
+				Datum		soort = veld(v, V_SOORT_AFNEMER_ID, &n2);
+				Datum		actie = veld(v, V_ACTIE_ID, &n3);
+
+				afnemer = n1 ? NULL :
+					vwl_decrypt_afnemer_id(DatumGetByteaPP(v->waarden[v->rt->versleuteld]),
+										   n2 ? NULL : DatumGetTextPP(soort),
+										   n3 ? NULL : DatumGetUUIDP(actie));
+			}
+			else if (v->rij == (Datum) 0)
+				elog(ERROR, "a full document needs its version as a row");
+			else
+				afnemer = decrypt_row(vwl_decrypt_afnemer, v);
 
 			if (afnemer == NULL)
 				vwl_push_text(st, NULL, 0);
@@ -742,4 +787,129 @@ vwl_inzage_document(PG_FUNCTION_ARGS)
 	read_row(fcinfo, 0, version_fields, V_COUNT, &c->versie, &v);
 	read_row(fcinfo, 1, object_fields, O_COUNT, &c->object, &o);
 	PG_RETURN_JSONB_P(JsonbValueToJsonb(push_object(&st, &o, &v)));
+}
+
+/*
+ * The documents of rows that a query returns as plain columns (the inzage's
+ * page in inzage.c): no composite datum is formed for the version or the
+ * object of a row, which cost the PL/pgSQL page a tenth of its instructions.
+ * The query selects, from column eerste on, the object's columns in the
+ * order of vwl_doc_object_columns, then the version's in the order of
+ * vwl_doc_version_columns.
+ */
+struct VwlDocColumns
+{
+	VwlRijtype	versie;
+	VwlRijtype	object;
+};
+
+/* The object's columns a query must select, in order; *aantal of them. */
+const char *const *
+vwl_doc_object_columns(int *aantal)
+{
+	static const char *const kolommen[] = {
+		"verwerkt_object_id", "objecttype", "soort_object_id", "betrokkenheid",
+		"verwerkte_soorten_gegevens", "object_versleuteld", "object_pseudoniem"
+	};
+
+	StaticAssertStmt(lengthof(kolommen) == O_COUNT + 2, "object columns");
+	*aantal = lengthof(kolommen);
+	return kolommen;
+}
+
+/* The version's columns a query must select, in order; *aantal of them. */
+const char *const *
+vwl_doc_version_columns(int *aantal)
+{
+	static const char *kolommen[V_COUNT];
+
+	for (int k = 0; k < V_COUNT; k++)
+		kolommen[k] = version_fields[k].kolom;
+	*aantal = V_COUNT;
+	return (const char *const *) kolommen;
+}
+
+/* Where the fields of one row type are in desc, from column eerste on. */
+static void
+columns_type(TupleDesc desc, int eerste, int aantal, VwlRijtype *rt, MemoryContext mcxt)
+{
+	if (eerste + aantal > desc->natts)
+		elog(ERROR, "the query has %d columns, not %d", desc->natts, eerste + aantal);
+	rt->type = InvalidOid;
+	rt->natts = desc->natts;
+	rt->versleuteld = -1;
+	rt->pseudoniem = -1;
+	for (int k = 0; k < aantal; k++)
+	{
+		Oid			typ = TupleDescAttr(desc, eerste + k)->atttypid;
+
+		rt->att[k] = eerste + k;
+		rt->soort[k] = kind_of(typ);
+		if (rt->soort[k] == VS_UIT)
+		{
+			Oid			uitfunc;
+			bool		varlena;
+
+			getTypeOutputInfo(typ, &uitfunc, &varlena);
+			fmgr_info_cxt(uitfunc, &rt->uit[k], mcxt);
+		}
+	}
+}
+
+/*
+ * The layout of the query's rows for documents, kept in mcxt; desc is the
+ * query's result, whose object columns start at column eerste (0-based);
+ * afnemer is the column of the version's afnemer_versleuteld (-1: none, for
+ * the restricted form, which never decrypts it).
+ */
+VwlDocColumns *
+vwl_doc_columns(TupleDesc desc, int eerste, int afnemer, MemoryContext mcxt)
+{
+	VwlDocColumns *c = MemoryContextAllocZero(mcxt, sizeof(VwlDocColumns));
+
+	columns_type(desc, eerste, O_COUNT, &c->object, mcxt);
+	c->object.versleuteld = eerste + O_COUNT;
+	c->object.pseudoniem = eerste + O_COUNT + 1;
+	columns_type(desc, eerste + O_COUNT + 2, V_COUNT, &c->versie, mcxt);
+	c->versie.versleuteld = afnemer;
+	return c;
+}
+
+/*
+ * The full document (VerwerkingsactieUitgebreid, as _document_met_objecten)
+ * of the version in row waarden/nulls with the objects of the aantal rows
+ * objecten/objecten_nulls (in that order).
+ */
+Jsonb *
+vwl_doc_full(VwlDocColumns *c, Datum *waarden, bool *nulls,
+			 int aantal, Datum **objecten, bool **objecten_nulls)
+{
+	VwlRijwaarden v = {false, (Datum) 0, waarden, nulls, &c->versie};
+	VwlRijwaarden *rijen = palloc(Max(aantal, 1) * sizeof(VwlRijwaarden));
+	JsonbParseState *st = NULL;
+
+	for (int j = 0; j < aantal; j++)
+	{
+		rijen[j].null = false;
+		rijen[j].rij = (Datum) 0;
+		rijen[j].waarden = objecten[j];
+		rijen[j].nulls = objecten_nulls[j];
+		rijen[j].rt = &c->object;
+	}
+	return JsonbValueToJsonb(push_versie(&st, &v, NULL, NULL,
+										 aantal > 0 ? rijen : NULL, aantal));
+}
+
+/*
+ * The inzage document (VerwerktObjectUitgebreid, as _inzage_document) of
+ * one row of the query, deformed into waarden/nulls.
+ */
+Jsonb *
+vwl_doc_inzage(VwlDocColumns *c, Datum *waarden, bool *nulls)
+{
+	VwlRijwaarden v = {false, (Datum) 0, waarden, nulls, &c->versie};
+	VwlRijwaarden o = {false, (Datum) 0, waarden, nulls, &c->object};
+	JsonbParseState *st = NULL;
+
+	return JsonbValueToJsonb(push_object(&st, &o, &v));
 }

@@ -220,6 +220,7 @@ static void corrupt_keyfile(const char *pad, int regel, const char *reden)
 			pg_attribute_noreturn();
 static bytea *encrypt(const char *data, size_t len, const Binding *b);
 static char *decrypt(bytea *invoer, size_t *lengte, const Binding *b);
+static text *as_text(char *uit, size_t len);
 
 /*
  * The key file as configured, or the default (relative paths are relative to
@@ -1351,6 +1352,50 @@ vwl_decrypt_column(TupleDesc desc, HeapTuple tuple, int attnum)
 	uit = decrypt(DatumGetByteaPP(d), &len, &b);
 	SET_VARSIZE(uit, VARHDRSZ + len);
 	return (bytea *) uit;
+}
+
+/*
+ * For C callers (the inzage's documents, document.c): the objectId of a
+ * verwerkt object from its columns -- ciphertext, soortObjectId and
+ * pseudonym -- verified as _decrypt_object verifies it; a palloc'd text.
+ */
+text *
+vwl_decrypt_object_id(bytea *versleuteld, text *soort, bytea *pseudoniem)
+{
+	Binding		b;
+	size_t		len;
+	char	   *uit;
+
+	if (soort == NULL || pseudoniem == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("verwerkt object has no soort_object_id or object_pseudoniem")));
+	binding_object(&b, soort, pseudoniem);
+	uit = decrypt(versleuteld, &len, &b);
+	return as_text(uit, len);
+}
+
+/*
+ * For C callers (the list's documents, document.c): the afnemerId of a
+ * version from its columns -- ciphertext, soortAfnemerId (NULL: none) and
+ * actieId -- verified as _decrypt_afnemer verifies it; a palloc'd text.
+ */
+text *
+vwl_decrypt_afnemer_id(bytea *versleuteld, text *soort, const pg_uuid_t *actie)
+{
+	Binding		b;
+	unsigned char plaats[AFNEMER_SLOT_LENGTH];
+	size_t		len;
+	char	   *uit;
+
+	if (actie == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("verwerkingsactie version has no actie_id")));
+	binding_afnemer(&b, soort ? VARDATA_ANY(soort) : NULL,
+					soort ? VARSIZE_ANY_EXHDR(soort) : 0, actie, plaats);
+	uit = decrypt(versleuteld, &len, &b);
+	return as_text(uit, len);
 }
 
 /* For C callers: the current key version, the one that encrypts. */

@@ -65,6 +65,14 @@ extern bytea *vwl_encrypt_afnemer(const char *id, size_t len,
 extern bytea *vwl_decrypt_column(TupleDesc desc, HeapTuple tuple, int attnum);
 
 /*
+ * The objectId of a verwerkt object from its columns (ciphertext,
+ * soortObjectId, pseudonym), verified as _decrypt_object does; palloc'd.
+ */
+extern text *vwl_decrypt_object_id(bytea *versleuteld, text *soort, bytea *pseudoniem);
+/* The same for the afnemerId of a version (soort NULL: none). */
+extern text *vwl_decrypt_afnemer_id(bytea *versleuteld, text *soort, const pg_uuid_t *actie);
+
+/*
  * verwerkingenlog._decrypt_object(verwerkt_object) and
  * _decrypt_afnemer(verwerkingsactie_versie), for the documents of
  * document.c (called with the row as their only argument).

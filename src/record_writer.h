@@ -17,4 +17,14 @@
  */
 extern char *vwl_record(Oid functie, Jsonb *invoer);
 
+/*
+ * The same in two halves, so that the caller works while the record is
+ * committed: vwl_record_begin sends the request, vwl_record_end waits for
+ * its answer (the result, or the function's error).  Nothing that depends on
+ * the record may be returned before vwl_record_end; an abort in between
+ * forgets the worker (its answer goes nowhere).
+ */
+extern void vwl_record_begin(Oid functie, Jsonb *invoer);
+extern char *vwl_record_end(void);
+
 #endif							/* VWL_RECORD_WRITER_H */

@@ -35,6 +35,23 @@ $$;
 COMMENT ON FUNCTION _matches(text, bytea, text, timestamptz, timestamptz, vertrouwelijkheid[], uuid) IS
   'The object rows about one object in a period that count (current object set, not vervallen, visible); inlined, so callers page on the person index';
 
+-- The rows of one page of GET /verwerkingsacties (src/list.c), for
+-- _verwerkingsacties_page after its checks: the current actions about the
+-- object (soort_object_id, pseudoniem, objecttype) with tijdstip in
+-- [van, tot) whose level is in zichtbaar, in the person index's order from
+-- the key on (terug: backward), at most aantal (NULL: all), each with the
+-- objects of its action about that object (in their order) in its document.
+CREATE FUNCTION _verwerkingsacties_rows(soort_object_id text, pseudoniem bytea, objecttype text,
+                                         van timestamptz, tot timestamptz,
+                                         zichtbaar vertrouwelijkheid[], activiteit uuid,
+                                         na_tijdstip timestamptz, na_actie_id uuid, terug boolean,
+                                         aantal integer)
+    RETURNS TABLE (document jsonb, tijdstip timestamptz, actie_id uuid)
+    AS 'MODULE_PATHNAME', 'vwl_verwerkingsacties_rows'
+    LANGUAGE C STABLE COST 100;
+COMMENT ON FUNCTION _verwerkingsacties_rows(text, bytea, text, timestamptz, timestamptz, vertrouwelijkheid[], uuid, timestamptz, uuid, boolean, integer) IS
+  'The rows of one keyset page of GET /verwerkingsacties (documents with the objects about that object, and their sort keys), for _verwerkingsacties_page after its checks';
+
 -- One page of GET /verwerkingsacties: the current actions about one object
 -- in [begin_datum, eind_datum), newest first (tijdstip, then actieId,
 -- descending: the order of the person index), each
@@ -79,55 +96,16 @@ BEGIN
 
     -- The person index row by row in the list's order (backward from the
     -- key, or forward for the page before it), one probe of the current
-    -- version per row, until the page is full.  An explicit cursor, so that
-    -- the plan is a fast-start one: the walk in index order that stops,
-    -- never a sort of all the person's rows.  The document, with the objects
-    -- about that object only, is built in the cursor's select list: its
-    -- subquery is then set up once per page and only rescanned per row,
-    -- where an assignment in the loop ran a whole new executor per row.  (Its
-    -- rows are x, not o: a bare o would be the column o of _matches.)
-    IF terug THEN
-        OPEN rijen FOR
-            SELECT t.tijdstip, t.actie_id,
-                   verwerkingenlog._document_met_objecten(t.v,
-                       (SELECT array_agg(x ORDER BY x.volgorde)
-                          FROM verwerkingenlog.verwerkt_object x
-                         WHERE x.actie_id = t.actie_id AND x.volgnummer = (t.v).objecten_volgnummer
-                           AND x.soort_object_id = _verwerkingsacties_page.soort_object_id
-                           AND x.object_pseudoniem = pseudoniem)) AS document
-              FROM verwerkingenlog._matches(soort_object_id, pseudoniem, lower(objecttype), van, tot,
-                                             zichtbaar, verwerkingsactiviteit_id) t
-             WHERE (t.tijdstip, t.actie_id) > (na_tijdstip, na_actie_id)
-             ORDER BY t.tijdstip, t.actie_id, t.volgorde;
-    ELSE
-        OPEN rijen FOR
-            SELECT t.tijdstip, t.actie_id,
-                   verwerkingenlog._document_met_objecten(t.v,
-                       (SELECT array_agg(x ORDER BY x.volgorde)
-                          FROM verwerkingenlog.verwerkt_object x
-                         WHERE x.actie_id = t.actie_id AND x.volgnummer = (t.v).objecten_volgnummer
-                           AND x.soort_object_id = _verwerkingsacties_page.soort_object_id
-                           AND x.object_pseudoniem = pseudoniem)) AS document
-              FROM verwerkingenlog._matches(soort_object_id, pseudoniem, lower(objecttype), van, tot,
-                                             zichtbaar, verwerkingsactiviteit_id) t
-             WHERE (t.tijdstip, t.actie_id) < (coalesce(na_tijdstip, 'infinity'),
-                                               coalesce(na_actie_id, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
-             ORDER BY t.tijdstip DESC, t.actie_id DESC, t.volgorde DESC;
-    END IF;
-    LOOP
-        FETCH rijen INTO r;
-        EXIT WHEN NOT FOUND;
-        -- The object twice in one action: one row of the list.
-        CONTINUE WHEN r.actie_id = vorige;
-        vorige := r.actie_id;
-        gezien := gezien + 1;
-        EXIT WHEN gezien > aantal;
-        document := r.document;
-        tijdstip := r.tijdstip;
-        actie_id := r.actie_id;
-        RETURN NEXT;
-    END LOOP;
-    CLOSE rijen;
+    -- version per row, until the page is full: in C (src/list.c), one
+    -- cursor with a fast-start plan, each row of _matches joined with the
+    -- objects of its action about that object, the documents built from
+    -- the plain columns.  (rijen, r, vorige and gezien above are unused
+    -- since; they stay, so that the lines of this function, which its
+    -- errors name, stay where they were.)
+    RETURN QUERY
+    SELECT * FROM verwerkingenlog._verwerkingsacties_rows(soort_object_id, pseudoniem, lower(objecttype), van, tot,
+                                                          zichtbaar, verwerkingsactiviteit_id, na_tijdstip, na_actie_id,
+                                                          terug, aantal);
 END
 $$;
 COMMENT ON FUNCTION _verwerkingsacties_page(text, text, text, date, date, text[], uuid, timestamptz, uuid, boolean, integer) IS
@@ -287,6 +265,7 @@ COMMENT ON VIEW actuele_verwerkte_objecten IS
   'The verwerkte objecten of every action in actuele_verwerkingsacties; conditions on it see only those rows (EXPLAIN too)';
 
 REVOKE ALL ON FUNCTION _matches(text, bytea, text, timestamptz, timestamptz, vertrouwelijkheid[], uuid),
+                       _verwerkingsacties_rows(text, bytea, text, timestamptz, timestamptz, vertrouwelijkheid[], uuid, timestamptz, uuid, boolean, integer),
                        _verwerkingsacties_page(text, text, text, date, date, text[], uuid, timestamptz, uuid, boolean, integer),
                        _verwerkingsacties_count(text, text, text, date, date, text[], uuid)
     FROM PUBLIC;

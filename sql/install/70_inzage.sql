@@ -87,119 +87,13 @@ $$;
 -- parameter; a setting the validator refuses raises 55000 (the log is
 -- misconfigured, not the request).  With objecttype NULL only the headers
 -- are checked (the object is not known yet) and NULL is returned.
+-- In C (src/inzage.c), with the checks, names and messages of the PL/pgSQL
+-- it replaced; the validator runs once and its normalised document is the
+-- result.  systeem is "verwerkingenlog <version>": the library serves only
+-- the SQL of its own version (src/versie.c).
 CREATE FUNCTION _inzage_input(objecttype text, soort_object_id text, object_id text) RETURNS jsonb
-    LANGUAGE plpgsql STABLE
-AS $$
-DECLARE
-    koppen jsonb := verwerkingenlog._inzage_headers();
-    alleen_koppen boolean := objecttype IS NULL;
-    rol text := current_setting('role');
-    d jsonb;
-    fouten text[] := '{}';
-    instelling text;
-    p record;
-    naam text;
-    kop text;
-BEGIN
-    -- Header values are strings; anything else cannot be a header.
-    FOR kop, naam IN VALUES ('oin', 'OIN'), ('verwerkingsactiviteitid', 'VerwerkingsactiviteitId'),
-                            ('verwerkingsactiviteiturl', 'VerwerkingsactiviteitUrl'),
-                            ('verwerkingid', 'VerwerkingId'), ('vertrouwelijkheid', 'Vertrouwelijkheid'),
-                            ('bewaartermijn', 'Bewaartermijn')
-    LOOP
-        IF koppen ? kop AND jsonb_typeof(koppen->kop) <> 'string' THEN
-            fouten := fouten || format('%s: must be a string, not %s (invalid_type)', naam, jsonb_typeof(koppen->kop));
-            koppen := koppen - kop;
-        END IF;
-    END LOOP;
-    -- The OIN header names an organisation: exactly 20 digits (the
-    -- validator only knows afnemerId as an id of at most 40 characters).
-    IF koppen->>'oin' !~ '^[0-9]{20}$' THEN
-        fouten := fouten || 'OIN: is not an OIN (exactly 20 digits) (invalid)'::text;
-    END IF;
-    -- A new action is never logged as opgeheven.
-    IF lower(koppen->>'vertrouwelijkheid') = 'opgeheven' THEN
-        fouten := fouten || 'Vertrouwelijkheid: must be one of normaal, vertrouwelijk (invalid_choice)'::text;
-    END IF;
-
-    d := jsonb_build_object(
-        'actieNaam', nullif(current_setting('verwerkingenlog.inzage_actie_naam'), ''),
-        'verwerkingNaam', nullif(current_setting('verwerkingenlog.inzage_verwerking_naam'), ''),
-        'verwerkingsactiviteitId', nullif(current_setting('verwerkingenlog.inzage_verwerkingsactiviteit_id'), ''),
-        'verwerkingsactiviteitUrl', nullif(current_setting('verwerkingenlog.inzage_verwerkingsactiviteit_url'), ''),
-        'vertrouwelijkheid', coalesce(koppen->>'vertrouwelijkheid',
-                                      current_setting('verwerkingenlog.inzage_vertrouwelijkheid')),
-        'bewaartermijn', coalesce(koppen->>'bewaartermijn',
-                                  nullif(current_setting('verwerkingenlog.inzage_bewaartermijn'), '')),
-        'uitvoerder', nullif(current_setting('verwerkingenlog.inzage_uitvoerder'), ''),
-        'systeem', (SELECT 'verwerkingenlog ' || e.extversion FROM pg_catalog.pg_extension e
-                     WHERE e.extname = 'verwerkingenlog'),
-        -- The application that asked: the role PostgREST switched to.
-        'gebruiker', left(CASE WHEN rol = 'none' THEN session_user::text ELSE rol END, 40),
-        'soortAfnemerId', CASE WHEN koppen ? 'oin' THEN 'OIN' END,
-        'afnemerId', koppen->>'oin',
-        'verwerkingsactiviteitIdAfnemer', koppen->>'verwerkingsactiviteitid',
-        'verwerkingsactiviteitUrlAfnemer', koppen->>'verwerkingsactiviteiturl',
-        'verwerkingIdAfnemer', koppen->>'verwerkingid',
-        'tijdstip', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-        'verwerkteObjecten', jsonb_build_array(CASE WHEN alleen_koppen
-            THEN jsonb_build_object('objecttype', 'persoon', 'soortObjectId', 'BSN', 'objectId', '0')
-            ELSE jsonb_build_object('objecttype', objecttype, 'soortObjectId', soort_object_id,
-                                    'objectId', object_id) END));
-
-    -- Every problem, named after where its value came from.
-    FOR p IN SELECT * FROM verwerkingenlog.verwerkingsactie_fouten(d, false) LOOP
-        naam := CASE p.name
-            WHEN 'afnemerId' THEN 'OIN'
-            WHEN 'verwerkingsactiviteitIdAfnemer' THEN 'VerwerkingsactiviteitId'
-            WHEN 'verwerkingsactiviteitUrlAfnemer' THEN 'VerwerkingsactiviteitUrl'
-            WHEN 'verwerkingIdAfnemer' THEN 'VerwerkingId'
-            WHEN 'vertrouwelijkheid' THEN CASE WHEN koppen ? 'vertrouwelijkheid' THEN 'Vertrouwelijkheid' END
-            WHEN 'bewaartermijn' THEN CASE WHEN koppen ? 'bewaartermijn' THEN 'Bewaartermijn' END
-            WHEN 'verwerkteObjecten[0].objecttype' THEN 'objecttype'
-            WHEN 'verwerkteObjecten[0].soortObjectId' THEN 'soortObjectId'
-            WHEN 'verwerkteObjecten[0].objectId' THEN 'objectId'
-        END;
-        IF naam IN ('OIN', 'Vertrouwelijkheid') AND EXISTS (
-               SELECT FROM unnest(fouten) f WHERE f LIKE naam || ': %') THEN
-            CONTINUE;                   -- already named above
-        ELSIF naam IN ('objecttype', 'soortObjectId', 'objectId') THEN
-            IF NOT alleen_koppen THEN
-                fouten := fouten || format('%s: %s (%s)', naam, p.reason, p.code);
-            END IF;
-        ELSIF naam = 'Vertrouwelijkheid' AND p.code = 'invalid_choice' THEN
-            fouten := fouten || 'Vertrouwelijkheid: must be one of normaal, vertrouwelijk (invalid_choice)'::text;
-        ELSIF naam IS NOT NULL THEN
-            fouten := fouten || format('%s: %s (%s)', naam, p.reason, p.code);
-        ELSE
-            instelling := CASE p.name
-                WHEN 'actieNaam' THEN 'verwerkingenlog.inzage_actie_naam'
-                WHEN 'verwerkingNaam' THEN 'verwerkingenlog.inzage_verwerking_naam'
-                WHEN 'verwerkingsactiviteitId' THEN 'verwerkingenlog.inzage_verwerkingsactiviteit_id'
-                WHEN 'verwerkingsactiviteitUrl' THEN 'verwerkingenlog.inzage_verwerkingsactiviteit_url'
-                WHEN 'vertrouwelijkheid' THEN 'verwerkingenlog.inzage_vertrouwelijkheid'
-                WHEN 'bewaartermijn' THEN 'verwerkingenlog.inzage_bewaartermijn'
-                WHEN 'uitvoerder' THEN 'verwerkingenlog.inzage_uitvoerder'
-            END;
-            RAISE EXCEPTION 'the inzage cannot be logged: %', coalesce(
-                    format('setting %s %s', instelling, p.reason),
-                    format('element %s %s', p.name, p.reason))
-                USING ERRCODE = 'object_not_in_prerequisite_state',
-                      DETAIL = format('%s: %s (%s)', p.name, p.reason, p.code),
-                      HINT = 'Correct the verwerkingenlog.inzage_* settings.';
-        END IF;
-    END LOOP;
-
-    IF cardinality(fouten) > 0 THEN
-        RAISE EXCEPTION 'invalid inzage: %', fouten[1]
-            USING ERRCODE = 'invalid_parameter_value', DETAIL = array_to_string(fouten, E'\n');
-    END IF;
-    IF alleen_koppen THEN
-        RETURN NULL;
-    END IF;
-    RETURN verwerkingenlog._verwerkingsactie_input(d, false);
-END
-$$;
+    AS 'MODULE_PATHNAME', 'vwl_inzage_input'
+    LANGUAGE C STABLE COST 100;
 
 -- Stores the record of an inzage (normalised by _inzage_input) as a new
 -- action of the log itself: no create scope of the caller is involved.
@@ -237,80 +131,23 @@ $$;
 -- the restricted form.  Keyset paging: with na_tijdstip/na_actie_id/
 -- na_volgorde only the rows after that one (terug: before it, returned
 -- oldest first, nearest the key first), at most aantal of them (NULL: all).  Every page is an
--- inzage of its own and is logged.
+-- inzage of its own and is logged.  In C (src/inzage.c): the checks in this
+-- order -- the read scope, the five filters (F4086), a read-write
+-- transaction, the record (_inzage_input) -- then a cursor over _matches
+-- (the person index in the list's order, one probe of the current version
+-- per row, a fast-start plan that stops after the page), whose snapshot is
+-- taken before the record is sent to the record writer (_write_inzage
+-- through the door of 68_record_writer), so an inzage never lists itself;
+-- the worker commits the record while the documents are built, and no row
+-- is returned before it has.
 CREATE FUNCTION _verwerkte_objecten_page(objecttype text, soort_object_id text, object_id text,
                                            begin_datum date, eind_datum date,
                                            verwerkingsactiviteit_id uuid,
                                            na_tijdstip timestamptz, na_actie_id uuid, na_volgorde smallint,
                                            terug boolean, aantal integer)
     RETURNS TABLE (document jsonb, tijdstip timestamptz, actie_id uuid, volgorde smallint)
-    LANGUAGE plpgsql VOLATILE
-AS $$
-DECLARE
-    zichtbaar verwerkingenlog.vertrouwelijkheid[] := verwerkingenlog._readable('inzage', verwerkingenlog._scopes(), NULL);
-    ontbreekt text[];
-    d jsonb;
-    pseudoniem bytea;
-    van timestamptz := verwerkingenlog._date_instant(begin_datum);
-    tot timestamptz := verwerkingenlog._date_instant(eind_datum);
-    rijen refcursor;
-    r record;
-    gezien integer := 0;
-BEGIN
-    -- A period must always be given (F4086): all five filters are required.
-    ontbreekt := array_remove(ARRAY[
-        CASE WHEN objecttype IS NULL THEN 'objecttype: is required (required)' END,
-        CASE WHEN soort_object_id IS NULL THEN 'soortObjectId: is required (required)' END,
-        CASE WHEN object_id IS NULL THEN 'objectId: is required (required)' END,
-        CASE WHEN begin_datum IS NULL THEN 'beginDatum: is required (required)' END,
-        CASE WHEN eind_datum IS NULL THEN 'eindDatum: is required (required)' END], NULL);
-    IF cardinality(ontbreekt) > 0 THEN
-        RAISE EXCEPTION 'objecttype, soortObjectId, objectId, beginDatum and eindDatum are required'
-            USING ERRCODE = 'null_value_not_allowed', DETAIL = array_to_string(ontbreekt, E'\n');
-    END IF;
-    PERFORM verwerkingenlog._inzage_writable();
-    d := verwerkingenlog._inzage_input(objecttype, soort_object_id, object_id);
-    pseudoniem := verwerkingenlog._pseudoniem(soort_object_id, object_id);
-
-    -- The person index row by row in the list's order, one probe of the
-    -- current version per row, until the page is full (see
-    -- _verwerkingsacties_page: an explicit cursor, a fast-start plan).
-    IF terug THEN
-        OPEN rijen FOR
-            SELECT t.tijdstip, t.actie_id, t.volgorde, t.o, t.v
-              FROM verwerkingenlog._matches(soort_object_id, pseudoniem, d->'verwerkteObjecten'->0->>'objecttype',
-                                             van, tot, zichtbaar, verwerkingsactiviteit_id) t
-             WHERE (t.tijdstip, t.actie_id, t.volgorde) > (na_tijdstip, na_actie_id, na_volgorde)
-             ORDER BY t.tijdstip, t.actie_id, t.volgorde;
-    ELSE
-        OPEN rijen FOR
-            SELECT t.tijdstip, t.actie_id, t.volgorde, t.o, t.v
-              FROM verwerkingenlog._matches(soort_object_id, pseudoniem, d->'verwerkteObjecten'->0->>'objecttype',
-                                             van, tot, zichtbaar, verwerkingsactiviteit_id) t
-             WHERE (t.tijdstip, t.actie_id, t.volgorde) < (coalesce(na_tijdstip, 'infinity'),
-                                                           coalesce(na_actie_id, 'ffffffff-ffff-ffff-ffff-ffffffffffff'),
-                                                           coalesce(na_volgorde, 32767))
-             ORDER BY t.tijdstip DESC, t.actie_id DESC, t.volgorde DESC;
-    END IF;
-    LOOP
-        FETCH rijen INTO r;
-        EXIT WHEN NOT FOUND;
-        gezien := gezien + 1;
-        EXIT WHEN gezien > aantal;
-        document := verwerkingenlog._inzage_document(r.v, r.o);
-        tijdstip := r.tijdstip;
-        actie_id := r.actie_id;
-        volgorde := r.volgorde;
-        RETURN NEXT;
-    END LOOP;
-    CLOSE rijen;
-
-    -- Logged after the lookup, so that an inzage never lists itself; RETURN
-    -- NEXT only collects the rows, which reach the caller when this
-    -- function returns: after the record is committed.
-    PERFORM verwerkingenlog._log_inzage(d);
-END
-$$;
+    AS 'MODULE_PATHNAME', 'vwl_verwerkte_objecten_page'
+    LANGUAGE C VOLATILE COST 100;
 COMMENT ON FUNCTION _verwerkte_objecten_page(text, text, text, date, date, uuid, timestamptz, uuid, smallint, boolean, integer) IS
   'One keyset page of GET /verwerkte-objecten (after or before a row, at most aantal), newest first, with the sort key of every row; logs the inzage';
 
@@ -333,21 +170,14 @@ $$;
 COMMENT ON FUNCTION _verwerkte_objecten_count(text, text, text, date, date, uuid) IS
   'The number of verwerkte objecten GET /verwerkte-objecten lists for these filters (no documents built)';
 
+-- Every row: one page without a key and without a limit (src/inzage.c).
 CREATE FUNCTION verwerkte_objecten(objecttype text, soort_object_id text, object_id text,
                                    begin_datum date, eind_datum date,
                                    verwerkingsactiviteit_id uuid DEFAULT NULL)
     RETURNS SETOF jsonb
-    LANGUAGE plpgsql VOLATILE SECURITY DEFINER
-    SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    -- Every row: one page without a key and without a limit.
-    RETURN QUERY
-    SELECT p.document
-      FROM verwerkingenlog._verwerkte_objecten_page(objecttype, soort_object_id, object_id, begin_datum, eind_datum,
-                                                      verwerkingsactiviteit_id, NULL, NULL, NULL, false, NULL) p;
-END
-$$;
+    AS 'MODULE_PATHNAME', 'vwl_verwerkte_objecten'
+    LANGUAGE C VOLATILE SECURITY DEFINER COST 100
+    SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION verwerkte_objecten(text, text, text, date, date, uuid) IS
   'GET /verwerkte-objecten: the verwerkte objecten about one object with tijdstip in [begin_datum, eind_datum), newest first, each with its action in the restricted form; logs the inzage (needs a read scope and a read-write transaction)';
 
