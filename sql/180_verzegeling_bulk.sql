@@ -46,6 +46,20 @@ SELECT count(*) FILTER (WHERE b.hash = sha256('\x00'::bytea || _canonical(o, b.b
   FROM seal_leaf b JOIN verwerkt_object o ON b.tabel = 2 AND b.u = o.verwerkt_object_id
  WHERE b.blad >= (SELECT grootte FROM begin);
 
+-- Every stored inner node is the tree hash of its 16 children (the leaves
+-- for level 4), and every complete subtree of 16^k leaves has its node.
+SELECT bool_and(k.hash = (SELECT _mth(array_agg(b.hash ORDER BY b.blad)) FROM seal_leaf b
+                           WHERE b.blad >= k.positie * 16 AND b.blad < k.positie * 16 + 16)) AS niveau_4
+  FROM seal_node k WHERE k.niveau = 4;
+SELECT bool_and(k.hash = (SELECT _mth(array_agg(c.hash ORDER BY c.positie)) FROM seal_node c
+                           WHERE c.niveau = k.niveau - 4 AND c.positie >= k.positie * 16 AND c.positie < k.positie * 16 + 16)) AS hoger
+  FROM seal_node k WHERE k.niveau > 4;
+SELECT bool_and(x.aantal = c.grootte >> x.niveau) AND count(*) = (SELECT count(*) FROM generate_series(4, 60, 4) l WHERE c.grootte >> l > 0)
+       AS elke_knoop
+  FROM (SELECT niveau, count(*) AS aantal FROM seal_node GROUP BY niveau) x,
+       (SELECT max(grootte) AS grootte FROM verzegel_controlepunt) c
+ GROUP BY c.grootte;
+
 -- This test's own RFC 9162 verification of an inclusion proof (2.1.3.2)
 -- and of a consistency proof (2.1.4.2).
 CREATE FUNCTION pg_temp.node(l bytea, r bytea) RETURNS bytea LANGUAGE sql AS $$ SELECT sha256('\x01'::bytea || l || r) $$;
@@ -126,6 +140,9 @@ SELECT _seal_append(2::smallint, 'SELECT o.verwerkt_object_id, 0::bigint, 999999
 ROLLBACK;
 BEGIN;
 SELECT _seal_append(2::smallint, 'SELECT 1', -1);
+ROLLBACK;
+BEGIN;
+SELECT _seal_nodes(5, 3);
 ROLLBACK;
 -- an empty selection writes nothing
 SELECT _seal_append(2::smallint, 'SELECT NULL::uuid, 0::bigint, NULL::bigint, o FROM verwerkingenlog.verwerkt_object o WHERE false', 0) AS niets;

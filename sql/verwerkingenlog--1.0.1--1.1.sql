@@ -7,17 +7,23 @@
 -- ---------------------------------------------------------------------------
 
 -- verzegel()'s bulk path in C (src/seal_append.c): the leaves of each table
--- are encoded, hashed and written by _seal_append; the proofs read the
--- stored tree with index range scans (src/merkle.c, no SQL), and a leaf's
--- part of bewijs_opname is PL/pgSQL, whose plans are kept.  The stored tree
--- (seal_leaf, seal_node) keeps its form: nothing to migrate.
+-- are encoded, hashed and written by _seal_append, the inner nodes by
+-- _seal_nodes; the proofs read the stored tree with index range scans
+-- (src/merkle.c, no SQL), and a leaf's part of bewijs_opname is C.  The stored tree (seal_leaf, seal_node) keeps its
+-- form: nothing to migrate.
 CREATE FUNCTION _seal_append(tabel smallint, selectie text, eerste bigint) RETURNS bigint
     AS 'MODULE_PATHNAME', 'vwl_seal_append'
     LANGUAGE C VOLATILE STRICT;
 COMMENT ON FUNCTION _seal_append(smallint, text, bigint) IS
   'Internal (verzegel()): runs the selection of new leaves of table code tabel (columns u, n, vorige, rij, in tree order), writes each row''s leaf from tree index eerste on (its canonical encoding hashed, src/seal_append.c) and marks the leaves they supersede; returns how many';
 
-REVOKE ALL ON FUNCTION _seal_append(smallint, text, bigint) FROM PUBLIC;
+CREATE FUNCTION _seal_nodes(oud bigint, nieuw bigint) RETURNS void
+    AS 'MODULE_PATHNAME', 'vwl_seal_nodes'
+    LANGUAGE C VOLATILE STRICT;
+COMMENT ON FUNCTION _seal_nodes(bigint, bigint) IS
+  'Internal (verzegel()): after the tree grew from oud to nieuw leaves, stores every inner node of levels 4, 8, 12, ... whose subtree became complete (src/seal_append.c)';
+
+REVOKE ALL ON FUNCTION _seal_append(smallint, text, bigint), _seal_nodes(bigint, bigint) FROM PUBLIC;
 
 CREATE OR REPLACE FUNCTION verzegel() RETURNS bigint
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER
@@ -33,9 +39,6 @@ DECLARE
     nieuw bigint;
     t verwerkingenlog.seal_table;
     aantal bigint;
-    hoogte int;
-    van bigint;
-    tot bigint;
     wortel bytea;
 BEGIN
     PERFORM verwerkingenlog._require_beheer('seal the log');
@@ -86,27 +89,7 @@ BEGIN
 
     -- The inner nodes that are complete now: level 4 from the leaves, each
     -- higher level (+4) from the one below.
-    hoogte := 4;
-    WHILE (1::bigint << hoogte) <= nieuw LOOP
-        van := oud >> hoogte;
-        tot := nieuw >> hoogte;
-        IF tot > van THEN
-            IF hoogte = 4 THEN
-                INSERT INTO verwerkingenlog.seal_node (niveau, positie, hash)
-                SELECT 4, b.blad >> 4, verwerkingenlog._mth(array_agg(b.hash ORDER BY b.blad))
-                  FROM verwerkingenlog.seal_leaf b
-                 WHERE b.blad >= van << 4 AND b.blad < tot << 4
-                 GROUP BY b.blad >> 4;
-            ELSE
-                INSERT INTO verwerkingenlog.seal_node (niveau, positie, hash)
-                SELECT hoogte, c.positie >> 4, verwerkingenlog._mth(array_agg(c.hash ORDER BY c.positie))
-                  FROM verwerkingenlog.seal_node c
-                 WHERE c.niveau = hoogte - 4 AND c.positie >= van << 4 AND c.positie < tot << 4
-                 GROUP BY c.positie >> 4;
-            END IF;
-        END IF;
-        hoogte := hoogte + 4;
-    END LOOP;
+    PERFORM verwerkingenlog._seal_nodes(oud, nieuw);
 
     wortel := verwerkingenlog._tree_root(nieuw);
     INSERT INTO verwerkingenlog.seal_log (id)
@@ -121,21 +104,11 @@ $$;
 ALTER FUNCTION verzegel() SET log_min_error_statement = panic;
 
 CREATE OR REPLACE FUNCTION _seal_leaf_proof(b seal_leaf, grootte bigint) RETURNS jsonb
-    LANGUAGE plpgsql STABLE
-    SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    -- PL/pgSQL rather than SQL: its plans are kept for the session (an SQL
-    -- function with SET is planned anew at every call)
-    RETURN jsonb_build_object(
-        'tabel', (SELECT c.relname FROM pg_catalog.pg_class c JOIN verwerkingenlog.seal_table t ON t.tabel = c.oid
-                   WHERE t.code = b.tabel),
-        'blad', b.blad,
-        'hash', pg_catalog.encode(b.hash, 'base64'),
-        'pad', (SELECT coalesce(jsonb_agg(pg_catalog.encode(h, 'base64') ORDER BY i), '[]')
-                  FROM unnest(verwerkingenlog._tree_path('opname', b.blad, grootte)) WITH ORDINALITY p(h, i)));
-END
-$$;
+    AS 'MODULE_PATHNAME', 'vwl_seal_leaf_proof'
+    LANGUAGE C STABLE STRICT;
+COMMENT ON FUNCTION _seal_leaf_proof(seal_leaf, bigint) IS
+  'Internal: one leaf''s part of bewijs_opname: table, tree index, leaf hash and its inclusion proof in the tree of size grootte (C, src/merkle.c)';
+
 
 
 -- ---------------------------------------------------------------------------

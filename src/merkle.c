@@ -42,7 +42,10 @@
 #include "funcapi.h"
 #include "lib/stringinfo.h"
 #include "utils/array.h"
+#include "common/base64.h"
 #include "utils/builtins.h"
+#include "utils/jsonb.h"
+#include "utils/numeric.h"
 #include "utils/fmgroids.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
@@ -118,6 +121,13 @@ mth_in_memory(const unsigned char *h, int64 n, unsigned char *uit)
 	mth_in_memory(h, k, l);
 	mth_in_memory(h + k * VWL_HASH_LEN, n - k, r);
 	vwl_node_hash(l, r, uit);
+}
+
+/* RFC 9162 MTH over n leaf (or subtree) hashes in memory (merkle.h). */
+void
+vwl_mth_in_memory(const unsigned char *h, int64 n, unsigned char *uit)
+{
+	mth_in_memory(h, n, uit);
 }
 
 /* Append an unsigned integer of n bytes, big-endian. */
@@ -801,4 +811,133 @@ vwl_tree_root(PG_FUNCTION_ARGS)
 				 errmsg("tree size must not be negative")));
 	vwl_tree_root_compute(n, uit);
 	PG_RETURN_BYTEA_P(hash_bytea(uit));
+}
+
+/* Push a string value that outlives the document (jsonb_push.h's way). */
+static void
+push_string(JsonbParseState **st, JsonbIteratorToken soort, const char *s)
+{
+	JsonbValue	v;
+
+	v.type = jbvString;
+	v.val.string.val = (char *) s;
+	v.val.string.len = strlen(s);
+	pushJsonbValue(st, soort, &v);
+}
+
+/* Standard base64 of one hash, as encode(..., 'base64') gives it. */
+static char *
+hash_base64(const unsigned char *h)
+{
+	char	   *uit = palloc(pg_b64_enc_len(VWL_HASH_LEN) + 1);
+	int			n = pg_b64_encode((const char *) h, VWL_HASH_LEN, uit, pg_b64_enc_len(VWL_HASH_LEN));
+
+	if (n < 0)
+		elog(ERROR, "base64 encoding failed");
+	uit[n] = '\0';
+	return uit;
+}
+
+/* The name of the sealed table with this code (seal_table), or NULL. */
+static char *
+sealed_table_name(int16 code)
+{
+	Oid			indexoid;
+	Relation	rel = open_tree_table("seal_table", "seal_table_pkey", &indexoid);
+	AttrNumber	a_code = tree_column(rel, "code");
+	AttrNumber	a_tabel = tree_column(rel, "tabel");
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	char	   *naam = NULL;
+
+	ScanKeyInit(&key, a_code, BTEqualStrategyNumber, F_INT2EQ, Int16GetDatum(code));
+	scan = systable_beginscan(rel, indexoid, true, GetActiveSnapshot(), 1, &key);
+	if (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		bool		isnull;
+		Datum		d = heap_getattr(tup, a_tabel, RelationGetDescr(rel), &isnull);
+
+		if (!isnull)
+			naam = get_rel_name(DatumGetObjectId(d));
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	return naam;
+}
+
+PG_FUNCTION_INFO_V1(vwl_seal_leaf_proof);
+
+/*
+ * verwerkingenlog._seal_leaf_proof(b seal_leaf, grootte bigint) RETURNS
+ * jsonb: one leaf's part of bewijs_opname, {"tabel", "blad", "hash" (base64),
+ * "pad" (its inclusion proof in the tree of size grootte, base64 hashes)}.
+ */
+Datum
+vwl_seal_leaf_proof(PG_FUNCTION_ARGS)
+{
+	HeapTupleHeader rij = PG_GETARG_HEAPTUPLEHEADER(0);
+	int64		grootte = PG_GETARG_INT64(1);
+	bool		isnull;
+	Datum		d;
+	int64		blad;
+	int16		code;
+	unsigned char h[VWL_HASH_LEN];
+	char	   *tabel;
+	Tree		b;
+	ProofPath	p;
+	JsonbParseState *st = NULL;
+	JsonbValue	v;
+	JsonbValue *res;
+
+	d = GetAttributeByName(rij, "blad", &isnull);
+	if (isnull)
+		PG_RETURN_NULL();
+	blad = DatumGetInt64(d);
+	d = GetAttributeByName(rij, "tabel", &isnull);
+	code = isnull ? 0 : DatumGetInt16(d);
+	d = GetAttributeByName(rij, "hash", &isnull);
+	if (isnull)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("leaf %lld has no hash", (long long) blad)));
+	hash_from_bytea(DatumGetByteaPP(d), h, "the leaf's hash");
+	if (blad < 0 || blad >= grootte)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("leaf %lld is not in a tree of size %lld",
+						(long long) blad, (long long) grootte)));
+	tabel = sealed_table_name(code);
+
+	p.n = 0;
+	p.max = 64;
+	p.h = palloc(p.max * VWL_HASH_LEN);
+	tree_open(&b);
+	inclusion_path(&b, &p, blad, 0, grootte);
+	tree_fetch(&b);
+	p.n = 0;
+	inclusion_path(&b, &p, blad, 0, grootte);
+
+	pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
+	push_string(&st, WJB_KEY, "tabel");
+	if (tabel == NULL)
+	{
+		v.type = jbvNull;
+		pushJsonbValue(&st, WJB_VALUE, &v);
+	}
+	else
+		push_string(&st, WJB_VALUE, tabel);
+	push_string(&st, WJB_KEY, "blad");
+	v.type = jbvNumeric;
+	v.val.numeric = DatumGetNumeric(DirectFunctionCall1(int8_numeric, Int64GetDatum(blad)));
+	pushJsonbValue(&st, WJB_VALUE, &v);
+	push_string(&st, WJB_KEY, "hash");
+	push_string(&st, WJB_VALUE, hash_base64(h));
+	push_string(&st, WJB_KEY, "pad");
+	pushJsonbValue(&st, WJB_BEGIN_ARRAY, NULL);
+	for (int i = 0; i < p.n; i++)
+		push_string(&st, WJB_ELEM, hash_base64(p.h + i * VWL_HASH_LEN));
+	pushJsonbValue(&st, WJB_END_ARRAY, NULL);
+	res = pushJsonbValue(&st, WJB_END_OBJECT, NULL);
+	PG_RETURN_JSONB_P(JsonbValueToJsonb(res));
 }

@@ -17,6 +17,9 @@
 extern void vwl_node_hash(const unsigned char *links,
 						   const unsigned char *rechts, unsigned char *uit);
 
+/* RFC 9162 MTH over n leaf (or subtree) hashes in memory, into uit. */
+extern void vwl_mth_in_memory(const unsigned char *h, int64 n, unsigned char *uit);
+
 /* SHA-256 of data into uit (32 bytes); OpenSSL errors are reported. */
 extern void vwl_sha256(const void *data, size_t len, unsigned char *uit);
 

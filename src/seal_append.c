@@ -13,9 +13,13 @@
  */
 #include "postgres.h"
 
+#include "access/genam.h"
 #include "access/heapam.h"
+#include "access/htup_details.h"
+#include "access/stratnum.h"
 #include "access/table.h"
 #include "access/tableam.h"
+#include "access/relscan.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
@@ -27,9 +31,11 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
+#include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
+#include "utils/snapmgr.h"
 #include "utils/uuid.h"
 
 #include "merkle.h"
@@ -253,4 +259,170 @@ vwl_seal_append(PG_FUNCTION_ARGS)
 	MemoryContextDelete(batch_cxt);
 	MemoryContextDelete(cache_cxt);
 	PG_RETURN_INT64(blad - eerste);
+}
+
+/* Levels of the stored inner nodes are multiples of this (merkle.c). */
+#define NODE_STEP	4
+#define NODE_FAN	(1 << NODE_STEP)
+
+/*
+ * Store the inner nodes of level niveau at positions [van, tot): each the
+ * MTH of its 16 children at level niveau - 4 (the leaves for level 4),
+ * read in order with one index range scan, and written with multi-row
+ * inserts.
+ */
+static void
+store_level(Relation knopen, ResultRelInfo *rri, EState *estate, BulkInsertState bis,
+			CommandId cid, int niveau, int64 van, int64 tot)
+{
+	bool		bladen = niveau == NODE_STEP;
+	Relation	bron = bladen ? open_own_table("seal_leaf", AccessShareLock) : knopen;
+	Oid			schema = get_namespace_oid("verwerkingenlog", false);
+	Oid			index = get_relname_relid(bladen ? "seal_leaf_pkey" : "seal_node_pkey", schema);
+	AttrNumber	a_positie = get_attnum(RelationGetRelid(bron), bladen ? "blad" : "positie");
+	AttrNumber	a_hash = get_attnum(RelationGetRelid(bron), "hash");
+	AttrNumber	a_niveau = get_attnum(RelationGetRelid(knopen), "niveau");
+	ScanKeyData keys[3];
+	int			nkeys = 0;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	int64		verwacht = van << NODE_STEP;
+	unsigned char kinderen[NODE_FAN * VWL_HASH_LEN];
+	TupleTableSlot *slots[APPEND_BATCH];
+	int			n = 0;
+	MemoryContext batch_cxt = AllocSetContextCreate(CurrentMemoryContext, "seal nodes batch",
+													 ALLOCSET_DEFAULT_SIZES);
+
+	if (!OidIsValid(index) || a_positie == InvalidAttrNumber || a_hash == InvalidAttrNumber ||
+		a_niveau == InvalidAttrNumber)
+		elog(ERROR, "the tables of the tree do not have the expected indexes and columns");
+	for (int i = 0; i < APPEND_BATCH; i++)
+		slots[i] = MakeSingleTupleTableSlot(RelationGetDescr(knopen), &TTSOpsVirtual);
+	if (!bladen)
+		ScanKeyInit(&keys[nkeys++], a_niveau, BTEqualStrategyNumber, F_INT2EQ,
+					Int16GetDatum(niveau - NODE_STEP));
+	ScanKeyInit(&keys[nkeys++], a_positie, BTGreaterEqualStrategyNumber, F_INT8GE,
+				Int64GetDatum(van << NODE_STEP));
+	ScanKeyInit(&keys[nkeys++], a_positie, BTLessStrategyNumber, F_INT8LT,
+				Int64GetDatum(tot << NODE_STEP));
+	scan = systable_beginscan_ordered(bron, index_open(index, AccessShareLock), GetActiveSnapshot(),
+									  nkeys, keys);
+	while (HeapTupleIsValid(tup = systable_getnext_ordered(scan, ForwardScanDirection)))
+	{
+		bool		isnull;
+		int64		positie = DatumGetInt64(heap_getattr(tup, a_positie, RelationGetDescr(bron), &isnull));
+		Datum		h = heap_getattr(tup, a_hash, RelationGetDescr(bron), &isnull);
+		bytea	   *b;
+
+		if (positie != verwacht || isnull)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("the stored tree is incomplete"),
+					 errdetail("The hash at level %d, position %lld is not stored.",
+							   niveau - NODE_STEP, (long long) verwacht)));
+		b = DatumGetByteaPP(h);
+		if (VARSIZE_ANY_EXHDR(b) != VWL_HASH_LEN)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("a stored tree hash is not a 32-byte hash")));
+		memcpy(kinderen + (positie % NODE_FAN) * VWL_HASH_LEN, VARDATA_ANY(b), VWL_HASH_LEN);
+		verwacht++;
+		if (verwacht % NODE_FAN == 0)
+		{
+			MemoryContext oud = MemoryContextSwitchTo(batch_cxt);
+			TupleTableSlot *slot = slots[n++];
+			bytea	   *knoop = palloc(VARHDRSZ + VWL_HASH_LEN);
+
+			SET_VARSIZE(knoop, VARHDRSZ + VWL_HASH_LEN);
+			vwl_mth_in_memory(kinderen, NODE_FAN, (unsigned char *) VARDATA(knoop));
+			ExecClearTuple(slot);
+			slot->tts_values[0] = Int16GetDatum(niveau);
+			slot->tts_values[1] = Int64GetDatum((verwacht >> NODE_STEP) - 1);
+			slot->tts_values[2] = PointerGetDatum(knoop);
+			slot->tts_isnull[0] = slot->tts_isnull[1] = slot->tts_isnull[2] = false;
+			ExecStoreVirtualTuple(slot);
+			MemoryContextSwitchTo(oud);
+			if (n == APPEND_BATCH)
+			{
+				write_batch(rri, estate, slots, n, cid, bis);
+				ResetPerTupleExprContext(estate);
+				MemoryContextReset(batch_cxt);
+				n = 0;
+			}
+		}
+	}
+	if (verwacht != tot << NODE_STEP)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("the stored tree is incomplete"),
+				 errdetail("The hash at level %d, position %lld is not stored.",
+						   niveau - NODE_STEP, (long long) verwacht)));
+	write_batch(rri, estate, slots, n, cid, bis);
+	ResetPerTupleExprContext(estate);
+	{
+		Relation	idx = scan->irel;
+
+		systable_endscan_ordered(scan);
+		index_close(idx, AccessShareLock);
+	}
+	for (int i = 0; i < APPEND_BATCH; i++)
+		ExecDropSingleTupleTableSlot(slots[i]);
+	MemoryContextDelete(batch_cxt);
+	if (bladen)
+		table_close(bron, AccessShareLock);
+}
+
+PG_FUNCTION_INFO_V1(vwl_seal_nodes);
+
+/*
+ * verwerkingenlog._seal_nodes(oud bigint, nieuw bigint) RETURNS void: after
+ * the tree grew from oud to nieuw leaves, store every inner node of levels
+ * 4, 8, 12, ... whose subtree is complete now and was not before: level 4
+ * from the leaves, each higher level from the one below it.
+ */
+Datum
+vwl_seal_nodes(PG_FUNCTION_ARGS)
+{
+	int64		oud = PG_GETARG_INT64(0);
+	int64		nieuw = PG_GETARG_INT64(1);
+	Relation	knopen;
+	EState	   *estate;
+	ResultRelInfo *rri;
+	BulkInsertState bis;
+	CommandId	cid;
+
+	if (oud < 0 || nieuw < oud)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("oud must lie between 0 and nieuw"),
+				 errdetail("oud is %lld, nieuw %lld.", (long long) oud, (long long) nieuw)));
+	knopen = open_own_table("seal_node", RowExclusiveLock);
+	if (RelationGetDescr(knopen)->natts != 3)
+		elog(ERROR, "verwerkingenlog.seal_node does not have the expected columns");
+	estate = CreateExecutorState();
+	rri = makeNode(ResultRelInfo);
+	InitResultRelInfo(rri, knopen, 1, NULL, 0);
+	ExecOpenIndices(rri, false);
+	bis = GetBulkInsertState();
+	for (int niveau = NODE_STEP; niveau < 63 && (INT64CONST(1) << niveau) <= nieuw; niveau += NODE_STEP)
+	{
+		int64		van = oud >> niveau;
+		int64		tot = nieuw >> niveau;
+
+		if (tot > van)
+		{
+			/* each level reads what the one below it wrote */
+			PushCopiedSnapshot(GetActiveSnapshot());
+			UpdateActiveSnapshotCommandId();
+			cid = GetCurrentCommandId(true);
+			store_level(knopen, rri, estate, bis, cid, niveau, van, tot);
+			PopActiveSnapshot();
+			CommandCounterIncrement();
+		}
+	}
+	FreeBulkInsertState(bis);
+	ExecCloseIndices(rri);
+	FreeExecutorState(estate);
+	table_close(knopen, NoLock);
+	PG_RETURN_VOID();
 }
