@@ -32,14 +32,23 @@
 
 #include <openssl/evp.h>
 
+#include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/stratnum.h"
+#include "access/table.h"
+#include "catalog/namespace.h"
 #include "catalog/pg_type.h"
-#include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
 #include "utils/array.h"
+#include "common/base64.h"
 #include "utils/builtins.h"
+#include "utils/jsonb.h"
+#include "utils/numeric.h"
+#include "utils/fmgroids.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
 #include "utils/lsyscache.h"
 #include "utils/typcache.h"
 
@@ -114,6 +123,13 @@ mth_in_memory(const unsigned char *h, int64 n, unsigned char *uit)
 	vwl_node_hash(l, r, uit);
 }
 
+/* RFC 9162 MTH over n leaf (or subtree) hashes in memory (merkle.h). */
+void
+vwl_mth_in_memory(const unsigned char *h, int64 n, unsigned char *uit)
+{
+	mth_in_memory(h, n, uit);
+}
+
 /* Append an unsigned integer of n bytes, big-endian. */
 static void
 append_be(StringInfo s, uint64 v, int n)
@@ -130,24 +146,96 @@ append_lv(StringInfo s, const char *data, size_t len, int lenbytes)
 	appendBinaryStringInfo(s, data, (int) len);
 }
 
-/* Compare two attribute numbers (of the TupleDesc arg) by their names. */
-static int
-attname_cmp(const void *a, const void *b, void *arg)
+/*
+ * What the encoder needs to know about a row type, looked up once per
+ * type: the table's name, the columns in byte order of their names, and
+ * per column how its value is encoded (and its output function).
+ */
+typedef struct CanonicalColumn
 {
-	TupleDesc	desc = (TupleDesc) arg;
-	Form_pg_attribute x = TupleDescAttr(desc, *(const int *) a);
-	Form_pg_attribute y = TupleDescAttr(desc, *(const int *) b);
+	int			attnum;			/* index into the deformed row */
+	char		kind;			/* 'i', 'b' or 't' */
+	const char *naam;
+	FmgrInfo	out;
+} CanonicalColumn;
 
-	return strcmp(NameStr(x->attname), NameStr(y->attname));
+struct VwlCanonicalCache
+{
+	Oid			typid;
+	int32		typmod;
+	TupleDesc	desc;
+	char	   *tabel;
+	int			ncolumns;
+	CanonicalColumn *columns;
+	Datum	   *values;
+	bool	   *nulls;
+};
+
+/* Compare two CanonicalColumns by name. */
+static int
+column_cmp(const void *a, const void *b)
+{
+	return strcmp(((const CanonicalColumn *) a)->naam,
+				  ((const CanonicalColumn *) b)->naam);
 }
 
-PG_FUNCTION_INFO_V1(vwl_canonical);
+/* The cache for a row type, made in mcxt (kept as long as that lives). */
+static VwlCanonicalCache *
+canonical_cache_make(Oid typid, int32 typmod, MemoryContext mcxt)
+{
+	MemoryContext oud = MemoryContextSwitchTo(mcxt);
+	VwlCanonicalCache *c = palloc0(sizeof(VwlCanonicalCache));
+	Oid			relid = get_typ_typrelid(typid);
+	TupleDesc	desc;
+
+	if (!OidIsValid(relid) || get_rel_relkind(relid) != RELKIND_RELATION)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("rij must be a row of a table")));
+	c->typid = typid;
+	c->typmod = typmod;
+	c->tabel = get_rel_name(relid);
+	desc = lookup_rowtype_tupdesc(typid, typmod);
+	c->desc = CreateTupleDescCopy(desc);
+	ReleaseTupleDesc(desc);
+	c->columns = palloc(Max(c->desc->natts, 1) * sizeof(CanonicalColumn));
+	for (int i = 0; i < c->desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(c->desc, i);
+		Oid			basis;
+		CanonicalColumn *k;
+
+		if (att->attisdropped)
+			continue;
+		k = &c->columns[c->ncolumns++];
+		k->attnum = i;
+		k->naam = pstrdup(NameStr(att->attname));
+		basis = getBaseType(att->atttypid);
+		if (basis == TIMESTAMPTZOID || basis == TIMESTAMPOID)
+			k->kind = 'i';
+		else if (basis == BYTEAOID)
+			k->kind = 'b';
+		else
+		{
+			Oid			out;
+			bool		varlena;
+
+			k->kind = 't';
+			getTypeOutputInfo(att->atttypid, &out, &varlena);
+			fmgr_info_cxt(out, &k->out, mcxt);
+		}
+	}
+	qsort(c->columns, c->ncolumns, sizeof(CanonicalColumn), column_cmp);
+	c->values = palloc(Max(c->desc->natts, 1) * sizeof(Datum));
+	c->nulls = palloc(Max(c->desc->natts, 1) * sizeof(bool));
+	MemoryContextSwitchTo(oud);
+	return c;
+}
 
 /*
- * verwerkingenlog._canonical(rij record, blad bigint, vorige bigint) RETURNS
- * bytea: the canonical encoding (version 1) of a stored row of one of the
- * log's tables at tree index blad (NULL: not in the tree), superseding leaf
- * vorige (NULL: none).
+ * Append the canonical encoding (version 1) of a stored row to s; blad and
+ * vorige are -1 for none.  *cache (NULL at first) keeps what was looked up
+ * about the row type, in mcxt, for the next row.
  *
  *	"VWL" 0x01 | u64 blad (all ones: none) | u64 vorige (all ones: none) |
  *	u16 length, table name | u16 number of columns |
@@ -157,20 +245,79 @@ PG_FUNCTION_INFO_V1(vwl_canonical);
  * kind 't' is the text form, 'b' the bytes of a bytea, 'i' a timestamp as
  * a signed 64-bit count of microseconds since 2000-01-01 00:00 UTC.
  */
+void
+vwl_canonical_encode(VwlCanonicalCache **cache, MemoryContext mcxt,
+					 HeapTupleHeader th, int64 blad, int64 vorige,
+					 StringInfo s)
+{
+	Oid			typid = HeapTupleHeaderGetTypeId(th);
+	int32		typmod = HeapTupleHeaderGetTypMod(th);
+	VwlCanonicalCache *c = *cache;
+	HeapTupleData tup;
+	int			n = 0;
+
+	if (c == NULL || c->typid != typid || c->typmod != typmod)
+		*cache = c = canonical_cache_make(typid, typmod, mcxt);
+	tup.t_len = HeapTupleHeaderGetDatumLength(th);
+	ItemPointerSetInvalid(&tup.t_self);
+	tup.t_tableOid = InvalidOid;
+	tup.t_data = th;
+	heap_deform_tuple(&tup, c->desc, c->values, c->nulls);
+	for (int j = 0; j < c->ncolumns; j++)
+		if (!c->nulls[c->columns[j].attnum])
+			n++;
+
+	appendBinaryStringInfo(s, CANONICAL_MAGIC, 4);
+	append_be(s, blad < 0 ? NO_PREVIOUS : (uint64) blad, 8);
+	append_be(s, vorige < 0 ? NO_PREVIOUS : (uint64) vorige, 8);
+	append_lv(s, c->tabel, strlen(c->tabel), 2);
+	append_be(s, (uint64) n, 2);
+	for (int j = 0; j < c->ncolumns; j++)
+	{
+		CanonicalColumn *k = &c->columns[j];
+		Datum		v = c->values[k->attnum];
+
+		if (c->nulls[k->attnum])
+			continue;
+		append_lv(s, k->naam, strlen(k->naam), 2);
+		if (k->kind == 'i')
+		{
+			appendStringInfoChar(s, 'i');
+			append_be(s, 8, 4);
+			append_be(s, (uint64) DatumGetInt64(v), 8);
+		}
+		else if (k->kind == 'b')
+		{
+			bytea	   *b = DatumGetByteaPP(v);
+
+			appendStringInfoChar(s, 'b');
+			append_lv(s, VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), 4);
+			if ((Pointer) b != DatumGetPointer(v))
+				pfree(b);
+		}
+		else
+		{
+			char	   *tekst = OutputFunctionCall(&k->out, v);
+
+			appendStringInfoChar(s, 't');
+			append_lv(s, tekst, strlen(tekst), 4);
+			pfree(tekst);
+		}
+	}
+}
+
+PG_FUNCTION_INFO_V1(vwl_canonical);
+
+/*
+ * verwerkingenlog._canonical(rij record, blad bigint, vorige bigint) RETURNS
+ * bytea: the canonical encoding (version 1, vwl_canonical_encode) of a
+ * stored row of one of the log's tables at tree index blad (NULL: not in
+ * the tree), superseding leaf vorige (NULL: none).
+ */
 Datum
 vwl_canonical(PG_FUNCTION_ARGS)
 {
 	HeapTupleHeader th;
-	Oid			typid;
-	int32		typmod;
-	Oid			relid;
-	char	   *tabel;
-	TupleDesc	desc;
-	HeapTupleData tup;
-	Datum	   *values;
-	bool	   *nulls;
-	int		   *volgorde;
-	int			n = 0;
 	int64		blad;
 	StringInfoData s;
 	bytea	   *res;
@@ -183,73 +330,14 @@ vwl_canonical(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("blad must not be negative")));
-	typid = HeapTupleHeaderGetTypeId(th);
-	typmod = HeapTupleHeaderGetTypMod(th);
-	relid = get_typ_typrelid(typid);
-	if (!OidIsValid(relid) || get_rel_relkind(relid) != RELKIND_RELATION)
+	if (!PG_ARGISNULL(2) && PG_GETARG_INT64(2) < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("rij must be a row of a table")));
-	tabel = get_rel_name(relid);
-
-	desc = lookup_rowtype_tupdesc(typid, typmod);
-	tup.t_len = HeapTupleHeaderGetDatumLength(th);
-	ItemPointerSetInvalid(&tup.t_self);
-	tup.t_tableOid = InvalidOid;
-	tup.t_data = th;
-	values = palloc(desc->natts * sizeof(Datum));
-	nulls = palloc(desc->natts * sizeof(bool));
-	volgorde = palloc(desc->natts * sizeof(int));
-	heap_deform_tuple(&tup, desc, values, nulls);
-	for (int i = 0; i < desc->natts; i++)
-	{
-		if (TupleDescAttr(desc, i)->attisdropped || nulls[i])
-			continue;
-		volgorde[n++] = i;
-	}
-	qsort_arg(volgorde, n, sizeof(int), attname_cmp, desc);
-
+				 errmsg("vorige must not be negative")));
 	initStringInfo(&s);
-	appendBinaryStringInfo(&s, CANONICAL_MAGIC, 4);
-	append_be(&s, blad < 0 ? NO_PREVIOUS : (uint64) blad, 8);
-	append_be(&s, PG_ARGISNULL(2) ? NO_PREVIOUS : (uint64) PG_GETARG_INT64(2), 8);
-	append_lv(&s, tabel, strlen(tabel), 2);
-	append_be(&s, (uint64) n, 2);
-	for (int j = 0; j < n; j++)
-	{
-		Form_pg_attribute att = TupleDescAttr(desc, volgorde[j]);
-		Datum		v = values[volgorde[j]];
-		Oid			basis = getBaseType(att->atttypid);
-
-		append_lv(&s, NameStr(att->attname), strlen(NameStr(att->attname)), 2);
-		if (basis == TIMESTAMPTZOID || basis == TIMESTAMPOID)
-		{
-			appendStringInfoChar(&s, 'i');
-			append_be(&s, 8, 4);
-			append_be(&s, (uint64) DatumGetInt64(v), 8);
-		}
-		else if (basis == BYTEAOID)
-		{
-			bytea	   *b = DatumGetByteaPP(v);
-
-			appendStringInfoChar(&s, 'b');
-			append_lv(&s, VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), 4);
-		}
-		else
-		{
-			Oid			out;
-			bool		varlena;
-			char	   *tekst;
-
-			getTypeOutputInfo(att->atttypid, &out, &varlena);
-			tekst = OidOutputFunctionCall(out, v);
-			appendStringInfoChar(&s, 't');
-			append_lv(&s, tekst, strlen(tekst), 4);
-			pfree(tekst);
-		}
-	}
-	ReleaseTupleDesc(desc);
-
+	vwl_canonical_encode((VwlCanonicalCache **) &fcinfo->flinfo->fn_extra,
+						 fcinfo->flinfo->fn_mcxt, th, blad,
+						 PG_ARGISNULL(2) ? -1 : PG_GETARG_INT64(2), &s);
 	res = palloc(VARHDRSZ + s.len);
 	SET_VARSIZE(res, VARHDRSZ + s.len);
 	memcpy(VARDATA(res), s.data, s.len);
@@ -313,8 +401,7 @@ vwl_mth(PG_FUNCTION_ARGS)
  * Reading the stored tree.  A computation over the tree (a root, a proof)
  * runs twice: first to collect which stored hashes it needs (the recursion
  * depends only on the tree size and the leaf, never on hash values), then,
- * after one query for the leaves and one for the inner nodes, to compute.
- * The caller holds an SPI connection.
+ * after one index range scan per run of consecutive positions, to compute.
  */
 typedef struct TreeNode
 {
@@ -346,29 +433,6 @@ node_cmp(const void *a, const void *b)
 	return 0;
 }
 
-/*
- * The two queries, planned once per backend (generic plans, kept with
- * SPI_keepplan): a proof must take well under a millisecond, and planning
- * them anew took half of one.
- */
-static SPIPlanPtr leaves_plan = NULL;
-static SPIPlanPtr nodes_plan = NULL;
-
-/* Prepare (once) a query of the tree. */
-static SPIPlanPtr
-tree_plan(SPIPlanPtr *plan, const char *sql, int nargs, Oid *types)
-{
-	if (*plan == NULL)
-	{
-		SPIPlanPtr	p = SPI_prepare_cursor(sql, nargs, types, CURSOR_OPT_GENERIC_PLAN);
-
-		if (p == NULL || SPI_keepplan(p) != 0)
-			elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
-		*plan = p;
-	}
-	return *plan;
-}
-
 /* Start the first pass. */
 static void
 tree_open(Tree *b)
@@ -379,93 +443,125 @@ tree_open(Tree *b)
 	b->knopen = palloc(b->max * sizeof(TreeNode));
 }
 
-/* Fill in one fetched hash; SPI row has (level, position, hash). */
-static void
-tree_fill(Tree *b, HeapTuple tup, TupleDesc desc)
+/* A table of the extension's schema and the OID of one of its indexes. */
+static Relation
+open_tree_table(const char *naam, const char *index, Oid *indexoid)
 {
-	bool		isnull;
-	TreeNode		sleutel;
-	TreeNode	   *k;
-	Datum		h;
+	Oid			schema = get_namespace_oid("verwerkingenlog", false);
+	Oid			relid = get_relname_relid(naam, schema);
 
-	sleutel.niveau = DatumGetInt16(SPI_getbinval(tup, desc, 1, &isnull));
-	sleutel.positie = DatumGetInt64(SPI_getbinval(tup, desc, 2, &isnull));
-	h = SPI_getbinval(tup, desc, 3, &isnull);
-	k = bsearch(&sleutel, b->knopen, b->n, sizeof(TreeNode), node_cmp);
-	if (k == NULL || isnull)
-		return;
-	hash_from_bytea(DatumGetByteaPP(h), k->hash, "a stored tree hash");
-	k->gevonden = true;
+	*indexoid = get_relname_relid(index, schema);
+	if (!OidIsValid(relid) || !OidIsValid(*indexoid))
+		elog(ERROR, "table verwerkingenlog.%s or its index %s does not exist", naam, index);
+	return table_open(relid, AccessShareLock);
+}
+
+/* The attribute number of a column of a tree table. */
+static AttrNumber
+tree_column(Relation rel, const char *naam)
+{
+	AttrNumber	a = get_attnum(RelationGetRelid(rel), naam);
+
+	if (a == InvalidAttrNumber)
+		elog(ERROR, "column \"%s\" of \"%s\" does not exist", naam, RelationGetRelationName(rel));
+	return a;
 }
 
 /*
- * End the first pass: fetch every noted hash (one query for leaves, one for
- * inner nodes); the stored tree must have every one of them.
+ * Read the stored hashes of the positions [lo, hi) at one level (0:
+ * seal_leaf, else seal_node) that the computation noted, with one index
+ * range scan.
+ */
+static void
+tree_read_run(Tree *b, Relation rel, Oid indexoid, int16 niveau, int64 lo, int64 hi,
+			  AttrNumber a_niveau, AttrNumber a_positie, AttrNumber a_hash)
+{
+	ScanKeyData keys[3];
+	int			nkeys = 0;
+	SysScanDesc scan;
+	HeapTuple	tup;
+
+	if (niveau != 0)
+		ScanKeyInit(&keys[nkeys++], a_niveau, BTEqualStrategyNumber, F_INT2EQ,
+					Int16GetDatum(niveau));
+	ScanKeyInit(&keys[nkeys++], a_positie, BTGreaterEqualStrategyNumber, F_INT8GE,
+				Int64GetDatum(lo));
+	ScanKeyInit(&keys[nkeys++], a_positie, BTLessStrategyNumber, F_INT8LT,
+				Int64GetDatum(hi));
+	scan = systable_beginscan(rel, indexoid, true, GetActiveSnapshot(), nkeys, keys);
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		bool		isnull;
+		TreeNode	sleutel;
+		TreeNode   *k;
+		Datum		h;
+
+		sleutel.niveau = niveau;
+		sleutel.positie = DatumGetInt64(heap_getattr(tup, a_positie, RelationGetDescr(rel), &isnull));
+		h = heap_getattr(tup, a_hash, RelationGetDescr(rel), &isnull);
+		k = bsearch(&sleutel, b->knopen, b->n, sizeof(TreeNode), node_cmp);
+		if (k == NULL || isnull)
+			continue;
+		hash_from_bytea(DatumGetByteaPP(h), k->hash, "a stored tree hash");
+		k->gevonden = true;
+	}
+	systable_endscan(scan);
+}
+
+/*
+ * End the first pass: fetch every noted hash; the stored tree must have
+ * every one of them.  The hashes a proof needs lie close together per level
+ * (the siblings inside one stored subtree), so the hashes of a level that
+ * are at most a subtree apart are read with one index range scan, done
+ * directly (no SQL): a proof reads about one short range per stored level.
  */
 static void
 tree_fetch(Tree *b)
 {
 	int			w = 0;
-	int			nbladen = 0,
-				nknopen = 0;
-	Datum	   *bladen,
-			   *niveaus,
-			   *posities;
-	int			rc;
+	Relation	bladen,
+				knopen;
+	Oid			bladen_pkey,
+				knopen_pkey;
+	AttrNumber	b_blad,
+				b_hash,
+				k_niveau,
+				k_positie,
+				k_hash;
 
 	qsort(b->knopen, b->n, sizeof(TreeNode), node_cmp);
 	for (int r = 0; r < b->n; r++)
 		if (w == 0 || node_cmp(&b->knopen[w - 1], &b->knopen[r]) != 0)
 			b->knopen[w++] = b->knopen[r];
 	b->n = w;
-	bladen = palloc((b->n + 1) * sizeof(Datum));
-	niveaus = palloc((b->n + 1) * sizeof(Datum));
-	posities = palloc((b->n + 1) * sizeof(Datum));
+
+	bladen = open_tree_table("seal_leaf", "seal_leaf_pkey", &bladen_pkey);
+	knopen = open_tree_table("seal_node", "seal_node_pkey", &knopen_pkey);
+	b_blad = tree_column(bladen, "blad");
+	b_hash = tree_column(bladen, "hash");
+	k_niveau = tree_column(knopen, "niveau");
+	k_positie = tree_column(knopen, "positie");
+	k_hash = tree_column(knopen, "hash");
 	for (int i = 0; i < b->n; i++)
-	{
 		b->knopen[i].gevonden = false;
+	for (int i = 0; i < b->n;)
+	{
+		int			j = i + 1;
+
+		/* hashes less than a stored subtree apart: one range (a page) */
+		while (j < b->n && b->knopen[j].niveau == b->knopen[i].niveau &&
+			   b->knopen[j].positie - b->knopen[j - 1].positie <= (1 << NODE_STEP))
+			j++;
 		if (b->knopen[i].niveau == 0)
-			bladen[nbladen++] = Int64GetDatum(b->knopen[i].positie);
+			tree_read_run(b, bladen, bladen_pkey, 0, b->knopen[i].positie,
+						  b->knopen[j - 1].positie + 1, 0, b_blad, b_hash);
 		else
-		{
-			niveaus[nknopen] = Int16GetDatum(b->knopen[i].niveau);
-			posities[nknopen++] = Int64GetDatum(b->knopen[i].positie);
-		}
+			tree_read_run(b, knopen, knopen_pkey, b->knopen[i].niveau, b->knopen[i].positie,
+						  b->knopen[j - 1].positie + 1, k_niveau, k_positie, k_hash);
+		i = j;
 	}
-	if (nbladen > 0)
-	{
-		Oid			t[1] = {INT8ARRAYOID};
-		Datum		a[1];
-
-		a[0] = PointerGetDatum(construct_array(bladen, nbladen, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-		rc = SPI_execute_plan(tree_plan(&leaves_plan,
-										"SELECT 0::smallint, blad, hash FROM verwerkingenlog.seal_leaf"
-										" WHERE blad = ANY ($1)", 1, t),
-							  a, NULL, true, 0);
-		if (rc != SPI_OK_SELECT)
-			elog(ERROR, "reading the tree failed: %s", SPI_result_code_string(rc));
-		for (uint64 i = 0; i < SPI_processed; i++)
-			tree_fill(b, SPI_tuptable->vals[i], SPI_tuptable->tupdesc);
-		SPI_freetuptable(SPI_tuptable);
-	}
-	if (nknopen > 0)
-	{
-		Oid			t[2] = {INT2ARRAYOID, INT8ARRAYOID};
-		Datum		a[2];
-
-		a[0] = PointerGetDatum(construct_array(niveaus, nknopen, INT2OID, 2, true, TYPALIGN_SHORT));
-		a[1] = PointerGetDatum(construct_array(posities, nknopen, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-		rc = SPI_execute_plan(tree_plan(&nodes_plan,
-										"SELECT k.niveau, k.positie, k.hash"
-										"  FROM unnest($1, $2) AS w(niveau, positie)"
-										"  JOIN verwerkingenlog.seal_node k USING (niveau, positie)", 2, t),
-							  a, NULL, true, 0);
-		if (rc != SPI_OK_SELECT)
-			elog(ERROR, "reading the tree failed: %s", SPI_result_code_string(rc));
-		for (uint64 i = 0; i < SPI_processed; i++)
-			tree_fill(b, SPI_tuptable->vals[i], SPI_tuptable->tupdesc);
-		SPI_freetuptable(SPI_tuptable);
-	}
+	table_close(bladen, AccessShareLock);
+	table_close(knopen, AccessShareLock);
 	for (int i = 0; i < b->n; i++)
 		if (!b->knopen[i].gevonden)
 			ereport(ERROR,
@@ -679,12 +775,9 @@ vwl_tree_path(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("soort must be \"opname\" or \"consistentie\"")));
 
-	/* before SPI_connect: the proof must outlive SPI_finish */
 	p.n = 0;
 	p.max = 64;
 	p.h = palloc(p.max * VWL_HASH_LEN);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
 	tree_open(&b);
 	for (int pass = 0; pass < 2; pass++)
 	{
@@ -696,7 +789,6 @@ vwl_tree_path(PG_FUNCTION_ARGS)
 		if (pass == 0)
 			tree_fetch(&b);
 	}
-	SPI_finish();
 	res = path_array(&p);
 	PG_RETURN_ARRAYTYPE_P(res);
 }
@@ -717,9 +809,135 @@ vwl_tree_root(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("tree size must not be negative")));
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
 	vwl_tree_root_compute(n, uit);
-	SPI_finish();
 	PG_RETURN_BYTEA_P(hash_bytea(uit));
+}
+
+/* Push a string value that outlives the document (jsonb_push.h's way). */
+static void
+push_string(JsonbParseState **st, JsonbIteratorToken soort, const char *s)
+{
+	JsonbValue	v;
+
+	v.type = jbvString;
+	v.val.string.val = (char *) s;
+	v.val.string.len = strlen(s);
+	pushJsonbValue(st, soort, &v);
+}
+
+/* Standard base64 of one hash, as encode(..., 'base64') gives it. */
+static char *
+hash_base64(const unsigned char *h)
+{
+	char	   *uit = palloc(pg_b64_enc_len(VWL_HASH_LEN) + 1);
+	int			n = pg_b64_encode((const char *) h, VWL_HASH_LEN, uit, pg_b64_enc_len(VWL_HASH_LEN));
+
+	if (n < 0)
+		elog(ERROR, "base64 encoding failed");
+	uit[n] = '\0';
+	return uit;
+}
+
+/* The name of the sealed table with this code (seal_table), or NULL. */
+static char *
+sealed_table_name(int16 code)
+{
+	Oid			indexoid;
+	Relation	rel = open_tree_table("seal_table", "seal_table_pkey", &indexoid);
+	AttrNumber	a_code = tree_column(rel, "code");
+	AttrNumber	a_tabel = tree_column(rel, "tabel");
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	char	   *naam = NULL;
+
+	ScanKeyInit(&key, a_code, BTEqualStrategyNumber, F_INT2EQ, Int16GetDatum(code));
+	scan = systable_beginscan(rel, indexoid, true, GetActiveSnapshot(), 1, &key);
+	if (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		bool		isnull;
+		Datum		d = heap_getattr(tup, a_tabel, RelationGetDescr(rel), &isnull);
+
+		if (!isnull)
+			naam = get_rel_name(DatumGetObjectId(d));
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	return naam;
+}
+
+PG_FUNCTION_INFO_V1(vwl_seal_leaf_proof);
+
+/*
+ * verwerkingenlog._seal_leaf_proof(b seal_leaf, grootte bigint) RETURNS
+ * jsonb: one leaf's part of bewijs_opname, {"tabel", "blad", "hash" (base64),
+ * "pad" (its inclusion proof in the tree of size grootte, base64 hashes)}.
+ */
+Datum
+vwl_seal_leaf_proof(PG_FUNCTION_ARGS)
+{
+	HeapTupleHeader rij = PG_GETARG_HEAPTUPLEHEADER(0);
+	int64		grootte = PG_GETARG_INT64(1);
+	bool		isnull;
+	Datum		d;
+	int64		blad;
+	int16		code;
+	unsigned char h[VWL_HASH_LEN];
+	char	   *tabel;
+	Tree		b;
+	ProofPath	p;
+	JsonbParseState *st = NULL;
+	JsonbValue	v;
+	JsonbValue *res;
+
+	d = GetAttributeByName(rij, "blad", &isnull);
+	if (isnull)
+		PG_RETURN_NULL();
+	blad = DatumGetInt64(d);
+	d = GetAttributeByName(rij, "tabel", &isnull);
+	code = isnull ? 0 : DatumGetInt16(d);
+	d = GetAttributeByName(rij, "hash", &isnull);
+	if (isnull)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("leaf %lld has no hash", (long long) blad)));
+	hash_from_bytea(DatumGetByteaPP(d), h, "the leaf's hash");
+	if (blad < 0 || blad >= grootte)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("leaf %lld is not in a tree of size %lld",
+						(long long) blad, (long long) grootte)));
+	tabel = sealed_table_name(code);
+
+	p.n = 0;
+	p.max = 64;
+	p.h = palloc(p.max * VWL_HASH_LEN);
+	tree_open(&b);
+	inclusion_path(&b, &p, blad, 0, grootte);
+	tree_fetch(&b);
+	p.n = 0;
+	inclusion_path(&b, &p, blad, 0, grootte);
+
+	pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
+	push_string(&st, WJB_KEY, "tabel");
+	if (tabel == NULL)
+	{
+		v.type = jbvNull;
+		pushJsonbValue(&st, WJB_VALUE, &v);
+	}
+	else
+		push_string(&st, WJB_VALUE, tabel);
+	push_string(&st, WJB_KEY, "blad");
+	v.type = jbvNumeric;
+	v.val.numeric = DatumGetNumeric(DirectFunctionCall1(int8_numeric, Int64GetDatum(blad)));
+	pushJsonbValue(&st, WJB_VALUE, &v);
+	push_string(&st, WJB_KEY, "hash");
+	push_string(&st, WJB_VALUE, hash_base64(h));
+	push_string(&st, WJB_KEY, "pad");
+	pushJsonbValue(&st, WJB_BEGIN_ARRAY, NULL);
+	for (int i = 0; i < p.n; i++)
+		push_string(&st, WJB_ELEM, hash_base64(p.h + i * VWL_HASH_LEN));
+	pushJsonbValue(&st, WJB_END_ARRAY, NULL);
+	res = pushJsonbValue(&st, WJB_END_OBJECT, NULL);
+	PG_RETURN_JSONB_P(JsonbValueToJsonb(res));
 }

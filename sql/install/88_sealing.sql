@@ -149,6 +149,18 @@ CREATE FUNCTION _sign(grootte bigint, wortel bytea, log uuid) RETURNS text
 COMMENT ON FUNCTION _sign(bigint, bytea, uuid) IS
   'Internal: the checkpoint of a tree size and root of the log with this id, signed with the signing key (Ed25519), as a C2SP signed note';
 
+CREATE FUNCTION _seal_append(tabel smallint, selectie text, eerste bigint) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'vwl_seal_append'
+    LANGUAGE C VOLATILE STRICT;
+COMMENT ON FUNCTION _seal_append(smallint, text, bigint) IS
+  'Internal (verzegel()): runs the selection of new leaves of table code tabel (columns u, n, vorige, rij, in tree order), writes each row''s leaf from tree index eerste on (its canonical encoding hashed, src/seal_append.c) and marks the leaves they supersede; returns how many';
+
+CREATE FUNCTION _seal_nodes(oud bigint, nieuw bigint) RETURNS void
+    AS 'MODULE_PATHNAME', 'vwl_seal_nodes'
+    LANGUAGE C VOLATILE STRICT;
+COMMENT ON FUNCTION _seal_nodes(bigint, bigint) IS
+  'Internal (verzegel()): after the tree grew from oud to nieuw leaves, stores every inner node of levels 4, 8, 12, ... whose subtree became complete (src/seal_append.c)';
+
 CREATE FUNCTION _seal_register() RETURNS trigger
     AS 'MODULE_PATHNAME', 'vwl_seal_register'
     LANGUAGE C;
@@ -290,9 +302,6 @@ DECLARE
     nieuw bigint;
     t verwerkingenlog.seal_table;
     aantal bigint;
-    hoogte int;
-    van bigint;
-    tot bigint;
     wortel bytea;
 BEGIN
     PERFORM verwerkingenlog._require_beheer('seal the log');
@@ -315,8 +324,10 @@ BEGIN
         -- re-encrypted one (U) a leaf that supersedes its current one;
         -- a key that does not fit (I of a row already sealed, U of one that
         -- never was, a row already destroyed) gets nothing, so the verifier
-        -- judges it.
-        EXECUTE format(
+        -- judges it.  _seal_append numbers the rows from nieuw on in the
+        -- order of the selection, writes their leaves and marks the leaves
+        -- they supersede.
+        aantal := verwerkingenlog._seal_append(t.code, format(
            'WITH w AS (DELETE FROM verwerkingenlog.seal_queue q WHERE q.tabel = %1$s
                        RETURNING q.soort, q.u, q.n),
                  k AS (SELECT DISTINCT ON (u, n) soort, u, n FROM w ORDER BY u, n, soort),
@@ -329,17 +340,9 @@ BEGIN
                                              ORDER BY x.blad DESC LIMIT 1) v ON true
                         WHERE (k.soort = ''I'' AND v.blad IS NULL)
                            OR (k.soort = ''U'' AND v.vervangen_door IS NULL AND v.vernietigd_in IS NULL
-                               AND v.blad IS NOT NULL)),
-                 g AS (SELECT r.*, $1 + row_number() OVER (ORDER BY r.u, r.n) - 1 AS blad FROM r),
-                 vervangen AS (UPDATE verwerkingenlog.seal_leaf b SET vervangen_door = g.blad
-                                 FROM g WHERE g.vorige IS NOT NULL AND b.blad = g.vorige)
-            INSERT INTO verwerkingenlog.seal_leaf (blad, tabel, u, n, vorige, hash)
-            SELECT g.blad, %1$s, g.u, g.n, g.vorige,
-                   pg_catalog.sha256(''\x00''::bytea || verwerkingenlog._canonical(g.rij, g.blad, g.vorige))
-              FROM g',
-           t.code, t.tabel, verwerkingenlog._seal_join(t, 'rij', 'k'))
-        USING nieuw;
-        GET DIAGNOSTICS aantal = ROW_COUNT;
+                               AND v.blad IS NOT NULL))
+            SELECT r.u, r.n, r.vorige, r.rij FROM r ORDER BY r.u, r.n',
+           t.code, t.tabel, verwerkingenlog._seal_join(t, 'rij', 'k')), nieuw);
         nieuw := nieuw + aantal;
     END LOOP;
 
@@ -349,27 +352,7 @@ BEGIN
 
     -- The inner nodes that are complete now: level 4 from the leaves, each
     -- higher level (+4) from the one below.
-    hoogte := 4;
-    WHILE (1::bigint << hoogte) <= nieuw LOOP
-        van := oud >> hoogte;
-        tot := nieuw >> hoogte;
-        IF tot > van THEN
-            IF hoogte = 4 THEN
-                INSERT INTO verwerkingenlog.seal_node (niveau, positie, hash)
-                SELECT 4, b.blad >> 4, verwerkingenlog._mth(array_agg(b.hash ORDER BY b.blad))
-                  FROM verwerkingenlog.seal_leaf b
-                 WHERE b.blad >= van << 4 AND b.blad < tot << 4
-                 GROUP BY b.blad >> 4;
-            ELSE
-                INSERT INTO verwerkingenlog.seal_node (niveau, positie, hash)
-                SELECT hoogte, c.positie >> 4, verwerkingenlog._mth(array_agg(c.hash ORDER BY c.positie))
-                  FROM verwerkingenlog.seal_node c
-                 WHERE c.niveau = hoogte - 4 AND c.positie >= van << 4 AND c.positie < tot << 4
-                 GROUP BY c.positie >> 4;
-            END IF;
-        END IF;
-        hoogte := hoogte + 4;
-    END LOOP;
+    PERFORM verwerkingenlog._seal_nodes(oud, nieuw);
 
     wortel := verwerkingenlog._tree_root(nieuw);
     INSERT INTO verwerkingenlog.seal_log (id)
@@ -489,19 +472,10 @@ COMMENT ON FUNCTION verificatie_export() IS
 
 -- Proofs.
 CREATE FUNCTION _seal_leaf_proof(b seal_leaf, grootte bigint) RETURNS jsonb
-    LANGUAGE sql STABLE
-    SET search_path = pg_catalog, pg_temp
-AS $$
-    SELECT jsonb_build_object(
-        'tabel', (SELECT c.relname FROM pg_catalog.pg_class c JOIN verwerkingenlog.seal_table t ON t.tabel = c.oid
-                   WHERE t.code = b.tabel),
-        'blad', b.blad,
-        'hash', pg_catalog.encode(b.hash, 'base64'),
-        'pad', (SELECT coalesce(jsonb_agg(pg_catalog.encode(h, 'base64') ORDER BY i), '[]')
-                  FROM unnest(verwerkingenlog._tree_path('opname', b.blad, grootte)) WITH ORDINALITY p(h, i)))
-$$;
+    AS 'MODULE_PATHNAME', 'vwl_seal_leaf_proof'
+    LANGUAGE C STABLE STRICT;
 COMMENT ON FUNCTION _seal_leaf_proof(seal_leaf, bigint) IS
-  'Internal: one leaf''s part of bewijs_opname';
+  'Internal: one leaf''s part of bewijs_opname: table, tree index, leaf hash and its inclusion proof in the tree of size grootte (C, src/merkle.c)';
 
 CREATE FUNCTION bewijs_opname(actie_id uuid, volgnummer integer) RETURNS jsonb
     LANGUAGE plpgsql STABLE SECURITY DEFINER
@@ -622,5 +596,6 @@ COMMENT ON FUNCTION opname_verwijzing(uuid) IS
 -- (EXECUTE on a trigger function is what CREATE TRIGGER needs: nobody else
 -- can attach the queue trigger, which writes the queue directly, to a table.)
 REVOKE ALL ON FUNCTION _seal_add_table(smallint, regclass, name, name), _seal_register(),
+    _seal_append(smallint, text, bigint), _seal_nodes(bigint, bigint),
     _seal_reencrypted(), _seal_vernietigd(), _seal_journaal(), _sign(bigint, bytea, uuid),
     _tree_root(bigint), _tree_path(text, bigint, bigint) FROM PUBLIC;

@@ -17,7 +17,7 @@
 #        (T1b) what the queue trigger itself costs: on against off
 #   (T2) sealing: rows per second of one verzegel() over a backlog of 2N
 #        rows (>= 100,000 rows/s)
-#   (T3) storage of the tree (verzegel_* tables with indexes) against the log
+#   (T3) storage of the tree (seal_* and verzegel_* tables with indexes) against the log
 #        (versions, objects, journal, with indexes and TOAST) (<= 10 %)
 #   (T4) inclusion proof: median and 95th percentile of bewijs_opname (a
 #        version and its object) and of the bare proof _tree_path, over 500
@@ -94,10 +94,10 @@ say "(T3) storage"
 # the queue's dead entries are vacuumed away, as autovacuum does
 psql -d $db -c 'VACUUM verwerkingenlog.seal_queue'
 read -r boom log < <(psql -F ' ' -d $db -c "
-SELECT sum(pg_total_relation_size(c.oid)) FILTER (WHERE c.relname LIKE 'verzegel\_%'),
+SELECT sum(pg_total_relation_size(c.oid)) FILTER (WHERE c.relname LIKE 'verzegel\_%' OR c.relname LIKE 'seal\_%'),
        sum(pg_total_relation_size(c.oid)) FILTER (WHERE c.relname IN ('verwerkingsactie_versie', 'verwerkt_object', 'vernietiging_journaal'))
   FROM pg_class c WHERE c.relnamespace = 'verwerkingenlog'::regnamespace AND c.relkind = 'r'")
-bladen=$(psql -d $db -c 'SELECT count(*) FROM verwerkingenlog.seal_leaf')
+bladen=$(psql -d $db -c 'SELECT max(grootte) FROM verwerkingenlog.verzegel_controlepunt')
 
 say "(T4) inclusion proofs"
 read -r p50 p95 q50 q95 < <(psql -F ' ' -d $db -c "

@@ -180,6 +180,8 @@ for ((i = 0; i + 1 < ${#versies[@]}; i++)); do
 	if [ "$(psql -d oud -c "SELECT to_regprocedure('verwerkingenlog.verzegel()') IS NOT NULL")" = t ]; then
 		psql -d oud -c 'SET client_min_messages = error' -c 'SELECT verwerkingenlog.verzegel()' >/dev/null
 		verzegeld=yes
+		# a witness's copy of the last checkpoint before the update
+		psql -d oud -c 'SELECT verwerkingenlog.controlepunt()' >"$tmp/getuige"
 	fi
 	n=$(wc -l <"$tmp/bevestigd")
 	[ "$n" = 20 ] || faal "$n actions acknowledged, expected 20"
@@ -224,7 +226,7 @@ for ((i = 0; i + 1 < ${#versies[@]}; i++)); do
 		psql -d oud -c 'SET client_min_messages = error' -c 'SELECT verwerkingenlog.verzegel()' >/dev/null
 		psql -d oud -c 'SELECT verwerkingenlog.publieke_sleutel()' >"$tmp/log.pub"
 		psql -d oud -c 'COPY (SELECT * FROM verwerkingenlog.verificatie_export()) TO STDOUT' >"$tmp/log.export"
-		"$bin/verwerkingenlog-verifieer" --sleutel "$tmp/log.pub" "$tmp/log.export" >"$tmp/verifieer.out" 2>&1 \
+		"$bin/verwerkingenlog-verifieer" --sleutel "$tmp/log.pub" "$tmp/log.export" "$tmp/getuige" >"$tmp/verifieer.out" 2>&1 \
 			|| { cat "$tmp/verifieer.out"; faal "the verifier finds the upgraded log broken ($1)"; }
 		echo "  verifier ($1): $(head -1 "$tmp/verifieer.out")"
 	}
@@ -235,6 +237,38 @@ for ((i = 0; i + 1 < ${#versies[@]}; i++)); do
 	over=$(psql -d oud -c 'SELECT count(*) FROM verwerkingenlog.verwerkingsactie_versie')
 	[ "$over" = 0 ] || faal "$over versions left after the purge"
 	verifieer "after the purge"
+	# The checkpoints after the update extend the one before it: the
+	# consistency proof between the two checks out (RFC 9162 section 2.1.4.2).
+	if [ "$verzegeld" = yes ] && [ "$(psql -d oud -c "SELECT to_regprocedure('verwerkingenlog.bewijs_consistentie(bigint,bigint)') IS NOT NULL")" = t ]; then
+		oud_n=$(sed -n 2p "$tmp/getuige")
+		psql -d oud -c "SELECT verwerkingenlog.bewijs_consistentie($oud_n, (SELECT max(grootte) FROM verwerkingenlog.verzegel_controlepunt))" >"$tmp/consistentie.json"
+		python3 - "$tmp/consistentie.json" "$(sed -n 3p "$tmp/getuige")" <<-'PY' || faal "the checkpoints after the update do not extend the one before it"
+			import base64, hashlib, json, sys
+			b = json.load(open(sys.argv[1]))
+			m, n = b["oud"]["boomgrootte"], b["nieuw"]["boomgrootte"]
+			oud, nieuw = base64.b64decode(sys.argv[2]), base64.b64decode(b["nieuw"]["wortel"])
+			pad = [base64.b64decode(h) for h in b["pad"]]
+			node = lambda l, r: hashlib.sha256(b"\x01" + l + r).digest()
+			assert base64.b64decode(b["oud"]["wortel"]) == oud and 0 < m < n, "not two different checkpoints"
+			if m & (m - 1) == 0:
+			    pad = [oud] + pad
+			fn, sn = m - 1, n - 1
+			while fn & 1:
+			    fn >>= 1; sn >>= 1
+			fr = sr = pad[0]
+			for c in pad[1:]:
+			    assert sn != 0
+			    if fn & 1 or fn == sn:
+			        fr, sr = node(c, fr), node(c, sr)
+			        while (fn & 1) == 0 and fn != 0:
+			            fn >>= 1; sn >>= 1
+			    else:
+			        sr = node(sr, c)
+			    fn >>= 1; sn >>= 1
+			assert sn == 0 and fr == oud and sr == nieuw, "the proof does not check out"
+			print(f"  consistency proof {m} -> {n}: {len(pad)} hashes, checks out")
+		PY
+	fi
 	echo "ok: $a -> $b: 20 actions at $a (sealed: $verzegeld), catalog equal to a fresh $b ($(wc -l <"$tmp/vers.sql") dump lines), all read back, 21 purged, $((SECONDS - start_s)) s"
 	"${runas[@]}" "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null
 done
