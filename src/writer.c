@@ -13,7 +13,8 @@
  *
  *	1. build the documents it returns, in input order, from the input
  *	   documents and the ids it hands out (into the result tuplestore);
- *	2. insert one verwerkingsactie_versie row per version;
+ *	2. insert one verwerkingsactie_versie row per version (a later version
+ *	   with the LDV columns of the one it replaces: keep_ldv);
  *	3. insert one verwerkt_object row per object of every version that
  *	   brings a new object set.
  *
@@ -33,8 +34,10 @@
  */
 #include "postgres.h"
 
+#include "access/genam.h"
 #include "access/heapam.h"
 #include "access/htup_details.h"
+#include "access/stratnum.h"
 #include "access/table.h"
 #include "access/tableam.h"
 #include "access/xact.h"
@@ -58,6 +61,7 @@
 #include "tcop/utility.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/datum.h"
 #include "utils/inval.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
@@ -65,6 +69,7 @@
 #include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/rls.h"
+#include "utils/snapmgr.h"
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
 #include "utils/typcache.h"
@@ -171,6 +176,17 @@ typedef struct VwlColumn
 } VwlColumn;
 
 /*
+ * The LDV columns of verwerkingsactie_versie (75_ldv.sql), which no
+ * verwerkingsactie document has an element for: a new version of an action
+ * takes them from the version it replaces (keep_ldv).
+ */
+#define VWL_LDV_COLUMNS 7
+static const char *const ldv_columns[VWL_LDV_COLUMNS] = {
+	"trace_id", "span_id", "parent_span_id", "status", "eind_tijdstip",
+	"resource", "attributen"
+};
+
+/*
  * How the writer fills a table, worked out from its descriptor: for each
  * attribute (attnum - 1) a line of the tables below, an identity sequence,
  * a default, or none of these for NULL.  Kept across calls (plan_cache).
@@ -193,6 +209,10 @@ typedef struct VwlPlan
 	int			att_trace;
 	int			att_span;
 	int			att_ouder;
+	/* ... and those keep_ldv() reads and copies, or -1 */
+	int			att_actie;
+	int			att_tijdstip;
+	int			att_ldv[VWL_LDV_COLUMNS];
 } VwlPlan;
 
 /* A table the writer inserts into, opened for one call. */
@@ -1602,6 +1622,20 @@ column_of(TupleDesc tupdesc, const char *naam, Oid typ)
 	return -1;
 }
 
+/* attnum - 1 of the column naam of any type, or -1 when there is none. */
+static int
+column_named(TupleDesc tupdesc, const char *naam)
+{
+	for (int i = 0; i < tupdesc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(tupdesc, i);
+
+		if (!att->attisdropped && strcmp(NameStr(att->attname), naam) == 0)
+			return i;
+	}
+	return -1;
+}
+
 /* The OID of the extension's function naam(), InvalidOid if there is none. */
 static Oid
 own_function(const char *naam)
@@ -1633,6 +1667,12 @@ build_plan(VwlTarget *d, const Oid *typen, VwlPlan *p)
 	p->att_trace = column_of(tupdesc, "trace_id", UUIDOID);
 	p->att_span = column_of(tupdesc, "span_id", BYTEAOID);
 	p->att_ouder = column_of(tupdesc, "parent_span_id", BYTEAOID);
+	p->att_actie = column_of(tupdesc, "actie_id", UUIDOID);
+	p->att_tijdstip = column_of(tupdesc, "tijdstip", typen[VT_MOMENT]);
+	for (int k = 0; k < VWL_LDV_COLUMNS; k++)
+		p->att_ldv[k] = strcmp(ldv_columns[k], "eind_tijdstip") == 0 ?
+			column_of(tupdesc, ldv_columns[k], typen[VT_MOMENT]) :
+			column_named(tupdesc, ldv_columns[k]);
 
 	for (int i = 0; i < natts; i++)
 	{
@@ -1931,6 +1971,87 @@ traceparent_for(VwlWriter *s, VwlTarget *d)
 	slot->tts_isnull[p->att_trace] = false;
 	slot->tts_values[p->att_ouder] = PointerGetDatum(b);
 	slot->tts_isnull[p->att_ouder] = false;
+}
+
+/*
+ * What a verwerkingsactie document cannot say, kept by a new version of an
+ * action stored from one (a PUT): the LDV columns of the version it
+ * replaces, version volgnummer - 1 of the same action, as the writer's call
+ * sees it, copied into the row in d's slot where the row has none.  They
+ * describe the trace in which the action happened, not its content, as a
+ * PATCH or DELETE keeps them (_copy_version).  Two exceptions, so that the
+ * row stays a valid LDV record: the span_id only when the version keeps
+ * the object set or has one object (one span per data subject; several get
+ * one derived from each verwerktObjectId), the end time only when it is not
+ * before the new tijdstip (else read as the tijdstip).  A traceparent header
+ * of the request does not replace them: it is the trace of the correction,
+ * not of the processing (README, "Where the two standards disagree").
+ */
+static void
+keep_ldv(VwlTarget *d, const VwlVersion *v)
+{
+	const VwlPlan *p = d->plan;
+	TupleTableSlot *slot = d->slot;
+	TupleDesc	tupdesc = RelationGetDescr(d->rel);
+	Oid			pk;
+	ScanKeyData sleutels[2];
+	SysScanDesc scan;
+	HeapTuple	oud;
+	Snapshot	snapshot;
+	int32		volgnummer;
+
+	if (p->att_volgnummer < 0 || p->att_actie < 0 || v->actie_null ||
+		v->volgnummer_null || (v->doc == NULL && v->boom == NULL))
+		return;
+	volgnummer = DatumGetInt32(v->volgnummer);
+	if (volgnummer <= 1)
+		return;
+	pk = RelationGetPrimaryKeyIndex(d->rel);
+	if (!OidIsValid(pk))
+		return;
+
+	ScanKeyInit(&sleutels[0], p->att_actie + 1, BTEqualStrategyNumber,
+				F_UUID_EQ, v->actie);
+	ScanKeyInit(&sleutels[1], p->att_volgnummer + 1, BTEqualStrategyNumber,
+				F_INT4EQ, Int32GetDatum(volgnummer - 1));
+	snapshot = ActiveSnapshotSet() ? GetActiveSnapshot() : GetTransactionSnapshot();
+	scan = systable_beginscan(d->rel, pk, true, snapshot, 2, sleutels);
+	oud = systable_getnext(scan);
+	if (HeapTupleIsValid(oud))
+	{
+		for (int k = 0; k < VWL_LDV_COLUMNS; k++)
+		{
+			int			a = p->att_ldv[k];
+			Form_pg_attribute att;
+			Datum		waarde;
+			bool		isnull;
+
+			if (a < 0 || !slot->tts_isnull[a])
+				continue;
+			if (a == p->att_span && v->nieuwe_objecten && v->aantal_ids != 1)
+				continue;
+			att = TupleDescAttr(tupdesc, a);
+			waarde = heap_getattr(oud, a + 1, tupdesc, &isnull);
+			if (isnull)
+				continue;
+			if (strcmp(ldv_columns[k], "eind_tijdstip") == 0)
+			{
+				const Moment *eind = (const Moment *) DatumGetPointer(waarde);
+				const Moment *begin;
+
+				if (p->att_tijdstip < 0 || slot->tts_isnull[p->att_tijdstip])
+					continue;
+				begin = (const Moment *)
+					DatumGetPointer(slot->tts_values[p->att_tijdstip]);
+				if (eind->instant < begin->instant ||
+					(eind->instant == begin->instant && eind->nanos < begin->nanos))
+					continue;
+			}
+			slot->tts_values[a] = datumCopy(waarde, att->attbyval, att->attlen);
+			slot->tts_isnull[a] = false;
+		}
+	}
+	systable_endscan(scan);
 }
 
 /*
@@ -2403,6 +2524,7 @@ writer_write(VwlWriter *s, VwlVersion *versies, int n,
 		else
 			rij.bron_boom = versies[i].boom;
 		fill_row(s, &s->versies, &rij);
+		keep_ldv(&s->versies, &versies[i]);
 		insert_row(s, &s->versies);
 		MemoryContextSwitchTo(callcxt);
 	}
