@@ -31,7 +31,7 @@ $$;
 SELECT registreer_verwerkingsactiviteit('https://register.example.nl/va/put190', 'normaal');
 INSERT INTO t190
 SELECT 'ldv', a FROM log_logregels(jsonb_build_array(jsonb_build_object(
-    'trace_id', '4bf92f3577b34da6a3ce929d0e0e4736', 'span_id', '00f067aa0ba902b7',
+    'trace_id', '190f92f3577b34da6a3ce929d0e0e419', 'span_id', '00f067aa0ba902b7',
     'parent_span_id', 'a3ce929d0e0e4736', 'name', 'Opvragen inkomen', 'status', 'Error',
     'start_time', 1735725600123, 'end_time', 1735725600456,
     'resource', jsonb_build_object('attributes', jsonb_build_object('service.name', 'belastingen', 'service.version', '3.0')),
