@@ -208,7 +208,7 @@ go_fout "checkpoint at size $dekkend: tlog.TreeHash of the export.s first $dekke
 echo "a verifier key with a wrong key ID:"
 knoei "$tmp/$db.key" "$tmp/t.key" '
 if "+" in l:
-    n, h, k = l.split("+"); l = n + "+" + ("%08x" % (int(h, 16) ^ 1)) + "+" + k; done[0] = True'
+    n, h, k = l.split("+", 2); l = n + "+" + ("%08x" % (int(h, 16) ^ 1)) + "+" + k; done[0] = True'
 go_fout "note.NewVerifier refuses .*: invalid verifier hash" "$tmp/$db.export" /dev/null "$tmp/t.key"
 psql -d postgres -c "DROP DATABASE $db"
 echo "Go's sumdb packages read the log"
