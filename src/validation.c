@@ -1246,6 +1246,29 @@ validate_array_argument(FunctionCallInfo fcinfo, VwlValidation *v)
 }
 
 /*
+ * The items of a batch: *n the number of elements of invoer when it is an
+ * array (0 otherwise: validate_acties then reports its type); false, with
+ * the problem in v, when there is no input at all.
+ */
+static bool
+batch_size(VwlValidation *v, Jsonb *invoer, int *n)
+{
+	JsonbValue	doc;
+
+	Assert(v->uit_gewenst);
+	*n = 0;
+	if (invoer == NULL)
+	{
+		vwl_problem(v, NULL, 0, VWL_CODE_REQUIRED, "is required");
+		return false;
+	}
+	vwl_jsonb_root(invoer, &doc);
+	if (doc.type == jbvBinary && JsonContainerIsArray(doc.val.binary.data))
+		*n = JsonContainerSize(doc.val.binary.data);
+	return true;
+}
+
+/*
  * For C callers: validate the batch invoer (NULL is a missing batch) with v
  * (uit_gewenst), and return its normalised documents in input order, *n of
  * them, in the current memory context; NULL when there are problems (in
@@ -1254,19 +1277,10 @@ validate_array_argument(FunctionCallInfo fcinfo, VwlValidation *v)
 Jsonb **
 vwl_validate_verwerkingsacties(VwlValidation *v, Jsonb *invoer, int *n)
 {
-	JsonbValue	doc;
 	Jsonb	  **items;
 
-	Assert(v->uit_gewenst);
-	*n = 0;
-	if (invoer == NULL)
-	{
-		vwl_problem(v, NULL, 0, VWL_CODE_REQUIRED, "is required");
+	if (!batch_size(v, invoer, n))
 		return NULL;
-	}
-	vwl_jsonb_root(invoer, &doc);
-	if (doc.type == jbvBinary && JsonContainerIsArray(doc.val.binary.data))
-		*n = JsonContainerSize(doc.val.binary.data);
 	items = palloc0(Max(*n, 1) * sizeof(Jsonb *));
 	if (validate_acties(v, invoer, items, NULL) == NULL)
 	{
@@ -1287,19 +1301,10 @@ vwl_validate_verwerkingsacties(VwlValidation *v, Jsonb *invoer, int *n)
 JsonbValue **
 vwl_validate_verwerkingsacties_trees(VwlValidation *v, Jsonb *invoer, int *n)
 {
-	JsonbValue	doc;
 	JsonbValue **bomen;
 
-	Assert(v->uit_gewenst);
-	*n = 0;
-	if (invoer == NULL)
-	{
-		vwl_problem(v, NULL, 0, VWL_CODE_REQUIRED, "is required");
+	if (!batch_size(v, invoer, n))
 		return NULL;
-	}
-	vwl_jsonb_root(invoer, &doc);
-	if (doc.type == jbvBinary && JsonContainerIsArray(doc.val.binary.data))
-		*n = JsonContainerSize(doc.val.binary.data);
 	if (*n > VWL_MAX_TREES)
 		return NULL;
 	bomen = palloc0(Max(*n, 1) * sizeof(JsonbValue *));
