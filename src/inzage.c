@@ -83,14 +83,6 @@ typedef struct InzageCache
 	Oid			write_inzage;	/* _write_inzage(jsonb) */
 } InzageCache;
 
-/* The function verwerkingenlog.naam(argtypes) of the extension. */
-static Oid
-extension_function(const char *naam, int nargs, Oid *argtypes)
-{
-	return LookupFuncName(list_make2(makeString("verwerkingenlog"), makeString(pstrdup(naam))),
-						  nargs, argtypes, false);
-}
-
 /* The query text of the page, forward or backward (terug). */
 static char *
 page_query(bool terug)
@@ -215,11 +207,11 @@ inzage_page(FunctionCallInfo fcinfo, bool terug, bool na_null[3], Datum na[3], i
 		Oid			jsonb1[1] = {JSONBOID};
 
 		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(InzageCache));
-		fmgr_info_cxt(extension_function("_readable", -1, NULL), &cache->readable,
+		fmgr_info_cxt(vwl_own_function("_readable", -1, NULL, false), &cache->readable,
 					  fcinfo->flinfo->fn_mcxt);
-		fmgr_info_cxt(extension_function("_inzage_input", 3, tekst3), &cache->input,
+		fmgr_info_cxt(vwl_own_function("_inzage_input", 3, tekst3, false), &cache->input,
 					  fcinfo->flinfo->fn_mcxt);
-		cache->write_inzage = extension_function("_write_inzage", 1, jsonb1);
+		cache->write_inzage = vwl_own_function("_write_inzage", 1, jsonb1, false);
 		fcinfo->flinfo->fn_extra = cache;
 	}
 	cache = (InzageCache *) fcinfo->flinfo->fn_extra;

@@ -10,7 +10,9 @@
 #include "fmgr.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
+#include "nodes/value.h"
 #include "pgtime.h"
+#include "parser/parse_func.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
 #include "utils/guc.h"
@@ -370,6 +372,18 @@ vwl_zin(const char *reason)
 	if (s[0] >= 'a' && s[0] <= 'z')
 		s[0] = s[0] - 'a' + 'A';
 	return s;
+}
+
+/*
+ * The OID of the extension's function verwerkingenlog.naam(argtypes)
+ * (nargs -1: the one function of that name, whatever its arguments);
+ * InvalidOid when there is none and missing_ok, else an error.
+ */
+Oid
+vwl_own_function(const char *naam, int nargs, Oid *argtypes, bool missing_ok)
+{
+	return LookupFuncName(list_make2(makeString("verwerkingenlog"), makeString(pstrdup(naam))),
+						  nargs, argtypes, missing_ok);
 }
 
 /* Prepare a statement once per backend and keep it (SPI_keepplan) in *plan. */

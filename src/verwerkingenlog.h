@@ -160,6 +160,7 @@ extern bool vwl_traceparent_ids(uint8 *trace, uint8 *ouder);
 
 /* Refuse an SQL install of another version than the library's (versie.c). */
 /* Prepare a statement once per backend and keep it in *plan (verwerkingenlog.c). */
+extern Oid	vwl_own_function(const char *naam, int nargs, Oid *argtypes, bool missing_ok);
 extern struct _SPI_plan *vwl_prepared(struct _SPI_plan **plan, const char *sql, int nargs, Oid *argtypes);
 extern void vwl_check_version(void);
 

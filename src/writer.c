@@ -833,9 +833,7 @@ push_existing_objecten(VwlWriter *s, VwlVersion *v, MemoryContext callcxt,
 		Oid			argtypes[2] = {UUIDOID, INT4OID};
 		Oid			fn;
 
-		fn = LookupFuncName(list_make2(makeString(VWL_SCHEMA),
-									   makeString("_objecten_document")),
-							2, argtypes, false);
+		fn = vwl_own_function("_objecten_document", 2, argtypes, false);
 		s->objecten_document = MemoryContextAlloc(callcxt, sizeof(FmgrInfo));
 		fmgr_info_cxt(fn, s->objecten_document, callcxt);
 	}
@@ -1607,7 +1605,7 @@ open_target(VwlWriter *s, VwlTarget *d)
 				 errmsg("row-level security on \"%s.%s\" is not supported", VWL_SCHEMA, d->tabel)));
 }
 
-/* attnum - 1 of the column naam of type typ, or -1 when there is none. */
+/* attnum - 1 of the column naam of type typ (InvalidOid: any type), or -1 when there is none. */
 static int
 column_of(TupleDesc tupdesc, const char *naam, Oid typ)
 {
@@ -1615,33 +1613,11 @@ column_of(TupleDesc tupdesc, const char *naam, Oid typ)
 	{
 		Form_pg_attribute att = TupleDescAttr(tupdesc, i);
 
-		if (!att->attisdropped && att->atttypid == typ &&
+		if (!att->attisdropped && (typ == InvalidOid || att->atttypid == typ) &&
 			strcmp(NameStr(att->attname), naam) == 0)
 			return i;
 	}
 	return -1;
-}
-
-/* attnum - 1 of the column naam of any type, or -1 when there is none. */
-static int
-column_named(TupleDesc tupdesc, const char *naam)
-{
-	for (int i = 0; i < tupdesc->natts; i++)
-	{
-		Form_pg_attribute att = TupleDescAttr(tupdesc, i);
-
-		if (!att->attisdropped && strcmp(NameStr(att->attname), naam) == 0)
-			return i;
-	}
-	return -1;
-}
-
-/* The OID of the extension's function naam(), InvalidOid if there is none. */
-static Oid
-own_function(const char *naam)
-{
-	return LookupFuncName(list_make2(makeString(VWL_SCHEMA), makeString(pstrdup(naam))),
-						  0, NULL, true);
 }
 
 /*
@@ -1672,7 +1648,7 @@ build_plan(VwlTarget *d, const Oid *typen, VwlPlan *p)
 	for (int k = 0; k < VWL_LDV_COLUMNS; k++)
 		p->att_ldv[k] = strcmp(ldv_columns[k], "eind_tijdstip") == 0 ?
 			column_of(tupdesc, ldv_columns[k], typen[VT_MOMENT]) :
-			column_named(tupdesc, ldv_columns[k]);
+			column_of(tupdesc, ldv_columns[k], InvalidOid);
 
 	for (int i = 0; i < natts; i++)
 	{
@@ -1833,8 +1809,8 @@ ensure_plans(VwlWriter *s)
 		ReleaseSysCache(tup);
 	}
 
-	plan_cache.guard_fn = own_function("weiger_wijziging");
-	plan_cache.traceparent_fn = own_function("_traceparent");
+	plan_cache.guard_fn = vwl_own_function("weiger_wijziging", 0, NULL, true);
+	plan_cache.traceparent_fn = vwl_own_function("_traceparent", 0, NULL, true);
 	build_plan(&s->versies, plan_cache.typen, &plan_cache.versies);
 	build_plan(&s->objecten, plan_cache.typen, &plan_cache.objecten);
 
