@@ -203,6 +203,11 @@ $$;
 COMMENT ON FUNCTION _seal_journaal() IS
   'Trigger (AFTER INSERT ON vernietiging_batch, written in the transaction of the batch''s DELETEs): records which purge run destroyed the rows whose leaf hashes this transaction kept';
 
+-- Like every SECURITY DEFINER function (92_no_leaks.sql), which CREATE OR
+-- REPLACE reset.
+ALTER FUNCTION _seal_vernietigd() SET log_min_error_statement = panic;
+ALTER FUNCTION _seal_journaal() SET log_min_error_statement = panic;
+
 -- The leaves of the 1.1 tree (seal_leaf, one row per leaf), packed into
 -- blocks in tree order by the block writer of verzegel() (so the migrated
 -- tree is stored as one sealed fresh); the superseded and destroyed
