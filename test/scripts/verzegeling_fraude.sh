@@ -30,7 +30,10 @@ ROLLBACK;
 SQL
 }
 sleutel() { psql -d $db -c "$1"; }
-blad() { psql -d $db -c "SELECT blad FROM verwerkingenlog.seal_leaf WHERE tabel = $1 AND u = '$2' AND n = $3"; }
+blad() { psql -d $db -c "SELECT blad FROM verwerkingenlog._seal_leaves($1::smallint) WHERE u = '$2' AND n = $3"; }
+# The block (seal_blok) that holds tree index $1 of table $2: the SQL that
+# picks it, alias k.
+in_blok() { echo "k.eerste <= $1 AND $1 < k.eerste + k.aantal"; }
 
 echo "one byte changed in one column of one row:"
 obj=$(sleutel "SELECT verwerkt_object_id FROM verwerkingenlog.verwerkt_object ORDER BY verwerkt_object_id OFFSET 7 LIMIT 1")
@@ -60,12 +63,27 @@ SELECT actie_id, 2, versie_id + 1000, objecten_volgnummer, 'vervalst', handeling
   FROM verwerkingenlog.verwerkingsactie_versie WHERE actie_id = '$act';"
 verwacht_fout "inserted: row verwerkingsactie_versie $act/2 is in the log but in no leaf" "$tmp/$db.key" "$tmp/knoei.export"
 
-echo "two rows swapped (their places in the tree):"
+echo "two rows swapped (their places in the tree: keys and vingers swapped in their block, repacked):"
 a=$(blad 1 "$act" 1)
 b=$((a + 3))
-knoei "UPDATE verwerkingenlog.seal_leaf SET blad = -1 WHERE blad = $a;
-UPDATE verwerkingenlog.seal_leaf SET blad = $a WHERE blad = $b;
-UPDATE verwerkingenlog.seal_leaf SET blad = $b WHERE blad = -1;"
+knoei "CREATE FUNCTION pg_temp.verwissel(x bigint, y bigint) RETURNS void LANGUAGE plpgsql AS \$\$
+DECLARE blk verwerkingenlog.seal_blok; sl bytea := ''; vi bytea := ''; vorig bytea; cur bytea; p int; r record;
+BEGIN
+    SELECT * INTO STRICT blk FROM verwerkingenlog.seal_blok k WHERE $(in_blok x) AND $(in_blok y);
+    FOR r IN SELECT l.u, l.vinger FROM verwerkingenlog._seal_leaves(blk.tabel) l
+              WHERE l.blad >= blk.eerste AND l.blad < blk.eerste + blk.aantal
+              ORDER BY CASE l.blad WHEN x THEN y WHEN y THEN x ELSE l.blad END LOOP
+        -- the packing of DESIGN12.md: bytes shared with the previous uuid, the rest
+        cur := uuid_send(r.u);
+        p := 0;
+        WHILE vorig IS NOT NULL AND p < 16 AND get_byte(cur, p) = get_byte(vorig, p) LOOP p := p + 1; END LOOP;
+        sl := sl || set_byte('\\x00'::bytea, 0, p) || substr(cur, p + 1);
+        vi := vi || r.vinger;
+        vorig := cur;
+    END LOOP;
+    UPDATE verwerkingenlog.seal_blok SET sleutels = sl, vingers = vi WHERE eerste = blk.eerste;
+END \$\$;
+SELECT pg_temp.verwissel($a, $b);"
 verwacht_fout "reordered: row verwerkingsactie_versie .* is at tree index $a but was sealed at tree index $b" "$tmp/$db.key" "$tmp/knoei.export"
 
 echo "two rows swapped (the objects of two actions, every trigger off):"
@@ -78,7 +96,7 @@ UPDATE verwerkingenlog.verwerkt_object o SET object_pseudoniem = p.object_pseudo
 verwacht_fout "changed: row verwerkt_object ($o1|$o2) at tree index" "$tmp/$db.key" "$tmp/knoei.export"
 
 echo "a table truncated and refilled with the same rows, re-encrypted:"
-eerste=$(sleutel "SELECT u FROM verwerkingenlog.seal_leaf WHERE tabel = 2 ORDER BY blad LIMIT 1")
+eerste=$(sleutel "SELECT u FROM verwerkingenlog._seal_leaves(2::smallint) ORDER BY blad LIMIT 1")
 knoei "CREATE TEMP TABLE kopie AS SELECT o.*, verwerkingenlog._reencrypt_object(o) AS opnieuw FROM verwerkingenlog.verwerkt_object o;
 ALTER TABLE verwerkingenlog.verwerkt_object DISABLE TRIGGER ALL;
 TRUNCATE verwerkingenlog.verwerkt_object;
@@ -100,16 +118,39 @@ SET client_min_messages = error;
 SELECT verwerkingenlog.verzegel();"
 verwacht_fout "changed: row verwerkt_object $eerste at tree index $(blad 2 "$eerste" 0) no longer matches its leaf" "$tmp/$db.key" "$tmp/knoei.export"
 
+echo "a vinger changed (one bit of one leaf's vinger in its block):"
+o=$(blad 2 "$obj" 0)
+knoei "UPDATE verwerkingenlog.seal_blok k SET vingers = set_byte(vingers, ($o - eerste)::int * 4, get_byte(vingers, ($o - eerste)::int * 4) # 1)
+ WHERE $(in_blok $o);"
+verwacht_fout "changed: row verwerkt_object $obj at tree index $o no longer matches its leaf" "$tmp/$db.key" "$tmp/knoei.export"
+
+echo "a block row deleted (the block of the first object's leaf):"
+read -r van tot < <(sleutel "SELECT eerste, eerste + aantal - 1 FROM verwerkingenlog.seal_blok k WHERE $(in_blok "$(blad 2 "$eerste" 0)")" | tr '|' ' ')
+knoei "DELETE FROM verwerkingenlog.seal_blok k WHERE eerste = $van;"
+verwacht_fout "removed: tree index $van to $tot are missing from the export \\(their leaves are gone from seal_blok\\)" "$tmp/$db.key" "$tmp/knoei.export"
+
 echo "the tree rebuilt and re-signed (caught against the witness's checkpoints):"
 knoei "ALTER TABLE verwerkingenlog.verwerkt_object DISABLE TRIGGER ALL;
 UPDATE verwerkingenlog.verwerkt_object SET objecttype = 'kat' WHERE verwerkt_object_id = '$obj';
 SET TimeZone = 'UTC';
-UPDATE verwerkingenlog.seal_leaf b
-   SET hash = sha256('\\x00'::bytea || verwerkingenlog._canonical(o, b.blad, b.vorige))
-  FROM verwerkingenlog.verwerkt_object o WHERE b.tabel = 2 AND b.u = o.verwerkt_object_id;
+SET DateStyle = 'ISO, YMD';
+-- the changed row's vinger in its block, then the level-4 nodes from every
+-- leaf's hash (all leaves of this log are versions and objects, present)
+UPDATE verwerkingenlog.seal_blok k
+   SET vingers = overlay(vingers PLACING substr(sha256('\\x00'::bytea || verwerkingenlog._canonical(o, l.blad, l.vorige)), 1, 4)
+                         FROM (l.blad - k.eerste)::int * 4 + 1 FOR 4)
+  FROM verwerkingenlog._seal_leaves(2::smallint) l JOIN verwerkingenlog.verwerkt_object o ON o.verwerkt_object_id = l.u
+ WHERE l.u = '$obj' AND $(in_blok l.blad);
 DELETE FROM verwerkingenlog.seal_node;
 INSERT INTO verwerkingenlog.seal_node
-SELECT 4, blad >> 4, verwerkingenlog._mth(array_agg(hash ORDER BY blad)) FROM verwerkingenlog.seal_leaf
+SELECT 4, blad >> 4, verwerkingenlog._mth(array_agg(hash ORDER BY blad))
+  FROM (SELECT l.blad, sha256('\\x00'::bytea || verwerkingenlog._canonical(v, l.blad, l.vorige)) AS hash
+          FROM verwerkingenlog._seal_leaves(1::smallint) l
+          JOIN verwerkingenlog.verwerkingsactie_versie v ON (v.actie_id, v.volgnummer) = (l.u, l.n)
+        UNION ALL
+        SELECT l.blad, sha256('\\x00'::bytea || verwerkingenlog._canonical(o, l.blad, l.vorige))
+          FROM verwerkingenlog._seal_leaves(2::smallint) l
+          JOIN verwerkingenlog.verwerkt_object o ON o.verwerkt_object_id = l.u) b
  GROUP BY blad >> 4 HAVING count(*) = 16;
 UPDATE verwerkingenlog.verzegel_controlepunt
    SET wortel = verwerkingenlog._tree_root(grootte),
@@ -124,7 +165,7 @@ knoei "DELETE FROM verwerkingenlog.verzegel_controlepunt;"
 verwacht_fout "removed: the export has 46 leaves but no checkpoint" "$tmp/$db.key" "$tmp/knoei.export"
 echo " the tree and its checkpoints deleted (caught against the witness's checkpoints):"
 knoei "DELETE FROM verwerkingenlog.verzegel_controlepunt; DELETE FROM verwerkingenlog.seal_node;
-DELETE FROM verwerkingenlog.seal_leaf;"
+DELETE FROM verwerkingenlog.seal_blok; DELETE FROM verwerkingenlog.seal_leaf_hash;"
 verwacht_fout "removed: the checkpoint of size [0-9]+ .* covers more leaves than the export has \\(0\\)" "$tmp/$db.key" "$tmp/knoei.export" "$tmp"/getuige/*
 
 psql -d postgres -c "DROP DATABASE $db"
