@@ -67,6 +67,111 @@ REVOKE ALL ON seal_blok, seal_leaf_hash FROM PUBLIC;
 SELECT pg_catalog.pg_extension_config_dump('seal_blok', '');
 SELECT pg_catalog.pg_extension_config_dump('seal_leaf_hash', '');
 
+-- The leaves move from seal_leaf into seal_blok (Part 3 migrates the rows
+-- and drops seal_leaf): sealing, lookups and proofs over the blocks.
+COMMENT ON COLUMN seal_table.code IS 'The table''s number in seal_queue and seal_blok; also the order of tables within a checkpoint';
+
+COMMENT ON FUNCTION _seal_append(smallint, text, bigint) IS
+  'Internal (verzegel()): runs the selection of queued rows of table code tabel (columns soort, u, n, rij, sorted by u, n) and appends a leaf from tree index eerste on for each row inserted whose key has none and each row re-encrypted whose last leaf is present (superseding it), packed in seal_blok, with the level-4 nodes that became complete (src/seal_append.c); returns how many';
+
+COMMENT ON FUNCTION _seal_nodes(bigint, bigint) IS
+  'Internal (verzegel()): after the tree grew from oud to nieuw leaves, stores every inner node of levels 8, 12, ... whose subtree became complete, each from the level below (level 4 _seal_append wrote; src/seal_append.c)';
+
+CREATE FUNCTION _seal_leaves(tabel smallint)
+    RETURNS TABLE (blad bigint, u uuid, n bigint, vorige bigint, vinger bytea)
+    AS 'MODULE_PATHNAME', 'vwl_seal_leaves'
+    LANGUAGE C STABLE STRICT;
+COMMENT ON FUNCTION _seal_leaves(smallint) IS
+  'Internal: every leaf of the table with code tabel in tree order, decoded from the blocks: tree index, key (u zero, n 0 for a part the key lacks), the leaf it supersedes (NULL: none) and the first 4 bytes of its leaf hash (src/seal_blok.c)';
+
+CREATE FUNCTION _seal_leaf_of(tabel smallint, u uuid, n bigint, OUT blad bigint, OUT vorige bigint)
+    AS 'MODULE_PATHNAME', 'vwl_seal_leaf_of'
+    LANGUAGE C STABLE STRICT;
+COMMENT ON FUNCTION _seal_leaf_of(smallint, uuid, bigint) IS
+  'Internal: the last leaf of the key (u, n) of the table with code tabel and the leaf it supersedes, unless it is superseded itself; NULL, NULL when there is none (src/seal_blok.c)';
+
+-- verzegel(): the tree's end from the last block, the queued rows with their
+-- keys (the dedupe is _seal_append's, over the blocks).
+CREATE OR REPLACE FUNCTION verzegel() RETURNS bigint
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+    SET work_mem = '64MB'
+    SET TimeZone = 'UTC'
+    SET DateStyle = 'ISO, YMD'
+    SET IntervalStyle = 'postgres'
+    SET extra_float_digits = 3
+AS $$
+DECLARE
+    oud bigint;
+    nieuw bigint;
+    t verwerkingenlog.seal_table;
+    aantal bigint;
+    wortel bytea;
+BEGIN
+    PERFORM verwerkingenlog._require_beheer('seal the log');
+    IF current_setting('transaction_isolation') <> 'read committed' THEN
+        RAISE EXCEPTION 'the log can only be sealed at isolation level READ COMMITTED'
+            USING ERRCODE = 'invalid_transaction_state',
+                  DETAIL = 'verzegel() reads the tree after it has waited for the previous run, which needs a new snapshot.';
+    END IF;
+    -- One run at a time, and none while a purge destroys rows (its trigger
+    -- holds ROW EXCLUSIVE); readers of the checkpoints are not blocked.
+    -- Logging never takes this lock.
+    LOCK TABLE verwerkingenlog.verzegel_controlepunt IN EXCLUSIVE MODE;
+    -- the end of the last block
+    oud := coalesce((SELECT b.eerste + b.aantal FROM verwerkingenlog.seal_blok b
+                      ORDER BY b.eerste DESC LIMIT 1), 0);
+    nieuw := oud;
+
+    FOR t IN SELECT * FROM verwerkingenlog.seal_table ORDER BY code LOOP
+        -- Take this table's committed queue entries; one entry per key (a
+        -- row inserted and re-encrypted before it was sealed is sealed
+        -- once, as inserted), with its row, in key order.  _seal_append
+        -- looks up the keys' last leaves: a new row (I) gets its first
+        -- leaf, a re-encrypted one (U) a leaf that supersedes its current
+        -- one; a key that does not fit (I of a row already sealed, U of one
+        -- that never was, a row already destroyed) gets nothing, so the
+        -- verifier judges it.  It numbers the leaves from nieuw on, writes
+        -- them and marks the leaves they supersede.
+        aantal := verwerkingenlog._seal_append(t.code, format(
+           'WITH w AS (DELETE FROM verwerkingenlog.seal_queue q WHERE q.tabel = %1$s
+                       RETURNING q.soort, q.u, q.n),
+                 k AS (SELECT DISTINCT ON (u, n) soort, u, n FROM w ORDER BY u, n, soort)
+            SELECT k.soort, k.u, k.n, rij FROM k JOIN %2$s rij ON %3$s ORDER BY k.u, k.n',
+           t.code, t.tabel, verwerkingenlog._seal_join(t, 'rij', 'k')), nieuw);
+        nieuw := nieuw + aantal;
+    END LOOP;
+
+    IF nieuw = oud AND EXISTS (SELECT FROM verwerkingenlog.verzegel_controlepunt) THEN
+        RETURN nieuw;
+    END IF;
+
+    -- The inner nodes that are complete now: level 4 _seal_append wrote,
+    -- each higher level (+4) from the one below.
+    PERFORM verwerkingenlog._seal_nodes(oud, nieuw);
+
+    wortel := verwerkingenlog._tree_root(nieuw);
+    INSERT INTO verwerkingenlog.seal_log (id)
+    SELECT pg_catalog.gen_random_uuid() WHERE NOT EXISTS (SELECT FROM verwerkingenlog.seal_log);
+    INSERT INTO verwerkingenlog.verzegel_controlepunt (grootte, wortel, gemaakt, tekst)
+    VALUES (nieuw, wortel, clock_timestamp(),
+            verwerkingenlog._sign(nieuw, wortel, (SELECT id FROM verwerkingenlog.seal_log)));
+    RETURN nieuw;
+END
+$$;
+COMMENT ON FUNCTION verzegel() IS
+  'Appends every row committed since the last checkpoint to the Merkle tree (in the order table, key) and stores a signed checkpoint; returns the tree size.  Rows of transactions still in progress go into a later checkpoint.  Scope beheer; schedule it with pg_cron';
+
+DROP FUNCTION _seal_leaf_proof(seal_leaf, bigint);
+CREATE FUNCTION _seal_leaf_proof(blad bigint, grootte bigint) RETURNS jsonb
+    AS 'MODULE_PATHNAME', 'vwl_seal_leaf_proof'
+    LANGUAGE C STABLE STRICT;
+COMMENT ON FUNCTION _seal_leaf_proof(bigint, bigint) IS
+  'Internal: one leaf''s part of bewijs_opname: table, tree index, leaf hash (stored, or recomputed from the row and checked against its block) and its inclusion proof in the tree of size grootte (C, src/merkle.c)';
+
+REVOKE ALL ON FUNCTION _seal_leaves(smallint), _seal_leaf_of(smallint, uuid, bigint),
+    _seal_leaf_proof(bigint, bigint) FROM PUBLIC;
+
 -- ---------------------------------------------------------------------------
 -- Part 2: export, verifier and proofs over the packed leaves (issue 12).
 -- ---------------------------------------------------------------------------

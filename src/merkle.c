@@ -8,7 +8,9 @@
  * splits at the largest power of two below n.  The tree is stored in two
  * tables (88_sealing.sql):
  *
- *	- seal_leaf: one row per leaf, with its hash;
+ *	- seal_blok: the leaves, packed in blocks of up to 128 (seal_blok.c):
+ *	  a leaf's hash is recomputed from its row, or stored in
+ *	  seal_leaf_hash once the row lost those bytes;
  *	- seal_node: the hash of every complete subtree whose level is a
  *	  multiple of 4 (16, 256, 4096, ... leaves), so that any complete
  *	  subtree is at most 8 stored hashes away and a proof reads at most one
@@ -53,6 +55,7 @@
 #include "utils/typcache.h"
 
 #include "merkle.h"
+#include "seal_blok.h"
 
 #define CANONICAL_MAGIC		"VWL\x01"
 #define NO_PREVIOUS			UINT64CONST(0xFFFFFFFFFFFFFFFF)
@@ -468,9 +471,8 @@ tree_column(Relation rel, const char *naam)
 }
 
 /*
- * Read the stored hashes of the positions [lo, hi) at one level (0:
- * seal_leaf, else seal_node) that the computation noted, with one index
- * range scan.
+ * Read the stored hashes of the positions [lo, hi) at one level of
+ * seal_node that the computation noted, with one index range scan.
  */
 static void
 tree_read_run(Tree *b, Relation rel, Oid indexoid, int16 niveau, int64 lo, int64 hi,
@@ -481,9 +483,8 @@ tree_read_run(Tree *b, Relation rel, Oid indexoid, int16 niveau, int64 lo, int64
 	SysScanDesc scan;
 	HeapTuple	tup;
 
-	if (niveau != 0)
-		ScanKeyInit(&keys[nkeys++], a_niveau, BTEqualStrategyNumber, F_INT2EQ,
-					Int16GetDatum(niveau));
+	ScanKeyInit(&keys[nkeys++], a_niveau, BTEqualStrategyNumber, F_INT2EQ,
+				Int16GetDatum(niveau));
 	ScanKeyInit(&keys[nkeys++], a_positie, BTGreaterEqualStrategyNumber, F_INT8GE,
 				Int64GetDatum(lo));
 	ScanKeyInit(&keys[nkeys++], a_positie, BTLessStrategyNumber, F_INT8LT,
@@ -510,8 +511,10 @@ tree_read_run(Tree *b, Relation rel, Oid indexoid, int16 niveau, int64 lo, int64
 
 /*
  * End the first pass: fetch every noted hash; the stored tree must have
- * every one of them.  The hashes a proof needs lie close together per level
- * (the siblings inside one stored subtree), so the hashes of a level that
+ * every one of them.  The leaves' hashes come from vwl_leaf_hashes
+ * (seal_blok.c: stored, or recomputed from the row and checked against the
+ * block).  The hashes a proof needs lie close together per level (the
+ * siblings inside one stored subtree), so the inner nodes of a level that
  * are at most a subtree apart are read with one index range scan, done
  * directly (no SQL): a proof reads about one short range per stored level.
  */
@@ -519,13 +522,10 @@ static void
 tree_fetch(Tree *b)
 {
 	int			w = 0;
-	Relation	bladen,
-				knopen;
-	Oid			bladen_pkey,
-				knopen_pkey;
-	AttrNumber	b_blad,
-				b_hash,
-				k_niveau,
+	int			nbladen = 0;
+	Relation	knopen;
+	Oid			knopen_pkey;
+	AttrNumber	k_niveau,
 				k_positie,
 				k_hash;
 
@@ -534,17 +534,34 @@ tree_fetch(Tree *b)
 		if (w == 0 || node_cmp(&b->knopen[w - 1], &b->knopen[r]) != 0)
 			b->knopen[w++] = b->knopen[r];
 	b->n = w;
+	for (int i = 0; i < b->n; i++)
+		b->knopen[i].gevonden = false;
 
-	bladen = open_tree_table("seal_leaf", "seal_leaf_pkey", &bladen_pkey);
+	/* level 0, the leaves, first in the order: from the blocks and rows */
+	while (nbladen < b->n && b->knopen[nbladen].niveau == 0)
+		nbladen++;
+	if (nbladen > 0)
+	{
+		int64	   *bladen = palloc(nbladen * sizeof(int64));
+		unsigned char *h = palloc((size_t) nbladen * VWL_HASH_LEN);
+
+		for (int i = 0; i < nbladen; i++)
+			bladen[i] = b->knopen[i].positie;
+		vwl_leaf_hashes(nbladen, bladen, h);
+		for (int i = 0; i < nbladen; i++)
+		{
+			memcpy(b->knopen[i].hash, h + (size_t) i * VWL_HASH_LEN, VWL_HASH_LEN);
+			b->knopen[i].gevonden = true;
+		}
+		pfree(bladen);
+		pfree(h);
+	}
+
 	knopen = open_tree_table("seal_node", "seal_node_pkey", &knopen_pkey);
-	b_blad = tree_column(bladen, "blad");
-	b_hash = tree_column(bladen, "hash");
 	k_niveau = tree_column(knopen, "niveau");
 	k_positie = tree_column(knopen, "positie");
 	k_hash = tree_column(knopen, "hash");
-	for (int i = 0; i < b->n; i++)
-		b->knopen[i].gevonden = false;
-	for (int i = 0; i < b->n;)
+	for (int i = nbladen; i < b->n;)
 	{
 		int			j = i + 1;
 
@@ -552,15 +569,10 @@ tree_fetch(Tree *b)
 		while (j < b->n && b->knopen[j].niveau == b->knopen[i].niveau &&
 			   b->knopen[j].positie - b->knopen[j - 1].positie <= (1 << NODE_STEP))
 			j++;
-		if (b->knopen[i].niveau == 0)
-			tree_read_run(b, bladen, bladen_pkey, 0, b->knopen[i].positie,
-						  b->knopen[j - 1].positie + 1, 0, b_blad, b_hash);
-		else
-			tree_read_run(b, knopen, knopen_pkey, b->knopen[i].niveau, b->knopen[i].positie,
-						  b->knopen[j - 1].positie + 1, k_niveau, k_positie, k_hash);
+		tree_read_run(b, knopen, knopen_pkey, b->knopen[i].niveau, b->knopen[i].positie,
+					  b->knopen[j - 1].positie + 1, k_niveau, k_positie, k_hash);
 		i = j;
 	}
-	table_close(bladen, AccessShareLock);
 	table_close(knopen, AccessShareLock);
 	for (int i = 0; i < b->n; i++)
 		if (!b->knopen[i].gevonden)
@@ -869,19 +881,16 @@ sealed_table_name(int16 code)
 PG_FUNCTION_INFO_V1(vwl_seal_leaf_proof);
 
 /*
- * verwerkingenlog._seal_leaf_proof(b seal_leaf, grootte bigint) RETURNS
- * jsonb: one leaf's part of bewijs_opname, {"tabel", "blad", "hash" (base64),
+ * verwerkingenlog._seal_leaf_proof(blad bigint, grootte bigint) RETURNS
+ * jsonb: one leaf's part of bewijs_opname, {"tabel", "blad", "hash" (base64,
+ * from vwl_leaf_hashes: stored, or recomputed from the row and checked),
  * "pad" (its inclusion proof in the tree of size grootte, base64 hashes)}.
  */
 Datum
 vwl_seal_leaf_proof(PG_FUNCTION_ARGS)
 {
-	HeapTupleHeader rij = PG_GETARG_HEAPTUPLEHEADER(0);
+	int64		blad = PG_GETARG_INT64(0);
 	int64		grootte = PG_GETARG_INT64(1);
-	bool		isnull;
-	Datum		d;
-	int64		blad;
-	int16		code;
 	unsigned char h[VWL_HASH_LEN];
 	char	   *tabel;
 	Tree		b;
@@ -890,24 +899,13 @@ vwl_seal_leaf_proof(PG_FUNCTION_ARGS)
 	JsonbValue	v;
 	JsonbValue *res;
 
-	d = GetAttributeByName(rij, "blad", &isnull);
-	if (isnull)
-		PG_RETURN_NULL();
-	blad = DatumGetInt64(d);
-	d = GetAttributeByName(rij, "tabel", &isnull);
-	code = isnull ? 0 : DatumGetInt16(d);
-	d = GetAttributeByName(rij, "hash", &isnull);
-	if (isnull)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("leaf %lld has no hash", (long long) blad)));
-	hash_from_bytea(DatumGetByteaPP(d), h, "the leaf's hash");
 	if (blad < 0 || blad >= grootte)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("leaf %lld is not in a tree of size %lld",
 						(long long) blad, (long long) grootte)));
-	tabel = sealed_table_name(code);
+	tabel = sealed_table_name(vwl_leaf_table(blad));
+	vwl_leaf_hashes(1, &blad, h);
 
 	p.n = 0;
 	p.max = 64;

@@ -25,7 +25,8 @@ extern void vwl_sha256(const void *data, size_t len, unsigned char *uit);
 
 /*
  * The root of the tree of the first n leaves, from the stored tree
- * (seal_leaf, seal_node), read with the active snapshot.
+ * (seal_node, and the leaves through vwl_leaf_hashes), read with the
+ * active snapshot.
  */
 extern void vwl_tree_root_compute(int64 n, unsigned char *uit);
 

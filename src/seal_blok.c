@@ -876,6 +876,7 @@ vwl_leaf_hashes(int nbladen, const int64 *bladen, unsigned char *uit)
 			continue;
 		j = (int) (blad - b->eerste);
 		t = table_info(tc, b->tabel);
+		table_open_rows(t);
 		MemoryContextSwitchTo(rij_cxt);
 		rij = fetch_row(t, &b->u[j], b->n[j]);
 		if (rij == NULL)

@@ -30,7 +30,7 @@ CREATE TABLE seal_table (
 );
 COMMENT ON TABLE seal_table IS
   'The tables whose rows the Merkle tree covers, each with its record key: a uuid column, a number column, or both';
-COMMENT ON COLUMN seal_table.code IS 'The table''s number in seal_queue and seal_leaf; also the order of tables within a checkpoint';
+COMMENT ON COLUMN seal_table.code IS 'The table''s number in seal_queue and seal_blok; also the order of tables within a checkpoint';
 COMMENT ON COLUMN seal_table.uuid_kolom IS 'The uuid part of the record key, NULL when the key has none';
 COMMENT ON COLUMN seal_table.nummer_kolom IS 'The integer part of the record key, NULL when the key has none';
 
@@ -46,40 +46,11 @@ CREATE TABLE seal_queue (
 COMMENT ON TABLE seal_queue IS
   'Keys of rows written since the last checkpoint (soort I: inserted, U: re-encrypted), filled by the trigger _seal_register in the writer''s transaction and emptied by verzegel(); no indexes';
 
--- The leaves: one row per leaf of the tree, for ever.  The retention purge
--- destroys the row of the log but not its leaf (hash and key), so that the
--- proofs of other rows and the consistency of old checkpoints still hold.
--- (Columns in this order need no alignment padding.  The key index is a
--- hash index on the uuid part alone, a third of a b-tree on the key: a
--- uuid belongs to one action's versions or one object, and the rows keyed
--- by number alone, the journal's, are a few; tabel and n are compared after
--- the probe.)
-CREATE TABLE seal_leaf (
-    blad             bigint NOT NULL,
-    n                bigint NOT NULL,
-    u                uuid NOT NULL,
-    tabel            smallint NOT NULL,
-    hash             bytea NOT NULL,
-    vorige           bigint,
-    vervangen_door   bigint,
-    vernietigd_in    xid8,
-    vernietigd_door  bigint,
-    CONSTRAINT seal_leaf_pkey PRIMARY KEY (blad),
-    CONSTRAINT hash_lengte CHECK (pg_catalog.length(hash) = 32)
-);
-CREATE INDEX seal_leaf_key ON seal_leaf USING hash (u);
-CREATE INDEX seal_leaf_vernietiging ON seal_leaf (vernietigd_in)
-    WHERE vernietigd_in IS NOT NULL AND vernietigd_door IS NULL;
-COMMENT ON TABLE seal_leaf IS
-  'The leaves of the Merkle tree, in tree order: which row (table, key) and its leaf hash SHA-256(0x00 || canonical encoding); kept when the purge destroys the row';
-COMMENT ON COLUMN seal_leaf.blad IS 'Tree index, from 0';
-COMMENT ON COLUMN seal_leaf.vorige IS 'The leaf of the same row that this one supersedes (re-encryption), else NULL';
-COMMENT ON COLUMN seal_leaf.vervangen_door IS 'The leaf that supersedes this one (the row was re-encrypted), else NULL';
-COMMENT ON COLUMN seal_leaf.vernietigd_in IS 'The transaction that destroyed the row (retention purge)';
-COMMENT ON COLUMN seal_leaf.vernietigd_door IS 'The purge run (vernietiging_run.id, vernietiging_journaal.run) that destroyed the row';
-
 -- The leaves, packed (1.2, src/seal_blok.c): one row per block of up to
--- 128 consecutive leaves of one table, in tree order.  A leaf's hash is not
+-- 128 consecutive leaves of one table, in tree order, for ever (the
+-- retention purge destroys the row of the log but not its leaf, so that
+-- the proofs of other rows and the consistency of old checkpoints still
+-- hold).  A leaf's hash is not
 -- stored while its row is there: it is the hash of the row's canonical
 -- encoding, and the block keeps its first 4 bytes (vinger) to check it.  A
 -- block is cut when the table changes, at 128 leaves, when the key is not
@@ -165,12 +136,11 @@ CREATE TABLE seal_log (
 COMMENT ON TABLE seal_log IS
   'The id of this log (one row, made by the first verzegel()): the origin of its checkpoints is <key name>/<id>, so two databases that share a signing key are still two logs';
 
-REVOKE ALL ON seal_table, seal_queue, seal_leaf, seal_blok, seal_leaf_hash, seal_node,
+REVOKE ALL ON seal_table, seal_queue, seal_blok, seal_leaf_hash, seal_node,
     verzegel_controlepunt, seal_log FROM PUBLIC;
 GRANT SELECT ON verzegel_controlepunt TO verwerkingenlog_beheer;
 
 SELECT pg_catalog.pg_extension_config_dump('seal_queue', '');
-SELECT pg_catalog.pg_extension_config_dump('seal_leaf', '');
 SELECT pg_catalog.pg_extension_config_dump('seal_node', '');
 SELECT pg_catalog.pg_extension_config_dump('verzegel_controlepunt', '');
 SELECT pg_catalog.pg_extension_config_dump('seal_log', '');
@@ -212,13 +182,26 @@ CREATE FUNCTION _seal_append(tabel smallint, selectie text, eerste bigint) RETUR
     AS 'MODULE_PATHNAME', 'vwl_seal_append'
     LANGUAGE C VOLATILE STRICT;
 COMMENT ON FUNCTION _seal_append(smallint, text, bigint) IS
-  'Internal (verzegel()): runs the selection of new leaves of table code tabel (columns u, n, vorige, rij, in tree order), writes each row''s leaf from tree index eerste on (its canonical encoding hashed, src/seal_append.c) and marks the leaves they supersede; returns how many';
+  'Internal (verzegel()): runs the selection of queued rows of table code tabel (columns soort, u, n, rij, sorted by u, n) and appends a leaf from tree index eerste on for each row inserted whose key has none and each row re-encrypted whose last leaf is present (superseding it), packed in seal_blok, with the level-4 nodes that became complete (src/seal_append.c); returns how many';
 
 CREATE FUNCTION _seal_nodes(oud bigint, nieuw bigint) RETURNS void
     AS 'MODULE_PATHNAME', 'vwl_seal_nodes'
     LANGUAGE C VOLATILE STRICT;
 COMMENT ON FUNCTION _seal_nodes(bigint, bigint) IS
-  'Internal (verzegel()): after the tree grew from oud to nieuw leaves, stores every inner node of levels 4, 8, 12, ... whose subtree became complete (src/seal_append.c)';
+  'Internal (verzegel()): after the tree grew from oud to nieuw leaves, stores every inner node of levels 8, 12, ... whose subtree became complete, each from the level below (level 4 _seal_append wrote; src/seal_append.c)';
+
+CREATE FUNCTION _seal_leaves(tabel smallint)
+    RETURNS TABLE (blad bigint, u uuid, n bigint, vorige bigint, vinger bytea)
+    AS 'MODULE_PATHNAME', 'vwl_seal_leaves'
+    LANGUAGE C STABLE STRICT;
+COMMENT ON FUNCTION _seal_leaves(smallint) IS
+  'Internal: every leaf of the table with code tabel in tree order, decoded from the blocks: tree index, key (u zero, n 0 for a part the key lacks), the leaf it supersedes (NULL: none) and the first 4 bytes of its leaf hash (src/seal_blok.c)';
+
+CREATE FUNCTION _seal_leaf_of(tabel smallint, u uuid, n bigint, OUT blad bigint, OUT vorige bigint)
+    AS 'MODULE_PATHNAME', 'vwl_seal_leaf_of'
+    LANGUAGE C STABLE STRICT;
+COMMENT ON FUNCTION _seal_leaf_of(smallint, uuid, bigint) IS
+  'Internal: the last leaf of the key (u, n) of the table with code tabel and the leaf it supersedes, unless it is superseded itself; NULL, NULL when there is none (src/seal_blok.c)';
 
 CREATE FUNCTION _seal_register() RETURNS trigger
     AS 'MODULE_PATHNAME', 'vwl_seal_register'
@@ -373,34 +356,26 @@ BEGIN
     -- holds ROW EXCLUSIVE); readers of the checkpoints are not blocked.
     -- Logging never takes this lock.
     LOCK TABLE verwerkingenlog.verzegel_controlepunt IN EXCLUSIVE MODE;
-    SELECT coalesce(max(blad) + 1, 0) INTO oud FROM verwerkingenlog.seal_leaf;
+    -- the end of the last block
+    oud := coalesce((SELECT b.eerste + b.aantal FROM verwerkingenlog.seal_blok b
+                      ORDER BY b.eerste DESC LIMIT 1), 0);
     nieuw := oud;
 
     FOR t IN SELECT * FROM verwerkingenlog.seal_table ORDER BY code LOOP
         -- Take this table's committed queue entries; one entry per key (a
         -- row inserted and re-encrypted before it was sealed is sealed
-        -- once, as inserted).  A new row (I) gets its first leaf, a
-        -- re-encrypted one (U) a leaf that supersedes its current one;
-        -- a key that does not fit (I of a row already sealed, U of one that
-        -- never was, a row already destroyed) gets nothing, so the verifier
-        -- judges it.  _seal_append numbers the rows from nieuw on in the
-        -- order of the selection, writes their leaves and marks the leaves
-        -- they supersede.
+        -- once, as inserted), with its row, in key order.  _seal_append
+        -- looks up the keys' last leaves: a new row (I) gets its first
+        -- leaf, a re-encrypted one (U) a leaf that supersedes its current
+        -- one; a key that does not fit (I of a row already sealed, U of one
+        -- that never was, a row already destroyed) gets nothing, so the
+        -- verifier judges it.  It numbers the leaves from nieuw on, writes
+        -- them and marks the leaves they supersede.
         aantal := verwerkingenlog._seal_append(t.code, format(
            'WITH w AS (DELETE FROM verwerkingenlog.seal_queue q WHERE q.tabel = %1$s
                        RETURNING q.soort, q.u, q.n),
-                 k AS (SELECT DISTINCT ON (u, n) soort, u, n FROM w ORDER BY u, n, soort),
-                 r AS (SELECT k.u, k.n, v.blad AS vorige, rij
-                         FROM k
-                         JOIN %2$s rij ON %3$s
-                         LEFT JOIN LATERAL (SELECT x.blad, x.vervangen_door, x.vernietigd_in
-                                              FROM verwerkingenlog.seal_leaf x
-                                             WHERE x.tabel = %1$s AND x.u = k.u AND x.n = k.n
-                                             ORDER BY x.blad DESC LIMIT 1) v ON true
-                        WHERE (k.soort = ''I'' AND v.blad IS NULL)
-                           OR (k.soort = ''U'' AND v.vervangen_door IS NULL AND v.vernietigd_in IS NULL
-                               AND v.blad IS NOT NULL))
-            SELECT r.u, r.n, r.vorige, r.rij FROM r ORDER BY r.u, r.n',
+                 k AS (SELECT DISTINCT ON (u, n) soort, u, n FROM w ORDER BY u, n, soort)
+            SELECT k.soort, k.u, k.n, rij FROM k JOIN %2$s rij ON %3$s ORDER BY k.u, k.n',
            t.code, t.tabel, verwerkingenlog._seal_join(t, 'rij', 'k')), nieuw);
         nieuw := nieuw + aantal;
     END LOOP;
@@ -409,8 +384,8 @@ BEGIN
         RETURN nieuw;
     END IF;
 
-    -- The inner nodes that are complete now: level 4 from the leaves, each
-    -- higher level (+4) from the one below.
+    -- The inner nodes that are complete now: level 4 _seal_append wrote,
+    -- each higher level (+4) from the one below.
     PERFORM verwerkingenlog._seal_nodes(oud, nieuw);
 
     wortel := verwerkingenlog._tree_root(nieuw);
@@ -534,11 +509,11 @@ COMMENT ON FUNCTION verificatie_export() IS
   'Everything the offline verifier verwerkingenlog-verifieer needs, for COPY ... TO: one line per leaf in tree order (the canonical encoding of its row and its vinger, or its stored hash and why the row is gone), then every checkpoint, then the rows that no leaf covers (README "Tamper evidence", export format version 2).  Scope beheer';
 
 -- Proofs.
-CREATE FUNCTION _seal_leaf_proof(b seal_leaf, grootte bigint) RETURNS jsonb
+CREATE FUNCTION _seal_leaf_proof(blad bigint, grootte bigint) RETURNS jsonb
     AS 'MODULE_PATHNAME', 'vwl_seal_leaf_proof'
     LANGUAGE C STABLE STRICT;
-COMMENT ON FUNCTION _seal_leaf_proof(seal_leaf, bigint) IS
-  'Internal: one leaf''s part of bewijs_opname: table, tree index, leaf hash and its inclusion proof in the tree of size grootte (C, src/merkle.c)';
+COMMENT ON FUNCTION _seal_leaf_proof(bigint, bigint) IS
+  'Internal: one leaf''s part of bewijs_opname: table, tree index, leaf hash (stored, or recomputed from the row and checked against its block) and its inclusion proof in the tree of size grootte (C, src/merkle.c)';
 
 CREATE FUNCTION bewijs_opname(actie_id uuid, volgnummer integer) RETURNS jsonb
     LANGUAGE plpgsql STABLE SECURITY DEFINER
@@ -660,4 +635,5 @@ COMMENT ON FUNCTION opname_verwijzing(uuid) IS
 REVOKE ALL ON FUNCTION _seal_add_table(smallint, regclass, name, name), _seal_register(),
     _seal_append(smallint, text, bigint), _seal_nodes(bigint, bigint),
     _seal_reencrypted(), _seal_vernietigd(), _seal_journaal(), _sign(bigint, bytea, uuid),
-    _tree_root(bigint), _tree_path(text, bigint, bigint) FROM PUBLIC;
+    _tree_root(bigint), _tree_path(text, bigint, bigint), _seal_leaves(smallint),
+    _seal_leaf_of(smallint, uuid, bigint), _seal_leaf_proof(bigint, bigint) FROM PUBLIC;
