@@ -48,12 +48,12 @@ SELECT (SELECT count(*) FROM verzegel_controlepunt) AS voor, verzegel() = (SELEC
 -- DateStyle.
 SET TimeZone = 'America/New_York';
 SET DateStyle = 'SQL, DMY';
-SELECT count(*) AS versies,
+SELECT count(*) >= 40 AS versies,
        bool_and(b.vinger = substr(sha256('\x00'::bytea || _canonical(v, b.blad, b.vorige)), 1, 4)) AS versies_kloppen,
        bool_and(decode(_seal_leaf_proof(b.blad, b.blad + 1)->>'hash', 'base64')
                 = sha256('\x00'::bytea || _canonical(v, b.blad, b.vorige))) AS volledig
   FROM bladen b JOIN verwerkingsactie_versie v ON b.tabel = 1 AND (b.u, b.n) = (v.actie_id, v.volgnummer);
-SELECT count(*) AS objecten,
+SELECT count(*) >= 40 AS objecten,
        bool_and(b.vinger = substr(sha256('\x00'::bytea || _canonical(o, b.blad, b.vorige)), 1, 4)) AS objecten_kloppen,
        bool_and(decode(_seal_leaf_proof(b.blad, b.blad + 1)->>'hash', 'base64')
                 = sha256('\x00'::bytea || _canonical(o, b.blad, b.vorige))) AS volledig

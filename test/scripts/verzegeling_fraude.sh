@@ -63,25 +63,50 @@ SELECT actie_id, 2, versie_id + 1000, objecten_volgnummer, 'vervalst', handeling
   FROM verwerkingenlog.verwerkingsactie_versie WHERE actie_id = '$act';"
 verwacht_fout "inserted: row verwerkingsactie_versie $act/2 is in the log but in no leaf" "$tmp/$db.key" "$tmp/knoei.export"
 
-echo "two rows swapped (their places in the tree: keys and vingers swapped in their block, repacked):"
+echo "two rows swapped (their places in the tree: key and vinger swapped, the block repacked):"
 a=$(blad 1 "$act" 1)
 b=$((a + 3))
-knoei "CREATE FUNCTION pg_temp.verwissel(x bigint, y bigint) RETURNS void LANGUAGE plpgsql AS \$\$
-DECLARE blk verwerkingenlog.seal_blok; sl bytea := ''; vi bytea := ''; vorig bytea; cur bytea; p int; r record;
+# The block of both is rewritten as the blocks it would be sealed in with
+# the two leaves swapped (cut at each, so that keys still increase within
+# a block): packed as DESIGN12.md says, a uuid as the count of bytes it
+# shares with the previous key of the block and the other bytes, then the
+# number (volgnummer) as an unsigned LEB128 varint.
+knoei "CREATE FUNCTION pg_temp.blok(b_eerste bigint, b_tabel smallint, us uuid[], ns bigint[], vi bytea[]) RETURNS void LANGUAGE plpgsql AS \$\$
+DECLARE sl bytea := ''; vorig bytea; cur bytea; p int; sv bigint[] := '{}'; m bigint;
 BEGIN
-    SELECT * INTO STRICT blk FROM verwerkingenlog.seal_blok k WHERE $(in_blok x) AND $(in_blok y);
-    FOR r IN SELECT l.u, l.vinger FROM verwerkingenlog._seal_leaves(blk.tabel) l
-              WHERE l.blad >= blk.eerste AND l.blad < blk.eerste + blk.aantal
-              ORDER BY CASE l.blad WHEN x THEN y WHEN y THEN x ELSE l.blad END LOOP
-        -- the packing of DESIGN12.md: bytes shared with the previous uuid, the rest
-        cur := uuid_send(r.u);
+    IF coalesce(cardinality(us), 0) = 0 THEN RETURN; END IF;
+    FOR i IN 1 .. cardinality(us) LOOP
+        cur := uuid_send(us[i]);
         p := 0;
         WHILE vorig IS NOT NULL AND p < 16 AND get_byte(cur, p) = get_byte(vorig, p) LOOP p := p + 1; END LOOP;
         sl := sl || set_byte('\\x00'::bytea, 0, p) || substr(cur, p + 1);
-        vi := vi || r.vinger;
+        m := ns[i];
+        WHILE m >= 128 LOOP sl := sl || set_byte('\\x00'::bytea, 0, (m % 128 + 128)::int); m := m / 128; END LOOP;
+        sl := sl || set_byte('\\x00'::bytea, 0, m::int);
         vorig := cur;
+        -- sort value: the first 8 bytes big-endian minus 2^63
+        sv := sv || ('x' || encode(set_byte(substr(cur, 1, 8), 0, get_byte(cur, 0) # 128), 'hex'))::bit(64)::bigint;
     END LOOP;
-    UPDATE verwerkingenlog.seal_blok SET sleutels = sl, vingers = vi WHERE eerste = blk.eerste;
+    INSERT INTO verwerkingenlog.seal_blok (eerste, aantal, tabel, laag, hoog, sleutels, vingers, vorige)
+    VALUES (b_eerste, cardinality(us), b_tabel, sv[1], sv[cardinality(sv)], sl, (SELECT string_agg(v, ''::bytea ORDER BY o) FROM unnest(vi) WITH ORDINALITY z(v, o)), NULL);
+END \$\$;
+CREATE FUNCTION pg_temp.verwissel(x bigint, y bigint) RETURNS void LANGUAGE plpgsql AS \$\$
+DECLARE blk verwerkingenlog.seal_blok; us uuid[]; ns bigint[]; vi bytea[]; i int; j int; tu uuid; tn bigint; tv bytea;
+BEGIN
+    SELECT * INTO STRICT blk FROM verwerkingenlog.seal_blok k WHERE $(in_blok x) AND $(in_blok y);
+    SELECT array_agg(l.u ORDER BY l.blad), array_agg(l.n ORDER BY l.blad), array_agg(l.vinger ORDER BY l.blad) INTO us, ns, vi
+      FROM verwerkingenlog._seal_leaves(blk.tabel) l WHERE l.blad >= blk.eerste AND l.blad < blk.eerste + blk.aantal;
+    i := x - blk.eerste + 1;
+    j := y - blk.eerste + 1;
+    tu := us[i]; us[i] := us[j]; us[j] := tu;
+    tn := ns[i]; ns[i] := ns[j]; ns[j] := tn;
+    tv := vi[i]; vi[i] := vi[j]; vi[j] := tv;
+    DELETE FROM verwerkingenlog.seal_blok WHERE eerste = blk.eerste;
+    PERFORM pg_temp.blok(blk.eerste, blk.tabel, us[1:i - 1], ns[1:i - 1], vi[1:i - 1]);
+    PERFORM pg_temp.blok(x, blk.tabel, us[i:i], ns[i:i], vi[i:i]);
+    PERFORM pg_temp.blok(x + 1, blk.tabel, us[i + 1:j - 1], ns[i + 1:j - 1], vi[i + 1:j - 1]);
+    PERFORM pg_temp.blok(y, blk.tabel, us[j:j], ns[j:j], vi[j:j]);
+    PERFORM pg_temp.blok(y + 1, blk.tabel, us[j + 1:], ns[j + 1:], vi[j + 1:]);
 END \$\$;
 SELECT pg_temp.verwissel($a, $b);"
 verwacht_fout "reordered: row verwerkingsactie_versie .* is at tree index $a but was sealed at tree index $b" "$tmp/$db.key" "$tmp/knoei.export"
@@ -115,7 +140,20 @@ SELECT verwerkt_object_id, actie_id, volgnummer, volgorde, tijdstip, objecttype,
        opnieuw, betrokkenheid, verwerkte_soorten_gegevens
   FROM kopie;
 SET client_min_messages = error;
-SELECT verwerkingenlog.verzegel();"
+CREATE TEMP TABLE geweigerd (fout text);
+DO \$\$
+BEGIN
+    PERFORM verwerkingenlog.verzegel();
+EXCEPTION WHEN data_corrupted THEN
+    INSERT INTO geweigerd VALUES (SQLERRM);
+END \$\$;
+\\copy geweigerd TO '$tmp/geweigerd'"
+# (a verzegel() that must recompute a refilled row's leaf refuses it)
+if [ -s "$tmp/geweigerd" ]; then
+	echo "  verzegel(): $(cat "$tmp/geweigerd")"
+	grep -Eq "^the row of leaf [0-9]+ \(verwerkt_object [0-9a-f-]+\) differs from its sealed leaf$" "$tmp/geweigerd" ||
+		{ echo "FAILED: verzegel() should refuse with data_corrupted naming a refilled row"; exit 1; }
+fi
 verwacht_fout "changed: row verwerkt_object $eerste at tree index $(blad 2 "$eerste" 0) no longer matches its leaf" "$tmp/$db.key" "$tmp/knoei.export"
 
 echo "a vinger changed (one bit of one leaf's vinger in its block):"
