@@ -325,3 +325,44 @@ END
 $$;
 COMMENT ON FUNCTION opname_verwijzing(uuid) IS
   'For a result of an inzage: the tree index of the verwerkt object''s leaf, its hash, the latest checkpoint and the inclusion proof (hashes only, README "Tamper evidence"); NULL when not in a checkpoint yet.  For every scope role';
+
+-- ---------------------------------------------------------------------------
+-- Part 3: the captures of the purge and of re-encryption, and the migration
+-- of the 1.1 tree into blocks (issue 12).
+-- ---------------------------------------------------------------------------
+
+-- The purge's capture in C (src/seal_capture.c): the full hash of a
+-- destroyed row's leaf, from the old row, into seal_leaf_hash.
+CREATE OR REPLACE FUNCTION _seal_vernietigd() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'vwl_seal_vernietigd'
+    LANGUAGE C SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION _seal_vernietigd() IS
+  'Trigger (AFTER DELETE FOR EACH STATEMENT, REFERENCING OLD TABLE AS oud; argument code): after the tree''s lock, stores the full leaf hash of every destroyed row''s leaf in seal_leaf_hash with the destroying transaction; a row that differs from its leaf is refused (data_corrupted)';
+
+CREATE OR REPLACE FUNCTION _seal_journaal() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    UPDATE verwerkingenlog.seal_leaf_hash SET vernietigd_door = NEW.run
+     WHERE vernietigd_in = pg_current_xact_id() AND vernietigd_door IS NULL;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION _seal_journaal() IS
+  'Trigger (AFTER INSERT ON vernietiging_batch, written in the transaction of the batch''s DELETEs): records which purge run destroyed the rows whose leaf hashes this transaction kept';
+
+-- The leaves of the 1.1 tree (seal_leaf, one row per leaf), packed into
+-- blocks in tree order by the block writer of verzegel() (so the migrated
+-- tree is stored as one sealed fresh); the superseded and destroyed
+-- leaves keep their full hash in seal_leaf_hash.  Then seal_leaf goes.
+CREATE FUNCTION _seal_migrate() RETURNS bigint
+    AS 'MODULE_PATHNAME', 'vwl_seal_migrate'
+    LANGUAGE C VOLATILE STRICT;
+SELECT _seal_migrate();
+DROP FUNCTION _seal_migrate();
+-- (out of the extension first: DROP TABLE alone would leave its OID in
+-- pg_extension.extconfig, where pg_extension_config_dump put it)
+ALTER EXTENSION verwerkingenlog DROP TABLE seal_leaf;
+DROP TABLE seal_leaf;

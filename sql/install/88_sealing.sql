@@ -215,46 +215,29 @@ CREATE FUNCTION publieke_sleutel() RETURNS text
 COMMENT ON FUNCTION publieke_sleutel() IS
   'The verification key of the log''s checkpoints, in the signed-note verifier key format <name>+<key ID>+<base64 key>; public (it never creates the key: verzegel() does)';
 
--- A destroyed row keeps its leaf: mark the leaf with the destroying
--- transaction (the purge's deletes), and then with the journal entry that
--- the same transaction writes.
+-- A destroyed row keeps its leaf: before the row goes, the full hash of its
+-- leaf is captured from the old row (seal_capture.c) into seal_leaf_hash,
+-- with the destroying transaction (the purge's deletes), and then with the
+-- journal entry that the same transaction writes.
 CREATE FUNCTION _seal_vernietigd() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    t verwerkingenlog.seal_table;
-BEGIN
-    SELECT * INTO STRICT t FROM verwerkingenlog.seal_table WHERE code = TG_ARGV[0]::smallint;
-    -- Wait for a verzegel() that is running (it may be sealing these very
-    -- rows), and keep the next one out until this transaction ends, so that
-    -- no leaf of a destroyed row goes unmarked.
-    LOCK TABLE verwerkingenlog.verzegel_controlepunt IN ROW EXCLUSIVE MODE;
-    EXECUTE format('UPDATE verwerkingenlog.seal_leaf b SET vernietigd_in = pg_current_xact_id()'
-                   '  FROM oud o'
-                   ' WHERE b.tabel = %s AND b.u = %s AND b.n = %s'
-                   '   AND b.vervangen_door IS NULL AND b.vernietigd_in IS NULL',
-                   t.code,
-                   coalesce('o.' || quote_ident(t.uuid_kolom), '''00000000-0000-0000-0000-000000000000''::uuid'),
-                   coalesce('o.' || quote_ident(t.nummer_kolom) || '::bigint', '0'));
-    RETURN NULL;
-END
-$$;
+    AS 'MODULE_PATHNAME', 'vwl_seal_vernietigd'
+    LANGUAGE C SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION _seal_vernietigd() IS
-  'Trigger (AFTER DELETE FOR EACH STATEMENT, REFERENCING OLD TABLE AS oud; argument code): marks the leaves of destroyed rows with the destroying transaction';
+  'Trigger (AFTER DELETE FOR EACH STATEMENT, REFERENCING OLD TABLE AS oud; argument code): after the tree''s lock, stores the full leaf hash of every destroyed row''s leaf in seal_leaf_hash with the destroying transaction; a row that differs from its leaf is refused (data_corrupted)';
 
 CREATE FUNCTION _seal_journaal() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    UPDATE verwerkingenlog.seal_leaf SET vernietigd_door = NEW.run
+    UPDATE verwerkingenlog.seal_leaf_hash SET vernietigd_door = NEW.run
      WHERE vernietigd_in = pg_current_xact_id() AND vernietigd_door IS NULL;
     RETURN NULL;
 END
 $$;
 COMMENT ON FUNCTION _seal_journaal() IS
-  'Trigger (AFTER INSERT ON vernietiging_batch, written in the transaction of the batch''s DELETEs): records which purge run destroyed the rows whose leaves this transaction marked';
+  'Trigger (AFTER INSERT ON vernietiging_batch, written in the transaction of the batch''s DELETEs): records which purge run destroyed the rows whose leaf hashes this transaction kept';
 
 -- Add a table to the tree: the registry row and the three triggers.  For the
 -- install script of this and later parts (i11's and i14's tables).
