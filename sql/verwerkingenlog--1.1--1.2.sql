@@ -178,3 +178,199 @@ REVOKE ALL ON FUNCTION _seal_leaves(smallint), _seal_leaf_of(smallint, uuid, big
 -- ---------------------------------------------------------------------------
 -- Part 2: export, verifier and proofs over the packed leaves (issue 12).
 -- ---------------------------------------------------------------------------
+
+-- The export, bewijs_opname and opname_verwijzing read the leaves from the
+-- blocks (_seal_leaves, _seal_leaf_of, _seal_leaf_proof(blad, grootte) of
+-- Part 1): the same functions as in the install script (88_sealing.sql),
+-- in full, with their SET clauses.  The export's hash column of a present
+-- leaf is its vinger (export format version 2, README "Tamper evidence").
+CREATE OR REPLACE FUNCTION verificatie_export()
+    RETURNS TABLE (soort text, positie bigint, tabel text, sleutel text, status text,
+                   inhoud text, hash text, verwijzing bigint)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+    SET TimeZone = 'UTC'
+    SET DateStyle = 'ISO, YMD'
+    SET IntervalStyle = 'postgres'
+    SET extra_float_digits = 3
+AS $$
+DECLARE
+    t verwerkingenlog.seal_table;
+    delen text[] := '{}';
+    los text[] := '{}';
+BEGIN
+    PERFORM verwerkingenlog._require_beheer('export the log for verification');
+    FOR t IN SELECT * FROM verwerkingenlog.seal_table ORDER BY code LOOP
+        -- The leaves decoded from the blocks; a present one (not superseded
+        -- nor destroyed) has its vinger as hash, the others their stored
+        -- full hash (seal_leaf_hash).
+        delen := delen || format(
+           'SELECT ''blad''::text, b.blad, %1$L::text, verwerkingenlog._seal_key_text(%2$L, b.u, b.n),
+                   CASE WHEN h.vervangen_door IS NOT NULL THEN ''vervangen''
+                        WHEN NOT (rij IS NULL) THEN ''aanwezig''
+                        WHEN h.vernietigd_in IS NOT NULL THEN ''vernietigd''
+                        ELSE ''ontbreekt'' END,
+                   CASE WHEN h.vervangen_door IS NULL AND NOT (rij IS NULL)
+                        THEN pg_catalog.encode(verwerkingenlog._canonical(rij, b.blad, b.vorige), ''hex'') END,
+                   pg_catalog.encode(CASE WHEN h.vervangen_door IS NULL AND h.vernietigd_in IS NULL
+                                          THEN b.vinger ELSE h.hash END, ''hex''),
+                   CASE WHEN h.vervangen_door IS NOT NULL THEN h.vervangen_door
+                        WHEN rij IS NULL THEN h.vernietigd_door END
+              FROM verwerkingenlog._seal_leaves(%5$s::smallint) b
+              LEFT JOIN verwerkingenlog.seal_leaf_hash h ON h.blad = b.blad
+              LEFT JOIN %3$s rij ON %4$s',
+           (SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = t.tabel), t, t.tabel,
+           verwerkingenlog._seal_join(t, 'rij', 'b'),
+           t.code);
+        los := los || format(
+           'SELECT ''ongezegeld''::text, NULL::bigint, %1$L::text,
+                   verwerkingenlog._seal_key_text(%2$L, k.u, k.n),
+                   CASE WHEN EXISTS (SELECT FROM verwerkingenlog.seal_queue q
+                                      WHERE q.tabel = %5$s AND q.u = k.u AND q.n = k.n)
+                        THEN ''wachtrij'' ELSE ''onbekend'' END,
+                   pg_catalog.encode(verwerkingenlog._canonical(rij, NULL, NULL), ''hex''), NULL::text, NULL::bigint
+              FROM %3$s rij CROSS JOIN LATERAL (SELECT %4$s) k(u, n)
+             WHERE NOT EXISTS (SELECT FROM verwerkingenlog._seal_leaves(%5$s::smallint) x
+                                WHERE x.u = k.u AND x.n = k.n)',
+           (SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = t.tabel), t, t.tabel,
+           verwerkingenlog._seal_key(t, 'rij'), t.code);
+    END LOOP;
+    RETURN QUERY EXECUTE
+        'SELECT * FROM (' || array_to_string(delen, ' UNION ALL ') || ') x ORDER BY 2';
+    RETURN QUERY
+        SELECT 'controlepunt'::text, c.grootte, NULL::text, NULL::text, NULL::text,
+               pg_catalog.encode(pg_catalog.convert_to(c.tekst, 'UTF8'), 'hex'),
+               pg_catalog.encode(c.wortel, 'hex'), NULL::bigint
+          FROM verwerkingenlog.verzegel_controlepunt c
+         ORDER BY c.grootte;
+    RETURN QUERY EXECUTE
+        'SELECT * FROM (' || array_to_string(los, ' UNION ALL ') || ') x ORDER BY 3, 4';
+END
+$$;
+COMMENT ON FUNCTION verificatie_export() IS
+  'Everything the offline verifier verwerkingenlog-verifieer needs, for COPY ... TO: one line per leaf in tree order (the canonical encoding of its row and its vinger, or its stored hash and why the row is gone), then every checkpoint, then the rows that no leaf covers (README "Tamper evidence", export format version 2).  Scope beheer';
+
+CREATE OR REPLACE FUNCTION bewijs_opname(actie_id uuid, volgnummer integer) RETURNS jsonb
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+    SET TimeZone = 'UTC'
+    SET DateStyle = 'ISO, YMD'
+    SET IntervalStyle = 'postgres'
+    SET extra_float_digits = 3
+AS $$
+DECLARE
+    c verwerkingenlog.verzegel_controlepunt;
+    v record;
+    rij verwerkingenlog.verwerkingsactie_versie;
+    objecten jsonb;
+BEGIN
+    PERFORM verwerkingenlog._require_beheer('read inclusion proofs');
+    IF actie_id IS NULL OR volgnummer IS NULL THEN
+        RAISE EXCEPTION 'actie_id and volgnummer must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    SELECT * INTO c FROM verwerkingenlog.verzegel_controlepunt ORDER BY grootte DESC LIMIT 1;
+    SELECT * INTO v FROM verwerkingenlog._seal_leaf_of(1::smallint, bewijs_opname.actie_id, bewijs_opname.volgnummer::bigint);
+    IF c.grootte IS NULL OR v.blad IS NULL OR v.blad >= c.grootte THEN
+        RETURN NULL;
+    END IF;
+    SELECT * INTO rij FROM verwerkingenlog.verwerkingsactie_versie x
+     WHERE x.actie_id = bewijs_opname.actie_id AND x.volgnummer = bewijs_opname.volgnummer;
+    SELECT coalesce(jsonb_agg(verwerkingenlog._seal_leaf_proof(ob.blad, c.grootte)
+                              || jsonb_build_object('verwerktObjectId', o.verwerkt_object_id,
+                                                    'inhoud', pg_catalog.encode(verwerkingenlog._canonical(o, ob.blad, ob.vorige), 'hex'))
+                              ORDER BY o.volgorde), '[]')
+      INTO objecten
+      FROM verwerkingenlog.verwerkt_object o
+     CROSS JOIN LATERAL verwerkingenlog._seal_leaf_of(2::smallint, o.verwerkt_object_id, 0::bigint) ob
+     WHERE o.actie_id = bewijs_opname.actie_id AND o.volgnummer = rij.objecten_volgnummer
+       AND ob.blad < c.grootte;
+    RETURN jsonb_build_object(
+        'actieId', actie_id,
+        'volgnummer', volgnummer,
+        'controlepunt', c.tekst,
+        'boomgrootte', c.grootte,
+        'wortel', pg_catalog.encode(c.wortel, 'base64'),
+        'versie', verwerkingenlog._seal_leaf_proof(v.blad, c.grootte)
+                  || jsonb_build_object('inhoud', CASE WHEN rij.actie_id IS NOT NULL
+                                                       THEN pg_catalog.encode(verwerkingenlog._canonical(rij, v.blad, v.vorige), 'hex') END),
+        'objecten', objecten);
+END
+$$;
+COMMENT ON FUNCTION bewijs_opname(uuid, integer) IS
+  'The inclusion proof (RFC 9162) of a version and of its verwerkte objecten against the latest checkpoint, as JSON (README "Tamper evidence"); NULL when the version is not in a checkpoint yet.  Scope beheer';
+
+CREATE OR REPLACE FUNCTION opname_verwijzing(verwerkt_object_id uuid) RETURNS jsonb
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    b record;
+    c verwerkingenlog.verzegel_controlepunt;
+    p jsonb;
+BEGIN
+    SELECT * INTO b FROM verwerkingenlog._seal_leaf_of(2::smallint, opname_verwijzing.verwerkt_object_id, 0::bigint);
+    SELECT * INTO c FROM verwerkingenlog.verzegel_controlepunt ORDER BY grootte DESC LIMIT 1;
+    IF b.blad IS NULL OR c.grootte IS NULL OR b.blad >= c.grootte THEN
+        RETURN NULL;
+    END IF;
+    -- the leaf hash (stored, or recomputed from the row and checked against
+    -- its vinger) and the path
+    p := verwerkingenlog._seal_leaf_proof(b.blad, c.grootte);
+    RETURN jsonb_build_object(
+        'verwerktObjectId', verwerkt_object_id,
+        'blad', b.blad,
+        'hash', p->'hash',
+        'boomgrootte', c.grootte,
+        'controlepunt', c.tekst,
+        'pad', p->'pad',
+        'bewijs', 'verwerkingenlog.bewijs_opname(actie_id, volgnummer), scope beheer, gives the leaf''s bytes too');
+END
+$$;
+COMMENT ON FUNCTION opname_verwijzing(uuid) IS
+  'For a result of an inzage: the tree index of the verwerkt object''s leaf, its hash, the latest checkpoint and the inclusion proof (hashes only, README "Tamper evidence"); NULL when not in a checkpoint yet.  For every scope role';
+
+-- ---------------------------------------------------------------------------
+-- Part 3: the captures of the purge and of re-encryption, and the migration
+-- of the 1.1 tree into blocks (issue 12).
+-- ---------------------------------------------------------------------------
+
+-- The purge's capture in C (src/seal_capture.c): the full hash of a
+-- destroyed row's leaf, from the old row, into seal_leaf_hash.
+CREATE OR REPLACE FUNCTION _seal_vernietigd() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'vwl_seal_vernietigd'
+    LANGUAGE C SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION _seal_vernietigd() IS
+  'Trigger (AFTER DELETE FOR EACH STATEMENT, REFERENCING OLD TABLE AS oud; argument code): after the tree''s lock, stores the full leaf hash of every destroyed row''s leaf in seal_leaf_hash with the destroying transaction; a row that differs from its leaf is refused (data_corrupted)';
+
+CREATE OR REPLACE FUNCTION _seal_journaal() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    UPDATE verwerkingenlog.seal_leaf_hash SET vernietigd_door = NEW.run
+     WHERE vernietigd_in = pg_current_xact_id() AND vernietigd_door IS NULL;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION _seal_journaal() IS
+  'Trigger (AFTER INSERT ON vernietiging_batch, written in the transaction of the batch''s DELETEs): records which purge run destroyed the rows whose leaf hashes this transaction kept';
+
+-- Like every SECURITY DEFINER function (92_no_leaks.sql), which CREATE OR
+-- REPLACE reset.
+ALTER FUNCTION _seal_vernietigd() SET log_min_error_statement = panic;
+ALTER FUNCTION _seal_journaal() SET log_min_error_statement = panic;
+
+-- The leaves of the 1.1 tree (seal_leaf, one row per leaf), packed into
+-- blocks in tree order by the block writer of verzegel() (so the migrated
+-- tree is stored as one sealed fresh); the superseded and destroyed
+-- leaves keep their full hash in seal_leaf_hash.  Then seal_leaf goes.
+CREATE FUNCTION _seal_migrate() RETURNS bigint
+    AS 'MODULE_PATHNAME', 'vwl_seal_migrate'
+    LANGUAGE C VOLATILE STRICT;
+SELECT _seal_migrate();
+DROP FUNCTION _seal_migrate();
+-- (out of the extension first: DROP TABLE alone would leave its OID in
+-- pg_extension.extconfig, where pg_extension_config_dump put it)
+ALTER EXTENSION verwerkingenlog DROP TABLE seal_leaf;
+DROP TABLE seal_leaf;

@@ -59,6 +59,7 @@
 
 #include "settings.h"
 #include "merkle.h"
+#include "seal_capture.h"
 
 #define SIGNING_FILE	"verwerkingenlog.ondertekensleutel"
 #define MAX_PEM				8192
@@ -417,6 +418,8 @@ PG_FUNCTION_INFO_V1(vwl_seal_register);
  * changed, which is what re-encryption does, and then sealed at once in
  * the same transaction (_seal_reencrypted); any other change stays
  * unsealed, so that the verifier finds the row differing from its leaf.
+ * Before that, the full hash of the leaf each re-encrypted row had is
+ * captured from its old row (seal_capture.c), after the tree's lock.
  *
  * The queue has no indexes and is written directly with heap inserts, so
  * that logging pays one small insert per row and no plan.
@@ -439,6 +442,7 @@ vwl_seal_register(PG_FUNCTION_ARGS)
 	Oid			wachtrij_oid;
 	pg_uuid_t	nul;
 	int64		opnieuw = 0;
+	VwlCapture *vangst = NULL;
 
 	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_AFTER(td->tg_event) ||
 		!TRIGGER_FIRED_FOR_STATEMENT(td->tg_event) || td->tg_trigger->tgnargs != 3)
@@ -499,6 +503,15 @@ vwl_seal_register(PG_FUNCTION_ARGS)
 			}
 			if (!alleen_versleuteld)
 				continue;
+
+			/*
+			 * The leaf of the old content: the tree's lock first (EXCLUSIVE,
+			 * as _seal_reencrypted takes it), so that a verzegel() that is
+			 * running has committed, then its full hash from the old row.
+			 */
+			if (vangst == NULL)
+				vangst = vwl_capture_begin(rel, code, ucol, ncol, ntype, false, ExclusiveLock);
+			vwl_capture_row(vangst, oud);
 		}
 		v[0] = Int16GetDatum(code);
 		v[1] = CharGetDatum(update ? 'U' : 'I');
@@ -523,6 +536,8 @@ vwl_seal_register(PG_FUNCTION_ARGS)
 		opnieuw++;
 		heap_freetuple(tup);
 	}
+	if (vangst)
+		vwl_capture_end(vangst);
 	ExecDropSingleTupleTableSlot(nieuw);
 	if (oud)
 		ExecDropSingleTupleTableSlot(oud);

@@ -6,6 +6,7 @@
 #   test/run.sh bench [args]   the benchmarks (test/bench/run.sh)
 #   test/run.sh bench-ldv [args]   the LDV benchmarks (test/bench/ldv.sh)
 #   test/run.sh bench-verzegeling [args]   the cost of tamper evidence (test/bench/verzegeling.sh)
+#   test/run.sh bench-vernietiging [N] [--verzegel]   the cost of the retention purge (test/bench/vernietiging.sh)
 #   test/run.sh shell   a psql prompt on a throwaway cluster with the extension
 #   test/run.sh crash [args]   kill -9 the server under load, count acknowledged writes lost (test/crash)
 #   test/run.sh fuzz [args]    the libFuzzer harnesses (test/fuzz)
@@ -223,8 +224,16 @@ shared_buffers = 1GB
 max_wal_size = 4GB"} start_cluster
 		bash "$top/test/bench/verzegeling.sh" "$@"
 		;;
+	bench-vernietiging)
+		# The cost of the retention purge, durable commits as in bench.
+		VWL_PGCONF=${VWL_PGCONF:-"synchronous_commit = on
+fsync = on
+shared_buffers = 1GB
+max_wal_size = 4GB"} start_cluster
+		bash "$top/test/bench/vernietiging.sh" "$@"
+		;;
 	*)
-		echo "usage: $0 check|demo|bench|bench-ldv|bench-verzegeling|shell|crash|fuzz|pakket" >&2
+		echo "usage: $0 check|demo|bench|bench-ldv|bench-verzegeling|bench-vernietiging|shell|crash|fuzz|pakket" >&2
 		exit 2
 		;;
 esac

@@ -215,46 +215,29 @@ CREATE FUNCTION publieke_sleutel() RETURNS text
 COMMENT ON FUNCTION publieke_sleutel() IS
   'The verification key of the log''s checkpoints, in the signed-note verifier key format <name>+<key ID>+<base64 key>; public (it never creates the key: verzegel() does)';
 
--- A destroyed row keeps its leaf: mark the leaf with the destroying
--- transaction (the purge's deletes), and then with the journal entry that
--- the same transaction writes.
+-- A destroyed row keeps its leaf: before the row goes, the full hash of its
+-- leaf is captured from the old row (seal_capture.c) into seal_leaf_hash,
+-- with the destroying transaction (the purge's deletes), and then with the
+-- journal entry that the same transaction writes.
 CREATE FUNCTION _seal_vernietigd() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    t verwerkingenlog.seal_table;
-BEGIN
-    SELECT * INTO STRICT t FROM verwerkingenlog.seal_table WHERE code = TG_ARGV[0]::smallint;
-    -- Wait for a verzegel() that is running (it may be sealing these very
-    -- rows), and keep the next one out until this transaction ends, so that
-    -- no leaf of a destroyed row goes unmarked.
-    LOCK TABLE verwerkingenlog.verzegel_controlepunt IN ROW EXCLUSIVE MODE;
-    EXECUTE format('UPDATE verwerkingenlog.seal_leaf b SET vernietigd_in = pg_current_xact_id()'
-                   '  FROM oud o'
-                   ' WHERE b.tabel = %s AND b.u = %s AND b.n = %s'
-                   '   AND b.vervangen_door IS NULL AND b.vernietigd_in IS NULL',
-                   t.code,
-                   coalesce('o.' || quote_ident(t.uuid_kolom), '''00000000-0000-0000-0000-000000000000''::uuid'),
-                   coalesce('o.' || quote_ident(t.nummer_kolom) || '::bigint', '0'));
-    RETURN NULL;
-END
-$$;
+    AS 'MODULE_PATHNAME', 'vwl_seal_vernietigd'
+    LANGUAGE C SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION _seal_vernietigd() IS
-  'Trigger (AFTER DELETE FOR EACH STATEMENT, REFERENCING OLD TABLE AS oud; argument code): marks the leaves of destroyed rows with the destroying transaction';
+  'Trigger (AFTER DELETE FOR EACH STATEMENT, REFERENCING OLD TABLE AS oud; argument code): after the tree''s lock, stores the full leaf hash of every destroyed row''s leaf in seal_leaf_hash with the destroying transaction; a row that differs from its leaf is refused (data_corrupted)';
 
 CREATE FUNCTION _seal_journaal() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    UPDATE verwerkingenlog.seal_leaf SET vernietigd_door = NEW.run
+    UPDATE verwerkingenlog.seal_leaf_hash SET vernietigd_door = NEW.run
      WHERE vernietigd_in = pg_current_xact_id() AND vernietigd_door IS NULL;
     RETURN NULL;
 END
 $$;
 COMMENT ON FUNCTION _seal_journaal() IS
-  'Trigger (AFTER INSERT ON vernietiging_batch, written in the transaction of the batch''s DELETEs): records which purge run destroyed the rows whose leaves this transaction marked';
+  'Trigger (AFTER INSERT ON vernietiging_batch, written in the transaction of the batch''s DELETEs): records which purge run destroyed the rows whose leaf hashes this transaction kept';
 
 -- Add a table to the tree: the registry row and the three triggers.  For the
 -- install script of this and later parts (i11's and i14's tables).
@@ -459,20 +442,24 @@ DECLARE
 BEGIN
     PERFORM verwerkingenlog._require_beheer('export the log for verification');
     FOR t IN SELECT * FROM verwerkingenlog.seal_table ORDER BY code LOOP
+        -- The leaves decoded from the blocks; a present one (not superseded
+        -- nor destroyed) has its vinger as hash, the others their stored
+        -- full hash (seal_leaf_hash).
         delen := delen || format(
            'SELECT ''blad''::text, b.blad, %1$L::text, verwerkingenlog._seal_key_text(%2$L, b.u, b.n),
-                   CASE WHEN b.vervangen_door IS NOT NULL THEN ''vervangen''
+                   CASE WHEN h.vervangen_door IS NOT NULL THEN ''vervangen''
                         WHEN NOT (rij IS NULL) THEN ''aanwezig''
-                        WHEN b.vernietigd_in IS NOT NULL THEN ''vernietigd''
+                        WHEN h.vernietigd_in IS NOT NULL THEN ''vernietigd''
                         ELSE ''ontbreekt'' END,
-                   CASE WHEN b.vervangen_door IS NULL AND NOT (rij IS NULL)
+                   CASE WHEN h.vervangen_door IS NULL AND NOT (rij IS NULL)
                         THEN pg_catalog.encode(verwerkingenlog._canonical(rij, b.blad, b.vorige), ''hex'') END,
-                   pg_catalog.encode(b.hash, ''hex''),
-                   CASE WHEN b.vervangen_door IS NOT NULL THEN b.vervangen_door
-                        WHEN rij IS NULL THEN b.vernietigd_door END
-              FROM verwerkingenlog.seal_leaf b
-              LEFT JOIN %3$s rij ON %4$s
-             WHERE b.tabel = %5$s',
+                   pg_catalog.encode(CASE WHEN h.vervangen_door IS NULL AND h.vernietigd_in IS NULL
+                                          THEN b.vinger ELSE h.hash END, ''hex''),
+                   CASE WHEN h.vervangen_door IS NOT NULL THEN h.vervangen_door
+                        WHEN rij IS NULL THEN h.vernietigd_door END
+              FROM verwerkingenlog._seal_leaves(%5$s::smallint) b
+              LEFT JOIN verwerkingenlog.seal_leaf_hash h ON h.blad = b.blad
+              LEFT JOIN %3$s rij ON %4$s',
            (SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = t.tabel), t, t.tabel,
            verwerkingenlog._seal_join(t, 'rij', 'b'),
            t.code);
@@ -484,8 +471,8 @@ BEGIN
                         THEN ''wachtrij'' ELSE ''onbekend'' END,
                    pg_catalog.encode(verwerkingenlog._canonical(rij, NULL, NULL), ''hex''), NULL::text, NULL::bigint
               FROM %3$s rij CROSS JOIN LATERAL (SELECT %4$s) k(u, n)
-             WHERE NOT EXISTS (SELECT FROM verwerkingenlog.seal_leaf x
-                                WHERE x.tabel = %5$s AND x.u = k.u AND x.n = k.n)',
+             WHERE NOT EXISTS (SELECT FROM verwerkingenlog._seal_leaves(%5$s::smallint) x
+                                WHERE x.u = k.u AND x.n = k.n)',
            (SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = t.tabel), t, t.tabel,
            verwerkingenlog._seal_key(t, 'rij'), t.code);
     END LOOP;
@@ -502,7 +489,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION verificatie_export() IS
-  'Everything the offline verifier verwerkingenlog-verifieer needs, for COPY ... TO: one line per leaf in tree order (the canonical encoding of its row, its stored hash, or why the row is gone), then every checkpoint, then the rows that no leaf covers (README "Tamper evidence").  Scope beheer';
+  'Everything the offline verifier verwerkingenlog-verifieer needs, for COPY ... TO: one line per leaf in tree order (the canonical encoding of its row and its vinger, or its stored hash and why the row is gone), then every checkpoint, then the rows that no leaf covers (README "Tamper evidence", export format version 2).  Scope beheer';
 
 -- Proofs.
 CREATE FUNCTION _seal_leaf_proof(blad bigint, grootte bigint) RETURNS jsonb
@@ -521,7 +508,7 @@ CREATE FUNCTION bewijs_opname(actie_id uuid, volgnummer integer) RETURNS jsonb
 AS $$
 DECLARE
     c verwerkingenlog.verzegel_controlepunt;
-    v verwerkingenlog.seal_leaf;
+    v record;
     rij verwerkingenlog.verwerkingsactie_versie;
     objecten jsonb;
 BEGIN
@@ -530,22 +517,19 @@ BEGIN
         RAISE EXCEPTION 'actie_id and volgnummer must not be null' USING ERRCODE = 'null_value_not_allowed';
     END IF;
     SELECT * INTO c FROM verwerkingenlog.verzegel_controlepunt ORDER BY grootte DESC LIMIT 1;
-    SELECT * INTO v FROM verwerkingenlog.seal_leaf b
-     WHERE b.tabel = 1 AND b.u = bewijs_opname.actie_id AND b.n = bewijs_opname.volgnummer
-       AND b.vervangen_door IS NULL;
+    SELECT * INTO v FROM verwerkingenlog._seal_leaf_of(1::smallint, bewijs_opname.actie_id, bewijs_opname.volgnummer::bigint);
     IF c.grootte IS NULL OR v.blad IS NULL OR v.blad >= c.grootte THEN
         RETURN NULL;
     END IF;
     SELECT * INTO rij FROM verwerkingenlog.verwerkingsactie_versie x
      WHERE x.actie_id = bewijs_opname.actie_id AND x.volgnummer = bewijs_opname.volgnummer;
-    SELECT coalesce(jsonb_agg(verwerkingenlog._seal_leaf_proof(ob, c.grootte)
+    SELECT coalesce(jsonb_agg(verwerkingenlog._seal_leaf_proof(ob.blad, c.grootte)
                               || jsonb_build_object('verwerktObjectId', o.verwerkt_object_id,
                                                     'inhoud', pg_catalog.encode(verwerkingenlog._canonical(o, ob.blad, ob.vorige), 'hex'))
                               ORDER BY o.volgorde), '[]')
       INTO objecten
       FROM verwerkingenlog.verwerkt_object o
-      JOIN verwerkingenlog.seal_leaf ob
-        ON ob.tabel = 2 AND ob.u = o.verwerkt_object_id AND ob.n = 0 AND ob.vervangen_door IS NULL
+     CROSS JOIN LATERAL verwerkingenlog._seal_leaf_of(2::smallint, o.verwerkt_object_id, 0::bigint) ob
      WHERE o.actie_id = bewijs_opname.actie_id AND o.volgnummer = rij.objecten_volgnummer
        AND ob.blad < c.grootte;
     RETURN jsonb_build_object(
@@ -554,7 +538,7 @@ BEGIN
         'controlepunt', c.tekst,
         'boomgrootte', c.grootte,
         'wortel', pg_catalog.encode(c.wortel, 'base64'),
-        'versie', verwerkingenlog._seal_leaf_proof(v, c.grootte)
+        'versie', verwerkingenlog._seal_leaf_proof(v.blad, c.grootte)
                   || jsonb_build_object('inhoud', CASE WHEN rij.actie_id IS NOT NULL
                                                        THEN pg_catalog.encode(verwerkingenlog._canonical(rij, v.blad, v.vorige), 'hex') END),
         'objecten', objecten);
@@ -604,23 +588,25 @@ CREATE FUNCTION opname_verwijzing(verwerkt_object_id uuid) RETURNS jsonb
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    b verwerkingenlog.seal_leaf;
+    b record;
     c verwerkingenlog.verzegel_controlepunt;
+    p jsonb;
 BEGIN
-    SELECT * INTO b FROM verwerkingenlog.seal_leaf x
-     WHERE x.tabel = 2 AND x.u = opname_verwijzing.verwerkt_object_id AND x.n = 0 AND x.vervangen_door IS NULL;
+    SELECT * INTO b FROM verwerkingenlog._seal_leaf_of(2::smallint, opname_verwijzing.verwerkt_object_id, 0::bigint);
     SELECT * INTO c FROM verwerkingenlog.verzegel_controlepunt ORDER BY grootte DESC LIMIT 1;
     IF b.blad IS NULL OR c.grootte IS NULL OR b.blad >= c.grootte THEN
         RETURN NULL;
     END IF;
+    -- the leaf hash (stored, or recomputed from the row and checked against
+    -- its vinger) and the path
+    p := verwerkingenlog._seal_leaf_proof(b.blad, c.grootte);
     RETURN jsonb_build_object(
         'verwerktObjectId', verwerkt_object_id,
         'blad', b.blad,
-        'hash', pg_catalog.encode(b.hash, 'base64'),
+        'hash', p->'hash',
         'boomgrootte', c.grootte,
         'controlepunt', c.tekst,
-        'pad', (SELECT coalesce(jsonb_agg(pg_catalog.encode(h, 'base64') ORDER BY i), '[]')
-                  FROM unnest(verwerkingenlog._tree_path('opname', b.blad, c.grootte)) WITH ORDINALITY p(h, i)),
+        'pad', p->'pad',
         'bewijs', 'verwerkingenlog.bewijs_opname(actie_id, volgnummer), scope beheer, gives the leaf''s bytes too');
 END
 $$;

@@ -32,6 +32,7 @@
 #include "../hex.h"
 
 #define HASH_LEN	32
+#define VINGER_LEN	4			/* a present leaf's hash in a 1.2 export */
 #define GEEN		UINT64_C(0xFFFFFFFFFFFFFFFF)
 
 /* What the export says about a leaf. */
@@ -81,6 +82,7 @@ static char ingevoegd[1024] = "";
 static unsigned char *suspect = NULL;
 static size_t suspect_len = 0;
 static unsigned char suspect_hash[HASH_LEN];
+static size_t suspect_hash_len = 0;	/* VINGER_LEN or HASH_LEN */
 static uint64_t wachtend = 0;
 
 /*
@@ -616,6 +618,8 @@ read_export(const char *pad)
 		{
 			Leaf	   *b;
 			unsigned char opgeslagen[HASH_LEN];
+			long		hlen;
+			int			heeft_vinger;
 
 			if (v[1] == NULL || v[2] == NULL || v[3] == NULL || v[4] == NULL || v[6] == NULL)
 				cannot("%s, line %lu: a leaf line lacks a field", pad, regelnr);
@@ -623,7 +627,7 @@ read_export(const char *pad)
 			if (positie != nbladen)
 			{
 				if (positie > nbladen)
-					fail_at(nbladen, "removed: tree index %llu to %llu are missing from the export (their leaves are gone from seal_leaf)",
+					fail_at(nbladen, "removed: tree index %llu to %llu are missing from the export (their leaves are gone from seal_blok)",
 							 (unsigned long long) nbladen, (unsigned long long) positie - 1);
 				else
 					fail_at(positie, "reordered: tree index %llu appears twice in the export (row %s %s)",
@@ -642,9 +646,21 @@ read_export(const char *pad)
 			b->verwijzing = v[7] ? strtoll(v[7], NULL, 10) : -1;
 			b->status = strcmp(v[4], "vervangen") == 0 ? 's' :
 				strcmp(v[4], "vernietigd") == 0 ? 'd' : v[4][0];
-			if (hex_decode(v[6], strlen(v[6]), opgeslagen) != HASH_LEN)
-				cannot("%s, line %lu: the leaf hash is not 32 bytes of hex", pad, regelnr);
-			memcpy(b->hash, opgeslagen, HASH_LEN);
+			/*
+			 * The hash column: 64 hex digits, the full leaf hash (every leaf
+			 * of a 1.0 or 1.1 export; a superseded or destroyed leaf always),
+			 * or, for a present leaf of a 1.2 export (aanwezig, or ontbreekt
+			 * when its row is gone), 8: its vinger, the first 4 bytes of the
+			 * leaf hash, which the row's bytes must give.
+			 */
+			heeft_vinger = strcmp(v[4], "aanwezig") == 0 || strcmp(v[4], "ontbreekt") == 0;
+			hlen = strlen(v[6]) <= 2 * HASH_LEN ?
+				hex_decode(v[6], strlen(v[6]), opgeslagen) : -1;
+			if (hlen != HASH_LEN && !(hlen == VINGER_LEN && heeft_vinger))
+				cannot("%s, line %lu: the leaf hash is not 32 bytes of hex%s", pad, regelnr,
+					   heeft_vinger ? " (nor 4, a present leaf's vinger)" : "");
+			memset(b->hash, 0, HASH_LEN);
+			memcpy(b->hash, opgeslagen, (size_t) hlen);
 			if (strcmp(v[4], "aanwezig") == 0)
 			{
 				long		n;
@@ -662,7 +678,7 @@ read_export(const char *pad)
 				else if (sealed_at != nbladen)
 					fail_at(nbladen, "reordered: row %s %s is at tree index %llu but was sealed at tree index %llu",
 							 v[2], v[3], (unsigned long long) nbladen, (unsigned long long) sealed_at);
-				else if (memcmp(b->hash, opgeslagen, HASH_LEN) != 0 && nbladen < eerste.index)
+				else if (memcmp(b->hash, opgeslagen, (size_t) hlen) != 0 && nbladen < eerste.index)
 				{
 					fail_at(nbladen, "changed: row %s %s at tree index %llu no longer matches its leaf",
 							 v[2], v[3], (unsigned long long) nbladen);
@@ -670,7 +686,8 @@ read_export(const char *pad)
 					suspect = xrealloc(suspect, (size_t) n + 1);
 					memcpy(suspect, buf, (size_t) n + 1);
 					suspect_len = (size_t) n + 1;
-					memcpy(suspect_hash, opgeslagen, HASH_LEN);
+					memcpy(suspect_hash, opgeslagen, (size_t) hlen);
+					suspect_hash_len = (size_t) hlen;
 				}
 			}
 			else if (strcmp(v[4], "ontbreekt") == 0)
@@ -809,7 +826,8 @@ main(int argc, char **argv)
 
 	/*
 	 * A row that no longer matches its leaf may only have been moved: its
-	 * stored hash then belongs to the same bytes sealed at another index.
+	 * stored hash (or vinger) then belongs to the same bytes sealed at
+	 * another index.
 	 */
 	if (suspect)
 	{
@@ -820,7 +838,7 @@ main(int argc, char **argv)
 			for (int k = 0; k < 8; k++)
 				suspect[1 + 4 + k] = (unsigned char) (j >> (8 * (7 - k)));
 			sha256(suspect, suspect_len, h);
-			if (j != eerste.index && memcmp(h, suspect_hash, HASH_LEN) == 0)
+			if (j != eerste.index && memcmp(h, suspect_hash, suspect_hash_len) == 0)
 			{
 				Leaf	   *b = &leaves[eerste.index];
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# test/bench/vernietiging.sh [N] -- the cost of the retention purge.
+# test/bench/vernietiging.sh [N] [--verzegel] -- the cost of the retention purge.
 #
 # Against the cluster in PGHOST etc. (e.g. one kept with ./test/run.sh bench
 # --hold 3600, or any PostgreSQL 15 with the extension installed): three
@@ -11,8 +11,11 @@
 #       hand-written log would need, DELETE ... USING in one transaction
 # each after a CHECKPOINT: seconds, WAL, and for (b) the longest batch (how
 # long any lock of the purge is held).  Nothing asserts; default N 200000.
+# With --verzegel the log is sealed (verzegel()) before the purge, so that
+# (a) and (b) include keeping the destroyed leaves' hashes (issue 12).
 set -euo pipefail
 n=${1:-200000}
+verzegel=${2:-}
 psql() { command psql -X -q -v ON_ERROR_STOP=1 -At "$@"; }
 nu() { date +%s.%N; }
 
@@ -38,6 +41,9 @@ END
 \$\$;
 VACUUM ANALYZE;
 SQL
+	if [ "$verzegel" = --verzegel ]; then
+		psql -d $db -c 'SET client_min_messages = error' -c 'SELECT verwerkingenlog.verzegel()' -c 'VACUUM ANALYZE' >/dev/null
+	fi
 }
 
 meet() {

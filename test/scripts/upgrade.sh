@@ -9,7 +9,10 @@
 #      and a cluster of its own starts on it.
 #   2. CREATE EXTENSION ... VERSION 'A'; actions are logged (their returned
 #      documents kept), the retention of some is changed (new versions), and
-#      checkpoints are sealed with verzegel() if the release has it.
+#      checkpoints are sealed with verzegel() if the release has it: then
+#      also after a purge of other actions and a key rotation with
+#      re-encryption (herversleutel), so that the sealed tree holds
+#      destroyed and superseded leaves (the 1.2 migration keeps their hashes).
 #   3. The packages of B replace those of A (library, control file, scripts),
 #      the server restarts: before the update the library refuses the SQL of
 #      A (55000); then ALTER EXTENSION verwerkingenlog UPDATE TO 'B'.
@@ -21,8 +24,9 @@
 #      sequences stand, and the random key of \restrict (the config
 #      tables it names by OID are compared separately, by name).
 #   5. Every action reads back as it was acknowledged, the verifier (if B has
-#      one) finds the sealed log whole, a new action can be logged, and the
-#      retention purge destroys every action.
+#      one) finds the sealed log whole, the inclusion proof of every
+#      acknowledged version checks out (if B has bewijs_opname), a new action
+#      can be logged, and the retention purge destroys every action.
 #
 # Runs beside the cluster of test/run.sh, from its private installation
 # ($PGHOST/inst); needs the git history (skipped, saying so, outside a git
@@ -143,11 +147,13 @@ dump() {
 			-e "s/^(SELECT pg_catalog.binary_upgrade_create_empty_extension\('verwerkingenlog', 'verwerkingenlog', (true|false), '[^']*', )'\{[0-9,]*\}'/\1'{OIDS}'/"
 }
 
-actie() { # naam verwerkingId objectId
+actie() { # naam verwerkingId objectId [tijdstip [afnemerId]]
 	printf "SELECT d->>'actieId', d FROM verwerkingenlog.log_verwerkingsactie(jsonb_build_object(
-	  'actieNaam', '%s', 'vertrouwelijkheid', 'normaal', 'tijdstip', '2020-01-02T03:04:05+01:00', 'bewaartermijn', 'P1D',
+	  'actieNaam', '%s', 'vertrouwelijkheid', 'normaal', 'tijdstip', '%s', 'bewaartermijn', 'P1D',
 	  'verwerkingId', '%s', 'verwerkteObjecten', jsonb_build_array(jsonb_build_object(
-	    'objecttype', 'persoon', 'soortObjectId', 'BSN', 'objectId', '%s')))) d;\n" "$@"
+	    'objecttype', 'persoon', 'soortObjectId', 'BSN', 'objectId', '%s')))%s) d;\n" \
+		"$1" "${4:-2020-01-02T03:04:05+01:00}" "$2" "$3" \
+		"${5:+ || jsonb_build_object('afnemerId', '$5', 'soortAfnemerId', 'BSN')}"
 }
 
 for ((i = 0; i + 1 < ${#versies[@]}; i++)); do
@@ -174,17 +180,30 @@ for ((i = 0; i + 1 < ${#versies[@]}; i++)); do
 	{
 		for g in $(seq 1 10); do actie "blijft $g" 11111111-1111-4111-8111-111111111111 "55500$g"; done
 		for g in $(seq 1 10); do actie "termijn $g" 22222222-2222-4222-8222-222222222222 "66600$g"; done
+		for g in 1 2; do actie "afnemer $g" 44444444-4444-4444-8444-444444444444 "88800$g" 2020-01-02T03:04:05Z "99900$g"; done
 	} | psql -d oud -F $'\t' >"$tmp/bevestigd"
 	psql -d oud -c "SELECT verwerkingenlog.wijzig_bewaartermijn_verwerking('22222222-2222-4222-8222-222222222222', 'P2D')" >/dev/null
 	verzegeld=no
 	if [ "$(psql -d oud -c "SELECT to_regprocedure('verwerkingenlog.verzegel()') IS NOT NULL")" = t ]; then
+		psql -d oud -c 'SET client_min_messages = error' -c 'SELECT verwerkingenlog.verzegel()' >/dev/null
+		# Destroyed leaves: three actions of 2000, sealed, then purged.
+		for g in 1 2 3; do actie "vooraf $g" 55555555-5555-4555-8555-555555555555 "99800$g" 2000-01-02T03:04:05Z; done \
+			| psql -d oud >/dev/null
+		psql -d oud -c 'SET client_min_messages = error' -c 'SELECT verwerkingenlog.verzegel()' >/dev/null
+		weg=$(psql -d oud -c "SELECT verwerkingenlog.vernietig_verlopen('2010-01-01T00:00:00Z')")
+		[ "$weg" = 3 ] || faal "the purge at $a destroyed $weg actions, expected 3"
+		# Superseded leaves: a key rotation, every ciphertext re-encrypted
+		# (the objects and the two afnemers) and sealed again at once.
+		psql -d oud -c 'SELECT verwerkingenlog._rotate_key()' >/dev/null
+		nieuw=$(psql -d oud -c 'SELECT verwerkingenlog.herversleutel()')
+		[ "$nieuw" = 24 ] || faal "herversleutel at $a re-encrypted $nieuw ciphertexts, expected 24"
 		psql -d oud -c 'SET client_min_messages = error' -c 'SELECT verwerkingenlog.verzegel()' >/dev/null
 		verzegeld=yes
 		# a witness's copy of the last checkpoint before the update
 		psql -d oud -c 'SELECT verwerkingenlog.controlepunt()' >"$tmp/getuige"
 	fi
 	n=$(wc -l <"$tmp/bevestigd")
-	[ "$n" = 20 ] || faal "$n actions acknowledged, expected 20"
+	[ "$n" = 22 ] || faal "$n actions acknowledged, expected 22"
 
 	# 3. The packages of B; the library refuses the SQL of A until the update.
 	installeer "$b"
@@ -220,7 +239,7 @@ for ((i = 0; i + 1 < ${#versies[@]}; i++)); do
 		            ELSE gelezen IS DISTINCT FROM document END;
 	SQL
 	)
-	[ "$fout" = 0 ] || faal "$fout of 20 actions do not read back as acknowledged"
+	[ "$fout" = 0 ] || faal "$fout of 22 actions do not read back as acknowledged"
 	verifieer() {
 		[ "$verzegeld" = yes ] && [ -x "$bin/verwerkingenlog-verifieer" ] || return 0
 		psql -d oud -c 'SET client_min_messages = error' -c 'SELECT verwerkingenlog.verzegel()' >/dev/null
@@ -231,9 +250,45 @@ for ((i = 0; i + 1 < ${#versies[@]}; i++)); do
 		echo "  verifier ($1): $(head -1 "$tmp/verifieer.out")"
 	}
 	verifieer "after the update"
+	# The inclusion proof of every acknowledged first version (and its
+	# object) against the latest checkpoint (RFC 9162 section 2.1.3.2).
+	if [ "$verzegeld" = yes ] && [ "$(psql -d oud -c "SELECT to_regprocedure('verwerkingenlog.bewijs_opname(uuid,integer)') IS NOT NULL")" = t ]; then
+		psql -d oud >"$tmp/opname.json" <<-SQL
+			CREATE TEMP TABLE bevestigd (actie_id uuid, document jsonb);
+			\copy bevestigd FROM '$tmp/bevestigd'
+			SELECT verwerkingenlog.bewijs_opname(actie_id, 1) FROM bevestigd;
+		SQL
+		python3 - "$tmp/opname.json" <<-'PY' || faal "an inclusion proof of an old row does not check out after the update"
+			import base64, hashlib, json, sys
+			node = lambda l, r: hashlib.sha256(b"\x01" + l + r).digest()
+			def klopt(blad, grootte, h, pad, wortel):
+			    fn, sn, r = blad, grootte - 1, h
+			    for p in map(base64.b64decode, pad):
+			        assert sn != 0
+			        if fn & 1 or fn == sn:
+			            r = node(p, r)
+			            while (fn & 1) == 0 and fn != 0:
+			                fn >>= 1; sn >>= 1
+			        else:
+			            r = node(r, p)
+			        fn >>= 1; sn >>= 1
+			    return sn == 0 and r == wortel
+			n = 0
+			for regel in open(sys.argv[1]):
+			    b = json.loads(regel)
+			    wortel, grootte = base64.b64decode(b["wortel"]), b["boomgrootte"]
+			    for d in [b["versie"]] + b["objecten"]:
+			        h = base64.b64decode(d["hash"])
+			        assert hashlib.sha256(b"\x00" + bytes.fromhex(d["inhoud"])).digest() == h, "content and hash differ"
+			        assert klopt(d["blad"], grootte, h, d["pad"], wortel), f"leaf {d['blad']}"
+			        n += 1
+			assert n == 44, f"{n} proofs, expected 44"
+			print(f"  inclusion proofs: {n} leaves of old rows check out")
+		PY
+	fi
 	[ -n "$(psql -d oud -c "$(actie "na de update" 33333333-3333-4333-8333-333333333333 777001)")" ] || faal "no action logged after the update"
 	weg=$(psql -d oud -c 'SELECT verwerkingenlog.vernietig_verlopen()')
-	[ "$weg" = 21 ] || faal "the purge destroyed $weg actions, expected 21"
+	[ "$weg" = 23 ] || faal "the purge destroyed $weg actions, expected 23"
 	over=$(psql -d oud -c 'SELECT count(*) FROM verwerkingenlog.verwerkingsactie_versie')
 	[ "$over" = 0 ] || faal "$over versions left after the purge"
 	verifieer "after the purge"
@@ -269,6 +324,6 @@ for ((i = 0; i + 1 < ${#versies[@]}; i++)); do
 			print(f"  consistency proof {m} -> {n}: {len(pad)} hashes, checks out")
 		PY
 	fi
-	echo "ok: $a -> $b: 20 actions at $a (sealed: $verzegeld), catalog equal to a fresh $b ($(wc -l <"$tmp/vers.sql") dump lines), all read back, 21 purged, $((SECONDS - start_s)) s"
+	echo "ok: $a -> $b: 22 actions at $a (sealed: $verzegeld, with 3 purged and 24 re-encrypted before), catalog equal to a fresh $b ($(wc -l <"$tmp/vers.sql") dump lines), all read back, 23 purged, $((SECONDS - start_s)) s"
 	"${runas[@]}" "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null
 done

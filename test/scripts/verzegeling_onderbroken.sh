@@ -32,11 +32,22 @@ verzegel $db >/dev/null
 exporteer $db
 verwacht_ok "$tmp/$db.key" "$tmp/$db.export"
 echo "a present row passed off as destroyed by that run is caught:"
-# The first present version: its leaf's hash stays, so the tree is unchanged.
-awk -F'\t' -v OFS='\t' -v run="$run" '
-	!klaar && $1 == "blad" && $3 == "verwerkingsactie_versie" && $5 == "aanwezig" {
-		$5 = "vernietigd"; $6 = "\\N"; $8 = run; klaar = 1 }
-	{ print }' "$tmp/$db.export" >"$tmp/vals.export"
+# The first present version: its leaf's hash stays, so the tree is unchanged
+# (the export gives a present leaf's vinger; its full hash, which a destroyed
+# leaf's line carries, is that of the row's bytes).
+/usr/bin/python3 - "$tmp/$db.export" "$tmp/vals.export" "$run" <<'PY'
+import hashlib, sys
+src, dst, run = sys.argv[1:]
+out, klaar = [], False
+for l in open(src).read().split('\n'):
+    f = l.split('\t')
+    if not klaar and len(f) == 8 and f[0] == 'blad' and f[2] == 'verwerkingsactie_versie' and f[4] == 'aanwezig':
+        f[6] = hashlib.sha256(b'\0' + bytes.fromhex(f[5])).hexdigest()
+        f[4], f[5], f[7], klaar = 'vernietigd', '\\N', run, True
+        l = '\t'.join(f)
+    out.append(l)
+open(dst, 'w').write('\n'.join(out))
+PY
 cmp -s "$tmp/$db.export" "$tmp/vals.export" && { echo "FAILED: nothing was changed"; exit 1; }
 verwacht_fout "removed: purge run $run destroyed 2 rows of verwerkingsactie_versie by its committed batches \(it has not finished\), but more leaves say it destroyed them" \
 	"$tmp/$db.key" "$tmp/vals.export"

@@ -56,8 +56,14 @@ BEGIN;
 ALTER EVENT TRIGGER verwerkingenlog_ddl_guard_end DISABLE;
 ALTER EVENT TRIGGER verwerkingenlog_ddl_guard_start DISABLE;
 ALTER TABLE verwerkingenlog.verwerkingsactie_versie DISABLE TRIGGER ALL;
+SET TimeZone = 'UTC';
+SET DateStyle = 'ISO, YMD';
+INSERT INTO verwerkingenlog.seal_leaf_hash (blad, hash, vernietigd_in, vernietigd_door)
+SELECT l.blad, sha256('\\x00'::bytea || verwerkingenlog._canonical(v, l.blad, l.vorige)), '1', $run
+  FROM verwerkingenlog._seal_leaves(1::smallint) l
+  JOIN verwerkingenlog.verwerkingsactie_versie v ON (v.actie_id, v.volgnummer) = (l.u, l.n)
+ WHERE l.u = '$valse';
 DELETE FROM verwerkingenlog.verwerkingsactie_versie WHERE actie_id = '$valse';
-UPDATE verwerkingenlog.seal_leaf SET vernietigd_in = '1', vernietigd_door = $run WHERE tabel = 1 AND u = '$valse';
 \copy (SELECT * FROM verwerkingenlog.verificatie_export()) TO '$tmp/extra.export'
 ROLLBACK;
 SQL
@@ -175,7 +181,7 @@ log_acties vwl_crash 20
 verzegel vwl_crash >/dev/null
 getuige vwl_crash crashgetuige
 log_acties vwl_crash 20 666
-voor=$(psql -d vwl_crash -c 'SELECT (SELECT count(*) FROM verwerkingenlog.seal_leaf), (SELECT count(*) FROM verwerkingenlog.seal_queue)')
+voor=$(psql -d vwl_crash -c 'SELECT (SELECT coalesce(sum(aantal), 0) FROM verwerkingenlog.seal_blok), (SELECT count(*) FROM verwerkingenlog.seal_node), (SELECT count(*) FROM verwerkingenlog.seal_queue)')
 # A session holds the node table, so verzegel() stops half-way: the new
 # leaves inserted and the queue taken, not yet committed.
 psql -d vwl_crash -c 'BEGIN' -c 'LOCK verwerkingenlog.seal_node' -c 'SELECT pg_sleep(60)' >/dev/null 2>&1 &
@@ -190,7 +196,7 @@ done
 kill -9 "$pid"
 wait || true
 for _ in $(seq 100); do psql -d vwl_crash -c 'SELECT 1' >/dev/null 2>&1 && break; sleep 0.2; done
-na=$(psql -d vwl_crash -c 'SELECT (SELECT count(*) FROM verwerkingenlog.seal_leaf), (SELECT count(*) FROM verwerkingenlog.seal_queue)')
+na=$(psql -d vwl_crash -c 'SELECT (SELECT coalesce(sum(aantal), 0) FROM verwerkingenlog.seal_blok), (SELECT count(*) FROM verwerkingenlog.seal_node), (SELECT count(*) FROM verwerkingenlog.seal_queue)')
 echo "  tree and queue before: $voor, after the crash: $na"
 [ "$voor" = "$na" ] || { echo "FAILED: the crash left part of a verzegel() behind"; exit 1; }
 exporteer vwl_crash
