@@ -162,6 +162,9 @@ $$;
 COMMENT ON FUNCTION verzegel() IS
   'Appends every row committed since the last checkpoint to the Merkle tree (in the order table, key) and stores a signed checkpoint; returns the tree size.  Rows of transactions still in progress go into a later checkpoint.  Scope beheer; schedule it with pg_cron';
 
+-- (as 92_no_leaks.sql does for every SECURITY DEFINER function)
+ALTER FUNCTION verzegel() SET log_min_error_statement = panic;
+
 DROP FUNCTION _seal_leaf_proof(seal_leaf, bigint);
 CREATE FUNCTION _seal_leaf_proof(blad bigint, grootte bigint) RETURNS jsonb
     AS 'MODULE_PATHNAME', 'vwl_seal_leaf_proof'
