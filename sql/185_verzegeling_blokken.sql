@@ -183,6 +183,41 @@ SELECT pg_temp.fout(format('SELECT verwerkingenlog._seal_leaf_proof(%s, %s)', b.
   FROM pg_temp.bladen() b JOIN verwerkt_object o ON o.verwerkt_object_id = b.u
   JOIN verwerkingsactie_versie v USING (actie_id), run1 r WHERE v.actie_naam = 'blok 40';
 
+-- A damaged block is an error naming it, never a wrong leaf; a changed
+-- fingerprint makes the row differ from its leaf (rolled back).
+BEGIN;
+CREATE TEMP TABLE blok AS
+SELECT k.eerste, k.aantal FROM seal_blok k WHERE k.eerste >= (SELECT grootte FROM begin) ORDER BY k.eerste OFFSET 1 LIMIT 1;
+UPDATE seal_blok SET sleutels = substr(sleutels, 1, length(sleutels) - 1) WHERE eerste = (SELECT eerste FROM blok);
+SELECT pg_temp.fout(format('SELECT verwerkingenlog._seal_leaf_proof(%s, %s)', b.eerste + 1, r.grootte))
+       = format('XX001 block %s of the tree is damaged', b.eerste) AS sleutels_kapot
+  FROM blok b, run1 r;
+ROLLBACK;
+BEGIN;
+CREATE TEMP TABLE blok AS
+SELECT k.eerste, k.aantal FROM seal_blok k WHERE k.eerste >= (SELECT grootte FROM begin) ORDER BY k.eerste OFFSET 1 LIMIT 1;
+UPDATE seal_blok SET sleutels = sleutels || '\x0000'::bytea WHERE eerste = (SELECT eerste FROM blok);
+SELECT pg_temp.fout(format('SELECT verwerkingenlog._seal_leaf_proof(%s, %s)', b.eerste + 1, r.grootte))
+       = format('XX001 block %s of the tree is damaged', b.eerste) AS sleutels_te_lang
+  FROM blok b, run1 r;
+ROLLBACK;
+BEGIN;
+CREATE TEMP TABLE blok AS
+SELECT k.eerste, k.aantal FROM seal_blok k WHERE k.eerste >= (SELECT grootte FROM begin) ORDER BY k.eerste OFFSET 1 LIMIT 1;
+UPDATE seal_blok SET vingers = substr(vingers, 1, 4 * aantal - 1) WHERE eerste = (SELECT eerste FROM blok);
+SELECT pg_temp.fout(format('SELECT verwerkingenlog._seal_leaf_proof(%s, %s)', b.eerste, r.grootte))
+       = format('XX001 block %s of the tree is damaged', b.eerste) AS vingers_kapot
+  FROM blok b, run1 r;
+ROLLBACK;
+BEGIN;
+CREATE TEMP TABLE blok AS
+SELECT k.eerste, k.aantal, k.tabel FROM seal_blok k WHERE k.eerste >= (SELECT grootte FROM begin) ORDER BY k.eerste OFFSET 1 LIMIT 1;
+UPDATE seal_blok SET vingers = set_byte(vingers, 4 * 5, get_byte(vingers, 4 * 5) # 1) WHERE eerste = (SELECT eerste FROM blok);
+SELECT pg_temp.fout(format('SELECT verwerkingenlog._seal_leaf_proof(%s, %s)', b.eerste + 5, r.grootte))
+       ~ format('^XX001 the row of leaf %s \(verwerkingsactie_versie [0-9a-f-]{36}/1\) differs from its sealed leaf$', b.eerste + 5) AS vinger_anders
+  FROM blok b, run1 r;
+ROLLBACK;
+
 -- Where blocks are cut, with rows of chosen keys (objects copied under new
 -- ids, the writer's guard off, the queue trigger on; rolled back).  The
 -- sort value of a uuid is its first 8 bytes as a number (minus 2^63): A1

@@ -87,8 +87,9 @@ SELECT verzegel() > 0 AS verzegeld;
 RESET client_min_messages;
 
 -- Inclusion proofs, checked by RFC 9162 2.1.3.2: of the remaining
--- versions and objects (bewijs_opname), and of the destroyed and the
--- superseded leaves (their stored hashes), against the latest checkpoint.
+-- versions and objects (their leaf hashes recomputed from the rows), and
+-- of the destroyed and the superseded leaves (their stored hashes),
+-- against the latest checkpoint.
 CREATE FUNCTION pg_temp.opname_klopt(blad bigint, grootte bigint, hash bytea, pad jsonb, wortel bytea)
     RETURNS boolean LANGUAGE plpgsql AS $$
 DECLARE fn bigint := blad; sn bigint := grootte - 1; r bytea := hash; p text;
@@ -108,12 +109,11 @@ BEGIN
     RETURN sn = 0 AND r = wortel;
 END $$;
 SELECT count(*) AS bewijzen,
-       bool_and(pg_temp.opname_klopt((b->'versie'->>'blad')::bigint, (b->>'boomgrootte')::bigint,
-                                     decode(b->'versie'->>'hash', 'base64'), b->'versie'->'pad', decode(b->>'wortel', 'base64'))) AS versies,
-       bool_and(sha256('\x00'::bytea || decode(b->'versie'->>'inhoud', 'hex')) = decode(b->'versie'->>'hash', 'base64')) AS inhoud,
-       bool_and(pg_temp.opname_klopt((b->'objecten'->0->>'blad')::bigint, (b->>'boomgrootte')::bigint,
-                                     decode(b->'objecten'->0->>'hash', 'base64'), b->'objecten'->0->'pad', decode(b->>'wortel', 'base64'))) AS objecten
-  FROM vang x, LATERAL (SELECT bewijs_opname(x.actie_id, 1) AS b) p WHERE x.g > 5;
+       bool_and(decode(p->>'hash', 'base64') = b.hash) AS hash_van_de_rij,
+       bool_and(pg_temp.opname_klopt(b.blad, c.grootte, decode(p->>'hash', 'base64'), p->'pad', c.wortel)) AS bewijs_klopt
+  FROM pg_temp.bladen() b,
+       (SELECT * FROM verzegel_controlepunt ORDER BY grootte DESC LIMIT 1) c,
+       LATERAL (SELECT _seal_leaf_proof(b.blad, c.grootte) AS p) x;
 SELECT count(*) AS bewaarde_bladen,
        bool_and(decode(p->>'hash', 'base64') = h.hash) AS hash_bewaard,
        bool_and(pg_temp.opname_klopt(h.blad, c.grootte, h.hash, p->'pad', c.wortel)) AS bewijs_klopt

@@ -162,6 +162,9 @@ $$;
 COMMENT ON FUNCTION verzegel() IS
   'Appends every row committed since the last checkpoint to the Merkle tree (in the order table, key) and stores a signed checkpoint; returns the tree size.  Rows of transactions still in progress go into a later checkpoint.  Scope beheer; schedule it with pg_cron';
 
+-- (as 92_no_leaks.sql does for every SECURITY DEFINER function)
+ALTER FUNCTION verzegel() SET log_min_error_statement = panic;
+
 DROP FUNCTION _seal_leaf_proof(seal_leaf, bigint);
 CREATE FUNCTION _seal_leaf_proof(blad bigint, grootte bigint) RETURNS jsonb
     AS 'MODULE_PATHNAME', 'vwl_seal_leaf_proof'
@@ -352,6 +355,11 @@ END
 $$;
 COMMENT ON FUNCTION _seal_journaal() IS
   'Trigger (AFTER INSERT ON vernietiging_batch, written in the transaction of the batch''s DELETEs): records which purge run destroyed the rows whose leaf hashes this transaction kept';
+
+-- Like every SECURITY DEFINER function (92_no_leaks.sql), which CREATE OR
+-- REPLACE reset.
+ALTER FUNCTION _seal_vernietigd() SET log_min_error_statement = panic;
+ALTER FUNCTION _seal_journaal() SET log_min_error_statement = panic;
 
 -- The leaves of the 1.1 tree (seal_leaf, one row per leaf), packed into
 -- blocks in tree order by the block writer of verzegel() (so the migrated

@@ -208,16 +208,6 @@ vwl_seal_append(PG_FUNCTION_ARGS)
 
 	bw = vwl_block_writer_start(eerste);
 	node_writer_start(&nw);
-	/* the leaves of the incomplete level-4 group before eerste */
-	if (eerste % NODE_FAN != 0)
-	{
-		int64		bladen[NODE_FAN];
-		int			k = 0;
-
-		for (int64 b = eerste - eerste % NODE_FAN; b < eerste; b++)
-			bladen[k++] = b;
-		vwl_leaf_hashes(k, bladen, groep);
-	}
 	batch_cxt = AllocSetContextCreate(CurrentMemoryContext, "seal append batch",
 									  ALLOCSET_DEFAULT_SIZES);
 	cache_cxt = AllocSetContextCreate(CurrentMemoryContext, "seal append encoder",
@@ -294,6 +284,16 @@ vwl_seal_append(PG_FUNCTION_ARGS)
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("selectie returned a row of soort \"%c\"", soort),
 						 errdetail("A queued row is of soort I (inserted) or U (re-encrypted).")));
+			/* the leaves of the incomplete level-4 group before eerste, once */
+			if (blad == eerste && eerste % NODE_FAN != 0)
+			{
+				int64		bladen[NODE_FAN];
+				int			k = 0;
+
+				for (int64 b = eerste - eerste % NODE_FAN; b < eerste; b++)
+					bladen[k++] = b;
+				vwl_leaf_hashes(k, bladen, groep);
+			}
 			if (vorige >= 0)
 			{
 				MemoryContext m = MemoryContextSwitchTo(oud);

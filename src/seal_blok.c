@@ -105,6 +105,7 @@ typedef struct TableInfo
 	Relation	rel;			/* open while a lookup needs its rows */
 	Relation	index;
 	TupleTableSlot *slot;
+	IndexScanDesc scan;			/* on index, rescanned for each row */
 } TableInfo;
 
 typedef struct TableCache
@@ -198,6 +199,9 @@ table_cache_close(TableCache *c)
 {
 	for (int i = 0; i < c->n; i++)
 	{
+		if (c->t[i].scan)
+			index_endscan(c->t[i].scan);
+		c->t[i].scan = NULL;
 		if (c->t[i].slot)
 			ExecDropSingleTupleTableSlot(c->t[i].slot);
 		if (c->t[i].index)
@@ -418,37 +422,74 @@ vwl_tree_size_stored(void)
 	return eind;
 }
 
+/* seal_leaf_hash, open for lookups by tree index: one index scan, rescanned. */
+typedef struct HashLookup
+{
+	Relation	rel;
+	Relation	index;
+	IndexScanDesc scan;
+	TupleTableSlot *slot;
+} HashLookup;
+
+/* Open seal_leaf_hash for lookups. */
+static void
+hash_lookup_open(HashLookup *h)
+{
+	h->rel = table_open(own_relid("seal_leaf_hash"), AccessShareLock);
+	h->index = index_open(own_relid("seal_leaf_hash_pkey"), AccessShareLock);
+	h->slot = table_slot_create(h->rel, NULL);
+	h->scan = index_beginscan(h->rel, h->index, GetActiveSnapshot(), 1, 0);
+}
+
+/* Close what hash_lookup_open opened. */
+static void
+hash_lookup_close(HashLookup *h)
+{
+	index_endscan(h->scan);
+	ExecDropSingleTupleTableSlot(h->slot);
+	index_close(h->index, AccessShareLock);
+	table_close(h->rel, AccessShareLock);
+}
+
 /*
  * The seal_leaf_hash row of a leaf: false when there is none; else its
  * hash into hash (if not NULL) and its state into *staat.
  */
 static bool
-stored_hash(Relation rel, Oid pkey, int64 blad, unsigned char *hash, char *staat)
+stored_hash(HashLookup *h, int64 blad, unsigned char *hash, char *staat)
 {
 	ScanKeyData key;
-	SysScanDesc scan;
-	HeapTuple	tup;
 	bool		gevonden = false;
 
-	ScanKeyInit(&key, HASH_BLAD + 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(blad));
-	scan = systable_beginscan(rel, pkey, true, GetActiveSnapshot(), 1, &key);
-	tup = systable_getnext(scan);
-	if (HeapTupleIsValid(tup))
+	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(blad));
+	index_rescan(h->scan, &key, 1, NULL, 0);
+	if (index_getnext_slot(h->scan, ForwardScanDirection, h->slot))
 	{
-		Datum		v[HASH_NATTS];
-		bool		isnull[HASH_NATTS];
+		bool		isnull;
+		Datum		d;
+		bytea	   *b;
 
-		heap_deform_tuple(tup, RelationGetDescr(rel), v, isnull);
-		if (isnull[HASH_HASH] || VARSIZE_ANY_EXHDR(DatumGetByteaPP(v[HASH_HASH])) != VWL_HASH_LEN)
+		d = slot_getattr(h->slot, HASH_HASH + 1, &isnull);
+		b = isnull ? NULL : DatumGetByteaPP(d);
+		if (b == NULL || VARSIZE_ANY_EXHDR(b) != VWL_HASH_LEN)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_CORRUPTED),
 					 errmsg("the stored hash of leaf %lld is not a 32-byte hash", (long long) blad)));
 		if (hash)
-			memcpy(hash, VARDATA_ANY(DatumGetByteaPP(v[HASH_HASH])), VWL_HASH_LEN);
-		*staat = !isnull[HASH_VERVANGEN_DOOR] ? 's' : (!isnull[HASH_VERNIETIGD_IN] ? 'd' : 'a');
+			memcpy(hash, VARDATA_ANY(b), VWL_HASH_LEN);
+		(void) slot_getattr(h->slot, HASH_VERVANGEN_DOOR + 1, &isnull);
+		if (!isnull)
+			*staat = 's';
+		else
+		{
+			(void) slot_getattr(h->slot, HASH_VERNIETIGD_IN + 1, &isnull);
+			*staat = isnull ? 'a' : 'd';
+		}
+		if ((Pointer) b != DatumGetPointer(d))
+			pfree(b);
+		ExecClearTuple(h->slot);
 		gevonden = true;
 	}
-	systable_endscan(scan);
 	return gevonden;
 }
 
@@ -513,9 +554,8 @@ vwl_leaves_of(int16 tabel, int nkeys, const pg_uuid_t *u, const int64 *n, VwlLea
 	int64		sprong;
 	KeyRef	   *keys;
 	Relation	rel,
-				index,
-				hashes;
-	Oid			hashes_pkey;
+				index;
+	HashLookup	hashes;
 	IndexScanDesc scan;
 	TupleTableSlot *slot;
 	Blok	   *b;
@@ -652,17 +692,16 @@ vwl_leaves_of(int16 tabel, int nkeys, const pg_uuid_t *u, const int64 *n, VwlLea
 	table_close(rel, AccessShareLock);
 
 	/* the state of every leaf found */
-	hashes = table_open(own_relid("seal_leaf_hash"), AccessShareLock);
-	hashes_pkey = own_relid("seal_leaf_hash_pkey");
+	hash_lookup_open(&hashes);
 	for (int i = 0; i < nkeys; i++)
 		if (uit[i].blad >= 0)
 		{
 			char		staat;
 
-			if (stored_hash(hashes, hashes_pkey, uit[i].blad, NULL, &staat))
+			if (stored_hash(&hashes, uit[i].blad, NULL, &staat))
 				uit[i].staat = staat;
 		}
-	table_close(hashes, AccessShareLock);
+	hash_lookup_close(&hashes);
 	MemoryContextSwitchTo(oud);
 	MemoryContextDelete(cxt);
 }
@@ -733,6 +772,7 @@ table_open_rows(TableInfo *t)
 				 errmsg("sealed table %s has no unique index on its key columns",
 						get_rel_name(t->t.relid))));
 	t->slot = table_slot_create(t->rel, NULL);
+	t->scan = index_beginscan(t->rel, t->index, GetActiveSnapshot(), nkey, 0);
 }
 
 /*
@@ -783,7 +823,7 @@ fetch_row(TableInfo *t, const pg_uuid_t *u, int64 n)
 		keys[0] = keys[1];
 		keys[1] = w;
 	}
-	scan = index_beginscan(t->rel, t->index, GetActiveSnapshot(), nk, 0);
+	scan = t->scan;
 	index_rescan(scan, keys, nk, NULL, 0);
 	if (index_getnext_slot(scan, ForwardScanDirection, t->slot))
 	{
@@ -795,7 +835,6 @@ fetch_row(TableInfo *t, const pg_uuid_t *u, int64 n)
 			heap_freetuple(tup);
 		ExecClearTuple(t->slot);
 	}
-	index_endscan(scan);
 	return rij;
 }
 
@@ -835,10 +874,9 @@ vwl_leaf_hashes(int nbladen, const int64 *bladen, unsigned char *uit)
 				rij_cxt,
 				oud;
 	TableCache *tc;
-	Relation	blokken,
-				hashes;
-	Oid			blokken_pkey,
-				hashes_pkey;
+	Relation	blokken;
+	Oid			blokken_pkey;
+	HashLookup	hashes;
 	Blok	   *b;
 	bool		heeft_blok = false;
 	VwlCanonicalCache *cache = NULL;
@@ -852,8 +890,7 @@ vwl_leaf_hashes(int nbladen, const int64 *bladen, unsigned char *uit)
 	b = palloc(sizeof(Blok));
 	blokken = table_open(own_relid("seal_blok"), AccessShareLock);
 	blokken_pkey = own_relid("seal_blok_pkey");
-	hashes = table_open(own_relid("seal_leaf_hash"), AccessShareLock);
-	hashes_pkey = own_relid("seal_leaf_hash_pkey");
+	hash_lookup_open(&hashes);
 	for (int i = 0; i < nbladen; i++)
 	{
 		int64		blad = bladen[i];
@@ -872,7 +909,7 @@ vwl_leaf_hashes(int nbladen, const int64 *bladen, unsigned char *uit)
 						 errmsg("the stored tree is incomplete"),
 						 errdetail("Leaf %lld is in no block.", (long long) blad)));
 		}
-		if (stored_hash(hashes, hashes_pkey, blad, h, &staat))
+		if (stored_hash(&hashes, blad, h, &staat))
 			continue;
 		j = (int) (blad - b->eerste);
 		t = table_info(tc, b->tabel);
@@ -898,7 +935,7 @@ vwl_leaf_hashes(int nbladen, const int64 *bladen, unsigned char *uit)
 		MemoryContextReset(rij_cxt);
 	}
 	table_cache_close(tc);
-	table_close(hashes, AccessShareLock);
+	hash_lookup_close(&hashes);
 	table_close(blokken, AccessShareLock);
 	MemoryContextSwitchTo(oud);
 	MemoryContextDelete(cxt);
