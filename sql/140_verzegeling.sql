@@ -78,14 +78,16 @@ SELECT soort, status, length(hash) AS hex, count(*) > 0 AS regels,
        bool_and(soort <> 'blad' OR status <> 'aanwezig'
                 OR encode(sha256('\x00'::bytea || decode(inhoud, 'hex')), 'hex') LIKE hash || '%') AS vinger_klopt
   FROM uitvoer GROUP BY 1, 2, 3 ORDER BY 1, 2, 3;
+CREATE TEMP TABLE bladhash (blad bigint PRIMARY KEY, hash bytea NOT NULL);
+INSERT INTO bladhash
+SELECT u.positie, CASE WHEN u.status = 'aanwezig' THEN sha256('\x00'::bytea || decode(u.inhoud, 'hex'))
+                       ELSE decode(u.hash, 'hex') END
+  FROM uitvoer u WHERE u.soort = 'blad';
+ANALYZE bladhash;
 CREATE FUNCTION pg_temp.mth(lo bigint, hi bigint) RETURNS bytea LANGUAGE plpgsql AS $$
 DECLARE k bigint := 1;
 BEGIN
-    IF hi - lo = 1 THEN
-        RETURN (SELECT CASE WHEN u.status = 'aanwezig' THEN sha256('\x00'::bytea || decode(u.inhoud, 'hex'))
-                            ELSE decode(u.hash, 'hex') END
-                  FROM uitvoer u WHERE u.soort = 'blad' AND u.positie = lo);
-    END IF;
+    IF hi - lo = 1 THEN RETURN (SELECT h.hash FROM bladhash h WHERE h.blad = lo); END IF;
     WHILE k * 2 < hi - lo LOOP k := k * 2; END LOOP;
     RETURN sha256('\x01'::bytea || pg_temp.mth(lo, lo + k) || pg_temp.mth(lo + k, hi));
 END $$;
