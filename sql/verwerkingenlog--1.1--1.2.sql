@@ -361,11 +361,6 @@ $$;
 COMMENT ON FUNCTION _seal_journaal() IS
   'Trigger (AFTER INSERT ON vernietiging_batch, written in the transaction of the batch''s DELETEs): records which purge run destroyed the rows whose leaf hashes this transaction kept';
 
--- Like every SECURITY DEFINER function (92_no_leaks.sql), which CREATE OR
--- REPLACE reset.
-ALTER FUNCTION _seal_vernietigd() SET log_min_error_statement = panic;
-ALTER FUNCTION _seal_journaal() SET log_min_error_statement = panic;
-
 -- The leaves of the 1.1 tree (seal_leaf, one row per leaf), packed into
 -- blocks in tree order by the block writer of verzegel() (so the migrated
 -- tree is stored as one sealed fresh); the superseded and destroyed
@@ -379,3 +374,21 @@ DROP FUNCTION _seal_migrate();
 -- pg_extension.extconfig, where pg_extension_config_dump put it)
 ALTER EXTENSION verwerkingenlog DROP TABLE seal_leaf;
 DROP TABLE seal_leaf;
+
+-- Last, as 92_no_leaks.sql is last in the install script: every SECURITY
+-- DEFINER function runs with log_min_error_statement = panic, the ones this
+-- update created or replaced (CREATE OR REPLACE resets a function's SET
+-- clauses) too; the same statement as there (ALTER FUNCTION ... SET of a
+-- setting a function has already changes nothing).
+DO $$
+DECLARE
+    f regprocedure;
+BEGIN
+    FOR f IN SELECT p.oid::regprocedure FROM pg_catalog.pg_proc p
+              WHERE p.pronamespace IN ('verwerkingenlog'::regnamespace, 'verwerkingenlog_api'::regnamespace)
+                AND p.prosecdef AND p.prokind = 'f'
+    LOOP
+        EXECUTE pg_catalog.format('ALTER FUNCTION %s SET log_min_error_statement = panic', f);
+    END LOOP;
+END
+$$;

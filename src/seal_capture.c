@@ -99,6 +99,7 @@ key_text(VwlCapture *c, int i)
 	return psprintf("%lld", (long long) c->nr[i]);
 }
 
+/* Start a capture; the tree's lock first (seal_capture.h). */
 VwlCapture *
 vwl_capture_begin(Relation rel, int16 tabel, AttrNumber ucol, AttrNumber ncol,
 				  Oid ntype, bool vernietigd, LOCKMODE lock)
@@ -194,6 +195,7 @@ capture_flush(VwlCapture *c)
 	c->n = 0;
 }
 
+/* Add one old row: its key and a copy of it (seal_capture.h). */
 void
 vwl_capture_row(VwlCapture *c, TupleTableSlot *oud)
 {
@@ -224,6 +226,7 @@ vwl_capture_row(VwlCapture *c, TupleTableSlot *oud)
 		capture_flush(c);
 }
 
+/* Capture the rows left and free the capture (seal_capture.h). */
 void
 vwl_capture_end(VwlCapture *c)
 {
