@@ -328,6 +328,11 @@ END
 $$;
 COMMENT ON FUNCTION opname_verwijzing(uuid) IS
   'For a result of an inzage: the tree index of the verwerkt object''s leaf, its hash, the latest checkpoint and the inclusion proof (hashes only, README "Tamper evidence"); NULL when not in a checkpoint yet.  For every scope role';
+-- CREATE OR REPLACE set the SET clauses anew: the one 92_no_leaks.sql gives
+-- every SECURITY DEFINER function again.
+ALTER FUNCTION verificatie_export() SET log_min_error_statement = panic;
+ALTER FUNCTION bewijs_opname(uuid, integer) SET log_min_error_statement = panic;
+ALTER FUNCTION opname_verwijzing(uuid) SET log_min_error_statement = panic;
 
 -- ---------------------------------------------------------------------------
 -- Part 3: the captures of the purge and of re-encryption, and the migration
