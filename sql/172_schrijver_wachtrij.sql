@@ -50,6 +50,18 @@ SELECT count(*) FROM wijzig_verwerkingsactie((SELECT actie FROM w_acties WHERE n
        verwerkingsactie((SELECT actie FROM w_acties WHERE naam = 'gewoon/los')) || '{"actieNaam": "PUT"}');
 SELECT * FROM pg_temp.wachtrij('gewoon/%');
 
+-- ... by the writer, not by the trigger: _seal_register is not called
+-- (track_functions = all counts C functions too).
+SET track_functions = 'all';
+BEGIN;
+SELECT pg_temp.log('geteld');
+SELECT count(*) FILTER (WHERE funcname = '_seal_register') AS trigger_aanroepen,
+       count(*) FILTER (WHERE funcname = 'log_verwerkingsactie') AS los_aanroepen
+  FROM pg_stat_xact_user_functions WHERE schemaname = 'verwerkingenlog';
+COMMIT;
+RESET track_functions;
+SELECT * FROM pg_temp.wachtrij('geteld/%');
+
 -- The replica role: the queue trigger is ENABLE ALWAYS, so it fires there too.
 SET session_replication_role = replica;
 SELECT pg_temp.log('replica');

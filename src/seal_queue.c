@@ -42,7 +42,7 @@ enum
 	QUEUE_NATTS
 };
 
-/* The attribute number of the column naam of rel ('' : none, 0). */
+/* The attribute number of the column naam of rel; '': none, 0; not there: -1. */
 static AttrNumber
 queue_key_column(Relation rel, const char *naam, Oid *type)
 {
@@ -60,7 +60,7 @@ queue_key_column(Relation rel, const char *naam, Oid *type)
 			return att->attnum;
 		}
 	}
-	return InvalidAttrNumber;
+	return -1;
 }
 
 /*
@@ -96,7 +96,7 @@ vwl_queue_take_trigger(TriggerDesc *td, Relation rel, Oid queue_fn,
 		u = queue_key_column(rel, t->tgargs[1], &utype);
 		n = queue_key_column(rel, t->tgargs[2], &ntype);
 		/* anything the trigger itself would refuse: leave it to the trigger */
-		if (u == InvalidAttrNumber || n == InvalidAttrNumber || (u == 0 && n == 0) ||
+		if (u < 0 || n < 0 || (u == 0 && n == 0) ||
 			(u != 0 && utype != UUIDOID) ||
 			(n != 0 && ntype != INT2OID && ntype != INT4OID && ntype != INT8OID))
 			continue;
