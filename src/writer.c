@@ -83,6 +83,7 @@
 #include "append_only.h"
 #include "jsonb_push.h"
 #include "hex.h"
+#include "seal_queue.h"
 
 /* The schema of the extension (relocatable = false). */
 #define VWL_SCHEMA	"verwerkingenlog"
@@ -227,6 +228,7 @@ typedef struct VwlTarget
 	ResultRelInfo *rri;
 	TupleTableSlot *slot;
 	TransitionCaptureState *overgang;
+	VwlQueueTable wachtrij;		/* the writer queues its rows for sealing */
 	ExprState **standaard;		/* per attribute: its default, prepared */
 	bool		traceparent;	/* the writer does _traceparent()'s work */
 	/* the batch: rows kept for table_multi_insert (NULL: one at a time) */
@@ -255,6 +257,7 @@ typedef struct VwlWriter
 	EState	   *estate;
 	VwlTarget		versies;
 	VwlTarget		objecten;
+	VwlQueue	queue;			/* the call's entries in seal_queue */
 } VwlWriter;
 
 /*
@@ -275,6 +278,7 @@ static struct
 	Oid			niveaus[NIVEAU_COUNT];	/* the enum's labels, as Niveau */
 	Oid			guard_fn;		/* weiger_wijziging() */
 	Oid			traceparent_fn; /* _traceparent() */
+	Oid			queue_fn;		/* _seal_register() */
 	VwlPlan		versies;
 	VwlPlan		objecten;
 }			plan_cache;
@@ -1811,6 +1815,7 @@ ensure_plans(VwlWriter *s)
 
 	plan_cache.guard_fn = vwl_own_function("weiger_wijziging", 0, NULL, true);
 	plan_cache.traceparent_fn = vwl_own_function("_traceparent", 0, NULL, true);
+	plan_cache.queue_fn = vwl_own_function("_seal_register", 0, NULL, true);
 	build_plan(&s->versies, plan_cache.typen, &plan_cache.versies);
 	build_plan(&s->objecten, plan_cache.typen, &plan_cache.objecten);
 
@@ -2044,6 +2049,9 @@ start_target(VwlWriter *s, VwlTarget *d, Index rti)
 	estate->es_opened_result_relations =
 		lappend(estate->es_opened_result_relations, d->rri);
 	own_triggers(d);
+	/* and the queue trigger (seal_queue.c); ri_TrigDesc is the call's copy */
+	vwl_queue_take_trigger(d->rri->ri_TrigDesc, d->rel, plan_cache.queue_fn, trigger_fires,
+						   &d->wachtrij);
 	ExecOpenIndices(d->rri, false);
 	d->slot = table_slot_create(d->rel, &estate->es_tupleTable);
 
@@ -2221,6 +2229,7 @@ flush_rows(VwlWriter *s, VwlTarget *d)
 		if (d->rri->ri_NumIndices > 0)
 			opnieuw = ExecInsertIndexTuples(d->rri, d->buffer[i], estate, false, false, NULL, NIL);
 		ExecARInsertTriggers(estate, d->rri, d->buffer[i], opnieuw, d->overgang);
+		vwl_queue_add(&s->queue, &d->wachtrij, d->buffer[i]);
 		list_free(opnieuw);
 		ExecClearTuple(d->buffer[i]);
 	}
@@ -2277,6 +2286,7 @@ insert_row(VwlWriter *s, VwlTarget *d)
 	if (rri->ri_NumIndices > 0)
 		opnieuw = ExecInsertIndexTuples(rri, slot, estate, false, false, NULL, NIL);
 	ExecARInsertTriggers(estate, rri, slot, opnieuw, d->overgang);
+	vwl_queue_add(&s->queue, &d->wachtrij, slot);
 	list_free(opnieuw);
 }
 
@@ -2289,7 +2299,7 @@ static void
 insert_begin(VwlWriter *s, VwlTarget *d)
 {
 	AfterTriggerBeginQuery();
-	d->overgang = MakeTransitionCaptureState(d->rel->trigdesc,
+	d->overgang = MakeTransitionCaptureState(d->rri->ri_TrigDesc,
 											 RelationGetRelid(d->rel), CMD_INSERT);
 	ExecBSInsertTriggers(s->estate, d->rri);
 }
@@ -2471,6 +2481,7 @@ writer_write(VwlWriter *s, VwlVersion *versies, int n,
 	}
 
 	/* The tables, as an INSERT into each would have them. */
+	s->queue.cxt = callcxt;
 	s->estate = estate = CreateExecutorState();
 	estate->es_output_cid = GetCurrentCommandId(true);
 	s->versies.rte = rte_for(&s->versies);
@@ -2547,6 +2558,9 @@ writer_write(VwlWriter *s, VwlVersion *versies, int n,
 		}
 	}
 	insert_end(s, &s->objecten);
+
+	/* 4. The rows' entries in seal_queue (the queue trigger's work). */
+	vwl_queue_write(&s->queue, estate->es_output_cid);
 
 	close_target(&s->versies);
 	close_target(&s->objecten);
