@@ -106,6 +106,7 @@ typedef struct TableInfo
 	Relation	index;
 	TupleTableSlot *slot;
 	IndexScanDesc scan;			/* on index, rescanned for each row */
+	MemoryContext scan_cxt;		/* where scan lives: it allocates as it goes */
 } TableInfo;
 
 typedef struct TableCache
@@ -773,6 +774,7 @@ table_open_rows(TableInfo *t)
 						get_rel_name(t->t.relid))));
 	t->slot = table_slot_create(t->rel, NULL);
 	t->scan = index_beginscan(t->rel, t->index, GetActiveSnapshot(), nkey, 0);
+	t->scan_cxt = CurrentMemoryContext;
 }
 
 /*
@@ -786,6 +788,8 @@ fetch_row(TableInfo *t, const pg_uuid_t *u, int64 n)
 	int			nk = 0;
 	IndexScanDesc scan;
 	HeapTupleHeader rij = NULL;
+	MemoryContext oud;
+	bool		gevonden;
 
 	table_open_rows(t);
 	if (t->t.uuid_attnum != InvalidAttrNumber)
@@ -824,8 +828,15 @@ fetch_row(TableInfo *t, const pg_uuid_t *u, int64 n)
 		keys[1] = w;
 	}
 	scan = t->scan;
+	/*
+	 * In the scan's own context: the B-tree scan allocates lazily (its list
+	 * of dead items to mark) and frees that at its end.
+	 */
+	oud = MemoryContextSwitchTo(t->scan_cxt);
 	index_rescan(scan, keys, nk, NULL, 0);
-	if (index_getnext_slot(scan, ForwardScanDirection, t->slot))
+	gevonden = index_getnext_slot(scan, ForwardScanDirection, t->slot);
+	MemoryContextSwitchTo(oud);
+	if (gevonden)
 	{
 		bool		vrij;
 		HeapTuple	tup = ExecFetchSlotHeapTuple(t->slot, false, &vrij);
