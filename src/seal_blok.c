@@ -106,7 +106,7 @@ typedef struct TableInfo
 	Relation	index;
 	TupleTableSlot *slot;
 	IndexScanDesc scan;			/* on index, rescanned for each row */
-	MemoryContext scan_cxt;		/* where scan lives: what it allocates later too */
+	MemoryContext scan_cxt;		/* where scan lives: it allocates as it goes */
 } TableInfo;
 
 typedef struct TableCache
@@ -829,8 +829,8 @@ fetch_row(TableInfo *t, const pg_uuid_t *u, int64 n)
 	}
 	scan = t->scan;
 	/*
-	 * In the scan's own context: a B-tree scan keeps what it allocates
-	 * while it runs (its list of dead items) until it ends.
+	 * In the scan's own context: the B-tree scan allocates lazily (its list
+	 * of dead items to mark) and frees that at its end.
 	 */
 	oud = MemoryContextSwitchTo(t->scan_cxt);
 	index_rescan(scan, keys, nk, NULL, 0);
