@@ -389,23 +389,6 @@ key_column(Relation rel, const char *naam, Oid *type)
 	return a;
 }
 
-/* A key column's value as int64 (smallint, integer or bigint). */
-static int64
-as_int64(Datum d, Oid type)
-{
-	switch (type)
-	{
-		case INT2OID:
-			return DatumGetInt16(d);
-		case INT4OID:
-			return DatumGetInt32(d);
-		case INT8OID:
-			return DatumGetInt64(d);
-	}
-	elog(ERROR, "a numbered key column must be smallint, integer or bigint");
-	return 0;
-}
-
 PG_FUNCTION_INFO_V1(vwl_seal_register);
 
 /*
@@ -529,7 +512,7 @@ vwl_seal_register(PG_FUNCTION_ARGS)
 			Datum		d = slot_getattr(nieuw, ncol, &isnull);
 
 			if (!isnull)
-				v[3] = Int64GetDatum(as_int64(d, ntype));
+				v[3] = Int64GetDatum(vwl_key_number(d, ntype));
 		}
 		tup = heap_form_tuple(RelationGetDescr(wachtrij), v, nl);
 		simple_heap_insert(wachtrij, tup);

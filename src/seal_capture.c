@@ -69,9 +69,9 @@ struct VwlCapture
 /* INSERT into seal_leaf_hash, kept per backend. */
 static SPIPlanPtr plan_insert;
 
-/* A number key column's value as int64 (smallint, integer or bigint). */
-static int64
-key_number(Datum d, Oid type)
+/* A number key column's value as int64 (smallint, integer or bigint; seal_capture.h). */
+int64
+vwl_key_number(Datum d, Oid type)
 {
 	switch (type)
 	{
@@ -217,7 +217,7 @@ vwl_capture_row(VwlCapture *c, TupleTableSlot *oud)
 		Datum		d = slot_getattr(oud, c->ncol, &isnull);
 
 		if (!isnull)
-			c->nr[i] = key_number(d, c->ntype);
+			c->nr[i] = vwl_key_number(d, c->ntype);
 	}
 	m = MemoryContextSwitchTo(c->batch_cxt);
 	c->rij[i] = DatumGetHeapTupleHeader(ExecFetchSlotHeapTupleDatum(oud));

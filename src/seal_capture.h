@@ -31,4 +31,7 @@ extern void vwl_capture_row(VwlCapture *c, TupleTableSlot *oud);
 /* Capture what is left and free c. */
 extern void vwl_capture_end(VwlCapture *c);
 
+/* A numbered key column's value as int64 (smallint, integer or bigint). */
+extern int64 vwl_key_number(Datum d, Oid type);
+
 #endif							/* VWL_SEAL_CAPTURE_H */

@@ -30,6 +30,7 @@
 #include "utils/memutils.h"
 #include "utils/rel.h"
 
+#include "seal_capture.h"
 #include "seal_queue.h"
 
 /* Columns of seal_queue, in table order (88_sealing.sql). */
@@ -160,8 +161,7 @@ vwl_queue_add(VwlQueue *w, const VwlQueueTable *q, TupleTableSlot *slot)
 		Datum		d = slot_getattr(slot, q->n_att, &isnull);
 
 		if (!isnull)
-			w->nr[w->n] = q->n_type == INT8OID ? DatumGetInt64(d) :
-				q->n_type == INT4OID ? DatumGetInt32(d) : DatumGetInt16(d);
+			w->nr[w->n] = vwl_key_number(d, q->n_type);
 	}
 	w->n++;
 }
