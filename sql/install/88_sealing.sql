@@ -7,7 +7,8 @@
 -- How a row gets into the tree:
 --   1. an AFTER ... FOR EACH STATEMENT trigger on every sealed table
 --      (_seal_register, C) puts the key of every new row into
---      seal_queue, in the writer's own transaction;
+--      seal_queue, in the inserting transaction (the log's writer does
+--      that work itself for its own rows: src/seal_queue.c);
 --   2. verzegel() takes, with one DELETE ... RETURNING, every queue entry
 --      that is committed (visible to its snapshot); entries of transactions
 --      still in progress are invisible to it and stay for a later run, so no
